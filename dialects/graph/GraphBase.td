@@ -1,0 +1,69 @@
+//===- GraphBase.td - Graph dialect definition and op bases --*- tablegen -*-===//
+//
+// The dialect definition, the type constraints shared by every graph op, and the
+// base classes that op families derive from.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_GRAPH_BASE_TD
+#define STRATA_GRAPH_BASE_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/EnumAttr.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Graph_Dialect : Dialect {
+  let name = "graph";
+  let cppNamespace = "::strata::graph";
+  let summary = "Tensor-level operations of transformer models";
+  let description = [{
+    The graph dialect is the representation that the ONNX importer produces and that
+    every Strata pass up to fusion works on. Ops have value semantics on ranked
+    `tensor`s; a dimension is either static or dynamic (`?`), and dynamic dimensions may
+    carry an upper bound recorded on the enclosing function. Parameters are
+    `graph.weight` ops that reference a blob by name, so that large weights never
+    become attribute payloads.
+  }];
+  let hasConstantMaterializer = 1;
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
+}
+
+//===----------------------------------------------------------------------===//
+// Type constraints
+//===----------------------------------------------------------------------===//
+
+def Graph_Float : AnyTypeOf<[F16, BF16, F32, F64], "floating-point">;
+def Graph_Int : AnyTypeOf<[I1, I8, I16, I32, I64, UI8, UI16, UI32, UI64, SI8, SI16,
+                           SI32, SI64], "integer">;
+def Graph_Element : AnyTypeOf<[Graph_Float, Graph_Int]>;
+
+def Graph_Tensor : RankedTensorOf<[Graph_Element]>;
+def Graph_FloatTensor : RankedTensorOf<[Graph_Float]>;
+def Graph_BoolTensor : RankedTensorOf<[I1]>;
+def Graph_IndexTensor : RankedTensorOf<[I32, I64]>;
+def Graph_ShapeTensor : 1DTensorOf<[I64]>;
+
+//===----------------------------------------------------------------------===//
+// Op bases
+//===----------------------------------------------------------------------===//
+
+class Graph_Op<string mnemonic, list<Trait> traits = []>
+    : Op<Graph_Dialect, mnemonic, traits>;
+
+/// An op whose result types follow from its operands and attributes. The result
+/// types a user writes may be more static than the inferred ones (the importer
+/// refines them from ONNX value_info) but must be compatible with them.
+class Graph_InferredOp<string mnemonic, list<Trait> traits = []>
+    : Graph_Op<mnemonic, !listconcat(traits, [InferTypeOpAdaptorWithIsCompatible])> {
+  code inferredClassDefinition = [{
+    bool $cppClass::isCompatibleReturnTypes(::mlir::TypeRange inferred,
+                                            ::mlir::TypeRange actual) {
+      return ::strata::graph::areCompatibleRefinements(inferred, actual);
+    }
+  }];
+  let extraClassDefinition = inferredClassDefinition;
+}
+
+#endif // STRATA_GRAPH_BASE_TD

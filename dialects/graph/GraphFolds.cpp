@@ -1,0 +1,463 @@
+//===- GraphFolds.cpp - Folders and canonicalisations of graph ops --------===//
+//
+// Constant folding aimed at shape computations (Shape -> Gather -> Concat ->
+// Reshape chains, ConstantOfShape, Range), identities, and the patterns that turn
+// ops with run-time shape operands into their static forms once the operands are
+// known.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/graph/GraphDialect.h"
+#include "dialects/graph/TypeInference.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace strata::graph;
+
+/// Constants larger than this are left alone: folding is for shape arithmetic and
+/// masks, not for materialising activations.
+static constexpr int64_t kMaxFoldElements = 1 << 16;
+
+static RankedTensorType foldableType(Type type) {
+  auto t = dyn_cast<RankedTensorType>(type);
+  if (!t || !t.hasStaticShape() || t.getNumElements() > kMaxFoldElements)
+    return nullptr;
+  return t;
+}
+
+static DenseElementsAttr denseOf(Attribute attr) {
+  return dyn_cast_if_present<DenseElementsAttr>(attr);
+}
+
+static bool isFoldableInt(Type element) {
+  auto it = dyn_cast<IntegerType>(element);
+  return it && !it.isUnsigned();
+}
+
+/// Linear index into an operand of `operandShape` for a linear index of the
+/// broadcast result of `resultShape`.
+static int64_t broadcastSourceIndex(int64_t linear, ArrayRef<int64_t> resultShape,
+                                    ArrayRef<int64_t> operandShape) {
+  int64_t index = 0, stride = 1;
+  size_t offset = resultShape.size() - operandShape.size();
+  for (int64_t i = resultShape.size() - 1; i >= 0; --i) {
+    int64_t coord = linear % resultShape[i];
+    linear /= resultShape[i];
+    if (i < static_cast<int64_t>(offset))
+      continue;
+    int64_t d = operandShape[i - offset];
+    index += (d == 1 ? 0 : coord) * stride;
+    stride *= d;
+  }
+  return index;
+}
+
+/// Folds an integer binary op elementwise with broadcasting; `fn` returns nullopt
+/// for undefined results (division by zero), which blocks the fold.
+static OpFoldResult
+foldIntBinary(ArrayRef<Attribute> operands, Type resultType,
+              llvm::function_ref<std::optional<APInt>(const APInt &, const APInt &)> fn) {
+  RankedTensorType type = foldableType(resultType);
+  DenseElementsAttr lhs = denseOf(operands[0]), rhs = denseOf(operands[1]);
+  if (!type || !lhs || !rhs || !isFoldableInt(lhs.getElementType()))
+    return {};
+  auto lhsValues = llvm::to_vector(lhs.getValues<APInt>());
+  auto rhsValues = llvm::to_vector(rhs.getValues<APInt>());
+  ArrayRef<int64_t> lhsShape = lhs.getType().getShape(), rhsShape = rhs.getType().getShape();
+  SmallVector<APInt> result;
+  for (int64_t i = 0, e = type.getNumElements(); i < e; ++i) {
+    const APInt &a = lhs.isSplat() ? lhsValues[0]
+                                   : lhsValues[broadcastSourceIndex(i, type.getShape(),
+                                                                    lhsShape)];
+    const APInt &b = rhs.isSplat() ? rhsValues[0]
+                                   : rhsValues[broadcastSourceIndex(i, type.getShape(),
+                                                                    rhsShape)];
+    std::optional<APInt> r = fn(a, b);
+    if (!r)
+      return {};
+    result.push_back(*r);
+  }
+  return DenseElementsAttr::get(type, result);
+}
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
+  DenseElementsAttr input = denseOf(adaptor.getInput());
+  if (!input || !foldableType(getType()) || !isFoldableInt(input.getElementType()))
+    return {};
+  return input.mapValues(input.getElementType(), [](const APInt &v) { return -v; });
+}
+
+OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  DenseElementsAttr input = denseOf(adaptor.getInput());
+  RankedTensorType type = foldableType(getType());
+  if (!input || !type)
+    return {};
+  Type from = input.getElementType(), to = type.getElementType();
+  auto toInt = dyn_cast<IntegerType>(to);
+  if (isa<IntegerType>(from) && toInt) {
+    bool isSigned = !from.isUnsignedInteger() && !from.isInteger(1);
+    return input.mapValues(to, [&](const APInt &v) {
+      if (toInt.getWidth() == 1)
+        return APInt(1, !v.isZero());
+      return isSigned ? v.sextOrTrunc(toInt.getWidth()) : v.zextOrTrunc(toInt.getWidth());
+    });
+  }
+  if (isa<IntegerType>(from) && isa<FloatType>(to)) {
+    bool isSigned = !from.isUnsignedInteger() && !from.isInteger(1);
+    SmallVector<APFloat> values;
+    for (const APInt &v : input.getValues<APInt>()) {
+      APFloat f(cast<FloatType>(to).getFloatSemantics());
+      f.convertFromAPInt(v, isSigned, APFloat::rmNearestTiesToEven);
+      values.push_back(f);
+    }
+    return DenseElementsAttr::get(type, values);
+  }
+  return {};
+}
+
+OpFoldResult AddOp::fold(FoldAdaptor adaptor) {
+  return foldIntBinary(adaptor.getOperands(), getType(),
+                       [](const APInt &a, const APInt &b) { return a + b; });
+}
+
+OpFoldResult SubOp::fold(FoldAdaptor adaptor) {
+  return foldIntBinary(adaptor.getOperands(), getType(),
+                       [](const APInt &a, const APInt &b) { return a - b; });
+}
+
+OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
+  return foldIntBinary(adaptor.getOperands(), getType(),
+                       [](const APInt &a, const APInt &b) { return a * b; });
+}
+
+OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
+  return foldIntBinary(adaptor.getOperands(), getType(),
+                       [](const APInt &a, const APInt &b) -> std::optional<APInt> {
+                         if (b.isZero())
+                           return std::nullopt;
+                         return a.sdiv(b);
+                       });
+}
+
+OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
+  return foldIntBinary(adaptor.getOperands(), getType(),
+                       [](const APInt &a, const APInt &b) { return a.sge(b) ? a : b; });
+}
+
+OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
+  return foldIntBinary(adaptor.getOperands(), getType(),
+                       [](const APInt &a, const APInt &b) { return a.sle(b) ? a : b; });
+}
+
+OpFoldResult CompareOp::fold(FoldAdaptor adaptor) {
+  ComparisonDirection direction = getDirection();
+  return foldIntBinary(
+      {adaptor.getLhs(), adaptor.getRhs()}, getType(),
+      [direction](const APInt &a, const APInt &b) {
+        bool r = false;
+        switch (direction) {
+        case ComparisonDirection::eq: r = a == b; break;
+        case ComparisonDirection::ne: r = a != b; break;
+        case ComparisonDirection::lt: r = a.slt(b); break;
+        case ComparisonDirection::le: r = a.sle(b); break;
+        case ComparisonDirection::gt: r = a.sgt(b); break;
+        case ComparisonDirection::ge: r = a.sge(b); break;
+        }
+        return APInt(1, r);
+      });
+}
+
+OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {
+  RankedTensorType type = foldableType(getType());
+  DenseElementsAttr cond = denseOf(adaptor.getCondition());
+  DenseElementsAttr onTrue = denseOf(adaptor.getOnTrue());
+  DenseElementsAttr onFalse = denseOf(adaptor.getOnFalse());
+  if (!type || !cond)
+    return {};
+  if (cond.isSplat()) {
+    Value chosen = cond.getSplatValue<bool>() ? getOnTrue() : getOnFalse();
+    if (chosen.getType() == getType())
+      return chosen;
+  }
+  if (!onTrue || !onFalse)
+    return {};
+  auto c = llvm::to_vector(cond.getValues<bool>());
+  auto t = llvm::to_vector(onTrue.getValues<Attribute>());
+  auto f = llvm::to_vector(onFalse.getValues<Attribute>());
+  SmallVector<Attribute> result;
+  for (int64_t i = 0, e = type.getNumElements(); i < e; ++i) {
+    bool pick = c[broadcastSourceIndex(i, type.getShape(), cond.getType().getShape())];
+    result.push_back(pick ? t[broadcastSourceIndex(i, type.getShape(),
+                                                   onTrue.getType().getShape())]
+                          : f[broadcastSourceIndex(i, type.getShape(),
+                                                   onFalse.getType().getShape())]);
+  }
+  return DenseElementsAttr::get(type, result);
+}
+
+OpFoldResult ShapeOfOp::fold(FoldAdaptor) {
+  auto input = cast<RankedTensorType>(getInput().getType());
+  if (!input.hasStaticShape() || !foldableType(getType()))
+    return {};
+  return DenseElementsAttr::get(cast<ShapedType>(getType()), input.getShape());
+}
+
+OpFoldResult FillOp::fold(FoldAdaptor) {
+  auto type = cast<RankedTensorType>(getType());
+  auto value = dyn_cast<DenseElementsAttr>(getValue());
+  if (!type.hasStaticShape() || !value)
+    return {};
+  return DenseElementsAttr::get(type, value.getValues<Attribute>()[0]);
+}
+
+OpFoldResult RangeOp::fold(FoldAdaptor adaptor) {
+  DenseElementsAttr start = denseOf(adaptor.getStart()), limit = denseOf(adaptor.getLimit()),
+                    delta = denseOf(adaptor.getDelta());
+  if (!start || !limit || !delta || !isFoldableInt(start.getElementType()))
+    return {};
+  int64_t s = start.getSplatValue<APInt>().getSExtValue();
+  int64_t l = limit.getSplatValue<APInt>().getSExtValue();
+  int64_t d = delta.getSplatValue<APInt>().getSExtValue();
+  if (d == 0)
+    return {};
+  int64_t n = std::max<int64_t>((l - s + d + (d > 0 ? -1 : 1)) / d, 0);
+  auto type = cast<RankedTensorType>(getType());
+  if (n > kMaxFoldElements || !areCompatibleDims(type.getDimSize(0), n) ||
+      type.hasStaticShape() == false)
+    return {};
+  unsigned width = start.getElementType().getIntOrFloatBitWidth();
+  SmallVector<APInt> values;
+  for (int64_t i = 0; i < n; ++i)
+    values.push_back(APInt(width, s + i * d, /*isSigned=*/true));
+  return DenseElementsAttr::get(type, values);
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  if (!getShape() && getInput().getType() == getType())
+    return getInput();
+  DenseElementsAttr input = denseOf(adaptor.getInput());
+  RankedTensorType type = foldableType(getType());
+  if (input && type)
+    return input.reshape(type);
+  return {};
+}
+
+namespace {
+/// `reshape(reshape(x))` reads `x` directly when the outer reshape needs no shape
+/// operand.
+struct CollapseReshapeChain : OpRewritePattern<ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReshapeOp op, PatternRewriter &rewriter) const override {
+    auto inner = op.getInput().getDefiningOp<ReshapeOp>();
+    if (!inner || op.getShape())
+      return failure();
+    auto innerInput = cast<RankedTensorType>(inner.getInput().getType());
+    if (op.getType().getNumDynamicDims() > 0 && !innerInput.hasStaticShape())
+      return failure();
+    rewriter.modifyOpInPlace(op, [&] { op.getInputMutable().assign(inner.getInput()); });
+    return success();
+  }
+};
+
+/// A reshape whose shape operand is constant becomes a static reshape; the result
+/// type is refined and cast back for existing users.
+struct StaticReshapeFromConstantShape : OpRewritePattern<ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReshapeOp op, PatternRewriter &rewriter) const override {
+    DenseIntElementsAttr shape;
+    if (!op.getShape() || !matchPattern(op.getShape(), m_Constant(&shape)))
+      return failure();
+    auto input = cast<RankedTensorType>(op.getInput().getType());
+    SmallVector<int64_t> dims;
+    int64_t inferred = -1, known = 1;
+    for (const APInt &v : shape.getValues<APInt>()) {
+      int64_t d = v.getSExtValue();
+      if (d == -1) {
+        if (inferred >= 0)
+          return failure();
+        inferred = dims.size();
+        dims.push_back(ShapedType::kDynamic);
+        continue;
+      }
+      if (d < 0)
+        return failure();
+      known *= d;
+      dims.push_back(d);
+    }
+    std::optional<int64_t> count = staticElementCount(input.getShape());
+    if (inferred >= 0 && count && known != 0 && *count % known == 0)
+      dims[inferred] = *count / known;
+    auto refined = RankedTensorType::get(dims, input.getElementType());
+    if (!areCompatibleRefinements(op.getType(), refined))
+      return failure();
+    if (refined.getNumDynamicDims() > 1)
+      return failure();
+    Value reshaped = ReshapeOp::create(rewriter, op.getLoc(), refined, op.getInput(),
+                                       Value());
+    if (refined != op.getType())
+      reshaped = tensor::CastOp::create(rewriter, op.getLoc(), op.getType(), reshaped);
+    rewriter.replaceOp(op, reshaped);
+    return success();
+  }
+};
+} // namespace
+
+void ReshapeOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                            MLIRContext *context) {
+  patterns.add<CollapseReshapeChain, StaticReshapeFromConstantShape>(context);
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor) {
+  for (auto [i, p] : llvm::enumerate(getPermutation()))
+    if (static_cast<int64_t>(i) != p)
+      return {};
+  return getInput().getType() == getType() ? getInput() : OpFoldResult();
+}
+
+OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType() &&
+      llvm::all_of(getStride(), [](int64_t s) { return s == 1; }))
+    return getInput();
+  DenseElementsAttr input = denseOf(adaptor.getInput());
+  RankedTensorType type = foldableType(getType());
+  if (!input || !type || type.getRank() != 1)
+    return {};
+  auto values = llvm::to_vector(input.getValues<Attribute>());
+  SmallVector<Attribute> result;
+  for (int64_t i = 0, e = type.getDimSize(0); i < e; ++i)
+    result.push_back(values[getStart()[0] + i * getStride()[0]]);
+  return DenseElementsAttr::get(type, result);
+}
+
+namespace {
+/// A dynamic slice with constant bounds over static dimensions becomes a
+/// `graph.slice`, with the bounds normalised by ONNX's clamping rules.
+struct StaticSliceFromConstantBounds : OpRewritePattern<DynamicSliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(DynamicSliceOp op,
+                                PatternRewriter &rewriter) const override {
+    auto readInts = [](Value v, SmallVectorImpl<int64_t> &out) {
+      DenseIntElementsAttr attr;
+      if (!v || !matchPattern(v, m_Constant(&attr)))
+        return false;
+      for (const APInt &x : attr.getValues<APInt>())
+        out.push_back(x.getSExtValue());
+      return true;
+    };
+    SmallVector<int64_t> starts, ends, axes, steps;
+    if (!readInts(op.getStarts(), starts) || !readInts(op.getEnds(), ends))
+      return failure();
+    auto input = cast<RankedTensorType>(op.getInput().getType());
+    int64_t rank = input.getRank();
+    if (op.getAxes() ? !readInts(op.getAxes(), axes)
+                     : (axes.assign(llvm::seq<int64_t>(0, starts.size()).begin(),
+                                    llvm::seq<int64_t>(0, starts.size()).end()),
+                        false))
+      return failure();
+    if (op.getSteps() ? !readInts(op.getSteps(), steps)
+                      : (steps.assign(starts.size(), 1), false))
+      return failure();
+    if (axes.size() != starts.size() || ends.size() != starts.size() ||
+        steps.size() != starts.size())
+      return failure();
+    SmallVector<int64_t> start(rank, 0), limit(input.getShape()), stride(rank, 1);
+    for (int64_t i = 0; i < rank; ++i)
+      if (input.isDynamicDim(i))
+        limit[i] = -1;
+    for (auto [a, b, e, s] : llvm::zip(axes, starts, ends, steps)) {
+      if (a < 0)
+        a += rank;
+      if (a < 0 || a >= rank || input.isDynamicDim(a) || s == 0)
+        return failure();
+      int64_t d = input.getDimSize(a);
+      if (b < 0)
+        b += d;
+      if (e < 0)
+        e += d;
+      if (s > 0) {
+        b = std::clamp<int64_t>(b, 0, d);
+        e = std::clamp<int64_t>(e, 0, d);
+        e = std::max(b, e);
+      } else {
+        b = std::clamp<int64_t>(b, 0, d - 1);
+        e = std::clamp<int64_t>(e, -1, d - 1);
+        e = std::min(b, e);
+      }
+      start[a] = b;
+      limit[a] = e;
+      stride[a] = s;
+    }
+    FailureOr<Shape> shape = inferSliceShape(input.getShape(), start, limit, stride,
+                                             std::nullopt);
+    if (failed(shape))
+      return failure();
+    auto refined = RankedTensorType::get(*shape, input.getElementType());
+    if (!areCompatibleRefinements(op.getType(), refined))
+      return failure();
+    Value sliced = SliceOp::create(rewriter, op.getLoc(), refined, op.getInput(),
+                                   start, limit, stride);
+    if (refined != op.getType())
+      sliced = tensor::CastOp::create(rewriter, op.getLoc(), op.getType(), sliced);
+    rewriter.replaceOp(op, sliced);
+    return success();
+  }
+};
+} // namespace
+
+void DynamicSliceOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                                 MLIRContext *context) {
+  patterns.add<StaticSliceFromConstantBounds>(context);
+}
+
+OpFoldResult ConcatOp::fold(FoldAdaptor adaptor) {
+  if (getInputs().size() == 1 && getInputs().front().getType() == getType())
+    return getInputs().front();
+  RankedTensorType type = foldableType(getType());
+  if (!type || type.getRank() != 1)
+    return {};
+  SmallVector<Attribute> result;
+  for (Attribute a : adaptor.getInputs()) {
+    DenseElementsAttr d = denseOf(a);
+    if (!d)
+      return {};
+    llvm::append_range(result, d.getValues<Attribute>());
+  }
+  return DenseElementsAttr::get(type, result);
+}
+
+OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
+  DenseElementsAttr input = denseOf(adaptor.getInput());
+  DenseElementsAttr indices = denseOf(adaptor.getIndices());
+  RankedTensorType type = foldableType(getType());
+  if (!input || !indices || !type || input.getType().getRank() != 1)
+    return {};
+  auto values = llvm::to_vector(input.getValues<Attribute>());
+  int64_t n = values.size();
+  SmallVector<Attribute> result;
+  for (const APInt &i : indices.getValues<APInt>()) {
+    int64_t index = i.getSExtValue();
+    if (index < 0)
+      index += n;
+    if (index < 0 || index >= n)
+      return {};
+    result.push_back(values[index]);
+  }
+  return DenseElementsAttr::get(type, result);
+}
+
+OpFoldResult BroadcastOp::fold(FoldAdaptor adaptor) {
+  if (!getShape() && getInput().getType() == getType())
+    return getInput();
+  DenseElementsAttr input = denseOf(adaptor.getInput());
+  auto type = cast<RankedTensorType>(getType());
+  if (input && input.isSplat() && type.hasStaticShape())
+    return DenseElementsAttr::get(type, input.getSplatValue<Attribute>());
+  return {};
+}

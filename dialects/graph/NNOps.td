@@ -1,0 +1,215 @@
+//===- NNOps.td - Contractions and transformer building blocks -*- tablegen -*-===//
+//
+// Matrix products, einsum, normalisations, attention and rotary embedding: the ops
+// that the raise passes recognise and that fusion and the CUDA target treat as
+// units.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_GRAPH_NN_OPS_TD
+#define STRATA_GRAPH_NN_OPS_TD
+
+include "GraphBase.td"
+
+def Graph_MatMulOp : Graph_InferredOp<"matmul", [Pure, SameOperandsElementType]> {
+  let summary = "batched matrix product with broadcast batch dimensions";
+  let description = [{
+    Both operands have rank >= 2; the last two dimensions are the matrices
+    (transposed first when `transpose_lhs` / `transpose_rhs`) and the leading ones
+    are batch dimensions that broadcast numpy-style.
+
+    Example:
+
+    ```mlir
+    %s = graph.matmul %q, %k {transpose_rhs = true}
+        : (tensor<1x12x128x64xf32>, tensor<1x12x128x64xf32>) -> tensor<1x12x128x128xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$lhs, Graph_Tensor:$rhs,
+                   DefaultValuedAttr<BoolAttr, "false">:$transpose_lhs,
+                   DefaultValuedAttr<BoolAttr, "false">:$transpose_rhs);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+}
+
+def Graph_EinsumOp : Graph_Op<"einsum", [Pure, SameOperandsAndResultElementType]> {
+  let summary = "Einstein summation over explicit subscripts";
+  let description = [{
+    `equation` names each operand's dimensions with one letter each and the
+    result's after `->` (always explicit: the importer fills in the implicit form).
+    Letters absent from the result are summed over.
+
+    Example:
+
+    ```mlir
+    %y = graph.einsum %a, %b {equation = "bij,bjk->bik"}
+        : (tensor<2x3x4xf32>, tensor<2x4x5xf32>) -> tensor<2x3x5xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Graph_Tensor>:$inputs, StrAttr:$equation);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_LayerNormOp : Graph_InferredOp<"layer_norm", [Pure]> {
+  let summary = "layer normalisation over the trailing dimensions";
+  let description = [{
+    Normalises over dimensions `axis..rank-1`:
+    `(x - mean) * inv_std_dev * scale + bias` with
+    `inv_std_dev = 1 / sqrt(var + epsilon)`. `scale` and `bias` broadcast against
+    the normalised dimensions. `mean` and `inv_std_dev` have the input's shape with
+    the normalised dimensions set to 1.
+
+    Example:
+
+    ```mlir
+    %y, %mean, %rstd = graph.layer_norm %x, %g, %b {axis = 2 : i64, epsilon = 1.0e-5 : f32}
+        : (tensor<1x128x768xf32>, tensor<768xf32>, tensor<768xf32>)
+        -> (tensor<1x128x768xf32>, tensor<1x128x1xf32>, tensor<1x128x1xf32>)
+    ```
+  }];
+  let arguments = (ins Graph_FloatTensor:$input, Graph_FloatTensor:$scale,
+                   Optional<Graph_FloatTensor>:$bias, I64Attr:$axis, F32Attr:$epsilon);
+  let results = (outs Graph_FloatTensor:$result, Graph_FloatTensor:$mean,
+                  Graph_FloatTensor:$inv_std_dev);
+  let assemblyFormat = "$input `,` $scale (`,` $bias^)? attr-dict `:` "
+                       "functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_RMSNormOp : Graph_InferredOp<"rms_norm", [Pure]> {
+  let summary = "root-mean-square normalisation over the trailing dimensions";
+  let description = [{
+    `x / sqrt(mean(x^2 over axis..rank-1) + epsilon) * scale`; `scale` broadcasts
+    against the normalised dimensions.
+
+    Example:
+
+    ```mlir
+    %y = graph.rms_norm %x, %g {axis = 2 : i64, epsilon = 1.0e-6 : f32}
+        : (tensor<1x128x512xf32>, tensor<512xf32>) -> tensor<1x128x512xf32>
+    ```
+  }];
+  let arguments = (ins Graph_FloatTensor:$input, Graph_FloatTensor:$scale,
+                   I64Attr:$axis, F32Attr:$epsilon);
+  let results = (outs Graph_FloatTensor:$result);
+  let assemblyFormat = "$input `,` $scale attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_AttentionOp : Graph_Op<"attention", [Pure, AttrSizedOperandSegments]> {
+  let summary = "scaled dot-product attention with masks, KV cache and GQA";
+  let description = [{
+    Operands are 4-D `[batch, heads, sequence, head_dim]`. `query` has `Hq` heads,
+    `key` and `value` `Hkv` heads with `Hq % Hkv == 0` (grouped-query attention
+    shares each key/value head among `Hq / Hkv` query heads). When `past_key` and
+    `past_value` are given they are concatenated in front of `key` and `value`
+    along the sequence; `present_key` / `present_value` are the concatenations
+    (or `key` / `value` without a past).
+
+    Scores are `query . key^T * scale`, then, in order: `softcap * tanh(s / softcap)`
+    when `softcap > 0`; the `mask` (boolean: false masks out; otherwise added),
+    broadcast to `[batch, Hq, Sq, Skv]`; the causal mask when `causal` (query `i`
+    sees keys up to `i + Skv - Sq`); softmax over keys; the product with `value`.
+    `qk` is the intermediate named by `qk_mode` (0: scaled scores, 1: after the
+    mask, 2: after softcap, 3: after softmax) for models that output it.
+
+    Example:
+
+    ```mlir
+    %y, %pk, %pv, %qk = graph.attention %q, %k, %v past %pk0, %pv0
+        {scale = 0.125 : f32, causal = true}
+        : (tensor<1x8x1x64xf32>, tensor<1x2x1x64xf32>, tensor<1x2x1x64xf32>,
+           tensor<1x2x7x64xf32>, tensor<1x2x7x64xf32>)
+        -> (tensor<1x8x1x64xf32>, tensor<1x2x8x64xf32>, tensor<1x2x8x64xf32>,
+            tensor<1x8x1x8xf32>)
+    ```
+  }];
+  let arguments = (ins Graph_FloatTensor:$query, Graph_FloatTensor:$key,
+                   Graph_FloatTensor:$value, Optional<Graph_Tensor>:$mask,
+                   Optional<Graph_FloatTensor>:$past_key,
+                   Optional<Graph_FloatTensor>:$past_value,
+                   F32Attr:$scale,
+                   DefaultValuedAttr<BoolAttr, "false">:$causal,
+                   DefaultValuedAttr<F32Attr, "0.0">:$softcap,
+                   DefaultValuedAttr<I64Attr, "0">:$qk_mode);
+  let results = (outs Graph_FloatTensor:$result, Graph_FloatTensor:$present_key,
+                  Graph_FloatTensor:$present_value, Graph_FloatTensor:$qk);
+  let assemblyFormat = "$query `,` $key `,` $value (`mask` $mask^)? "
+                       "(`past` $past_key^ `,` $past_value)? attr-dict `:` "
+                       "functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_RotaryOp : Graph_Op<"rotary", [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "rotary position embedding";
+  let description = [{
+    `input` is `[batch, heads, sequence, head_dim]`; `cos` and `sin` are
+    `[batch, sequence, rotary_dim / 2]` (already gathered at the positions). The
+    first `rotary_dim` features are rotated in pairs: halves `(x[i], x[i + r/2])`,
+    or adjacent pairs `(x[2i], x[2i+1])` when `interleaved`; the rest pass through.
+
+    Example:
+
+    ```mlir
+    %y = graph.rotary %q, %cos, %sin
+        : (tensor<1x8x16x64xf32>, tensor<1x16x32xf32>, tensor<1x16x32xf32>)
+        -> tensor<1x8x16x64xf32>
+    ```
+  }];
+  let arguments = (ins Graph_FloatTensor:$input, Graph_FloatTensor:$cos,
+                   Graph_FloatTensor:$sin,
+                   DefaultValuedAttr<BoolAttr, "false">:$interleaved);
+  let results = (outs Graph_FloatTensor:$result);
+  let assemblyFormat = "$input `,` $cos `,` $sin attr-dict `:` "
+                       "functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_QuantizeOp : Graph_Op<"quantize", [Pure]> {
+  let summary = "affine quantisation to 8-bit integers";
+  let description = [{
+    `saturate(round_half_even(x / scale) + zero_point)`. `scale` and `zero_point`
+    are scalars (per tensor) or 1-D along `axis` (per channel); the result element
+    type is that of `zero_point`, or `ui8` without one.
+
+    Example:
+
+    ```mlir
+    %q = graph.quantize %x, %s, %zp
+        : (tensor<4x8xf32>, tensor<f32>, tensor<ui8>) -> tensor<4x8xui8>
+    ```
+  }];
+  let arguments = (ins Graph_FloatTensor:$input, Graph_FloatTensor:$scale,
+                   Optional<Graph_Tensor>:$zero_point,
+                   DefaultValuedAttr<I64Attr, "1">:$axis);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input `,` $scale (`,` $zero_point^)? attr-dict `:` "
+                       "functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_DequantizeOp : Graph_Op<"dequantize", [Pure]> {
+  let summary = "affine dequantisation of integers";
+  let description = [{
+    `(x - zero_point) * scale`, with `scale` and `zero_point` per tensor or per
+    channel along `axis`; the result has `scale`'s element type.
+
+    Example:
+
+    ```mlir
+    %x = graph.dequantize %q, %s, %zp
+        : (tensor<4x8xui8>, tensor<f32>, tensor<ui8>) -> tensor<4x8xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, Graph_FloatTensor:$scale,
+                   Optional<Graph_Tensor>:$zero_point,
+                   DefaultValuedAttr<I64Attr, "1">:$axis);
+  let results = (outs Graph_FloatTensor:$result);
+  let assemblyFormat = "$input `,` $scale (`,` $zero_point^)? attr-dict `:` "
+                       "functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+#endif // STRATA_GRAPH_NN_OPS_TD

@@ -1,0 +1,374 @@
+//===- StructuralOps.td - Constants, weights and data movement -*- tablegen -*-===//
+//
+// Ops that create tensors (constants, weights, fills, ranges) or move their
+// elements without arithmetic (reshape, transpose, slice, concat, split, gather,
+// broadcast, tile, triangular masks) and `shape_of`, the root of every shape
+// computation.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_GRAPH_STRUCTURAL_OPS_TD
+#define STRATA_GRAPH_STRUCTURAL_OPS_TD
+
+include "GraphBase.td"
+
+def Graph_ConstantOp : Graph_Op<"constant", [Pure, ConstantLike, InferTypeOpAdaptor]> {
+  let summary = "a tensor given by an attribute";
+  let description = [{
+    Small tensors: shape computations, scalars, masks. Parameters of a model are
+    `graph.weight`, which keep their data out of the IR.
+
+    Example:
+
+    ```mlir
+    %c = graph.constant dense<[1, 128, 12, 64]> : tensor<4xi64>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$value attr-dict";
+  let hasFolder = 1;
+}
+
+def Graph_WeightOp : Graph_Op<"weight", [Pure, InferTypeOpAdaptor]> {
+  let summary = "a model parameter, referenced by name";
+  let description = [{
+    A parameter of the model. `name` is the ONNX initializer's name; `value` is
+    normally a `dense_resource` blob that points into the memory-mapped model or
+    external-data file, so the data is neither copied nor printed. Unlike
+    `graph.constant`, a weight is never folded into other constants.
+
+    Example:
+
+    ```mlir
+    %w = graph.weight "h.0.attn.c_attn.weight" = dense_resource<w0> : tensor<768x2304xf32>
+    ```
+  }];
+  let arguments = (ins StrAttr:$name, ElementsAttr:$value);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$name `=` $value attr-dict";
+}
+
+def Graph_ShapeOfOp : Graph_Op<"shape_of", [Pure]> {
+  let summary = "the dimensions of a tensor as a 1-D i64 tensor";
+  let description = [{
+    Folds to a constant when the operand's shape is static.
+
+    Example:
+
+    ```mlir
+    %s = graph.shape_of %x : tensor<?x128xf32> -> tensor<2xi64>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs Graph_ShapeTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_FillOp : Graph_Op<"fill", [Pure]> {
+  let summary = "a tensor of a runtime shape filled with one value";
+  let description = [{
+    Every element is `value` (a one-element tensor attribute of the result's
+    element type); `shape` gives the dimensions. Folds to a splat constant when the
+    result type is static.
+
+    Example:
+
+    ```mlir
+    %z = graph.fill %shape {value = dense<0.0> : tensor<1xf32>}
+        : (tensor<2xi64>) -> tensor<?x64xf32>
+    ```
+  }];
+  let arguments = (ins Graph_ShapeTensor:$shape, ElementsAttr:$value);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$shape attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_RangeOp : Graph_Op<"range", [Pure]> {
+  let summary = "the 1-D sequence start, start + delta, ... below limit";
+  let description = [{
+    The operands are scalar (rank-0) tensors of the result's element type. The
+    length is `max(ceil((limit - start) / delta), 0)`. Folds when all three are
+    constant.
+
+    Example:
+
+    ```mlir
+    %r = graph.range %start, %limit, %delta
+        : (tensor<i64>, tensor<i64>, tensor<i64>) -> tensor<?xi64>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$start, Graph_Tensor:$limit, Graph_Tensor:$delta);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$start `,` $limit `,` $delta attr-dict `:` "
+                       "functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_ReshapeOp : Graph_Op<"reshape", [Pure]> {
+  let summary = "the same elements in row-major order under another shape";
+  let description = [{
+    Without `shape`, the result type alone gives the new shape; it may have one
+    dynamic dimension, which is then the one the element count determines. With
+    `shape` (a 1-D i64 tensor whose length is the result's rank), the dimensions are
+    read at run time; at most one of them may be -1, meaning "inferred".
+
+    Example:
+
+    ```mlir
+    %y = graph.reshape %x : (tensor<1x128x768xf32>) -> tensor<1x128x12x64xf32>
+    %z = graph.reshape %x, %s : (tensor<?x768xf32>, tensor<3xi64>) -> tensor<?x12x64xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, Optional<Graph_ShapeTensor>:$shape);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input (`,` $shape^)? attr-dict `:` "
+                       "functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
+}
+
+def Graph_TransposeOp : Graph_InferredOp<"transpose", [Pure]> {
+  let summary = "permutes the dimensions";
+  let description = [{
+    Dimension `i` of the result is dimension `permutation[i]` of the operand.
+
+    Example:
+
+    ```mlir
+    %y = graph.transpose %x {permutation = array<i64: 0, 2, 1, 3>}
+        : (tensor<1x128x12x64xf32>) -> tensor<1x12x128x64xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$permutation);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+def Graph_SliceOp : Graph_InferredOp<"slice", [Pure]> {
+  let summary = "a strided window with static, normalised bounds";
+  let description = [{
+    One `start`, `limit` and `stride` per dimension, already normalised: for a
+    positive stride `0 <= start <= limit <= dim`; for a negative stride
+    `-1 <= limit <= start < dim` (elements `start, start + stride, ...` above
+    `limit`). A dimension that is not sliced has start 0, limit = its size and
+    stride 1, or, when dynamic, start 0, limit -1 and stride 1 ("all of it").
+
+    Example:
+
+    ```mlir
+    %y = graph.slice %x {start = array<i64: 0, 64>, limit = array<i64: 2, 128>,
+                         stride = array<i64: 1, 1>} : (tensor<2x128xf32>) -> tensor<2x64xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, DenseI64ArrayAttr:$start,
+                   DenseI64ArrayAttr:$limit, DenseI64ArrayAttr:$stride);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+def Graph_DynamicSliceOp : Graph_Op<"dynamic_slice", [Pure, AttrSizedOperandSegments]> {
+  let summary = "a strided window whose bounds are read at run time";
+  let description = [{
+    ONNX `Slice` semantics: `starts`, `ends`, `axes` and `steps` are 1-D integer
+    tensors of one length; negative starts and ends count from the end, and all are
+    clamped to the dimension. Missing `axes` means `0..n-1`, missing `steps` means 1.
+    Canonicalises to `graph.slice` when the bounds are constant and the sliced
+    dimensions static.
+
+    Example:
+
+    ```mlir
+    %y = graph.dynamic_slice %x, %starts, %ends, %axes
+        : (tensor<1x1x1024x1024xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>)
+        -> tensor<1x1x?x1024xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, Graph_IndexTensor:$starts,
+                   Graph_IndexTensor:$ends, Optional<Graph_IndexTensor>:$axes,
+                   Optional<Graph_IndexTensor>:$steps);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input `,` $starts `,` $ends (`,` $axes^)? "
+                       "(`steps` $steps^)? attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasCanonicalizer = 1;
+}
+
+def Graph_ConcatOp : Graph_InferredOp<"concat", [Pure, SameOperandsElementType]> {
+  let summary = "joins tensors along one dimension";
+  let description = [{
+    All operands have the same rank and agree on every dimension but `axis`.
+
+    Example:
+
+    ```mlir
+    %kv = graph.concat %past, %new {axis = 2 : i64}
+        : (tensor<1x12x7x64xf32>, tensor<1x12x1x64xf32>) -> tensor<1x12x8x64xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<Graph_Tensor>:$inputs, I64Attr:$axis);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+def Graph_SplitOp : Graph_InferredOp<"split", [Pure]> {
+  let summary = "cuts a tensor into consecutive pieces along one dimension";
+  let description = [{
+    Piece `i` has `sizes[i]` elements along `axis`; the sizes add up to the
+    dimension when it is static.
+
+    Example:
+
+    ```mlir
+    %q, %k, %v = graph.split %qkv {axis = 2 : i64, sizes = array<i64: 768, 768, 768>}
+        : (tensor<1x128x2304xf32>)
+        -> (tensor<1x128x768xf32>, tensor<1x128x768xf32>, tensor<1x128x768xf32>)
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, I64Attr:$axis, DenseI64ArrayAttr:$sizes);
+  let results = (outs Variadic<Graph_Tensor>:$results);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
+def Graph_GatherOp : Graph_InferredOp<"gather", [Pure]> {
+  let summary = "selects slices along one dimension by index";
+  let description = [{
+    The result's shape is `input.shape[:axis] + indices.shape + input.shape[axis+1:]`.
+    A negative index counts from the end of the dimension.
+
+    Example:
+
+    ```mlir
+    %e = graph.gather %wte, %ids {axis = 0 : i64}
+        : (tensor<50257x768xf32>, tensor<1x128xi64>) -> tensor<1x128x768xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, Graph_IndexTensor:$indices, I64Attr:$axis);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input `,` $indices attr-dict `:` "
+                       "functional-type(operands, results)";
+  let hasFolder = 1;
+}
+
+def Graph_BroadcastOp : Graph_Op<"broadcast", [Pure]> {
+  let summary = "stretches a tensor to a larger shape";
+  let description = [{
+    The operand's dimensions align with the trailing dimensions of the result; each
+    is 1 or equal to the result's. With `shape`, the result's dimensions are read at
+    run time.
+
+    Example:
+
+    ```mlir
+    %y = graph.broadcast %b : (tensor<768xf32>) -> tensor<1x128x768xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, Optional<Graph_ShapeTensor>:$shape);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input (`,` $shape^)? attr-dict `:` "
+                       "functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def Graph_TileOp : Graph_Op<"tile", [Pure]> {
+  let summary = "repeats a tensor along every dimension";
+  let description = [{
+    `repeats` is a 1-D i64 tensor with one count per dimension; dimension `i` of the
+    result is `input.shape[i] * repeats[i]`.
+
+    Example:
+
+    ```mlir
+    %y = graph.tile %x, %reps : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<4x3xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, Graph_ShapeTensor:$repeats);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input `,` $repeats attr-dict `:` "
+                       "functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def Graph_TriluOp : Graph_Op<"trilu", [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "keeps the upper or lower triangle of the last two dimensions";
+  let description = [{
+    With `upper`, keeps elements with `col - row >= k`; otherwise those with
+    `col - row <= k`; the rest become zero. `k` is the attribute unless the scalar
+    operand `k_value` gives it at run time.
+
+    Example:
+
+    ```mlir
+    %m = graph.trilu %ones {upper = false, k = 0 : i64} : tensor<128x128xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, Optional<RankedTensorOf<[I64]>>:$k_value,
+                   DefaultValuedAttr<BoolAttr, "true">:$upper,
+                   DefaultValuedAttr<I64Attr, "0">:$k);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input (`,` $k_value^ `:` type($k_value))? attr-dict `:` "
+                       "type($input)";
+  let hasVerifier = 1;
+}
+
+def Graph_CumSumOp : Graph_Op<"cumsum", [Pure, AllTypesMatch<["input", "result"]>]> {
+  let summary = "running sum along one dimension";
+  let description = [{
+    `exclusive` leaves out the element itself; `reverse` sums from the end. The
+    axis is the attribute unless the scalar operand `axis_value` gives it.
+
+    Example:
+
+    ```mlir
+    %y = graph.cumsum %x {axis = 1 : i64} : tensor<2x8xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, Optional<Graph_IndexTensor>:$axis_value,
+                   DefaultValuedAttr<I64Attr, "0">:$axis,
+                   DefaultValuedAttr<BoolAttr, "false">:$exclusive,
+                   DefaultValuedAttr<BoolAttr, "false">:$reverse);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input (`,` $axis_value^ `:` type($axis_value))? attr-dict "
+                       "`:` type($input)";
+  let hasVerifier = 1;
+}
+
+def Graph_DropoutOp : Graph_Op<"dropout", [AttrSizedOperandSegments]> {
+  let summary = "random dropout in training, identity in inference";
+  let description = [{
+    In training mode each element is zeroed with probability `ratio` and the rest
+    scaled by `1 / (1 - ratio)`; `mask` is true where kept. In inference mode the
+    output is the input and the mask all true. `ratio` and `training` are the
+    attributes unless the scalar operands `ratio_value` and `training_value` give
+    them at run time. The op reads a random generator and is not `Pure`.
+
+    Example:
+
+    ```mlir
+    %y, %mask = graph.dropout %x {ratio = 1.000000e-01 : f32}
+        : (tensor<2x8xf32>) -> (tensor<2x8xf32>, tensor<2x8xi1>)
+    ```
+  }];
+  let arguments = (ins Graph_FloatTensor:$input,
+                   Optional<Graph_FloatTensor>:$ratio_value,
+                   Optional<Graph_BoolTensor>:$training_value,
+                   DefaultValuedAttr<F32Attr, "0.5">:$ratio,
+                   DefaultValuedAttr<BoolAttr, "false">:$training,
+                   OptionalAttr<I64Attr>:$seed);
+  let results = (outs Graph_FloatTensor:$output, Graph_BoolTensor:$mask);
+  let assemblyFormat = "$input (`ratio` $ratio_value^)? (`training` $training_value^)? "
+                       "attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+#endif // STRATA_GRAPH_STRUCTURAL_OPS_TD

@@ -1,0 +1,76 @@
+//===- TypeInference.h - Shape functions of graph ops -----------*- C++ -*-===//
+//
+// Result shapes of graph ops as plain functions of operand shapes and attributes.
+// Op verifiers, `inferReturnTypes` and the ONNX importer share them, so that a
+// shape rule is written once. Each reports a diagnostic at `loc` when given.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_DIALECTS_GRAPH_TYPEINFERENCE_H
+#define STRATA_DIALECTS_GRAPH_TYPEINFERENCE_H
+
+#include "mlir/IR/Location.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <optional>
+
+namespace strata::graph {
+
+using Shape = llvm::SmallVector<int64_t, 4>;
+using OptLoc = std::optional<mlir::Location>;
+
+/// True when two dimensions can be equal at run time.
+bool areCompatibleDims(int64_t a, int64_t b);
+
+/// Normalises `axis` in `[-rank, rank)` to `[0, rank)`.
+mlir::FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank, OptLoc loc);
+
+/// Numpy-style broadcast of all `shapes`.
+mlir::FailureOr<Shape> inferBroadcastShape(llvm::ArrayRef<llvm::ArrayRef<int64_t>> shapes,
+                                           OptLoc loc);
+
+/// Whether `input` broadcasts to `target` (one-directional, as `graph.broadcast`).
+mlir::LogicalResult verifyBroadcastableTo(llvm::ArrayRef<int64_t> input,
+                                          llvm::ArrayRef<int64_t> target, OptLoc loc);
+
+mlir::FailureOr<Shape> inferTransposeShape(llvm::ArrayRef<int64_t> input,
+                                           llvm::ArrayRef<int64_t> permutation,
+                                           OptLoc loc);
+
+/// Result of a normalised static slice; see `graph.slice`.
+mlir::FailureOr<Shape> inferSliceShape(llvm::ArrayRef<int64_t> input,
+                                       llvm::ArrayRef<int64_t> start,
+                                       llvm::ArrayRef<int64_t> limit,
+                                       llvm::ArrayRef<int64_t> stride, OptLoc loc);
+
+mlir::FailureOr<Shape> inferConcatShape(llvm::ArrayRef<llvm::ArrayRef<int64_t>> inputs,
+                                        int64_t axis, OptLoc loc);
+
+mlir::FailureOr<llvm::SmallVector<Shape>>
+inferSplitShapes(llvm::ArrayRef<int64_t> input, int64_t axis,
+                 llvm::ArrayRef<int64_t> sizes, OptLoc loc);
+
+mlir::FailureOr<Shape> inferGatherShape(llvm::ArrayRef<int64_t> input,
+                                        llvm::ArrayRef<int64_t> indices, int64_t axis,
+                                        OptLoc loc);
+
+/// `axes` must be ascending, unique and in range.
+mlir::FailureOr<Shape> inferReduceShape(llvm::ArrayRef<int64_t> input,
+                                        llvm::ArrayRef<int64_t> axes, bool keepDims,
+                                        OptLoc loc);
+
+mlir::FailureOr<Shape> inferMatMulShape(llvm::ArrayRef<int64_t> lhs,
+                                        llvm::ArrayRef<int64_t> rhs, bool transposeLhs,
+                                        bool transposeRhs, OptLoc loc);
+
+/// Shape of the statistics of a normalisation over `axis..rank-1`.
+mlir::FailureOr<Shape> inferNormStatsShape(llvm::ArrayRef<int64_t> input, int64_t axis,
+                                           OptLoc loc);
+
+/// Number of elements, or nullopt when a dimension is dynamic.
+std::optional<int64_t> staticElementCount(llvm::ArrayRef<int64_t> shape);
+
+} // namespace strata::graph
+
+#endif // STRATA_DIALECTS_GRAPH_TYPEINFERENCE_H
