@@ -355,45 +355,19 @@ struct StaticSliceFromConstantBounds : OpRewritePattern<DynamicSliceOp> {
     if (!readInts(op.getStarts(), starts) || !readInts(op.getEnds(), ends))
       return failure();
     auto input = cast<RankedTensorType>(op.getInput().getType());
-    int64_t rank = input.getRank();
     if (op.getAxes() ? !readInts(op.getAxes(), axes)
-                     : (axes.assign(llvm::seq<int64_t>(0, starts.size()).begin(),
-                                    llvm::seq<int64_t>(0, starts.size()).end()),
+                     : (llvm::append_range(axes, llvm::seq<int64_t>(0, starts.size())),
                         false))
       return failure();
     if (op.getSteps() ? !readInts(op.getSteps(), steps)
                       : (steps.assign(starts.size(), 1), false))
       return failure();
-    if (axes.size() != starts.size() || ends.size() != starts.size() ||
-        steps.size() != starts.size())
+    FailureOr<SliceBounds> bounds =
+        normalizeOnnxSlice(input.getShape(), starts, ends, axes, steps, std::nullopt);
+    if (failed(bounds))
       return failure();
-    SmallVector<int64_t> start(rank, 0), limit(input.getShape()), stride(rank, 1);
-    for (int64_t i = 0; i < rank; ++i)
-      if (input.isDynamicDim(i))
-        limit[i] = -1;
-    for (auto [a, b, e, s] : llvm::zip(axes, starts, ends, steps)) {
-      if (a < 0)
-        a += rank;
-      if (a < 0 || a >= rank || input.isDynamicDim(a) || s == 0)
-        return failure();
-      int64_t d = input.getDimSize(a);
-      if (b < 0)
-        b += d;
-      if (e < 0)
-        e += d;
-      if (s > 0) {
-        b = std::clamp<int64_t>(b, 0, d);
-        e = std::clamp<int64_t>(e, 0, d);
-        e = std::max(b, e);
-      } else {
-        b = std::clamp<int64_t>(b, 0, d - 1);
-        e = std::clamp<int64_t>(e, -1, d - 1);
-        e = std::min(b, e);
-      }
-      start[a] = b;
-      limit[a] = e;
-      stride[a] = s;
-    }
+    SmallVector<int64_t> start = bounds->start, limit = bounds->limit,
+                         stride = bounds->stride;
     FailureOr<Shape> shape = inferSliceShape(input.getShape(), start, limit, stride,
                                              std::nullopt);
     if (failed(shape))

@@ -320,6 +320,12 @@ LogicalResult DropoutOp::verify() {
   if (shapeOf(getInput()) != shapeOf(getOutput()) ||
       shapeOf(getInput()) != shapeOf(getMask()))
     return emitOpError("output and mask must have the input's shape");
+  if (elementOf(getOutput()) != elementOf(getInput()))
+    return emitOpError("output must have the input's element type");
+  if (Value ratio = getRatioValue(); ratio && !isScalarLike(ratio))
+    return emitOpError("ratio operand must hold one element");
+  if (Value training = getTrainingValue(); training && !isScalarLike(training))
+    return emitOpError("training operand must hold one element");
   if (getRatio().convertToFloat() < 0 || getRatio().convertToFloat() >= 1)
     return emitOpError("ratio must be in [0, 1)");
   return success();
@@ -374,6 +380,20 @@ LogicalResult TopKOp::verify() {
     return emitOpError("values and indices must have one shape");
   if (elementOf(getValues()) != input.getElementType())
     return emitOpError("values must have the operand's element type");
+  ArrayRef<int64_t> values = shapeOf(getValues());
+  if (static_cast<int64_t>(values.size()) != input.getRank())
+    return emitOpError("values must have the operand's rank");
+  for (auto [i, d] : llvm::enumerate(input.getShape())) {
+    int64_t v = values[i];
+    if (static_cast<int64_t>(i) != getAxis()) {
+      if (!areCompatibleDims(d, v))
+        return emitOpError("values dimension ")
+               << i << " is " << v << ", expected " << d << " as in the operand";
+      continue;
+    }
+    if (!ShapedType::isDynamic(d) && !ShapedType::isDynamic(v) && v > d)
+      return emitOpError("selects ") << v << " elements from a dimension of " << d;
+  }
   return success();
 }
 
@@ -490,11 +510,24 @@ LogicalResult RMSNormOp::verify() {
   return verifyNormScale(*this, getInput(), getScale(), getAxis(), "scale");
 }
 
+/// Whether `shape` has the rank of `expected` and agrees with it where both are
+/// static.
+static bool matchesShape(ArrayRef<int64_t> shape, ArrayRef<int64_t> expected) {
+  return shape.size() == expected.size() &&
+         llvm::all_of(llvm::zip(shape, expected), [](auto dims) {
+           return areCompatibleDims(std::get<0>(dims), std::get<1>(dims));
+         });
+}
+
 LogicalResult AttentionOp::verify() {
   auto rank4 = [](Value v) { return tensorTypeOf(v).getRank() == 4; };
   if (!rank4(getQuery()) || !rank4(getKey()) || !rank4(getValue()))
     return emitOpError("query, key and value must be 4-D [batch, heads, sequence, "
                        "head_dim]");
+  Type element = elementOf(getQuery());
+  for (Value v : {getKey(), getValue(), getPastKey(), getPastValue()})
+    if (v && elementOf(v) != element)
+      return emitOpError("query, key, value and the past must have one element type");
   ArrayRef<int64_t> q = shapeOf(getQuery()), k = shapeOf(getKey()),
                     v = shapeOf(getValue());
   if (!areCompatibleDims(q[0], k[0]) || !areCompatibleDims(k[0], v[0]))
@@ -512,22 +545,50 @@ LogicalResult AttentionOp::verify() {
     return emitOpError("qk_mode must be 0, 1, 2 or 3");
   if (static_cast<bool>(getPastKey()) != static_cast<bool>(getPastValue()))
     return emitOpError("past_key and past_value come together");
+  // Length of the key/value sequence once the past is prepended.
+  int64_t kvLength = k[2];
+  if (getPastKey()) {
+    ArrayRef<int64_t> pk = shapeOf(getPastKey()), pv = shapeOf(getPastValue());
+    if (pk.size() != 4 || pv.size() != 4)
+      return emitOpError("past_key and past_value must be 4-D");
+    if (!matchesShape(pk, {k[0], k[1], pk[2], k[3]}) ||
+        !matchesShape(pv, {v[0], v[1], pk[2], v[3]}))
+      return emitOpError("past_key and past_value must be [batch, key/value heads, "
+                         "past sequence, head_dim] as key and value");
+    kvLength = ShapedType::isDynamic(pk[2]) || ShapedType::isDynamic(k[2])
+                   ? ShapedType::kDynamic
+                   : pk[2] + k[2];
+  }
+  SmallVector<int64_t> scores = {q[0], q[1], q[2], kvLength};
   if (getMask()) {
     ArrayRef<int64_t> m = shapeOf(getMask());
     if (m.size() > 4)
       return emitOpError("mask has rank ") << m.size() << ", at most 4 expected";
     Type me = elementOf(getMask());
-    if (!me.isInteger(1) && me != elementOf(getQuery()))
+    if (!me.isInteger(1) && me != element)
       return emitOpError("mask must be i1 or have the query's element type");
+    if (failed(verifyBroadcastableTo(m, scores, std::nullopt)))
+      return emitOpError("mask of shape ")
+             << tensorTypeOf(getMask())
+             << " does not broadcast to the scores [batch, query heads, query "
+                "sequence, key sequence]";
   }
-  ArrayRef<int64_t> y = shapeOf(getResult());
-  if (!areCompatibleDims(y[0], q[0]) || !areCompatibleDims(y[1], q[1]) ||
-      !areCompatibleDims(y[2], q[2]) || !areCompatibleDims(y[3], v[3]))
+  for (Value r : getResults())
+    if (elementOf(r) != element)
+      return emitOpError("results must have the query's element type");
+  if (shapeOf(getResult()).size() != 4 || shapeOf(getPresentKey()).size() != 4 ||
+      shapeOf(getPresentValue()).size() != 4 || shapeOf(getQk()).size() != 4)
+    return emitOpError("result, present_key, present_value and qk must be 4-D");
+  if (!matchesShape(shapeOf(getResult()), {q[0], q[1], q[2], v[3]}))
     return emitOpError("result must be [batch, query heads, query sequence, value "
                        "head_dim]");
-  if (shapeOf(getPresentKey()).size() != 4 || shapeOf(getPresentValue()).size() != 4 ||
-      shapeOf(getQk()).size() != 4)
-    return emitOpError("present_key, present_value and qk must be 4-D");
+  if (!matchesShape(shapeOf(getPresentKey()), {k[0], k[1], kvLength, k[3]}) ||
+      !matchesShape(shapeOf(getPresentValue()), {v[0], v[1], kvLength, v[3]}))
+    return emitOpError("present_key and present_value must be [batch, key/value "
+                       "heads, past + new sequence, head_dim]");
+  if (!matchesShape(shapeOf(getQk()), scores))
+    return emitOpError("qk must be [batch, query heads, query sequence, past + new "
+                       "sequence]");
   return success();
 }
 
@@ -578,6 +639,8 @@ LogicalResult QuantizeOp::verify() {
     return emitOpError("result must be an integer type of at most 16 bits");
   if (getZeroPoint() && elementOf(getZeroPoint()) != result)
     return emitOpError("zero_point element type must be the result's");
+  if (!getZeroPoint() && !result.isUnsignedInteger(8))
+    return emitOpError("without zero_point the result must be ui8");
   if (shapeOf(getInput()) != shapeOf(getResult()))
     return emitOpError("result must have the input's shape");
   return verifyQuantParams(*this, getInput(), getScale(), getZeroPoint(), getAxis());

@@ -240,4 +240,49 @@ FailureOr<Shape> inferNormStatsShape(ArrayRef<int64_t> input, int64_t axis,
   return result;
 }
 
+FailureOr<SliceBounds> normalizeOnnxSlice(ArrayRef<int64_t> shape,
+                                          ArrayRef<int64_t> starts, ArrayRef<int64_t> ends,
+                                          ArrayRef<int64_t> axes, ArrayRef<int64_t> steps,
+                                          OptLoc loc) {
+  int64_t rank = shape.size();
+  if (ends.size() != starts.size() || axes.size() != starts.size() ||
+      steps.size() != starts.size())
+    return emitOptionalError(loc, "starts, ends, axes and steps differ in length");
+  SliceBounds b;
+  b.start.assign(rank, 0);
+  b.limit.assign(shape.begin(), shape.end());
+  b.stride.assign(rank, 1);
+  for (int64_t i = 0; i < rank; ++i)
+    if (shape[i] == kDynamic)
+      b.limit[i] = -1;
+  llvm::SmallVector<bool> seen(rank, false);
+  for (size_t i = 0; i < starts.size(); ++i) {
+    int64_t axis = axes[i] < 0 ? axes[i] + rank : axes[i];
+    if (axis < 0 || axis >= rank || seen[axis])
+      return emitOptionalError(loc, "slice axis ", axes[i],
+                               " is out of range or repeated");
+    seen[axis] = true;
+    int64_t step = steps[i];
+    if (step == 0)
+      return emitOptionalError(loc, "slice step is zero");
+    int64_t d = shape[axis];
+    if (d == kDynamic)
+      return emitOptionalError(loc, "slice of dynamic dimension ", axis,
+                               " needs run-time bounds");
+    int64_t s = starts[i] < 0 ? starts[i] + d : starts[i];
+    int64_t e = ends[i] < 0 ? ends[i] + d : ends[i];
+    if (step > 0) {
+      s = std::clamp<int64_t>(s, 0, d);
+      e = std::max(s, std::clamp<int64_t>(e, 0, d));
+    } else {
+      s = std::clamp<int64_t>(s, -1, d - 1);
+      e = std::min(s, std::clamp<int64_t>(e, -1, d - 1));
+    }
+    b.start[axis] = s;
+    b.limit[axis] = e;
+    b.stride[axis] = step;
+  }
+  return b;
+}
+
 } // namespace strata::graph

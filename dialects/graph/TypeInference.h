@@ -68,6 +68,20 @@ mlir::FailureOr<Shape> inferMatMulShape(llvm::ArrayRef<int64_t> lhs,
 mlir::FailureOr<Shape> inferNormStatsShape(llvm::ArrayRef<int64_t> input, int64_t axis,
                                            OptLoc loc);
 
+/// Bounds of a `graph.slice` that selects what an ONNX `Slice` with these
+/// (possibly negative, out-of-range) values selects: negative indices count from
+/// the end and everything is clamped to the dimension. Fails when an axis is out
+/// of range or repeated, a step is zero, or a sliced dimension is dynamic.
+struct SliceBounds {
+  llvm::SmallVector<int64_t> start, limit, stride;
+};
+mlir::FailureOr<SliceBounds> normalizeOnnxSlice(llvm::ArrayRef<int64_t> shape,
+                                                llvm::ArrayRef<int64_t> starts,
+                                                llvm::ArrayRef<int64_t> ends,
+                                                llvm::ArrayRef<int64_t> axes,
+                                                llvm::ArrayRef<int64_t> steps,
+                                                OptLoc loc);
+
 /// Number of elements, or nullopt when a dimension is dynamic.
 std::optional<int64_t> staticElementCount(llvm::ArrayRef<int64_t> shape);
 

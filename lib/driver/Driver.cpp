@@ -1,0 +1,126 @@
+//===- Driver.cpp - The stratac command line ------------------------------===//
+//
+// Parses the command line, imports the model, runs the pipeline up to the
+// requested phase and writes the result atomically (a failed run leaves no
+// output file).
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/driver/Driver.h"
+
+#include "lib/driver/Registration.h"
+#include "passes/canonical/Passes.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace strata {
+
+void buildPipeline(OpPassManager &pm, Phase phase) {
+  if (phase == Phase::Import)
+    return;
+  buildCanonicalPipeline(pm);
+}
+
+namespace {
+
+llvm::cl::SubCommand importCommand("import", "Import an ONNX model and print graph IR");
+llvm::cl::SubCommand compileCommand("compile", "Compile an ONNX model");
+
+llvm::cl::opt<std::string> inputFile(llvm::cl::Positional, llvm::cl::Required,
+                                     llvm::cl::desc("<model.onnx | model.onnxtext>"),
+                                     llvm::cl::sub(importCommand),
+                                     llvm::cl::sub(compileCommand));
+llvm::cl::opt<std::string> outputFile("o", llvm::cl::desc("Output file ('-' = stdout)"),
+                                      llvm::cl::value_desc("file"), llvm::cl::init("-"),
+                                      llvm::cl::sub(importCommand),
+                                      llvm::cl::sub(compileCommand));
+llvm::cl::list<std::string>
+    shapeOption("shape",
+                llvm::cl::desc("Fix an input's shape: NAME=DxD (e.g. input_ids=1x128); "
+                               "repeat or separate with commas"),
+                llvm::cl::value_desc("NAME=DIMS"), llvm::cl::sub(importCommand),
+                llvm::cl::sub(compileCommand));
+llvm::cl::list<std::string> maxShapeOption(
+    "max-shape",
+    llvm::cl::desc("Upper bound of a symbolic dimension: NAME=N (e.g. batch=8)"),
+    llvm::cl::value_desc("DIM=N"), llvm::cl::sub(importCommand),
+    llvm::cl::sub(compileCommand));
+llvm::cl::opt<std::string> compileTo(
+    "compile-to",
+    llvm::cl::desc("Stop after this phase and print its IR: import, graph"),
+    llvm::cl::value_desc("phase"), llvm::cl::init("graph"), llvm::cl::sub(compileCommand));
+llvm::cl::opt<bool> printResources(
+    "print-weights",
+    llvm::cl::desc("Print weight blobs in full instead of eliding them"),
+    llvm::cl::init(false), llvm::cl::sub(importCommand), llvm::cl::sub(compileCommand));
+
+int fail(const llvm::Twine &message) {
+  llvm::errs() << "stratac: error: " << message << "\n";
+  return 1;
+}
+
+} // namespace
+
+int runStratac(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  llvm::cl::ParseCommandLineOptions(
+      argc, argv,
+      "Strata: ahead-of-time compiler for transformer models\n\n"
+      "  stratac import MODEL [options]       print the imported graph IR\n"
+      "  stratac compile MODEL --compile-to=P print the IR after phase P\n");
+  if (!importCommand && !compileCommand)
+    return fail("expected a command: 'import' or 'compile' (see --help)");
+
+  onnx::ImportOptions options;
+  for (const std::string &s : shapeOption)
+    if (llvm::Error e = parseShapeOption(s, options))
+      return fail(llvm::toString(std::move(e)));
+  for (const std::string &s : maxShapeOption)
+    if (llvm::Error e = parseMaxShapeOption(s, options))
+      return fail(llvm::toString(std::move(e)));
+  Phase phase = Phase::Graph;
+  if (compileCommand) {
+    std::optional<Phase> p = parsePhase(compileTo);
+    if (!p)
+      return fail("unknown phase '" + compileTo + "' for --compile-to (expected "
+                  "import or graph)");
+    phase = *p;
+  }
+
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  MLIRContext context(registry);
+  context.allowUnregisteredDialects(false);
+  OwningOpRef<ModuleOp> module = onnx::importModelFile(inputFile, context, options);
+  if (!module)
+    return 1;
+
+  PassManager pm(&context);
+  buildPipeline(pm, phase);
+  if (failed(pm.run(*module)))
+    return 1;
+
+  std::string error;
+  std::unique_ptr<llvm::ToolOutputFile> out = openOutputFile(outputFile, &error);
+  if (!out)
+    return fail(error);
+  OpPrintingFlags flags;
+  if (!printResources)
+    flags.elideLargeResourceString(64);
+  module->print(out->os(), flags);
+  out->os().flush();
+  if (out->os().has_error())
+    return fail("cannot write '" + outputFile + "'");
+  out->keep();
+  return 0;
+}
+
+} // namespace strata

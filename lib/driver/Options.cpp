@@ -1,0 +1,74 @@
+//===- Options.cpp - What a stratac invocation asks for -------------------===//
+//
+// Parsers for `--compile-to`, `--shape` and `--max-shape`, with errors that quote
+// the offending text.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/driver/Options.h"
+
+#include "llvm/ADT/StringSwitch.h"
+
+using llvm::createStringError;
+using llvm::StringRef;
+
+namespace strata {
+
+std::optional<Phase> parsePhase(StringRef name) {
+  return llvm::StringSwitch<std::optional<Phase>>(name)
+      .Case("import", Phase::Import)
+      .Case("graph", Phase::Graph)
+      .Default(std::nullopt);
+}
+
+static llvm::Error forEachEntry(StringRef text, StringRef option,
+                                llvm::function_ref<llvm::Error(StringRef, StringRef)> fn) {
+  llvm::SmallVector<StringRef> entries;
+  text.split(entries, ',', -1, false);
+  if (entries.empty())
+    return createStringError("%s needs NAME=VALUE, got '%s'", option.data(),
+                             text.str().c_str());
+  for (StringRef entry : entries) {
+    auto [name, value] = entry.split('=');
+    if (name.empty() || value.empty())
+      return createStringError("%s entry '%s' is not NAME=VALUE", option.data(),
+                               entry.str().c_str());
+    if (llvm::Error e = fn(name.trim(), value.trim()))
+      return e;
+  }
+  return llvm::Error::success();
+}
+
+llvm::Error parseShapeOption(StringRef text, onnx::ImportOptions &options) {
+  return forEachEntry(text, "--shape", [&](StringRef name, StringRef value) -> llvm::Error {
+    llvm::SmallVector<StringRef> parts;
+    value.split(parts, 'x');
+    llvm::SmallVector<int64_t> dims;
+    for (StringRef p : parts) {
+      int64_t d;
+      if (p.getAsInteger(10, d) || d < 0)
+        return createStringError("--shape %s=%s: '%s' is not a dimension (expected "
+                                 "sizes joined by 'x', e.g. 1x128)",
+                                 name.str().c_str(), value.str().c_str(),
+                                 p.str().c_str());
+      dims.push_back(d);
+    }
+    options.inputShapes[name] = dims;
+    return llvm::Error::success();
+  });
+}
+
+llvm::Error parseMaxShapeOption(StringRef text, onnx::ImportOptions &options) {
+  return forEachEntry(text, "--max-shape",
+                      [&](StringRef name, StringRef value) -> llvm::Error {
+                        int64_t bound;
+                        if (value.getAsInteger(10, bound) || bound <= 0)
+                          return createStringError(
+                              "--max-shape %s=%s: the bound must be a positive integer",
+                              name.str().c_str(), value.str().c_str());
+                        options.maxDims[name] = bound;
+                        return llvm::Error::success();
+                      });
+}
+
+} // namespace strata

@@ -1,0 +1,141 @@
+//===- BuilderUtils.cpp - Graph-op building blocks for handlers -----------===//
+//
+// Compositions shared by the op handlers. Reshapes of values with dynamic
+// dimensions compute their target shape with graph ops, which fold away once
+// shapes are known.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/onnx/BuilderUtils.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+using namespace mlir;
+
+namespace strata::onnx {
+
+RankedTensorType tensorType(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+Type elementType(Value v) { return tensorType(v).getElementType(); }
+
+Value scalarConstant(NodeContext &n, Type element, double value) {
+  auto type = RankedTensorType::get({}, element);
+  Attribute attr;
+  if (auto ft = dyn_cast<FloatType>(element)) {
+    attr = DenseElementsAttr::get(type, FloatAttr::get(ft, value).getValue());
+  } else if (element.isInteger(1)) {
+    attr = DenseElementsAttr::get(type, value != 0);
+  } else {
+    auto it = cast<IntegerType>(element);
+    attr = DenseElementsAttr::get(
+        type, APInt(it.getWidth(), static_cast<int64_t>(value), !it.isUnsigned()));
+  }
+  return n.create<graph::ConstantOp>(cast<ElementsAttr>(attr));
+}
+
+Value scalarLike(NodeContext &n, Value like, double value) {
+  return scalarConstant(n, elementType(like), value);
+}
+
+Value i64Constant(NodeContext &n, ArrayRef<int64_t> values) {
+  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                    n.builder().getI64Type());
+  return n.create<graph::ConstantOp>(
+      cast<ElementsAttr>(DenseElementsAttr::get(type, values)));
+}
+
+Value castTo(NodeContext &n, Value v, Type element) {
+  if (elementType(v) == element)
+    return v;
+  return n.create<graph::CastOp>(tensorType(v).clone(element), v);
+}
+
+Value shapeOf(NodeContext &n, Value v) {
+  auto type = RankedTensorType::get({tensorType(v).getRank()}, n.builder().getI64Type());
+  return n.create<graph::ShapeOfOp>(type, v);
+}
+
+Value shapeSlice(NodeContext &n, Value v, int64_t begin, int64_t end) {
+  Value shape = shapeOf(n, v);
+  int64_t rank = tensorType(v).getRank();
+  if (begin == 0 && end == rank)
+    return shape;
+  SmallVector<int64_t> start = {begin}, limit = {end}, stride = {1};
+  return n.create<graph::SliceOp>(shape, start, limit, stride);
+}
+
+Value reshapeWithDims(NodeContext &n, Value v, ArrayRef<int64_t> dims,
+                      ArrayRef<int64_t> dynamicFrom) {
+  RankedTensorType type = tensorType(v);
+  auto result = RankedTensorType::get(dims, type.getElementType());
+  if (result == type)
+    return v;
+  if (result.getNumDynamicDims() == 0 ||
+      (type.hasStaticShape() && result.getNumDynamicDims() == 1))
+    return n.create<graph::ReshapeOp>(result, v, Value());
+  SmallVector<Value> parts;
+  for (auto [d, from] : llvm::zip(dims, dynamicFrom)) {
+    if (!ShapedType::isDynamic(d))
+      parts.push_back(i64Constant(n, {d}));
+    else if (from < 0)
+      parts.push_back(i64Constant(n, {-1}));
+    else
+      parts.push_back(shapeSlice(n, v, from, from + 1));
+  }
+  Value shape = parts.size() == 1
+                    ? parts.front()
+                    : n.create<graph::ConcatOp>(parts, static_cast<int64_t>(0)).getResult();
+  return n.create<graph::ReshapeOp>(result, v, shape);
+}
+
+Value unsqueeze(NodeContext &n, Value v, ArrayRef<int64_t> axes) {
+  RankedTensorType type = tensorType(v);
+  SmallVector<int64_t> dims, from;
+  int64_t source = 0;
+  for (int64_t i = 0, e = type.getRank() + axes.size(); i < e; ++i) {
+    if (llvm::is_contained(axes, i)) {
+      dims.push_back(1);
+      from.push_back(0);
+      continue;
+    }
+    dims.push_back(type.getDimSize(source));
+    from.push_back(source++);
+  }
+  return reshapeWithDims(n, v, dims, from);
+}
+
+Value squeeze(NodeContext &n, Value v, ArrayRef<int64_t> axes) {
+  RankedTensorType type = tensorType(v);
+  SmallVector<int64_t> dims, from;
+  for (int64_t i = 0; i < type.getRank(); ++i) {
+    if (llvm::is_contained(axes, i))
+      continue;
+    dims.push_back(type.getDimSize(i));
+    from.push_back(i);
+  }
+  return reshapeWithDims(n, v, dims, from);
+}
+
+FailureOr<SmallVector<int64_t>> normalizeAxes(NodeContext &n, ArrayRef<int64_t> axes,
+                                              int64_t rank) {
+  SmallVector<int64_t> result;
+  for (int64_t a : axes) {
+    int64_t b = a < 0 ? a + rank : a;
+    if (b < 0 || b >= rank)
+      return n.emitError() << "axis " << a << " is out of range for rank " << rank;
+    if (llvm::is_contained(result, b))
+      return n.emitError() << "axis " << a << " is repeated";
+    result.push_back(b);
+  }
+  llvm::sort(result);
+  return result;
+}
+
+std::optional<SmallVector<int64_t>> intsFromInputOrAttr(NodeContext &n, int64_t i,
+                                                      StringRef attr) {
+  if (n.hasInput(i))
+    return n.constantInts(i);
+  return n.intsAttr(attr);
+}
+
+} // namespace strata::onnx

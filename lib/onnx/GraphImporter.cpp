@@ -1,0 +1,285 @@
+//===- GraphImporter.cpp - One ONNX graph into one function ---------------===//
+//
+// Signature (with `--shape` and `--max-shape` applied), initializers, nodes in
+// order, and the return with declared output types checked against the computed
+// ones.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/onnx/GraphImporter.h"
+
+#include "lib/onnx/HandlerRegistry.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/StringSet.h"
+
+using namespace mlir;
+
+namespace strata::onnx {
+
+/// Initializers with at most this many elements, and all integer initializers,
+/// become folding-friendly `graph.constant`s; larger floating-point ones are
+/// weights.
+static constexpr int64_t kMaxInlineElements = 64;
+static constexpr int64_t kFirstSupportedOpset = 11;
+static constexpr int64_t kLastSupportedOpset = 23;
+
+GraphImporter::GraphImporter(ModuleOp module, const ::onnx::ModelProto &model,
+                             TensorStorage &storage, const ImportOptions &options,
+                             StringRef modelPath)
+    : module_(module), model_(model), storage_(storage), options_(options),
+      modelPath_(modelPath.str()), ctx_(module.getContext()),
+      builder_(module.getContext()) {}
+
+Location GraphImporter::modelLoc() const {
+  return FileLineColLoc::get(ctx_, modelPath_, 0, 0);
+}
+
+Location GraphImporter::nodeLoc(const ::onnx::NodeProto &node, int64_t index) const {
+  std::string name = node.name().empty() ? "#" + std::to_string(index) : node.name();
+  return NameLoc::get(StringAttr::get(ctx_,
+                                      name + " (" + node.op_type() + ")"),
+                      modelLoc());
+}
+
+FailureOr<Value> GraphImporter::lookup(StringRef name) const {
+  auto it = values_.find(name);
+  if (it == values_.end())
+    return failure();
+  return it->second;
+}
+
+std::optional<RankedTensorType> GraphImporter::declaredType(StringRef name) const {
+  auto it = valueInfos_.find(name);
+  if (it == valueInfos_.end())
+    return std::nullopt;
+  auto self = const_cast<GraphImporter *>(this);
+  ScopedDiagnosticHandler silence(ctx_, [](Diagnostic &) {
+    return success();
+  });
+  FailureOr<RankedTensorType> type = self->convertValueType(*it->second, false, nullptr);
+  if (failed(type))
+    return std::nullopt;
+  return *type;
+}
+
+LogicalResult GraphImporter::checkOpsets() {
+  for (const auto &entry : model_.opset_import()) {
+    std::string domain = entry.domain() == "ai.onnx" ? "" : entry.domain();
+    opsets_[domain] = entry.version();
+  }
+  auto it = opsets_.find("");
+  if (it == opsets_.end())
+    return emitError(modelLoc(), "the model imports no opset of the default ONNX "
+                                 "domain");
+  if (it->second < kFirstSupportedOpset || it->second > kLastSupportedOpset)
+    return emitError(modelLoc(), "opset ")
+           << it->second << " of the default domain is outside the supported range "
+           << kFirstSupportedOpset << "-" << kLastSupportedOpset
+           << "; convert the model with onnx.version_converter";
+  return success();
+}
+
+FailureOr<RankedTensorType>
+GraphImporter::convertValueType(const ::onnx::ValueInfoProto &info, bool isInput,
+                                SmallVectorImpl<Attribute> *dimNames) {
+  MLIRContext *ctx = builder_.getContext();
+  if (!info.type().has_tensor_type())
+    return emitError(modelLoc(), "value '")
+           << info.name() << "' is not a tensor (sequences and maps are unsupported)";
+  const auto &tensor = info.type().tensor_type();
+  llvm::Expected<Type> element = convertElementType(ctx, tensor.elem_type());
+  if (!element)
+    return emitError(modelLoc(), "value '")
+           << info.name() << "': " << llvm::toString(element.takeError());
+  if (!tensor.has_shape())
+    return emitError(modelLoc(), "value '") << info.name() << "' has no known rank";
+  SmallVector<int64_t> dims;
+  auto fixed = isInput ? options_.inputShapes.find(info.name())
+                       : options_.inputShapes.end();
+  for (const auto &dim : tensor.shape().dim()) {
+    int64_t d = ShapedType::kDynamic;
+    if (dim.has_dim_value() && dim.dim_value() >= 0)
+      d = dim.dim_value();
+    else if (dim.has_dim_param()) {
+      auto f = fixedDims_.find(dim.dim_param());
+      if (f != fixedDims_.end())
+        d = f->second;
+    }
+    if (dimNames)
+      dimNames->push_back(builder_.getStringAttr(dim.has_dim_param() ? dim.dim_param()
+                                                                     : ""));
+    dims.push_back(d);
+  }
+  if (fixed != options_.inputShapes.end()) {
+    if (fixed->second.size() != dims.size())
+      return emitError(modelLoc(), "--shape gives ")
+             << fixed->second.size() << " dimensions for input '" << info.name()
+             << "' of rank " << dims.size();
+    for (auto [d, f] : llvm::zip(dims, fixed->second)) {
+      if (!ShapedType::isDynamic(d) && d != f)
+        return emitError(modelLoc(), "--shape fixes a dimension of input '")
+               << info.name() << "' to " << f << " but the model says " << d;
+      d = f;
+    }
+  }
+  return RankedTensorType::get(dims, *element);
+}
+
+LogicalResult GraphImporter::resolveFixedDims() {
+  const auto &graph = model_.graph();
+  for (const auto &entry : options_.inputShapes) {
+    const ::onnx::ValueInfoProto *input = nullptr;
+    for (const auto &in : graph.input())
+      if (in.name() == entry.getKey())
+        input = &in;
+    if (!input)
+      return emitError(modelLoc(), "--shape names '")
+             << entry.getKey() << "', which is not an input of the model";
+    const auto &shape = input->type().tensor_type().shape();
+    if (shape.dim_size() != static_cast<int>(entry.getValue().size()))
+      return emitError(modelLoc(), "--shape gives ")
+             << entry.getValue().size() << " dimensions for input '" << entry.getKey()
+             << "' of rank " << shape.dim_size();
+    for (auto [dim, size] : llvm::zip(shape.dim(), entry.getValue()))
+      if (dim.has_dim_param())
+        fixedDims_[dim.dim_param()] = size;
+  }
+  return success();
+}
+
+LogicalResult GraphImporter::importInitializers() {
+  MLIRContext *ctx = builder_.getContext();
+  for (const auto &init : model_.graph().initializer()) {
+    llvm::Expected<Type> element = convertElementType(ctx, init.data_type());
+    if (!element)
+      return emitError(modelLoc(), "initializer '")
+             << init.name() << "': " << llvm::toString(element.takeError());
+    int64_t count = 1;
+    for (int64_t d : init.dims())
+      count *= d;
+    bool inlineData = isa<IntegerType>(*element) || count <= kMaxInlineElements;
+    llvm::Expected<ElementsAttr> attr = storage_.convert(ctx, init, inlineData);
+    if (!attr)
+      return emitError(modelLoc(), llvm::toString(attr.takeError()));
+    Location loc = NameLoc::get(builder_.getStringAttr(init.name()), modelLoc());
+    Value value;
+    if (isa<DenseElementsAttr>(*attr))
+      value = graph::ConstantOp::create(builder_, loc, *attr);
+    else
+      value = graph::WeightOp::create(builder_, loc, init.name(), *attr);
+    define(init.name(), value);
+  }
+  return success();
+}
+
+LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node, int64_t index) {
+  Location loc = nodeLoc(node, index);
+  std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
+  auto opset = opsets_.find(domain);
+  if (opset == opsets_.end())
+    return emitError(loc, "node uses domain '")
+           << domain << "', which the model does not import";
+  Handler handler =
+      HandlerRegistry::get().lookup(domain, node.op_type(), opset->second);
+  if (!handler)
+    return emitError(loc, "unsupported op: ")
+           << "node '" << node.name() << "' has op type '" << node.op_type()
+           << "' in domain '" << (domain.empty() ? "ai.onnx" : domain) << "' at opset "
+           << opset->second << ", which Strata does not import";
+  for (const std::string &input : node.input())
+    if (!input.empty() && !values_.count(input))
+      return emitError(loc, "input '")
+             << input << "' is not produced by any earlier node, initializer or "
+             << "graph input (the graph is not topologically sorted?)";
+  NodeContext context(*this, node, loc, opset->second);
+  return handler(context);
+}
+
+LogicalResult GraphImporter::importMainGraph() {
+  if (failed(checkOpsets()) || failed(resolveFixedDims()))
+    return failure();
+  const auto &graph = model_.graph();
+  for (const auto &info : graph.value_info())
+    valueInfos_[info.name()] = &info;
+  for (const auto &info : graph.output())
+    valueInfos_[info.name()] = &info;
+
+  llvm::StringSet<> initializerNames;
+  for (const auto &init : graph.initializer())
+    initializerNames.insert(init.name());
+
+  SmallVector<Type> argTypes;
+  SmallVector<std::string> argNames;
+  SmallVector<DictionaryAttr> argAttrs;
+  for (const auto &input : graph.input()) {
+    if (initializerNames.contains(input.name()))
+      continue;
+    SmallVector<Attribute> dimNames;
+    FailureOr<RankedTensorType> type = convertValueType(input, true, &dimNames);
+    if (failed(type))
+      return failure();
+    argTypes.push_back(*type);
+    argNames.push_back(input.name());
+    SmallVector<NamedAttribute> attrs = {
+        builder_.getNamedAttr("onnx.name", builder_.getStringAttr(input.name())),
+        builder_.getNamedAttr("onnx.dims", builder_.getArrayAttr(dimNames))};
+    argAttrs.push_back(builder_.getDictionaryAttr(attrs));
+  }
+
+  builder_.setInsertionPointToEnd(module_.getBody());
+  auto func = func::FuncOp::create(builder_, modelLoc(), "main",
+                                   builder_.getFunctionType(argTypes, {}));
+  Block *entry = func.addEntryBlock();
+  for (auto [i, attrs] : llvm::enumerate(argAttrs))
+    func.setArgAttrs(i, attrs);
+  if (!options_.maxDims.empty()) {
+    SmallVector<NamedAttribute> bounds;
+    for (const auto &b : options_.maxDims)
+      bounds.push_back(builder_.getNamedAttr(b.getKey(),
+                                             builder_.getI64IntegerAttr(b.getValue())));
+    func->setAttr("strata.max_dims", builder_.getDictionaryAttr(bounds));
+  }
+  builder_.setInsertionPointToStart(entry);
+  for (auto [name, arg] : llvm::zip(argNames, entry->getArguments()))
+    define(name, arg);
+
+  if (failed(importInitializers()))
+    return failure();
+  for (auto [index, node] : llvm::enumerate(graph.node()))
+    if (failed(importNode(node, index)))
+      return failure();
+
+  SmallVector<Value> results;
+  SmallVector<Type> resultTypes;
+  SmallVector<DictionaryAttr> resultAttrs;
+  for (const auto &output : graph.output()) {
+    FailureOr<Value> value = lookup(output.name());
+    if (failed(value))
+      return emitError(modelLoc(), "graph output '")
+             << output.name() << "' is not produced by any node";
+    Type type = value->getType();
+    if (std::optional<RankedTensorType> declared = declaredType(output.name())) {
+      if (!graph::areCompatibleRefinements(type, *declared) &&
+          !graph::areCompatibleRefinements(*declared, type))
+        return emitError(value->getLoc(), "inconsistent shapes: output '")
+               << output.name() << "' is declared as " << *declared
+               << " but computes to " << type;
+      if (*declared != type && graph::areCompatibleRefinements(type, *declared))
+        value = tensor::CastOp::create(builder_, value->getLoc(), *declared, *value)
+                    .getResult();
+    }
+    results.push_back(*value);
+    resultTypes.push_back(value->getType());
+    resultAttrs.push_back(builder_.getDictionaryAttr(
+        builder_.getNamedAttr("onnx.name", builder_.getStringAttr(output.name()))));
+  }
+  func::ReturnOp::create(builder_, modelLoc(), results);
+  func.setFunctionType(builder_.getFunctionType(argTypes, resultTypes));
+  for (auto [i, attrs] : llvm::enumerate(resultAttrs))
+    func.setResultAttrs(i, attrs);
+  return success();
+}
+
+} // namespace strata::onnx

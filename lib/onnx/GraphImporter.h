@@ -1,0 +1,63 @@
+//===- GraphImporter.h - One ONNX graph into one function -------*- C++ -*-===//
+//
+// Walks a GraphProto: inputs become function arguments, initializers weights or
+// constants, nodes graph ops through their handlers, outputs the return.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_LIB_ONNX_GRAPHIMPORTER_H
+#define STRATA_LIB_ONNX_GRAPHIMPORTER_H
+
+#include "lib/onnx/Importer.h"
+#include "lib/onnx/TensorConversion.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringMap.h"
+
+namespace strata::onnx {
+
+class GraphImporter {
+public:
+  GraphImporter(mlir::ModuleOp module, const ::onnx::ModelProto &model,
+                TensorStorage &storage, const ImportOptions &options,
+                llvm::StringRef modelPath);
+
+  /// Imports the main graph as `func.func @main`.
+  mlir::LogicalResult importMainGraph();
+
+  mlir::OpBuilder &builder() { return builder_; }
+  TensorStorage &storage() { return storage_; }
+  mlir::FailureOr<mlir::Value> lookup(llvm::StringRef name) const;
+  void define(llvm::StringRef name, mlir::Value value) { values_[name] = value; }
+  std::optional<mlir::RankedTensorType> declaredType(llvm::StringRef name) const;
+
+private:
+  /// The location of diagnostics about the model as a whole.
+  mlir::Location modelLoc() const;
+  mlir::Location nodeLoc(const ::onnx::NodeProto &node, int64_t index) const;
+  mlir::FailureOr<mlir::RankedTensorType>
+  convertValueType(const ::onnx::ValueInfoProto &info, bool isInput,
+                   llvm::SmallVectorImpl<mlir::Attribute> *dimNames);
+  mlir::LogicalResult checkOpsets();
+  mlir::LogicalResult resolveFixedDims();
+  mlir::LogicalResult importInitializers();
+  mlir::LogicalResult importNode(const ::onnx::NodeProto &node, int64_t index);
+
+  mlir::ModuleOp module_;
+  const ::onnx::ModelProto &model_;
+  TensorStorage &storage_;
+  const ImportOptions &options_;
+  std::string modelPath_;
+  mlir::MLIRContext *ctx_;
+  mlir::OpBuilder builder_;
+  llvm::StringMap<mlir::Value> values_;
+  llvm::StringMap<const ::onnx::ValueInfoProto *> valueInfos_;
+  llvm::StringMap<int64_t> opsets_;
+  /// Symbolic dim name -> static size, from `--shape`.
+  llvm::StringMap<int64_t> fixedDims_;
+};
+
+} // namespace strata::onnx
+
+#endif // STRATA_LIB_ONNX_GRAPHIMPORTER_H

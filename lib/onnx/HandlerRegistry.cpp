@@ -1,0 +1,44 @@
+//===- HandlerRegistry.cpp - Op handlers by domain, type and opset --------===//
+//
+// The lookup table of op handlers, filled once from every family's register
+// function.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/onnx/HandlerRegistry.h"
+
+using namespace strata::onnx;
+
+static std::string registryKey(llvm::StringRef domain, llvm::StringRef opType) {
+  if (domain == "ai.onnx")
+    domain = "";
+  return (domain + "::" + opType).str();
+}
+
+void HandlerRegistry::add(llvm::StringRef domain, llvm::StringRef opType,
+                          int64_t firstOpset, int64_t lastOpset, Handler handler) {
+  entries_[registryKey(domain, opType)].push_back({firstOpset, lastOpset, handler});
+}
+
+Handler HandlerRegistry::lookup(llvm::StringRef domain, llvm::StringRef opType,
+                                int64_t opset) const {
+  auto it = entries_.find(registryKey(domain, opType));
+  if (it == entries_.end())
+    return nullptr;
+  for (const Entry &e : it->second)
+    if (e.firstOpset <= opset && opset <= e.lastOpset)
+      return e.handler;
+  return nullptr;
+}
+
+const HandlerRegistry &HandlerRegistry::get() {
+  static const HandlerRegistry registry = [] {
+    HandlerRegistry r;
+    registerElementwiseHandlers(r);
+    registerShapeHandlers(r);
+    registerReductionHandlers(r);
+    registerNNHandlers(r);
+    return r;
+  }();
+  return registry;
+}

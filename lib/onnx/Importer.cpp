@@ -1,0 +1,78 @@
+//===- Importer.cpp - ONNX model files to graph dialect modules -----------===//
+//
+// Reads a model (protobuf or ONNX text), checks it is well-formed enough to
+// import, and hands the main graph to GraphImporter. The parsed ModelProto stays
+// alive as long as any weight blob points into it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/onnx/Importer.h"
+
+#include "lib/onnx/GraphImporter.h"
+
+#include "dialects/graph/GraphDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Verifier.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <onnx/defs/parser.h>
+
+using namespace mlir;
+
+namespace strata::onnx {
+
+void loadImporterDialects(MLIRContext &context) {
+  context.loadDialect<graph::GraphDialect, func::FuncDialect, tensor::TensorDialect>();
+}
+
+static FailureOr<std::shared_ptr<::onnx::ModelProto>>
+parseModel(StringRef path, Location loc) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return emitError(loc, "cannot read model file: ") << buffer.getError().message();
+  auto model = std::make_shared<::onnx::ModelProto>();
+  StringRef bytes = (*buffer)->getBuffer();
+  if (path.ends_with(".onnxtext")) {
+    ::onnx::OnnxParser parser(bytes.str().c_str());
+    auto status = parser.Parse(*model);
+    if (!status.IsOK())
+      return emitError(loc, "malformed ONNX text: ") << status.ErrorMessage();
+    return model;
+  }
+  if (bytes.empty())
+    return emitError(loc, "not an ONNX model: the file is empty");
+  google::protobuf::io::CodedInputStream stream(
+      reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
+  stream.SetTotalBytesLimit(INT_MAX);
+  if (!model->ParseFromCodedStream(&stream) || !stream.ConsumedEntireMessage())
+    return emitError(loc, "not an ONNX model, or a truncated one: the file does not "
+                          "parse as an ONNX ModelProto");
+  if (!model->has_graph() || model->ir_version() <= 0)
+    return emitError(loc, "not an ONNX model: it has no graph or no IR version");
+  return model;
+}
+
+OwningOpRef<ModuleOp> importModelFile(StringRef path, MLIRContext &context,
+                                      const ImportOptions &options) {
+  loadImporterDialects(context);
+  Location loc = FileLineColLoc::get(&context, path, 0, 0);
+  FailureOr<std::shared_ptr<::onnx::ModelProto>> model = parseModel(path, loc);
+  if (failed(model))
+    return nullptr;
+  std::string baseDir = llvm::sys::path::parent_path(path).str();
+  TensorStorage storage(*model, baseDir);
+  OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
+  GraphImporter importer(*module, **model, storage, options, path);
+  if (failed(importer.importMainGraph()))
+    return nullptr;
+  if (failed(verify(*module)))
+    return nullptr;
+  return module;
+}
+
+} // namespace strata::onnx

@@ -1,0 +1,40 @@
+//===- Importer.h - ONNX model to graph dialect -----------------*- C++ -*-===//
+//
+// The public entry points of the ONNX importer: a model file (binary protobuf or
+// ONNX text format) becomes a module with one `func.func @main` of graph ops.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_LIB_ONNX_IMPORTER_H
+#define STRATA_LIB_ONNX_IMPORTER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/ADT/StringMap.h"
+
+namespace strata::onnx {
+
+/// What the user fixes or bounds about the model's inputs.
+struct ImportOptions {
+  /// Input name -> full static shape (`--shape input_ids=1x128`). Symbolic dims of
+  /// a fixed input also fix every other use of the same dim name.
+  llvm::StringMap<llvm::SmallVector<int64_t>> inputShapes;
+  /// Symbolic dim name -> upper bound (`--max-shape batch=8,sequence=2048`),
+  /// recorded on the function for later phases.
+  llvm::StringMap<int64_t> maxDims;
+};
+
+/// Imports the model at `path` (`.onnx` protobuf, or ONNX text format when the
+/// file ends in `.onnxtext`). External data files are memory-mapped and referenced,
+/// never copied. Errors are reported as diagnostics through the context.
+mlir::OwningOpRef<mlir::ModuleOp> importModelFile(llvm::StringRef path,
+                                                  mlir::MLIRContext &context,
+                                                  const ImportOptions &options);
+
+/// Loads the dialects the importer produces into `context`.
+void loadImporterDialects(mlir::MLIRContext &context);
+
+} // namespace strata::onnx
+
+#endif // STRATA_LIB_ONNX_IMPORTER_H

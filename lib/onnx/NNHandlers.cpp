@@ -1,0 +1,216 @@
+//===- NNHandlers.cpp - Contractions and normalisations -------------------===//
+//
+// MatMul (with ONNX's 1-D promotion), Gemm, Einsum, LayerNormalization,
+// RMSNormalization, Dropout, and Conv in the one form transformers use it: a
+// non-overlapping patch embedding (kernel == stride), rewritten as a matmul.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/onnx/BuilderUtils.h"
+#include "lib/onnx/HandlerRegistry.h"
+
+#include "dialects/graph/TypeInference.h"
+
+using namespace mlir;
+using namespace strata::graph;
+
+namespace strata::onnx {
+namespace {
+
+LogicalResult matmul(NodeContext &n) {
+  Value a = n.input(0), b = n.input(1);
+  if (elementType(a) != elementType(b))
+    return n.emitError() << "inputs have different element types";
+  int64_t ra = tensorType(a).getRank(), rb = tensorType(b).getRank();
+  if (ra == 0 || rb == 0)
+    return n.emitError() << "MatMul inputs must have rank >= 1";
+  if (ra == 1)
+    a = unsqueeze(n, a, {0});
+  if (rb == 1)
+    b = unsqueeze(n, b, {1});
+  if (failed(inferMatMulShape(tensorType(a).getShape(), tensorType(b).getShape(), false,
+                              false, n.loc())))
+    return failure();
+  Value y = n.create<MatMulOp>(a, b, false, false);
+  int64_t ry = tensorType(y).getRank();
+  if (ra == 1 && rb == 1)
+    y = squeeze(n, y, {ry - 2, ry - 1});
+  else if (ra == 1)
+    y = squeeze(n, y, {ry - 2});
+  else if (rb == 1)
+    y = squeeze(n, y, {ry - 1});
+  return n.setOutputs({y});
+}
+
+LogicalResult gemm(NodeContext &n) {
+  Value a = n.input(0), b = n.input(1);
+  if (tensorType(a).getRank() != 2 || tensorType(b).getRank() != 2)
+    return n.emitError() << "Gemm inputs A and B must be 2-D";
+  bool ta = n.intAttr("transA", 0) != 0, tb = n.intAttr("transB", 0) != 0;
+  if (failed(inferMatMulShape(tensorType(a).getShape(), tensorType(b).getShape(), ta, tb,
+                              n.loc())))
+    return failure();
+  Value y = n.create<MatMulOp>(a, b, ta, tb);
+  float alpha = n.floatAttr("alpha", 1), beta = n.floatAttr("beta", 1);
+  if (alpha != 1)
+    y = n.create<MulOp>(y, scalarLike(n, y, alpha));
+  if (n.hasInput(2)) {
+    Value c = n.input(2);
+    if (beta != 1)
+      c = n.create<MulOp>(c, scalarLike(n, c, beta));
+    y = n.create<AddOp>(y, c);
+  }
+  return n.setOutputs({y});
+}
+
+/// ONNX allows an implicit output ("ij,jk") and ellipses; the graph op takes the
+/// explicit form without ellipses.
+LogicalResult einsum(NodeContext &n) {
+  std::string equation;
+  for (char c : n.stringAttr("equation", ""))
+    if (c != ' ')
+      equation += c;
+  if (equation.find("...") != std::string::npos)
+    return n.unsupported("Einsum with an ellipsis");
+  if (equation.find("->") == std::string::npos) {
+    std::map<char, int> counts;
+    for (char c : equation)
+      if (std::isalpha(static_cast<unsigned char>(c)))
+        ++counts[c];
+    equation += "->";
+    for (auto [c, count] : counts)
+      if (count == 1)
+        equation += c;
+  }
+  SmallVector<Value> inputs;
+  for (int64_t i = 0; i < n.numInputs(); ++i)
+    inputs.push_back(n.input(i));
+  StringRef lhs = StringRef(equation).split("->").first;
+  StringRef rhs = StringRef(equation).split("->").second;
+  SmallVector<StringRef> terms;
+  lhs.split(terms, ',');
+  if (terms.size() != inputs.size())
+    return n.emitError() << "equation '" << equation << "' names " << terms.size()
+                         << " inputs, the node has " << inputs.size();
+  std::map<char, int64_t> sizes;
+  for (auto [term, v] : llvm::zip(terms, inputs)) {
+    ArrayRef<int64_t> shape = tensorType(v).getShape();
+    if (term.size() != shape.size())
+      return n.emitError() << "subscripts '" << term << "' do not match rank "
+                           << shape.size();
+    for (auto [c, d] : llvm::zip(term, shape))
+      if (!sizes.count(c) || sizes[c] == 1)
+        sizes[c] = d;
+  }
+  SmallVector<int64_t> dims;
+  for (char c : rhs) {
+    if (!sizes.count(c))
+      return n.emitError() << "output subscript '" << c << "' names no input dimension";
+    dims.push_back(sizes[c]);
+  }
+  auto result = RankedTensorType::get(dims, elementType(inputs.front()));
+  return n.setOutputs({n.create<EinsumOp>(result, inputs, equation).getResult()});
+}
+
+LogicalResult layerNorm(NodeContext &n) {
+  Value x = n.input(0);
+  FailureOr<int64_t> axis =
+      normalizeAxis(n.intAttr("axis", -1), tensorType(x).getRank(), n.loc());
+  if (failed(axis))
+    return failure();
+  auto op = n.create<LayerNormOp>(x, n.input(1), n.input(2),
+                                  n.builder().getI64IntegerAttr(*axis),
+                                  n.builder().getF32FloatAttr(n.floatAttr("epsilon", 1e-5f)));
+  return n.setOutputs(op.getResults());
+}
+
+LogicalResult rmsNorm(NodeContext &n) {
+  Value x = n.input(0);
+  FailureOr<int64_t> axis =
+      normalizeAxis(n.intAttr("axis", -1), tensorType(x).getRank(), n.loc());
+  if (failed(axis))
+    return failure();
+  return n.setOutputs({n.create<RMSNormOp>(x, n.input(1),
+                                           n.builder().getI64IntegerAttr(*axis),
+                                           n.builder().getF32FloatAttr(
+                                               n.floatAttr("epsilon", 1e-5f)))
+                           .getResult()});
+}
+
+LogicalResult dropout(NodeContext &n) {
+  Value x = n.input(0);
+  RankedTensorType in = tensorType(x);
+  float ratio = n.floatAttr("ratio", 0.5f);
+  Value ratioValue, trainingValue;
+  if (n.hasInput(1)) {
+    if (std::optional<double> r = n.constantFloat(1))
+      ratio = *r;
+    else
+      ratioValue = n.input(1);
+  }
+  bool training = false;
+  if (n.hasInput(2)) {
+    if (std::optional<SmallVector<int64_t>> t = n.constantInts(2))
+      training = (*t)[0] != 0;
+    else
+      trainingValue = n.input(2);
+  }
+  IntegerAttr seed;
+  if (n.hasAttr("seed"))
+    seed = n.builder().getI64IntegerAttr(n.intAttr("seed", 0));
+  auto op = n.create<DropoutOp>(TypeRange{in, in.clone(n.builder().getI1Type())}, x,
+                                ratioValue, trainingValue,
+                                n.builder().getF32FloatAttr(ratio),
+                                n.builder().getBoolAttr(training), seed);
+  return n.setOutputs(op.getResults());
+}
+
+/// Conv with kernel == stride, no padding, dilation 1 and one group: every output
+/// pixel sees one disjoint patch, so the convolution is a matmul over flattened
+/// patches.
+LogicalResult patchConv(NodeContext &n) {
+  Value x = n.input(0), w = n.input(1);
+  RankedTensorType xt = tensorType(x), wt = tensorType(w);
+  if (xt.getRank() != 4 || wt.getRank() != 4 || !wt.hasStaticShape())
+    return n.unsupported("Conv other than 2-D with a static kernel");
+  int64_t cout = wt.getDimSize(0), cin = wt.getDimSize(1), kh = wt.getDimSize(2),
+          kw = wt.getDimSize(3);
+  SmallVector<int64_t> strides = n.intsAttr("strides").value_or(SmallVector<int64_t>{1, 1});
+  SmallVector<int64_t> pads = n.intsAttr("pads").value_or(SmallVector<int64_t>{0, 0, 0, 0});
+  SmallVector<int64_t> dil = n.intsAttr("dilations").value_or(SmallVector<int64_t>{1, 1});
+  std::string autoPad = n.stringAttr("auto_pad", "NOTSET");
+  if (n.intAttr("group", 1) != 1 || strides != SmallVector<int64_t>{kh, kw} ||
+      llvm::any_of(pads, [](int64_t p) { return p != 0; }) ||
+      dil != SmallVector<int64_t>{1, 1} || (autoPad != "NOTSET" && autoPad != "VALID"))
+    return n.unsupported("Conv other than a non-overlapping patch embedding (kernel == "
+                         "stride, no padding, no dilation, one group)");
+  if (xt.isDynamicDim(1) || xt.isDynamicDim(2) || xt.isDynamicDim(3) ||
+      xt.getDimSize(1) != cin)
+    return n.emitError() << "input " << xt << " does not match kernel " << wt;
+  int64_t h = xt.getDimSize(2) / kh, wd = xt.getDimSize(3) / kw;
+  int64_t batch = xt.getDimSize(0);
+  // [N, C, H*kh, W*kw] -> [N, C, H, kh, W, kw] -> [N, H, W, C, kh, kw] -> [N*H*W, C*kh*kw]
+  Value p = reshapeWithDims(n, x, {batch, cin, h, kh, wd, kw}, {0, 1, -2, -2, -2, -2});
+  p = n.create<TransposeOp>(p, ArrayRef<int64_t>{0, 2, 4, 1, 3, 5});
+  p = reshapeWithDims(n, p, {batch, h * wd, cin * kh * kw}, {0, -2, -2});
+  Value kernel = reshapeWithDims(n, w, {cout, cin * kh * kw}, {0, 1});
+  Value y = n.create<MatMulOp>(p, unsqueeze(n, kernel, {0}), false, true);
+  if (n.hasInput(2))
+    y = n.create<AddOp>(y, n.input(2));
+  y = n.create<TransposeOp>(y, ArrayRef<int64_t>{0, 2, 1});
+  return n.setOutputs({reshapeWithDims(n, y, {batch, cout, h, wd}, {0, 1, -2, -2})});
+}
+
+} // namespace
+
+void registerNNHandlers(HandlerRegistry &r) {
+  r.add("MatMul", 1, matmul);
+  r.add("Gemm", 1, gemm);
+  r.add("Einsum", 12, einsum);
+  r.add("LayerNormalization", 17, layerNorm);
+  r.add("RMSNormalization", 23, rmsNorm);
+  r.add("Dropout", 1, dropout);
+  r.add("Conv", 1, patchConv);
+}
+
+} // namespace strata::onnx

@@ -1,0 +1,500 @@
+//===- ShapeHandlers.cpp - Shape and data-movement ONNX ops ---------------===//
+//
+// Reshape, Transpose, Slice, Concat, Split, Gather, Expand, Tile, Squeeze,
+// Unsqueeze, Flatten, Shape, Size, ConstantOfShape, Range, Trilu and Constant.
+// Constant shape operands give static graph ops; run-time ones give graph ops with
+// shape operands and dynamic result dimensions, refined from ONNX's declared
+// output types where those are more precise.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/onnx/BuilderUtils.h"
+#include "lib/onnx/HandlerRegistry.h"
+#include "lib/onnx/TensorConversion.h"
+
+#include "dialects/graph/TypeInference.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+using namespace mlir;
+using namespace strata::graph;
+
+namespace strata::onnx {
+namespace {
+
+constexpr int64_t kDyn = ShapedType::kDynamic;
+
+/// The declared type of output `i` when it refines `fallback` (same element type
+/// and rank), else `fallback`.
+RankedTensorType refineWithDeclared(NodeContext &n, int64_t i, RankedTensorType fallback) {
+  std::optional<RankedTensorType> declared = n.declaredOutputType(i);
+  if (declared && areCompatibleRefinements(fallback, *declared))
+    return *declared;
+  return fallback;
+}
+
+/// Length of a 1-D shape-like input, which must be static.
+FailureOr<int64_t> staticLength(NodeContext &n, int64_t i, StringRef what) {
+  RankedTensorType t = n.inputType(i);
+  if (t.getRank() != 1 || t.isDynamicDim(0))
+    return n.emitError() << what << " must be a 1-D tensor of static length, got " << t;
+  return t.getDimSize(0);
+}
+
+/// `shape` (1-D i64 of length `length`) prefixed with ones up to `target`.
+Value padShapeFront(NodeContext &n, Value shape, int64_t length, int64_t target) {
+  if (length == target)
+    return shape;
+  SmallVector<int64_t> ones(target - length, 1);
+  return n.create<ConcatOp>(ValueRange{i64Constant(n, ones), shape},
+                            static_cast<int64_t>(0));
+}
+
+LogicalResult reshape(NodeContext &n) {
+  Value x = n.input(0);
+  RankedTensorType in = tensorType(x);
+  bool allowZero = n.intAttr("allowzero", 0) != 0;
+  if (std::optional<SmallVector<int64_t>> shape = n.constantInts(1)) {
+    SmallVector<int64_t> dims, from;
+    int64_t inferred = -1, known = 1;
+    for (auto [i, d] : llvm::enumerate(*shape)) {
+      if (d == 0 && !allowZero) {
+        if (static_cast<int64_t>(i) >= in.getRank())
+          return n.emitError() << "shape entry " << i << " is 0 (copy) but the input "
+                               << "has rank " << in.getRank();
+        d = in.getDimSize(i);
+        from.push_back(i);
+      } else if (d == -1) {
+        if (inferred >= 0)
+          return n.emitError() << "shape has more than one -1";
+        inferred = i;
+        d = kDyn;
+        from.push_back(-1);
+      } else if (d < 0) {
+        return n.emitError() << "shape entry " << d << " is negative";
+      } else {
+        from.push_back(i);
+      }
+      if (!ShapedType::isDynamic(d))
+        known *= d;
+      dims.push_back(d);
+    }
+    std::optional<int64_t> count = staticElementCount(in.getShape());
+    if (inferred >= 0 && count) {
+      if (known == 0 || *count % known != 0)
+        return n.emitError() << "cannot reshape " << *count << " elements to "
+                             << "a shape with a -1 and static dimensions of product "
+                             << known;
+      dims[inferred] = *count / known;
+    } else if (count && inferred < 0 && llvm::none_of(dims, ShapedType::isDynamic) &&
+               known != *count) {
+      return n.emitError() << "inconsistent shapes: cannot reshape " << in << " to "
+                           << "a shape of " << known << " elements";
+    }
+    return n.setOutputs({reshapeWithDims(n, x, dims, from)});
+  }
+  FailureOr<int64_t> length = staticLength(n, 1, "Reshape's shape");
+  if (failed(length))
+    return failure();
+  Value shape = castTo(n, n.input(1), n.builder().getI64Type());
+  if (!allowZero) {
+    Value inShape = shapeOf(n, x);
+    Value source = *length <= in.getRank()
+                       ? shapeSlice(n, x, 0, *length)
+                       : n.create<ConcatOp>(
+                              ValueRange{inShape,
+                                         i64Constant(n, SmallVector<int64_t>(
+                                                            *length - in.getRank(), 1))},
+                              static_cast<int64_t>(0))
+                             .getResult();
+    Value isZero = n.create<CompareOp>(ComparisonDirection::eq, shape,
+                                       i64Constant(n, {0}));
+    shape = n.create<WhereOp>(isZero, source, shape);
+  }
+  auto result = refineWithDeclared(
+      n, 0, RankedTensorType::get(SmallVector<int64_t>(*length, kDyn), in.getElementType()));
+  return n.setOutputs({n.create<ReshapeOp>(result, x, shape).getResult()});
+}
+
+LogicalResult transpose(NodeContext &n) {
+  Value x = n.input(0);
+  int64_t rank = tensorType(x).getRank();
+  SmallVector<int64_t> perm;
+  if (std::optional<SmallVector<int64_t>> p = n.intsAttr("perm"))
+    perm = *p;
+  else
+    for (int64_t i = rank - 1; i >= 0; --i)
+      perm.push_back(i);
+  FailureOr<Shape> shape = inferTransposeShape(tensorType(x).getShape(), perm, n.loc());
+  if (failed(shape))
+    return failure();
+  return n.setOutputs({n.create<TransposeOp>(x, perm).getResult()});
+}
+
+LogicalResult slice(NodeContext &n) {
+  Value x = n.input(0);
+  RankedTensorType in = tensorType(x);
+  std::optional<SmallVector<int64_t>> starts = n.constantInts(1), ends = n.constantInts(2);
+  std::optional<SmallVector<int64_t>> axes = n.hasInput(3) ? n.constantInts(3)
+                                                           : std::nullopt;
+  std::optional<SmallVector<int64_t>> steps = n.hasInput(4) ? n.constantInts(4)
+                                                            : std::nullopt;
+  bool constantBounds = starts && ends && (axes || !n.hasInput(3)) &&
+                        (steps || !n.hasInput(4));
+  if (constantBounds) {
+    if (!n.hasInput(3))
+      axes = llvm::to_vector(llvm::seq<int64_t>(0, starts->size()));
+    if (!n.hasInput(4))
+      steps = SmallVector<int64_t>(starts->size(), 1);
+    FailureOr<SliceBounds> bounds = normalizeOnnxSlice(in.getShape(), *starts, *ends,
+                                                       *axes, *steps, std::nullopt);
+    if (succeeded(bounds))
+      return n.setOutputs(
+          {n.create<SliceOp>(x, bounds->start, bounds->limit, bounds->stride).getResult()});
+  }
+  SmallVector<int64_t> dims(in.getShape());
+  if (axes) {
+    for (int64_t a : *axes)
+      if (a >= -in.getRank() && a < in.getRank())
+        dims[a < 0 ? a + in.getRank() : a] = kDyn;
+  } else {
+    dims.assign(in.getRank(), kDyn);
+  }
+  auto result = refineWithDeclared(n, 0, RankedTensorType::get(dims, in.getElementType()));
+  return n.setOutputs({n.create<DynamicSliceOp>(result, x, n.input(1), n.input(2),
+                                                n.input(3), n.input(4))
+                           .getResult()});
+}
+
+LogicalResult concat(NodeContext &n) {
+  SmallVector<Value> inputs;
+  for (int64_t i = 0; i < n.numInputs(); ++i)
+    if (n.hasInput(i))
+      inputs.push_back(n.input(i));
+  int64_t rank = tensorType(inputs.front()).getRank();
+  FailureOr<int64_t> axis = normalizeAxis(n.intAttr("axis", 0), rank, n.loc());
+  if (failed(axis))
+    return failure();
+  SmallVector<ArrayRef<int64_t>> shapes;
+  for (Value v : inputs) {
+    if (elementType(v) != elementType(inputs.front()))
+      return n.emitError() << "inputs have different element types";
+    shapes.push_back(tensorType(v).getShape());
+  }
+  if (failed(inferConcatShape(shapes, *axis, n.loc())))
+    return failure();
+  return n.setOutputs({n.create<ConcatOp>(inputs, *axis).getResult()});
+}
+
+LogicalResult split(NodeContext &n) {
+  Value x = n.input(0);
+  RankedTensorType in = tensorType(x);
+  FailureOr<int64_t> axis = normalizeAxis(n.intAttr("axis", 0), in.getRank(), n.loc());
+  if (failed(axis))
+    return failure();
+  int64_t dim = in.getDimSize(*axis);
+  int64_t outputs = n.numOutputs();
+  SmallVector<int64_t> sizes;
+  if (n.hasInput(1)) {
+    std::optional<SmallVector<int64_t>> s = n.constantInts(1);
+    if (!s) {
+      for (int64_t i = 0; i < outputs; ++i) {
+        std::optional<RankedTensorType> t = n.declaredOutputType(i);
+        if (!t || t->getRank() != in.getRank() || t->isDynamicDim(*axis))
+          return n.unsupported("a run-time 'split' input whose output sizes are not "
+                               "declared");
+        sizes.push_back(t->getDimSize(*axis));
+      }
+    } else {
+      sizes = *s;
+    }
+  } else if (std::optional<SmallVector<int64_t>> s = n.intsAttr("split")) {
+    sizes = *s;
+  } else {
+    if (ShapedType::isDynamic(dim))
+      return n.unsupported("an even split of a dynamic dimension");
+    int64_t parts = n.hasAttr("num_outputs") ? n.intAttr("num_outputs", 1) : outputs;
+    int64_t chunk = (dim + parts - 1) / parts;
+    for (int64_t i = 0; i < parts; ++i)
+      sizes.push_back(std::max<int64_t>(std::min(chunk, dim - i * chunk), 0));
+  }
+  if (failed(inferSplitShapes(in.getShape(), *axis, sizes, n.loc())))
+    return failure();
+  auto op = n.create<SplitOp>(x, *axis, sizes);
+  return n.setOutputs(op.getResults());
+}
+
+LogicalResult gather(NodeContext &n) {
+  Value x = n.input(0);
+  FailureOr<int64_t> axis =
+      normalizeAxis(n.intAttr("axis", 0), tensorType(x).getRank(), n.loc());
+  if (failed(axis))
+    return failure();
+  return n.setOutputs({n.create<GatherOp>(x, n.input(1), *axis).getResult()});
+}
+
+LogicalResult expand(NodeContext &n) {
+  Value x = n.input(0);
+  RankedTensorType in = tensorType(x);
+  FailureOr<int64_t> length = staticLength(n, 1, "Expand's shape");
+  if (failed(length))
+    return failure();
+  int64_t rank = std::max(*length, in.getRank());
+  SmallVector<int64_t> target(rank, kDyn);
+  std::optional<SmallVector<int64_t>> shape = n.constantInts(1);
+  for (int64_t i = 0; i < rank; ++i) {
+    int64_t xi = i - (rank - in.getRank());
+    int64_t si = i - (rank - *length);
+    int64_t xd = xi >= 0 ? in.getDimSize(xi) : 1;
+    int64_t sd = shape && si >= 0 ? (*shape)[si] : (si >= 0 ? kDyn : 1);
+    if (sd == 1)
+      target[i] = xd;
+    else if (xd == 1 || (!ShapedType::isDynamic(xd) && sd == xd))
+      target[i] = sd;
+    else if (!ShapedType::isDynamic(xd) && !ShapedType::isDynamic(sd))
+      return n.emitError() << "inconsistent shapes: cannot expand dimension of size "
+                           << xd << " to " << sd;
+    else
+      target[i] = ShapedType::isDynamic(sd) ? kDyn : sd;
+  }
+  auto result = refineWithDeclared(n, 0, RankedTensorType::get(target, in.getElementType()));
+  if (result.hasStaticShape())
+    return n.setOutputs({n.create<BroadcastOp>(result, x, Value()).getResult()});
+  Value xShape = padShapeFront(n, shapeOf(n, x), in.getRank(), rank);
+  Value sShape = padShapeFront(n, castTo(n, n.input(1), n.builder().getI64Type()),
+                               *length, rank);
+  Value runtime = n.create<MaxOp>(xShape, sShape);
+  return n.setOutputs({n.create<BroadcastOp>(result, x, runtime).getResult()});
+}
+
+LogicalResult tile(NodeContext &n) {
+  Value x = n.input(0);
+  RankedTensorType in = tensorType(x);
+  SmallVector<int64_t> dims(in.getRank(), kDyn);
+  if (std::optional<SmallVector<int64_t>> reps = n.constantInts(1)) {
+    if (static_cast<int64_t>(reps->size()) != in.getRank())
+      return n.emitError() << "repeats has " << reps->size() << " entries for rank "
+                           << in.getRank();
+    for (int64_t i = 0; i < in.getRank(); ++i)
+      if (!in.isDynamicDim(i))
+        dims[i] = in.getDimSize(i) * (*reps)[i];
+  }
+  auto result = refineWithDeclared(n, 0, RankedTensorType::get(dims, in.getElementType()));
+  return n.setOutputs({n.create<TileOp>(result, x, castTo(n, n.input(1),
+                                                          n.builder().getI64Type()))
+                           .getResult()});
+}
+
+LogicalResult squeezeOp(NodeContext &n) {
+  Value x = n.input(0);
+  RankedTensorType in = tensorType(x);
+  std::optional<SmallVector<int64_t>> axes = intsFromInputOrAttr(n, 1, "axes");
+  if (n.hasInput(1) && !axes)
+    return n.unsupported("Squeeze with run-time axes");
+  SmallVector<int64_t> normalized;
+  if (axes) {
+    FailureOr<SmallVector<int64_t>> a = normalizeAxes(n, *axes, in.getRank());
+    if (failed(a))
+      return failure();
+    normalized = *a;
+    for (int64_t axis : normalized)
+      if (!in.isDynamicDim(axis) && in.getDimSize(axis) != 1)
+        return n.emitError() << "cannot squeeze dimension " << axis << " of size "
+                             << in.getDimSize(axis);
+  } else {
+    for (int64_t i = 0; i < in.getRank(); ++i) {
+      if (in.isDynamicDim(i))
+        return n.unsupported("Squeeze without axes of a tensor with dynamic dimensions");
+      if (in.getDimSize(i) == 1)
+        normalized.push_back(i);
+    }
+  }
+  return n.setOutputs({squeeze(n, x, normalized)});
+}
+
+LogicalResult unsqueezeOp(NodeContext &n) {
+  Value x = n.input(0);
+  std::optional<SmallVector<int64_t>> axes = intsFromInputOrAttr(n, 1, "axes");
+  if (!axes)
+    return n.unsupported("Unsqueeze with run-time axes");
+  FailureOr<SmallVector<int64_t>> a =
+      normalizeAxes(n, *axes, tensorType(x).getRank() + axes->size());
+  if (failed(a))
+    return failure();
+  return n.setOutputs({unsqueeze(n, x, *a)});
+}
+
+LogicalResult flatten(NodeContext &n) {
+  Value x = n.input(0);
+  RankedTensorType in = tensorType(x);
+  int64_t axis = n.intAttr("axis", 1);
+  if (axis < 0)
+    axis += in.getRank();
+  if (axis < 0 || axis > in.getRank())
+    return n.emitError() << "axis " << n.intAttr("axis", 1) << " is out of range";
+  auto product = [&](int64_t b, int64_t e) -> int64_t {
+    int64_t p = 1;
+    for (int64_t i = b; i < e; ++i) {
+      if (in.isDynamicDim(i))
+        return kDyn;
+      p *= in.getDimSize(i);
+    }
+    return p;
+  };
+  int64_t outer = product(0, axis), inner = product(axis, in.getRank());
+  auto result = RankedTensorType::get({outer, inner}, in.getElementType());
+  if (!ShapedType::isDynamic(outer) || !ShapedType::isDynamic(inner))
+    return n.setOutputs(
+        {reshapeWithDims(n, x, {outer, inner},
+                         {ShapedType::isDynamic(outer) ? -1 : 0,
+                          ShapedType::isDynamic(inner) ? -1 : 1})});
+  Value leading = n.create<ReduceOp>(RankedTensorType::get({1}, n.builder().getI64Type()),
+                                     ReductionKind::prod, shapeSlice(n, x, 0, axis),
+                                     Value(), ArrayRef<int64_t>{0}, true);
+  Value shape = n.create<ConcatOp>(ValueRange{leading, i64Constant(n, {-1})},
+                                   static_cast<int64_t>(0));
+  return n.setOutputs({n.create<ReshapeOp>(result, x, shape).getResult()});
+}
+
+LogicalResult shape(NodeContext &n) {
+  Value x = n.input(0);
+  int64_t rank = tensorType(x).getRank();
+  int64_t start = n.intAttr("start", 0), end = n.intAttr("end", rank);
+  start = std::clamp<int64_t>(start < 0 ? start + rank : start, 0, rank);
+  end = std::clamp<int64_t>(end < 0 ? end + rank : end, 0, rank);
+  if (end < start)
+    end = start;
+  return n.setOutputs({shapeSlice(n, x, start, end)});
+}
+
+LogicalResult size(NodeContext &n) {
+  Value x = n.input(0);
+  if (std::optional<int64_t> count = staticElementCount(tensorType(x).getShape()))
+    return n.setOutputs({scalarConstant(n, n.builder().getI64Type(), *count)});
+  return n.setOutputs({n.create<ReduceOp>(RankedTensorType::get({}, n.builder().getI64Type()),
+                                          ReductionKind::prod, shapeOf(n, x), Value(),
+                                          ArrayRef<int64_t>{0}, false)
+                           .getResult()});
+}
+
+LogicalResult constantOfShape(NodeContext &n) {
+  ElementsAttr value;
+  if (const ::onnx::TensorProto *t = n.tensorAttr("value")) {
+    TensorStorage storage(nullptr, "");
+    llvm::Expected<ElementsAttr> attr = storage.convert(n.context(), *t, true);
+    if (!attr)
+      return n.emitError() << llvm::toString(attr.takeError());
+    value = *attr;
+  } else {
+    auto type = RankedTensorType::get({1}, n.builder().getF32Type());
+    value = cast<ElementsAttr>(DenseElementsAttr::get(type, 0.0f));
+  }
+  Type element = value.getElementType();
+  value = cast<ElementsAttr>(cast<DenseElementsAttr>(value).reshape(
+      RankedTensorType::get({1}, element)));
+  if (std::optional<SmallVector<int64_t>> shape = n.constantInts(0)) {
+    auto type = RankedTensorType::get(*shape, element);
+    return n.setOutputs({n.create<ConstantOp>(cast<ElementsAttr>(DenseElementsAttr::get(
+                             type, cast<DenseElementsAttr>(value).getValues<Attribute>()[0])))
+                             .getResult()});
+  }
+  FailureOr<int64_t> length = staticLength(n, 0, "ConstantOfShape's input");
+  if (failed(length))
+    return failure();
+  auto result = refineWithDeclared(
+      n, 0, RankedTensorType::get(SmallVector<int64_t>(*length, kDyn), element));
+  return n.setOutputs({n.create<FillOp>(result, castTo(n, n.input(0),
+                                                       n.builder().getI64Type()),
+                                        value)
+                           .getResult()});
+}
+
+LogicalResult range(NodeContext &n) {
+  Type element = elementType(n.input(0));
+  int64_t length = kDyn;
+  std::optional<SmallVector<int64_t>> s = n.constantInts(0), l = n.constantInts(1),
+                                      d = n.constantInts(2);
+  if (s && l && d && (*d)[0] != 0)
+    length = std::max<int64_t>(
+        ((*l)[0] - (*s)[0] + (*d)[0] + ((*d)[0] > 0 ? -1 : 1)) / (*d)[0], 0);
+  std::optional<double> fs = n.constantFloat(0), fl = n.constantFloat(1),
+                        fd = n.constantFloat(2);
+  if (fs && fl && fd && *fd != 0)
+    length = std::max<int64_t>(static_cast<int64_t>(std::ceil((*fl - *fs) / *fd)), 0);
+  auto result = refineWithDeclared(n, 0, RankedTensorType::get({length}, element));
+  return n.setOutputs(
+      {n.create<RangeOp>(result, n.input(0), n.input(1), n.input(2)).getResult()});
+}
+
+LogicalResult trilu(NodeContext &n) {
+  Value x = n.input(0);
+  if (tensorType(x).getRank() < 2)
+    return n.emitError() << "input must have rank >= 2";
+  bool upper = n.intAttr("upper", 1) != 0;
+  int64_t k = 0;
+  Value kValue;
+  if (n.hasInput(1)) {
+    if (std::optional<SmallVector<int64_t>> c = n.constantInts(1))
+      k = (*c)[0];
+    else
+      kValue = castTo(n, n.input(1), n.builder().getI64Type());
+  }
+  return n.setOutputs({n.create<TriluOp>(x, kValue, upper, k).getResult()});
+}
+
+LogicalResult constant(NodeContext &n) {
+  OpBuilder &b = n.builder();
+  ElementsAttr value;
+  if (const ::onnx::TensorProto *t = n.tensorAttr("value")) {
+    TensorStorage storage(nullptr, "");
+    llvm::Expected<ElementsAttr> attr = storage.convert(n.context(), *t, true);
+    if (!attr)
+      return n.emitError() << llvm::toString(attr.takeError());
+    value = *attr;
+  } else if (n.hasAttr("value_float")) {
+    value = cast<ElementsAttr>(DenseElementsAttr::get(
+        RankedTensorType::get({}, b.getF32Type()), n.floatAttr("value_float", 0)));
+  } else if (n.hasAttr("value_int")) {
+    value = cast<ElementsAttr>(DenseElementsAttr::get(
+        RankedTensorType::get({}, b.getI64Type()), n.intAttr("value_int", 0)));
+  } else if (std::optional<SmallVector<int64_t>> ints = n.intsAttr("value_ints")) {
+    value = cast<ElementsAttr>(DenseElementsAttr::get(
+        RankedTensorType::get({static_cast<int64_t>(ints->size())}, b.getI64Type()),
+        ArrayRef<int64_t>(*ints)));
+  } else if (n.hasAttr("value_floats")) {
+    SmallVector<float> floats;
+    for (const auto &attr : n.node().attribute())
+      if (attr.name() == "value_floats")
+        floats.assign(attr.floats().begin(), attr.floats().end());
+    value = cast<ElementsAttr>(DenseElementsAttr::get(
+        RankedTensorType::get({static_cast<int64_t>(floats.size())}, b.getF32Type()),
+        ArrayRef<float>(floats)));
+  } else {
+    return n.unsupported("a Constant without a numeric value (sparse or string)");
+  }
+  return n.setOutputs({n.create<ConstantOp>(value).getResult()});
+}
+
+} // namespace
+
+void registerShapeHandlers(HandlerRegistry &r) {
+  r.add("Reshape", 5, reshape);
+  r.add("Transpose", 1, transpose);
+  r.add("Slice", 10, slice);
+  r.add("Concat", 4, concat);
+  r.add("Split", 1, split);
+  r.add("Gather", 1, gather);
+  r.add("Expand", 8, expand);
+  r.add("Tile", 6, tile);
+  r.add("Squeeze", 1, squeezeOp);
+  r.add("Unsqueeze", 1, unsqueezeOp);
+  r.add("Flatten", 1, flatten);
+  r.add("Shape", 1, shape);
+  r.add("Size", 1, size);
+  r.add("ConstantOfShape", 9, constantOfShape);
+  r.add("Range", 11, range);
+  r.add("Trilu", 14, trilu);
+  r.add("Constant", 1, constant);
+}
+
+} // namespace strata::onnx

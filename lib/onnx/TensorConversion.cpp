@@ -1,0 +1,212 @@
+//===- TensorConversion.cpp - ONNX tensors and types to MLIR --------------===//
+//
+// Decodes TensorProto payloads: raw_data, the typed repeated fields, and external
+// data files, which are memory-mapped once per file and shared by all tensors in
+// them.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/onnx/TensorConversion.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MathExtras.h"
+#include "llvm/Support/Path.h"
+
+using namespace mlir;
+using llvm::createStringError;
+using llvm::Expected;
+
+namespace strata::onnx {
+
+Expected<Type> convertElementType(MLIRContext *ctx, int32_t dataType) {
+  using TP = ::onnx::TensorProto;
+  auto signedInt = [&](unsigned w) { return IntegerType::get(ctx, w); };
+  auto unsignedInt = [&](unsigned w) {
+    return IntegerType::get(ctx, w, IntegerType::Unsigned);
+  };
+  switch (dataType) {
+  case TP::FLOAT: return Float32Type::get(ctx);
+  case TP::DOUBLE: return Float64Type::get(ctx);
+  case TP::FLOAT16: return Float16Type::get(ctx);
+  case TP::BFLOAT16: return BFloat16Type::get(ctx);
+  case TP::BOOL: return signedInt(1);
+  case TP::INT8: return signedInt(8);
+  case TP::INT16: return signedInt(16);
+  case TP::INT32: return signedInt(32);
+  case TP::INT64: return signedInt(64);
+  case TP::UINT8: return unsignedInt(8);
+  case TP::UINT16: return unsignedInt(16);
+  case TP::UINT32: return unsignedInt(32);
+  case TP::UINT64: return unsignedInt(64);
+  case TP::STRING:
+    return createStringError("string tensors are not supported");
+  default:
+    return createStringError("element type " + std::to_string(dataType) +
+                             " is not supported (supported: float, double, float16, "
+                             "bfloat16, bool, int8-64, uint8-64)");
+  }
+}
+
+static int64_t byteWidth(Type element) {
+  return element.isInteger(1) ? 1 : llvm::divideCeil(element.getIntOrFloatBitWidth(), 8);
+}
+
+/// Serialises the typed repeated fields of `tensor` in the little-endian layout of
+/// raw_data.
+static Expected<std::string> typedFieldBytes(const ::onnx::TensorProto &t, Type element,
+                                             int64_t count) {
+  std::string out;
+  int64_t width = byteWidth(element);
+  out.resize(count * width);
+  auto fail = [&](int64_t got) {
+    return createStringError("tensor '" + t.name() + "' holds " + std::to_string(got) +
+                             " values for " + std::to_string(count) + " elements");
+  };
+  auto store = [&](int64_t i, uint64_t bits) {
+    std::memcpy(out.data() + i * width, &bits, width);
+  };
+  if (element.isF32()) {
+    if (t.float_data_size() != count)
+      return fail(t.float_data_size());
+    std::memcpy(out.data(), t.float_data().data(), count * 4);
+  } else if (element.isF64()) {
+    if (t.double_data_size() != count)
+      return fail(t.double_data_size());
+    std::memcpy(out.data(), t.double_data().data(), count * 8);
+  } else if (element.isInteger(64) && !element.isUnsignedInteger()) {
+    if (t.int64_data_size() != count)
+      return fail(t.int64_data_size());
+    std::memcpy(out.data(), t.int64_data().data(), count * 8);
+  } else if (element.isUnsignedInteger(64) || element.isUnsignedInteger(32)) {
+    if (t.uint64_data_size() != count)
+      return fail(t.uint64_data_size());
+    for (int64_t i = 0; i < count; ++i)
+      store(i, t.uint64_data(i));
+  } else {
+    // int32_data carries every narrower integer type, bool, float16 and bfloat16.
+    if (t.int32_data_size() != count)
+      return fail(t.int32_data_size());
+    for (int64_t i = 0; i < count; ++i)
+      store(i, static_cast<uint32_t>(t.int32_data(i)));
+  }
+  return out;
+}
+
+Expected<std::shared_ptr<llvm::MemoryBuffer>> TensorStorage::mapFile(StringRef location) {
+  llvm::SmallString<256> path(baseDir_);
+  llvm::sys::path::append(path, location);
+  auto it = files_.find(path);
+  if (it != files_.end())
+    return it->second;
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    return createStringError("cannot open external data file '" + path.str().str() +
+                             "': " + buffer.getError().message());
+  std::shared_ptr<llvm::MemoryBuffer> shared = std::move(*buffer);
+  files_[path] = shared;
+  return shared;
+}
+
+Expected<ArrayRef<char>> TensorStorage::rawBytes(const ::onnx::TensorProto &t,
+                                                 int64_t expectedBytes,
+                                                 std::shared_ptr<const void> &owner,
+                                                 bool &present) {
+  if (t.data_location() == ::onnx::TensorProto::EXTERNAL) {
+    std::string location;
+    int64_t offset = 0, length = -1;
+    for (const auto &entry : t.external_data()) {
+      if (entry.key() == "location")
+        location = entry.value();
+      else if (entry.key() == "offset")
+        offset = std::strtoll(entry.value().c_str(), nullptr, 10);
+      else if (entry.key() == "length")
+        length = std::strtoll(entry.value().c_str(), nullptr, 10);
+    }
+    if (location.empty())
+      return createStringError("tensor '" + t.name() +
+                               "' has external data without a location");
+    Expected<std::shared_ptr<llvm::MemoryBuffer>> file = mapFile(location);
+    if (!file)
+      return file.takeError();
+    if (length < 0)
+      length = expectedBytes;
+    int64_t size = (*file)->getBufferSize();
+    if (offset < 0 || length != expectedBytes || offset + length > size)
+      return createStringError(
+          "tensor '" + t.name() + "' needs " + std::to_string(expectedBytes) +
+          " bytes at offset " + std::to_string(offset) + " of '" + location +
+          "', which holds " + std::to_string(size) + " bytes");
+    owner = *file;
+    present = true;
+    return ArrayRef<char>((*file)->getBufferStart() + offset, length);
+  }
+  if (t.has_raw_data()) {
+    if (static_cast<int64_t>(t.raw_data().size()) != expectedBytes)
+      return createStringError("tensor '" + t.name() + "' has " +
+                               std::to_string(t.raw_data().size()) +
+                               " bytes of raw data, expected " +
+                               std::to_string(expectedBytes));
+    owner = model_;
+    present = true;
+    return ArrayRef<char>(t.raw_data().data(), t.raw_data().size());
+  }
+  return ArrayRef<char>();
+}
+
+Expected<ElementsAttr> TensorStorage::convert(MLIRContext *ctx,
+                                              const ::onnx::TensorProto &t,
+                                              bool inlineData) {
+  Expected<Type> element = convertElementType(ctx, t.data_type());
+  if (!element)
+    return createStringError("tensor '" + t.name() +
+                             "': " + llvm::toString(element.takeError()));
+  SmallVector<int64_t> dims(t.dims().begin(), t.dims().end());
+  for (int64_t d : dims)
+    if (d < 0)
+      return createStringError("tensor '" + t.name() + "' has a negative dimension");
+  auto type = RankedTensorType::get(dims, *element);
+  int64_t count = type.getNumElements();
+  int64_t bytes = count * byteWidth(*element);
+
+  std::shared_ptr<const void> owner;
+  std::string copied;
+  bool present = false;
+  Expected<ArrayRef<char>> raw = rawBytes(t, bytes, owner, present);
+  if (!raw)
+    return raw.takeError();
+  ArrayRef<char> data = *raw;
+  if (!present) {
+    Expected<std::string> typed = typedFieldBytes(t, *element, count);
+    if (!typed)
+      return typed.takeError();
+    copied = std::move(*typed);
+    data = copied;
+  }
+
+  if (inlineData || !owner) {
+    if (element->isInteger(1)) {
+      SmallVector<bool> values;
+      for (char c : data)
+        values.push_back(c != 0);
+      return DenseElementsAttr::get(type, values);
+    }
+    bool detectedSplat = false;
+    if (!DenseElementsAttr::isValidRawBuffer(type, data, detectedSplat))
+      return createStringError("tensor '" + t.name() + "' has a malformed payload");
+    return DenseElementsAttr::getFromRawBuffer(type, data);
+  }
+
+  uintptr_t address = reinterpret_cast<uintptr_t>(data.data());
+  size_t align = std::min<size_t>(byteWidth(*element), 64);
+  while (align > 1 && address % align != 0)
+    align /= 2;
+  AsmResourceBlob blob = UnmanagedAsmResourceBlob::allocateWithAlign(
+      data, align, [owner](void *, size_t, size_t) {});
+  std::string name = t.name().empty() ? "tensor" : t.name();
+  return DenseResourceElementsAttr::get(type, name, std::move(blob));
+}
+
+} // namespace strata::onnx
