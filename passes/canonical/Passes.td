@@ -17,10 +17,11 @@ def RefineShapes : Pass<"strata-refine-shapes", "mlir::func::FuncOp"> {
     the folder leaves a `tensor.cast` from the static to the old dynamic type. This
     pass walks each function in order, looks through such casts, re-infers the
     result types of every op that implements `InferTypeOpInterface` and tightens
-    them in place. Where a refined value reaches an op that cannot take it (a
-    `func.return` whose signature is fixed), a cast back to the old type is
-    inserted; the function signature itself is updated when its results can be
-    refined.
+    them in place, keeping whatever static sizes the old and the inferred type
+    each know (an op whose operands then contradict its type is left as it was).
+    Users that do not infer their own types (`func.return`, ops with explicit result
+    types) keep the old type through a `tensor.cast`; function signatures do not
+    change.
 
     Preconditions: none; ops that do not infer types are left alone.
 

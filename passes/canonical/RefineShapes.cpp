@@ -30,6 +30,23 @@ bool isStrictRefinement(Type type, Type refined) {
   return strata::graph::areCompatibleRefinements(type, refined);
 }
 
+/// The type static wherever either `a` or `b` is; null when they contradict each
+/// other (different element types, ranks or static sizes).
+Type joinStaticInfo(Type a, Type b) {
+  auto ta = dyn_cast<RankedTensorType>(a), tb = dyn_cast<RankedTensorType>(b);
+  if (!ta || !tb)
+    return a == b ? a : Type();
+  if (ta.getElementType() != tb.getElementType() || ta.getRank() != tb.getRank())
+    return Type();
+  SmallVector<int64_t> dims;
+  for (auto [da, db] : llvm::zip(ta.getShape(), tb.getShape())) {
+    if (!ShapedType::isDynamic(da) && !ShapedType::isDynamic(db) && da != db)
+      return Type();
+    dims.push_back(ShapedType::isDynamic(da) ? db : da);
+  }
+  return ta.clone(dims);
+}
+
 /// Replaces operands produced by a cast that only lost static information with the
 /// cast's source.
 void lookThroughLossyCasts(Operation *op) {
@@ -51,13 +68,22 @@ struct RefineShapes : strata::impl::RefineShapesBase<RefineShapes> {
       lookThroughLossyCasts(op);
       SmallVector<Type> inferred;
       if (failed(inferring.inferReturnTypes(
-              op->getContext(), op->getLoc(), op->getOperands(),
+              op->getContext(), std::nullopt, op->getOperands(),
               op->getRawDictionaryAttrs(), op->getPropertiesStorage(),
               op->getRegions(), inferred))) {
         op->setOperands(original);
         return;
       }
-      for (auto [result, type] : llvm::zip(op->getResults(), inferred))
+      SmallVector<Type> joined;
+      for (auto [result, type] : llvm::zip(op->getResults(), inferred)) {
+        Type join = joinStaticInfo(result.getType(), type);
+        if (!join) {
+          op->setOperands(original);
+          return;
+        }
+        joined.push_back(join);
+      }
+      for (auto [result, type] : llvm::zip(op->getResults(), joined))
         if (isStrictRefinement(result.getType(), type))
           refineResult(result, type);
     });
