@@ -9,6 +9,7 @@ config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".onnxtext", ".test"]
 config.excludes = ["lit.cfg.py", "lit.site.cfg.py", "CMakeLists.txt", "Inputs",
                    "models", "conformance", "fuzz", "bench", "runtime"]
+config.excludes += ["make_external_model.py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.strata_obj_root, "test")
 
@@ -17,6 +18,8 @@ config.substitutions.append(("%testdata", config.strata_testdata_dir))
 config.substitutions.append(("%onnx_node_dir", config.onnx_node_dir))
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%src_root", config.strata_src_root))
+config.substitutions.append(
+    ("%stratac_bin", os.path.join(config.strata_tools_dir, "stratac")))
 
 llvm_config.with_system_environment(["HOME", "TMPDIR"])
 llvm_config.use_default_substitutions()

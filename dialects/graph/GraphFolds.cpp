@@ -13,6 +13,8 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/Support/CheckedArithmetic.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace strata::graph;
@@ -83,6 +85,12 @@ foldIntBinary(ArrayRef<Attribute> operands, Type resultType,
   return DenseElementsAttr::get(type, result);
 }
 
+/// Signed order of two integers of a signless type, as graph ops read them,
+/// except for `i1`, whose `true` is 1 rather than the -1 of a signed reading.
+static bool lessThan(const APInt &a, const APInt &b) {
+  return a.getBitWidth() == 1 ? a.ult(b) : a.slt(b);
+}
+
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
 OpFoldResult NegOp::fold(FoldAdaptor adaptor) {
@@ -147,13 +155,15 @@ OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
 }
 
 OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
-  return foldIntBinary(adaptor.getOperands(), getType(),
-                       [](const APInt &a, const APInt &b) { return a.sge(b) ? a : b; });
+  return foldIntBinary(
+      adaptor.getOperands(), getType(),
+      [](const APInt &a, const APInt &b) { return lessThan(a, b) ? b : a; });
 }
 
 OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
-  return foldIntBinary(adaptor.getOperands(), getType(),
-                       [](const APInt &a, const APInt &b) { return a.sle(b) ? a : b; });
+  return foldIntBinary(
+      adaptor.getOperands(), getType(),
+      [](const APInt &a, const APInt &b) { return lessThan(b, a) ? b : a; });
 }
 
 OpFoldResult CompareOp::fold(FoldAdaptor adaptor) {
@@ -165,10 +175,10 @@ OpFoldResult CompareOp::fold(FoldAdaptor adaptor) {
         switch (direction) {
         case ComparisonDirection::eq: r = a == b; break;
         case ComparisonDirection::ne: r = a != b; break;
-        case ComparisonDirection::lt: r = a.slt(b); break;
-        case ComparisonDirection::le: r = a.sle(b); break;
-        case ComparisonDirection::gt: r = a.sgt(b); break;
-        case ComparisonDirection::ge: r = a.sge(b); break;
+        case ComparisonDirection::lt: r = lessThan(a, b); break;
+        case ComparisonDirection::le: r = !lessThan(b, a); break;
+        case ComparisonDirection::gt: r = lessThan(b, a); break;
+        case ComparisonDirection::ge: r = !lessThan(a, b); break;
         }
         return APInt(1, r);
       });
@@ -217,26 +227,73 @@ OpFoldResult FillOp::fold(FoldAdaptor) {
   return DenseElementsAttr::get(type, value.getValues<Attribute>()[0]);
 }
 
-OpFoldResult RangeOp::fold(FoldAdaptor adaptor) {
-  DenseElementsAttr start = denseOf(adaptor.getStart()), limit = denseOf(adaptor.getLimit()),
-                    delta = denseOf(adaptor.getDelta());
+/// The elements of a `graph.range` whose operands are the integer constants
+/// `start`, `limit` and `delta`; nullopt when they are not, when `delta` is
+/// zero or when the sequence is longer than `kMaxFoldElements`.
+static std::optional<SmallVector<APInt>>
+foldRangeValues(Attribute startAttr, Attribute limitAttr, Attribute deltaAttr) {
+  DenseElementsAttr start = denseOf(startAttr), limit = denseOf(limitAttr),
+                    delta = denseOf(deltaAttr);
   if (!start || !limit || !delta || !isFoldableInt(start.getElementType()))
-    return {};
+    return std::nullopt;
   int64_t s = start.getSplatValue<APInt>().getSExtValue();
   int64_t l = limit.getSplatValue<APInt>().getSExtValue();
   int64_t d = delta.getSplatValue<APInt>().getSExtValue();
-  if (d == 0)
-    return {};
-  int64_t n = std::max<int64_t>((l - s + d + (d > 0 ? -1 : 1)) / d, 0);
-  auto type = cast<RankedTensorType>(getType());
-  if (n > kMaxFoldElements || !areCompatibleDims(type.getDimSize(0), n) ||
-      type.hasStaticShape() == false)
-    return {};
+  std::optional<int64_t> span = llvm::checkedSub(l, s);
+  if (d == 0 || !span || llvm::divideSignedWouldOverflow(*span, d))
+    return std::nullopt;
+  int64_t n = std::max<int64_t>(llvm::divideCeilSigned(*span, d), 0);
+  if (n > kMaxFoldElements)
+    return std::nullopt;
   unsigned width = start.getElementType().getIntOrFloatBitWidth();
   SmallVector<APInt> values;
   for (int64_t i = 0; i < n; ++i)
     values.push_back(APInt(width, s + i * d, /*isSigned=*/true));
-  return DenseElementsAttr::get(type, values);
+  return values;
+}
+
+OpFoldResult RangeOp::fold(FoldAdaptor adaptor) {
+  auto type = cast<RankedTensorType>(getType());
+  if (!type.hasStaticShape())
+    return {};
+  std::optional<SmallVector<APInt>> values = foldRangeValues(
+      adaptor.getStart(), adaptor.getLimit(), adaptor.getDelta());
+  if (!values || static_cast<int64_t>(values->size()) != type.getDimSize(0))
+    return {};
+  return DenseElementsAttr::get(type, *values);
+}
+
+namespace {
+/// A range with constant operands whose result type leaves the length dynamic
+/// becomes a constant of the computed length, cast back for existing users.
+struct StaticRangeFromConstantOperands : OpRewritePattern<RangeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(RangeOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getType().hasStaticShape())
+      return failure();
+    Attribute start, limit, delta;
+    if (!matchPattern(op.getStart(), m_Constant(&start)) ||
+        !matchPattern(op.getLimit(), m_Constant(&limit)) ||
+        !matchPattern(op.getDelta(), m_Constant(&delta)))
+      return failure();
+    std::optional<SmallVector<APInt>> values =
+        foldRangeValues(start, limit, delta);
+    if (!values)
+      return failure();
+    auto type = RankedTensorType::get({static_cast<int64_t>(values->size())},
+                                      op.getType().getElementType());
+    Value folded = ConstantOp::create(rewriter, op.getLoc(),
+                                      DenseElementsAttr::get(type, *values));
+    rewriter.replaceOpWithNewOp<tensor::CastOp>(op, op.getType(), folded);
+    return success();
+  }
+};
+} // namespace
+
+void RangeOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
+                                          MLIRContext *context) {
+  patterns.add<StaticRangeFromConstantOperands>(context);
 }
 
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
@@ -258,9 +315,8 @@ struct CollapseReshapeChain : OpRewritePattern<ReshapeOp> {
     auto inner = op.getInput().getDefiningOp<ReshapeOp>();
     if (!inner || op.getShape())
       return failure();
-    auto innerInput = cast<RankedTensorType>(inner.getInput().getType());
-    if (op.getType().getNumDynamicDims() > 0 && !innerInput.hasStaticShape())
-      return failure();
+    // Both inputs have the same element count, which is all that determines the
+    // outer reshape's one dynamic dimension, if any.
     rewriter.modifyOpInPlace(op, [&] { op.getInputMutable().assign(inner.getInput()); });
     return success();
   }
@@ -294,6 +350,10 @@ struct StaticReshapeFromConstantShape : OpRewritePattern<ReshapeOp> {
     std::optional<int64_t> count = staticElementCount(input.getShape());
     if (inferred >= 0 && count && known != 0 && *count % known == 0)
       dims[inferred] = *count / known;
+    // A shape that contradicts a static element count is an error at run time;
+    // the static reshape built from it would not verify.
+    if (count && staticElementCount(dims) != count)
+      return failure();
     auto refined = RankedTensorType::get(dims, input.getElementType());
     if (!areCompatibleRefinements(op.getType(), refined))
       return failure();

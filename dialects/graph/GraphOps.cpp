@@ -166,26 +166,31 @@ LogicalResult ReshapeOp::verify() {
   if (input.getElementType() != result.getElementType())
     return emitOpError("changes the element type from ")
            << input.getElementType() << " to " << result.getElementType();
+  // The element count constrains the static dimensions whether or not a shape
+  // operand gives the dimensions at run time.
+  std::optional<int64_t> in = staticElementCount(input.getShape());
+  std::optional<int64_t> out = staticElementCount(result.getShape());
+  if (in && out && *in != *out)
+    return emitOpError("changes the element count from ")
+           << *in << " to " << *out;
   if (Value shape = getShape()) {
     int64_t length = shapeOf(shape)[0];
     if (!ShapedType::isDynamic(length) && length != result.getRank())
       return emitOpError("shape operand has ")
              << length << " elements for a result of rank " << result.getRank();
-    return success();
-  }
-  std::optional<int64_t> in = staticElementCount(input.getShape());
-  std::optional<int64_t> out = staticElementCount(result.getShape());
-  if (in && out && *in != *out)
-    return emitOpError("changes the element count from ") << *in << " to " << *out;
-  if (result.getNumDynamicDims() > 1)
+  } else if (result.getNumDynamicDims() > 1) {
     return emitOpError("without a shape operand the result may have at most one "
                        "dynamic dimension");
-  if (in && !out && result.getNumDynamicDims() == 1) {
+  }
+  if (in && !out) {
     int64_t known = 1;
     for (int64_t d : result.getShape())
       if (!ShapedType::isDynamic(d))
         known *= d;
-    if (known == 0 || *in % known != 0)
+    // Without a shape operand the count must also determine the dynamic
+    // dimension, which a zero static dimension leaves open.
+    bool divides = known != 0 ? *in % known == 0 : getShape() && *in == 0;
+    if (!divides)
       return emitOpError("element count ")
              << *in << " is not a multiple of the static result dimensions";
   }
@@ -214,6 +219,10 @@ LogicalResult DynamicSliceOp::verify() {
   if (input.getElementType() != result.getElementType() ||
       input.getRank() != result.getRank())
     return emitOpError("result must have the operand's element type and rank");
+  for (auto [i, d, r] : llvm::enumerate(input.getShape(), result.getShape()))
+    if (!ShapedType::isDynamic(d) && !ShapedType::isDynamic(r) && r > d)
+      return emitOpError("result dimension ")
+             << i << " of size " << r << " exceeds the operand's " << d;
   SmallVector<Value> bounds = {getStarts(), getEnds()};
   if (getAxes())
     bounds.push_back(getAxes());
@@ -293,6 +302,14 @@ LogicalResult TileOp::verify() {
   if (!ShapedType::isDynamic(length) && length != input.getRank())
     return emitOpError("repeats has ") << length << " elements for rank "
                                        << input.getRank();
+  for (auto [i, d, r] : llvm::enumerate(input.getShape(), result.getShape())) {
+    if (ShapedType::isDynamic(d) || ShapedType::isDynamic(r))
+      continue;
+    if (d == 0 ? r != 0 : r % d != 0)
+      return emitOpError("result dimension ")
+             << i << " of size " << r << " is not a multiple of the operand's "
+             << d;
+  }
   return success();
 }
 
@@ -311,8 +328,11 @@ LogicalResult CumSumOp::verify() {
       return emitOpError("axis operand must hold one element");
     return success();
   }
-  if (getAxis() < 0 || getAxis() >= rank)
-    return emitOpError("axis ") << getAxis() << " is out of range for rank " << rank;
+  // I64Attr getters return uint64_t; read the axis signed so -1 is reported as
+  // such.
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= rank)
+    return emitOpError("axis ") << axis << " is out of range for rank " << rank;
   return success();
 }
 
@@ -342,6 +362,11 @@ LogicalResult ReduceOp::verify() {
   if (getAxesValue()) {
     if (tensorTypeOf(getAxesValue()).getRank() != 1)
       return emitOpError("axes operand must be 1-D");
+    int64_t rank = tensorTypeOf(getInput()).getRank();
+    if (getKeepDims() ? result.getRank() != rank : result.getRank() > rank)
+      return emitOpError("result of rank ")
+             << result.getRank() << " cannot be a reduction of rank " << rank
+             << (getKeepDims() ? " with keep_dims" : "");
     return success();
   }
   FailureOr<Shape> shape =
@@ -371,9 +396,10 @@ LogicalResult ArgReduceOp::verify() {
 
 LogicalResult TopKOp::verify() {
   RankedTensorType input = tensorTypeOf(getInput());
-  if (getAxis() < 0 || getAxis() >= input.getRank())
-    return emitOpError("axis ") << getAxis() << " is out of range for rank "
-                                << input.getRank();
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= input.getRank())
+    return emitOpError("axis ")
+           << axis << " is out of range for rank " << input.getRank();
   if (!isScalarLike(getK()))
     return emitOpError("k must hold one element");
   if (shapeOf(getValues()) != shapeOf(getIndices()))
@@ -385,14 +411,16 @@ LogicalResult TopKOp::verify() {
     return emitOpError("values must have the operand's rank");
   for (auto [i, d] : llvm::enumerate(input.getShape())) {
     int64_t v = values[i];
-    if (static_cast<int64_t>(i) != getAxis()) {
+    if (static_cast<int64_t>(i) != axis) {
       if (!areCompatibleDims(d, v))
         return emitOpError("values dimension ")
-               << i << " is " << v << ", expected " << d << " as in the operand";
+               << i << " is " << v << ", expected " << d
+               << " as in the operand";
       continue;
     }
     if (!ShapedType::isDynamic(d) && !ShapedType::isDynamic(v) && v > d)
-      return emitOpError("selects ") << v << " elements from a dimension of " << d;
+      return emitOpError("selects ")
+             << v << " elements from a dimension of " << d;
   }
   return success();
 }
@@ -527,7 +555,8 @@ LogicalResult AttentionOp::verify() {
   Type element = elementOf(getQuery());
   for (Value v : {getKey(), getValue(), getPastKey(), getPastValue()})
     if (v && elementOf(v) != element)
-      return emitOpError("query, key, value and the past must have one element type");
+      return emitOpError(
+          "query, key, value and the past must have one element type");
   ArrayRef<int64_t> q = shapeOf(getQuery()), k = shapeOf(getKey()),
                     v = shapeOf(getValue());
   if (!areCompatibleDims(q[0], k[0]) || !areCompatibleDims(k[0], v[0]))
@@ -541,7 +570,7 @@ LogicalResult AttentionOp::verify() {
       (k[1] == 0 || q[1] % k[1] != 0))
     return emitOpError("query heads (")
            << q[1] << ") must be a multiple of key/value heads (" << k[1] << ")";
-  if (getQkMode() < 0 || getQkMode() > 3)
+  if (int64_t mode = getQkMode(); mode < 0 || mode > 3)
     return emitOpError("qk_mode must be 0, 1, 2 or 3");
   if (static_cast<bool>(getPastKey()) != static_cast<bool>(getPastValue()))
     return emitOpError("past_key and past_value come together");
@@ -553,8 +582,9 @@ LogicalResult AttentionOp::verify() {
       return emitOpError("past_key and past_value must be 4-D");
     if (!matchesShape(pk, {k[0], k[1], pk[2], k[3]}) ||
         !matchesShape(pv, {v[0], v[1], pk[2], v[3]}))
-      return emitOpError("past_key and past_value must be [batch, key/value heads, "
-                         "past sequence, head_dim] as key and value");
+      return emitOpError(
+          "past_key and past_value must be [batch, key/value heads, "
+          "past sequence, head_dim] as key and value");
     kvLength = ShapedType::isDynamic(pk[2]) || ShapedType::isDynamic(k[2])
                    ? ShapedType::kDynamic
                    : pk[2] + k[2];
@@ -576,7 +606,8 @@ LogicalResult AttentionOp::verify() {
   for (Value r : getResults())
     if (elementOf(r) != element)
       return emitOpError("results must have the query's element type");
-  if (shapeOf(getResult()).size() != 4 || shapeOf(getPresentKey()).size() != 4 ||
+  if (shapeOf(getResult()).size() != 4 ||
+      shapeOf(getPresentKey()).size() != 4 ||
       shapeOf(getPresentValue()).size() != 4 || shapeOf(getQk()).size() != 4)
     return emitOpError("result, present_key, present_value and qk must be 4-D");
   if (!matchesShape(shapeOf(getResult()), {q[0], q[1], q[2], v[3]}))
@@ -584,11 +615,13 @@ LogicalResult AttentionOp::verify() {
                        "head_dim]");
   if (!matchesShape(shapeOf(getPresentKey()), {k[0], k[1], kvLength, k[3]}) ||
       !matchesShape(shapeOf(getPresentValue()), {v[0], v[1], kvLength, v[3]}))
-    return emitOpError("present_key and present_value must be [batch, key/value "
-                       "heads, past + new sequence, head_dim]");
+    return emitOpError(
+        "present_key and present_value must be [batch, key/value "
+        "heads, past + new sequence, head_dim]");
   if (!matchesShape(shapeOf(getQk()), scores))
-    return emitOpError("qk must be [batch, query heads, query sequence, past + new "
-                       "sequence]");
+    return emitOpError(
+        "qk must be [batch, query heads, query sequence, past + new "
+        "sequence]");
   return success();
 }
 

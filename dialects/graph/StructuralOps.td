@@ -93,7 +93,7 @@ def Graph_RangeOp : Graph_Op<"range", [Pure]> {
   let description = [{
     The operands are scalar (rank-0) tensors of the result's element type. The
     length is `max(ceil((limit - start) / delta), 0)`. Folds when all three are
-    constant.
+    constant integers; with a dynamic result type the constant is cast back to it.
 
     Example:
 
@@ -108,6 +108,7 @@ def Graph_RangeOp : Graph_Op<"range", [Pure]> {
                        "functional-type(operands, results)";
   let hasVerifier = 1;
   let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 def Graph_ReshapeOp : Graph_Op<"reshape", [Pure]> {

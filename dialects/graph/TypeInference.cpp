@@ -275,7 +275,9 @@ FailureOr<SliceBounds> normalizeOnnxSlice(ArrayRef<int64_t> shape,
       s = std::clamp<int64_t>(s, 0, d);
       e = std::max(s, std::clamp<int64_t>(e, 0, d));
     } else {
-      s = std::clamp<int64_t>(s, -1, d - 1);
+      // ONNX clamps the start to [0, d - 1]; an empty dimension has no such
+      // index, and its slice starts at -1 and selects nothing.
+      s = d == 0 ? -1 : std::clamp<int64_t>(s, 0, d - 1);
       e = std::min(s, std::clamp<int64_t>(e, -1, d - 1));
     }
     b.start[axis] = s;

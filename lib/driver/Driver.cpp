@@ -62,6 +62,34 @@ llvm::cl::opt<bool> printResources(
     llvm::cl::desc("Print weight blobs in full instead of eliding them"),
     llvm::cl::init(false), llvm::cl::sub(importCommand), llvm::cl::sub(compileCommand));
 
+/// `model.onnx: node 'name (Op)'` for importer locations, `file:line:col` for IR.
+std::string describeLocation(Location loc) {
+  std::string out;
+  llvm::raw_string_ostream os(out);
+  if (auto name = dyn_cast<NameLoc>(loc)) {
+    if (auto file = dyn_cast<FileLineColLoc>(name.getChildLoc()))
+      os << file.getFilename().getValue() << ": ";
+    os << "node '" << name.getName().getValue() << "'";
+  } else if (auto file = dyn_cast<FileLineColLoc>(loc)) {
+    os << file.getFilename().getValue();
+    if (file.getLine() > 0)
+      os << ":" << file.getLine() << ":" << file.getColumn();
+  } else {
+    loc.print(os);
+  }
+  return out;
+}
+
+StringRef severityName(DiagnosticSeverity severity) {
+  switch (severity) {
+  case DiagnosticSeverity::Error: return "error";
+  case DiagnosticSeverity::Warning: return "warning";
+  case DiagnosticSeverity::Note: return "note";
+  case DiagnosticSeverity::Remark: return "remark";
+  }
+  return "error";
+}
+
 int fail(const llvm::Twine &message) {
   llvm::errs() << "stratac: error: " << message << "\n";
   return 1;
@@ -99,6 +127,14 @@ int runStratac(int argc, char **argv) {
   registerAllDialects(registry);
   MLIRContext context(registry);
   context.allowUnregisteredDialects(false);
+  ScopedDiagnosticHandler diagnostics(&context, [](Diagnostic &diag) {
+    llvm::errs() << describeLocation(diag.getLocation()) << ": "
+                 << severityName(diag.getSeverity()) << ": " << diag.str() << "\n";
+    for (Diagnostic &note : diag.getNotes())
+      llvm::errs() << describeLocation(note.getLocation()) << ": note: " << note.str()
+                   << "\n";
+    return success();
+  });
   OwningOpRef<ModuleOp> module = onnx::importModelFile(inputFile, context, options);
   if (!module)
     return 1;

@@ -11,6 +11,8 @@
 
 #include "lib/onnx/TensorConversion.h"
 
+#include "dialects/graph/TypeInference.h"
+
 using namespace mlir;
 using namespace strata::graph;
 
@@ -28,25 +30,31 @@ LogicalResult binary(NodeContext &n) {
   return n.setOutputs({n.create<OpTy>(n.input(0), n.input(1)).getResult()});
 }
 
-LogicalResult checkSameElementTypes(NodeContext &n, ValueRange values) {
-  for (Value v : values)
+/// Inputs of a broadcasting op must share an element type and broadcast together;
+/// checked before building so that a bad model gets a diagnostic, not a failed
+/// type inference.
+LogicalResult checkElementwiseOperands(NodeContext &n, ValueRange values) {
+  SmallVector<ArrayRef<int64_t>> shapes;
+  for (Value v : values) {
     if (elementType(v) != elementType(values.front()))
       return n.emitError() << "inputs have different element types ("
                            << elementType(values.front()) << " and " << elementType(v)
                            << ")";
-  return success();
+    shapes.push_back(tensorType(v).getShape());
+  }
+  return inferBroadcastShape(shapes, n.loc());
 }
 
 template <typename OpTy>
 LogicalResult checkedBinary(NodeContext &n) {
-  if (failed(checkSameElementTypes(n, {n.input(0), n.input(1)})))
+  if (failed(checkElementwiseOperands(n, {n.input(0), n.input(1)})))
     return failure();
   return binary<OpTy>(n);
 }
 
 template <ComparisonDirection D>
 LogicalResult compare(NodeContext &n) {
-  if (failed(checkSameElementTypes(n, {n.input(0), n.input(1)})))
+  if (failed(checkElementwiseOperands(n, {n.input(0), n.input(1)})))
     return failure();
   return n.setOutputs({n.create<CompareOp>(D, n.input(0), n.input(1)).getResult()});
 }
@@ -65,7 +73,7 @@ LogicalResult variadic(NodeContext &n) {
   SmallVector<Value> inputs;
   for (int64_t i = 0; i < n.numInputs(); ++i)
     inputs.push_back(n.input(i));
-  if (failed(checkSameElementTypes(n, inputs)))
+  if (failed(checkElementwiseOperands(n, inputs)))
     return failure();
   return n.setOutputs({foldInputs<OpTy>(n)});
 }
@@ -81,11 +89,13 @@ LogicalResult identity(NodeContext &n) { return n.setOutputs({n.input(0)}); }
 LogicalResult pow(NodeContext &n) {
   Value base = n.input(0);
   Value exponent = castTo(n, n.input(1), elementType(base));
+  if (failed(checkElementwiseOperands(n, {base, exponent})))
+    return failure();
   return n.setOutputs({n.create<PowOp>(base, exponent).getResult()});
 }
 
 LogicalResult mod(NodeContext &n) {
-  if (failed(checkSameElementTypes(n, {n.input(0), n.input(1)})))
+  if (failed(checkElementwiseOperands(n, {n.input(0), n.input(1)})))
     return failure();
   bool fmod = n.intAttr("fmod", 0) != 0;
   if (isa<FloatType>(elementType(n.input(0))) && !fmod)
@@ -95,7 +105,11 @@ LogicalResult mod(NodeContext &n) {
 }
 
 LogicalResult where(NodeContext &n) {
-  if (failed(checkSameElementTypes(n, {n.input(1), n.input(2)})))
+  if (failed(checkElementwiseOperands(n, {n.input(1), n.input(2)})) ||
+      failed(inferBroadcastShape({tensorType(n.input(0)).getShape(),
+                                  tensorType(n.input(1)).getShape(),
+                                  tensorType(n.input(2)).getShape()},
+                                 n.loc())))
     return failure();
   return n.setOutputs(
       {n.create<WhereOp>(n.input(0), n.input(1), n.input(2)).getResult()});

@@ -185,7 +185,8 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node, int64_t i
       HandlerRegistry::get().lookup(domain, node.op_type(), opset->second);
   if (!handler)
     return emitError(loc, "unsupported op: ")
-           << "node '" << node.name() << "' has op type '" << node.op_type()
+           << "node '" << (node.name().empty() ? "#" + std::to_string(index) : node.name())
+           << "' has op type '" << node.op_type()
            << "' in domain '" << (domain.empty() ? "ai.onnx" : domain) << "' at opset "
            << opset->second << ", which Strata does not import";
   for (const std::string &input : node.input())

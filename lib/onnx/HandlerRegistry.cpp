@@ -38,6 +38,13 @@ const HandlerRegistry &HandlerRegistry::get() {
     registerShapeHandlers(r);
     registerReductionHandlers(r);
     registerNNHandlers(r);
+    registerAttentionHandlers(r);
+    registerContribHandlers(r);
+    registerIndexingHandlers(r);
+    registerLossHandlers(r);
+    registerQuantHandlers(r);
+    registerSignalHandlers(r);
+    registerEncodingHandlers(r);
     return r;
   }();
   return registry;

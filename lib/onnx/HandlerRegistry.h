@@ -51,6 +51,13 @@ void registerElementwiseHandlers(HandlerRegistry &registry);
 void registerShapeHandlers(HandlerRegistry &registry);
 void registerReductionHandlers(HandlerRegistry &registry);
 void registerNNHandlers(HandlerRegistry &registry);
+void registerAttentionHandlers(HandlerRegistry &registry);
+void registerContribHandlers(HandlerRegistry &registry);
+void registerIndexingHandlers(HandlerRegistry &registry);
+void registerLossHandlers(HandlerRegistry &registry);
+void registerQuantHandlers(HandlerRegistry &registry);
+void registerSignalHandlers(HandlerRegistry &registry);
+void registerEncodingHandlers(HandlerRegistry &registry);
 
 } // namespace strata::onnx
 

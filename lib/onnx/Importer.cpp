@@ -38,7 +38,8 @@ parseModel(StringRef path, Location loc) {
   auto model = std::make_shared<::onnx::ModelProto>();
   StringRef bytes = (*buffer)->getBuffer();
   if (path.ends_with(".onnxtext")) {
-    ::onnx::OnnxParser parser(bytes.str().c_str());
+    std::string text = bytes.str();
+    ::onnx::OnnxParser parser(text.c_str());
     auto status = parser.Parse(*model);
     if (!status.IsOK())
       return emitError(loc, "malformed ONNX text: ") << status.ErrorMessage();

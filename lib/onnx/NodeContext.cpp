@@ -36,10 +36,53 @@ RankedTensorType NodeContext::inputType(int64_t i) const {
   return v ? cast<RankedTensorType>(v.getType()) : RankedTensorType();
 }
 
+/// The value of `v` when folding the graph ops that compute it from constants
+/// and static shapes gives one. ONNX models compute shapes with chains of
+/// Shape, Size, Gather, Concat, arithmetic and ConstantOfShape nodes; handlers
+/// that need constant operands see through those chains without the importer
+/// folding every op it builds.
+static Attribute evaluateConstant(Value v, DenseMap<Value, Attribute> &cache,
+                                  int64_t depth) {
+  Attribute attr;
+  if (matchPattern(v, m_Constant(&attr)))
+    return attr;
+  // Shape computations are small and at most 1-D; stopping at larger values
+  // keeps the walk off activations and away from folding weight-sized tensors.
+  constexpr int64_t kMaxDepth = 64, kMaxElements = 1024;
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || (type.hasStaticShape() ? type.getNumElements() > kMaxElements
+                                      : type.getRank() > 1))
+    return {};
+  Operation *op = v.getDefiningOp();
+  if (!op || op->getNumRegions() != 0 || depth > kMaxDepth)
+    return {};
+  if (auto it = cache.find(v); it != cache.end())
+    return it->second;
+  SmallVector<Attribute> operands;
+  for (Value operand : op->getOperands())
+    operands.push_back(evaluateConstant(operand, cache, depth + 1));
+  SmallVector<OpFoldResult> results;
+  Attribute result;
+  if (succeeded(op->fold(operands, results)) && !results.empty()) {
+    OpFoldResult r = results[cast<OpResult>(v).getResultNumber()];
+    if (auto a = dyn_cast<Attribute>(r))
+      result = a;
+    else if (Value folded = cast<Value>(r); folded != v)
+      result = evaluateConstant(folded, cache, depth + 1);
+  }
+  cache[v] = result;
+  return result;
+}
+
+static Attribute evaluateConstant(Value v) {
+  DenseMap<Value, Attribute> cache;
+  return v ? evaluateConstant(v, cache, 0) : Attribute();
+}
+
 std::optional<SmallVector<int64_t>> NodeContext::constantInts(int64_t i) const {
-  DenseIntElementsAttr attr;
-  Value v = input(i);
-  if (!v || !matchPattern(v, m_Constant(&attr)))
+  auto attr =
+      dyn_cast_if_present<DenseIntElementsAttr>(evaluateConstant(input(i)));
+  if (!attr)
     return std::nullopt;
   SmallVector<int64_t> values;
   bool isUnsigned = attr.getElementType().isUnsignedInteger();
@@ -50,9 +93,9 @@ std::optional<SmallVector<int64_t>> NodeContext::constantInts(int64_t i) const {
 }
 
 std::optional<double> NodeContext::constantFloat(int64_t i) const {
-  DenseFPElementsAttr attr;
-  Value v = input(i);
-  if (!v || !matchPattern(v, m_Constant(&attr)) || attr.getNumElements() != 1)
+  auto attr =
+      dyn_cast_if_present<DenseFPElementsAttr>(evaluateConstant(input(i)));
+  if (!attr || attr.getNumElements() != 1)
     return std::nullopt;
   return (*attr.getValues<APFloat>().begin()).convertToDouble();
 }

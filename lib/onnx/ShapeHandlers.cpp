@@ -285,12 +285,29 @@ LogicalResult tile(NodeContext &n) {
                            .getResult()});
 }
 
+/// Squeeze and Unsqueeze with run-time axes: only the element count is
+/// preserved, so the result is a reshape to the declared output type, which
+/// must be static (as it is when the model's shapes are inferred).
+LogicalResult reshapeToDeclared(NodeContext &n, StringRef what) {
+  Value x = n.input(0);
+  std::optional<RankedTensorType> declared = n.declaredOutputType(0);
+  if (!declared || !declared->hasStaticShape() ||
+      !tensorType(x).hasStaticShape() ||
+      declared->getElementType() != elementType(x) ||
+      declared->getNumElements() != tensorType(x).getNumElements())
+    return n.unsupported(
+        (what + " with run-time axes and no static declared output type")
+            .str());
+  return n.setOutputs(
+      {n.create<ReshapeOp>(*declared, x, Value()).getResult()});
+}
+
 LogicalResult squeezeOp(NodeContext &n) {
   Value x = n.input(0);
   RankedTensorType in = tensorType(x);
   std::optional<SmallVector<int64_t>> axes = intsFromInputOrAttr(n, 1, "axes");
   if (n.hasInput(1) && !axes)
-    return n.unsupported("Squeeze with run-time axes");
+    return reshapeToDeclared(n, "Squeeze");
   SmallVector<int64_t> normalized;
   if (axes) {
     FailureOr<SmallVector<int64_t>> a = normalizeAxes(n, *axes, in.getRank());
@@ -316,7 +333,7 @@ LogicalResult unsqueezeOp(NodeContext &n) {
   Value x = n.input(0);
   std::optional<SmallVector<int64_t>> axes = intsFromInputOrAttr(n, 1, "axes");
   if (!axes)
-    return n.unsupported("Unsqueeze with run-time axes");
+    return reshapeToDeclared(n, "Unsqueeze");
   FailureOr<SmallVector<int64_t>> a =
       normalizeAxes(n, *axes, tensorType(x).getRank() + axes->size());
   if (failed(a))

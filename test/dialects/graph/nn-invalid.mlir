@@ -119,8 +119,7 @@ func.func @einsum_element_types_differ(%a: tensor<2x3xf32>) {
 // -----
 
 func.func @layer_norm_axis_out_of_range(%x: tensor<2x8xf32>, %g: tensor<8xf32>) {
-  // expected-error @+2 {{axis 2 is out of range for rank 2}}
-  // expected-error @+1 {{failed to infer returned types}}
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
   %y, %m, %r = graph.layer_norm %x, %g {axis = 2 : i64, epsilon = 1.0e-5 : f32}
       : (tensor<2x8xf32>, tensor<8xf32>) -> (tensor<2x8xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
   return
@@ -320,6 +319,49 @@ func.func @attention_result_shape_differs(%q: tensor<1x8x1x64xf32>, %k: tensor<1
 
 // -----
 
+func.func @attention_past_not_4d(%q: tensor<1x8x1x64xf32>, %past: tensor<8x7x64xf32>) {
+  // expected-error @+1 {{past_key and past_value must be 4-D}}
+  %y, %k, %v, %qk = graph.attention %q, %q, %q past %past, %past {scale = 0.125 : f32}
+      : (tensor<1x8x1x64xf32>, tensor<1x8x1x64xf32>, tensor<1x8x1x64xf32>,
+         tensor<8x7x64xf32>, tensor<8x7x64xf32>)
+      -> (tensor<1x8x1x64xf32>, tensor<1x8x8x64xf32>, tensor<1x8x8x64xf32>, tensor<1x8x1x8xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_past_shape_differs(%q: tensor<1x8x1x64xf32>, %pk: tensor<1x8x7x64xf32>,
+                                        %pv: tensor<1x4x7x64xf32>) {
+  // expected-error @+1 {{past_key and past_value must be [batch, key/value heads, past sequence, head_dim] as key and value}}
+  %y, %k, %v, %qk = graph.attention %q, %q, %q past %pk, %pv {scale = 0.125 : f32}
+      : (tensor<1x8x1x64xf32>, tensor<1x8x1x64xf32>, tensor<1x8x1x64xf32>,
+         tensor<1x8x7x64xf32>, tensor<1x4x7x64xf32>)
+      -> (tensor<1x8x1x64xf32>, tensor<1x8x8x64xf32>, tensor<1x8x8x64xf32>, tensor<1x8x1x8xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_result_element_type_differs(%q: tensor<1x8x1x64xf32>) {
+  // expected-error @+1 {{results must have the query's element type}}
+  %y, %pk, %pv, %qk = graph.attention %q, %q, %q {scale = 0.125 : f32}
+      : (tensor<1x8x1x64xf32>, tensor<1x8x1x64xf32>, tensor<1x8x1x64xf32>)
+      -> (tensor<1x8x1x64xf16>, tensor<1x8x1x64xf32>, tensor<1x8x1x64xf32>, tensor<1x8x1x1xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_result_not_4d(%q: tensor<1x8x1x64xf32>) {
+  // expected-error @+1 {{result, present_key, present_value and qk must be 4-D}}
+  %y, %pk, %pv, %qk = graph.attention %q, %q, %q {scale = 0.125 : f32}
+      : (tensor<1x8x1x64xf32>, tensor<1x8x1x64xf32>, tensor<1x8x1x64xf32>)
+      -> (tensor<f32>, tensor<1x8x1x64xf32>, tensor<1x8x1x64xf32>, tensor<1x8x1x1xf32>)
+  return
+}
+
+// -----
+
 func.func @attention_present_not_4d(%q: tensor<1x8x1x64xf32>) {
   // expected-error @+1 {{present_key, present_value and qk must be 4-D}}
   %y, %pk, %pv, %qk = graph.attention %q, %q, %q {scale = 0.125 : f32}
@@ -337,6 +379,17 @@ func.func @attention_present_key_shape_differs(%q: tensor<1x8x1x64xf32>,
       : (tensor<1x8x1x64xf32>, tensor<1x8x1x64xf32>, tensor<1x8x1x64xf32>,
          tensor<1x8x7x64xf32>, tensor<1x8x7x64xf32>)
       -> (tensor<1x8x1x64xf32>, tensor<1x8x1x64xf32>, tensor<1x8x1x64xf32>, tensor<1x8x1x8xf32>)
+  return
+}
+
+// -----
+
+func.func @attention_qk_shape_differs(%q: tensor<1x8x2x64xf32>, %past: tensor<1x8x7x64xf32>) {
+  // expected-error @+1 {{qk must be [batch, query heads, query sequence, past + new sequence]}}
+  %y, %pk, %pv, %qk = graph.attention %q, %q, %q past %past, %past {scale = 0.125 : f32}
+      : (tensor<1x8x2x64xf32>, tensor<1x8x2x64xf32>, tensor<1x8x2x64xf32>,
+         tensor<1x8x7x64xf32>, tensor<1x8x7x64xf32>)
+      -> (tensor<1x8x2x64xf32>, tensor<1x8x9x64xf32>, tensor<1x8x9x64xf32>, tensor<1x8x2x2xf32>)
   return
 }
 

@@ -26,6 +26,23 @@ func.func @reduce_axes_operand_not_1d(%x: tensor<2x3xf32>, %a: tensor<1x1xi64>) 
 
 // -----
 
+func.func @reduce_runtime_axes_keep_dims_rank_differs(%x: tensor<2x3xf32>, %a: tensor<1xi64>) {
+  // expected-error @+1 {{result of rank 1 cannot be a reduction of rank 2 with keep_dims}}
+  %y = graph.reduce sum %x, %a {axes = array<i64>} : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_runtime_axes_result_rank_above_operand(%x: tensor<2x3xf32>, %a: tensor<1xi64>) {
+  // expected-error @+1 {{result of rank 3 cannot be a reduction of rank 2}}
+  %y = graph.reduce sum %x, %a {axes = array<i64>, keep_dims = false}
+      : (tensor<2x3xf32>, tensor<1xi64>) -> tensor<?x?x?xf32>
+  return
+}
+
+// -----
+
 func.func @reduce_axes_not_ascending(%x: tensor<2x3xf32>) {
   // expected-error @+1 {{reduction axes must be ascending, unique and below the rank 2}}
   %y = graph.reduce sum %x {axes = array<i64: 1, 0>} : (tensor<2x3xf32>) -> tensor<1x1xf32>

@@ -122,6 +122,23 @@ func.func @reshape_count_not_multiple_of_static_dims(%x: tensor<2x3xf32>) {
 
 // -----
 
+func.func @reshape_with_shape_changes_element_count(%x: tensor<6xf32>, %s: tensor<2xi64>) {
+  // expected-error @+1 {{changes the element count from 6 to 8}}
+  %y = graph.reshape %x, %s : (tensor<6xf32>, tensor<2xi64>) -> tensor<4x2xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_with_shape_count_not_multiple_of_static_dims(%x: tensor<6xf32>,
+                                                                %s: tensor<3xi64>) {
+  // expected-error @+1 {{element count 6 is not a multiple of the static result dimensions}}
+  %y = graph.reshape %x, %s : (tensor<6xf32>, tensor<3xi64>) -> tensor<?x4x?xf32>
+  return
+}
+
+// -----
+
 func.func @transpose_permutation_length_differs_from_rank(%x: tensor<2x3x4xf32>) {
   // expected-error @+2 {{permutation has 2 entries for rank 3}}
   // expected-error @+1 {{failed to infer returned types}}
@@ -220,6 +237,14 @@ func.func @dynamic_slice_result_rank_differs(%x: tensor<4x4xf32>, %b: tensor<1xi
 func.func @dynamic_slice_result_element_type_differs(%x: tensor<4x4xf32>, %b: tensor<1xi64>) {
   // expected-error @+1 {{result must have the operand's element type and rank}}
   %y = graph.dynamic_slice %x, %b, %b : (tensor<4x4xf32>, tensor<1xi64>, tensor<1xi64>) -> tensor<?x4xf16>
+  return
+}
+
+// -----
+
+func.func @dynamic_slice_result_dim_exceeds_operand(%x: tensor<4x4xf32>, %b: tensor<1xi64>) {
+  // expected-error @+1 {{result dimension 0 of size 5 exceeds the operand's 4}}
+  %y = graph.dynamic_slice %x, %b, %b : (tensor<4x4xf32>, tensor<1xi64>, tensor<1xi64>) -> tensor<5x4xf32>
   return
 }
 
@@ -427,6 +452,14 @@ func.func @tile_result_rank_differs(%x: tensor<2x3xf32>, %r: tensor<2xi64>) {
 func.func @tile_repeats_length_differs_from_rank(%x: tensor<2x3xf32>, %r: tensor<3xi64>) {
   // expected-error @+1 {{repeats has 3 elements for rank 2}}
   %y = graph.tile %x, %r : (tensor<2x3xf32>, tensor<3xi64>) -> tensor<?x?xf32>
+  return
+}
+
+// -----
+
+func.func @tile_result_dim_not_multiple(%x: tensor<2x3xf32>, %r: tensor<2xi64>) {
+  // expected-error @+1 {{result dimension 0 of size 5 is not a multiple of the operand's 2}}
+  %y = graph.tile %x, %r : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<5x?xf32>
   return
 }
 

@@ -65,8 +65,9 @@ func.func @range(%start: tensor<i64>, %limit: tensor<i64>, %delta: tensor<i64>,
 }
 
 // CHECK-LABEL: func.func @reshape
-// CHECK-SAME: (%[[X:.+]]: tensor<1x128x768xf32>, %[[D:.+]]: tensor<?x768xf32>, %[[S:.+]]: tensor<3xi64>)
-func.func @reshape(%x: tensor<1x128x768xf32>, %d: tensor<?x768xf32>, %s: tensor<3xi64>) {
+// CHECK-SAME: (%[[X:.+]]: tensor<1x128x768xf32>, %[[D:.+]]: tensor<?x768xf32>, %[[S:.+]]: tensor<3xi64>, %[[E:.+]]: tensor<0x4xf32>, %[[S2:.+]]: tensor<2xi64>)
+func.func @reshape(%x: tensor<1x128x768xf32>, %d: tensor<?x768xf32>, %s: tensor<3xi64>,
+                   %e: tensor<0x4xf32>, %s2: tensor<2xi64>) {
   // CHECK: graph.reshape %[[X]] : (tensor<1x128x768xf32>) -> tensor<1x128x12x64xf32>
   %static = graph.reshape %x : (tensor<1x128x768xf32>) -> tensor<1x128x12x64xf32>
   // CHECK: graph.reshape %[[X]] : (tensor<1x128x768xf32>) -> tensor<?x64xf32>
@@ -77,6 +78,9 @@ func.func @reshape(%x: tensor<1x128x768xf32>, %d: tensor<?x768xf32>, %s: tensor<
   %runtime = graph.reshape %d, %s : (tensor<?x768xf32>, tensor<3xi64>) -> tensor<?x12x64xf32>
   // CHECK: graph.reshape %[[D]], %[[S]] : (tensor<?x768xf32>, tensor<3xi64>) -> tensor<?x?x?xf32>
   %all = graph.reshape %d, %s : (tensor<?x768xf32>, tensor<3xi64>) -> tensor<?x?x?xf32>
+  // With a shape operand, a zero dimension leaves the others to the operand.
+  // CHECK: graph.reshape %[[E]], %[[S2]] : (tensor<0x4xf32>, tensor<2xi64>) -> tensor<?x0xf32>
+  %empty = graph.reshape %e, %s2 : (tensor<0x4xf32>, tensor<2xi64>) -> tensor<?x0xf32>
   return
 }
 

@@ -1,0 +1,236 @@
+//===- AttentionHandlers.cpp - ONNX Attention and RotaryEmbedding ---------===//
+//
+// The opset-23/24 transformer ops. Both accept 3-D `[batch, sequence, heads *
+// head_dim]` inputs, which are split into the 4-D `[batch, heads, sequence,
+// head_dim]` layout `graph.attention` and `graph.rotary` take and merged back
+// afterwards. ONNX's causal mask is aligned to the past length, the graph op's
+// to the key length; where they differ the causal mask is built as a constant.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/onnx/BuilderUtils.h"
+#include "lib/onnx/HandlerRegistry.h"
+#include "lib/onnx/TensorConversion.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace strata::graph;
+
+namespace strata::onnx {
+namespace {
+
+/// `[batch, sequence, heads * head_dim]` -> `[batch, heads, sequence,
+/// head_dim]`.
+FailureOr<Value> splitHeads(NodeContext &n, Value x, int64_t heads) {
+  RankedTensorType t = tensorType(x);
+  int64_t hidden = t.getDimSize(2);
+  if (heads <= 0)
+    return n.emitError()
+           << "3-D attention inputs need a positive number of heads";
+  if (ShapedType::isDynamic(hidden) || hidden % heads != 0)
+    return n.emitError() << "hidden size " << t
+                         << " is not a static multiple of " << heads
+                         << " heads";
+  Value r = reshapeWithDims(
+      n, x, {t.getDimSize(0), t.getDimSize(1), heads, hidden / heads},
+      {0, 1, -2, -2});
+  return n.create<TransposeOp>(r, ArrayRef<int64_t>{0, 2, 1, 3}).getResult();
+}
+
+/// `[batch, heads, sequence, head_dim]` -> `[batch, sequence, heads *
+/// head_dim]`.
+Value mergeHeads(NodeContext &n, Value x) {
+  Value t = n.create<TransposeOp>(x, ArrayRef<int64_t>{0, 2, 1, 3});
+  ArrayRef<int64_t> s = tensorType(t).getShape();
+  int64_t hidden = ShapedType::isDynamic(s[2]) || ShapedType::isDynamic(s[3])
+                       ? ShapedType::kDynamic
+                       : s[2] * s[3];
+  return reshapeWithDims(n, t, {s[0], s[1], hidden}, {0, 1, -1});
+}
+
+int64_t addDims(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b)
+             ? ShapedType::kDynamic
+             : a + b;
+}
+
+/// The causal mask ONNX means: query `i` sees key `j` iff `j <= i + offset`.
+Value causalMaskConstant(NodeContext &n, int64_t queries, int64_t keys,
+                         int64_t offset) {
+  SmallVector<bool> allowed;
+  for (int64_t i = 0; i < queries; ++i)
+    for (int64_t j = 0; j < keys; ++j)
+      allowed.push_back(j <= i + offset);
+  auto type = RankedTensorType::get({queries, keys}, n.builder().getI1Type());
+  return n.create<ConstantOp>(
+      cast<ElementsAttr>(DenseElementsAttr::get(type, allowed)));
+}
+
+LogicalResult attention(NodeContext &n) {
+  if (n.numInputs() > 6 && n.hasInput(6))
+    return n.unsupported(
+        "Attention with nonpad_kv_seqlen (external KV cache with "
+        "per-batch valid lengths)");
+  Value q = n.input(0), k = n.input(1), v = n.input(2);
+  int64_t rank = tensorType(q).getRank();
+  if (rank != 3 && rank != 4)
+    return n.emitError() << "Q must be 3-D or 4-D, got " << tensorType(q);
+  if (tensorType(k).getRank() != rank || tensorType(v).getRank() != rank)
+    return n.emitError() << "Q, K and V must have the same rank";
+  if (rank == 3) {
+    int64_t qHeads = n.intAttr("q_num_heads", 0),
+            kvHeads = n.intAttr("kv_num_heads", 0);
+    FailureOr<Value> q4 = splitHeads(n, q, qHeads),
+                     k4 = splitHeads(n, k, kvHeads),
+                     v4 = splitHeads(n, v, kvHeads);
+    if (failed(q4) || failed(k4) || failed(v4))
+      return failure();
+    q = *q4, k = *k4, v = *v4;
+  }
+  Value mask = n.hasInput(3) ? n.input(3) : Value();
+  Value pastKey = n.hasInput(4) ? n.input(4) : Value();
+  Value pastValue = n.hasInput(5) ? n.input(5) : Value();
+  if (static_cast<bool>(pastKey) != static_cast<bool>(pastValue))
+    return n.emitError() << "past_key and past_value must be given together";
+
+  ArrayRef<int64_t> qs = tensorType(q).getShape(),
+                    ks = tensorType(k).getShape(),
+                    vs = tensorType(v).getShape();
+  int64_t pastLength = pastKey ? tensorType(pastKey).getDimSize(2) : 0;
+  int64_t kvLength = addDims(pastLength, ks[2]);
+
+  float scale;
+  if (n.hasAttr("scale")) {
+    scale = n.floatAttr("scale", 1);
+  } else {
+    if (ShapedType::isDynamic(qs[3]))
+      return n.unsupported(
+          "Attention without `scale` and with a dynamic head size");
+    scale = 1.0f / std::sqrt(static_cast<float>(qs[3]));
+  }
+  float softcap = n.floatAttr("softcap", 0);
+
+  // ONNX numbers the intermediates in the order softcap (1), mask (2); the
+  // graph op names the state after the mask 1 and the one after softcap 2.
+  int64_t onnxMode = n.intAttr("qk_matmul_output_mode", 0);
+  static constexpr int64_t kGraphQkMode[] = {0, 2, 1, 3};
+  if (onnxMode < 0 || onnxMode > 3)
+    return n.emitError() << "qk_matmul_output_mode must be 0..3, got "
+                         << onnxMode;
+
+  bool causal = n.intAttr("is_causal", 0) != 0;
+  if (causal && !(ks[2] == qs[2] && !ShapedType::isDynamic(qs[2]))) {
+    // The graph op aligns the causal diagonal to `kvLength - Sq`, ONNX to the
+    // past length; they agree only when the new keys are as many as the
+    // queries.
+    if (ShapedType::isDynamic(qs[2]) || ShapedType::isDynamic(kvLength))
+      return n.unsupported(
+          "is_causal with dynamic query or key sequence lengths that "
+          "may differ");
+    Value causalMask = causalMaskConstant(n, qs[2], kvLength, pastLength);
+    if (!mask) {
+      mask = causalMask;
+    } else if (elementType(mask).isInteger(1)) {
+      mask = n.create<AndOp>(mask, causalMask);
+    } else {
+      Value negInf =
+          scalarLike(n, mask, -std::numeric_limits<double>::infinity());
+      mask = n.create<WhereOp>(causalMask, mask, negInf);
+    }
+    causal = false;
+  }
+
+  // softmax_precision: compute the whole attention in that type and cast back.
+  Type element = elementType(q);
+  Type compute = element;
+  if (n.hasAttr("softmax_precision")) {
+    llvm::Expected<Type> t =
+        convertElementType(n.context(), n.intAttr("softmax_precision", 1));
+    if (!t)
+      return n.emitError() << "softmax_precision: "
+                           << llvm::toString(t.takeError());
+    compute = *t;
+  }
+  if (compute != element) {
+    q = castTo(n, q, compute), k = castTo(n, k, compute),
+    v = castTo(n, v, compute);
+    if (mask && !elementType(mask).isInteger(1))
+      mask = castTo(n, mask, compute);
+    if (pastKey)
+      pastKey = castTo(n, pastKey, compute),
+      pastValue = castTo(n, pastValue, compute);
+  }
+
+  int64_t vHead = vs[3];
+  auto type = [&](ArrayRef<int64_t> dims) {
+    return RankedTensorType::get(dims, compute);
+  };
+  SmallVector<Type> results = {type({qs[0], qs[1], qs[2], vHead}),
+                               type({ks[0], ks[1], kvLength, ks[3]}),
+                               type({vs[0], vs[1], kvLength, vHead}),
+                               type({qs[0], qs[1], qs[2], kvLength})};
+  OpBuilder &b = n.builder();
+  auto op = n.create<AttentionOp>(
+      results, q, k, v, mask, pastKey, pastValue, b.getF32FloatAttr(scale),
+      b.getBoolAttr(causal), b.getF32FloatAttr(softcap),
+      b.getI64IntegerAttr(kGraphQkMode[onnxMode]));
+  SmallVector<Value> outs;
+  for (Value r : op.getResults())
+    outs.push_back(castTo(n, r, element));
+  if (rank == 3)
+    outs[0] = mergeHeads(n, outs[0]);
+  return n.setOutputs(outs);
+}
+
+LogicalResult rotaryEmbedding(NodeContext &n) {
+  Value x = n.input(0), cosCache = n.input(1), sinCache = n.input(2);
+  int64_t rank = tensorType(x).getRank();
+  if (rank == 3) {
+    FailureOr<Value> x4 = splitHeads(n, x, n.intAttr("num_heads", 0));
+    if (failed(x4))
+      return failure();
+    x = *x4;
+  } else if (rank != 4) {
+    return n.emitError() << "input must be 3-D or 4-D, got " << tensorType(x);
+  }
+  if (n.hasInput(3)) {
+    cosCache =
+        n.create<GatherOp>(cosCache, n.input(3), static_cast<int64_t>(0));
+    sinCache =
+        n.create<GatherOp>(sinCache, n.input(3), static_cast<int64_t>(0));
+  }
+  if (tensorType(cosCache).getRank() != 3 ||
+      tensorType(sinCache).getRank() != 3)
+    return n.emitError()
+           << "cos_cache and sin_cache must be [batch, sequence, "
+              "rotary_dim / 2] or [positions, rotary_dim / 2] with "
+              "position_ids";
+  int64_t headDim = tensorType(x).getDimSize(3);
+  int64_t rotaryDim = n.intAttr("rotary_embedding_dim", 0);
+  if (rotaryDim == 0)
+    rotaryDim = headDim;
+  int64_t half = tensorType(cosCache).getDimSize(2);
+  if (!ShapedType::isDynamic(rotaryDim) && !ShapedType::isDynamic(half) &&
+      2 * half != rotaryDim)
+    return n.emitError()
+           << "cos_cache has " << half
+           << " entries per position, rotary_embedding_dim / 2 is "
+           << rotaryDim / 2;
+  Value y = n.create<RotaryOp>(x, cosCache, sinCache,
+                               n.intAttr("interleaved", 0) != 0);
+  if (rank == 3)
+    y = mergeHeads(n, y);
+  return n.setOutputs({y});
+}
+
+} // namespace
+
+void registerAttentionHandlers(HandlerRegistry &r) {
+  r.add("Attention", 23, attention);
+  r.add("RotaryEmbedding", 23, rotaryEmbedding);
+}
+
+} // namespace strata::onnx

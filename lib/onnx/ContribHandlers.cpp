@@ -1,0 +1,550 @@
+//===- ContribHandlers.cpp - onnxruntime com.microsoft ops ----------------===//
+//
+// The fused transformer ops onnxruntime's optimiser emits and that exported
+// models (BERT-style encoders, GQA decoders) contain: attention variants, fused
+// normalisations with residual adds, GELU variants and rotary embedding. Each
+// is decomposed into graph ops; a form whose onnxruntime semantics the graph
+// ops cannot reproduce exactly is reported as unsupported, naming the form.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/onnx/BuilderUtils.h"
+#include "lib/onnx/HandlerRegistry.h"
+
+#include "dialects/graph/TypeInference.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace strata::graph;
+
+namespace strata::onnx {
+namespace {
+
+constexpr llvm::StringLiteral kDomain = "com.microsoft";
+
+/// `[batch, sequence, heads * head_dim]` -> `[batch, heads, sequence,
+/// head_dim]`.
+FailureOr<Value> splitHeads(NodeContext &n, Value x, int64_t heads) {
+  RankedTensorType t = tensorType(x);
+  if (t.getRank() != 3)
+    return n.emitError()
+           << "expected a 3-D [batch, sequence, hidden] tensor, got " << t;
+  int64_t hidden = t.getDimSize(2);
+  if (heads <= 0)
+    return n.emitError() << "num_heads must be positive";
+  if (ShapedType::isDynamic(hidden) || hidden % heads != 0)
+    return n.emitError() << "hidden size of " << t
+                         << " is not a static multiple of " << heads
+                         << " heads";
+  Value r = reshapeWithDims(
+      n, x, {t.getDimSize(0), t.getDimSize(1), heads, hidden / heads},
+      {0, 1, -2, -2});
+  return n.create<TransposeOp>(r, ArrayRef<int64_t>{0, 2, 1, 3}).getResult();
+}
+
+/// `[batch, heads, sequence, head_dim]` -> `[batch, sequence, heads *
+/// head_dim]`.
+Value mergeHeads(NodeContext &n, Value x) {
+  Value t = n.create<TransposeOp>(x, ArrayRef<int64_t>{0, 2, 1, 3});
+  ArrayRef<int64_t> s = tensorType(t).getShape();
+  int64_t hidden = ShapedType::isDynamic(s[2]) || ShapedType::isDynamic(s[3])
+                       ? ShapedType::kDynamic
+                       : s[2] * s[3];
+  return reshapeWithDims(n, t, {s[0], s[1], hidden}, {0, 1, -1});
+}
+
+/// Splits the last dimension of `x` into pieces of `sizes`.
+SmallVector<Value> splitLast(NodeContext &n, Value x, ArrayRef<int64_t> sizes) {
+  int64_t axis = tensorType(x).getRank() - 1;
+  auto op = n.create<SplitOp>(x, axis, sizes);
+  return SmallVector<Value>(op.getResults());
+}
+
+/// The default softmax scale, `1 / sqrt(head_dim)`, or the `scale` attribute.
+FailureOr<float> attentionScale(NodeContext &n, Value q4) {
+  float scale = n.floatAttr("scale", 0);
+  if (scale != 0)
+    return scale;
+  int64_t headDim = tensorType(q4).getDimSize(3);
+  if (ShapedType::isDynamic(headDim))
+    return n.unsupported(
+        "attention without `scale` and with a dynamic head size");
+  return 1.0f / std::sqrt(static_cast<float>(headDim));
+}
+
+/// Builds `graph.attention` on 4-D operands; the results are
+/// `[output 4-D, present_key, present_value, qk]`.
+AttentionOp buildAttention(NodeContext &n, Value q, Value k, Value v,
+                           Value mask, Value pastKey, Value pastValue,
+                           float scale, bool causal, float softcap) {
+  ArrayRef<int64_t> qs = tensorType(q).getShape(),
+                    ks = tensorType(k).getShape(),
+                    vs = tensorType(v).getShape();
+  int64_t kvLength = ks[2];
+  if (pastKey) {
+    int64_t past = tensorType(pastKey).getDimSize(2);
+    kvLength = ShapedType::isDynamic(past) || ShapedType::isDynamic(ks[2])
+                   ? ShapedType::kDynamic
+                   : past + ks[2];
+  }
+  Type element = elementType(q);
+  auto type = [&](ArrayRef<int64_t> dims) {
+    return RankedTensorType::get(dims, element);
+  };
+  SmallVector<Type> results = {type({qs[0], qs[1], qs[2], vs[3]}),
+                               type({ks[0], ks[1], kvLength, ks[3]}),
+                               type({vs[0], vs[1], kvLength, vs[3]}),
+                               type({qs[0], qs[1], qs[2], kvLength})};
+  OpBuilder &b = n.builder();
+  return n.create<AttentionOp>(results, q, k, v, mask, pastKey, pastValue,
+                               b.getF32FloatAttr(scale), b.getBoolAttr(causal),
+                               b.getF32FloatAttr(softcap),
+                               b.getI64IntegerAttr(0));
+}
+
+/// onnxruntime's raw key mask `[batch, keys]` (1 attends, 0 does not) as the
+/// additive bias it applies: 0 or `mask_filter_value`, shaped `[batch, 1, 1,
+/// keys]`.
+FailureOr<Value> keyMaskBias(NodeContext &n, Value mask, Type element) {
+  RankedTensorType mt = tensorType(mask);
+  if (mt.getRank() != 2)
+    return n.unsupported(
+        "attention key mask other than a 2-D [batch, keys] 0/1 mask "
+        "(sequence lengths or 3-D/4-D masks)");
+  Value attends = n.create<CompareOp>(ComparisonDirection::ne, mask,
+                                      scalarLike(n, mask, 0));
+  Value bias = n.create<WhereOp>(
+      attends, scalarConstant(n, element, 0),
+      scalarConstant(n, element, n.floatAttr("mask_filter_value", -10000)));
+  return unsqueeze(n, bias, {1, 2});
+}
+
+Value addBiases(NodeContext &n, Value a, Value b) {
+  if (!a)
+    return b;
+  if (!b)
+    return a;
+  return n.create<AddOp>(a, b);
+}
+
+/// BERT-style self-attention: one projection to Q, K and V, then attention.
+LogicalResult contribAttention(NodeContext &n) {
+  if (n.hasInput(4) || n.wantsOutput(1))
+    return n.unsupported("com.microsoft.Attention with past/present state (use "
+                         "MultiHeadAttention or GroupQueryAttention)");
+  if (n.hasInput(6))
+    return n.unsupported("com.microsoft.Attention with past_sequence_length");
+  if (n.intAttr("do_rotary", 0) != 0)
+    return n.unsupported("com.microsoft.Attention with do_rotary");
+  Value x = n.input(0), w = n.input(1);
+  int64_t heads = n.intAttr("num_heads", 0);
+  RankedTensorType wt = tensorType(w);
+  if (wt.getRank() != 2 || wt.isDynamicDim(1))
+    return n.emitError()
+           << "weights must be 2-D with a static output size, got " << wt;
+  SmallVector<int64_t> sizes;
+  if (std::optional<SmallVector<int64_t>> qkv =
+          n.intsAttr("qkv_hidden_sizes")) {
+    sizes = *qkv;
+  } else {
+    if (wt.getDimSize(1) % 3 != 0)
+      return n.emitError() << "weights output size is not 3 * hidden";
+    sizes.assign(3, wt.getDimSize(1) / 3);
+  }
+  if (sizes.size() != 3 || sizes[0] != sizes[1])
+    return n.emitError()
+           << "qkv_hidden_sizes must list equal Q and K sizes and a V size";
+  Value qkv = n.create<MatMulOp>(x, unsqueeze(n, w, {0}), false, false);
+  if (n.hasInput(2))
+    qkv = n.create<AddOp>(qkv, n.input(2));
+  SmallVector<Value> parts = splitLast(n, qkv, sizes);
+  FailureOr<Value> q = splitHeads(n, parts[0], heads),
+                   k = splitHeads(n, parts[1], heads),
+                   v = splitHeads(n, parts[2], heads);
+  if (failed(q) || failed(k) || failed(v))
+    return failure();
+  Type element = elementType(*q);
+  Value mask;
+  if (n.hasInput(3)) {
+    FailureOr<Value> bias = keyMaskBias(n, n.input(3), element);
+    if (failed(bias))
+      return failure();
+    mask = *bias;
+  }
+  if (n.hasInput(5))
+    mask = addBiases(n, mask, n.input(5));
+  FailureOr<float> scale = attentionScale(n, *q);
+  if (failed(scale))
+    return failure();
+  AttentionOp op = buildAttention(n, *q, *k, *v, mask, Value(), Value(), *scale,
+                                  n.intAttr("unidirectional", 0) != 0, 0);
+  return n.setOutputs({mergeHeads(n, op.getResult())});
+}
+
+/// Attention on separate (optionally biased) Q, K and V projections, with an
+/// optional cache in `[batch, heads, past, head_dim]`.
+LogicalResult multiHeadAttention(NodeContext &n) {
+  if (!n.hasInput(1) || !n.hasInput(2))
+    return n.unsupported("MultiHeadAttention with packed QKV or packed KV");
+  if (n.hasInput(8) || n.hasInput(9))
+    return n.unsupported("MultiHeadAttention with past_sequence_length or "
+                         "cache_indirection (beam search)");
+  if (n.wantsOutput(3))
+    return n.unsupported("MultiHeadAttention's qk output");
+  int64_t heads = n.intAttr("num_heads", 0);
+  Value q = n.input(0), k = n.input(1), v = n.input(2);
+  if (n.hasInput(3)) {
+    if (tensorType(k).getRank() != 3)
+      return n.unsupported("MultiHeadAttention with a bias and 4-D key/value");
+    RankedTensorType bt = tensorType(n.input(3));
+    int64_t qh = tensorType(q).getDimSize(2), kh = tensorType(k).getDimSize(2),
+            vh = tensorType(v).getDimSize(2);
+    if (bt.getRank() != 1 || ShapedType::isDynamic(qh) ||
+        ShapedType::isDynamic(kh) || ShapedType::isDynamic(vh))
+      return n.emitError()
+             << "bias must be 1-D [q + k + v hidden] with static sizes";
+    SmallVector<Value> b = splitLast(n, n.input(3), {qh, kh, vh});
+    q = n.create<AddOp>(q, b[0]), k = n.create<AddOp>(k, b[1]);
+    v = n.create<AddOp>(v, b[2]);
+  }
+  FailureOr<Value> q4 = splitHeads(n, q, heads);
+  if (failed(q4))
+    return failure();
+  Value k4 = k, v4 = v;
+  if (tensorType(k).getRank() == 3) {
+    FailureOr<Value> ks = splitHeads(n, k, heads), vs = splitHeads(n, v, heads);
+    if (failed(ks) || failed(vs))
+      return failure();
+    k4 = *ks, v4 = *vs;
+  } else if (tensorType(k).getRank() != 4 || n.hasInput(6)) {
+    return n.unsupported(
+        "MultiHeadAttention key/value other than 3-D, or 4-D without "
+        "a past");
+  }
+  Type element = elementType(*q4);
+  Value mask;
+  if (n.hasInput(4)) {
+    FailureOr<Value> bias = keyMaskBias(n, n.input(4), element);
+    if (failed(bias))
+      return failure();
+    mask = *bias;
+  }
+  if (n.hasInput(5))
+    mask = addBiases(n, mask, n.input(5));
+  Value pastKey = n.hasInput(6) ? n.input(6) : Value();
+  Value pastValue = n.hasInput(7) ? n.input(7) : Value();
+  if (static_cast<bool>(pastKey) != static_cast<bool>(pastValue))
+    return n.emitError() << "past_key and past_value must be given together";
+  FailureOr<float> scale = attentionScale(n, *q4);
+  if (failed(scale))
+    return failure();
+  AttentionOp op =
+      buildAttention(n, *q4, k4, v4, mask, pastKey, pastValue, *scale,
+                     n.intAttr("unidirectional", 0) != 0, 0);
+  return n.setOutputs({mergeHeads(n, op.getResult()), op.getPresentKey(),
+                       op.getPresentValue()});
+}
+
+/// cos/sin tables gathered at `positions` ([batch, sequence] integers).
+std::pair<Value, Value> gatherTables(NodeContext &n, Value cosCache,
+                                     Value sinCache, Value positions) {
+  return {n.create<GatherOp>(cosCache, positions, static_cast<int64_t>(0))
+              .getResult(),
+          n.create<GatherOp>(sinCache, positions, static_cast<int64_t>(0))
+              .getResult()};
+}
+
+/// `start[b] + s` for `s < sequence` as `[batch, sequence]` i64, with `start` a
+/// `[batch]` (or `[1]`) integer tensor.
+FailureOr<Value> positionsFrom(NodeContext &n, Value start, int64_t sequence) {
+  if (ShapedType::isDynamic(sequence))
+    return n.unsupported("rotary positions for a dynamic sequence length");
+  SmallVector<int64_t> iota(sequence);
+  for (int64_t s = 0; s < sequence; ++s)
+    iota[s] = s;
+  auto iotaType =
+      RankedTensorType::get({1, sequence}, n.builder().getI64Type());
+  Value steps = n.create<ConstantOp>(cast<ElementsAttr>(
+      DenseElementsAttr::get(iotaType, ArrayRef<int64_t>(iota))));
+  Value first = unsqueeze(n, castTo(n, start, n.builder().getI64Type()), {1});
+  return n.create<AddOp>(first, steps).getResult();
+}
+
+/// Grouped-query attention as onnxruntime's decoders use it: Q/K/V `[batch,
+/// sequence, heads * head_dim]` (or packed in `query`), a cache `[batch,
+/// kv_heads, past, head_dim]` that holds exactly the past tokens of every batch
+/// entry, causal attention, optional rotary embedding of Q and K.
+LogicalResult groupQueryAttention(NodeContext &n) {
+  if (n.intAttr("local_window_size", -1) != -1)
+    return n.unsupported(
+        "GroupQueryAttention with local_window_size (sliding window)");
+  if (n.intAttr("smooth_softmax", 0) != 0)
+    return n.unsupported("GroupQueryAttention with smooth_softmax");
+  if (n.hasInput(11))
+    return n.unsupported("GroupQueryAttention with head_sink");
+  if (n.intAttr("qk_output", 0) != 0 || n.wantsOutput(3))
+    return n.unsupported("GroupQueryAttention's qk output");
+  int64_t heads = n.intAttr("num_heads", 0),
+          kvHeads = n.intAttr("kv_num_heads", 0);
+  if (heads <= 0 || kvHeads <= 0 || heads % kvHeads != 0)
+    return n.emitError() << "num_heads (" << heads
+                         << ") must be a positive multiple of "
+                         << "kv_num_heads (" << kvHeads << ")";
+  Value q = n.input(0), k, v;
+  if (n.hasInput(1) != n.hasInput(2))
+    return n.emitError() << "key and value must be given together";
+  if (n.hasInput(1)) {
+    k = n.input(1), v = n.input(2);
+  } else {
+    int64_t hidden = tensorType(q).getDimSize(2);
+    if (ShapedType::isDynamic(hidden) || hidden % (heads + 2 * kvHeads) != 0)
+      return n.emitError()
+             << "packed QKV hidden size is not a static multiple of "
+             << heads + 2 * kvHeads << " heads";
+    int64_t headDim = hidden / (heads + 2 * kvHeads);
+    SmallVector<Value> parts = splitLast(
+        n, q, {heads * headDim, kvHeads * headDim, kvHeads * headDim});
+    q = parts[0], k = parts[1], v = parts[2];
+  }
+  FailureOr<Value> q4 = splitHeads(n, q, heads), k4 = splitHeads(n, k, kvHeads),
+                   v4 = splitHeads(n, v, kvHeads);
+  if (failed(q4) || failed(k4) || failed(v4))
+    return failure();
+  Value pastKey = n.hasInput(3) ? n.input(3) : Value();
+  Value pastValue = n.hasInput(4) ? n.input(4) : Value();
+  if (static_cast<bool>(pastKey) != static_cast<bool>(pastValue))
+    return n.emitError() << "past_key and past_value must be given together";
+  int64_t sequence = tensorType(*q4).getDimSize(2);
+  if (pastKey) {
+    // A cache shared with present_key (fixed capacity, filled up to seqlens_k)
+    // cannot be expressed as the graph op's concatenation.
+    int64_t past = tensorType(pastKey).getDimSize(2);
+    std::optional<RankedTensorType> present = n.declaredOutputType(1);
+    if (present && present->getRank() == 4 && !ShapedType::isDynamic(past) &&
+        present->getDimSize(2) == past && !ShapedType::isDynamic(sequence) &&
+        sequence > 0)
+      return n.unsupported("GroupQueryAttention with a KV cache shared between "
+                           "past and present (past_present_share_buffer)");
+  }
+
+  if (n.intAttr("do_rotary", 0) != 0) {
+    if (!n.hasInput(7) || !n.hasInput(8))
+      return n.emitError() << "do_rotary needs cos_cache and sin_cache";
+    Value positions;
+    if (n.hasInput(9)) {
+      positions = n.input(9);
+    } else {
+      // onnxruntime rotates token `s` of batch entry `b` at position
+      // `seqlens_k[b] + 1 - sequence + s` (total length minus the new tokens).
+      Value start = n.create<AddOp>(
+          castTo(n, n.input(5), n.builder().getI64Type()),
+          scalarConstant(n, n.builder().getI64Type(),
+                         ShapedType::isDynamic(sequence) ? 0 : 1 - sequence));
+      FailureOr<Value> p = positionsFrom(n, start, sequence);
+      if (failed(p))
+        return failure();
+      positions = *p;
+    }
+    auto [cosTable, sinTable] =
+        gatherTables(n, n.input(7), n.input(8), positions);
+    bool interleaved = n.intAttr("rotary_interleaved", 0) != 0;
+    *q4 = n.create<RotaryOp>(*q4, cosTable, sinTable, interleaved);
+    *k4 = n.create<RotaryOp>(*k4, cosTable, sinTable, interleaved);
+  }
+  FailureOr<float> scale = attentionScale(n, *q4);
+  if (failed(scale))
+    return failure();
+  Value mask = n.hasInput(10) ? n.input(10) : Value();
+  AttentionOp op =
+      buildAttention(n, *q4, *k4, *v4, mask, pastKey, pastValue, *scale,
+                     /*causal=*/true, n.floatAttr("softcap", 0));
+  return n.setOutputs({mergeHeads(n, op.getResult()), op.getPresentKey(),
+                       op.getPresentValue()});
+}
+
+/// `input + skip (+ bias)`, the residual sum the Skip*Normalization ops
+/// normalise.
+Value residualSum(NodeContext &n, int64_t biasInput) {
+  Value sum = n.create<AddOp>(n.input(0), n.input(1));
+  if (n.hasInput(biasInput))
+    sum = n.create<AddOp>(sum, n.input(biasInput));
+  return sum;
+}
+
+LogicalResult skipLayerNorm(NodeContext &n) {
+  Value sum = residualSum(n, 4);
+  int64_t axis = tensorType(sum).getRank() - 1;
+  Value beta = n.hasInput(3) ? n.input(3) : Value();
+  auto op = n.create<LayerNormOp>(
+      sum, n.input(2), beta, n.builder().getI64IntegerAttr(axis),
+      n.builder().getF32FloatAttr(n.floatAttr("epsilon", 1e-12f)));
+  return n.setOutputs({op.getResult(), op.getMean(), op.getInvStdDev(), sum});
+}
+
+LogicalResult skipSimplifiedLayerNorm(NodeContext &n) {
+  if (n.wantsOutput(1) || n.wantsOutput(2))
+    return n.unsupported(
+        "SkipSimplifiedLayerNormalization's mean and inv_std_var "
+        "outputs");
+  Value sum = residualSum(n, 3);
+  int64_t axis = tensorType(sum).getRank() - 1;
+  Value y = n.create<RMSNormOp>(
+      sum, n.input(2), n.builder().getI64IntegerAttr(axis),
+      n.builder().getF32FloatAttr(n.floatAttr("epsilon", 1e-12f)));
+  return n.setOutputs({y, Value(), Value(), sum});
+}
+
+LogicalResult simplifiedLayerNorm(NodeContext &n) {
+  if (n.wantsOutput(1))
+    return n.unsupported("SimplifiedLayerNormalization's inv_std_var output");
+  Value x = n.input(0);
+  FailureOr<int64_t> axis =
+      normalizeAxis(n.intAttr("axis", -1), tensorType(x).getRank(), n.loc());
+  if (failed(axis))
+    return failure();
+  Value y = n.create<RMSNormOp>(
+      x, n.input(1), n.builder().getI64IntegerAttr(*axis),
+      n.builder().getF32FloatAttr(n.floatAttr("epsilon", 1e-5f)));
+  return n.setOutputs({y});
+}
+
+/// Word + position (+ segment) embeddings, then layer normalisation.
+LogicalResult embedLayerNorm(NodeContext &n) {
+  Value ids = n.input(0);
+  RankedTensorType idt = tensorType(ids);
+  if (idt.getRank() != 2)
+    return n.emitError() << "input_ids must be 2-D [batch, sequence], got "
+                         << idt;
+  Value sum = n.create<GatherOp>(n.input(2), ids, static_cast<int64_t>(0));
+  Value positionTable = n.input(3);
+  Value positions;
+  if (n.hasInput(8)) {
+    positions =
+        n.create<GatherOp>(positionTable, n.input(8), static_cast<int64_t>(0));
+  } else {
+    int64_t sequence = idt.getDimSize(1);
+    if (ShapedType::isDynamic(sequence))
+      return n.unsupported(
+          "EmbedLayerNormalization without position_ids and with a "
+          "dynamic sequence length");
+    positions = n.create<SliceOp>(
+        positionTable, ArrayRef<int64_t>{0, 0},
+        ArrayRef<int64_t>{sequence, tensorType(positionTable).getDimSize(1)},
+        ArrayRef<int64_t>{1, 1});
+  }
+  sum = n.create<AddOp>(sum, positions);
+  if (n.hasInput(1) != n.hasInput(4))
+    return n.emitError()
+           << "segment_ids and segment_embedding must be given together";
+  if (n.hasInput(1))
+    sum = n.create<AddOp>(sum, n.create<GatherOp>(n.input(4), n.input(1),
+                                                  static_cast<int64_t>(0)));
+  int64_t axis = tensorType(sum).getRank() - 1;
+  auto op = n.create<LayerNormOp>(
+      sum, n.input(5), n.input(6), n.builder().getI64IntegerAttr(axis),
+      n.builder().getF32FloatAttr(n.floatAttr("epsilon", 1e-12f)));
+  Value maskIndex;
+  if (n.wantsOutput(1)) {
+    if (!n.hasInput(7) || n.intAttr("mask_index_type", 1) != 1)
+      return n.unsupported(
+          "EmbedLayerNormalization's mask_index without a mask or "
+          "with mask_index_type other than 1");
+    Value mask = castTo(n, n.input(7), n.builder().getI32Type());
+    RankedTensorType mt = tensorType(mask);
+    maskIndex = n.create<ReduceOp>(
+        RankedTensorType::get({mt.getDimSize(0)}, mt.getElementType()),
+        ReductionKind::sum, mask, Value(), ArrayRef<int64_t>{1}, false);
+  }
+  return n.setOutputs({op.getResult(), maskIndex, sum});
+}
+
+LogicalResult gelu(NodeContext &n) {
+  return n.setOutputs(
+      {n.create<GeluOp>(n.input(0), GeluApproximation::none).getResult()});
+}
+
+LogicalResult biasGelu(NodeContext &n) {
+  Value x = n.create<AddOp>(n.input(0), n.input(1));
+  return n.setOutputs(
+      {n.create<GeluOp>(x, GeluApproximation::none).getResult()});
+}
+
+LogicalResult fastGelu(NodeContext &n) {
+  Value x = n.input(0);
+  if (n.hasInput(1))
+    x = n.create<AddOp>(x, n.input(1));
+  return n.setOutputs(
+      {n.create<GeluOp>(x, GeluApproximation::tanh).getResult()});
+}
+
+/// Inputs (input, position_ids, cos_cache, sin_cache); `position_ids` is
+/// `[batch, sequence]` or a `[1]` offset of the first token.
+LogicalResult rotaryEmbedding(NodeContext &n) {
+  if (n.floatAttr("scale", 1) != 1)
+    return n.unsupported("com.microsoft.RotaryEmbedding with scale != 1");
+  if (n.intAttr("is_packed_batching", 0) != 0)
+    return n.unsupported(
+        "com.microsoft.RotaryEmbedding with is_packed_batching");
+  Value x = n.input(0);
+  int64_t rank = tensorType(x).getRank();
+  if (rank == 3) {
+    FailureOr<Value> x4 = splitHeads(n, x, n.intAttr("num_heads", 0));
+    if (failed(x4))
+      return failure();
+    x = *x4;
+  } else if (rank != 4) {
+    return n.emitError() << "input must be 3-D or 4-D, got " << tensorType(x);
+  }
+  Value positions = n.input(1);
+  RankedTensorType pt = tensorType(positions);
+  if (pt.getRank() == 1) {
+    FailureOr<Value> p =
+        positionsFrom(n, positions, tensorType(x).getDimSize(2));
+    if (failed(p))
+      return failure();
+    positions = *p;
+  } else if (pt.getRank() != 2) {
+    return n.emitError()
+           << "position_ids must be [batch, sequence] or [1], got " << pt;
+  }
+  int64_t rotaryDim = n.intAttr("rotary_embedding_dim", 0);
+  int64_t half = tensorType(n.input(2)).getDimSize(1);
+  if (rotaryDim != 0 && !ShapedType::isDynamic(half) && 2 * half != rotaryDim)
+    return n.emitError() << "cos_cache has " << half
+                         << " entries per position, "
+                         << "rotary_embedding_dim / 2 is " << rotaryDim / 2;
+  auto [cosTable, sinTable] =
+      gatherTables(n, n.input(2), n.input(3), positions);
+  Value y = n.create<RotaryOp>(x, cosTable, sinTable,
+                               n.intAttr("interleaved", 0) != 0);
+  if (rank == 3)
+    y = mergeHeads(n, y);
+  return n.setOutputs({y});
+}
+
+} // namespace
+
+void registerContribHandlers(HandlerRegistry &r) {
+  r.add(kDomain, "Attention", 1, kLatestOpset, contribAttention);
+  r.add(kDomain, "MultiHeadAttention", 1, kLatestOpset, multiHeadAttention);
+  r.add(kDomain, "GroupQueryAttention", 1, kLatestOpset, groupQueryAttention);
+  r.add(kDomain, "SkipLayerNormalization", 1, kLatestOpset, skipLayerNorm);
+  r.add(kDomain, "SkipSimplifiedLayerNormalization", 1, kLatestOpset,
+        skipSimplifiedLayerNorm);
+  // onnxruntime registers SimplifiedLayerNormalization in the default domain;
+  // exporters use either.
+  r.add(kDomain, "SimplifiedLayerNormalization", 1, kLatestOpset,
+        simplifiedLayerNorm);
+  r.add("", "SimplifiedLayerNormalization", 1, kLatestOpset,
+        simplifiedLayerNorm);
+  r.add(kDomain, "EmbedLayerNormalization", 1, kLatestOpset, embedLayerNorm);
+  r.add(kDomain, "FastGelu", 1, kLatestOpset, fastGelu);
+  r.add(kDomain, "BiasGelu", 1, kLatestOpset, biasGelu);
+  r.add(kDomain, "Gelu", 1, kLatestOpset, gelu);
+  r.add(kDomain, "RotaryEmbedding", 1, kLatestOpset, rotaryEmbedding);
+}
+
+} // namespace strata::onnx
