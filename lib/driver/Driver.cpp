@@ -90,6 +90,20 @@ StringRef severityName(DiagnosticSeverity severity) {
   return "error";
 }
 
+/// Prints `module` without its `dialect_resources` section. The textual printer
+/// hex-encodes every blob before deciding whether to elide it, which would read
+/// (and hold three times over) the memory-mapped weights; printing the body op by
+/// op leaves the section out and never touches blob data.
+void printWithoutBlobs(ModuleOp module, llvm::raw_ostream &os) {
+  AsmState state(module, OpPrintingFlags());
+  os << "module {\n";
+  for (Operation &op : module.getBody()->getOperations()) {
+    op.print(os, state);
+    os << "\n";
+  }
+  os << "}\n";
+}
+
 int fail(const llvm::Twine &message) {
   llvm::errs() << "stratac: error: " << message << "\n";
   return 1;
@@ -149,9 +163,10 @@ int runStratac(int argc, char **argv) {
   if (!out)
     return fail(error);
   OpPrintingFlags flags;
-  if (!printResources)
-    flags.elideLargeResourceString(64);
-  module->print(out->os(), flags);
+  if (printResources)
+    module->print(out->os(), flags);
+  else
+    printWithoutBlobs(*module, out->os());
   out->os().flush();
   if (out->os().has_error())
     return fail("cannot write '" + outputFile + "'");
