@@ -394,13 +394,22 @@ LogicalResult size(NodeContext &n) {
                            .getResult()});
 }
 
+/// A tensor attribute of the node as an inline constant (attributes hold their
+/// data in the node, never in external files).
+FailureOr<ElementsAttr> inlineTensor(NodeContext &n, const ::onnx::TensorProto &t) {
+  TensorStorage storage(nullptr, "");
+  llvm::Expected<ElementsAttr> attr = storage.convert(n.context(), t, true);
+  if (!attr)
+    return n.emitError() << llvm::toString(attr.takeError());
+  return *attr;
+}
+
 LogicalResult constantOfShape(NodeContext &n) {
   ElementsAttr value;
   if (const ::onnx::TensorProto *t = n.tensorAttr("value")) {
-    TensorStorage storage(nullptr, "");
-    llvm::Expected<ElementsAttr> attr = storage.convert(n.context(), *t, true);
-    if (!attr)
-      return n.emitError() << llvm::toString(attr.takeError());
+    FailureOr<ElementsAttr> attr = inlineTensor(n, *t);
+    if (failed(attr))
+      return failure();
     value = *attr;
   } else {
     auto type = RankedTensorType::get({1}, n.builder().getF32Type());
@@ -463,10 +472,9 @@ LogicalResult constant(NodeContext &n) {
   OpBuilder &b = n.builder();
   ElementsAttr value;
   if (const ::onnx::TensorProto *t = n.tensorAttr("value")) {
-    TensorStorage storage(nullptr, "");
-    llvm::Expected<ElementsAttr> attr = storage.convert(n.context(), *t, true);
-    if (!attr)
-      return n.emitError() << llvm::toString(attr.takeError());
+    FailureOr<ElementsAttr> attr = inlineTensor(n, *t);
+    if (failed(attr))
+      return failure();
     value = *attr;
   } else if (n.hasAttr("value_float")) {
     value = cast<ElementsAttr>(DenseElementsAttr::get(
