@@ -94,8 +94,9 @@ StringRef severityName(DiagnosticSeverity severity) {
 /// hex-encodes every blob before deciding whether to elide it, which would read
 /// (and hold three times over) the memory-mapped weights; printing the body op by
 /// op leaves the section out and never touches blob data.
-void printWithoutBlobs(ModuleOp module, llvm::raw_ostream &os) {
-  AsmState state(module, OpPrintingFlags());
+void printWithoutBlobs(ModuleOp module, const OpPrintingFlags &flags,
+                       llvm::raw_ostream &os) {
+  AsmState state(module, flags);
   os << "module {\n";
   for (Operation &op : module.getBody()->getOperations()) {
     op.print(os, state);
@@ -103,6 +104,11 @@ void printWithoutBlobs(ModuleOp module, llvm::raw_ostream &os) {
   }
   os << "}\n";
 }
+
+llvm::cl::opt<bool> printLocations(
+    "print-locations",
+    llvm::cl::desc("Print each op's location (the ONNX node's name and op type)"),
+    llvm::cl::init(false), llvm::cl::sub(importCommand), llvm::cl::sub(compileCommand));
 
 int fail(const llvm::Twine &message) {
   llvm::errs() << "stratac: error: " << message << "\n";
@@ -163,10 +169,12 @@ int runStratac(int argc, char **argv) {
   if (!out)
     return fail(error);
   OpPrintingFlags flags;
+  if (printLocations)
+    flags.enableDebugInfo(true, /*prettyForm=*/false);
   if (printResources)
     module->print(out->os(), flags);
   else
-    printWithoutBlobs(*module, out->os());
+    printWithoutBlobs(*module, flags, out->os());
   out->os().flush();
   if (out->os().has_error())
     return fail("cannot write '" + outputFile + "'");
