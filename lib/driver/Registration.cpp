@@ -7,6 +7,7 @@
 #include "lib/driver/Registration.h"
 
 #include "dialects/graph/GraphDialect.h"
+#include "lib/lowering/Passes.h"
 #include "passes/canonical/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -15,10 +16,12 @@
 
 void strata::registerAllDialects(mlir::DialectRegistry &registry) {
   registry.insert<graph::GraphDialect, mlir::func::FuncDialect,
-                  mlir::tensor::TensorDialect>();
+                  mlir::tensor::TensorDialect, mlir::linalg::LinalgDialect,
+                  mlir::arith::ArithDialect, mlir::math::MathDialect>();
 }
 
 void strata::registerAllPasses() {
   mlir::registerTransformsPasses();
   registerCanonicalPasses();
+  registerLoweringPasses();
 }

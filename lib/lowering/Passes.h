@@ -1,0 +1,32 @@
+//===- Passes.h - Lowering of the graph dialect -----------------*- C++ -*-===//
+//
+// Declarations of the lowering passes and the pattern sets they are built from,
+// so that pipelines and other passes can reuse the patterns.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_LIB_LOWERING_PASSES_H
+#define STRATA_LIB_LOWERING_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Pass/Pass.h"
+
+namespace strata {
+
+#define GEN_PASS_DECL
+#include "lib/lowering/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "lib/lowering/Passes.h.inc"
+
+/// Patterns that rewrite elementwise graph ops into `linalg.generic`.
+void populateElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+} // namespace strata
+
+#endif // STRATA_LIB_LOWERING_PASSES_H

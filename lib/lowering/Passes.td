@@ -1,0 +1,52 @@
+//===- Passes.td - Lowering of the graph dialect ----------------*- tablegen -*-===//
+//
+// Passes that take graph ops to upstream linalg, tensor, arith and math ops on
+// tensors, ready for bufferisation and target code generation.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_LIB_LOWERING_PASSES_TD
+#define STRATA_LIB_LOWERING_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def LowerGraphElementwise : Pass<"strata-lower-graph-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Lower elementwise graph ops to linalg.generic on tensors";
+  let description = [{
+    Every elementwise graph op (unary math, binary arithmetic with numpy
+    broadcasting, comparisons, `where`, `cast`, activations) becomes one
+    `linalg.generic` over the result's iteration space, whose body applies the
+    scalar `arith` / `math` computation. Broadcast operands read through indexing
+    maps that pin their size-1 dimensions to 0; a dynamic dimension is taken to
+    match the result (it is not broadcast at run time). Unsigned operands are
+    viewed as signless with `tensor.bitcast` and use the unsigned arithmetic
+    variants. Ops of other families are left for their own lowerings.
+
+    Example:
+
+    ```mlir
+    %z = graph.add %x, %b : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+    ```
+
+    becomes
+
+    ```mlir
+    %e = tensor.empty() : tensor<2x8xf32>
+    %z = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>,
+                                          affine_map<(d0, d1) -> (d1)>,
+                                          affine_map<(d0, d1) -> (d0, d1)>],
+                         iterator_types = ["parallel", "parallel"]}
+        ins(%x, %b : tensor<2x8xf32>, tensor<8xf32>) outs(%e : tensor<2x8xf32>) {
+    ^bb0(%a: f32, %c: f32, %out: f32):
+      %s = arith.addf %a, %c : f32
+      linalg.yield %s : f32
+    } -> tensor<2x8xf32>
+    ```
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
+#endif // STRATA_LIB_LOWERING_PASSES_TD
