@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "lib/lowering/LoweringUtils.h"
 #include "lib/lowering/Passes.h"
 #include "lib/lowering/ScalarOps.h"
 
@@ -21,53 +22,26 @@ namespace g = strata::graph;
 namespace strata {
 namespace {
 
-/// `v` with a signless element type: unsigned tensors are reinterpreted.
-Value signlessView(PatternRewriter &rewriter, Location loc, Value v) {
-  auto type = cast<RankedTensorType>(v.getType());
-  Type element = signlessType(type.getElementType());
-  if (element == type.getElementType())
-    return v;
-  return tensor::BitcastOp::create(rewriter, loc, type.clone(element), v);
-}
-
-/// The map from the result's iteration space to `operandType`'s indices
-/// (trailing-aligned; static size-1 dimensions broadcast by reading index 0).
-AffineMap broadcastMap(RankedTensorType operandType, RankedTensorType resultType,
-                       MLIRContext *ctx) {
-  int64_t rank = resultType.getRank(), offset = rank - operandType.getRank();
-  SmallVector<AffineExpr> exprs;
-  for (int64_t i = 0; i < operandType.getRank(); ++i) {
-    bool broadcast = operandType.getDimSize(i) == 1 &&
-                     resultType.getDimSize(offset + i) != 1;
-    exprs.push_back(broadcast ? getAffineConstantExpr(0, ctx)
-                              : getAffineDimExpr(offset + i, ctx));
-  }
-  return AffineMap::get(rank, 0, exprs, ctx);
-}
-
-/// Sizes of the result's dynamic dimensions, read from an operand that has the
-/// same dimension unbroadcast.
-FailureOr<SmallVector<Value>> dynamicResultSizes(PatternRewriter &rewriter, Location loc,
-                                                 ValueRange operands,
-                                                 RankedTensorType resultType) {
-  SmallVector<Value> sizes;
+/// Where each dynamic dimension of the result gets its size: an operand that has
+/// that dimension unbroadcast.
+FailureOr<SmallVector<std::pair<Value, int64_t>>>
+dynamicSizeSources(ValueRange operands, RankedTensorType resultType) {
+  SmallVector<std::pair<Value, int64_t>> sources(resultType.getRank());
   for (int64_t i = 0; i < resultType.getRank(); ++i) {
     if (!resultType.isDynamicDim(i))
       continue;
-    Value size;
     for (Value v : operands) {
       auto t = cast<RankedTensorType>(v.getType());
       int64_t j = i - (resultType.getRank() - t.getRank());
-      if (j < 0 || t.getDimSize(j) == 1)
-        continue;
-      size = tensor::DimOp::create(rewriter, loc, v, j);
-      break;
+      if (j >= 0 && t.getDimSize(j) != 1) {
+        sources[i] = {v, j};
+        break;
+      }
     }
-    if (!size)
+    if (!sources[i].first)
       return failure();
-    sizes.push_back(size);
   }
-  return sizes;
+  return sources;
 }
 
 /// The element type that determines an op's scalar semantics.
@@ -91,16 +65,15 @@ struct ElementwiseToGeneric : OpRewritePattern<OpTy> {
     SmallVector<AffineMap> maps;
     for (Value operand : op->getOperands()) {
       inputs.push_back(signlessView(rewriter, loc, operand));
-      maps.push_back(
-          broadcastMap(cast<RankedTensorType>(operand.getType()), resultType, ctx));
+      maps.push_back(broadcastMap(cast<RankedTensorType>(operand.getType()).getShape(),
+                                  resultType.getShape(), resultType.getRank(), 0, ctx));
     }
     maps.push_back(AffineMap::getMultiDimIdentityMap(resultType.getRank(), ctx));
-    FailureOr<SmallVector<Value>> sizes =
-        dynamicResultSizes(rewriter, loc, inputs, resultType);
-    if (failed(sizes))
+    FailureOr<SmallVector<std::pair<Value, int64_t>>> sources =
+        dynamicSizeSources(inputs, resultType);
+    if (failed(sources))
       return rewriter.notifyMatchFailure(op, "no operand gives a dynamic size");
-    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
-                                         resultElement, *sizes);
+    Value init = emptyTensor(rewriter, loc, resultType.clone(resultElement), *sources);
     SmallVector<utils::IteratorType> iterators(resultType.getRank(),
                                                utils::IteratorType::parallel);
     bool bodyFailed = false;
@@ -115,10 +88,8 @@ struct ElementwiseToGeneric : OpRewritePattern<OpTy> {
       rewriter.eraseOp(generic);
       return rewriter.notifyMatchFailure(op, "no scalar form");
     }
-    Value result = generic.getResult(0);
-    if (result.getType() != resultType)
-      result = tensor::BitcastOp::create(rewriter, loc, resultType, result);
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, generic.getResult(0),
+                                             resultType));
     return success();
   }
 };

@@ -27,6 +27,12 @@ namespace strata {
 /// Patterns that rewrite elementwise graph ops into `linalg.generic`.
 void populateElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
+/// Patterns that rewrite `graph.matmul` into a contraction `linalg.generic`.
+void populateContractionToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+/// Patterns that rewrite reductions, arg-reductions and softmax.
+void populateReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
 } // namespace strata
 
 #endif // STRATA_LIB_LOWERING_PASSES_H

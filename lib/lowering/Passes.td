@@ -10,17 +10,27 @@
 
 include "mlir/Pass/PassBase.td"
 
-def LowerGraphElementwise : Pass<"strata-lower-graph-elementwise", "mlir::func::FuncOp"> {
-  let summary = "Lower elementwise graph ops to linalg.generic on tensors";
+def LowerGraphToLinalg : Pass<"strata-lower-graph-to-linalg", "mlir::func::FuncOp"> {
+  let summary = "Lower graph ops to linalg, tensor, arith and math ops on tensors";
   let description = [{
-    Every elementwise graph op (unary math, binary arithmetic with numpy
-    broadcasting, comparisons, `where`, `cast`, activations) becomes one
+    Each op family has its patterns (`populate*ToLinalgPatterns`); ops without
+    one are left in place for later lowerings.
+
+    Elementwise ops (unary math, binary arithmetic with numpy
+    broadcasting, comparisons, `where`, `cast`, activations) become one
     `linalg.generic` over the result's iteration space, whose body applies the
     scalar `arith` / `math` computation. Broadcast operands read through indexing
     maps that pin their size-1 dimensions to 0; a dynamic dimension is taken to
     match the result (it is not broadcast at run time). Unsigned operands are
     viewed as signless with `tensor.bitcast` and use the unsigned arithmetic
-    variants. Ops of other families are left for their own lowerings.
+    variants.
+
+    `matmul` becomes a `linalg.generic` with one reduction dimension whose batch
+    dimensions broadcast through the indexing maps, accumulating into a
+    zero-filled tensor. `reduce`, `arg_reduce`, `softmax` and `log_softmax`
+    become reductions over the given axes with the kind's initial value, followed
+    by the kind's elementwise epilogue (mean divides by the count, l2 takes the
+    square root, log_sum_exp subtracts the maximum first for stability).
 
     Example:
 

@@ -1,6 +1,6 @@
-//===- LowerGraphElementwise.cpp - The elementwise lowering pass ----------===//
+//===- LowerGraphToLinalg.cpp - Graph ops to linalg on tensors -----------===//
 //
-// Applies the elementwise-to-linalg patterns to a function.
+// Applies every family's graph-to-linalg patterns to a function.
 //
 //===----------------------------------------------------------------------===//
 
@@ -9,16 +9,18 @@
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 namespace strata {
-#define GEN_PASS_DEF_LOWERGRAPHELEMENTWISE
+#define GEN_PASS_DEF_LOWERGRAPHTOLINALG
 #include "lib/lowering/Passes.h.inc"
 } // namespace strata
 
 namespace {
-struct LowerGraphElementwise
-    : strata::impl::LowerGraphElementwiseBase<LowerGraphElementwise> {
+struct LowerGraphToLinalg
+    : strata::impl::LowerGraphToLinalgBase<LowerGraphToLinalg> {
   void runOnOperation() override {
     mlir::RewritePatternSet patterns(&getContext());
     strata::populateElementwiseToLinalgPatterns(patterns);
+    strata::populateContractionToLinalgPatterns(patterns);
+    strata::populateReductionToLinalgPatterns(patterns);
     if (failed(mlir::applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -1,4 +1,4 @@
-// RUN: strata-opt %s --strata-lower-graph-elementwise --split-input-file | FileCheck %s
+// RUN: strata-opt %s --strata-lower-graph-to-linalg --split-input-file | FileCheck %s
 
 // Broadcasting reads the smaller operand through a map that drops its leading
 // dimension; the body is the scalar op.
@@ -121,10 +121,10 @@ func.func @where_and_is_inf(%c: tensor<2x4xi1>, %x: tensor<2x4xf32>, %y: tensor<
 
 // -----
 
-// Ops of other families are left alone.
-// CHECK-LABEL: func.func @leaves_matmul
-// CHECK: graph.matmul
-func.func @leaves_matmul(%a: tensor<2x3xf32>, %b: tensor<3x4xf32>) -> tensor<2x4xf32> {
-  %0 = graph.matmul %a, %b : (tensor<2x3xf32>, tensor<3x4xf32>) -> tensor<2x4xf32>
-  return %0 : tensor<2x4xf32>
+// Ops without a lowering yet are left alone.
+// CHECK-LABEL: func.func @leaves_attention
+// CHECK: graph.rotary
+func.func @leaves_attention(%x: tensor<1x2x4x8xf32>, %c: tensor<1x4x4xf32>) -> tensor<1x2x4x8xf32> {
+  %0 = graph.rotary %x, %c, %c : (tensor<1x2x4x8xf32>, tensor<1x4x4xf32>, tensor<1x4x4xf32>) -> tensor<1x2x4x8xf32>
+  return %0 : tensor<1x2x4x8xf32>
 }

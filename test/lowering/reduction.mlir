@@ -1,0 +1,115 @@
+// RUN: strata-opt %s --strata-lower-graph-to-linalg --split-input-file | FileCheck %s
+
+// mean: a sum over the reduced dim into the kept dims, divided by the (dynamic)
+// count, then the reduced dim is re-inserted for keep_dims.
+// CHECK-DAG: #[[IN:.+]] = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+// CHECK-DAG: #[[KEPT:.+]] = affine_map<(d0, d1, d2) -> (d0, d2)>
+// CHECK-LABEL: func.func @mean_keep_dims
+// CHECK-SAME: %[[X:.+]]: tensor<2x?x4xf32>
+// CHECK: %[[SUM:.+]] = linalg.generic {indexing_maps = [#[[IN]], #[[KEPT]]], iterator_types = ["parallel", "reduction", "parallel"]}
+// CHECK: arith.addf
+// CHECK: %[[N:.+]] = tensor.dim %[[X]], %{{.+}} : tensor<2x?x4xf32>
+// CHECK: %[[NI:.+]] = arith.index_cast %[[N]] : index to i64
+// CHECK: %[[NF:.+]] = arith.sitofp %[[NI]] : i64 to f32
+// CHECK: %[[MEAN:.+]] = linalg.generic
+// CHECK: arith.divf %{{.+}}, %[[NF]] : f32
+// CHECK: %[[R:.+]] = tensor.expand_shape %[[MEAN]] {{\[}}[0], [1, 2]] output_shape [2, 1, 4] : tensor<2x4xf32> into tensor<2x1x4xf32>
+// CHECK: return %[[R]]
+func.func @mean_keep_dims(%x: tensor<2x?x4xf32>) -> tensor<2x1x4xf32> {
+  %0 = graph.reduce mean %x {axes = array<i64: 1>} : (tensor<2x?x4xf32>) -> tensor<2x1x4xf32>
+  return %0 : tensor<2x1x4xf32>
+}
+
+// -----
+
+// log_sum_exp subtracts the maximum before exponentiating and adds it back.
+// CHECK-LABEL: func.func @log_sum_exp
+// CHECK: %[[NEGINF:.+]] = arith.constant 0xFF800000 : f32
+// CHECK: linalg.fill ins(%[[NEGINF]] : f32)
+// CHECK: %[[MAX:.+]] = linalg.generic
+// CHECK: arith.maximumf
+// CHECK: %[[SUM:.+]] = linalg.generic {{.*}} ins(%{{.+}}, %[[MAX]] :
+// CHECK: %[[D:.+]] = arith.subf
+// CHECK: math.exp %[[D]]
+// CHECK: linalg.generic {{.*}} ins(%[[SUM]], %[[MAX]] :
+// CHECK: %[[L:.+]] = math.log
+// CHECK: arith.addf %[[L]]
+func.func @log_sum_exp(%x: tensor<2x8xf32>) -> tensor<2xf32> {
+  %0 = graph.reduce log_sum_exp %x {axes = array<i64: 1>, keep_dims = false} : (tensor<2x8xf32>) -> tensor<2xf32>
+  return %0 : tensor<2xf32>
+}
+
+// -----
+
+// Reducing every dim gives a rank-0 tensor; l2 takes the square root after.
+// CHECK-DAG: #[[ALL:.+]] = affine_map<(d0, d1) -> ()>
+// CHECK-LABEL: func.func @l2_all
+// CHECK: linalg.generic {indexing_maps = [#{{.+}}, #[[ALL]]], iterator_types = ["reduction", "reduction"]}
+// CHECK: arith.mulf
+// CHECK: math.sqrt
+// CHECK: tensor.expand_shape %{{.+}} [] output_shape [1, 1] : tensor<f32> into tensor<1x1xf32>
+func.func @l2_all(%x: tensor<3x4xf32>) -> tensor<1x1xf32> {
+  %0 = graph.reduce l2 %x {axes = array<i64: 0, 1>} : (tensor<3x4xf32>) -> tensor<1x1xf32>
+  return %0 : tensor<1x1xf32>
+}
+
+// -----
+
+// Integer max starts from the type's lowest value; unsigned min uses minui.
+// CHECK-LABEL: func.func @integer_extremes
+// CHECK-DAG: arith.constant -2147483648 : i32
+// CHECK-DAG: arith.constant -1 : i8
+// CHECK: arith.maxsi
+// CHECK: arith.minui
+func.func @integer_extremes(%x: tensor<4xi32>, %u: tensor<4xui8>) -> (tensor<i32>, tensor<ui8>) {
+  %0 = graph.reduce max %x {axes = array<i64: 0>, keep_dims = false} : (tensor<4xi32>) -> tensor<i32>
+  %1 = graph.reduce min %u {axes = array<i64: 0>, keep_dims = false} : (tensor<4xui8>) -> tensor<ui8>
+  return %0, %1 : tensor<i32>, tensor<ui8>
+}
+
+// -----
+
+// softmax: max, sum of shifted exponentials, then exp(x - max) / sum, with the
+// statistics read broadcast along the axis.
+// CHECK-DAG: #[[STAT:.+]] = affine_map<(d0, d1) -> (d0)>
+// CHECK-LABEL: func.func @softmax
+// CHECK: %[[MAX:.+]] = linalg.generic
+// CHECK: %[[SUM:.+]] = linalg.generic
+// CHECK: linalg.generic {indexing_maps = [#{{.+}}, #[[STAT]], #[[STAT]], #{{.+}}], iterator_types = ["parallel", "parallel"]} ins(%{{.+}}, %[[MAX]], %[[SUM]] :
+// CHECK: %[[SH:.+]] = arith.subf
+// CHECK: %[[E:.+]] = math.exp %[[SH]]
+// CHECK: arith.divf %[[E]]
+func.func @softmax(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %0 = graph.softmax %x {axis = 1 : i64} : tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+// log_softmax: (x - max) - log(sum).
+// CHECK-LABEL: func.func @log_softmax
+// CHECK: %[[SH:.+]] = arith.subf
+// CHECK: %[[L:.+]] = math.log
+// CHECK: arith.subf %[[SH]], %[[L]]
+func.func @log_softmax(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
+  %0 = graph.log_softmax %x {axis = 1 : i64} : tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
+}
+
+// -----
+
+// arg_reduce keeps the best value and its index; the first element always
+// wins, later ones only when strictly better (ties keep the first index).
+// CHECK-LABEL: func.func @argmax
+// CHECK: %[[R:.+]]:2 = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK: %[[I:.+]] = linalg.index 1 : index
+// CHECK: %[[I64:.+]] = arith.index_cast %[[I]] : index to i64
+// CHECK: %[[GT:.+]] = arith.cmpf ogt
+// CHECK: %[[FIRST:.+]] = arith.cmpi eq, %[[I64]]
+// CHECK: %[[TAKE:.+]] = arith.ori %[[GT]], %[[FIRST]] : i1
+// CHECK: arith.select %[[TAKE]], %[[I64]]
+// CHECK: tensor.expand_shape %[[R]]#1
+func.func @argmax(%x: tensor<2x8xf32>) -> tensor<2x1xi64> {
+  %0 = graph.arg_reduce max %x {axis = 1 : i64} : (tensor<2x8xf32>) -> tensor<2x1xi64>
+  return %0 : tensor<2x1xi64>
+}
