@@ -21,6 +21,7 @@ struct LowerGraphToLinalg
     strata::populateElementwiseToLinalgPatterns(patterns);
     strata::populateContractionToLinalgPatterns(patterns);
     strata::populateReductionToLinalgPatterns(patterns);
+    strata::populateStructuralToLinalgPatterns(patterns);
     if (failed(mlir::applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -30,6 +30,10 @@ void populateElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// Patterns that rewrite `graph.matmul` into a contraction `linalg.generic`.
 void populateContractionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
+/// Patterns that rewrite constants and data-movement ops (reshape, slices,
+/// concat, gather, broadcast, shape_of, fill, range, trilu).
+void populateStructuralToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
 /// Patterns that rewrite reductions, arg-reductions and softmax.
 void populateReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 

@@ -32,6 +32,11 @@ def LowerGraphToLinalg : Pass<"strata-lower-graph-to-linalg", "mlir::func::FuncO
     by the kind's elementwise epilogue (mean divides by the count, l2 takes the
     square root, log_sum_exp subtracts the maximum first for stability).
 
+    Data movement maps to the tensor dialect where it has the op
+    (`extract_slice`, `concat`, `reshape`, `from_elements`) and otherwise to
+    linalg ops whose indexing maps do the movement (transpose, broadcast,
+    negative-stride slices); `gather` extracts inside a `linalg.generic`.
+
     Example:
 
     ```mlir

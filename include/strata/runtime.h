@@ -1,0 +1,253 @@
+/*===- runtime.h - Strata runtime C API --------------------------*- C -*-===*\
+|*                                                                            *|
+|* The C interface that executables emitted by stratac, and programs that     *|
+|* embed a compiled model, call into the Strata runtime: tensors, status      *|
+|* values, .npy files, the static arena the memory plan allocates from, and   *|
+|* Chrome/Perfetto tracing. Plain C types only, so that generated LLVM IR and *|
+|* C embedders can call it; no function lets a C++ exception escape.          *|
+|*                                                                            *|
+\*===----------------------------------------------------------------------===*/
+
+#ifndef STRATA_RUNTIME_H
+#define STRATA_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+#define STRATA_NOEXCEPT noexcept
+extern "C" {
+#else
+#define STRATA_NOEXCEPT
+#endif
+
+/// Version of the ABI declared in this header. Bumped whenever a declaration
+/// changes incompatibly; emitted executables check it at start-up against
+/// strata_runtime_abi_version().
+#define STRATA_RUNTIME_ABI_VERSION 1
+
+/// The largest tensor rank the runtime (and the .npy reader) supports.
+#define STRATA_MAX_RANK 8
+
+/// Returns the STRATA_RUNTIME_ABI_VERSION the runtime library was built with,
+/// so a program can detect being linked against a mismatched runtime.
+uint32_t strata_runtime_abi_version(void) STRATA_NOEXCEPT;
+
+/*===----------------------------------------------------------------------===*
+ * Status
+ *===----------------------------------------------------------------------===*/
+
+/// What went wrong. Values are part of the ABI and never renumbered.
+typedef enum strata_status_code {
+  /// Success; the code of a NULL strata_status.
+  STRATA_OK = 0,
+  /// A caller passed a NULL pointer, a bad rank, a bad dimension, etc.
+  STRATA_ERROR_INVALID_ARGUMENT = 1,
+  /// A memory allocation failed.
+  STRATA_ERROR_OUT_OF_MEMORY = 2,
+  /// A system call on a file failed (open, read, write, rename, ...).
+  STRATA_ERROR_IO = 3,
+  /// A file's contents are malformed (bad magic, truncated, bad header).
+  STRATA_ERROR_FORMAT = 4,
+  /// Well-formed input the runtime does not support (dtype, layout, rank).
+  STRATA_ERROR_UNSUPPORTED = 5,
+  /// An arena request lies outside the arena or breaks its alignment.
+  STRATA_ERROR_OUT_OF_RANGE = 6,
+  /// A call was made in the wrong state (e.g. trace end without begin).
+  STRATA_ERROR_FAILED_PRECONDITION = 7,
+} strata_status_code;
+
+/// Result of every fallible call. NULL means success; anything else is an
+/// error the caller owns and must release with strata_status_free().
+typedef struct strata_status_object *strata_status;
+
+/// Returns the code of `status`; STRATA_OK for NULL.
+strata_status_code strata_status_get_code(strata_status status) STRATA_NOEXCEPT;
+
+/// Returns the human-readable message of `status`: what is wrong and where
+/// (for files, the message starts with the path). Returns "" for NULL. The
+/// string lives as long as `status`.
+const char *strata_status_message(strata_status status) STRATA_NOEXCEPT;
+
+/// Releases `status`. Accepts NULL.
+void strata_status_free(strata_status status) STRATA_NOEXCEPT;
+
+/*===----------------------------------------------------------------------===*
+ * Tensors
+ *===----------------------------------------------------------------------===*/
+
+/// Element type of a tensor. Values are part of the ABI and never renumbered.
+typedef enum strata_dtype {
+  STRATA_DTYPE_F32 = 0,  ///< IEEE binary32.
+  STRATA_DTYPE_F16 = 1,  ///< IEEE binary16.
+  STRATA_DTYPE_BF16 = 2, ///< bfloat16 (no .npy equivalent).
+  STRATA_DTYPE_F64 = 3,  ///< IEEE binary64.
+  STRATA_DTYPE_I1 = 4,   ///< Boolean, one byte per element holding 0 or 1.
+  STRATA_DTYPE_I8 = 5,   ///< Signed 8-bit integer.
+  STRATA_DTYPE_I16 = 6,  ///< Signed 16-bit integer.
+  STRATA_DTYPE_I32 = 7,  ///< Signed 32-bit integer.
+  STRATA_DTYPE_I64 = 8,  ///< Signed 64-bit integer.
+  STRATA_DTYPE_U8 = 9,   ///< Unsigned 8-bit integer.
+  STRATA_DTYPE_U16 = 10, ///< Unsigned 16-bit integer.
+  STRATA_DTYPE_U32 = 11, ///< Unsigned 32-bit integer.
+  STRATA_DTYPE_U64 = 12, ///< Unsigned 64-bit integer.
+} strata_dtype;
+
+/// Returns the size in bytes of one element of `dtype`, or 0 if `dtype` is not
+/// a strata_dtype value.
+size_t strata_dtype_size(strata_dtype dtype) STRATA_NOEXCEPT;
+
+/// Returns the short name of `dtype` ("f32", "bf16", "u64", ...), or
+/// "invalid" if `dtype` is not a strata_dtype value.
+const char *strata_dtype_name(strata_dtype dtype) STRATA_NOEXCEPT;
+
+/// A dense, row-major (C order) tensor: element type, rank, dimensions and a
+/// data pointer. Either owns its storage (strata_tensor_create, loaded .npy
+/// files) or views memory owned by someone else (strata_tensor_wrap).
+typedef struct strata_tensor strata_tensor;
+
+/// Creates a tensor of `dtype` with `rank` dimensions `dims` (rank 0 is a
+/// scalar and `dims` may then be NULL) and zero-filled storage aligned to 64
+/// bytes. Fails if the rank exceeds STRATA_MAX_RANK, a dimension is negative,
+/// the byte size overflows, or memory runs out. On success `*out` is owned by
+/// the caller (release with strata_tensor_destroy); on failure it is NULL.
+strata_status strata_tensor_create(strata_dtype dtype, int32_t rank,
+                                   const int64_t *dims,
+                                   strata_tensor **out) STRATA_NOEXCEPT;
+
+/// Creates a tensor that views `byte_size` bytes at `data` (e.g. memory from
+/// strata_arena_alloc) without owning them. `byte_size` must equal the size
+/// implied by `dtype` and `dims`; `data` must be non-NULL unless that size
+/// is 0. The memory must outlive the tensor.
+strata_status strata_tensor_wrap(strata_dtype dtype, int32_t rank,
+                                 const int64_t *dims, void *data,
+                                 size_t byte_size,
+                                 strata_tensor **out) STRATA_NOEXCEPT;
+
+/// Destroys `tensor`, releasing its storage if it owns it. Accepts NULL.
+void strata_tensor_destroy(strata_tensor *tensor) STRATA_NOEXCEPT;
+
+/// Returns the element type of `tensor`.
+strata_dtype strata_tensor_dtype(const strata_tensor *tensor) STRATA_NOEXCEPT;
+
+/// Returns the rank of `tensor` (0 for a scalar).
+int32_t strata_tensor_rank(const strata_tensor *tensor) STRATA_NOEXCEPT;
+
+/// Returns the `rank` dimensions of `tensor`; valid while `tensor` lives.
+const int64_t *strata_tensor_dims(const strata_tensor *tensor) STRATA_NOEXCEPT;
+
+/// Returns the number of elements of `tensor` (1 for a scalar).
+int64_t strata_tensor_num_elements(const strata_tensor *tensor) STRATA_NOEXCEPT;
+
+/// Returns the data of `tensor`, or NULL when it holds zero bytes.
+void *strata_tensor_data(strata_tensor *tensor) STRATA_NOEXCEPT;
+
+/// Returns the size of the data of `tensor` in bytes.
+size_t strata_tensor_byte_size(const strata_tensor *tensor) STRATA_NOEXCEPT;
+
+/*===----------------------------------------------------------------------===*
+ * .npy files
+ *===----------------------------------------------------------------------===*/
+
+/// Reads the NumPy .npy file at `path` (format versions 1.0, 2.0 and 3.0;
+/// little-endian dtypes <f2 <f4 <f8 |b1 |i1 <i2 <i4 <i8 |u1 <u2 <u4 <u8;
+/// C order; rank 0 to STRATA_MAX_RANK) into a new tensor owned by the caller.
+/// Every error message starts with `path` and says what is wrong. On failure
+/// `*out` is NULL.
+strata_status strata_npy_load(const char *path,
+                              strata_tensor **out) STRATA_NOEXCEPT;
+
+/// Writes `tensor` to `path` as a .npy file (version 1.0, or 2.0 if the header
+/// does not fit 1.0). The file is written to "<path>.tmp.<pid>", flushed and
+/// renamed over `path`, so readers see the old file or the complete new one;
+/// on any error the temporary file is removed and `path` is untouched. bf16
+/// tensors are rejected: NumPy has no bfloat16 dtype.
+strata_status strata_npy_save(const char *path,
+                              const strata_tensor *tensor) STRATA_NOEXCEPT;
+
+/*===----------------------------------------------------------------------===*
+ * Static arena
+ *===----------------------------------------------------------------------===*/
+
+/// One contiguous block whose layout the compiler's memory plan fixed ahead of
+/// time: tensors live at planned offsets, so allocating is a bounds and
+/// alignment check, never a call to malloc.
+typedef struct strata_arena strata_arena;
+
+/// Creates an arena of `bytes` bytes (contents uninitialised) whose base
+/// address is aligned to `alignment`, a power of two. Owned by the caller;
+/// release with strata_arena_destroy.
+strata_status strata_arena_create(size_t bytes, size_t alignment,
+                                  strata_arena **out) STRATA_NOEXCEPT;
+
+/// Destroys `arena` and its memory; pointers into it become dangling.
+/// Accepts NULL.
+void strata_arena_destroy(strata_arena *arena) STRATA_NOEXCEPT;
+
+/// Sets `*ptr` to the arena memory at `offset` for a `bytes`-byte tensor.
+/// Fails with STRATA_ERROR_OUT_OF_RANGE if `offset` is not a multiple of the
+/// arena's alignment or [offset, offset + bytes) does not lie inside the
+/// arena. Thread-safe; does not allocate.
+strata_status strata_arena_alloc(strata_arena *arena, size_t offset,
+                                 size_t bytes, void **ptr) STRATA_NOEXCEPT;
+
+/// Returns the size of `arena` in bytes.
+size_t strata_arena_capacity(const strata_arena *arena) STRATA_NOEXCEPT;
+
+/// Returns the alignment `arena` was created with.
+size_t strata_arena_alignment(const strata_arena *arena) STRATA_NOEXCEPT;
+
+/// Returns the highest end offset (offset + bytes) of any successful
+/// strata_arena_alloc so far: the arena's measured peak, reported next to the
+/// plan's predicted peak.
+size_t strata_arena_high_water(const strata_arena *arena) STRATA_NOEXCEPT;
+
+/*===----------------------------------------------------------------------===*
+ * Tracing
+ *===----------------------------------------------------------------------===*/
+
+/// Opens a span named `name` in category `category` on the calling thread.
+/// Spans nest: each strata_trace_end closes the innermost open span of its
+/// thread. Both strings are copied.
+strata_status strata_trace_begin(const char *name,
+                                 const char *category) STRATA_NOEXCEPT;
+
+/// Closes the innermost open span of the calling thread and records it as a
+/// complete event. Fails if the thread has no open span.
+strata_status strata_trace_end(void) STRATA_NOEXCEPT;
+
+/// Writes every completed span of every thread to `path` as Chrome / Perfetto
+/// trace-event JSON ({"traceEvents":[{"name","cat","ph":"X","ts","dur","pid",
+/// "tid"}...]}, times in microseconds since the first span), atomically like
+/// strata_npy_save. Spans still open are not written. Recorded spans are kept.
+strata_status strata_trace_write(const char *path) STRATA_NOEXCEPT;
+
+/// Discards every completed span. Open spans stay open.
+void strata_trace_clear(void) STRATA_NOEXCEPT;
+
+#ifdef __cplusplus
+} /* extern "C" */
+
+#include <memory>
+
+namespace strata {
+/// Deleter so that std::unique_ptr owns runtime handles.
+struct RuntimeDeleter {
+  void operator()(strata_status_object *s) const noexcept {
+    strata_status_free(s);
+  }
+  void operator()(strata_tensor *t) const noexcept { strata_tensor_destroy(t); }
+  void operator()(strata_arena *a) const noexcept { strata_arena_destroy(a); }
+};
+/// Owning handle of an error status (null on success).
+using StatusPtr = std::unique_ptr<strata_status_object, RuntimeDeleter>;
+/// Owning handle of a tensor.
+using TensorPtr = std::unique_ptr<strata_tensor, RuntimeDeleter>;
+/// Owning handle of an arena.
+using ArenaPtr = std::unique_ptr<strata_arena, RuntimeDeleter>;
+} // namespace strata
+#endif
+
+#undef STRATA_NOEXCEPT
+
+#endif /* STRATA_RUNTIME_H */

@@ -1,0 +1,432 @@
+//===- StructuralToLinalg.cpp - Data-movement graph ops to tensor/linalg --===//
+//
+// Constants, transposes, reshapes, slices, concatenation, splits, gathers,
+// broadcasts, shape_of, fill, range and trilu. Pure data movement maps to the
+// tensor dialect (extract_slice, concat, reshape) or to linalg ops whose indexing
+// maps express the movement; gathers read with `tensor.extract` inside a
+// `linalg.generic`.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/lowering/LoweringUtils.h"
+#include "lib/lowering/Passes.h"
+#include "lib/lowering/ScalarOps.h"
+
+#include "dialects/graph/GraphDialect.h"
+
+using namespace mlir;
+namespace g = strata::graph;
+
+namespace strata {
+namespace {
+
+/// Size sources that read every dimension of `v` (same-shaped results).
+SmallVector<std::pair<Value, int64_t>> allDims(Value v) {
+  SmallVector<std::pair<Value, int64_t>> sources;
+  for (int64_t i = 0, e = cast<RankedTensorType>(v.getType()).getRank(); i < e; ++i)
+    sources.push_back({v, i});
+  return sources;
+}
+
+/// Element `i` of a 1-D integer tensor as an index.
+Value extractIndex(OpBuilder &b, Location loc, Value tensor, int64_t i) {
+  Value position = arith::ConstantIndexOp::create(b, loc, i);
+  Value v = tensor::ExtractOp::create(b, loc, tensor, ValueRange{position});
+  return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
+}
+
+/// `tensor.empty` of `type` whose dynamic dims are read from a 1-D shape tensor.
+Value emptyFromShapeTensor(OpBuilder &b, Location loc, RankedTensorType type, Value shape) {
+  SmallVector<Value> sizes;
+  for (int64_t i = 0; i < type.getRank(); ++i)
+    if (type.isDynamicDim(i))
+      sizes.push_back(extractIndex(b, loc, shape, i));
+  return tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType(), sizes);
+}
+
+struct ConstantToArith : OpRewritePattern<g::ConstantOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(g::ConstantOp op, PatternRewriter &rewriter) const override {
+    auto dense = dyn_cast<DenseElementsAttr>(op.getValue());
+    if (!dense)
+      return rewriter.notifyMatchFailure(op, "not a dense constant");
+    auto type = cast<RankedTensorType>(op.getType());
+    Type signless = signlessType(type.getElementType());
+    Value c = arith::ConstantOp::create(rewriter, op.getLoc(),
+                                        dense.bitcast(signless));
+    rewriter.replaceOp(op, restoreSignedness(rewriter, op.getLoc(), c, type));
+    return success();
+  }
+};
+
+struct TransposeToLinalg : OpRewritePattern<g::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(g::TransposeOp op, PatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    SmallVector<std::pair<Value, int64_t>> sources;
+    for (int64_t p : op.getPermutation())
+      sources.push_back({op.getInput(), p});
+    Value init = emptyTensor(rewriter, op.getLoc(), type, sources);
+    rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(), op.getInput(),
+                                                       init, op.getPermutation())
+                               .getResult());
+    return success();
+  }
+};
+
+/// `graph.reshape` becomes `tensor.reshape` with a shape tensor: the operand
+/// (with -1 resolved from the element count) or the static result shape (its
+/// one dynamic dimension computed from the count).
+struct ReshapeToTensor : OpRewritePattern<g::ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(g::ReshapeOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    Value input = op.getInput();
+    auto inType = cast<RankedTensorType>(input.getType());
+    Value count = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    for (int64_t i = 0; i < inType.getRank(); ++i)
+      count = arith::MulIOp::create(rewriter, loc, count, dimSize(rewriter, loc, input, i));
+    SmallVector<Value> dims;
+    for (int64_t i = 0; i < type.getRank(); ++i)
+      dims.push_back(op.getShape() ? extractIndex(rewriter, loc, op.getShape(), i)
+                     : type.isDynamicDim(i)
+                         ? arith::ConstantIndexOp::create(rewriter, loc, -1).getResult()
+                         : arith::ConstantIndexOp::create(rewriter, loc, type.getDimSize(i))
+                               .getResult());
+    // A -1 entry is the element count divided by the product of the others.
+    Value minusOne = arith::ConstantIndexOp::create(rewriter, loc, -1);
+    Value known = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    for (Value d : dims) {
+      Value isInferred =
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, d, minusOne);
+      Value factor = arith::SelectOp::create(
+          rewriter, loc, isInferred, arith::ConstantIndexOp::create(rewriter, loc, 1), d);
+      known = arith::MulIOp::create(rewriter, loc, known, factor);
+    }
+    Value inferred = arith::DivUIOp::create(rewriter, loc, count, known);
+    SmallVector<Value> resolved;
+    for (Value d : dims) {
+      Value isInferred =
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, d, minusOne);
+      resolved.push_back(arith::SelectOp::create(rewriter, loc, isInferred, inferred, d));
+    }
+    auto shapeType = RankedTensorType::get({static_cast<int64_t>(resolved.size())},
+                                           rewriter.getIndexType());
+    Value shape = tensor::FromElementsOp::create(rewriter, loc, shapeType, resolved);
+    rewriter.replaceOp(op, tensor::ReshapeOp::create(rewriter, loc, type, input, shape)
+                               .getResult());
+    return success();
+  }
+};
+
+/// A static slice: `tensor.extract_slice` for positive strides; a negative
+/// stride walks backwards through an indexing map.
+struct SliceToTensor : OpRewritePattern<g::SliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(g::SliceOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    Value input = op.getInput();
+    int64_t rank = type.getRank();
+    if (llvm::all_of(op.getStride(), [](int64_t s) { return s > 0; })) {
+      SmallVector<OpFoldResult> offsets, sizes, strides;
+      for (int64_t i = 0; i < rank; ++i) {
+        offsets.push_back(rewriter.getIndexAttr(op.getStart()[i]));
+        strides.push_back(rewriter.getIndexAttr(op.getStride()[i]));
+        if (type.isDynamicDim(i))
+          sizes.push_back(tensor::DimOp::create(rewriter, loc, input, i).getResult());
+        else
+          sizes.push_back(rewriter.getIndexAttr(type.getDimSize(i)));
+      }
+      rewriter.replaceOp(op, tensor::ExtractSliceOp::create(rewriter, loc, type, input,
+                                                            offsets, sizes, strides)
+                                 .getResult());
+      return success();
+    }
+    MLIRContext *ctx = rewriter.getContext();
+    SmallVector<AffineExpr> exprs;
+    for (int64_t i = 0; i < rank; ++i)
+      exprs.push_back(getAffineDimExpr(i, ctx) * op.getStride()[i] + op.getStart()[i]);
+    SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, exprs, ctx),
+                                   AffineMap::getMultiDimIdentityMap(rank, ctx)};
+    Value init = emptyTensor(rewriter, loc, type, allDims(input));
+    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{input}, ValueRange{init}, maps, iterators,
+        [](OpBuilder &b, Location l, ValueRange args) { linalg::YieldOp::create(b, l, args[0]); });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+struct ConcatToTensor : OpRewritePattern<g::ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(g::ConcatOp op, PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, tensor::ConcatOp::create(rewriter, op.getLoc(), op.getType(),
+                                                    static_cast<uint64_t>(op.getAxis()),
+                                                    op.getInputs())
+                               .getResult());
+    return success();
+  }
+};
+
+struct SplitToTensor : OpRewritePattern<g::SplitOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(g::SplitOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value input = op.getInput();
+    int64_t axis = op.getAxis(), offset = 0;
+    SmallVector<Value> pieces;
+    for (auto [result, size] : llvm::zip(op.getResults(), op.getSizes())) {
+      auto type = cast<RankedTensorType>(result.getType());
+      SmallVector<OpFoldResult> offsets, sizes, strides;
+      for (int64_t i = 0; i < type.getRank(); ++i) {
+        offsets.push_back(rewriter.getIndexAttr(i == axis ? offset : 0));
+        strides.push_back(rewriter.getIndexAttr(1));
+        if (type.isDynamicDim(i))
+          sizes.push_back(tensor::DimOp::create(rewriter, loc, input, i).getResult());
+        else
+          sizes.push_back(rewriter.getIndexAttr(type.getDimSize(i)));
+      }
+      pieces.push_back(tensor::ExtractSliceOp::create(rewriter, loc, type, input, offsets,
+                                                      sizes, strides));
+      offset += size;
+    }
+    rewriter.replaceOp(op, pieces);
+    return success();
+  }
+};
+
+/// Each result element reads its index from `indices` (negative ones wrap) and
+/// extracts from the input at that position along `axis`.
+struct GatherToLinalg : OpRewritePattern<g::GatherOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(g::GatherOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    Value input = signlessView(rewriter, loc, op.getInput());
+    auto inType = cast<RankedTensorType>(input.getType());
+    Value indices = op.getIndices();
+    int64_t axis = op.getAxis(), rank = type.getRank();
+    int64_t indexRank = cast<RankedTensorType>(indices.getType()).getRank();
+    SmallVector<AffineExpr> indexExprs;
+    for (int64_t i = 0; i < indexRank; ++i)
+      indexExprs.push_back(getAffineDimExpr(axis + i, ctx));
+    SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, indexExprs, ctx),
+                                   AffineMap::getMultiDimIdentityMap(rank, ctx)};
+    SmallVector<std::pair<Value, int64_t>> sources;
+    for (int64_t i = 0; i < rank; ++i) {
+      if (i < axis)
+        sources.push_back({input, i});
+      else if (i < axis + indexRank)
+        sources.push_back({indices, i - axis});
+      else
+        sources.push_back({input, i - indexRank + 1});
+    }
+    Value init = emptyTensor(rewriter, loc, type.clone(inType.getElementType()), sources);
+    Value axisSize = dimSize(rewriter, loc, input, axis);
+    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{init.getType()}, ValueRange{indices}, ValueRange{init}, maps,
+        iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          Value index = arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
+          Value negative = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::slt, index, arith::ConstantIndexOp::create(b, l, 0));
+          index = arith::SelectOp::create(b, l, negative,
+                                          arith::AddIOp::create(b, l, index, axisSize), index);
+          SmallVector<Value> position;
+          for (int64_t i = 0; i < axis; ++i)
+            position.push_back(linalg::IndexOp::create(b, l, i));
+          position.push_back(index);
+          for (int64_t i = axis + indexRank; i < rank; ++i)
+            position.push_back(linalg::IndexOp::create(b, l, i));
+          linalg::YieldOp::create(b, l, tensor::ExtractOp::create(b, l, input, position)
+                                            .getResult());
+        });
+    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, generic.getResult(0), type));
+    return success();
+  }
+};
+
+struct BroadcastToLinalg : OpRewritePattern<g::BroadcastOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(g::BroadcastOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    Value init;
+    if (op.getShape()) {
+      init = emptyFromShapeTensor(rewriter, loc, type, op.getShape());
+    } else {
+      SmallVector<std::pair<Value, int64_t>> sources(type.getRank());
+      int64_t offset = type.getRank() - inType.getRank();
+      for (int64_t i = 0; i < type.getRank(); ++i) {
+        if (type.isDynamicDim(i) && i < offset)
+          return rewriter.notifyMatchFailure(op, "dynamic new dimension without a shape");
+        if (type.isDynamicDim(i))
+          sources[i] = {op.getInput(), i - offset};
+      }
+      init = emptyTensor(rewriter, loc, type, sources);
+    }
+    int64_t rank = type.getRank();
+    SmallVector<AffineMap> maps = {
+        broadcastMap(inType.getShape(), type.getShape(), rank, 0, ctx),
+        AffineMap::getMultiDimIdentityMap(rank, ctx)};
+    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{op.getInput()}, ValueRange{init}, maps,
+        iterators,
+        [](OpBuilder &b, Location l, ValueRange args) { linalg::YieldOp::create(b, l, args[0]); });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+struct ShapeOfToTensor : OpRewritePattern<g::ShapeOfOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(g::ShapeOfOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    SmallVector<Value> dims;
+    for (int64_t i = 0, e = cast<RankedTensorType>(op.getInput().getType()).getRank(); i < e;
+         ++i)
+      dims.push_back(arith::IndexCastOp::create(rewriter, loc, rewriter.getI64Type(),
+                                                dimSize(rewriter, loc, op.getInput(), i)));
+    rewriter.replaceOp(op, tensor::FromElementsOp::create(rewriter, loc, op.getType(), dims)
+                               .getResult());
+    return success();
+  }
+};
+
+struct FillToLinalg : OpRewritePattern<g::FillOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(g::FillOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto dense = dyn_cast<DenseElementsAttr>(op.getValue());
+    if (!dense)
+      return rewriter.notifyMatchFailure(op, "fill value is not dense");
+    auto type = cast<RankedTensorType>(op.getType());
+    Type signless = signlessType(type.getElementType());
+    Value scalar = arith::ConstantOp::create(
+        rewriter, loc, cast<TypedAttr>(dense.bitcast(signless).getSplatValue<Attribute>()));
+    Value init = emptyFromShapeTensor(rewriter, loc, type.clone(signless), op.getShape());
+    Value filled =
+        linalg::FillOp::create(rewriter, loc, ValueRange{scalar}, ValueRange{init}).getResult(0);
+    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, filled, type));
+    return success();
+  }
+};
+
+/// `start + i * delta` for `i < max(ceil((limit - start) / delta), 0)`.
+struct RangeToLinalg : OpRewritePattern<g::RangeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(g::RangeOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    Type element = type.getElementType();
+    if (element.isUnsignedInteger())
+      return rewriter.notifyMatchFailure(op, "unsigned range");
+    bool isFloat = isa<FloatType>(element);
+    auto scalar = [&](Value v) {
+      return tensor::ExtractOp::create(rewriter, loc, v, ValueRange{}).getResult();
+    };
+    Value start = scalar(op.getStart()), limit = scalar(op.getLimit()),
+          delta = scalar(op.getDelta());
+    SmallVector<Value> sizes;
+    if (type.isDynamicDim(0)) {
+      Value length;
+      if (isFloat) {
+        Value q = arith::DivFOp::create(rewriter, loc,
+                                        arith::SubFOp::create(rewriter, loc, limit, start), delta);
+        Value c = math::CeilOp::create(rewriter, loc, q);
+        length = arith::FPToSIOp::create(rewriter, loc, rewriter.getI64Type(), c);
+      } else {
+        Value diff = arith::SubIOp::create(rewriter, loc, limit, start);
+        length = arith::CeilDivSIOp::create(rewriter, loc, diff, delta);
+        length = buildScalarCast(rewriter, loc, length, element, rewriter.getI64Type());
+      }
+      Value zero = arith::ConstantOp::create(rewriter, loc, rewriter.getI64IntegerAttr(0));
+      length = arith::MaxSIOp::create(rewriter, loc, length, zero);
+      sizes.push_back(arith::IndexCastOp::create(rewriter, loc, rewriter.getIndexType(), length));
+    }
+    Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), element, sizes);
+    MLIRContext *ctx = rewriter.getContext();
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{type}, ValueRange{}, ValueRange{init},
+        SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(1, ctx)},
+        SmallVector<utils::IteratorType>{utils::IteratorType::parallel},
+        [&](OpBuilder &b, Location l, ValueRange) {
+          Value i = arith::IndexCastOp::create(b, l, b.getI64Type(), linalg::IndexOp::create(b, l, 0));
+          Value v = buildScalarCast(b, l, i, b.getI64Type(), element);
+          Value r = isFloat ? arith::AddFOp::create(b, l, start,
+                                                    arith::MulFOp::create(b, l, v, delta))
+                                  .getResult()
+                            : arith::AddIOp::create(b, l, start,
+                                                    arith::MulIOp::create(b, l, v, delta))
+                                  .getResult();
+          linalg::YieldOp::create(b, l, r);
+        });
+    rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+/// Keeps element (row, col) of the last two dims where `col - row >= k` (upper)
+/// or `<= k` (lower); the rest become zero.
+struct TriluToLinalg : OpRewritePattern<g::TriluOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(g::TriluOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    Value input = signlessView(rewriter, loc, op.getInput());
+    auto inType = cast<RankedTensorType>(input.getType());
+    int64_t rank = type.getRank();
+    Value k = op.getKValue()
+                  ? tensor::ExtractOp::create(
+                        rewriter, loc, op.getKValue(),
+                        SmallVector<Value>(cast<RankedTensorType>(op.getKValue().getType())
+                                               .getRank(),
+                                           arith::ConstantIndexOp::create(rewriter, loc, 0)))
+                        .getResult()
+                  : arith::ConstantOp::create(rewriter, loc,
+                                              rewriter.getI64IntegerAttr(op.getK()))
+                        .getResult();
+    Value init = emptyTensor(rewriter, loc, inType, allDims(input));
+    SmallVector<AffineMap> maps(2, AffineMap::getMultiDimIdentityMap(rank, ctx));
+    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+    bool upper = op.getUpper();
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{inType}, ValueRange{input}, ValueRange{init}, maps, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          auto index = [&](int64_t d) {
+            return arith::IndexCastOp::create(b, l, b.getI64Type(), linalg::IndexOp::create(b, l, d))
+                .getResult();
+          };
+          Value diff = arith::SubIOp::create(b, l, index(rank - 1), index(rank - 2));
+          Value keep = arith::CmpIOp::create(
+              b, l, upper ? arith::CmpIPredicate::sge : arith::CmpIPredicate::sle, diff, k);
+          Type e = args[0].getType();
+          Value zero = isa<FloatType>(e)
+                           ? arith::ConstantOp::create(b, l, b.getFloatAttr(e, 0)).getResult()
+                           : arith::ConstantOp::create(b, l, b.getIntegerAttr(e, 0)).getResult();
+          linalg::YieldOp::create(b, l, arith::SelectOp::create(b, l, keep, args[0], zero)
+                                            .getResult());
+        });
+    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, generic.getResult(0), type));
+    return success();
+  }
+};
+
+} // namespace
+
+void populateStructuralToLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<ConstantToArith, TransposeToLinalg, ReshapeToTensor, SliceToTensor,
+               ConcatToTensor, SplitToTensor, GatherToLinalg, BroadcastToLinalg,
+               ShapeOfToTensor, FillToLinalg, RangeToLinalg, TriluToLinalg>(
+      patterns.getContext());
+}
+
+} // namespace strata
