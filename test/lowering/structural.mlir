@@ -1,0 +1,128 @@
+// RUN: strata-opt %s --strata-lower-graph-to-linalg --split-input-file | FileCheck %s
+
+// CHECK-LABEL: func.func @transpose
+// CHECK: %[[E:.+]] = tensor.empty() : tensor<4x2x3xf32>
+// CHECK: linalg.transpose ins(%{{.+}} : tensor<2x3x4xf32>) outs(%[[E]] : tensor<4x2x3xf32>) permutation = [2, 0, 1]
+func.func @transpose(%x: tensor<2x3x4xf32>) -> tensor<4x2x3xf32> {
+  %0 = graph.transpose %x {permutation = array<i64: 2, 0, 1>} : (tensor<2x3x4xf32>) -> tensor<4x2x3xf32>
+  return %0 : tensor<4x2x3xf32>
+}
+
+// -----
+
+// A static reshape uses a constant shape; a run-time one resolves -1 from the
+// element count before tensor.reshape.
+// CHECK-LABEL: func.func @reshapes
+// CHECK-SAME: %[[X:[^:]+]]: tensor<2x3x4xf32>, %[[D:[^:]+]]: tensor<?x4xf32>, %[[S:[^:]+]]: tensor<3xi64>
+// CHECK-DAG: %[[MINUS1:.+]] = arith.constant -1 : index
+// CHECK-DAG: %[[SHAPE:.+]] = arith.constant dense<[6, 4]> : tensor<2xindex>
+// CHECK: tensor.reshape %[[X]](%[[SHAPE]]) : (tensor<2x3x4xf32>, tensor<2xindex>) -> tensor<6x4xf32>
+// CHECK: %[[ROWS:.+]] = tensor.dim %[[D]]
+// CHECK: %[[COUNT:.+]] = arith.muli %[[ROWS]]
+// CHECK: tensor.extract %[[S]]
+// CHECK: arith.cmpi eq, %{{.+}}, %[[MINUS1]] : index
+// CHECK: %[[INFERRED:.+]] = arith.divui %[[COUNT]],
+// CHECK: %[[DIMS:.+]] = tensor.from_elements {{.*}} : tensor<3xindex>
+// CHECK: tensor.reshape %[[D]](%[[DIMS]]) : (tensor<?x4xf32>, tensor<3xindex>) -> tensor<?x2x2xf32>
+func.func @reshapes(%x: tensor<2x3x4xf32>, %d: tensor<?x4xf32>, %s: tensor<3xi64>) -> (tensor<6x4xf32>, tensor<?x2x2xf32>) {
+  %0 = graph.reshape %x : (tensor<2x3x4xf32>) -> tensor<6x4xf32>
+  %1 = graph.reshape %d, %s : (tensor<?x4xf32>, tensor<3xi64>) -> tensor<?x2x2xf32>
+  return %0, %1 : tensor<6x4xf32>, tensor<?x2x2xf32>
+}
+
+// -----
+
+// Positive strides slice in place; a negative stride reads backwards.
+// CHECK-DAG: #[[REV:.+]] = affine_map<(d0, d1, d2) -> (d0, -d1 + 2, d2)>
+// CHECK-LABEL: func.func @slices
+// CHECK: tensor.extract_slice %{{.+}}[0, 1, 0] [2, 1, 4] [1, 1, 1] : tensor<2x3x4xf32> to tensor<2x1x4xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[REV]], #{{.+}}]
+func.func @slices(%x: tensor<2x3x4xf32>) -> (tensor<2x1x4xf32>, tensor<2x3x4xf32>) {
+  %0 = graph.slice %x {start = array<i64: 0, 1, 0>, limit = array<i64: 2, 2, 4>, stride = array<i64: 1, 1, 1>} : (tensor<2x3x4xf32>) -> tensor<2x1x4xf32>
+  %1 = graph.slice %x {start = array<i64: 0, 2, 0>, limit = array<i64: 2, -1, 4>, stride = array<i64: 1, -1, 1>} : (tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
+  return %0, %1 : tensor<2x1x4xf32>, tensor<2x3x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @concat_split
+// CHECK: tensor.concat dim(1)
+// CHECK: tensor.extract_slice %{{.+}}[0, 0, 0] [2, 1, 4] [1, 1, 1]
+// CHECK: tensor.extract_slice %{{.+}}[0, 1, 0] [2, 2, 4] [1, 1, 1]
+func.func @concat_split(%x: tensor<2x3x4xf32>) -> (tensor<2x6x4xf32>, tensor<2x1x4xf32>, tensor<2x2x4xf32>) {
+  %0 = graph.concat %x, %x {axis = 1 : i64} : (tensor<2x3x4xf32>, tensor<2x3x4xf32>) -> tensor<2x6x4xf32>
+  %1:2 = graph.split %x {axis = 1 : i64, sizes = array<i64: 1, 2>} : (tensor<2x3x4xf32>) -> (tensor<2x1x4xf32>, tensor<2x2x4xf32>)
+  return %0, %1#0, %1#1 : tensor<2x6x4xf32>, tensor<2x1x4xf32>, tensor<2x2x4xf32>
+}
+
+// -----
+
+// Gather wraps negative indices by the axis size and extracts.
+// CHECK-DAG: #[[IDX:.+]] = affine_map<(d0, d1, d2) -> (d1)>
+// CHECK-LABEL: func.func @gather
+// CHECK-SAME: %[[X:[^:]+]]: tensor<2x3x4xf32>, %[[I:[^:]+]]: tensor<2xi64>
+// CHECK: linalg.generic {indexing_maps = [#[[IDX]], #{{.+}}]{{.*}} ins(%[[I]] : tensor<2xi64>)
+// CHECK: %[[J:.+]] = arith.index_cast %{{.+}} : i64 to index
+// CHECK: %[[NEG:.+]] = arith.cmpi slt, %[[J]]
+// CHECK: %[[WRAP:.+]] = arith.addi %[[J]]
+// CHECK: %[[K:.+]] = arith.select %[[NEG]], %[[WRAP]], %[[J]]
+// CHECK: %[[B:.+]] = linalg.index 0
+// CHECK: %[[C:.+]] = linalg.index 2
+// CHECK: tensor.extract %[[X]][%[[B]], %[[K]], %[[C]]]
+func.func @gather(%x: tensor<2x3x4xf32>, %i: tensor<2xi64>) -> tensor<2x2x4xf32> {
+  %0 = graph.gather %x, %i {axis = 1 : i64} : (tensor<2x3x4xf32>, tensor<2xi64>) -> tensor<2x2x4xf32>
+  return %0 : tensor<2x2x4xf32>
+}
+
+// -----
+
+// Broadcast copies through a map over the trailing dims; shape_of reads dims;
+// fill sizes come from the shape tensor.
+// CHECK-DAG: #[[TRAIL:.+]] = affine_map<(d0, d1, d2, d3) -> (d1, d2, d3)>
+// CHECK-LABEL: func.func @broadcast_shape_fill
+// CHECK-SAME: %[[X:[^:]+]]: tensor<2x3x4xf32>, %[[D:[^:]+]]: tensor<?x4xf32>
+// CHECK: linalg.generic {indexing_maps = [#[[TRAIL]], #{{.+}}]
+// CHECK: %[[ROWS:.+]] = tensor.dim %[[D]]
+// CHECK: %[[ROWS64:.+]] = arith.index_cast %[[ROWS]] : index to i64
+// CHECK: %[[SHAPE:.+]] = tensor.from_elements %[[ROWS64]], %{{.+}} : tensor<2xi64>
+// CHECK: %[[E:.+]] = tensor.empty(%{{.+}}) : tensor<?x4xf32>
+// CHECK: linalg.fill ins(%{{.+}} : f32) outs(%[[E]] : tensor<?x4xf32>)
+func.func @broadcast_shape_fill(%x: tensor<2x3x4xf32>, %d: tensor<?x4xf32>) -> (tensor<5x2x3x4xf32>, tensor<2xi64>, tensor<?x4xf32>) {
+  %0 = graph.broadcast %x : (tensor<2x3x4xf32>) -> tensor<5x2x3x4xf32>
+  %1 = graph.shape_of %d : tensor<?x4xf32> -> tensor<2xi64>
+  %2 = graph.fill %1 {value = dense<1.0> : tensor<1xf32>} : (tensor<2xi64>) -> tensor<?x4xf32>
+  return %0, %1, %2 : tensor<5x2x3x4xf32>, tensor<2xi64>, tensor<?x4xf32>
+}
+
+// -----
+
+// A run-time range: length max(ceil((limit - start) / delta), 0), element
+// start + i * delta.
+// CHECK-LABEL: func.func @range
+// CHECK: %[[DIFF:.+]] = arith.subi
+// CHECK: %[[LEN:.+]] = arith.ceildivsi %[[DIFF]]
+// CHECK: arith.maxsi %[[LEN]]
+// CHECK: linalg.generic
+// CHECK: linalg.index 0
+// CHECK: arith.muli
+// CHECK: arith.addi
+func.func @range(%s: tensor<i64>, %l: tensor<i64>, %d: tensor<i64>) -> tensor<?xi64> {
+  %0 = graph.range %s, %l, %d : (tensor<i64>, tensor<i64>, tensor<i64>) -> tensor<?xi64>
+  return %0 : tensor<?xi64>
+}
+
+// -----
+
+// Lower trilu keeps col - row <= k; unsigned constants are stored signless and
+// reinterpreted.
+// CHECK-LABEL: func.func @trilu_and_unsigned_constant
+// CHECK: %[[K:.+]] = arith.constant 1 : i64
+// CHECK: %[[C:.+]] = arith.constant dense<-56> : tensor<i8>
+// CHECK: tensor.bitcast %[[C]] : tensor<i8> to tensor<ui8>
+// CHECK: %[[DIFF:.+]] = arith.subi
+// CHECK: arith.cmpi sle, %[[DIFF]], %[[K]] : i64
+func.func @trilu_and_unsigned_constant(%x: tensor<3x4xf32>) -> (tensor<3x4xf32>, tensor<ui8>) {
+  %0 = graph.trilu %x {upper = false, k = 1 : i64} : tensor<3x4xf32>
+  %1 = graph.constant dense<200> : tensor<ui8>
+  return %0, %1 : tensor<3x4xf32>, tensor<ui8>
+}
