@@ -279,6 +279,16 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
                     elementOf(adaptor.getInput()), results);
 }
 
+LogicalResult
+GatherElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                   Adaptor adaptor,
+                                   SmallVectorImpl<Type> &results) {
+  return pushTensor(inferGatherElementsShape(shapeOf(adaptor.getInput()),
+                                             shapeOf(adaptor.getIndices()),
+                                             adaptor.getAxis(), loc),
+                    elementOf(adaptor.getInput()), results);
+}
+
 LogicalResult BroadcastOp::verify() {
   RankedTensorType result = tensorTypeOf(getResult());
   if (elementOf(getInput()) != result.getElementType())
@@ -467,9 +477,19 @@ LogicalResult EinsumOp::verify() {
     if (term.size() != shape.size())
       return emitOpError("subscripts '") << term << "' do not match rank "
                                          << shape.size();
+    // A letter repeated within one operand takes its diagonal, which needs
+    // equal sizes; across operands a size of 1 broadcasts.
+    llvm::DenseMap<char, int64_t> termSizes;
     for (auto [c, d] : llvm::zip(term, shape)) {
       if (!llvm::isAlpha(c))
         return emitOpError("subscript '") << c << "' is not a letter";
+      auto [diag, first] = termSizes.try_emplace(c, d);
+      if (!first && !areCompatibleDims(diag->second, d))
+        return emitOpError("subscript '")
+               << c << "' repeats in '" << term << "' with sizes "
+               << diag->second << " and " << d;
+      if (ShapedType::isDynamic(diag->second))
+        diag->second = d;
       auto [it, inserted] = sizes.try_emplace(c, d);
       if (!inserted && d != 1 && it->second != 1 && !areCompatibleDims(it->second, d))
         return emitOpError("subscript '") << c << "' has sizes " << it->second

@@ -36,14 +36,17 @@ def Graph_EinsumOp : Graph_Op<"einsum", [Pure, SameOperandsAndResultElementType]
   let summary = "Einstein summation over explicit subscripts";
   let description = [{
     `equation` names each operand's dimensions with one letter each and the
-    result's after `->` (always explicit: the importer fills in the implicit form).
-    Letters absent from the result are summed over.
+    result's after `->` (always explicit: the importer fills in the implicit form
+    and expands ellipses into letters). Letters absent from the result are summed
+    over. A letter repeated within one operand's subscripts takes that operand's
+    diagonal (its sizes must be equal); across operands a size of 1 broadcasts.
 
     Example:
 
     ```mlir
     %y = graph.einsum %a, %b {equation = "bij,bjk->bik"}
         : (tensor<2x3x4xf32>, tensor<2x4x5xf32>) -> tensor<2x3x5xf32>
+    %d = graph.einsum %m {equation = "bii->bi"} : (tensor<2x3x3xf32>) -> tensor<2x3xf32>
     ```
   }];
   let arguments = (ins Variadic<Graph_Tensor>:$inputs, StrAttr:$equation);

@@ -2,8 +2,8 @@
 //
 // Ops that create tensors (constants, weights, fills, ranges) or move their
 // elements without arithmetic (reshape, transpose, slice, concat, split, gather,
-// broadcast, tile, triangular masks) and `shape_of`, the root of every shape
-// computation.
+// gather_elements, broadcast, tile, triangular masks) and `shape_of`, the root
+// of every shape computation.
 //
 //===----------------------------------------------------------------------===//
 
@@ -258,6 +258,28 @@ def Graph_GatherOp : Graph_InferredOp<"gather", [Pure]> {
   let assemblyFormat = "$input `,` $indices attr-dict `:` "
                        "functional-type(operands, results)";
   let hasFolder = 1;
+}
+
+def Graph_GatherElementsOp : Graph_InferredOp<"gather_elements", [Pure]> {
+  let summary = "selects one element per index along one dimension";
+  let description = [{
+    `input` and `indices` have the same rank and the result has the indices'
+    shape: `result[i_0, ..., i_k, ...] = input[i_0, ..., indices[i_0, ..., i_k, ...], ...]`
+    with the index replacing position `k = axis`. Along every other dimension the
+    indices' size is at most the input's. A negative index counts from the end of
+    the dimension.
+
+    Example:
+
+    ```mlir
+    %y = graph.gather_elements %logits, %target {axis = 1 : i64}
+        : (tensor<8x50257xf32>, tensor<8x1xi64>) -> tensor<8x1xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$input, Graph_IndexTensor:$indices, I64Attr:$axis);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$input `,` $indices attr-dict `:` "
+                       "functional-type(operands, results)";
 }
 
 def Graph_BroadcastOp : Graph_Op<"broadcast", [Pure]> {

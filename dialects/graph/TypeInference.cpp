@@ -188,6 +188,27 @@ FailureOr<Shape> inferGatherShape(ArrayRef<int64_t> input, ArrayRef<int64_t> ind
   return result;
 }
 
+FailureOr<Shape> inferGatherElementsShape(ArrayRef<int64_t> input,
+                                          ArrayRef<int64_t> indices,
+                                          int64_t axis, OptLoc loc) {
+  if (input.empty())
+    return emitOptionalError(loc, "cannot gather from a rank-0 tensor");
+  if (indices.size() != input.size())
+    return emitOptionalError(loc, "indices have rank ", indices.size(),
+                             ", the input has rank ", input.size());
+  if (axis < 0 || axis >= static_cast<int64_t>(input.size()))
+    return emitOptionalError(loc, "axis ", axis, " is out of range for rank ",
+                             input.size());
+  for (size_t i = 0; i < input.size(); ++i) {
+    int64_t d = input[i], k = indices[i];
+    if (static_cast<int64_t>(i) != axis && d != kDynamic && k != kDynamic &&
+        k > d)
+      return emitOptionalError(loc, "indices dimension ", i, " of size ", k,
+                               " exceeds the input's ", d);
+  }
+  return Shape(indices);
+}
+
 FailureOr<Shape> inferReduceShape(ArrayRef<int64_t> input, ArrayRef<int64_t> axes,
                                   bool keepDims, OptLoc loc) {
   int64_t previous = -1;

@@ -55,6 +55,12 @@ mlir::FailureOr<Shape> inferGatherShape(llvm::ArrayRef<int64_t> input,
                                         llvm::ArrayRef<int64_t> indices, int64_t axis,
                                         OptLoc loc);
 
+/// `graph.gather_elements`: the indices' shape, after checking that `indices`
+/// has the input's rank and fits inside it along every dimension but `axis`.
+mlir::FailureOr<Shape> inferGatherElementsShape(llvm::ArrayRef<int64_t> input,
+                                                llvm::ArrayRef<int64_t> indices,
+                                                int64_t axis, OptLoc loc);
+
 /// `axes` must be ascending, unique and in range.
 mlir::FailureOr<Shape> inferReduceShape(llvm::ArrayRef<int64_t> input,
                                         llvm::ArrayRef<int64_t> axes, bool keepDims,

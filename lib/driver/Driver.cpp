@@ -9,7 +9,11 @@
 #include "lib/driver/Driver.h"
 
 #include "lib/driver/Registration.h"
+#include "lib/lowering/Passes.h"
+#include "lib/target/cpu/Passes.h"
 #include "passes/canonical/Passes.h"
+
+#include "mlir/Transforms/Passes.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -27,6 +31,16 @@ void buildPipeline(OpPassManager &pm, Phase phase) {
   if (phase == Phase::Import)
     return;
   buildCanonicalPipeline(pm);
+  if (phase == Phase::Graph)
+    return;
+  pm.addNestedPass<func::FuncOp>(createLowerGraphToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  if (phase == Phase::Linalg)
+    return;
+  buildCpuBufferizePipeline(pm);
+  if (phase == Phase::Buffers)
+    return;
+  buildCpuToLLVMPipeline(pm);
 }
 
 namespace {
@@ -55,7 +69,8 @@ llvm::cl::list<std::string> maxShapeOption(
     llvm::cl::sub(compileCommand));
 llvm::cl::opt<std::string> compileTo(
     "compile-to",
-    llvm::cl::desc("Stop after this phase and print its IR: import, graph"),
+    llvm::cl::desc("Stop after this phase and print its IR: import, graph, linalg, "
+                   "buffers, llvm"),
     llvm::cl::value_desc("phase"), llvm::cl::init("graph"), llvm::cl::sub(compileCommand));
 llvm::cl::opt<bool> printResources(
     "print-weights",
@@ -139,7 +154,7 @@ int runStratac(int argc, char **argv) {
     std::optional<Phase> p = parsePhase(compileTo);
     if (!p)
       return fail("unknown phase '" + compileTo + "' for --compile-to (expected "
-                  "import or graph)");
+                  "import, graph, linalg, buffers or llvm)");
     phase = *p;
   }
 

@@ -18,6 +18,9 @@ std::optional<Phase> parsePhase(StringRef name) {
   return llvm::StringSwitch<std::optional<Phase>>(name)
       .Case("import", Phase::Import)
       .Case("graph", Phase::Graph)
+      .Case("linalg", Phase::Linalg)
+      .Case("buffers", Phase::Buffers)
+      .Case("llvm", Phase::LLVM)
       .Default(std::nullopt);
 }
 

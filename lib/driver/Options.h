@@ -17,12 +17,18 @@
 
 namespace strata {
 
-/// Where compilation stops. Later phases come with the lowering work.
+/// Where compilation stops, in pipeline order.
 enum class Phase {
   /// The importer's output, before any pass.
   Import,
   /// After the canonical phase: shapes folded, dead code removed.
   Graph,
+  /// Graph ops lowered to linalg, tensor, arith and math on tensors.
+  Linalg,
+  /// Tensors bufferised to memrefs, with deallocation.
+  Buffers,
+  /// The LLVM dialect (CPU target), public functions with C interfaces.
+  LLVM,
 };
 
 /// Parses a `--compile-to` value.

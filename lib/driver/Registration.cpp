@@ -1,6 +1,9 @@
 //===- Registration.cpp - Dialects and passes Strata registers ------------===//
 //
-// Keeps the tools thin: each main calls these instead of listing dialects.
+// Keeps the tools thin: each main calls these instead of listing dialects. The
+// upstream dialects, their interface models (bufferisation, inlining, LLVM
+// translation) and passes are all registered: the pipelines go from graph ops
+// down to the LLVM dialect, and strata-opt must run any step of it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -8,20 +11,22 @@
 
 #include "dialects/graph/GraphDialect.h"
 #include "lib/lowering/Passes.h"
+#include "lib/target/cpu/Passes.h"
 #include "passes/canonical/Passes.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "mlir/Transforms/Passes.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
 
 void strata::registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<graph::GraphDialect, mlir::func::FuncDialect,
-                  mlir::tensor::TensorDialect, mlir::linalg::LinalgDialect,
-                  mlir::arith::ArithDialect, mlir::math::MathDialect>();
+  registry.insert<graph::GraphDialect>();
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
 }
 
 void strata::registerAllPasses() {
-  mlir::registerTransformsPasses();
+  mlir::registerAllPasses();
   registerCanonicalPasses();
   registerLoweringPasses();
+  registerCpuTargetPasses();
 }

@@ -14,6 +14,8 @@
 
 #include "dialects/graph/GraphDialect.h"
 
+#include "mlir/IR/Matchers.h"
+
 using namespace mlir;
 namespace g = strata::graph;
 
@@ -44,16 +46,28 @@ Value emptyFromShapeTensor(OpBuilder &b, Location loc, RankedTensorType type, Va
   return tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType(), sizes);
 }
 
-struct ConstantToArith : OpRewritePattern<g::ConstantOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(g::ConstantOp op, PatternRewriter &rewriter) const override {
-    auto dense = dyn_cast<DenseElementsAttr>(op.getValue());
-    if (!dense)
-      return rewriter.notifyMatchFailure(op, "not a dense constant");
+/// The constant's value with a signless element type, or null when it cannot be
+/// reinterpreted (an unsigned blob; blobs are float weights in practice).
+TypedAttr signlessValue(ElementsAttr value) {
+  Type element = value.getElementType();
+  if (signlessType(element) == element)
+    return cast<TypedAttr>(value);
+  if (auto dense = dyn_cast<DenseElementsAttr>(value))
+    return dense.bitcast(signlessType(element));
+  return nullptr;
+}
+
+/// Constants and weights become `arith.constant` (dense or `dense_resource`),
+/// which bufferisation turns into read-only globals.
+template <typename OpTy>
+struct ConstantLikeToArith : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
+    TypedAttr value = signlessValue(op.getValue());
+    if (!value)
+      return rewriter.notifyMatchFailure(op, "unsigned blob");
     auto type = cast<RankedTensorType>(op.getType());
-    Type signless = signlessType(type.getElementType());
-    Value c = arith::ConstantOp::create(rewriter, op.getLoc(),
-                                        dense.bitcast(signless));
+    Value c = arith::ConstantOp::create(rewriter, op.getLoc(), value);
     rewriter.replaceOp(op, restoreSignedness(rewriter, op.getLoc(), c, type));
     return success();
   }
@@ -156,6 +170,73 @@ struct SliceToTensor : OpRewritePattern<g::SliceOp> {
         rewriter, loc, TypeRange{type}, ValueRange{input}, ValueRange{init}, maps, iterators,
         [](OpBuilder &b, Location l, ValueRange args) { linalg::YieldOp::create(b, l, args[0]); });
     rewriter.replaceOp(op, generic.getResult(0));
+    return success();
+  }
+};
+
+/// ONNX slice semantics at run time, for positive steps: per sliced axis,
+/// negative bounds count from the end and everything is clamped to the
+/// dimension; `size = max(ceil((end - start) / step), 0)`.
+struct DynamicSliceToTensor : OpRewritePattern<g::DynamicSliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(g::DynamicSliceOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto type = cast<RankedTensorType>(op.getType());
+    auto boundsType = cast<RankedTensorType>(op.getStarts().getType());
+    if (boundsType.isDynamicDim(0))
+      return rewriter.notifyMatchFailure(op, "bounds of dynamic length");
+    SmallVector<int64_t> axes, steps;
+    DenseIntElementsAttr attr;
+    if (op.getAxes()) {
+      if (!matchPattern(op.getAxes(), m_Constant(&attr)))
+        return rewriter.notifyMatchFailure(op, "run-time axes");
+      for (const APInt &a : attr.getValues<APInt>())
+        axes.push_back(a.getSExtValue() < 0 ? a.getSExtValue() + type.getRank()
+                                            : a.getSExtValue());
+    } else {
+      axes = llvm::to_vector(llvm::seq<int64_t>(0, boundsType.getDimSize(0)));
+    }
+    if (op.getSteps()) {
+      if (!matchPattern(op.getSteps(), m_Constant(&attr)))
+        return rewriter.notifyMatchFailure(op, "run-time steps");
+      for (const APInt &s : attr.getValues<APInt>())
+        steps.push_back(s.getSExtValue());
+    } else {
+      steps.assign(axes.size(), 1);
+    }
+    if (llvm::any_of(steps, [](int64_t s) { return s <= 0; }))
+      return rewriter.notifyMatchFailure(op, "non-positive step");
+    Value input = op.getInput();
+    SmallVector<OpFoldResult> offsets, sizes, strides;
+    for (int64_t i = 0; i < type.getRank(); ++i) {
+      offsets.push_back(rewriter.getIndexAttr(0));
+      sizes.push_back(tensor::DimOp::create(rewriter, loc, input, i).getResult());
+      strides.push_back(rewriter.getIndexAttr(1));
+    }
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    for (auto [n, axis] : llvm::enumerate(axes)) {
+      Value dim = dimSize(rewriter, loc, input, axis);
+      auto bound = [&](Value tensor) {
+        Value v = extractIndex(rewriter, loc, tensor, n);
+        Value negative = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::slt, v, zero);
+        v = arith::SelectOp::create(rewriter, loc, negative,
+                                    arith::AddIOp::create(rewriter, loc, v, dim), v);
+        v = arith::MaxSIOp::create(rewriter, loc, v, zero);
+        return arith::MinSIOp::create(rewriter, loc, v, dim).getResult();
+      };
+      Value start = bound(op.getStarts()), end = bound(op.getEnds());
+      Value step = arith::ConstantIndexOp::create(rewriter, loc, steps[n]);
+      Value span = arith::MaxSIOp::create(
+          rewriter, loc, arith::SubIOp::create(rewriter, loc, end, start), zero);
+      offsets[axis] = start;
+      sizes[axis] = arith::CeilDivSIOp::create(rewriter, loc, span, step).getResult();
+      strides[axis] = rewriter.getIndexAttr(steps[n]);
+    }
+    Value slice = tensor::ExtractSliceOp::create(rewriter, loc, input, offsets, sizes, strides);
+    if (slice.getType() != type)
+      slice = tensor::CastOp::create(rewriter, loc, type, slice);
+    rewriter.replaceOp(op, slice);
     return success();
   }
 };
@@ -423,7 +504,8 @@ struct TriluToLinalg : OpRewritePattern<g::TriluOp> {
 } // namespace
 
 void populateStructuralToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConstantToArith, TransposeToLinalg, ReshapeToTensor, SliceToTensor,
+  patterns.add<ConstantLikeToArith<g::ConstantOp>, ConstantLikeToArith<g::WeightOp>,
+               DynamicSliceToTensor, TransposeToLinalg, ReshapeToTensor, SliceToTensor,
                ConcatToTensor, SplitToTensor, GatherToLinalg, BroadcastToLinalg,
                ShapeOfToTensor, FillToLinalg, RangeToLinalg, TriluToLinalg>(
       patterns.getContext());

@@ -5,6 +5,9 @@
 // head_dim]` layout `graph.attention` and `graph.rotary` take and merged back
 // afterwards. ONNX's causal mask is aligned to the past length, the graph op's
 // to the key length; where they differ the causal mask is built as a constant.
+// Attention-24's `nonpad_kv_seqlen` (an external KV cache with per-batch valid
+// lengths) becomes a boolean key mask built from `graph.range` and folded into
+// the mask operand.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +18,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace strata::graph;
@@ -69,11 +73,73 @@ Value causalMaskConstant(NodeContext &n, int64_t queries, int64_t keys,
       cast<ElementsAttr>(DenseElementsAttr::get(type, allowed)));
 }
 
+/// `allowed` (i1) applied to `mask`: a boolean mask is intersected with it, an
+/// additive one becomes -inf where it is false.
+Value restrictMask(NodeContext &n, Value mask, Value allowed) {
+  if (!mask)
+    return allowed;
+  if (elementType(mask).isInteger(1))
+    return n.create<AndOp>(mask, allowed);
+  Value negInf = scalarLike(n, mask, -std::numeric_limits<double>::infinity());
+  return n.create<WhereOp>(allowed, mask, negInf);
+}
+
+/// From opset 24 `attn_mask` may cover fewer keys than there are; the rest are
+/// masked out (false, or -inf for an additive mask), as ONNX's function body
+/// pads it. A mask whose key dimension or the key count is dynamic is left to
+/// broadcast.
+Value padMaskToKeys(NodeContext &n, Value mask, int64_t kvLength) {
+  RankedTensorType type = tensorType(mask);
+  int64_t rank = type.getRank();
+  if (rank == 0 || ShapedType::isDynamic(kvLength) ||
+      type.isDynamicDim(rank - 1) || type.getDimSize(rank - 1) >= kvLength)
+    return mask;
+  SmallVector<int64_t> padDims(type.getShape());
+  padDims.back() = kvLength - type.getDimSize(rank - 1);
+  Value padShape =
+      n.create<ConcatOp>(ValueRange{shapeSlice(n, mask, 0, rank - 1),
+                                    i64Constant(n, {padDims.back()})},
+                         static_cast<int64_t>(0));
+  Value padValue =
+      elementType(mask).isInteger(1)
+          ? scalarLike(n, mask, 0)
+          : scalarLike(n, mask, -std::numeric_limits<double>::infinity());
+  Value pad = n.create<BroadcastOp>(type.clone(padDims), padValue, padShape);
+  return n.create<ConcatOp>(ValueRange{mask, pad}, rank - 1);
+}
+
+/// `0, 1, ..., d - 1` (i64) over dimension `dim` of `v`; folds when static.
+Value positions(NodeContext &n, Value v, int64_t dim) {
+  Type i64 = n.builder().getI64Type();
+  auto scalar = RankedTensorType::get({}, i64);
+  Value limit =
+      n.create<ReshapeOp>(scalar, shapeSlice(n, v, dim, dim + 1), Value());
+  auto type = RankedTensorType::get({tensorType(v).getDimSize(dim)}, i64);
+  return n.create<RangeOp>(type, scalarConstant(n, i64, 0), limit,
+                           scalarConstant(n, i64, 1));
+}
+
+/// The keys each query may see in an external KV cache whose batch entry `b`
+/// holds `valid[b]` valid keys: `[batch, 1, 1, Skv]` with `j < valid[b]`, or,
+/// when causal, `[batch, 1, Sq, Skv]` with ONNX's per-batch bottom-right
+/// frontier `j <= i + valid[b] - Sq` (which lies below `valid[b]`, so it
+/// implies the padding bound).
+Value externalCacheMask(NodeContext &n, Value validLengths, Value q, Value k,
+                        bool causal) {
+  Type i64 = n.builder().getI64Type();
+  Value valid = unsqueeze(n, validLengths, {1, 2, 3});
+  Value keys = positions(n, k, 2);
+  if (!causal)
+    return n.create<CompareOp>(ComparisonDirection::lt, keys, valid);
+  Value queries = positions(n, q, 2);
+  Value queryCount = n.create<ReshapeOp>(RankedTensorType::get({}, i64),
+                                         shapeSlice(n, q, 2, 3), Value());
+  Value frontier = n.create<SubOp>(
+      n.create<AddOp>(unsqueeze(n, queries, {1}), valid), queryCount);
+  return n.create<CompareOp>(ComparisonDirection::le, keys, frontier);
+}
+
 LogicalResult attention(NodeContext &n) {
-  if (n.numInputs() > 6 && n.hasInput(6))
-    return n.unsupported(
-        "Attention with nonpad_kv_seqlen (external KV cache with "
-        "per-batch valid lengths)");
   Value q = n.input(0), k = n.input(1), v = n.input(2);
   int64_t rank = tensorType(q).getRank();
   if (rank != 3 && rank != 4)
@@ -101,6 +167,8 @@ LogicalResult attention(NodeContext &n) {
                     vs = tensorType(v).getShape();
   int64_t pastLength = pastKey ? tensorType(pastKey).getDimSize(2) : 0;
   int64_t kvLength = addDims(pastLength, ks[2]);
+  if (mask && n.opset() >= 24)
+    mask = padMaskToKeys(n, mask, kvLength);
 
   float scale;
   if (n.hasAttr("scale")) {
@@ -122,6 +190,20 @@ LogicalResult attention(NodeContext &n) {
                          << onnxMode;
 
   bool causal = n.intAttr("is_causal", 0) != 0;
+  if (n.hasInput(6)) {
+    Value validLengths = n.input(6);
+    if (pastKey)
+      return n.emitError() << "nonpad_kv_seqlen describes an external KV cache "
+                              "and cannot be combined with past_key/past_value";
+    if (tensorType(validLengths).getRank() != 1 ||
+        !elementType(validLengths).isInteger(64))
+      return n.emitError() << "nonpad_kv_seqlen must be a 1-D int64 tensor of "
+                              "one length per batch entry, got "
+                           << tensorType(validLengths);
+    mask =
+        restrictMask(n, mask, externalCacheMask(n, validLengths, q, k, causal));
+    causal = false;
+  }
   if (causal && !(ks[2] == qs[2] && !ShapedType::isDynamic(qs[2]))) {
     // The graph op aligns the causal diagonal to `kvLength - Sq`, ONNX to the
     // past length; they agree only when the new keys are as many as the
@@ -130,16 +212,8 @@ LogicalResult attention(NodeContext &n) {
       return n.unsupported(
           "is_causal with dynamic query or key sequence lengths that "
           "may differ");
-    Value causalMask = causalMaskConstant(n, qs[2], kvLength, pastLength);
-    if (!mask) {
-      mask = causalMask;
-    } else if (elementType(mask).isInteger(1)) {
-      mask = n.create<AndOp>(mask, causalMask);
-    } else {
-      Value negInf =
-          scalarLike(n, mask, -std::numeric_limits<double>::infinity());
-      mask = n.create<WhereOp>(causalMask, mask, negInf);
-    }
+    mask = restrictMask(n, mask,
+                        causalMaskConstant(n, qs[2], kvLength, pastLength));
     causal = false;
   }
 

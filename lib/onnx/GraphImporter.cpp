@@ -14,6 +14,11 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/StringSet.h"
 
+// LLVM code is built without exceptions; with this, the schema header's inline
+// error paths abort instead of throwing. Schema lookups never take them.
+#define ONNX_NO_EXCEPTIONS
+#include <onnx/defs/schema.h>
+
 using namespace mlir;
 
 namespace strata::onnx {
@@ -23,7 +28,7 @@ namespace strata::onnx {
 /// weights.
 static constexpr int64_t kMaxInlineElements = 64;
 static constexpr int64_t kFirstSupportedOpset = 11;
-static constexpr int64_t kLastSupportedOpset = 23;
+static constexpr int64_t kLastSupportedOpset = 24;
 
 GraphImporter::GraphImporter(ModuleOp module, const ::onnx::ModelProto &model,
                              TensorStorage &storage, const ImportOptions &options,
@@ -174,6 +179,35 @@ LogicalResult GraphImporter::importInitializers() {
   return success();
 }
 
+/// Checks that `node` names every input its ONNX schema requires: handlers read
+/// required inputs without checking, and a missing one would reach them as a null
+/// value. Ops the ONNX library has no schema for (contrib domains) are checked by
+/// their handlers.
+static LogicalResult checkRequiredInputs(const ::onnx::NodeProto &node,
+                                         const std::string &domain, int64_t opset,
+                                         Location loc) {
+  const ::onnx::OpSchema *schema = ::onnx::OpSchemaRegistry::Schema(
+      node.op_type(), static_cast<int>(std::min<int64_t>(opset, INT_MAX)), domain);
+  if (!schema)
+    return success();
+  const auto &formals = schema->inputs();
+  int64_t numInputs = node.input_size();
+  for (auto [i, formal] : llvm::enumerate(formals)) {
+    using Option = ::onnx::OpSchema::FormalParameterOption;
+    if (formal.GetOption() == Option::Optional)
+      continue;
+    int64_t first = i, last = i;
+    if (formal.GetOption() == Option::Variadic)
+      last = std::max<int64_t>(numInputs, i + formal.GetMinArity()) - 1;
+    for (int64_t j = first; j <= last; ++j)
+      if (j >= numInputs || node.input(j).empty())
+        return emitError(loc, "input ")
+               << j << " ('" << formal.GetName() << "') of " << node.op_type()
+               << " is missing, but ONNX requires it";
+  }
+  return success();
+}
+
 LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node, int64_t index) {
   Location loc = nodeLoc(node, index);
   std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
@@ -194,6 +228,8 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node, int64_t i
       return emitError(loc, "input '")
              << input << "' is not produced by any earlier node, initializer or "
              << "graph input (the graph is not topologically sorted?)";
+  if (failed(checkRequiredInputs(node, domain, opset->second, loc)))
+    return failure();
   NodeContext context(*this, node, loc, opset->second);
   return handler(context);
 }

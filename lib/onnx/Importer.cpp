@@ -30,13 +30,8 @@ void loadImporterDialects(MLIRContext &context) {
 }
 
 static FailureOr<std::shared_ptr<::onnx::ModelProto>>
-parseModel(StringRef path, Location loc) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
-  if (!buffer)
-    return emitError(loc, "cannot read model file: ") << buffer.getError().message();
+parseModel(StringRef bytes, StringRef path, Location loc) {
   auto model = std::make_shared<::onnx::ModelProto>();
-  StringRef bytes = (*buffer)->getBuffer();
   if (path.ends_with(".onnxtext")) {
     std::string text = bytes.str();
     ::onnx::OnnxParser parser(text.c_str());
@@ -58,22 +53,36 @@ parseModel(StringRef path, Location loc) {
   return model;
 }
 
-OwningOpRef<ModuleOp> importModelFile(StringRef path, MLIRContext &context,
-                                      const ImportOptions &options) {
+OwningOpRef<ModuleOp> importModelBuffer(StringRef bytes, StringRef name,
+                                        MLIRContext &context,
+                                        const ImportOptions &options) {
   loadImporterDialects(context);
-  Location loc = FileLineColLoc::get(&context, path, 0, 0);
-  FailureOr<std::shared_ptr<::onnx::ModelProto>> model = parseModel(path, loc);
+  Location loc = FileLineColLoc::get(&context, name, 0, 0);
+  FailureOr<std::shared_ptr<::onnx::ModelProto>> model = parseModel(bytes, name, loc);
   if (failed(model))
     return nullptr;
-  std::string baseDir = llvm::sys::path::parent_path(path).str();
+  std::string baseDir = llvm::sys::path::parent_path(name).str();
   TensorStorage storage(*model, baseDir);
   OwningOpRef<ModuleOp> module = ModuleOp::create(loc);
-  GraphImporter importer(*module, **model, storage, options, path);
+  GraphImporter importer(*module, **model, storage, options, name);
   if (failed(importer.importMainGraph()))
     return nullptr;
   if (failed(verify(*module)))
     return nullptr;
   return module;
+}
+
+OwningOpRef<ModuleOp> importModelFile(StringRef path, MLIRContext &context,
+                                      const ImportOptions &options) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    loadImporterDialects(context);
+    emitError(FileLineColLoc::get(&context, path, 0, 0), "cannot read model file: ")
+        << buffer.getError().message();
+    return nullptr;
+  }
+  return importModelBuffer((*buffer)->getBuffer(), path, context, options);
 }
 
 } // namespace strata::onnx

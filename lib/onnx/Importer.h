@@ -32,6 +32,15 @@ mlir::OwningOpRef<mlir::ModuleOp> importModelFile(llvm::StringRef path,
                                                   mlir::MLIRContext &context,
                                                   const ImportOptions &options);
 
+/// Imports a model held in memory: `bytes` are the contents of a model file and
+/// `name` stands for its path, which selects the format (ONNX text when it ends in
+/// `.onnxtext`), locates diagnostics, and anchors relative external data paths.
+/// `bytes` need not outlive the call.
+mlir::OwningOpRef<mlir::ModuleOp> importModelBuffer(llvm::StringRef bytes,
+                                                    llvm::StringRef name,
+                                                    mlir::MLIRContext &context,
+                                                    const ImportOptions &options);
+
 /// Loads the dialects the importer produces into `context`.
 void loadImporterDialects(mlir::MLIRContext &context);
 

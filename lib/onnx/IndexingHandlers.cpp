@@ -1,8 +1,9 @@
 //===- IndexingHandlers.cpp - Multi-dimensional indexing ------------------===//
 //
-// GatherND, rewritten as one `graph.gather`: the indexed dimensions of `data`
-// (with the batch dimensions in front of them) are flattened into one, and the
-// index tuples become linear indices into it. Dimension sizes come from
+// GatherElements, which maps to `graph.gather_elements`, and GatherND,
+// rewritten as one `graph.gather`: the indexed dimensions of `data` (with the
+// batch dimensions in front of them) are flattened into one, and the index
+// tuples become linear indices into it. Dimension sizes come from
 // `graph.shape_of`, so dynamic shapes work; the arithmetic folds when they are
 // static.
 //
@@ -10,6 +11,8 @@
 
 #include "lib/onnx/BuilderUtils.h"
 #include "lib/onnx/HandlerRegistry.h"
+
+#include "dialects/graph/TypeInference.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 
@@ -29,6 +32,19 @@ Value dimProduct(NodeContext &n, Value v, int64_t begin, int64_t end) {
     product = n.create<MulOp>(product, size);
   }
   return product;
+}
+
+LogicalResult gatherElements(NodeContext &n) {
+  Value data = n.input(0), indices = n.input(1);
+  RankedTensorType dt = tensorType(data);
+  FailureOr<int64_t> axis =
+      normalizeAxis(n.intAttr("axis", 0), dt.getRank(), n.loc());
+  if (failed(axis) ||
+      failed(inferGatherElementsShape(
+          dt.getShape(), tensorType(indices).getShape(), *axis, n.loc())))
+    return failure();
+  return n.setOutputs(
+      {n.create<GatherElementsOp>(data, indices, *axis).getResult()});
 }
 
 LogicalResult gatherND(NodeContext &n) {
@@ -116,6 +132,7 @@ LogicalResult gatherND(NodeContext &n) {
 } // namespace
 
 void registerIndexingHandlers(HandlerRegistry &r) {
+  r.add("GatherElements", 11, gatherElements);
   r.add("GatherND", 11, gatherND);
 }
 

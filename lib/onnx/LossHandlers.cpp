@@ -68,6 +68,14 @@ FailureOr<Value> negativeLogLikelihood(NodeContext &n, Value logProb,
   if (tensorType(target).getRank() != in.getRank() - 1)
     return n.emitError() << "target must have rank " << in.getRank() - 1
                          << ", got " << tensorType(target);
+  for (auto [i, dim] : llvm::enumerate(tensorType(target).getShape())) {
+    int64_t expected = in.getDimSize(i == 0 ? 0 : i + 1);
+    if (!ShapedType::isDynamic(dim) && !ShapedType::isDynamic(expected) &&
+        dim != expected)
+      return n.emitError() << "target shape " << tensorType(target)
+                           << " does not match the input's " << in
+                           << " ([N, d...] against [N, C, d...])";
+  }
   std::string reduction = n.stringAttr("reduction", "mean");
   if (reduction != "none" && reduction != "sum" && reduction != "mean")
     return n.emitError() << "reduction must be 'none', 'sum' or 'mean', not '"

@@ -63,35 +63,95 @@ LogicalResult gemm(NodeContext &n) {
   return n.setOutputs({y});
 }
 
-/// ONNX allows an implicit output ("ij,jk") and ellipses; the graph op takes the
-/// explicit form without ellipses.
-LogicalResult einsum(NodeContext &n) {
-  std::string equation;
-  for (char c : n.stringAttr("equation", ""))
-    if (c != ' ')
-      equation += c;
-  if (equation.find("...") != std::string::npos)
-    return n.unsupported("Einsum with an ellipsis");
-  if (equation.find("->") == std::string::npos) {
-    std::map<char, int> counts;
-    for (char c : equation)
-      if (std::isalpha(static_cast<unsigned char>(c)))
-        ++counts[c];
-    equation += "->";
-    for (auto [c, count] : counts)
-      if (count == 1)
-        equation += c;
-  }
-  SmallVector<Value> inputs;
-  for (int64_t i = 0; i < n.numInputs(); ++i)
-    inputs.push_back(n.input(i));
-  StringRef lhs = StringRef(equation).split("->").first;
-  StringRef rhs = StringRef(equation).split("->").second;
+/// Rewrites an ONNX einsum equation (spaces removed) into the explicit form the
+/// graph op takes. An ellipsis stands for the dimensions of its operand that no
+/// letter names; those align from the right across operands (numpy
+/// broadcasting), so they become fresh letters, the last ones for an operand
+/// with fewer such dimensions. Without `->`, the result is the ellipsis
+/// dimensions followed by the letters that occur once, in alphabetical order.
+FailureOr<std::string>
+explicitEinsumEquation(NodeContext &n, StringRef equation, ValueRange inputs) {
+  auto [lhs, rhs] = equation.split("->");
+  bool hasArrow = lhs.size() != equation.size();
   SmallVector<StringRef> terms;
   lhs.split(terms, ',');
   if (terms.size() != inputs.size())
-    return n.emitError() << "equation '" << equation << "' names " << terms.size()
-                         << " inputs, the node has " << inputs.size();
+    return n.emitError() << "equation '" << equation << "' names "
+                         << terms.size() << " inputs, the node has "
+                         << inputs.size();
+  SmallVector<int64_t> ellipsisRanks;
+  int64_t ellipsisRank = 0;
+  for (auto [term, v] : llvm::zip(terms, inputs)) {
+    size_t at = term.find("...");
+    if (at == StringRef::npos) {
+      ellipsisRanks.push_back(-1);
+      continue;
+    }
+    if (term.find("...", at + 3) != StringRef::npos)
+      return n.emitError() << "subscripts '" << term
+                           << "' have more than one ellipsis";
+    int64_t rank =
+        tensorType(v).getRank() - static_cast<int64_t>(term.size() - 3);
+    if (rank < 0)
+      return n.emitError() << "subscripts '" << term
+                           << "' name more dimensions than "
+                           << "the input's rank " << tensorType(v).getRank();
+    ellipsisRanks.push_back(rank);
+    ellipsisRank = std::max(ellipsisRank, rank);
+  }
+  std::string fresh;
+  for (char c :
+       StringRef("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")) {
+    if (static_cast<int64_t>(fresh.size()) == ellipsisRank)
+      break;
+    if (equation.find(c) == StringRef::npos)
+      fresh += c;
+  }
+  if (static_cast<int64_t>(fresh.size()) < ellipsisRank)
+    return n.unsupported(
+        "Einsum whose ellipsis covers more dimensions than there "
+        "are unused letters");
+  auto expand = [&](StringRef term, int64_t rank) {
+    size_t at = term.find("...");
+    if (at == StringRef::npos)
+      return term.str();
+    return (term.take_front(at) + StringRef(fresh).take_back(rank) +
+            term.drop_front(at + 3))
+        .str();
+  };
+  std::string result;
+  for (auto [i, term] : llvm::enumerate(terms))
+    result += (i ? "," : "") + expand(term, ellipsisRanks[i]);
+  result += "->";
+  if (hasArrow)
+    return result + expand(rhs, ellipsisRank);
+  std::map<char, int> counts;
+  for (char c : lhs)
+    if (std::isalpha(static_cast<unsigned char>(c)))
+      ++counts[c];
+  result += fresh;
+  for (auto [c, count] : counts)
+    if (count == 1)
+      result += c;
+  return result;
+}
+
+/// ONNX allows an implicit output ("ij,jk") and ellipses; the graph op takes the
+/// explicit form without ellipses.
+LogicalResult einsum(NodeContext &n) {
+  std::string written;
+  for (char c : n.stringAttr("equation", ""))
+    if (c != ' ')
+      written += c;
+  SmallVector<Value> inputs;
+  for (int64_t i = 0; i < n.numInputs(); ++i)
+    inputs.push_back(n.input(i));
+  FailureOr<std::string> equation = explicitEinsumEquation(n, written, inputs);
+  if (failed(equation))
+    return failure();
+  auto [lhs, rhs] = StringRef(*equation).split("->");
+  SmallVector<StringRef> terms;
+  lhs.split(terms, ',');
   std::map<char, int64_t> sizes;
   for (auto [term, v] : llvm::zip(terms, inputs)) {
     ArrayRef<int64_t> shape = tensorType(v).getShape();
@@ -109,7 +169,8 @@ LogicalResult einsum(NodeContext &n) {
     dims.push_back(sizes[c]);
   }
   auto result = RankedTensorType::get(dims, elementType(inputs.front()));
-  return n.setOutputs({n.create<EinsumOp>(result, inputs, equation).getResult()});
+  return n.setOutputs(
+      {n.create<EinsumOp>(result, inputs, *equation).getResult()});
 }
 
 LogicalResult layerNorm(NodeContext &n) {

@@ -57,37 +57,35 @@ static int64_t byteWidth(Type element) {
 /// raw_data.
 static Expected<std::string> typedFieldBytes(const ::onnx::TensorProto &t, Type element,
                                              int64_t count) {
+  // Checked before allocating: `count` comes from the dims, not from the data.
+  bool isF32 = element.isF32(), isF64 = element.isF64();
+  bool isI64 = element.isInteger(64) && !element.isUnsignedInteger();
+  bool isU64OrU32 = element.isUnsignedInteger(64) || element.isUnsignedInteger(32);
+  int64_t got = isF32        ? t.float_data_size()
+                : isF64      ? t.double_data_size()
+                : isI64      ? t.int64_data_size()
+                : isU64OrU32 ? t.uint64_data_size()
+                             : t.int32_data_size();
+  if (got != count)
+    return createStringError("tensor '" + t.name() + "' holds " + std::to_string(got) +
+                             " values for " + std::to_string(count) + " elements");
   std::string out;
   int64_t width = byteWidth(element);
   out.resize(count * width);
-  auto fail = [&](int64_t got) {
-    return createStringError("tensor '" + t.name() + "' holds " + std::to_string(got) +
-                             " values for " + std::to_string(count) + " elements");
-  };
   auto store = [&](int64_t i, uint64_t bits) {
     std::memcpy(out.data() + i * width, &bits, width);
   };
-  if (element.isF32()) {
-    if (t.float_data_size() != count)
-      return fail(t.float_data_size());
+  if (isF32) {
     std::memcpy(out.data(), t.float_data().data(), count * 4);
-  } else if (element.isF64()) {
-    if (t.double_data_size() != count)
-      return fail(t.double_data_size());
+  } else if (isF64) {
     std::memcpy(out.data(), t.double_data().data(), count * 8);
-  } else if (element.isInteger(64) && !element.isUnsignedInteger()) {
-    if (t.int64_data_size() != count)
-      return fail(t.int64_data_size());
+  } else if (isI64) {
     std::memcpy(out.data(), t.int64_data().data(), count * 8);
-  } else if (element.isUnsignedInteger(64) || element.isUnsignedInteger(32)) {
-    if (t.uint64_data_size() != count)
-      return fail(t.uint64_data_size());
+  } else if (isU64OrU32) {
     for (int64_t i = 0; i < count; ++i)
       store(i, t.uint64_data(i));
   } else {
     // int32_data carries every narrower integer type, bool, float16 and bfloat16.
-    if (t.int32_data_size() != count)
-      return fail(t.int32_data_size());
     for (int64_t i = 0; i < count; ++i)
       store(i, static_cast<uint32_t>(t.int32_data(i)));
   }
@@ -164,12 +162,18 @@ Expected<ElementsAttr> TensorStorage::convert(MLIRContext *ctx,
     return createStringError("tensor '" + t.name() +
                              "': " + llvm::toString(element.takeError()));
   SmallVector<int64_t> dims(t.dims().begin(), t.dims().end());
-  for (int64_t d : dims)
+  int64_t count = 1, bytes = 0;
+  for (int64_t d : dims) {
     if (d < 0)
       return createStringError("tensor '" + t.name() + "' has a negative dimension");
+    if (llvm::MulOverflow(count, d, count))
+      return createStringError("tensor '" + t.name() +
+                               "' has more elements than 64 bits can count");
+  }
+  if (llvm::MulOverflow(count, byteWidth(*element), bytes))
+    return createStringError("tensor '" + t.name() +
+                             "' has more bytes than 64 bits can count");
   auto type = RankedTensorType::get(dims, *element);
-  int64_t count = type.getNumElements();
-  int64_t bytes = count * byteWidth(*element);
 
   std::shared_ptr<const void> owner;
   std::string copied;

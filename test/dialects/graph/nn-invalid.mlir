@@ -86,6 +86,14 @@ func.func @einsum_subscript_sizes_differ(%a: tensor<2x3xf32>, %b: tensor<4x5xf32
 
 // -----
 
+func.func @einsum_diagonal_sizes_differ(%a: tensor<1x3xf32>) {
+  // expected-error @+1 {{subscript 'i' repeats in 'ii' with sizes 1 and 3}}
+  %y = graph.einsum %a {equation = "ii->i"} : (tensor<1x3xf32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
 func.func @einsum_result_subscripts_do_not_match_rank(%a: tensor<2x3xf32>) {
   // expected-error @+1 {{result subscripts 'ij' do not match rank 1}}
   %y = graph.einsum %a {equation = "ij->ij"} : (tensor<2x3xf32>) -> tensor<2xf32>

@@ -23,8 +23,9 @@ func.func @matmul(%q: tensor<1x12x128x64xf32>, %k: tensor<1x12x128x64xf32>,
 }
 
 // CHECK-LABEL: func.func @einsum
-// CHECK-SAME: (%[[A:.+]]: tensor<2x3x4xf32>, %[[B:.+]]: tensor<2x4x5xf32>, %[[V:.+]]: tensor<4xf32>)
-func.func @einsum(%a: tensor<2x3x4xf32>, %b: tensor<2x4x5xf32>, %v: tensor<4xf32>) {
+// CHECK-SAME: (%[[A:.+]]: tensor<2x3x4xf32>, %[[B:.+]]: tensor<2x4x5xf32>, %[[V:.+]]: tensor<4xf32>, %[[M:.+]]: tensor<2x3x3xf32>, %[[D:.+]]: tensor<2x?x3xf32>)
+func.func @einsum(%a: tensor<2x3x4xf32>, %b: tensor<2x4x5xf32>, %v: tensor<4xf32>,
+                  %m: tensor<2x3x3xf32>, %dyn: tensor<2x?x3xf32>) {
   // CHECK: graph.einsum %[[A]], %[[B]] {equation = "bij,bjk->bik"}
   // CHECK-SAME: : (tensor<2x3x4xf32>, tensor<2x4x5xf32>) -> tensor<2x3x5xf32>
   %y = graph.einsum %a, %b {equation = "bij,bjk->bik"}
@@ -34,6 +35,10 @@ func.func @einsum(%a: tensor<2x3x4xf32>, %b: tensor<2x4x5xf32>, %v: tensor<4xf32
   // CHECK: graph.einsum %[[A]], %[[V]], %[[B]] {equation = "bij,j,bjk->bik"}
   %three = graph.einsum %a, %v, %b {equation = "bij,j,bjk->bik"}
       : (tensor<2x3x4xf32>, tensor<4xf32>, tensor<2x4x5xf32>) -> tensor<2x3x5xf32>
+  // CHECK: graph.einsum %[[M]] {equation = "bii->bi"} : (tensor<2x3x3xf32>) -> tensor<2x3xf32>
+  %diag = graph.einsum %m {equation = "bii->bi"} : (tensor<2x3x3xf32>) -> tensor<2x3xf32>
+  // CHECK: graph.einsum %[[D]] {equation = "bii->bi"} : (tensor<2x?x3xf32>) -> tensor<2x3xf32>
+  %ddiag = graph.einsum %dyn {equation = "bii->bi"} : (tensor<2x?x3xf32>) -> tensor<2x3xf32>
   return
 }
 

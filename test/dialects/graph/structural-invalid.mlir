@@ -409,6 +409,59 @@ func.func @gather_result_shape_differs(%x: tensor<4x8xf32>, %i: tensor<2x3xi64>)
 
 // -----
 
+func.func @gather_elements_from_scalar(%x: tensor<f32>, %i: tensor<i64>) {
+  // expected-error @+2 {{cannot gather from a rank-0 tensor}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = graph.gather_elements %x, %i {axis = 0 : i64} : (tensor<f32>, tensor<i64>) -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @gather_elements_ranks_differ(%x: tensor<4x8xf32>, %i: tensor<2xi64>) {
+  // expected-error @+2 {{indices have rank 1, the input has rank 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = graph.gather_elements %x, %i {axis = 0 : i64} : (tensor<4x8xf32>, tensor<2xi64>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @gather_elements_axis_out_of_range(%x: tensor<4x8xf32>, %i: tensor<2x8xi64>) {
+  // expected-error @+2 {{axis 2 is out of range for rank 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = graph.gather_elements %x, %i {axis = 2 : i64} : (tensor<4x8xf32>, tensor<2x8xi64>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @gather_elements_indices_exceed_input(%x: tensor<4x8xf32>, %i: tensor<2x9xi64>) {
+  // expected-error @+2 {{indices dimension 1 of size 9 exceeds the input's 8}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = graph.gather_elements %x, %i {axis = 0 : i64} : (tensor<4x8xf32>, tensor<2x9xi64>) -> tensor<2x9xf32>
+  return
+}
+
+// -----
+
+func.func @gather_elements_indices_not_integer(%x: tensor<4x8xf32>, %i: tensor<2x8xf32>) {
+  // expected-error @+1 {{operand #1 must be ranked tensor of 32-bit signless integer or 64-bit signless integer values}}
+  %y = graph.gather_elements %x, %i {axis = 0 : i64} : (tensor<4x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @gather_elements_result_shape_differs(%x: tensor<4x8xf32>, %i: tensor<2x8xi64>) {
+  // expected-error @+2 {{inferred type(s) 'tensor<2x8xf32>' are incompatible with return type(s) of operation 'tensor<4x8xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = graph.gather_elements %x, %i {axis = 0 : i64} : (tensor<4x8xf32>, tensor<2x8xi64>) -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
 func.func @broadcast_changes_element_type(%x: tensor<3xf32>) {
   // expected-error @+1 {{changes the element type}}
   %y = graph.broadcast %x : (tensor<3xf32>) -> tensor<2x3xf16>

@@ -183,6 +183,25 @@ func.func @gather(%wte: tensor<50257x768xf32>, %ids: tensor<1x128xi64>, %i: tens
   return
 }
 
+// CHECK-LABEL: func.func @gather_elements
+// CHECK-SAME: (%[[X:.+]]: tensor<8x50257xf32>, %[[T:.+]]: tensor<8x1xi64>, %[[D:.+]]: tensor<?x4xf32>, %[[I:.+]]: tensor<3x?xi32>)
+func.func @gather_elements(%x: tensor<8x50257xf32>, %t: tensor<8x1xi64>, %d: tensor<?x4xf32>,
+                           %i: tensor<3x?xi32>) {
+  // CHECK: graph.gather_elements %[[X]], %[[T]] {axis = 1 : i64}
+  // CHECK-SAME: : (tensor<8x50257xf32>, tensor<8x1xi64>) -> tensor<8x1xf32>
+  %y = graph.gather_elements %x, %t {axis = 1 : i64}
+      : (tensor<8x50257xf32>, tensor<8x1xi64>) -> tensor<8x1xf32>
+  // CHECK: graph.gather_elements %[[X]], %[[T]] {axis = 0 : i64}
+  // CHECK-SAME: : (tensor<8x50257xf32>, tensor<8x1xi64>) -> tensor<8x1xf32>
+  %z = graph.gather_elements %x, %t {axis = 0 : i64}
+      : (tensor<8x50257xf32>, tensor<8x1xi64>) -> tensor<8x1xf32>
+  // CHECK: graph.gather_elements %[[D]], %[[I]] {axis = 0 : i64}
+  // CHECK-SAME: : (tensor<?x4xf32>, tensor<3x?xi32>) -> tensor<3x2xf32>
+  %w = graph.gather_elements %d, %i {axis = 0 : i64}
+      : (tensor<?x4xf32>, tensor<3x?xi32>) -> tensor<3x2xf32>
+  return
+}
+
 // CHECK-LABEL: func.func @broadcast
 // CHECK-SAME: (%[[B:.+]]: tensor<768xf32>, %[[S:.+]]: tensor<3xi64>, %[[D:.+]]: tensor<?x1xi1>)
 func.func @broadcast(%b: tensor<768xf32>, %s: tensor<3xi64>, %d: tensor<?x1xi1>) {
