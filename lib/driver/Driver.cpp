@@ -9,17 +9,18 @@
 #include "lib/driver/Driver.h"
 
 #include "lib/driver/Registration.h"
+#include "lib/emit/Executable.h"
 #include "lib/lowering/Passes.h"
 #include "lib/target/cpu/Passes.h"
 #include "passes/canonical/Passes.h"
 
-#include "mlir/Transforms/Passes.h"
-
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"
+#include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -27,20 +28,18 @@ using namespace mlir;
 
 namespace strata {
 
-void buildPipeline(OpPassManager &pm, Phase phase) {
-  if (phase == Phase::Import)
-    return;
-  buildCanonicalPipeline(pm);
-  if (phase == Phase::Graph)
-    return;
-  pm.addNestedPass<func::FuncOp>(createLowerGraphToLinalg());
-  pm.addPass(createCanonicalizerPass());
-  if (phase == Phase::Linalg)
-    return;
-  buildCpuBufferizePipeline(pm);
-  if (phase == Phase::Buffers)
-    return;
-  buildCpuToLLVMPipeline(pm);
+void buildPipeline(OpPassManager &pm, Phase from, Phase to) {
+  auto runs = [&](Phase p) { return from < p && p <= to; };
+  if (runs(Phase::Graph))
+    buildCanonicalPipeline(pm);
+  if (runs(Phase::Linalg)) {
+    pm.addNestedPass<func::FuncOp>(createLowerGraphToLinalg());
+    pm.addPass(createCanonicalizerPass());
+  }
+  if (runs(Phase::Buffers))
+    buildCpuBufferizePipeline(pm);
+  if (runs(Phase::LLVM))
+    buildCpuToLLVMPipeline(pm);
 }
 
 namespace {
@@ -52,7 +51,10 @@ llvm::cl::opt<std::string> inputFile(llvm::cl::Positional, llvm::cl::Required,
                                      llvm::cl::desc("<model.onnx | model.onnxtext>"),
                                      llvm::cl::sub(importCommand),
                                      llvm::cl::sub(compileCommand));
-llvm::cl::opt<std::string> outputFile("o", llvm::cl::desc("Output file ('-' = stdout)"),
+llvm::cl::opt<std::string> outputFile("o",
+                                      llvm::cl::desc("Output: the IR ('-' = stdout) or, "
+                                                     "for compile without --compile-to, "
+                                                     "the executable"),
                                       llvm::cl::value_desc("file"), llvm::cl::init("-"),
                                       llvm::cl::sub(importCommand),
                                       llvm::cl::sub(compileCommand));
@@ -71,7 +73,10 @@ llvm::cl::opt<std::string> compileTo(
     "compile-to",
     llvm::cl::desc("Stop after this phase and print its IR: import, graph, linalg, "
                    "buffers, llvm"),
-    llvm::cl::value_desc("phase"), llvm::cl::init("graph"), llvm::cl::sub(compileCommand));
+    llvm::cl::value_desc("phase"), llvm::cl::sub(compileCommand));
+llvm::cl::opt<std::string> targetOption(
+    "target", llvm::cl::desc("Code generation target: cpu"), llvm::cl::init("cpu"),
+    llvm::cl::sub(compileCommand));
 llvm::cl::opt<bool> printResources(
     "print-weights",
     llvm::cl::desc("Print weight blobs in full instead of eliding them"),
@@ -137,8 +142,9 @@ int runStratac(int argc, char **argv) {
   llvm::cl::ParseCommandLineOptions(
       argc, argv,
       "Strata: ahead-of-time compiler for transformer models\n\n"
-      "  stratac import MODEL [options]       print the imported graph IR\n"
-      "  stratac compile MODEL --compile-to=P print the IR after phase P\n");
+      "  stratac import MODEL [options]          print the imported graph IR\n"
+      "  stratac compile MODEL -o PROGRAM        write a standalone executable\n"
+      "  stratac compile MODEL --compile-to=P    print the IR after phase P\n");
   if (!importCommand && !compileCommand)
     return fail("expected a command: 'import' or 'compile' (see --help)");
 
@@ -150,7 +156,15 @@ int runStratac(int argc, char **argv) {
     if (llvm::Error e = parseMaxShapeOption(s, options))
       return fail(llvm::toString(std::move(e)));
   Phase phase = Phase::Graph;
-  if (compileCommand) {
+  bool emitProgram = compileCommand && compileTo.empty();
+  if (compileCommand && targetOption != "cpu")
+    return fail("unknown target '" + targetOption + "' (this build supports: cpu)");
+  if (emitProgram && outputFile == "-")
+    return fail("compile needs -o PROGRAM for the executable (or --compile-to=PHASE "
+                "to print IR)");
+  if (emitProgram) {
+    phase = Phase::LLVM;
+  } else if (compileCommand) {
     std::optional<Phase> p = parsePhase(compileTo);
     if (!p)
       return fail("unknown phase '" + compileTo + "' for --compile-to (expected "
@@ -162,6 +176,7 @@ int runStratac(int argc, char **argv) {
   registerAllDialects(registry);
   MLIRContext context(registry);
   context.allowUnregisteredDialects(false);
+  context.printOpOnDiagnostic(false);
   ScopedDiagnosticHandler diagnostics(&context, [](Diagnostic &diag) {
     llvm::errs() << describeLocation(diag.getLocation()) << ": "
                  << severityName(diag.getSeverity()) << ": " << diag.str() << "\n";
@@ -174,8 +189,25 @@ int runStratac(int argc, char **argv) {
   if (!module)
     return 1;
 
+  if (emitProgram) {
+    PassManager graph(&context);
+    buildPipeline(graph, Phase::Import, Phase::Graph);
+    if (failed(graph.run(*module)))
+      return 1;
+    auto main = module->lookupSymbol<func::FuncOp>("main");
+    FailureOr<ModelSignature> signature =
+        readModelSignature(main, llvm::sys::path::stem(inputFile));
+    if (failed(signature))
+      return 1;
+    PassManager codegen(&context);
+    buildPipeline(codegen, Phase::Graph, Phase::LLVM);
+    if (failed(codegen.run(*module)))
+      return 1;
+    return failed(emitExecutable(*module, *signature, outputFile, defaultLinkOptions()));
+  }
+
   PassManager pm(&context);
-  buildPipeline(pm, phase);
+  buildPipeline(pm, Phase::Import, phase);
   if (failed(pm.run(*module)))
     return 1;
 

@@ -13,8 +13,8 @@
 
 namespace strata {
 
-/// Adds the passes that take imported IR to `phase`.
-void buildPipeline(mlir::OpPassManager &pm, Phase phase);
+/// Adds the passes that take IR at phase `from` to phase `to`.
+void buildPipeline(mlir::OpPassManager &pm, Phase from, Phase to);
 
 /// Runs stratac; returns the process exit code.
 int runStratac(int argc, char **argv);

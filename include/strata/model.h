@@ -1,0 +1,59 @@
+/*===- model.h - The contract between a compiled model and its executor -===*
+ *
+ * stratac emits, next to the compiled code, a description of the model's inputs
+ * and outputs and an entry point; the runtime's executor (the emitted program's
+ * main) reads the description to check and pass tensors. Plain C so that the
+ * generated part and embedders need nothing else.
+ *
+ *===----------------------------------------------------------------------===*/
+
+#ifndef STRATA_MODEL_H
+#define STRATA_MODEL_H
+
+#include "strata/runtime.h"
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Version of this contract; the executor refuses a model built for another.
+#define STRATA_MODEL_ABI_VERSION 1
+
+/// One input or output of the model. `dims[i]` is -1 for a dimension known only
+/// at run time; `max_dims[i]` is then its upper bound or -1 when unbounded.
+typedef struct strata_model_value {
+  const char *name;
+  strata_dtype dtype;
+  int32_t rank;
+  const int64_t *dims;
+  const int64_t *max_dims;
+} strata_model_value;
+
+/// Runs the model once. `inputs[i]` points to input i's memref descriptor;
+/// `results` to storage for all output descriptors, in order. A descriptor of
+/// rank R is 3 + 2R 64-bit words: allocated pointer, aligned pointer, offset,
+/// R sizes, R strides (elements). Output buffers are allocated with malloc by
+/// the compiled code and belong to the caller, except those that alias inputs
+/// or constants (the executor copies outputs out before releasing anything).
+typedef void (*strata_model_invoke_fn)(void **inputs, void *results);
+
+/// The compiled model, defined in the generated part of every emitted program.
+typedef struct strata_model {
+  uint32_t abi_version;
+  const char *name;
+  int32_t num_inputs;
+  const strata_model_value *inputs;
+  int32_t num_outputs;
+  const strata_model_value *outputs;
+  strata_model_invoke_fn invoke;
+} strata_model;
+
+extern const strata_model strata_compiled_model;
+
+#ifdef __cplusplus
+} // extern "C"
+#endif
+
+#endif // STRATA_MODEL_H

@@ -1,0 +1,91 @@
+//===- Executable.cpp - Link an emitted program ---------------------------===//
+//
+// Works in a private temporary directory next to the output (same file system,
+// so the final rename is atomic) and removes it whatever happens.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/emit/Executable.h"
+
+#include "lib/emit/ModelGlue.h"
+#include "lib/emit/ObjectEmitter.h"
+
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+
+namespace strata {
+
+LinkOptions defaultLinkOptions() {
+  return LinkOptions{STRATA_RUNTIME_LIBRARY_DIR, STRATA_INCLUDE_DIR, ""};
+}
+
+LogicalResult emitExecutable(ModuleOp module, const ModelSignature &signature,
+                             StringRef outputPath, const LinkOptions &options) {
+  llvm::SmallString<256> output(outputPath);
+  if (std::error_code ec = llvm::sys::fs::make_absolute(output))
+    return module.emitError("cannot resolve '") << outputPath << "': " << ec.message();
+  StringRef outputDir = llvm::sys::path::parent_path(output);
+  if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
+    return module.emitError("cannot create directory '") << outputDir << "': "
+                                                         << ec.message();
+  llvm::SmallString<256> workDir(outputDir);
+  llvm::sys::path::append(workDir, ".stratac-%%%%%%");
+  llvm::SmallString<256> uniqueDir;
+  if (std::error_code ec = llvm::sys::fs::createUniqueDirectory(workDir, uniqueDir))
+    return module.emitError("cannot create a work directory in '")
+           << outputDir << "': " << ec.message();
+  auto cleanup = llvm::make_scope_exit([&] { llvm::sys::fs::remove_directories(uniqueDir); });
+
+  auto inWork = [&](StringRef name) {
+    llvm::SmallString<256> p(uniqueDir);
+    llvm::sys::path::append(p, name);
+    return p.str().str();
+  };
+  std::string object = inWork("model.o"), glue = inWork("model.cpp"),
+              linked = inWork("model");
+  if (failed(emitObjectFile(module, object)))
+    return failure();
+  {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(glue, ec);
+    if (ec)
+      return module.emitError("cannot write '") << glue << "': " << ec.message();
+    os << generateModelGlue(signature, "_mlir_ciface_strata_model_main");
+  }
+
+  std::string compiler = options.compiler;
+  if (compiler.empty()) {
+    llvm::ErrorOr<std::string> found = llvm::sys::findProgramByName("c++");
+    if (!found)
+      return module.emitError("no C++ compiler driver ('c++') on PATH to link the program");
+    compiler = *found;
+  }
+  std::string include = "-I" + options.includeDir;
+  std::string cpuLib = options.runtimeLibraryDir + "/cpu/libstrata_runtime_cpu.a";
+  std::string coreLib = options.runtimeLibraryDir + "/core/libstrata_runtime_core.a";
+  SmallVector<StringRef> args = {compiler, "-O2",  include, glue,   object, cpuLib,
+                                 coreLib,  "-lm", "-o",    linked};
+  std::string diagnostics = inWork("link.log");
+  std::optional<StringRef> redirects[] = {std::nullopt, StringRef(diagnostics),
+                                          StringRef(diagnostics)};
+  std::string error;
+  int status = llvm::sys::ExecuteAndWait(compiler, args, std::nullopt, redirects, 0, 0, &error);
+  if (status != 0) {
+    auto log = llvm::MemoryBuffer::getFile(diagnostics);
+    return module.emitError("linking the program failed (")
+           << (error.empty() ? "exit status " + std::to_string(status) : error)
+           << "): " << (log ? (*log)->getBuffer().str() : std::string());
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(linked, output))
+    return module.emitError("cannot move the program to '") << output << "': "
+                                                            << ec.message();
+  return success();
+}
+
+} // namespace strata

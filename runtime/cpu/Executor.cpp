@@ -1,0 +1,149 @@
+//===- Executor.cpp - Runs a compiled model on the CPU --------------------===//
+//
+// Descriptors are flat arrays of 64-bit words, as the compiled code's C
+// interface lays them out.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/cpu/Executor.h"
+
+#include <cstdlib>
+#include <cstring>
+
+namespace strata {
+namespace {
+
+std::string shapeText(int32_t rank, const int64_t *dims) {
+  std::string s = "[";
+  for (int32_t i = 0; i < rank; ++i)
+    s += (i ? "x" : "") + (dims[i] < 0 ? std::string("?") : std::to_string(dims[i]));
+  return s + "]";
+}
+
+size_t descriptorWords(int32_t rank) { return 3 + 2 * static_cast<size_t>(rank); }
+
+/// A contiguous row-major descriptor over `data`.
+std::vector<int64_t> describe(void *data, int32_t rank, const int64_t *dims) {
+  std::vector<int64_t> words(descriptorWords(rank));
+  words[0] = reinterpret_cast<int64_t>(data);
+  words[1] = reinterpret_cast<int64_t>(data);
+  words[2] = 0;
+  int64_t stride = 1;
+  for (int32_t i = rank - 1; i >= 0; --i) {
+    words[3 + i] = dims[i];
+    words[3 + rank + i] = stride;
+    stride *= dims[i];
+  }
+  return words;
+}
+
+/// Copies the (possibly strided) memref described at `words` into a new tensor.
+std::string copyOut(const strata_model_value &value, const int64_t *words,
+                    OwnedTensor &out) {
+  int32_t rank = value.rank;
+  const int64_t *sizes = words + 3, *strides = words + 3 + rank;
+  strata_tensor *t = nullptr;
+  if (strata_status s = strata_tensor_create(value.dtype, rank, sizes, &t)) {
+    std::string message = strata_status_message(s);
+    strata_status_free(s);
+    return "output '" + std::string(value.name) + "': " + message;
+  }
+  out.reset(t);
+  size_t element = strata_dtype_size(value.dtype);
+  const char *base = reinterpret_cast<const char *>(words[1]) + words[2] * element;
+  char *dst = static_cast<char *>(strata_tensor_data(t));
+  int64_t count = strata_tensor_num_elements(t);
+  std::vector<int64_t> index(rank, 0);
+  for (int64_t n = 0; n < count; ++n) {
+    int64_t offset = 0;
+    for (int32_t i = 0; i < rank; ++i)
+      offset += index[i] * strides[i];
+    std::memcpy(dst + n * element, base + offset * element, element);
+    for (int32_t i = rank - 1; i >= 0; --i) {
+      if (++index[i] < sizes[i])
+        break;
+      index[i] = 0;
+    }
+  }
+  return "";
+}
+
+} // namespace
+
+int findValue(const strata_model_value *values, int32_t count, const std::string &name) {
+  for (int32_t i = 0; i < count; ++i)
+    if (name == values[i].name)
+      return i;
+  return -1;
+}
+
+std::string Executor::checkInputs(const std::vector<strata_tensor *> &inputs) const {
+  for (int32_t i = 0; i < model_.num_inputs; ++i) {
+    const strata_model_value &v = model_.inputs[i];
+    const strata_tensor *t = inputs[i];
+    std::string name = "input '" + std::string(v.name) + "'";
+    if (strata_tensor_dtype(t) != v.dtype)
+      return name + " has dtype " + strata_dtype_name(strata_tensor_dtype(t)) +
+             ", the model expects " + strata_dtype_name(v.dtype);
+    int32_t rank = strata_tensor_rank(t);
+    const int64_t *dims = strata_tensor_dims(t);
+    std::string expected = "the model expects " + shapeText(v.rank, v.dims);
+    if (rank != v.rank)
+      return name + " has shape " + shapeText(rank, dims) + ", " + expected;
+    for (int32_t d = 0; d < rank; ++d) {
+      if (v.dims[d] >= 0 && dims[d] != v.dims[d])
+        return name + " has shape " + shapeText(rank, dims) + ", " + expected;
+      if (v.dims[d] < 0 && v.max_dims[d] >= 0 && dims[d] > v.max_dims[d])
+        return name + " has shape " + shapeText(rank, dims) + ": dimension " +
+               std::to_string(d) + " exceeds the compiled bound " +
+               std::to_string(v.max_dims[d]);
+    }
+  }
+  return "";
+}
+
+std::string Executor::run(const std::vector<strata_tensor *> &inputs,
+                          std::vector<OwnedTensor> &outputs) const {
+  std::vector<std::vector<int64_t>> inputWords;
+  std::vector<void *> inputPointers;
+  for (int32_t i = 0; i < model_.num_inputs; ++i) {
+    strata_tensor *t = inputs[i];
+    inputWords.push_back(
+        describe(strata_tensor_data(t), strata_tensor_rank(t), strata_tensor_dims(t)));
+  }
+  for (std::vector<int64_t> &w : inputWords)
+    inputPointers.push_back(w.data());
+  size_t resultWords = 0;
+  for (int32_t i = 0; i < model_.num_outputs; ++i)
+    resultWords += descriptorWords(model_.outputs[i].rank);
+  std::vector<int64_t> results(resultWords, 0);
+  model_.invoke(inputPointers.data(), results.data());
+
+  outputs.clear();
+  std::vector<void *> allocations;
+  const int64_t *words = results.data();
+  std::string error;
+  for (int32_t i = 0; i < model_.num_outputs; ++i) {
+    OwnedTensor out;
+    if (error.empty())
+      error = copyOut(model_.outputs[i], words, out);
+    outputs.push_back(std::move(out));
+    allocations.push_back(reinterpret_cast<void *>(words[0]));
+    words += descriptorWords(model_.outputs[i].rank);
+  }
+  // The buffer-deallocation pipeline hands every result to the caller as its
+  // own allocation (constants and inputs are cloned), so each distinct pointer
+  // is freed once. 0xdeadbeef marks a memref of a global, never a heap block.
+  const void *globalSentinel = reinterpret_cast<const void *>(0xdeadbeef);
+  for (size_t i = 0; i < allocations.size(); ++i) {
+    void *p = allocations[i];
+    bool seen = p == nullptr || p == globalSentinel;
+    for (size_t j = 0; j < i; ++j)
+      seen |= allocations[j] == p;
+    if (!seen)
+      std::free(p);
+  }
+  return error;
+}
+
+} // namespace strata

@@ -1,0 +1,188 @@
+//===- Main.cpp - The main of every program stratac emits -----------------===//
+//
+//   model --input NAME=FILE.npy ... [--output NAME=FILE.npy ...] [--bench N]
+//         [--report] [--trace FILE.json] [--help]
+//
+// Without --output, prints each output's name, shape and first values.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/cpu/Executor.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+using namespace strata;
+
+namespace {
+
+void usage(const char *program) {
+  const strata_model &m = strata_compiled_model;
+  std::printf("usage: %s --input NAME=FILE.npy ... [options]\n\n"
+              "Runs the compiled model '%s'.\n\n"
+              "options:\n"
+              "  --input NAME=FILE.npy   an input tensor (every input is required)\n"
+              "  --output NAME=FILE.npy  write an output (default: print a summary)\n"
+              "  --bench N               run N more times and print the time per run\n"
+              "  --report                print time per run\n"
+              "  --trace FILE.json       write a Chrome/Perfetto trace of the runs\n"
+              "  --help                  this text\n\ninputs:\n",
+              program, m.name);
+  for (int32_t i = 0; i < m.num_inputs; ++i)
+    std::printf("  %s (%s, rank %d)\n", m.inputs[i].name, strata_dtype_name(m.inputs[i].dtype),
+                m.inputs[i].rank);
+  std::printf("outputs:\n");
+  for (int32_t i = 0; i < m.num_outputs; ++i)
+    std::printf("  %s (%s, rank %d)\n", m.outputs[i].name,
+                strata_dtype_name(m.outputs[i].dtype), m.outputs[i].rank);
+}
+
+int fail(const std::string &message) {
+  std::fprintf(stderr, "error: %s\n", message.c_str());
+  return 1;
+}
+
+std::string takeStatus(strata_status s) {
+  std::string message = strata_status_message(s);
+  strata_status_free(s);
+  return message;
+}
+
+/// Splits `NAME=FILE`.
+bool splitAssignment(const char *text, std::string &name, std::string &file) {
+  const char *eq = std::strchr(text, '=');
+  if (!eq || eq == text || !eq[1])
+    return false;
+  name.assign(text, eq);
+  file.assign(eq + 1);
+  return true;
+}
+
+void printSummary(const strata_model_value &value, strata_tensor *t) {
+  std::printf("%s: %s [", value.name, strata_dtype_name(strata_tensor_dtype(t)));
+  for (int32_t i = 0; i < strata_tensor_rank(t); ++i)
+    std::printf("%s%lld", i ? "x" : "", static_cast<long long>(strata_tensor_dims(t)[i]));
+  std::printf("]");
+  int64_t n = strata_tensor_num_elements(t);
+  const void *data = strata_tensor_data(t);
+  for (int64_t i = 0; i < n && i < 8; ++i) {
+    switch (strata_tensor_dtype(t)) {
+    case STRATA_DTYPE_F32: std::printf(" %g", static_cast<const float *>(data)[i]); break;
+    case STRATA_DTYPE_F64: std::printf(" %g", static_cast<const double *>(data)[i]); break;
+    case STRATA_DTYPE_I64:
+      std::printf(" %lld", static_cast<long long>(static_cast<const int64_t *>(data)[i]));
+      break;
+    case STRATA_DTYPE_I32: std::printf(" %d", static_cast<const int32_t *>(data)[i]); break;
+    default: break;
+    }
+  }
+  std::printf("%s\n", n > 8 ? " ..." : "");
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  const strata_model &model = strata_compiled_model;
+  if (model.abi_version != STRATA_MODEL_ABI_VERSION)
+    return fail("the compiled model uses contract version " +
+                std::to_string(model.abi_version) + ", this runtime expects " +
+                std::to_string(STRATA_MODEL_ABI_VERSION));
+  std::vector<OwnedTensor> inputs(model.num_inputs);
+  std::vector<std::pair<int, std::string>> outputFiles;
+  long bench = 0;
+  bool report = false;
+  std::string tracePath;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    auto value = [&](const char *flag) -> const char * {
+      if (i + 1 >= argc) {
+        fail(std::string(flag) + " needs a value");
+        std::exit(1);
+      }
+      return argv[++i];
+    };
+    std::string name, file;
+    if (arg == "--help" || arg == "-h") {
+      usage(argv[0]);
+      return 0;
+    } else if (arg == "--input") {
+      if (!splitAssignment(value("--input"), name, file))
+        return fail("--input takes NAME=FILE.npy");
+      int index = findValue(model.inputs, model.num_inputs, name);
+      if (index < 0)
+        return fail("the model has no input named '" + name + "' (see --help)");
+      strata_tensor *t = nullptr;
+      if (strata_status s = strata_npy_load(file.c_str(), &t))
+        return fail(takeStatus(s));
+      inputs[index].reset(t);
+    } else if (arg == "--output") {
+      if (!splitAssignment(value("--output"), name, file))
+        return fail("--output takes NAME=FILE.npy");
+      int index = findValue(model.outputs, model.num_outputs, name);
+      if (index < 0)
+        return fail("the model has no output named '" + name + "' (see --help)");
+      outputFiles.push_back({index, file});
+    } else if (arg == "--bench") {
+      char *end = nullptr;
+      bench = std::strtol(value("--bench"), &end, 10);
+      if (!end || *end || bench < 1)
+        return fail("--bench takes a positive number of runs");
+    } else if (arg == "--report") {
+      report = true;
+    } else if (arg == "--trace") {
+      tracePath = value("--trace");
+    } else {
+      return fail("unknown argument '" + arg + "' (see --help)");
+    }
+  }
+  std::vector<strata_tensor *> raw;
+  for (int32_t i = 0; i < model.num_inputs; ++i) {
+    if (!inputs[i])
+      return fail("missing --input " + std::string(model.inputs[i].name) + "=FILE.npy");
+    raw.push_back(inputs[i].get());
+  }
+  Executor executor(model);
+  std::string error = executor.checkInputs(raw);
+  if (!error.empty())
+    return fail(error);
+
+  std::vector<OwnedTensor> outputs;
+  auto timedRun = [&]() -> double {
+    if (!tracePath.empty())
+      strata_status_free(strata_trace_begin(model.name, "model"));
+    auto start = std::chrono::steady_clock::now();
+    error = executor.run(raw, outputs);
+    auto end = std::chrono::steady_clock::now();
+    if (!tracePath.empty())
+      strata_status_free(strata_trace_end());
+    return std::chrono::duration<double, std::milli>(end - start).count();
+  };
+  double first = timedRun();
+  if (!error.empty())
+    return fail(error);
+  if (bench > 0) {
+    double total = 0;
+    for (long i = 0; i < bench && error.empty(); ++i)
+      total += timedRun();
+    if (!error.empty())
+      return fail(error);
+    std::printf("bench: %ld runs, %.3f ms per run (first run %.3f ms)\n", bench,
+                total / bench, first);
+  }
+  if (report)
+    std::printf("report: %.3f ms for the first run\n", first);
+  if (!tracePath.empty())
+    if (strata_status s = strata_trace_write(tracePath.c_str()))
+      return fail(takeStatus(s));
+  for (auto &[index, file] : outputFiles)
+    if (strata_status s = strata_npy_save(file.c_str(), outputs[index].get()))
+      return fail(takeStatus(s));
+  if (outputFiles.empty())
+    for (int32_t i = 0; i < model.num_outputs; ++i)
+      printSummary(model.outputs[i], outputs[i].get());
+  return 0;
+}
