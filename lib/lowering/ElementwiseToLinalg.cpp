@@ -1,8 +1,9 @@
 //===- ElementwiseToLinalg.cpp - Elementwise graph ops to linalg ----------===//
 //
-// One `linalg.generic` per elementwise graph op: broadcast through indexing maps,
-// the result shape from `tensor.empty` (dynamic sizes read from an operand), and
-// the body from ScalarOps.
+// One `linalg.generic` per elementwise graph op: broadcast through indexing maps
+// (or, for dynamic dimensions that may be 1 at run time, through index
+// arithmetic in the body), the result shape from `tensor.empty`, and the body
+// from ScalarOps.
 //
 //===----------------------------------------------------------------------===//
 
@@ -22,26 +23,60 @@ namespace g = strata::graph;
 namespace strata {
 namespace {
 
-/// Where each dynamic dimension of the result gets its size: an operand that has
-/// that dimension unbroadcast.
-FailureOr<SmallVector<std::pair<Value, int64_t>>>
-dynamicSizeSources(ValueRange operands, RankedTensorType resultType) {
-  SmallVector<std::pair<Value, int64_t>> sources(resultType.getRank());
+/// Whether `operand` may be broadcast along a dynamic dimension at run time: it
+/// has a dynamic dimension and the op has other operands, whose run-time sizes
+/// there may differ (equal static types do not mean equal run-time shapes).
+/// Such an operand cannot be read through an indexing map (the map cannot know
+/// whether the dimension is 1) and is read with `tensor.extract` instead.
+bool broadcastsAtRunTime(Value operand, ValueRange operands) {
+  return operands.size() > 1 &&
+         !cast<RankedTensorType>(operand.getType()).hasStaticShape();
+}
+
+/// The size of each dynamic result dimension: the largest of the operands'
+/// sizes there (numpy broadcasting: each is 1 or the result's size).
+SmallVector<Value> dynamicResultSizes(OpBuilder &b, Location loc, ValueRange operands,
+                                      RankedTensorType resultType) {
+  SmallVector<Value> sizes;
   for (int64_t i = 0; i < resultType.getRank(); ++i) {
     if (!resultType.isDynamicDim(i))
       continue;
+    Value size;
     for (Value v : operands) {
       auto t = cast<RankedTensorType>(v.getType());
       int64_t j = i - (resultType.getRank() - t.getRank());
-      if (j >= 0 && t.getDimSize(j) != 1) {
-        sources[i] = {v, j};
-        break;
-      }
+      if (j < 0)
+        continue;
+      Value d = dimSize(b, loc, v, j);
+      size = size ? arith::MaxUIOp::create(b, loc, size, d).getResult() : d;
     }
-    if (!sources[i].first)
-      return failure();
+    sizes.push_back(size);
   }
-  return sources;
+  return sizes;
+}
+
+/// Reads `operand` at the body's iteration point, broadcasting each dimension
+/// whose run-time size is 1.
+Value extractBroadcast(OpBuilder &b, Location loc, Value operand, ArrayRef<Value> dims,
+                       int64_t resultRank) {
+  auto type = cast<RankedTensorType>(operand.getType());
+  int64_t offset = resultRank - type.getRank();
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  SmallVector<Value> indices;
+  for (int64_t j = 0; j < type.getRank(); ++j) {
+    if (type.getDimSize(j) == 1) {
+      indices.push_back(zero);
+      continue;
+    }
+    Value index = linalg::IndexOp::create(b, loc, offset + j);
+    if (type.isDynamicDim(j)) {
+      Value isOne = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, dims[j], one);
+      index = arith::SelectOp::create(b, loc, isOne, zero, index);
+    }
+    indices.push_back(index);
+  }
+  return tensor::ExtractOp::create(b, loc, operand, indices);
 }
 
 /// The element type that determines an op's scalar semantics.
@@ -61,26 +96,46 @@ struct ElementwiseToGeneric : OpRewritePattern<OpTy> {
     Type resultElement = signlessType(resultType.getElementType());
     ScalarTypes types{operandElementType(op), resultType.getElementType()};
 
-    SmallVector<Value> inputs;
+    SmallVector<Value> operands, inputs;
     SmallVector<AffineMap> maps;
-    for (Value operand : op->getOperands()) {
-      inputs.push_back(signlessView(rewriter, loc, operand));
-      maps.push_back(broadcastMap(cast<RankedTensorType>(operand.getType()).getShape(),
-                                  resultType.getShape(), resultType.getRank(), 0, ctx));
+    for (Value operand : op->getOperands())
+      operands.push_back(signlessView(rewriter, loc, operand));
+    // Operands read through maps, and those read element by element together
+    // with their dimension sizes.
+    SmallVector<int64_t> mapped, extracted;
+    SmallVector<SmallVector<Value>> extractedDims;
+    for (auto [i, operand] : llvm::enumerate(operands)) {
+      auto type = cast<RankedTensorType>(operand.getType());
+      if (broadcastsAtRunTime(operand, operands)) {
+        extracted.push_back(i);
+        SmallVector<Value> dims;
+        for (int64_t j = 0; j < type.getRank(); ++j)
+          dims.push_back(dimSize(rewriter, loc, operand, j));
+        extractedDims.push_back(dims);
+        continue;
+      }
+      mapped.push_back(i);
+      inputs.push_back(operand);
+      maps.push_back(broadcastMap(type.getShape(), resultType.getShape(),
+                                  resultType.getRank(), 0, ctx));
     }
     maps.push_back(AffineMap::getMultiDimIdentityMap(resultType.getRank(), ctx));
-    FailureOr<SmallVector<std::pair<Value, int64_t>>> sources =
-        dynamicSizeSources(inputs, resultType);
-    if (failed(sources))
-      return rewriter.notifyMatchFailure(op, "no operand gives a dynamic size");
-    Value init = emptyTensor(rewriter, loc, resultType.clone(resultElement), *sources);
+    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), resultElement,
+                                         dynamicResultSizes(rewriter, loc, operands,
+                                                            resultType));
     SmallVector<utils::IteratorType> iterators(resultType.getRank(),
                                                utils::IteratorType::parallel);
     bool bodyFailed = false;
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
         iterators, [&](OpBuilder &b, Location l, ValueRange args) {
-          FailureOr<Value> v = buildScalarOp(b, l, op, args.drop_back(), types);
+          SmallVector<Value> scalars(operands.size());
+          for (auto [k, i] : llvm::enumerate(mapped))
+            scalars[i] = args[k];
+          for (auto [k, i] : llvm::enumerate(extracted))
+            scalars[i] = extractBroadcast(b, l, operands[i], extractedDims[k],
+                                          resultType.getRank());
+          FailureOr<Value> v = buildScalarOp(b, l, op, scalars, types);
           bodyFailed = failed(v);
           linalg::YieldOp::create(b, l, bodyFailed ? args.back() : *v);
         });

@@ -128,3 +128,28 @@ func.func @leaves_attention(%x: tensor<1x2x4x8xf32>, %c: tensor<1x4x4xf32>) -> t
   %0 = graph.rotary %x, %c, %c : (tensor<1x2x4x8xf32>, tensor<1x4x4xf32>, tensor<1x4x4xf32>) -> tensor<1x2x4x8xf32>
   return %0 : tensor<1x2x4x8xf32>
 }
+
+// -----
+
+// With several operands, one whose dimensions are dynamic may be 1 at run time
+// even when its type matches the result's: it is read element by element, each
+// dynamic dimension clamped to index 0 when its size is 1, and every dynamic
+// result size is the largest of the operands' sizes.
+// CHECK-LABEL: func.func @runtime_broadcast
+// CHECK-SAME: %[[A:[^:]+]]: tensor<?x4xf32>, %[[B:[^:]+]]: tensor<?x4xf32>
+// CHECK-DAG: %[[C0:.+]] = arith.constant 0 : index
+// CHECK-DAG: %[[C1:.+]] = arith.constant 1 : index
+// CHECK-DAG: %[[DA:.+]] = tensor.dim %[[A]], %[[C0]]
+// CHECK: %[[N:.+]] = arith.maxui %{{.+}}, %{{.+}} : index
+// CHECK: %[[E:.+]] = tensor.empty(%[[N]]) : tensor<?x4xf32>
+// CHECK: linalg.generic {{.*}} outs(%[[E]] : tensor<?x4xf32>)
+// CHECK: %[[I:.+]] = linalg.index 0 : index
+// CHECK: %[[AONE:.+]] = arith.cmpi eq, %[[DA]], %[[C1]] : index
+// CHECK: %[[AI:.+]] = arith.select %[[AONE]], %[[C0]], %[[I]] : index
+// CHECK: tensor.extract %[[A]][%[[AI]], %{{.+}}]
+// CHECK: tensor.extract %[[B]]
+// CHECK: arith.addf
+func.func @runtime_broadcast(%a: tensor<?x4xf32>, %b: tensor<?x4xf32>) -> tensor<?x4xf32> {
+  %0 = graph.add %a, %b : (tensor<?x4xf32>, tensor<?x4xf32>) -> tensor<?x4xf32>
+  return %0 : tensor<?x4xf32>
+}

@@ -1,7 +1,8 @@
-"""Compiles every exported test model for the CPU with the shapes of its saved
-inputs, runs the executable and compares each output with onnxruntime's on the
-same inputs (fp32: 1e-4 relative, with a 1e-5 absolute floor for values near
-zero). Prints one line per model and `N passed, N failed`; exits 1 on any
+"""Compiles every exported test model for the CPU twice, with the shapes of its
+saved inputs fixed (`--shape`) and with its symbolic dimensions left dynamic,
+runs each executable and compares every output with onnxruntime's on the same
+inputs (fp32: 1e-4 relative, with a 1e-5 absolute floor for values near zero).
+Prints one line per model and variant and `N passed, N failed`; exits 1 on any
 failure.
 
   python test/models/check_models.py --stratac build/bin/stratac [--models DIR]
@@ -28,7 +29,7 @@ def reference_set(model_path):
     return {k.split("/", 1)[1]: data[k] for k in data.keys() if k.startswith("inputs/")}
 
 
-def check(stratac, model_path, work):
+def check(stratac, model_path, work, static):
     inputs = reference_set(model_path)
     session = ort.InferenceSession(model_path, providers=["CPUExecutionProvider"])
     names = [o.name for o in session.get_outputs()]
@@ -36,7 +37,8 @@ def check(stratac, model_path, work):
     exe = os.path.join(work, "model")
     compile_args = [stratac, "compile", model_path, "-o", exe]
     for name, value in inputs.items():
-        compile_args += ["--shape", f"{name}={'x'.join(map(str, value.shape))}"]
+        if static:
+            compile_args += ["--shape", f"{name}={'x'.join(map(str, value.shape))}"]
     result = subprocess.run(compile_args, capture_output=True, text=True)
     if result.returncode:
         return "compile failed: " + result.stderr.strip()[:300]
@@ -71,11 +73,14 @@ def main():
     args = parser.parse_args()
     passed = failed = 0
     for model_path in sorted(glob.glob(os.path.join(args.models, "*", "*.onnx"))):
-        with tempfile.TemporaryDirectory() as work:
-            status = check(args.stratac, model_path, work)
-        ok = status.startswith("ok")
-        passed, failed = passed + ok, failed + (not ok)
-        print(f"{'PASS' if ok else 'FAIL'} {os.path.relpath(model_path, args.models)}: {status}")
+        for static in (True, False):
+            with tempfile.TemporaryDirectory() as work:
+                status = check(args.stratac, model_path, work, static)
+            ok = status.startswith("ok")
+            passed, failed = passed + ok, failed + (not ok)
+            variant = "static" if static else "dynamic"
+            print(f"{'PASS' if ok else 'FAIL'} {os.path.relpath(model_path, args.models)} "
+                  f"({variant}): {status}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
