@@ -35,6 +35,7 @@ void buildPipeline(OpPassManager &pm, Phase from, Phase to) {
   if (runs(Phase::Linalg)) {
     pm.addNestedPass<func::FuncOp>(createLowerGraphToLinalg());
     pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
   }
   if (runs(Phase::Buffers))
     buildCpuBufferizePipeline(pm);

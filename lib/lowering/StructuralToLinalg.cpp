@@ -14,6 +14,7 @@
 
 #include "dialects/graph/GraphDialect.h"
 
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/IR/Matchers.h"
 
 using namespace mlir;
@@ -88,9 +89,11 @@ struct TransposeToLinalg : OpRewritePattern<g::TransposeOp> {
   }
 };
 
-/// `graph.reshape` becomes `tensor.reshape` with a shape tensor: the operand
-/// (with -1 resolved from the element count) or the static result shape (its
-/// one dynamic dimension computed from the count).
+/// `graph.reshape` between static shapes that only merge or split adjacent
+/// dimensions becomes `tensor.collapse_shape` / `tensor.expand_shape` (views,
+/// no copy); any other becomes `tensor.reshape` with an i64 shape tensor: the
+/// operand (with -1 resolved from the element count) or the static result shape
+/// (its one dynamic dimension computed from the count).
 struct ReshapeToTensor : OpRewritePattern<g::ReshapeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(g::ReshapeOp op, PatternRewriter &rewriter) const override {
@@ -98,25 +101,49 @@ struct ReshapeToTensor : OpRewritePattern<g::ReshapeOp> {
     auto type = cast<RankedTensorType>(op.getType());
     Value input = op.getInput();
     auto inType = cast<RankedTensorType>(input.getType());
-    Value count = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    if (!op.getShape() && inType.hasStaticShape() && type.hasStaticShape()) {
+      if (inType.getRank() > type.getRank()) {
+        if (auto groups = getReassociationIndicesForCollapse(inType.getShape(),
+                                                              type.getShape())) {
+          rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, type, input, *groups);
+          return success();
+        }
+      } else if (inType.getRank() < type.getRank()) {
+        if (auto groups = getReassociationIndicesForCollapse(type.getShape(),
+                                                              inType.getShape())) {
+          rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(op, type, input, *groups);
+          return success();
+        }
+      }
+    }
+    Type i64 = rewriter.getI64Type();
+    auto constant = [&](int64_t v) {
+      return arith::ConstantOp::create(rewriter, loc, rewriter.getI64IntegerAttr(v))
+          .getResult();
+    };
+    Value count = constant(1);
     for (int64_t i = 0; i < inType.getRank(); ++i)
-      count = arith::MulIOp::create(rewriter, loc, count, dimSize(rewriter, loc, input, i));
+      count = arith::MulIOp::create(
+          rewriter, loc, count,
+          arith::IndexCastOp::create(rewriter, loc, i64, dimSize(rewriter, loc, input, i)));
     SmallVector<Value> dims;
-    for (int64_t i = 0; i < type.getRank(); ++i)
-      dims.push_back(op.getShape() ? extractIndex(rewriter, loc, op.getShape(), i)
-                     : type.isDynamicDim(i)
-                         ? arith::ConstantIndexOp::create(rewriter, loc, -1).getResult()
-                         : arith::ConstantIndexOp::create(rewriter, loc, type.getDimSize(i))
-                               .getResult());
+    for (int64_t i = 0; i < type.getRank(); ++i) {
+      if (op.getShape()) {
+        Value position = arith::ConstantIndexOp::create(rewriter, loc, i);
+        dims.push_back(tensor::ExtractOp::create(rewriter, loc, op.getShape(),
+                                                 ValueRange{position}));
+      } else {
+        dims.push_back(constant(type.isDynamicDim(i) ? -1 : type.getDimSize(i)));
+      }
+    }
     // A -1 entry is the element count divided by the product of the others.
-    Value minusOne = arith::ConstantIndexOp::create(rewriter, loc, -1);
-    Value known = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    Value minusOne = constant(-1), known = constant(1);
     for (Value d : dims) {
       Value isInferred =
           arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, d, minusOne);
-      Value factor = arith::SelectOp::create(
-          rewriter, loc, isInferred, arith::ConstantIndexOp::create(rewriter, loc, 1), d);
-      known = arith::MulIOp::create(rewriter, loc, known, factor);
+      known = arith::MulIOp::create(rewriter, loc, known,
+                                    arith::SelectOp::create(rewriter, loc, isInferred,
+                                                            constant(1), d));
     }
     Value inferred = arith::DivUIOp::create(rewriter, loc, count, known);
     SmallVector<Value> resolved;
@@ -125,8 +152,7 @@ struct ReshapeToTensor : OpRewritePattern<g::ReshapeOp> {
           arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, d, minusOne);
       resolved.push_back(arith::SelectOp::create(rewriter, loc, isInferred, inferred, d));
     }
-    auto shapeType = RankedTensorType::get({static_cast<int64_t>(resolved.size())},
-                                           rewriter.getIndexType());
+    auto shapeType = RankedTensorType::get({static_cast<int64_t>(resolved.size())}, i64);
     Value shape = tensor::FromElementsOp::create(rewriter, loc, shapeType, resolved);
     rewriter.replaceOp(op, tensor::ReshapeOp::create(rewriter, loc, type, input, shape)
                                .getResult());

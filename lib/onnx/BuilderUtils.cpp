@@ -8,6 +8,8 @@
 
 #include "lib/onnx/BuilderUtils.h"
 
+#include "dialects/graph/TypeInference.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 
 using namespace mlir;
@@ -17,6 +19,18 @@ namespace strata::onnx {
 RankedTensorType tensorType(Value v) { return cast<RankedTensorType>(v.getType()); }
 
 Type elementType(Value v) { return tensorType(v).getElementType(); }
+
+LogicalResult checkElementwiseOperands(NodeContext &n, ValueRange values) {
+  SmallVector<ArrayRef<int64_t>> shapes;
+  for (Value v : values) {
+    if (elementType(v) != elementType(values.front()))
+      return n.emitError() << "inputs have different element types ("
+                           << elementType(values.front()) << " and " << elementType(v)
+                           << ")";
+    shapes.push_back(tensorType(v).getShape());
+  }
+  return graph::inferBroadcastShape(shapes, n.loc());
+}
 
 Value scalarConstant(NodeContext &n, Type element, double value) {
   auto type = RankedTensorType::get({}, element);

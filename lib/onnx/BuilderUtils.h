@@ -15,6 +15,11 @@ namespace strata::onnx {
 mlir::RankedTensorType tensorType(mlir::Value v);
 mlir::Type elementType(mlir::Value v);
 
+/// Inputs of a broadcasting op must share an element type and broadcast together;
+/// checked before building so that a bad model gets a node error, not a failed
+/// type inference (which is fatal in a builder).
+mlir::LogicalResult checkElementwiseOperands(NodeContext &n, mlir::ValueRange values);
+
 /// A rank-0 constant of `element` type holding `value`.
 mlir::Value scalarConstant(NodeContext &n, mlir::Type element, double value);
 /// A rank-0 constant of `like`'s element type.

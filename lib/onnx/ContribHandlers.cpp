@@ -122,12 +122,14 @@ FailureOr<Value> keyMaskBias(NodeContext &n, Value mask, Type element) {
   return unsqueeze(n, bias, {1, 2});
 }
 
-Value addBiases(NodeContext &n, Value a, Value b) {
+FailureOr<Value> addBiases(NodeContext &n, Value a, Value b) {
   if (!a)
     return b;
   if (!b)
     return a;
-  return n.create<AddOp>(a, b);
+  if (failed(checkElementwiseOperands(n, {a, b})))
+    return failure();
+  return n.create<AddOp>(a, b).getResult();
 }
 
 /// BERT-style self-attention: one projection to Q, K and V, then attention.
@@ -157,9 +159,21 @@ LogicalResult contribAttention(NodeContext &n) {
   if (sizes.size() != 3 || sizes[0] != sizes[1])
     return n.emitError()
            << "qkv_hidden_sizes must list equal Q and K sizes and a V size";
-  Value qkv = n.create<MatMulOp>(x, unsqueeze(n, w, {0}), false, false);
-  if (n.hasInput(2))
+  RankedTensorType xt = tensorType(x);
+  if (xt.getRank() != 3 || xt.getElementType() != wt.getElementType())
+    return n.emitError() << "input must be 3-D ([batch, sequence, hidden]) of the "
+                            "weights' element type, got "
+                         << xt;
+  Value batchedW = unsqueeze(n, w, {0});
+  if (failed(inferMatMulShape(xt.getShape(), tensorType(batchedW).getShape(), false,
+                              false, n.loc())))
+    return failure();
+  Value qkv = n.create<MatMulOp>(x, batchedW, false, false);
+  if (n.hasInput(2)) {
+    if (failed(checkElementwiseOperands(n, {qkv, n.input(2)})))
+      return failure();
     qkv = n.create<AddOp>(qkv, n.input(2));
+  }
   SmallVector<Value> parts = splitLast(n, qkv, sizes);
   FailureOr<Value> q = splitHeads(n, parts[0], heads),
                    k = splitHeads(n, parts[1], heads),
@@ -174,8 +188,12 @@ LogicalResult contribAttention(NodeContext &n) {
       return failure();
     mask = *bias;
   }
-  if (n.hasInput(5))
-    mask = addBiases(n, mask, n.input(5));
+  if (n.hasInput(5)) {
+    FailureOr<Value> biased = addBiases(n, mask, n.input(5));
+    if (failed(biased))
+      return failure();
+    mask = *biased;
+  }
   FailureOr<float> scale = attentionScale(n, *q);
   if (failed(scale))
     return failure();
@@ -232,8 +250,12 @@ LogicalResult multiHeadAttention(NodeContext &n) {
       return failure();
     mask = *bias;
   }
-  if (n.hasInput(5))
-    mask = addBiases(n, mask, n.input(5));
+  if (n.hasInput(5)) {
+    FailureOr<Value> biased = addBiases(n, mask, n.input(5));
+    if (failed(biased))
+      return failure();
+    mask = *biased;
+  }
   Value pastKey = n.hasInput(6) ? n.input(6) : Value();
   Value pastValue = n.hasInput(7) ? n.input(7) : Value();
   if (static_cast<bool>(pastKey) != static_cast<bool>(pastValue))
@@ -249,9 +271,13 @@ LogicalResult multiHeadAttention(NodeContext &n) {
 }
 
 /// cos/sin tables gathered at `positions` ([batch, sequence] integers).
-std::pair<Value, Value> gatherTables(NodeContext &n, Value cosCache,
-                                     Value sinCache, Value positions) {
-  return {n.create<GatherOp>(cosCache, positions, static_cast<int64_t>(0))
+FailureOr<std::pair<Value, Value>> gatherTables(NodeContext &n, Value cosCache,
+                                                Value sinCache, Value positions) {
+  for (Value table : {cosCache, sinCache})
+    if (failed(inferGatherShape(tensorType(table).getShape(),
+                                tensorType(positions).getShape(), 0, n.loc())))
+      return failure();
+  return std::pair<Value, Value>{n.create<GatherOp>(cosCache, positions, static_cast<int64_t>(0))
               .getResult(),
           n.create<GatherOp>(sinCache, positions, static_cast<int64_t>(0))
               .getResult()};
@@ -348,8 +374,11 @@ LogicalResult groupQueryAttention(NodeContext &n) {
         return failure();
       positions = *p;
     }
-    auto [cosTable, sinTable] =
+    FailureOr<std::pair<Value, Value>> tables =
         gatherTables(n, n.input(7), n.input(8), positions);
+    if (failed(tables))
+      return failure();
+    auto [cosTable, sinTable] = *tables;
     bool interleaved = n.intAttr("rotary_interleaved", 0) != 0;
     *q4 = n.create<RotaryOp>(*q4, cosTable, sinTable, interleaved);
     *k4 = n.create<RotaryOp>(*k4, cosTable, sinTable, interleaved);
@@ -367,15 +396,23 @@ LogicalResult groupQueryAttention(NodeContext &n) {
 
 /// `input + skip (+ bias)`, the residual sum the Skip*Normalization ops
 /// normalise.
-Value residualSum(NodeContext &n, int64_t biasInput) {
+FailureOr<Value> residualSum(NodeContext &n, int64_t biasInput) {
+  if (failed(checkElementwiseOperands(n, {n.input(0), n.input(1)})))
+    return failure();
   Value sum = n.create<AddOp>(n.input(0), n.input(1));
-  if (n.hasInput(biasInput))
+  if (n.hasInput(biasInput)) {
+    if (failed(checkElementwiseOperands(n, {sum, n.input(biasInput)})))
+      return failure();
     sum = n.create<AddOp>(sum, n.input(biasInput));
+  }
   return sum;
 }
 
 LogicalResult skipLayerNorm(NodeContext &n) {
-  Value sum = residualSum(n, 4);
+  FailureOr<Value> residual = residualSum(n, 4);
+  if (failed(residual))
+    return failure();
+  Value sum = *residual;
   int64_t axis = tensorType(sum).getRank() - 1;
   Value beta = n.hasInput(3) ? n.input(3) : Value();
   auto op = n.create<LayerNormOp>(
@@ -389,7 +426,10 @@ LogicalResult skipSimplifiedLayerNorm(NodeContext &n) {
     return n.unsupported(
         "SkipSimplifiedLayerNormalization's mean and inv_std_var "
         "outputs");
-  Value sum = residualSum(n, 3);
+  FailureOr<Value> residual = residualSum(n, 3);
+  if (failed(residual))
+    return failure();
+  Value sum = *residual;
   int64_t axis = tensorType(sum).getRank() - 1;
   Value y = n.create<RMSNormOp>(
       sum, n.input(2), n.builder().getI64IntegerAttr(axis),
@@ -435,13 +475,22 @@ LogicalResult embedLayerNorm(NodeContext &n) {
         ArrayRef<int64_t>{sequence, tensorType(positionTable).getDimSize(1)},
         ArrayRef<int64_t>{1, 1});
   }
+  if (failed(checkElementwiseOperands(n, {sum, positions})))
+    return failure();
   sum = n.create<AddOp>(sum, positions);
   if (n.hasInput(1) != n.hasInput(4))
     return n.emitError()
            << "segment_ids and segment_embedding must be given together";
-  if (n.hasInput(1))
-    sum = n.create<AddOp>(sum, n.create<GatherOp>(n.input(4), n.input(1),
-                                                  static_cast<int64_t>(0)));
+  if (n.hasInput(1)) {
+    if (failed(inferGatherShape(tensorType(n.input(4)).getShape(),
+                                tensorType(n.input(1)).getShape(), 0, n.loc())))
+      return failure();
+    Value segments =
+        n.create<GatherOp>(n.input(4), n.input(1), static_cast<int64_t>(0));
+    if (failed(checkElementwiseOperands(n, {sum, segments})))
+      return failure();
+    sum = n.create<AddOp>(sum, segments);
+  }
   int64_t axis = tensorType(sum).getRank() - 1;
   auto op = n.create<LayerNormOp>(
       sum, n.input(5), n.input(6), n.builder().getI64IntegerAttr(axis),
@@ -467,6 +516,8 @@ LogicalResult gelu(NodeContext &n) {
 }
 
 LogicalResult biasGelu(NodeContext &n) {
+  if (failed(checkElementwiseOperands(n, {n.input(0), n.input(1)})))
+    return failure();
   Value x = n.create<AddOp>(n.input(0), n.input(1));
   return n.setOutputs(
       {n.create<GeluOp>(x, GeluApproximation::none).getResult()});
@@ -474,8 +525,11 @@ LogicalResult biasGelu(NodeContext &n) {
 
 LogicalResult fastGelu(NodeContext &n) {
   Value x = n.input(0);
-  if (n.hasInput(1))
+  if (n.hasInput(1)) {
+    if (failed(checkElementwiseOperands(n, {x, n.input(1)})))
+      return failure();
     x = n.create<AddOp>(x, n.input(1));
+  }
   return n.setOutputs(
       {n.create<GeluOp>(x, GeluApproximation::tanh).getResult()});
 }
@@ -510,14 +564,20 @@ LogicalResult rotaryEmbedding(NodeContext &n) {
     return n.emitError()
            << "position_ids must be [batch, sequence] or [1], got " << pt;
   }
+  if (tensorType(n.input(2)).getRank() != 2)
+    return n.emitError() << "cos_cache must be [positions, rotary_dim / 2], got "
+                         << tensorType(n.input(2));
   int64_t rotaryDim = n.intAttr("rotary_embedding_dim", 0);
   int64_t half = tensorType(n.input(2)).getDimSize(1);
   if (rotaryDim != 0 && !ShapedType::isDynamic(half) && 2 * half != rotaryDim)
     return n.emitError() << "cos_cache has " << half
                          << " entries per position, "
                          << "rotary_embedding_dim / 2 is " << rotaryDim / 2;
-  auto [cosTable, sinTable] =
+  FailureOr<std::pair<Value, Value>> tables =
       gatherTables(n, n.input(2), n.input(3), positions);
+  if (failed(tables))
+    return failure();
+  auto [cosTable, sinTable] = *tables;
   Value y = n.create<RotaryOp>(x, cosTable, sinTable,
                                n.intAttr("interleaved", 0) != 0);
   if (rank == 3)

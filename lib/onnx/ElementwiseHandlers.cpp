@@ -30,21 +30,6 @@ LogicalResult binary(NodeContext &n) {
   return n.setOutputs({n.create<OpTy>(n.input(0), n.input(1)).getResult()});
 }
 
-/// Inputs of a broadcasting op must share an element type and broadcast together;
-/// checked before building so that a bad model gets a diagnostic, not a failed
-/// type inference.
-LogicalResult checkElementwiseOperands(NodeContext &n, ValueRange values) {
-  SmallVector<ArrayRef<int64_t>> shapes;
-  for (Value v : values) {
-    if (elementType(v) != elementType(values.front()))
-      return n.emitError() << "inputs have different element types ("
-                           << elementType(values.front()) << " and " << elementType(v)
-                           << ")";
-    shapes.push_back(tensorType(v).getShape());
-  }
-  return inferBroadcastShape(shapes, n.loc());
-}
-
 template <typename OpTy>
 LogicalResult checkedBinary(NodeContext &n) {
   if (failed(checkElementwiseOperands(n, {n.input(0), n.input(1)})))
@@ -68,17 +53,23 @@ Value foldInputs(NodeContext &n) {
   return acc;
 }
 
-template <typename OpTy>
-LogicalResult variadic(NodeContext &n) {
+LogicalResult checkAllInputs(NodeContext &n) {
   SmallVector<Value> inputs;
   for (int64_t i = 0; i < n.numInputs(); ++i)
     inputs.push_back(n.input(i));
-  if (failed(checkElementwiseOperands(n, inputs)))
+  return checkElementwiseOperands(n, inputs);
+}
+
+template <typename OpTy>
+LogicalResult variadic(NodeContext &n) {
+  if (failed(checkAllInputs(n)))
     return failure();
   return n.setOutputs({foldInputs<OpTy>(n)});
 }
 
 LogicalResult mean(NodeContext &n) {
+  if (failed(checkAllInputs(n)))
+    return failure();
   Value sum = foldInputs<AddOp>(n);
   Value count = scalarLike(n, sum, static_cast<double>(n.numInputs()));
   return n.setOutputs({n.create<DivOp>(sum, count).getResult()});
@@ -138,6 +129,9 @@ LogicalResult clip(NodeContext &n) {
     lo = n.input(1);
     hi = n.input(2);
   }
+  for (Value bound : {lo, hi})
+    if (bound && failed(checkElementwiseOperands(n, {x, bound})))
+      return failure();
   if (lo)
     x = n.create<MaxOp>(x, lo);
   if (hi)
@@ -159,6 +153,8 @@ LogicalResult leakyRelu(NodeContext &n) {
 
 LogicalResult prelu(NodeContext &n) {
   Value x = n.input(0);
+  if (failed(checkElementwiseOperands(n, {x, n.input(1)})))
+    return failure();
   return n.setOutputs({selectNegative(n, x, n.create<MulOp>(x, n.input(1)))});
 }
 

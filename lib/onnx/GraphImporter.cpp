@@ -179,20 +179,50 @@ LogicalResult GraphImporter::importInitializers() {
   return success();
 }
 
-/// Checks that `node` names every input its ONNX schema requires: handlers read
-/// required inputs without checking, and a missing one would reach them as a null
-/// value. Ops the ONNX library has no schema for (contrib domains) are checked by
-/// their handlers.
+/// The required inputs of the ops Strata imports that the ONNX library has no
+/// schema for: opset 20+ ops newer than the library, and onnxruntime's contrib ops.
+static ArrayRef<int64_t> requiredInputsWithoutSchema(StringRef domain,
+                                                     StringRef opType) {
+  static const llvm::StringMap<SmallVector<int64_t>> table = {
+      {":Attention", {0, 1, 2}},
+      {":Gelu", {0}},
+      {":RMSNormalization", {0, 1}},
+      {":RotaryEmbedding", {0, 1, 2}},
+      {":SimplifiedLayerNormalization", {0, 1}},
+      {"com.microsoft:Attention", {0, 1}},
+      {"com.microsoft:BiasGelu", {0, 1}},
+      {"com.microsoft:EmbedLayerNormalization", {0, 2, 3, 5, 6}},
+      {"com.microsoft:FastGelu", {0}},
+      {"com.microsoft:Gelu", {0}},
+      {"com.microsoft:GroupQueryAttention", {0, 5, 6}},
+      {"com.microsoft:MultiHeadAttention", {0}},
+      {"com.microsoft:RotaryEmbedding", {0, 1, 2, 3}},
+      {"com.microsoft:SimplifiedLayerNormalization", {0, 1}},
+      {"com.microsoft:SkipLayerNormalization", {0, 1, 2}},
+      {"com.microsoft:SkipSimplifiedLayerNormalization", {0, 1, 2}},
+  };
+  auto it = table.find((domain + ":" + opType).str());
+  return it == table.end() ? ArrayRef<int64_t>() : ArrayRef<int64_t>(it->second);
+}
+
+/// Checks that `node` names every input its ONNX schema (or, without one,
+/// `requiredInputsWithoutSchema`) requires: handlers read required inputs without
+/// checking, and a missing one would reach them as a null value.
 static LogicalResult checkRequiredInputs(const ::onnx::NodeProto &node,
                                          const std::string &domain, int64_t opset,
                                          Location loc) {
+  int64_t numInputs = node.input_size();
+  auto missing = [&](int64_t i) { return i >= numInputs || node.input(i).empty(); };
   const ::onnx::OpSchema *schema = ::onnx::OpSchemaRegistry::Schema(
       node.op_type(), static_cast<int>(std::min<int64_t>(opset, INT_MAX)), domain);
-  if (!schema)
+  if (!schema) {
+    for (int64_t i : requiredInputsWithoutSchema(domain, node.op_type()))
+      if (missing(i))
+        return emitError(loc, "input ")
+               << i << " of " << node.op_type() << " is missing, but it is required";
     return success();
-  const auto &formals = schema->inputs();
-  int64_t numInputs = node.input_size();
-  for (auto [i, formal] : llvm::enumerate(formals)) {
+  }
+  for (auto [i, formal] : llvm::enumerate(schema->inputs())) {
     using Option = ::onnx::OpSchema::FormalParameterOption;
     if (formal.GetOption() == Option::Optional)
       continue;
@@ -200,7 +230,7 @@ static LogicalResult checkRequiredInputs(const ::onnx::NodeProto &node,
     if (formal.GetOption() == Option::Variadic)
       last = std::max<int64_t>(numInputs, i + formal.GetMinArity()) - 1;
     for (int64_t j = first; j <= last; ++j)
-      if (j >= numInputs || node.input(j).empty())
+      if (missing(j))
         return emitError(loc, "input ")
                << j << " ('" << formal.GetName() << "') of " << node.op_type()
                << " is missing, but ONNX requires it";

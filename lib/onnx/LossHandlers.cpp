@@ -105,6 +105,9 @@ FailureOr<Value> negativeLogLikelihood(NodeContext &n, Value logProb,
                            << elementType(classWeights)
                            << " differs from the input's "
                            << in.getElementType();
+    if (tensorType(classWeights).getRank() != 1)
+      return n.emitError() << "weight must be 1-D ([C]), got "
+                           << tensorType(classWeights);
     weight =
         n.create<GatherOp>(classWeights, safeTarget, static_cast<int64_t>(0));
   }

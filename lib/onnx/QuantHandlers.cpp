@@ -125,16 +125,27 @@ Value widenedZeroPoint(NodeContext &n, int64_t i, bool perRow) {
 LogicalResult matMulInteger(NodeContext &n) {
   Type i32 = n.builder().getI32Type();
   Value a = castTo(n, n.input(0), i32), b = castTo(n, n.input(1), i32);
-  if (n.hasInput(2))
-    a = n.create<SubOp>(a, widenedZeroPoint(n, 2, /*perRow=*/true));
-  if (n.hasInput(3))
-    b = n.create<SubOp>(b, widenedZeroPoint(n, 3, /*perRow=*/false));
+  if (n.hasInput(2)) {
+    Value zp = widenedZeroPoint(n, 2, /*perRow=*/true);
+    if (failed(checkElementwiseOperands(n, {a, zp})))
+      return failure();
+    a = n.create<SubOp>(a, zp);
+  }
+  if (n.hasInput(3)) {
+    Value zp = widenedZeroPoint(n, 3, /*perRow=*/false);
+    if (failed(checkElementwiseOperands(n, {b, zp})))
+      return failure();
+    b = n.create<SubOp>(b, zp);
+  }
   bool vectorA = tensorType(a).getRank() == 1,
        vectorB = tensorType(b).getRank() == 1;
   if (vectorA)
     a = unsqueeze(n, a, {0});
   if (vectorB)
     b = unsqueeze(n, b, {1});
+  if (failed(inferMatMulShape(tensorType(a).getShape(), tensorType(b).getShape(),
+                              false, false, n.loc())))
+    return failure();
   Value y = n.create<MatMulOp>(a, b, false, false);
   int64_t rank = tensorType(y).getRank();
   if (vectorA && vectorB)

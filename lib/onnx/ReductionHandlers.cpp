@@ -57,9 +57,11 @@ LogicalResult argReduce(NodeContext &n) {
   Value x = n.input(0);
   FailureOr<int64_t> axis =
       normalizeAxis(n.intAttr("axis", 0), tensorType(x).getRank(), n.loc());
-  if (failed(axis))
+  bool keepDims = n.intAttr("keepdims", 1) != 0;
+  if (failed(axis) ||
+      failed(inferReduceShape(tensorType(x).getShape(), {*axis}, keepDims, n.loc())))
     return failure();
-  return n.setOutputs({n.create<ArgReduceOp>(K, x, *axis, n.intAttr("keepdims", 1) != 0,
+  return n.setOutputs({n.create<ArgReduceOp>(K, x, *axis, keepDims,
                                              n.intAttr("select_last_index", 0) != 0)
                            .getResult()});
 }

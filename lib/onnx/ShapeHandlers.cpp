@@ -38,6 +38,12 @@ FailureOr<int64_t> staticLength(NodeContext &n, int64_t i, StringRef what) {
   RankedTensorType t = n.inputType(i);
   if (t.getRank() != 1 || t.isDynamicDim(0))
     return n.emitError() << what << " must be a 1-D tensor of static length, got " << t;
+  // The length becomes the rank of a result; no model has one this large.
+  constexpr int64_t kMaxRank = 64;
+  if (t.getDimSize(0) > kMaxRank)
+    return n.emitError() << what << " has " << t.getDimSize(0)
+                         << " elements, more than the largest supported rank ("
+                         << kMaxRank << ")";
   return t.getDimSize(0);
 }
 
@@ -189,6 +195,8 @@ LogicalResult concat(NodeContext &n) {
 LogicalResult split(NodeContext &n) {
   Value x = n.input(0);
   RankedTensorType in = tensorType(x);
+  if (in.getRank() == 0)
+    return n.emitError() << "cannot split a rank-0 tensor";
   FailureOr<int64_t> axis = normalizeAxis(n.intAttr("axis", 0), in.getRank(), n.loc());
   if (failed(axis))
     return failure();
@@ -214,6 +222,8 @@ LogicalResult split(NodeContext &n) {
     if (ShapedType::isDynamic(dim))
       return n.unsupported("an even split of a dynamic dimension");
     int64_t parts = n.hasAttr("num_outputs") ? n.intAttr("num_outputs", 1) : outputs;
+    if (parts < 1)
+      return n.emitError() << "cannot split into " << parts << " outputs";
     int64_t chunk = (dim + parts - 1) / parts;
     for (int64_t i = 0; i < parts; ++i)
       sizes.push_back(std::max<int64_t>(std::min(chunk, dim - i * chunk), 0));
@@ -228,7 +238,9 @@ LogicalResult gather(NodeContext &n) {
   Value x = n.input(0);
   FailureOr<int64_t> axis =
       normalizeAxis(n.intAttr("axis", 0), tensorType(x).getRank(), n.loc());
-  if (failed(axis))
+  if (failed(axis) || failed(inferGatherShape(tensorType(x).getShape(),
+                                              tensorType(n.input(1)).getShape(),
+                                              *axis, n.loc())))
     return failure();
   return n.setOutputs({n.create<GatherOp>(x, n.input(1), *axis).getResult()});
 }
@@ -415,10 +427,15 @@ LogicalResult constantOfShape(NodeContext &n) {
     auto type = RankedTensorType::get({1}, n.builder().getF32Type());
     value = cast<ElementsAttr>(DenseElementsAttr::get(type, 0.0f));
   }
+  if (value.getNumElements() != 1)
+    return n.emitError() << "ConstantOfShape's value must hold one element, not "
+                         << value.getNumElements();
   Type element = value.getElementType();
   value = cast<ElementsAttr>(cast<DenseElementsAttr>(value).reshape(
       RankedTensorType::get({1}, element)));
   if (std::optional<SmallVector<int64_t>> shape = n.constantInts(0)) {
+    if (llvm::any_of(*shape, [](int64_t d) { return d < 0; }))
+      return n.emitError() << "ConstantOfShape's shape has a negative dimension";
     auto type = RankedTensorType::get(*shape, element);
     return n.setOutputs({n.create<ConstantOp>(cast<ElementsAttr>(DenseElementsAttr::get(
                              type, cast<DenseElementsAttr>(value).getValues<Attribute>()[0])))

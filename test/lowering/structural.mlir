@@ -10,20 +10,20 @@ func.func @transpose(%x: tensor<2x3x4xf32>) -> tensor<4x2x3xf32> {
 
 // -----
 
-// A static reshape uses a constant shape; a run-time one resolves -1 from the
-// element count before tensor.reshape.
+// A static reshape that merges adjacent dims is a collapse (a view); a run-time
+// one resolves -1 from the element count before tensor.reshape.
 // CHECK-LABEL: func.func @reshapes
 // CHECK-SAME: %[[X:[^:]+]]: tensor<2x3x4xf32>, %[[D:[^:]+]]: tensor<?x4xf32>, %[[S:[^:]+]]: tensor<3xi64>
-// CHECK-DAG: %[[MINUS1:.+]] = arith.constant -1 : index
-// CHECK-DAG: %[[SHAPE:.+]] = arith.constant dense<[6, 4]> : tensor<2xindex>
-// CHECK: tensor.reshape %[[X]](%[[SHAPE]]) : (tensor<2x3x4xf32>, tensor<2xindex>) -> tensor<6x4xf32>
+// CHECK-DAG: %[[MINUS1:.+]] = arith.constant -1 : i64
+// CHECK: tensor.collapse_shape %[[X]] {{\[}}[0, 1], [2]] : tensor<2x3x4xf32> into tensor<6x4xf32>
 // CHECK: %[[ROWS:.+]] = tensor.dim %[[D]]
-// CHECK: %[[COUNT:.+]] = arith.muli %[[ROWS]]
+// CHECK: %[[ROWS64:.+]] = arith.index_cast %[[ROWS]] : index to i64
+// CHECK: %[[COUNT:.+]] = arith.muli %[[ROWS64]]
 // CHECK: tensor.extract %[[S]]
-// CHECK: arith.cmpi eq, %{{.+}}, %[[MINUS1]] : index
+// CHECK: arith.cmpi eq, %{{.+}}, %[[MINUS1]] : i64
 // CHECK: %[[INFERRED:.+]] = arith.divui %[[COUNT]],
-// CHECK: %[[DIMS:.+]] = tensor.from_elements {{.*}} : tensor<3xindex>
-// CHECK: tensor.reshape %[[D]](%[[DIMS]]) : (tensor<?x4xf32>, tensor<3xindex>) -> tensor<?x2x2xf32>
+// CHECK: %[[DIMS:.+]] = tensor.from_elements {{.*}} : tensor<3xi64>
+// CHECK: tensor.reshape %[[D]](%[[DIMS]]) : (tensor<?x4xf32>, tensor<3xi64>) -> tensor<?x2x2xf32>
 func.func @reshapes(%x: tensor<2x3x4xf32>, %d: tensor<?x4xf32>, %s: tensor<3xi64>) -> (tensor<6x4xf32>, tensor<?x2x2xf32>) {
   %0 = graph.reshape %x : (tensor<2x3x4xf32>) -> tensor<6x4xf32>
   %1 = graph.reshape %d, %s : (tensor<?x4xf32>, tensor<3xi64>) -> tensor<?x2x2xf32>

@@ -30,10 +30,12 @@ void strata::buildCpuBufferizePipeline(OpPassManager &pm) {
 
 void strata::buildCpuToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createExportEntryPoints());
+  pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createConvertMathToFuncs());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
   pm.addPass(createArithToLLVMConversionPass());

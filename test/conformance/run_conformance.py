@@ -1,0 +1,141 @@
+"""ONNX backend node tests, compiled for the CPU and run against their reference
+outputs.
+
+For every model of the transformer subset (../shared/testdata/
+onnx-node-transformer-subset.txt, under libonnx-testdata's node directory) and of
+../shared/testdata/onnx-node-opset23/, compiles `model.onnx` with `stratac
+compile`, runs the executable on each `test_data_set_*` and compares every
+output with the reference (floating point: 1e-4 relative plus 1e-5 absolute, NaN
+equal to NaN; integers and booleans: exact). Models in the expected-failure list
+(`name  # reason`) must fail; one that passes fails the run, so the list stays
+true. Prints per-suite counts and `N passed, N failed`.
+"""
+import argparse
+import concurrent.futures
+import glob
+import os
+import subprocess
+import sys
+import tempfile
+
+import numpy as np
+import onnx
+from onnx import numpy_helper
+
+RTOL, ATOL = 1e-4, 1e-5
+
+
+def read_tensor(path):
+    tensor = onnx.TensorProto()
+    with open(path, "rb") as f:
+        tensor.ParseFromString(f.read())
+    return numpy_helper.to_array(tensor)
+
+
+def compare(got, want):
+    if got.shape != want.shape:
+        return f"shape {got.shape}, expected {want.shape}"
+    if want.dtype.kind == "f":
+        if not np.allclose(got, want.astype(got.dtype), rtol=RTOL, atol=ATOL, equal_nan=True):
+            return f"max abs error {np.nanmax(np.abs(got.astype(np.float64) - want)):.3g}"
+    elif not np.array_equal(got, want):
+        return "values differ"
+    return None
+
+
+def run_model(stratac, model_dir):
+    model = onnx.load(os.path.join(model_dir, "model.onnx"), load_external_data=False)
+    initializers = {t.name for t in model.graph.initializer}
+    inputs = [i.name for i in model.graph.input if i.name not in initializers]
+    outputs = [o.name for o in model.graph.output]
+    with tempfile.TemporaryDirectory() as work:
+        exe = os.path.join(work, "model")
+        result = subprocess.run([stratac, "compile", os.path.join(model_dir, "model.onnx"),
+                                 "-o", exe], capture_output=True, text=True, timeout=300)
+        if result.returncode:
+            lines = result.stderr.strip().splitlines()
+            return "compile: " + (lines[0][:240] if lines else f"exit {result.returncode}")
+        for data_set in sorted(glob.glob(os.path.join(model_dir, "test_data_set_*"))):
+            args = [exe]
+            for i, name in enumerate(inputs):
+                path = os.path.join(work, f"input_{i}.npy")
+                np.save(path, read_tensor(os.path.join(data_set, f"input_{i}.pb")))
+                args += ["--input", f"{name}={path}"]
+            for i, name in enumerate(outputs):
+                args += ["--output", f"{name}={os.path.join(work, f'output_{i}.npy')}"]
+            result = subprocess.run(args, capture_output=True, text=True, timeout=300)
+            if result.returncode:
+                lines = result.stderr.strip().splitlines()
+                return "run: " + (lines[0][:240] if lines else f"exit {result.returncode}")
+            for i, name in enumerate(outputs):
+                error = compare(np.load(os.path.join(work, f"output_{i}.npy")),
+                                read_tensor(os.path.join(data_set, f"output_{i}.pb")))
+                if error:
+                    return f"output '{name}': {error}"
+    return None
+
+
+def read_expected_failures(path):
+    expected = {}
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line and not line.startswith("#"):
+                name, _, reason = line.partition("#")
+                expected[name.strip()] = reason.strip()
+    return expected
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stratac", required=True)
+    parser.add_argument("--testdata", required=True, help="../shared/testdata")
+    parser.add_argument("--node-dir", required=True, help="libonnx-testdata node tests")
+    parser.add_argument("--expected-failures",
+                        default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                             "expected_failures.txt"))
+    parser.add_argument("--jobs", type=int, default=os.cpu_count())
+    parser.add_argument("--only", nargs="*", help="run just these tests")
+    args = parser.parse_args()
+
+    with open(os.path.join(args.testdata, "onnx-node-transformer-subset.txt")) as f:
+        subset = [(n.strip(), os.path.join(args.node_dir, n.strip())) for n in f if n.strip()]
+    opset23_dir = os.path.join(args.testdata, "onnx-node-opset23")
+    opset23 = [(n, os.path.join(opset23_dir, n)) for n in sorted(os.listdir(opset23_dir))]
+    suites = {"transformer-subset": subset, "opset23": opset23}
+    if args.only:
+        suites = {k: [t for t in v if t[0] in args.only] for k, v in suites.items()}
+    expected = read_expected_failures(args.expected_failures)
+
+    passed = failed = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        for suite, tests in suites.items():
+            futures = {name: pool.submit(run_model, args.stratac, path) for name, path in tests}
+            ok = xfail = 0
+            for name, future in futures.items():
+                try:
+                    error = future.result()
+                except (subprocess.TimeoutExpired, OSError) as e:
+                    error = f"harness: {e}"
+                if name in expected:
+                    if error is None:
+                        failed += 1
+                        print(f"  UNEXPECTED PASS {name} (listed: {expected[name]})")
+                    else:
+                        xfail += 1
+                    continue
+                if error is None:
+                    ok += 1
+                    passed += 1
+                else:
+                    failed += 1
+                    print(f"  FAIL {name}: {error}")
+            print(f"{suite}: {ok}/{len(tests)} pass, {xfail} expected failures "
+                  f"({100.0 * ok / max(len(tests), 1):.1f}%)")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
