@@ -34,6 +34,10 @@ void populateContractionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// concat, gather, broadcast, shape_of, fill, range, trilu).
 void populateStructuralToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
+/// Patterns that rewrite `graph.attention` and `graph.rotary` into the graph
+/// ops they are made of.
+void populateAttentionToGraphPatterns(mlir::RewritePatternSet &patterns);
+
 /// Patterns that rewrite reductions, arg-reductions and softmax.
 void populateReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 

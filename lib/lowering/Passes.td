@@ -32,6 +32,10 @@ def LowerGraphToLinalg : Pass<"strata-lower-graph-to-linalg", "mlir::func::FuncO
     by the kind's elementwise epilogue (mean divides by the count, l2 takes the
     square root, log_sum_exp subtracts the maximum first for stability).
 
+    `attention` and `rotary` are first rewritten into the graph ops they are made
+    of (matmul, scale, softcap, masks, softmax; slices and products), grouped-query
+    heads sharing key/value heads through matmul batch broadcasting.
+
     Data movement maps to the tensor dialect where it has the op
     (`extract_slice`, `concat`, `reshape`, `from_elements`) and otherwise to
     linalg ops whose indexing maps do the movement (transpose, broadcast,

@@ -36,7 +36,8 @@ def compare(got, want):
     if got.shape != want.shape:
         return f"shape {got.shape}, expected {want.shape}"
     if want.dtype.kind == "f":
-        if not np.allclose(got, want.astype(got.dtype), rtol=RTOL, atol=ATOL, equal_nan=True):
+        rtol, atol = (1e-3, 1e-3) if want.dtype == np.float16 else (RTOL, ATOL)
+        if not np.allclose(got, want.astype(got.dtype), rtol=rtol, atol=atol, equal_nan=True):
             return f"max abs error {np.nanmax(np.abs(got.astype(np.float64) - want)):.3g}"
     elif not np.array_equal(got, want):
         return "values differ"
