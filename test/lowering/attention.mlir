@@ -1,0 +1,36 @@
+// RUN: strata-opt %s --strata-lower-graph-to-linalg --split-input-file | FileCheck %s
+
+// Grouped-query attention: the 4 query heads fold into [2 kv heads, 2 groups]
+// and each key/value head is shared by reading its size-1 group dim at index 0;
+// the causal mask (query i sees keys j <= i + Skv - Sq) is a constant.
+// CHECK-DAG: #[[SHARED:.+]] = affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, 0, d4, d5)>
+// CHECK-LABEL: func.func @gqa_causal
+// CHECK-SAME: %[[Q:[^:]+]]: tensor<1x4x2x8xf32>, %[[K:[^:]+]]: tensor<1x2x3x8xf32>
+// CHECK-DAG: arith.constant dense<{{\[}}[true, true, false], [true, true, true]]> : tensor<2x3xi1>
+// CHECK-DAG: %[[QG:.+]] = tensor.expand_shape %[[Q]] {{\[}}[0], [1, 2], [3], [4]] output_shape [1, 2, 2, 2, 8]
+// CHECK-DAG: %[[KG:.+]] = tensor.expand_shape %[[K]] {{\[}}[0], [1], [2, 3], [4]] output_shape [1, 2, 1, 3, 8]
+// CHECK: linalg.generic {indexing_maps = [#{{.+}}, #[[SHARED]], #{{.+}}]{{.*}} ins(%[[QG]], %[[KG]] :
+// CHECK: tensor.collapse_shape %{{.+}} {{\[}}[0], [1, 2], [3], [4]] : tensor<1x2x2x2x3xf32> into tensor<1x4x2x3xf32>
+// CHECK: math.exp
+// CHECK-NOT: graph.
+func.func @gqa_causal(%q: tensor<1x4x2x8xf32>, %k: tensor<1x2x3x8xf32>, %v: tensor<1x2x3x8xf32>) -> tensor<1x4x2x8xf32> {
+  %y, %pk, %pv, %qk = graph.attention %q, %k, %v {scale = 0.5 : f32, causal = true} : (tensor<1x4x2x8xf32>, tensor<1x2x3x8xf32>, tensor<1x2x3x8xf32>) -> (tensor<1x4x2x8xf32>, tensor<1x2x3x8xf32>, tensor<1x2x3x8xf32>, tensor<1x4x2x3xf32>)
+  return %y : tensor<1x4x2x8xf32>
+}
+
+// -----
+
+// Rotary: halves (a, b) of the rotated features become (a cos - b sin,
+// b cos + a sin); the features past rotary_dim pass through.
+// CHECK-LABEL: func.func @rotary_partial
+// CHECK: tensor.extract_slice %{{.+}}[0, 0, 0, 0] [1, 2, 4, 2] [1, 1, 1, 1]
+// CHECK: tensor.extract_slice %{{.+}}[0, 0, 0, 2] [1, 2, 4, 2] [1, 1, 1, 1]
+// CHECK: arith.subf
+// CHECK: arith.addf
+// CHECK: tensor.extract_slice %{{.+}}[0, 0, 0, 4] [1, 2, 4, 4] [1, 1, 1, 1]
+// CHECK: tensor.concat dim(3)
+// CHECK-NOT: graph.
+func.func @rotary_partial(%x: tensor<1x2x4x8xf32>, %c: tensor<1x4x2xf32>, %s: tensor<1x4x2xf32>) -> tensor<1x2x4x8xf32> {
+  %0 = graph.rotary %x, %c, %s : (tensor<1x2x4x8xf32>, tensor<1x4x2xf32>, tensor<1x4x2xf32>) -> tensor<1x2x4x8xf32>
+  return %0 : tensor<1x2x4x8xf32>
+}
