@@ -1,4 +1,4 @@
-//===- ContractionToLinalg.cpp - graph.matmul to linalg -------------------===//
+//===- ContractionToLinalg.cpp - graph.matmul and einsum to linalg --------===//
 //
 // A batched matmul becomes one `linalg.generic` over (batch..., m, n, k) with k a
 // reduction: transposes and batch broadcasting live in the indexing maps, so no
@@ -97,10 +97,82 @@ struct MatMulToGeneric : OpRewritePattern<g::MatMulOp> {
   }
 };
 
+/// One iteration dimension per subscript letter (output letters first, as
+/// parallel dims, then the summed ones as reductions); each operand reads
+/// through the map of its subscripts, so a repeated letter reads a diagonal.
+struct EinsumToGeneric : OpRewritePattern<g::EinsumOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(g::EinsumOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto [lhs, rhs] = op.getEquation().split("->");
+    SmallVector<StringRef> terms;
+    lhs.split(terms, ',');
+    std::string letters = rhs.str();
+    for (StringRef term : terms)
+      for (char c : term)
+        if (letters.find(c) == std::string::npos)
+          letters += c;
+    int64_t rank = letters.size();
+    auto mapOf = [&](StringRef subscripts) {
+      SmallVector<AffineExpr> exprs;
+      for (char c : subscripts)
+        exprs.push_back(getAffineDimExpr(letters.find(c), ctx));
+      return AffineMap::get(rank, 0, exprs, ctx);
+    };
+    SmallVector<AffineMap> maps;
+    SmallVector<Value> inputs;
+    for (auto [term, input] : llvm::zip(terms, op.getInputs())) {
+      maps.push_back(mapOf(term));
+      inputs.push_back(signlessView(rewriter, loc, input));
+    }
+    maps.push_back(mapOf(rhs));
+    auto resultType = cast<RankedTensorType>(op.getType());
+    // Each output dimension takes its size from an operand that has the letter
+    // unbroadcast.
+    SmallVector<std::pair<Value, int64_t>> sources(rhs.size(), {inputs.front(), 0});
+    for (auto [i, c] : llvm::enumerate(rhs)) {
+      for (auto [term, input] : llvm::zip(terms, inputs)) {
+        size_t at = term.find(c);
+        if (at != StringRef::npos &&
+            cast<RankedTensorType>(input.getType()).getDimSize(at) != 1) {
+          sources[i] = {input, static_cast<int64_t>(at)};
+          break;
+        }
+      }
+    }
+    Type element = cast<RankedTensorType>(inputs.front().getType()).getElementType();
+    bool isFloat = isa<FloatType>(element);
+    Value zero = arith::ConstantOp::create(
+        rewriter, loc, isFloat ? cast<TypedAttr>(rewriter.getFloatAttr(element, 0))
+                               : cast<TypedAttr>(rewriter.getIntegerAttr(element, 0)));
+    Value init = filledTensor(rewriter, loc, resultType.clone(element), sources, zero);
+    SmallVector<utils::IteratorType> iterators;
+    for (int64_t i = 0; i < rank; ++i)
+      iterators.push_back(i < static_cast<int64_t>(rhs.size())
+                              ? utils::IteratorType::parallel
+                              : utils::IteratorType::reduction);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value product = args.front();
+          for (Value v : args.drop_front().drop_back())
+            product = isFloat ? arith::MulFOp::create(b, l, product, v).getResult()
+                              : arith::MulIOp::create(b, l, product, v).getResult();
+          Value sum = isFloat ? arith::AddFOp::create(b, l, args.back(), product).getResult()
+                              : arith::AddIOp::create(b, l, args.back(), product).getResult();
+          linalg::YieldOp::create(b, l, sum);
+        });
+    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, generic.getResult(0), resultType));
+    return success();
+  }
+};
+
 } // namespace
 
 void populateContractionToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<MatMulToGeneric>(patterns.getContext());
+  patterns.add<MatMulToGeneric, EinsumToGeneric>(patterns.getContext());
 }
 
 } // namespace strata

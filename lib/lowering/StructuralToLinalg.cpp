@@ -1,7 +1,7 @@
 //===- StructuralToLinalg.cpp - Data-movement graph ops to tensor/linalg --===//
 //
 // Constants, transposes, reshapes, slices, concatenation, splits, gathers,
-// broadcasts, shape_of, fill, range and trilu. Pure data movement maps to the
+// broadcasts, tiles, shape_of, fill, range, trilu and inference-mode dropout. Pure data movement maps to the
 // tensor dialect (extract_slice, concat, reshape) or to linalg ops whose indexing
 // maps express the movement; gathers read with `tensor.extract` inside a
 // `linalg.generic`.
@@ -527,14 +527,104 @@ struct TriluToLinalg : OpRewritePattern<g::TriluOp> {
   }
 };
 
+/// Element `i` of the result reads the input at `i` with the `axis` coordinate
+/// replaced by `indices[i]` (negative indices wrap).
+struct GatherElementsToLinalg : OpRewritePattern<g::GatherElementsOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(g::GatherElementsOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    Value input = signlessView(rewriter, loc, op.getInput());
+    Value indices = op.getIndices();
+    int64_t axis = op.getAxis(), rank = type.getRank();
+    Value init = emptyTensor(rewriter, loc,
+                             type.clone(cast<RankedTensorType>(input.getType()).getElementType()),
+                             allDims(indices));
+    Value axisSize = dimSize(rewriter, loc, input, axis);
+    SmallVector<AffineMap> maps(2, AffineMap::getMultiDimIdentityMap(rank, ctx));
+    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{init.getType()}, ValueRange{indices}, ValueRange{init}, maps,
+        iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          Value index = arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
+          Value negative = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::slt, index, arith::ConstantIndexOp::create(b, l, 0));
+          index = arith::SelectOp::create(b, l, negative,
+                                          arith::AddIOp::create(b, l, index, axisSize), index);
+          SmallVector<Value> position;
+          for (int64_t i = 0; i < rank; ++i)
+            position.push_back(i == axis ? index : linalg::IndexOp::create(b, l, i).getResult());
+          linalg::YieldOp::create(b, l, tensor::ExtractOp::create(b, l, input, position)
+                                            .getResult());
+        });
+    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, generic.getResult(0), type));
+    return success();
+  }
+};
+
+/// Element `i` of the result is the input at `i mod size` in every dimension.
+struct TileToLinalg : OpRewritePattern<g::TileOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(g::TileOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    auto type = cast<RankedTensorType>(op.getType());
+    Value input = signlessView(rewriter, loc, op.getInput());
+    int64_t rank = type.getRank();
+    SmallVector<Value> sizes, inputDims;
+    for (int64_t i = 0; i < rank; ++i) {
+      Value d = dimSize(rewriter, loc, input, i);
+      inputDims.push_back(d);
+      if (type.isDynamicDim(i))
+        sizes.push_back(arith::MulIOp::create(rewriter, loc, d,
+                                              extractIndex(rewriter, loc, op.getRepeats(), i)));
+    }
+    Value init = tensor::EmptyOp::create(
+        rewriter, loc, type.getShape(),
+        cast<RankedTensorType>(input.getType()).getElementType(), sizes);
+    SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx)};
+    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{init.getType()}, ValueRange{}, ValueRange{init}, maps,
+        iterators, [&](OpBuilder &b, Location l, ValueRange) {
+          SmallVector<Value> position;
+          for (int64_t i = 0; i < rank; ++i)
+            position.push_back(
+                arith::RemUIOp::create(b, l, linalg::IndexOp::create(b, l, i), inputDims[i]));
+          linalg::YieldOp::create(b, l, tensor::ExtractOp::create(b, l, input, position)
+                                            .getResult());
+        });
+    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, generic.getResult(0), type));
+    return success();
+  }
+};
+
+/// Dropout in inference mode passes the input through with an all-true mask;
+/// training mode (random) has no lowering.
+struct InferenceDropout : OpRewritePattern<g::DropoutOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(g::DropoutOp op, PatternRewriter &rewriter) const override {
+    if (op.getTraining() || op.getTrainingValue())
+      return rewriter.notifyMatchFailure(op, "training mode");
+    Location loc = op.getLoc();
+    auto maskType = cast<RankedTensorType>(op.getMask().getType());
+    Value yes = arith::ConstantOp::create(rewriter, loc, rewriter.getBoolAttr(true));
+    Value mask = filledTensor(rewriter, loc, maskType, allDims(op.getInput()), yes);
+    rewriter.replaceOp(op, {op.getInput(), mask});
+    return success();
+  }
+};
+
 } // namespace
 
 void populateStructuralToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ConstantLikeToArith<g::ConstantOp>, ConstantLikeToArith<g::WeightOp>,
                DynamicSliceToTensor, TransposeToLinalg, ReshapeToTensor, SliceToTensor,
-               ConcatToTensor, SplitToTensor, GatherToLinalg, BroadcastToLinalg,
-               ShapeOfToTensor, FillToLinalg, RangeToLinalg, TriluToLinalg>(
-      patterns.getContext());
+               ConcatToTensor, SplitToTensor, GatherToLinalg, GatherElementsToLinalg,
+               BroadcastToLinalg, ShapeOfToTensor, FillToLinalg, RangeToLinalg,
+               TriluToLinalg, TileToLinalg, InferenceDropout>(patterns.getContext());
 }
 
 } // namespace strata
