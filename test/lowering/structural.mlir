@@ -126,3 +126,29 @@ func.func @trilu_and_unsigned_constant(%x: tensor<3x4xf32>) -> (tensor<3x4xf32>,
   %1 = graph.constant dense<200> : tensor<ui8>
   return %0, %1 : tensor<3x4xf32>, tensor<ui8>
 }
+
+// -----
+
+// gather_elements replaces the axis coordinate by the (wrapped) index; tile
+// reads the input at each index modulo its size; inference dropout is the
+// identity with an all-true mask.
+// CHECK-LABEL: func.func @gather_elements_tile_dropout
+// CHECK-SAME: %[[X:[^:]+]]: tensor<2x3xf32>, %[[I:[^:]+]]: tensor<2x2xi64>
+// CHECK: %[[TRUE:.+]] = arith.constant true
+// CHECK: linalg.generic {{.*}} ins(%[[I]] : tensor<2x2xi64>)
+// CHECK: %[[K:.+]] = arith.select
+// CHECK: %[[R:.+]] = linalg.index 0
+// CHECK: tensor.extract %[[X]][%[[R]], %[[K]]]
+// CHECK: linalg.generic {{.*}} outs(%{{.+}} : tensor<4x3xf32>)
+// CHECK: %[[ROW:.+]] = linalg.index 0
+// CHECK: %[[WRAP:.+]] = arith.remui %[[ROW]]
+// CHECK: tensor.extract %[[X]][%[[WRAP]],
+// CHECK: linalg.fill ins(%[[TRUE]] : i1)
+// CHECK: return %{{.+}}, %{{.+}}, %[[X]], %{{.+}}
+func.func @gather_elements_tile_dropout(%x: tensor<2x3xf32>, %i: tensor<2x2xi64>, %r: tensor<2xi64>)
+    -> (tensor<2x2xf32>, tensor<4x3xf32>, tensor<2x3xf32>, tensor<2x3xi1>) {
+  %0 = graph.gather_elements %x, %i {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x2xi64>) -> tensor<2x2xf32>
+  %1 = graph.tile %x, %r : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<4x3xf32>
+  %2, %3 = graph.dropout %x : (tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2x3xi1>)
+  return %0, %1, %2, %3 : tensor<2x2xf32>, tensor<4x3xf32>, tensor<2x3xf32>, tensor<2x3xi1>
+}
