@@ -25,7 +25,7 @@ struct LowerGraphToLinalg
     strata::populateContractionToLinalgPatterns(patterns);
     strata::populateReductionToLinalgPatterns(patterns);
     strata::populateStructuralToLinalgPatterns(patterns);
-    strata::populateAttentionToGraphPatterns(patterns);
+    strata::populateCompositeToGraphPatterns(patterns);
     if (failed(mlir::applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     mlir::WalkResult unlowered = getOperation().walk([](mlir::Operation *op) {

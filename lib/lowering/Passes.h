@@ -34,9 +34,9 @@ void populateContractionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// concat, gather, broadcast, shape_of, fill, range, trilu).
 void populateStructuralToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
-/// Patterns that rewrite `graph.attention` and `graph.rotary` into the graph
-/// ops they are made of.
-void populateAttentionToGraphPatterns(mlir::RewritePatternSet &patterns);
+/// Patterns that rewrite composite ops (`attention`, `rotary`, `quantize`,
+/// `dequantize`) into the graph ops they are made of.
+void populateCompositeToGraphPatterns(mlir::RewritePatternSet &patterns);
 
 /// Patterns that rewrite reductions, arg-reductions and softmax.
 void populateReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);

@@ -1,8 +1,9 @@
-//===- AttentionToGraph.cpp - Attention and rotary as simpler graph ops ---===//
+//===- CompositeToGraph.cpp - Composite ops as simpler graph ops ---------===//
 //
-// `graph.attention` and `graph.rotary` are units for fusion and the CUDA target;
-// on the way to linalg they are rewritten into the graph ops they are made of
-// (matmul, softmax, where, slices), which the other patterns then lower.
+// `graph.attention`, `graph.rotary` and the quantisation ops are units for
+// fusion, the CUDA target and the quantisation passes; on the way to linalg they
+// are rewritten into the graph ops they are made of (matmul, softmax, where,
+// slices, arithmetic), which the other patterns then lower.
 // Grouped-query attention folds the query heads into a group dimension so that
 // each key/value head is shared through matmul batch broadcasting, with no copy.
 //
@@ -177,10 +178,74 @@ struct RotaryToGraph : OpRewritePattern<g::RotaryOp> {
   }
 };
 
+/// A per-channel parameter (1-D along `axis`) reshaped to broadcast against a
+/// tensor of `rank`; per-tensor parameters pass unchanged.
+Value alongAxis(PatternRewriter &rewriter, Location loc, Value param, int64_t axis,
+                int64_t rank) {
+  RankedTensorType t = typeOf(param);
+  if (t.getRank() == 0 || t.getNumElements() == 1)
+    return t.getRank() == 0 ? param : reshape(rewriter, loc, param, {});
+  SmallVector<int64_t> dims(rank - axis, 1);
+  dims[0] = t.getDimSize(0);
+  return reshape(rewriter, loc, param, dims);
+}
+
+/// `saturate(round_half_even(x / scale) + zero_point)` in the scale's float type,
+/// then converted to the integer result type.
+struct QuantizeToGraph : OpRewritePattern<g::QuantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(g::QuantizeOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    auto intType = cast<IntegerType>(resultType.getElementType());
+    Value x = op.getInput();
+    Type element = typeOf(x).getElementType();
+    int64_t rank = typeOf(x).getRank();
+    Value scale = alongAxis(rewriter, loc, op.getScale(), op.getAxis(), rank);
+    Value y = g::RoundOp::create(rewriter, loc, g::DivOp::create(rewriter, loc, x, scale));
+    if (Value zp = op.getZeroPoint()) {
+      zp = alongAxis(rewriter, loc, zp, op.getAxis(), rank);
+      y = g::AddOp::create(rewriter, loc, y,
+                           g::CastOp::create(rewriter, loc, typeOf(zp).clone(element), zp));
+    }
+    unsigned width = intType.getWidth();
+    bool isUnsigned = intType.isUnsigned();
+    double lo = isUnsigned ? 0 : -std::ldexp(1.0, width - 1);
+    double hi = isUnsigned ? std::ldexp(1.0, width) - 1 : std::ldexp(1.0, width - 1) - 1;
+    y = g::MinOp::create(rewriter, loc,
+                         g::MaxOp::create(rewriter, loc, y, scalar(rewriter, loc, element, lo)),
+                         scalar(rewriter, loc, element, hi));
+    rewriter.replaceOpWithNewOp<g::CastOp>(op, resultType, y);
+    return success();
+  }
+};
+
+/// `(x - zero_point) * scale` in the scale's float type.
+struct DequantizeToGraph : OpRewritePattern<g::DequantizeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(g::DequantizeOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Type element = resultType.getElementType();
+    Value x = op.getInput();
+    int64_t rank = typeOf(x).getRank();
+    Value y = g::CastOp::create(rewriter, loc, typeOf(x).clone(element), x);
+    if (Value zp = op.getZeroPoint()) {
+      zp = alongAxis(rewriter, loc, zp, op.getAxis(), rank);
+      y = g::SubOp::create(rewriter, loc, y,
+                           g::CastOp::create(rewriter, loc, typeOf(zp).clone(element), zp));
+    }
+    Value scale = alongAxis(rewriter, loc, op.getScale(), op.getAxis(), rank);
+    rewriter.replaceOpWithNewOp<g::MulOp>(op, y, scale);
+    return success();
+  }
+};
+
 } // namespace
 
-void populateAttentionToGraphPatterns(RewritePatternSet &patterns) {
-  patterns.add<AttentionToGraph, RotaryToGraph>(patterns.getContext());
+void populateCompositeToGraphPatterns(RewritePatternSet &patterns) {
+  patterns.add<AttentionToGraph, RotaryToGraph, QuantizeToGraph, DequantizeToGraph>(
+      patterns.getContext());
 }
 
 } // namespace strata
