@@ -34,3 +34,25 @@ func.func @rotary_partial(%x: tensor<1x2x4x8xf32>, %c: tensor<1x4x2xf32>, %s: te
   %0 = graph.rotary %x, %c, %s : (tensor<1x2x4x8xf32>, tensor<1x4x2xf32>, tensor<1x4x2xf32>) -> tensor<1x2x4x8xf32>
   return %0 : tensor<1x2x4x8xf32>
 }
+
+// -----
+
+// quantize: round(x / scale) + zero_point, clamped to the integer range, then
+// converted; dequantize: (x - zero_point) * scale.
+// CHECK-LABEL: func.func @quantize_roundtrip
+// CHECK-DAG: arith.constant dense<-1.280000e+02> : tensor<f32>
+// CHECK-DAG: arith.constant dense<1.270000e+02> : tensor<f32>
+// CHECK: arith.divf
+// CHECK: math.roundeven
+// CHECK: arith.addf
+// CHECK: arith.maximumf
+// CHECK: arith.minimumf
+// CHECK: arith.fptosi %{{.+}} : f32 to i8
+// CHECK: arith.sitofp %{{.+}} : i8 to f32
+// CHECK: arith.subf
+// CHECK: arith.mulf
+func.func @quantize_roundtrip(%x: tensor<4xf32>, %s: tensor<f32>, %z: tensor<i8>) -> tensor<4xf32> {
+  %q = graph.quantize %x, %s, %z : (tensor<4xf32>, tensor<f32>, tensor<i8>) -> tensor<4xi8>
+  %d = graph.dequantize %q, %s, %z : (tensor<4xi8>, tensor<f32>, tensor<i8>) -> tensor<4xf32>
+  return %d : tensor<4xf32>
+}
