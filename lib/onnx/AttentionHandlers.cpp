@@ -15,6 +15,8 @@
 #include "lib/onnx/HandlerRegistry.h"
 #include "lib/onnx/TensorConversion.h"
 
+#include "dialects/graph/TypeInference.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 
 #include <cmath>
@@ -75,13 +77,16 @@ Value causalMaskConstant(NodeContext &n, int64_t queries, int64_t keys,
 
 /// `allowed` (i1) applied to `mask`: a boolean mask is intersected with it, an
 /// additive one becomes -inf where it is false.
-Value restrictMask(NodeContext &n, Value mask, Value allowed) {
+FailureOr<Value> restrictMask(NodeContext &n, Value mask, Value allowed) {
   if (!mask)
     return allowed;
+  if (failed(inferBroadcastShape(
+          {tensorType(mask).getShape(), tensorType(allowed).getShape()}, n.loc())))
+    return failure();
   if (elementType(mask).isInteger(1))
-    return n.create<AndOp>(mask, allowed);
+    return n.create<AndOp>(mask, allowed).getResult();
   Value negInf = scalarLike(n, mask, -std::numeric_limits<double>::infinity());
-  return n.create<WhereOp>(allowed, mask, negInf);
+  return n.create<WhereOp>(allowed, mask, negInf).getResult();
 }
 
 /// From opset 24 `attn_mask` may cover fewer keys than there are; the rest are
@@ -200,8 +205,11 @@ LogicalResult attention(NodeContext &n) {
       return n.emitError() << "nonpad_kv_seqlen must be a 1-D int64 tensor of "
                               "one length per batch entry, got "
                            << tensorType(validLengths);
-    mask =
+    FailureOr<Value> restricted =
         restrictMask(n, mask, externalCacheMask(n, validLengths, q, k, causal));
+    if (failed(restricted))
+      return failure();
+    mask = *restricted;
     causal = false;
   }
   if (causal && !(ks[2] == qs[2] && !ShapedType::isDynamic(qs[2]))) {
@@ -212,8 +220,11 @@ LogicalResult attention(NodeContext &n) {
       return n.unsupported(
           "is_causal with dynamic query or key sequence lengths that "
           "may differ");
-    mask = restrictMask(n, mask,
-                        causalMaskConstant(n, qs[2], kvLength, pastLength));
+    FailureOr<Value> restricted =
+        restrictMask(n, mask, causalMaskConstant(n, qs[2], kvLength, pastLength));
+    if (failed(restricted))
+      return failure();
+    mask = *restricted;
     causal = false;
   }
 

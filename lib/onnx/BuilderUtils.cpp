@@ -40,9 +40,12 @@ Value scalarConstant(NodeContext &n, Type element, double value) {
   } else if (element.isInteger(1)) {
     attr = DenseElementsAttr::get(type, value != 0);
   } else {
+    // Truncates toward zero and wraps to the width, as a C cast would: a value
+    // an unsigned or narrow type cannot hold (from a model that feeds integers
+    // to a float activation) must not assert.
     auto it = cast<IntegerType>(element);
-    attr = DenseElementsAttr::get(
-        type, APInt(it.getWidth(), static_cast<int64_t>(value), !it.isUnsigned()));
+    attr = DenseElementsAttr::get(type, APInt(it.getWidth(), static_cast<int64_t>(value),
+                                              /*isSigned=*/true, /*implicitTrunc=*/true));
   }
   return n.create<graph::ConstantOp>(cast<ElementsAttr>(attr));
 }

@@ -76,10 +76,16 @@ FailureOr<float> attentionScale(NodeContext &n, Value q4) {
 }
 
 /// Builds `graph.attention` on 4-D operands; the results are
-/// `[output 4-D, present_key, present_value, qk]`.
-AttentionOp buildAttention(NodeContext &n, Value q, Value k, Value v,
-                           Value mask, Value pastKey, Value pastValue,
-                           float scale, bool causal, float softcap) {
+/// `[output 4-D, present_key, present_value, qk]`. Other shape constraints are
+/// left to the op's verifier.
+FailureOr<AttentionOp> buildAttention(NodeContext &n, Value q, Value k, Value v,
+                                      Value mask, Value pastKey, Value pastValue,
+                                      float scale, bool causal, float softcap) {
+  for (Value operand : {q, k, v, pastKey, pastValue})
+    if (operand && tensorType(operand).getRank() != 4)
+      return n.emitError() << "attention operands must be 4-D [batch, heads, "
+                              "sequence, head_dim], got "
+                           << tensorType(operand);
   ArrayRef<int64_t> qs = tensorType(q).getShape(),
                     ks = tensorType(k).getShape(),
                     vs = tensorType(v).getShape();
@@ -197,9 +203,12 @@ LogicalResult contribAttention(NodeContext &n) {
   FailureOr<float> scale = attentionScale(n, *q);
   if (failed(scale))
     return failure();
-  AttentionOp op = buildAttention(n, *q, *k, *v, mask, Value(), Value(), *scale,
-                                  n.intAttr("unidirectional", 0) != 0, 0);
-  return n.setOutputs({mergeHeads(n, op.getResult())});
+  FailureOr<AttentionOp> op =
+      buildAttention(n, *q, *k, *v, mask, Value(), Value(), *scale,
+                     n.intAttr("unidirectional", 0) != 0, 0);
+  if (failed(op))
+    return failure();
+  return n.setOutputs({mergeHeads(n, op->getResult())});
 }
 
 /// Attention on separate (optionally biased) Q, K and V projections, with an
@@ -217,6 +226,9 @@ LogicalResult multiHeadAttention(NodeContext &n) {
   if (n.hasInput(3)) {
     if (tensorType(k).getRank() != 3)
       return n.unsupported("MultiHeadAttention with a bias and 4-D key/value");
+    if (tensorType(q).getRank() != 3 || tensorType(v).getRank() != 3)
+      return n.emitError() << "query and value must be 3-D [batch, sequence, hidden] "
+                              "with a bias";
     RankedTensorType bt = tensorType(n.input(3));
     int64_t qh = tensorType(q).getDimSize(2), kh = tensorType(k).getDimSize(2),
             vh = tensorType(v).getDimSize(2);
@@ -263,11 +275,13 @@ LogicalResult multiHeadAttention(NodeContext &n) {
   FailureOr<float> scale = attentionScale(n, *q4);
   if (failed(scale))
     return failure();
-  AttentionOp op =
+  FailureOr<AttentionOp> op =
       buildAttention(n, *q4, k4, v4, mask, pastKey, pastValue, *scale,
                      n.intAttr("unidirectional", 0) != 0, 0);
-  return n.setOutputs({mergeHeads(n, op.getResult()), op.getPresentKey(),
-                       op.getPresentValue()});
+  if (failed(op))
+    return failure();
+  return n.setOutputs({mergeHeads(n, op->getResult()), op->getPresentKey(),
+                       op->getPresentValue()});
 }
 
 /// cos/sin tables gathered at `positions` ([batch, sequence] integers).
@@ -277,10 +291,9 @@ FailureOr<std::pair<Value, Value>> gatherTables(NodeContext &n, Value cosCache,
     if (failed(inferGatherShape(tensorType(table).getShape(),
                                 tensorType(positions).getShape(), 0, n.loc())))
       return failure();
-  return std::pair<Value, Value>{n.create<GatherOp>(cosCache, positions, static_cast<int64_t>(0))
-              .getResult(),
-          n.create<GatherOp>(sinCache, positions, static_cast<int64_t>(0))
-              .getResult()};
+  Value cosTable = n.create<GatherOp>(cosCache, positions, static_cast<int64_t>(0));
+  Value sinTable = n.create<GatherOp>(sinCache, positions, static_cast<int64_t>(0));
+  return std::make_pair(cosTable, sinTable);
 }
 
 /// `start[b] + s` for `s < sequence` as `[batch, sequence]` i64, with `start` a
@@ -288,6 +301,9 @@ FailureOr<std::pair<Value, Value>> gatherTables(NodeContext &n, Value cosCache,
 FailureOr<Value> positionsFrom(NodeContext &n, Value start, int64_t sequence) {
   if (ShapedType::isDynamic(sequence))
     return n.unsupported("rotary positions for a dynamic sequence length");
+  if (tensorType(start).getRank() != 1)
+    return n.emitError() << "rotary start positions must be [batch] or [1], got "
+                         << tensorType(start);
   SmallVector<int64_t> iota(sequence);
   for (int64_t s = 0; s < sequence; ++s)
     iota[s] = s;
@@ -344,6 +360,10 @@ LogicalResult groupQueryAttention(NodeContext &n) {
   if (static_cast<bool>(pastKey) != static_cast<bool>(pastValue))
     return n.emitError() << "past_key and past_value must be given together";
   int64_t sequence = tensorType(*q4).getDimSize(2);
+  if (pastKey && (tensorType(pastKey).getRank() != 4 ||
+                  tensorType(pastValue).getRank() != 4))
+    return n.emitError() << "past_key and past_value must be 4-D [batch, kv_heads, "
+                            "past, head_dim]";
   if (pastKey) {
     // A cache shared with present_key (fixed capacity, filled up to seqlens_k)
     // cannot be expressed as the graph op's concatenation.
@@ -387,11 +407,13 @@ LogicalResult groupQueryAttention(NodeContext &n) {
   if (failed(scale))
     return failure();
   Value mask = n.hasInput(10) ? n.input(10) : Value();
-  AttentionOp op =
+  FailureOr<AttentionOp> op =
       buildAttention(n, *q4, *k4, *v4, mask, pastKey, pastValue, *scale,
                      /*causal=*/true, n.floatAttr("softcap", 0));
-  return n.setOutputs({mergeHeads(n, op.getResult()), op.getPresentKey(),
-                       op.getPresentValue()});
+  if (failed(op))
+    return failure();
+  return n.setOutputs({mergeHeads(n, op->getResult()), op->getPresentKey(),
+                       op->getPresentValue()});
 }
 
 /// `input + skip (+ bias)`, the residual sum the Skip*Normalization ops
@@ -458,10 +480,19 @@ LogicalResult embedLayerNorm(NodeContext &n) {
   if (idt.getRank() != 2)
     return n.emitError() << "input_ids must be 2-D [batch, sequence], got "
                          << idt;
-  Value sum = n.create<GatherOp>(n.input(2), ids, static_cast<int64_t>(0));
   Value positionTable = n.input(3);
+  if (tensorType(positionTable).getRank() != 2)
+    return n.emitError() << "position_embedding must be 2-D [positions, hidden], got "
+                         << tensorType(positionTable);
+  if (failed(inferGatherShape(tensorType(n.input(2)).getShape(), idt.getShape(), 0,
+                              n.loc())))
+    return failure();
+  Value sum = n.create<GatherOp>(n.input(2), ids, static_cast<int64_t>(0));
   Value positions;
   if (n.hasInput(8)) {
+    if (failed(inferGatherShape(tensorType(positionTable).getShape(),
+                                tensorType(n.input(8)).getShape(), 0, n.loc())))
+      return failure();
     positions =
         n.create<GatherOp>(positionTable, n.input(8), static_cast<int64_t>(0));
   } else {
@@ -470,10 +501,12 @@ LogicalResult embedLayerNorm(NodeContext &n) {
       return n.unsupported(
           "EmbedLayerNormalization without position_ids and with a "
           "dynamic sequence length");
-    positions = n.create<SliceOp>(
-        positionTable, ArrayRef<int64_t>{0, 0},
-        ArrayRef<int64_t>{sequence, tensorType(positionTable).getDimSize(1)},
-        ArrayRef<int64_t>{1, 1});
+    SmallVector<int64_t> start = {0, 0}, stride = {1, 1},
+                         limit = {sequence, tensorType(positionTable).getDimSize(1)};
+    if (failed(inferSliceShape(tensorType(positionTable).getShape(), start, limit,
+                               stride, n.loc())))
+      return failure();
+    positions = n.create<SliceOp>(positionTable, start, limit, stride);
   }
   if (failed(checkElementwiseOperands(n, {sum, positions})))
     return failure();

@@ -37,20 +37,18 @@ Value reduceAll(NodeContext &n, ReductionKind kind, Value x) {
 }
 
 /// 0, 1, ..., C-1 (i64) where C is dimension 1 of `x`, shaped to broadcast
-/// along axis 1 of a tensor of `x`'s rank.
+/// along axis 1 of a tensor of `x`'s rank. A `graph.range`, which folds to a
+/// constant only when C is small: a class count from a malformed model must not
+/// become a huge attribute.
 Value classIota(NodeContext &n, Value x) {
   RankedTensorType in = tensorType(x);
   int64_t classes = in.getDimSize(1);
-  Value iota;
-  if (!ShapedType::isDynamic(classes)) {
-    iota = i64Constant(n, llvm::to_vector(llvm::seq<int64_t>(0, classes)));
-  } else {
-    Type i64 = n.builder().getI64Type();
-    Value limit = reshapeWithDims(n, shapeSlice(n, x, 1, 2), {}, {});
-    iota = n.create<RangeOp>(RankedTensorType::get({classes}, i64),
-                             scalarConstant(n, i64, 0), limit,
-                             scalarConstant(n, i64, 1));
-  }
+  Type i64 = n.builder().getI64Type();
+  Value limit = ShapedType::isDynamic(classes)
+                    ? reshapeWithDims(n, shapeSlice(n, x, 1, 2), {}, {})
+                    : scalarConstant(n, i64, classes);
+  Value iota = n.create<RangeOp>(RankedTensorType::get({classes}, i64),
+                                 scalarConstant(n, i64, 0), limit, scalarConstant(n, i64, 1));
   SmallVector<int64_t> dims(in.getRank(), 1), from(in.getRank(), 0);
   dims[1] = classes;
   return reshapeWithDims(n, iota, dims, from);

@@ -56,6 +56,8 @@ LogicalResult gemm(NodeContext &n) {
     y = n.create<MulOp>(y, scalarLike(n, y, alpha));
   if (n.hasInput(2)) {
     Value c = n.input(2);
+    if (failed(checkElementwiseOperands(n, {y, c})))
+      return failure();
     if (beta != 1)
       c = n.create<MulOp>(c, scalarLike(n, c, beta));
     y = n.create<AddOp>(y, c);
@@ -256,8 +258,14 @@ LogicalResult patchConv(NodeContext &n) {
   p = reshapeWithDims(n, p, {batch, h * wd, cin * kh * kw}, {0, -2, -2});
   Value kernel = reshapeWithDims(n, w, {cout, cin * kh * kw}, {0, 1});
   Value y = n.create<MatMulOp>(p, unsqueeze(n, kernel, {0}), false, true);
-  if (n.hasInput(2))
+  if (n.hasInput(2)) {
+    if (tensorType(n.input(2)).getRank() != 1)
+      return n.emitError() << "Conv bias B must be 1-D [M], got "
+                           << tensorType(n.input(2));
+    if (failed(checkElementwiseOperands(n, {y, n.input(2)})))
+      return failure();
     y = n.create<AddOp>(y, n.input(2));
+  }
   y = n.create<TransposeOp>(y, ArrayRef<int64_t>{0, 2, 1});
   return n.setOutputs({reshapeWithDims(n, y, {batch, cout, h, wd}, {0, 1, -2, -2})});
 }
