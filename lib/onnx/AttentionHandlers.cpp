@@ -28,35 +28,6 @@ using namespace strata::graph;
 namespace strata::onnx {
 namespace {
 
-/// `[batch, sequence, heads * head_dim]` -> `[batch, heads, sequence,
-/// head_dim]`.
-FailureOr<Value> splitHeads(NodeContext &n, Value x, int64_t heads) {
-  RankedTensorType t = tensorType(x);
-  int64_t hidden = t.getDimSize(2);
-  if (heads <= 0)
-    return n.emitError()
-           << "3-D attention inputs need a positive number of heads";
-  if (ShapedType::isDynamic(hidden) || hidden % heads != 0)
-    return n.emitError() << "hidden size " << t
-                         << " is not a static multiple of " << heads
-                         << " heads";
-  Value r = reshapeWithDims(
-      n, x, {t.getDimSize(0), t.getDimSize(1), heads, hidden / heads},
-      {0, 1, -2, -2});
-  return n.create<TransposeOp>(r, ArrayRef<int64_t>{0, 2, 1, 3}).getResult();
-}
-
-/// `[batch, heads, sequence, head_dim]` -> `[batch, sequence, heads *
-/// head_dim]`.
-Value mergeHeads(NodeContext &n, Value x) {
-  Value t = n.create<TransposeOp>(x, ArrayRef<int64_t>{0, 2, 1, 3});
-  ArrayRef<int64_t> s = tensorType(t).getShape();
-  int64_t hidden = ShapedType::isDynamic(s[2]) || ShapedType::isDynamic(s[3])
-                       ? ShapedType::kDynamic
-                       : s[2] * s[3];
-  return reshapeWithDims(n, t, {s[0], s[1], hidden}, {0, 1, -1});
-}
-
 int64_t addDims(int64_t a, int64_t b) {
   return ShapedType::isDynamic(a) || ShapedType::isDynamic(b)
              ? ShapedType::kDynamic

@@ -57,6 +57,14 @@ normalizeAxes(NodeContext &n, llvm::ArrayRef<int64_t> axes, int64_t rank);
 std::optional<llvm::SmallVector<int64_t>>
 intsFromInputOrAttr(NodeContext &n, int64_t i, llvm::StringRef attr);
 
+/// `[batch, sequence, heads * head_dim]` -> `[batch, heads, sequence, head_dim]`
+/// (the layout of `graph.attention`); fails unless `x` is 3-D with a static
+/// hidden size that `heads` divides.
+mlir::FailureOr<mlir::Value> splitHeads(NodeContext &n, mlir::Value x, int64_t heads);
+
+/// `[batch, heads, sequence, head_dim]` -> `[batch, sequence, heads * head_dim]`.
+mlir::Value mergeHeads(NodeContext &n, mlir::Value x);
+
 } // namespace strata::onnx
 
 #endif // STRATA_LIB_ONNX_BUILDERUTILS_H
