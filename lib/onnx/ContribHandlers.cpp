@@ -107,6 +107,27 @@ FailureOr<Value> addBiases(NodeContext &n, Value a, Value b) {
   return n.create<AddOp>(a, b).getResult();
 }
 
+/// The additive mask of the contrib attention ops: the key padding mask at input
+/// `maskInput` as a bias, plus the `attention_bias` at `biasInput`; null when the
+/// node has neither.
+FailureOr<Value> combinedMask(NodeContext &n, int64_t maskInput, int64_t biasInput,
+                              Type element) {
+  Value mask;
+  if (n.hasInput(maskInput)) {
+    FailureOr<Value> bias = keyMaskBias(n, n.input(maskInput), element);
+    if (failed(bias))
+      return failure();
+    mask = *bias;
+  }
+  if (n.hasInput(biasInput)) {
+    FailureOr<Value> biased = addBiases(n, mask, n.input(biasInput));
+    if (failed(biased))
+      return failure();
+    mask = *biased;
+  }
+  return mask;
+}
+
 /// BERT-style self-attention: one projection to Q, K and V, then attention.
 LogicalResult contribAttention(NodeContext &n) {
   if (n.hasInput(4) || n.wantsOutput(1))
@@ -156,24 +177,14 @@ LogicalResult contribAttention(NodeContext &n) {
   if (failed(q) || failed(k) || failed(v))
     return failure();
   Type element = elementType(*q);
-  Value mask;
-  if (n.hasInput(3)) {
-    FailureOr<Value> bias = keyMaskBias(n, n.input(3), element);
-    if (failed(bias))
-      return failure();
-    mask = *bias;
-  }
-  if (n.hasInput(5)) {
-    FailureOr<Value> biased = addBiases(n, mask, n.input(5));
-    if (failed(biased))
-      return failure();
-    mask = *biased;
-  }
+  FailureOr<Value> mask = combinedMask(n, 3, 5, element);
+  if (failed(mask))
+    return failure();
   FailureOr<float> scale = attentionScale(n, *q);
   if (failed(scale))
     return failure();
   FailureOr<AttentionOp> op =
-      buildAttention(n, *q, *k, *v, mask, Value(), Value(), *scale,
+      buildAttention(n, *q, *k, *v, *mask, Value(), Value(), *scale,
                      n.intAttr("unidirectional", 0) != 0, 0);
   if (failed(op))
     return failure();
@@ -224,19 +235,9 @@ LogicalResult multiHeadAttention(NodeContext &n) {
         "a past");
   }
   Type element = elementType(*q4);
-  Value mask;
-  if (n.hasInput(4)) {
-    FailureOr<Value> bias = keyMaskBias(n, n.input(4), element);
-    if (failed(bias))
-      return failure();
-    mask = *bias;
-  }
-  if (n.hasInput(5)) {
-    FailureOr<Value> biased = addBiases(n, mask, n.input(5));
-    if (failed(biased))
-      return failure();
-    mask = *biased;
-  }
+  FailureOr<Value> mask = combinedMask(n, 4, 5, element);
+  if (failed(mask))
+    return failure();
   Value pastKey = n.hasInput(6) ? n.input(6) : Value();
   Value pastValue = n.hasInput(7) ? n.input(7) : Value();
   if (static_cast<bool>(pastKey) != static_cast<bool>(pastValue))
@@ -245,7 +246,7 @@ LogicalResult multiHeadAttention(NodeContext &n) {
   if (failed(scale))
     return failure();
   FailureOr<AttentionOp> op =
-      buildAttention(n, *q4, k4, v4, mask, pastKey, pastValue, *scale,
+      buildAttention(n, *q4, k4, v4, *mask, pastKey, pastValue, *scale,
                      n.intAttr("unidirectional", 0) != 0, 0);
   if (failed(op))
     return failure();
