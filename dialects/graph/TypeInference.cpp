@@ -31,7 +31,7 @@ std::optional<int64_t> staticElementCount(ArrayRef<int64_t> shape) {
 }
 
 FailureOr<int64_t> normalizeAxis(int64_t axis, int64_t rank, OptLoc loc) {
-  if (axis < -rank || axis >= std::max<int64_t>(rank, 1))
+  if (axis < -rank || axis >= rank)
     return emitOptionalError(loc, "axis ", axis, " is out of range for rank ", rank);
   return axis < 0 ? axis + rank : axis;
 }

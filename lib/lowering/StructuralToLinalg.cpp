@@ -287,6 +287,12 @@ struct SplitToTensor : OpRewritePattern<g::SplitOp> {
     SmallVector<Value> pieces;
     for (auto [result, size] : llvm::zip(op.getResults(), op.getSizes())) {
       auto type = cast<RankedTensorType>(result.getType());
+      if (size == 0) {
+        // An empty piece may start at the end of the dimension, where
+        // extract_slice does not allow an offset.
+        pieces.push_back(emptyTensor(rewriter, loc, type, allDims(input)));
+        continue;
+      }
       SmallVector<OpFoldResult> offsets, sizes, strides;
       for (int64_t i = 0; i < type.getRank(); ++i) {
         offsets.push_back(rewriter.getIndexAttr(i == axis ? offset : 0));

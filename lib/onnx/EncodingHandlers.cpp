@@ -40,10 +40,12 @@ LogicalResult oneHot(NodeContext &n) {
 
   Type i64 = n.builder().getI64Type();
   int64_t depth = ShapedType::kDynamic;
-  if (std::optional<SmallVector<int64_t>> d = n.constantInts(1))
-    depth = d->front();
+  if (std::optional<int64_t> d = n.constantInt(1))
+    depth = *d;
   else if (std::optional<double> d = n.constantFloat(1))
     depth = static_cast<int64_t>(*d);
+  if (!ShapedType::isDynamic(depth) && depth < 0)
+    return n.emitError() << "depth must not be negative, got " << depth;
   // Float depths and indices truncate toward zero, as ONNX's cast does.
   Value depthScalar = castTo(n, reshapeWithDims(n, depthValue, {}, {}), i64);
   Value iota = n.create<RangeOp>(RankedTensorType::get({depth}, i64),

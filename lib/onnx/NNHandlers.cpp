@@ -213,8 +213,8 @@ LogicalResult dropout(NodeContext &n) {
   }
   bool training = false;
   if (n.hasInput(2)) {
-    if (std::optional<SmallVector<int64_t>> t = n.constantInts(2))
-      training = (*t)[0] != 0;
+    if (std::optional<int64_t> t = n.constantInt(2))
+      training = *t != 0;
     else
       trainingValue = n.input(2);
   }

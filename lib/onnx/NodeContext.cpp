@@ -92,6 +92,13 @@ std::optional<SmallVector<int64_t>> NodeContext::constantInts(int64_t i) const {
   return values;
 }
 
+std::optional<int64_t> NodeContext::constantInt(int64_t i) const {
+  std::optional<SmallVector<int64_t>> values = constantInts(i);
+  if (!values || values->size() != 1)
+    return std::nullopt;
+  return values->front();
+}
+
 std::optional<double> NodeContext::constantFloat(int64_t i) const {
   auto attr =
       dyn_cast_if_present<DenseFPElementsAttr>(evaluateConstant(input(i)));

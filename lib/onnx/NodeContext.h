@@ -43,6 +43,9 @@ public:
 
   /// The input's values when it is a constant of integers.
   std::optional<llvm::SmallVector<int64_t>> constantInts(int64_t i) const;
+  /// The input's value when it is a constant integer tensor of exactly one
+  /// element (scalar operands such as k, axis, depth).
+  std::optional<int64_t> constantInt(int64_t i) const;
   /// The input's value when it is a constant with one floating-point element.
   std::optional<double> constantFloat(int64_t i) const;
 

@@ -95,8 +95,8 @@ LogicalResult cumsum(NodeContext &n) {
   Value x = n.input(0);
   int64_t rank = tensorType(x).getRank();
   bool exclusive = n.intAttr("exclusive", 0) != 0, reverse = n.intAttr("reverse", 0) != 0;
-  if (std::optional<SmallVector<int64_t>> axis = n.constantInts(1)) {
-    FailureOr<int64_t> a = normalizeAxis((*axis)[0], rank, n.loc());
+  if (std::optional<int64_t> axis = n.constantInt(1)) {
+    FailureOr<int64_t> a = normalizeAxis(*axis, rank, n.loc());
     if (failed(a))
       return failure();
     return n.setOutputs(
@@ -113,8 +113,10 @@ LogicalResult topk(NodeContext &n) {
   if (failed(axis))
     return failure();
   SmallVector<int64_t> dims(in.getShape());
-  std::optional<SmallVector<int64_t>> k = n.constantInts(1);
-  dims[*axis] = k ? (*k)[0] : ShapedType::kDynamic;
+  std::optional<int64_t> k = n.constantInt(1);
+  if (k && *k < 0)
+    return n.emitError() << "k must not be negative, got " << *k;
+  dims[*axis] = k ? *k : ShapedType::kDynamic;
   if (std::optional<RankedTensorType> declared = n.declaredOutputType(0))
     if (declared->getRank() == in.getRank())
       dims[*axis] = declared->getDimSize(*axis);

@@ -455,11 +455,9 @@ LogicalResult constantOfShape(NodeContext &n) {
 LogicalResult range(NodeContext &n) {
   Type element = elementType(n.input(0));
   int64_t length = kDyn;
-  std::optional<SmallVector<int64_t>> s = n.constantInts(0), l = n.constantInts(1),
-                                      d = n.constantInts(2);
-  if (s && l && d && (*d)[0] != 0)
-    length = std::max<int64_t>(
-        ((*l)[0] - (*s)[0] + (*d)[0] + ((*d)[0] > 0 ? -1 : 1)) / (*d)[0], 0);
+  std::optional<int64_t> s = n.constantInt(0), l = n.constantInt(1), d = n.constantInt(2);
+  if (s && l && d && *d != 0)
+    length = std::max<int64_t>((*l - *s + *d + (*d > 0 ? -1 : 1)) / *d, 0);
   std::optional<double> fs = n.constantFloat(0), fl = n.constantFloat(1),
                         fd = n.constantFloat(2);
   if (fs && fl && fd && *fd != 0)
@@ -477,8 +475,8 @@ LogicalResult trilu(NodeContext &n) {
   int64_t k = 0;
   Value kValue;
   if (n.hasInput(1)) {
-    if (std::optional<SmallVector<int64_t>> c = n.constantInts(1))
-      k = (*c)[0];
+    if (std::optional<int64_t> c = n.constantInt(1))
+      k = *c;
     else
       kValue = castTo(n, n.input(1), n.builder().getI64Type());
   }

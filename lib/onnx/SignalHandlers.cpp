@@ -41,8 +41,10 @@ LogicalResult cosineWindow(NodeContext &n, double a0, double a1, double a2) {
   Type compute = isa<FloatType>(*output) ? *output : n.builder().getF32Type();
 
   int64_t length = ShapedType::kDynamic;
-  if (std::optional<SmallVector<int64_t>> size = n.constantInts(0))
-    length = size->front();
+  if (std::optional<int64_t> size = n.constantInt(0))
+    length = *size;
+  if (!ShapedType::isDynamic(length) && length < 0)
+    return n.emitError() << "the window size must not be negative, got " << length;
   Value limit = scalarSize(n, compute);
   Value index = n.create<RangeOp>(RankedTensorType::get({length}, compute),
                                   scalarConstant(n, compute, 0), limit,
