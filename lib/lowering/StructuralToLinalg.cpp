@@ -267,13 +267,31 @@ struct DynamicSliceToTensor : OpRewritePattern<g::DynamicSliceOp> {
   }
 };
 
+/// `tensor.concat` of the operands that are not statically empty along the axis
+/// (an empty one would be inserted at the end of the dimension, an offset
+/// insert_slice does not allow).
 struct ConcatToTensor : OpRewritePattern<g::ConcatOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(g::ConcatOp op, PatternRewriter &rewriter) const override {
-    rewriter.replaceOp(op, tensor::ConcatOp::create(rewriter, op.getLoc(), op.getType(),
-                                                    static_cast<uint64_t>(op.getAxis()),
-                                                    op.getInputs())
-                               .getResult());
+    int64_t axis = op.getAxis();
+    SmallVector<Value> inputs;
+    for (Value v : op.getInputs())
+      if (cast<RankedTensorType>(v.getType()).getDimSize(axis) != 0)
+        inputs.push_back(v);
+    auto type = cast<RankedTensorType>(op.getType());
+    if (inputs.empty()) {
+      rewriter.replaceOp(op, emptyTensor(rewriter, op.getLoc(), type,
+                                         allDims(op.getInputs().front())));
+      return success();
+    }
+    Value result = inputs.size() == 1
+                       ? inputs.front()
+                       : tensor::ConcatOp::create(rewriter, op.getLoc(), type,
+                                                  static_cast<uint64_t>(axis), inputs)
+                             .getResult();
+    if (result.getType() != type)
+      result = tensor::CastOp::create(rewriter, op.getLoc(), type, result);
+    rewriter.replaceOp(op, result);
     return success();
   }
 };

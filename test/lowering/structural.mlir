@@ -152,3 +152,18 @@ func.func @gather_elements_tile_dropout(%x: tensor<2x3xf32>, %i: tensor<2x2xi64>
   %2, %3 = graph.dropout %x : (tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2x3xi1>)
   return %0, %1, %2, %3 : tensor<2x2xf32>, tensor<4x3xf32>, tensor<2x3xf32>, tensor<2x3xi1>
 }
+
+// -----
+
+// Empty pieces: a split piece of size 0 is a tensor.empty, and concat leaves
+// statically empty operands out (neither may sit at the end of a dimension).
+// CHECK-LABEL: func.func @empty_pieces
+// CHECK-SAME: %[[X:[^:]+]]: tensor<2x8xf32>
+// CHECK: %[[E:.+]] = tensor.empty() : tensor<2x0xf32>
+// CHECK-NOT: tensor.concat
+// CHECK: return %[[X]], %[[E]], %[[X]]
+func.func @empty_pieces(%x: tensor<2x8xf32>) -> (tensor<2x8xf32>, tensor<2x0xf32>, tensor<2x8xf32>) {
+  %0:2 = graph.split %x {axis = 1 : i64, sizes = array<i64: 8, 0>} : (tensor<2x8xf32>) -> (tensor<2x8xf32>, tensor<2x0xf32>)
+  %1 = graph.concat %0#0, %0#1 {axis = 1 : i64} : (tensor<2x8xf32>, tensor<2x0xf32>) -> tensor<2x8xf32>
+  return %0#0, %0#1, %1 : tensor<2x8xf32>, tensor<2x0xf32>, tensor<2x8xf32>
+}
