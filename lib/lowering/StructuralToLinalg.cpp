@@ -47,6 +47,41 @@ Value emptyFromShapeTensor(OpBuilder &b, Location loc, RankedTensorType type, Va
   return tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType(), sizes);
 }
 
+/// `tensor.extract_slice` of `input` into `type` at static `offsets` and
+/// `strides`; the sizes are the result's, read from `input` where dynamic (a
+/// dynamic dimension is only ever kept whole).
+Value staticSlice(OpBuilder &b, Location loc, Value input, RankedTensorType type,
+                  ArrayRef<int64_t> offsets, ArrayRef<int64_t> strides) {
+  SmallVector<OpFoldResult> offsetAttrs, sizes, strideAttrs;
+  for (int64_t i = 0; i < type.getRank(); ++i) {
+    offsetAttrs.push_back(b.getIndexAttr(offsets[i]));
+    strideAttrs.push_back(b.getIndexAttr(strides[i]));
+    if (type.isDynamicDim(i))
+      sizes.push_back(tensor::DimOp::create(b, loc, input, i).getResult());
+    else
+      sizes.push_back(b.getIndexAttr(type.getDimSize(i)));
+  }
+  return tensor::ExtractSliceOp::create(b, loc, type, input, offsetAttrs, sizes,
+                                        strideAttrs);
+}
+
+/// Copies `input` into `init`, element `i` of the result reading `input` at
+/// `inputMap(i)` (a broadcast, a reversal).
+Value copyThroughMap(OpBuilder &b, Location loc, Value input, Value init,
+                     AffineMap inputMap) {
+  auto type = cast<RankedTensorType>(init.getType());
+  int64_t rank = type.getRank();
+  SmallVector<AffineMap> maps = {inputMap,
+                                 AffineMap::getMultiDimIdentityMap(rank, b.getContext())};
+  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ValueRange{input}, ValueRange{init}, maps, iterators,
+             [](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, args[0]);
+             })
+      .getResult(0);
+}
+
 /// The constant's value with a signless element type, or null when it cannot be
 /// reinterpreted (an unsigned blob; blobs are float weights in practice).
 TypedAttr signlessValue(ElementsAttr value) {
@@ -138,20 +173,19 @@ struct ReshapeToTensor : OpRewritePattern<g::ReshapeOp> {
     }
     // A -1 entry is the element count divided by the product of the others.
     Value minusOne = constant(-1), known = constant(1);
+    SmallVector<Value> inferredHere;
     for (Value d : dims) {
       Value isInferred =
           arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, d, minusOne);
+      inferredHere.push_back(isInferred);
       known = arith::MulIOp::create(rewriter, loc, known,
                                     arith::SelectOp::create(rewriter, loc, isInferred,
                                                             constant(1), d));
     }
     Value inferred = arith::DivUIOp::create(rewriter, loc, count, known);
     SmallVector<Value> resolved;
-    for (Value d : dims) {
-      Value isInferred =
-          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, d, minusOne);
+    for (auto [d, isInferred] : llvm::zip(dims, inferredHere))
       resolved.push_back(arith::SelectOp::create(rewriter, loc, isInferred, inferred, d));
-    }
     auto shapeType = RankedTensorType::get({static_cast<int64_t>(resolved.size())}, i64);
     Value shape = tensor::FromElementsOp::create(rewriter, loc, shapeType, resolved);
     rewriter.replaceOp(op, tensor::ReshapeOp::create(rewriter, loc, type, input, shape)
@@ -170,32 +204,17 @@ struct SliceToTensor : OpRewritePattern<g::SliceOp> {
     Value input = op.getInput();
     int64_t rank = type.getRank();
     if (llvm::all_of(op.getStride(), [](int64_t s) { return s > 0; })) {
-      SmallVector<OpFoldResult> offsets, sizes, strides;
-      for (int64_t i = 0; i < rank; ++i) {
-        offsets.push_back(rewriter.getIndexAttr(op.getStart()[i]));
-        strides.push_back(rewriter.getIndexAttr(op.getStride()[i]));
-        if (type.isDynamicDim(i))
-          sizes.push_back(tensor::DimOp::create(rewriter, loc, input, i).getResult());
-        else
-          sizes.push_back(rewriter.getIndexAttr(type.getDimSize(i)));
-      }
-      rewriter.replaceOp(op, tensor::ExtractSliceOp::create(rewriter, loc, type, input,
-                                                            offsets, sizes, strides)
-                                 .getResult());
+      rewriter.replaceOp(op, staticSlice(rewriter, loc, input, type, op.getStart(),
+                                         op.getStride()));
       return success();
     }
     MLIRContext *ctx = rewriter.getContext();
     SmallVector<AffineExpr> exprs;
     for (int64_t i = 0; i < rank; ++i)
       exprs.push_back(getAffineDimExpr(i, ctx) * op.getStride()[i] + op.getStart()[i]);
-    SmallVector<AffineMap> maps = {AffineMap::get(rank, 0, exprs, ctx),
-                                   AffineMap::getMultiDimIdentityMap(rank, ctx)};
     Value init = emptyTensor(rewriter, loc, type, allDims(input));
-    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{type}, ValueRange{input}, ValueRange{init}, maps, iterators,
-        [](OpBuilder &b, Location l, ValueRange args) { linalg::YieldOp::create(b, l, args[0]); });
-    rewriter.replaceOp(op, generic.getResult(0));
+    rewriter.replaceOp(op, copyThroughMap(rewriter, loc, input, init,
+                                          AffineMap::get(rank, 0, exprs, ctx)));
     return success();
   }
 };
@@ -311,17 +330,9 @@ struct SplitToTensor : OpRewritePattern<g::SplitOp> {
         pieces.push_back(emptyTensor(rewriter, loc, type, allDims(input)));
         continue;
       }
-      SmallVector<OpFoldResult> offsets, sizes, strides;
-      for (int64_t i = 0; i < type.getRank(); ++i) {
-        offsets.push_back(rewriter.getIndexAttr(i == axis ? offset : 0));
-        strides.push_back(rewriter.getIndexAttr(1));
-        if (type.isDynamicDim(i))
-          sizes.push_back(tensor::DimOp::create(rewriter, loc, input, i).getResult());
-        else
-          sizes.push_back(rewriter.getIndexAttr(type.getDimSize(i)));
-      }
-      pieces.push_back(tensor::ExtractSliceOp::create(rewriter, loc, type, input, offsets,
-                                                      sizes, strides));
+      SmallVector<int64_t> offsets(type.getRank(), 0), strides(type.getRank(), 1);
+      offsets[axis] = offset;
+      pieces.push_back(staticSlice(rewriter, loc, input, type, offsets, strides));
       offset += size;
     }
     rewriter.replaceOp(op, pieces);
@@ -402,16 +413,8 @@ struct BroadcastToLinalg : OpRewritePattern<g::BroadcastOp> {
       }
       init = emptyTensor(rewriter, loc, type, sources);
     }
-    int64_t rank = type.getRank();
-    SmallVector<AffineMap> maps = {
-        broadcastMap(inType.getShape(), type.getShape(), rank, 0, ctx),
-        AffineMap::getMultiDimIdentityMap(rank, ctx)};
-    SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{type}, ValueRange{op.getInput()}, ValueRange{init}, maps,
-        iterators,
-        [](OpBuilder &b, Location l, ValueRange args) { linalg::YieldOp::create(b, l, args[0]); });
-    rewriter.replaceOp(op, generic.getResult(0));
+    AffineMap map = broadcastMap(inType.getShape(), type.getShape(), type.getRank(), 0, ctx);
+    rewriter.replaceOp(op, copyThroughMap(rewriter, loc, op.getInput(), init, map));
     return success();
   }
 };
