@@ -19,7 +19,7 @@ extern "C" {
 #endif
 
 /// Version of this contract; the executor refuses a model built for another.
-#define STRATA_MODEL_ABI_VERSION 1
+#define STRATA_MODEL_ABI_VERSION 2
 
 /// One input or output of the model. `dims[i]` is -1 for a dimension known only
 /// at run time; `max_dims[i]` is then its upper bound or -1 when unbounded.
@@ -31,13 +31,14 @@ typedef struct strata_model_value {
   const int64_t *max_dims;
 } strata_model_value;
 
-/// Runs the model once. `inputs[i]` points to input i's memref descriptor;
+/// Runs the model once. `inputs[i]` points to input i's memref descriptor,
+/// `weights` to the descriptor of the mapped weights file (a 1-D byte memref);
 /// `results` to storage for all output descriptors, in order. A descriptor of
 /// rank R is 3 + 2R 64-bit words: allocated pointer, aligned pointer, offset,
 /// R sizes, R strides (elements). Output buffers are allocated with malloc by
 /// the compiled code and belong to the caller, except those that alias inputs
 /// or constants (the executor copies outputs out before releasing anything).
-typedef void (*strata_model_invoke_fn)(void **inputs, void *results);
+typedef void (*strata_model_invoke_fn)(void **inputs, void *weights, void *results);
 
 /// The compiled model, defined in the generated part of every emitted program.
 typedef struct strata_model {
@@ -47,6 +48,10 @@ typedef struct strata_model {
   const strata_model_value *inputs;
   int32_t num_outputs;
   const strata_model_value *outputs;
+  /// The weights file's name, found next to the program unless overridden,
+  /// and the model id it must carry (see strata/weights.h).
+  const char *weights_file;
+  uint64_t weights_id;
   strata_model_invoke_fn invoke;
 } strata_model;
 

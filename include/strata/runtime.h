@@ -80,7 +80,7 @@ void strata_status_free(strata_status status) STRATA_NOEXCEPT;
 typedef enum strata_dtype {
   STRATA_DTYPE_F32 = 0,  ///< IEEE binary32.
   STRATA_DTYPE_F16 = 1,  ///< IEEE binary16.
-  STRATA_DTYPE_BF16 = 2, ///< bfloat16 (no .npy equivalent).
+  STRATA_DTYPE_BF16 = 2, ///< bfloat16 (.npy descr '<V2', see strata_npy_load).
   STRATA_DTYPE_F64 = 3,  ///< IEEE binary64.
   STRATA_DTYPE_I1 = 4,   ///< Boolean, one byte per element holding 0 or 1.
   STRATA_DTYPE_I8 = 5,   ///< Signed 8-bit integer.
@@ -150,7 +150,8 @@ size_t strata_tensor_byte_size(const strata_tensor *tensor) STRATA_NOEXCEPT;
  *===----------------------------------------------------------------------===*/
 
 /// Reads the NumPy .npy file at `path` (format versions 1.0, 2.0 and 3.0;
-/// little-endian dtypes <f2 <f4 <f8 |b1 |i1 <i2 <i4 <i8 |u1 <u2 <u4 <u8;
+/// little-endian dtypes <f2 <f4 <f8 |b1 |i1 <i2 <i4 <i8 |u1 <u2 <u4 <u8, and
+/// <V2 for bfloat16, the descr NumPy writes for an ml_dtypes.bfloat16 array;
 /// C order; rank 0 to STRATA_MAX_RANK) into a new tensor owned by the caller.
 /// Every error message starts with `path` and says what is wrong. On failure
 /// `*out` is NULL.
@@ -161,7 +162,8 @@ strata_status strata_npy_load(const char *path,
 /// does not fit 1.0). The file is written to "<path>.tmp.<pid>", flushed and
 /// renamed over `path`, so readers see the old file or the complete new one;
 /// on any error the temporary file is removed and `path` is untouched. bf16
-/// tensors are rejected: NumPy has no bfloat16 dtype.
+/// tensors are written with descr '<V2' (np.load gives raw 2-byte values;
+/// `.view(ml_dtypes.bfloat16)` reads them as bfloat16).
 strata_status strata_npy_save(const char *path,
                               const strata_tensor *tensor) STRATA_NOEXCEPT;
 
@@ -203,6 +205,32 @@ size_t strata_arena_alignment(const strata_arena *arena) STRATA_NOEXCEPT;
 size_t strata_arena_high_water(const strata_arena *arena) STRATA_NOEXCEPT;
 
 /*===----------------------------------------------------------------------===*
+ * Packed weights (the file layout is in strata/weights.h)
+ *===----------------------------------------------------------------------===*/
+
+/// A weights file mapped into memory, read-only for the program's lifetime.
+typedef struct strata_weights strata_weights;
+
+/// The checksum of `bytes` bytes at `data` that weights files record per
+/// tensor: 64-bit FNV-1a over little-endian 8-byte words, then the tail bytes.
+uint64_t strata_checksum(const void *data, size_t bytes) STRATA_NOEXCEPT;
+
+/// Maps the weights file at `path` and checks it: magic, version, size, that
+/// its model id is `model_id` (the program it was compiled with), that every
+/// tensor is aligned and inside the file, and every tensor's checksum. On
+/// success `*out` owns the mapping (release with strata_weights_close).
+strata_status strata_weights_open(const char *path, uint64_t model_id,
+                                  strata_weights **out) STRATA_NOEXCEPT;
+
+/// Releases the mapping; NULL is ignored.
+void strata_weights_close(strata_weights *weights) STRATA_NOEXCEPT;
+
+/// The start of the mapped file and its size in bytes; tensors lie at their
+/// offsets from the start.
+const void *strata_weights_data(const strata_weights *weights) STRATA_NOEXCEPT;
+size_t strata_weights_size(const strata_weights *weights) STRATA_NOEXCEPT;
+
+/*===----------------------------------------------------------------------===*
  * Tracing
  *===----------------------------------------------------------------------===*/
 
@@ -238,6 +266,7 @@ struct RuntimeDeleter {
   }
   void operator()(strata_tensor *t) const noexcept { strata_tensor_destroy(t); }
   void operator()(strata_arena *a) const noexcept { strata_arena_destroy(a); }
+  void operator()(strata_weights *w) const noexcept { strata_weights_close(w); }
 };
 /// Owning handle of an error status (null on success).
 using StatusPtr = std::unique_ptr<strata_status_object, RuntimeDeleter>;
@@ -245,6 +274,8 @@ using StatusPtr = std::unique_ptr<strata_status_object, RuntimeDeleter>;
 using TensorPtr = std::unique_ptr<strata_tensor, RuntimeDeleter>;
 /// Owning handle of an arena.
 using ArenaPtr = std::unique_ptr<strata_arena, RuntimeDeleter>;
+/// Owning handle of a mapped weights file.
+using WeightsPtr = std::unique_ptr<strata_weights, RuntimeDeleter>;
 } // namespace strata
 #endif
 

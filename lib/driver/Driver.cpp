@@ -118,7 +118,13 @@ StringRef severityName(DiagnosticSeverity severity) {
 void printWithoutBlobs(ModuleOp module, const OpPrintingFlags &flags,
                        llvm::raw_ostream &os) {
   AsmState state(module, flags);
-  os << "module {\n";
+  os << "module ";
+  if (!module->getAttrDictionary().empty()) {
+    os << "attributes ";
+    module->getAttrDictionary().print(os, state);
+    os << " ";
+  }
+  os << "{\n";
   for (Operation &op : module.getBody()->getOperations()) {
     op.print(os, state);
     os << "\n";

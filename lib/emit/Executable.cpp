@@ -1,7 +1,8 @@
 //===- Executable.cpp - Link an emitted program ---------------------------===//
 //
 // Works in a private temporary directory next to the output (same file system,
-// so the final rename is atomic) and removes it whatever happens.
+// so the final renames are atomic) and removes it whatever happens. The weights
+// file is moved into place first and removed again if the program cannot be.
 //
 //===----------------------------------------------------------------------===//
 
@@ -9,6 +10,7 @@
 
 #include "lib/emit/ModelGlue.h"
 #include "lib/emit/ObjectEmitter.h"
+#include "lib/emit/WeightsFile.h"
 
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
@@ -22,7 +24,7 @@ using namespace mlir;
 namespace strata {
 
 LinkOptions defaultLinkOptions() {
-  return LinkOptions{STRATA_RUNTIME_LIBRARY_DIR, STRATA_INCLUDE_DIR, ""};
+  return LinkOptions{STRATA_RUNTIME_LIBRARY_DIR, STRATA_INCLUDE_DIR, STRATA_BLAS_LIBRARY, ""};
 }
 
 LogicalResult emitExecutable(ModuleOp module, const ModelSignature &signature,
@@ -48,7 +50,14 @@ LogicalResult emitExecutable(ModuleOp module, const ModelSignature &signature,
     return p.str().str();
   };
   std::string object = inWork("model.o"), glue = inWork("model.cpp"),
-              linked = inWork("model");
+              linked = inWork("model"), weightsWork = inWork("model.weights");
+  WeightsFileInfo weights;
+  weights.name = (llvm::sys::path::filename(output) + ".weights").str();
+  std::string weightsOutput = (output + ".weights").str();
+  FailureOr<uint64_t> modelId = writeWeightsFile(module, weightsWork);
+  if (failed(modelId))
+    return failure();
+  weights.modelId = *modelId;
   if (failed(emitObjectFile(module, object)))
     return failure();
   {
@@ -56,7 +65,7 @@ LogicalResult emitExecutable(ModuleOp module, const ModelSignature &signature,
     llvm::raw_fd_ostream os(glue, ec);
     if (ec)
       return module.emitError("cannot write '") << glue << "': " << ec.message();
-    os << generateModelGlue(signature, "_mlir_ciface_strata_model_main");
+    os << generateModelGlue(signature, "_mlir_ciface_strata_model_main", weights);
   }
 
   std::string compiler = options.compiler;
@@ -69,8 +78,8 @@ LogicalResult emitExecutable(ModuleOp module, const ModelSignature &signature,
   std::string include = "-I" + options.includeDir;
   std::string cpuLib = options.runtimeLibraryDir + "/cpu/libstrata_runtime_cpu.a";
   std::string coreLib = options.runtimeLibraryDir + "/core/libstrata_runtime_core.a";
-  SmallVector<StringRef> args = {compiler, "-O2",  include, glue,   object, cpuLib,
-                                 coreLib,  "-lm", "-o",    linked};
+  SmallVector<StringRef> args = {compiler, "-O2",  include,     glue, object, cpuLib,
+                                 coreLib,  options.blasLibrary, "-lm", "-o",   linked};
   std::string diagnostics = inWork("link.log");
   std::optional<StringRef> redirects[] = {std::nullopt, StringRef(diagnostics),
                                           StringRef(diagnostics)};
@@ -82,9 +91,14 @@ LogicalResult emitExecutable(ModuleOp module, const ModelSignature &signature,
            << (error.empty() ? "exit status " + std::to_string(status) : error)
            << "): " << (log ? (*log)->getBuffer().str() : std::string());
   }
-  if (std::error_code ec = llvm::sys::fs::rename(linked, output))
+  if (std::error_code ec = llvm::sys::fs::rename(weightsWork, weightsOutput))
+    return module.emitError("cannot move the weights to '") << weightsOutput << "': "
+                                                            << ec.message();
+  if (std::error_code ec = llvm::sys::fs::rename(linked, output)) {
+    llvm::sys::fs::remove(weightsOutput);
     return module.emitError("cannot move the program to '") << output << "': "
                                                             << ec.message();
+  }
   return success();
 }
 

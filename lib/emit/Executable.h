@@ -21,6 +21,8 @@ struct LinkOptions {
   std::string runtimeLibraryDir;
   /// Directory with strata/runtime.h and strata/model.h.
   std::string includeDir;
+  /// The BLAS library the runtime's matrix products call.
+  std::string blasLibrary;
   /// The C++ compiler driver (found on PATH when empty).
   std::string compiler;
 };

@@ -13,8 +13,17 @@
 
 namespace strata {
 
-/// The source text; `entry` is the compiled function's C-interface symbol.
-std::string generateModelGlue(const ModelSignature &signature, llvm::StringRef entry);
+/// The weights file a program maps: its name (next to the program) and the
+/// model id recorded in it.
+struct WeightsFileInfo {
+  std::string name;
+  uint64_t modelId = 0;
+};
+
+/// The source text; `entry` is the compiled function's C-interface symbol,
+/// which takes the mapped weights after the inputs.
+std::string generateModelGlue(const ModelSignature &signature, llvm::StringRef entry,
+                              const WeightsFileInfo &weights);
 
 } // namespace strata
 

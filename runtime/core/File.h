@@ -50,6 +50,9 @@ public:
   /// Size of the file in bytes.
   uint64_t size() const { return fileSize; }
 
+  /// The open descriptor (for mapping the file).
+  int descriptor() const { return fd.get(); }
+
   /// Reads exactly `bytes` bytes at the current position into `buffer`. If
   /// the file ends first, fails with STRATA_ERROR_FORMAT saying `what` was
   /// truncated.

@@ -70,6 +70,13 @@ std::string copyOut(const strata_model_value &value, const int64_t *words,
 
 } // namespace
 
+Executor::Executor(const strata_model &model, const strata_weights *weights)
+    : model_(model) {
+  int64_t base = reinterpret_cast<int64_t>(strata_weights_data(weights));
+  int64_t words[5] = {base, base, 0, static_cast<int64_t>(strata_weights_size(weights)), 1};
+  std::memcpy(weights_, words, sizeof words);
+}
+
 int findValue(const strata_model_value *values, int32_t count, const std::string &name) {
   for (int32_t i = 0; i < count; ++i)
     if (name == values[i].name)
@@ -117,7 +124,7 @@ std::string Executor::run(const std::vector<strata_tensor *> &inputs,
   for (int32_t i = 0; i < model_.num_outputs; ++i)
     resultWords += descriptorWords(model_.outputs[i].rank);
   std::vector<int64_t> results(resultWords, 0);
-  model_.invoke(inputPointers.data(), results.data());
+  model_.invoke(inputPointers.data(), const_cast<int64_t *>(weights_), results.data());
 
   outputs.clear();
   std::vector<void *> allocations;

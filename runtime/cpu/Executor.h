@@ -26,7 +26,8 @@ using OwnedTensor = std::unique_ptr<strata_tensor, TensorDeleter>;
 /// Runs `model`; every method reports errors as a message, empty on success.
 class Executor {
 public:
-  explicit Executor(const strata_model &model) : model_(model) {}
+  /// `weights` is the model's mapped weights file.
+  Executor(const strata_model &model, const strata_weights *weights);
 
   /// Checks that `inputs` (one per model input, in order) match the model:
   /// dtype, rank, static dimensions and bounds of dynamic ones.
@@ -39,6 +40,8 @@ public:
 
 private:
   const strata_model &model_;
+  /// The memref descriptor of the weights: a 1-D byte buffer.
+  int64_t weights_[5];
 };
 
 /// The index of the model input or output called `name`, or -1.

@@ -1,19 +1,24 @@
 //===- Main.cpp - The main of every program stratac emits -----------------===//
 //
 //   model --input NAME=FILE.npy ... [--output NAME=FILE.npy ...] [--bench N]
-//         [--report] [--trace FILE.json] [--help]
+//         [--report] [--trace FILE.json] [--weights FILE] [--threads N]
+//   model --generate N --input input_ids=IDS.npy [--output tokens=FILE.npy]
 //
 // Without --output, prints each output's name, shape and first values.
 //
 //===----------------------------------------------------------------------===//
 
 #include "runtime/cpu/Executor.h"
+#include "runtime/cpu/Generate.h"
+#include "runtime/cpu/Threads.h"
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <malloc.h>
 #include <string>
+#include <unistd.h>
 #include <vector>
 
 using namespace strata;
@@ -28,10 +33,17 @@ void usage(const char *program) {
               "  --input NAME=FILE.npy   an input tensor (every input is required)\n"
               "  --output NAME=FILE.npy  write an output (default: print a summary)\n"
               "  --bench N               run N more times and print the time per run\n"
+              "  --generate N            greedy decoding of N tokens after the prompt in\n"
+              "                          input_ids (models with a KV cache); prints them,\n"
+              "                          as text for a byte-level (256-token) model;\n"
+              "                          --output tokens=FILE.npy writes prompt + tokens\n"
               "  --report                print time per run\n"
+              "  --threads N             threads for matrix products (default 1)\n"
               "  --trace FILE.json       write a Chrome/Perfetto trace of the runs\n"
+              "  --weights FILE          the packed weights (default: %s next to the\n"
+              "                          program)\n"
               "  --help                  this text\n\ninputs:\n",
-              program, m.name);
+              program, m.name, m.weights_file);
   for (int32_t i = 0; i < m.num_inputs; ++i)
     std::printf("  %s (%s, rank %d)\n", m.inputs[i].name, strata_dtype_name(m.inputs[i].dtype),
                 m.inputs[i].rank);
@@ -50,6 +62,16 @@ std::string takeStatus(strata_status s) {
   std::string message = strata_status_message(s);
   strata_status_free(s);
   return message;
+}
+
+/// `weights_file` in the directory of the running program.
+std::string defaultWeightsPath(const char *argv0) {
+  char self[4096];
+  ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+  std::string program = n > 0 ? std::string(self, n) : std::string(argv0);
+  size_t slash = program.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : program.substr(0, slash);
+  return dir + "/" + strata_compiled_model.weights_file;
 }
 
 /// Splits `NAME=FILE`.
@@ -83,6 +105,45 @@ void printSummary(const strata_model_value &value, strata_tensor *t) {
   std::printf("%s\n", n > 8 ? " ..." : "");
 }
 
+/// --generate: decodes, prints the tokens (as text for byte-level models) and
+/// writes them to `tokensPath` if given.
+int runGenerate(const strata_model &model, const Executor &executor,
+                const strata_tensor *prompt, long steps, const std::string &tokensPath) {
+  std::vector<int64_t> tokens;
+  auto start = std::chrono::steady_clock::now();
+  std::string error = generateGreedy(model, executor, prompt, steps, tokens);
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                        start)
+                  .count();
+  if (!error.empty())
+    return fail(error);
+  const strata_model_value &logits = model.outputs[0];
+  bool bytes = logits.rank == 3 && logits.dims[2] == 256;
+  if (bytes) {
+    std::string text;
+    for (int64_t t : tokens)
+      text += static_cast<char>(t);
+    std::printf("%s\n", text.c_str());
+  } else {
+    for (size_t i = 0; i < tokens.size(); ++i)
+      std::printf("%s%lld", i ? " " : "", static_cast<long long>(tokens[i]));
+    std::printf("\n");
+  }
+  std::fprintf(stderr, "generated %ld tokens in %.1f ms (%.2f ms per token)\n", steps, ms,
+               ms / steps);
+  if (tokensPath.empty())
+    return 0;
+  strata_tensor *t = nullptr;
+  int64_t dims[2] = {1, static_cast<int64_t>(tokens.size())};
+  if (strata_status s = strata_tensor_create(STRATA_DTYPE_I64, 2, dims, &t))
+    return fail(takeStatus(s));
+  OwnedTensor owned(t);
+  std::memcpy(strata_tensor_data(t), tokens.data(), tokens.size() * sizeof(int64_t));
+  if (strata_status s = strata_npy_save(tokensPath.c_str(), t))
+    return fail(takeStatus(s));
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -93,9 +154,10 @@ int main(int argc, char **argv) {
                 std::to_string(STRATA_MODEL_ABI_VERSION));
   std::vector<OwnedTensor> inputs(model.num_inputs);
   std::vector<std::pair<int, std::string>> outputFiles;
-  long bench = 0;
+  long bench = 0, threads = 1, generate = 0;
+  std::string tokensPath;
   bool report = false;
-  std::string tracePath;
+  std::string tracePath, weightsPath = defaultWeightsPath(argv[0]);
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&](const char *flag) -> const char * {
@@ -122,6 +184,10 @@ int main(int argc, char **argv) {
     } else if (arg == "--output") {
       if (!splitAssignment(value("--output"), name, file))
         return fail("--output takes NAME=FILE.npy");
+      if (name == "tokens") {
+        tokensPath = file;
+        continue;
+      }
       int index = findValue(model.outputs, model.num_outputs, name);
       if (index < 0)
         return fail("the model has no output named '" + name + "' (see --help)");
@@ -131,13 +197,43 @@ int main(int argc, char **argv) {
       bench = std::strtol(value("--bench"), &end, 10);
       if (!end || *end || bench < 1)
         return fail("--bench takes a positive number of runs");
+    } else if (arg == "--generate") {
+      char *end = nullptr;
+      generate = std::strtol(value("--generate"), &end, 10);
+      if (!end || *end || generate < 1)
+        return fail("--generate takes a positive number of tokens");
+    } else if (arg == "--threads") {
+      char *end = nullptr;
+      threads = std::strtol(value("--threads"), &end, 10);
+      if (!end || *end || threads < 1 || threads > 1024)
+        return fail("--threads takes a number of threads from 1 to 1024");
     } else if (arg == "--report") {
       report = true;
     } else if (arg == "--trace") {
       tracePath = value("--trace");
+    } else if (arg == "--weights") {
+      weightsPath = value("--weights");
     } else {
       return fail("unknown argument '" + arg + "' (see --help)");
     }
+  }
+  if (!tokensPath.empty() && generate == 0)
+    return fail("--output tokens=FILE.npy needs --generate");
+  setCpuThreads(static_cast<int>(threads));
+  // Runs allocate and free the same large buffers again and again: keep them
+  // in the heap instead of mapping and zeroing fresh pages each time.
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  strata_weights *mapped = nullptr;
+  if (strata_status s = strata_weights_open(weightsPath.c_str(), model.weights_id, &mapped))
+    return fail(takeStatus(s));
+  WeightsPtr weights(mapped);
+  Executor executor(model, weights.get());
+  if (generate > 0) {
+    int ids = findValue(model.inputs, model.num_inputs, "input_ids");
+    if (ids < 0 || !inputs[ids])
+      return fail("--generate needs --input input_ids=IDS.npy");
+    return runGenerate(model, executor, inputs[ids].get(), generate, tokensPath);
   }
   std::vector<strata_tensor *> raw;
   for (int32_t i = 0; i < model.num_inputs; ++i) {
@@ -145,7 +241,6 @@ int main(int argc, char **argv) {
       return fail("missing --input " + std::string(model.inputs[i].name) + "=FILE.npy");
     raw.push_back(inputs[i].get());
   }
-  Executor executor(model);
   std::string error = executor.checkInputs(raw);
   if (!error.empty())
     return fail(error);

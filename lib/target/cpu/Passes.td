@@ -30,4 +30,75 @@ def ExportEntryPoints : Pass<"strata-cpu-export-entry-points", "mlir::ModuleOp">
   ];
 }
 
+def OutlineWeights : Pass<"strata-cpu-outline-weights", "mlir::ModuleOp"> {
+  let summary = "Move large constant globals into the packed weights file";
+  let description = [{
+    Every constant `memref.global` of at least `min-bytes` bytes (byte-sized
+    element types) leaves the program: it is given a 4 KiB-aligned offset in
+    the weights file, each public function gains a trailing
+    `memref<?xi8>` argument (the mapped file), and every
+    `memref.get_global` of it becomes a `memref.view` of that argument at its
+    offset. The module keeps the plan as `strata.weights`, an array of
+    `{name, offset, value}` dictionaries that the emitter writes out.
+
+    Example: `%w = memref.get_global @__constant_64x64xf32 : memref<64x64xf32>`
+    becomes `%w = memref.view %weights[%c4096][] : memref<?xi8> to
+    memref<64x64xf32>`.
+  }];
+  let options = [
+    Option<"minBytes", "min-bytes", "int64_t", "1024",
+           "Constants smaller than this stay in the program">
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect"];
+}
+
+def ContractionsToBlas : Pass<"strata-cpu-contractions-to-blas", "mlir::ModuleOp"> {
+  let summary = "Run f32 matrix products through the runtime's BLAS call";
+  let description = [{
+    Replaces every bufferised f32 contraction (a `linalg` op whose body is a
+    multiply-accumulate and whose maps are projected permutations: matmul,
+    batch matmul, einsum-like generics with transposes or broadcast batches)
+    with a call to `strata_cpu_contract_f32`, which runs it as strided,
+    batched `cblas_sgemm` calls accumulating into the output. The call gets,
+    per loop dimension, its size, its stride in each operand (0 where the
+    operand does not have it) and its role (batch, m, n, k), packed into a
+    stack buffer, and the three operands' aligned data pointers.
+
+    Example: `linalg.matmul ins(%a, %b : memref<128x64xf32>, memref<64x64xf32>)
+    outs(%c : memref<128x64xf32>)` becomes a
+    `func.call @strata_cpu_contract_f32(%rank, %desc, %pa, %pb, %pc)`.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::memref::MemRefDialect"];
+}
+
+def ApproximateMath : Pass<"strata-cpu-approximate-math"> {
+  let summary = "Inline polynomial approximations of f32 math functions";
+  let description = [{
+    Rewrites `math.exp`, `math.expm1`, `math.erf`, `math.tanh`, `math.log`,
+    `math.log1p`, `math.log2`, `math.sin` and `math.cos` on f32 into the
+    upstream polynomial approximations (a few ulp of error), so that the loops
+    around them need no libm call and vectorise. Other types and functions are
+    left to libm.
+
+    Example: `%y = math.exp %x : f32` becomes range reduction, a polynomial and
+    an exponent insertion in `arith` ops.
+  }];
+}
+
+def FuseElementwise : Pass<"strata-cpu-fuse-elementwise"> {
+  let summary = "Fuse elementwise linalg ops into their consumers";
+  let description = [{
+    On linalg ops on tensors, fuses an all-parallel `linalg.generic` into the
+    op that consumes it when it has no other use, so that chains such as
+    bias add, GELU and residual add become one loop nest and the
+    intermediate tensors are never stored. Contractions are never a fusion
+    consumer: they stay recognisable for the BLAS path
+    (`strata-cpu-contractions-to-blas`).
+
+    Example: `%a = add(%x, %b)` followed by `%g = gelu(%a)` becomes one
+    `linalg.generic` computing `gelu(x + b)`.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
 #endif // STRATA_LIB_TARGET_CPU_PASSES_TD

@@ -1,8 +1,8 @@
 //===- Pipeline.cpp - CPU code generation pipelines -----------------------===//
 //
 // Upstream passes in the order that takes linalg on tensors to the LLVM dialect.
-// Loops are plain for now; tiling, vectorisation and library calls for matrix
-// products slot in between bufferisation and the loop lowering.
+// f32 matrix products become calls into the runtime's BLAS path; the
+// remaining linalg ops become loops.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,6 +18,8 @@
 using namespace mlir;
 
 void strata::buildCpuBufferizePipeline(OpPassManager &pm) {
+  pm.addNestedPass<func::FuncOp>(createFuseElementwise());
+  pm.addPass(createCanonicalizerPass());
   bufferization::OneShotBufferizePassOptions options;
   options.bufferizeFunctionBoundaries = true;
   options.functionBoundaryTypeConversion =
@@ -29,8 +31,11 @@ void strata::buildCpuBufferizePipeline(OpPassManager &pm) {
 }
 
 void strata::buildCpuToLLVMPipeline(OpPassManager &pm) {
+  pm.addPass(createContractionsToBlas());
+  pm.addPass(createOutlineWeights());
   pm.addPass(createExportEntryPoints());
   pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addNestedPass<func::FuncOp>(createApproximateMath());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());

@@ -1,0 +1,113 @@
+//===- WeightsFile.cpp - Writing the packed weights file ------------------===//
+//
+// Tensor bytes are written straight from the attributes (memory-mapped
+// external data stays mapped); only splats are expanded.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/emit/WeightsFile.h"
+
+#include "strata/runtime.h"
+#include "strata/weights.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cstring>
+
+using namespace mlir;
+
+namespace strata {
+namespace {
+
+struct PlannedTensor {
+  std::string name;
+  uint64_t offset;
+  ElementsAttr value;
+  /// The bytes: a view of the attribute's storage, or `expanded`.
+  ArrayRef<char> data;
+  std::vector<char> expanded;
+};
+
+/// Points `t.data` at the tensor's bytes.
+LogicalResult readBytes(ModuleOp module, PlannedTensor &t) {
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(t.value)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return module.emitError("weight '") << t.name << "' has no data (elided resource)";
+    t.data = blob->getData();
+    return success();
+  }
+  auto dense = cast<DenseElementsAttr>(t.value);
+  ArrayRef<char> raw = dense.getRawData();
+  if (!dense.isSplat()) {
+    t.data = raw;
+    return success();
+  }
+  int64_t count = dense.getNumElements();
+  t.expanded.resize(raw.size() * count);
+  for (int64_t i = 0; i < count; ++i)
+    std::memcpy(t.expanded.data() + i * raw.size(), raw.data(), raw.size());
+  t.data = t.expanded;
+  return success();
+}
+
+} // namespace
+
+FailureOr<uint64_t> writeWeightsFile(ModuleOp module, StringRef path) {
+  auto plan = module->getAttrOfType<ArrayAttr>("strata.weights");
+  std::vector<PlannedTensor> tensors;
+  for (Attribute a : plan ? plan.getValue() : ArrayRef<Attribute>()) {
+    auto entry = cast<DictionaryAttr>(a);
+    PlannedTensor t;
+    t.name = entry.getAs<StringAttr>("name").str();
+    t.offset = entry.getAs<IntegerAttr>("offset").getInt();
+    t.value = entry.getAs<ElementsAttr>("value");
+    if (failed(readBytes(module, t)))
+      return failure();
+    tensors.push_back(std::move(t));
+  }
+  module->removeAttr("strata.weights");
+
+  std::vector<strata_weights_entry> index(tensors.size());
+  size_t indexBytes = index.size() * sizeof(strata_weights_entry);
+  uint64_t fileSize = sizeof(strata_weights_header) + indexBytes;
+  for (auto [e, t] : llvm::zip_equal(index, tensors)) {
+    std::memset(&e, 0, sizeof e);
+    std::strncpy(e.name, t.name.c_str(), STRATA_WEIGHTS_NAME_SIZE - 1);
+    e.offset = t.offset;
+    e.bytes = t.data.size();
+    e.checksum = strata_checksum(t.data.data(), t.data.size());
+    fileSize = t.offset + t.data.size();
+  }
+  if (!tensors.empty() && tensors.front().offset < sizeof(strata_weights_header) + indexBytes)
+    return module.emitError("the weights index (")
+           << tensors.size() << " tensors) does not fit before the first tensor";
+  strata_weights_header header;
+  std::memset(&header, 0, sizeof header);
+  std::memcpy(header.magic, STRATA_WEIGHTS_MAGIC, 8);
+  header.version = STRATA_WEIGHTS_VERSION;
+  header.count = index.size();
+  header.model_id = strata_checksum(index.data(), indexBytes);
+  header.file_size = fileSize;
+
+  std::error_code ec;
+  llvm::raw_fd_ostream os(path, ec);
+  if (ec)
+    return module.emitError("cannot write '") << path << "': " << ec.message();
+  os.write(reinterpret_cast<const char *>(&header), sizeof header);
+  os.write(reinterpret_cast<const char *>(index.data()), indexBytes);
+  uint64_t at = sizeof header + indexBytes;
+  for (const PlannedTensor &t : tensors) {
+    os.write_zeros(t.offset - at);
+    os.write(t.data.data(), t.data.size());
+    at = t.offset + t.data.size();
+  }
+  os.close();
+  if (os.has_error())
+    return module.emitError("cannot write '") << path << "': " << os.error().message();
+  return header.model_id;
+}
+
+} // namespace strata

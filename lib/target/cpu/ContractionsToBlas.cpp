@@ -1,0 +1,136 @@
+//===- ContractionsToBlas.cpp - Matrix products as runtime BLAS calls -----===//
+//
+// Implements `strata-cpu-contractions-to-blas`. The descriptor the runtime
+// reads is, for each loop dimension d in order, five 64-bit words: size,
+// stride in A, stride in B, stride in C (elements, 0 when absent) and role
+// (0 batch, 1 m, 2 n, 3 k); see runtime/cpu/Contract.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/target/cpu/Passes.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+using namespace mlir;
+
+namespace strata {
+#define GEN_PASS_DEF_CONTRACTIONSTOBLAS
+#include "lib/target/cpu/Passes.h.inc"
+} // namespace strata
+
+namespace {
+
+constexpr llvm::StringLiteral kContractF32 = "strata_cpu_contract_f32";
+
+enum Role : int64_t { Batch = 0, M = 1, N = 2, K = 3 };
+
+bool isF32Memref(Value v) {
+  auto type = dyn_cast<MemRefType>(v.getType());
+  return type && type.getElementType().isF32();
+}
+
+/// The roles of `op`'s loop dimensions if it is an f32 contraction on memrefs.
+std::optional<SmallVector<int64_t>> contractionRoles(linalg::LinalgOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      !linalg::isaContractionOpInterface(op))
+    return std::nullopt;
+  for (OpOperand &operand : op->getOpOperands())
+    if (!isF32Memref(operand.get()))
+      return std::nullopt;
+  FailureOr<linalg::ContractionDimensions> dims = linalg::inferContractionDims(op);
+  if (failed(dims))
+    return std::nullopt;
+  SmallVector<int64_t> roles(op.getNumLoops(), -1);
+  auto assign = [&](ArrayRef<unsigned> list, Role role) {
+    for (unsigned d : list)
+      roles[d] = role;
+  };
+  assign(dims->batch, Batch);
+  assign(dims->m, M);
+  assign(dims->n, N);
+  assign(dims->k, K);
+  if (llvm::is_contained(roles, -1))
+    return std::nullopt;
+  return roles;
+}
+
+func::FuncOp declareContract(ModuleOp module) {
+  if (auto f = module.lookupSymbol<func::FuncOp>(kContractF32))
+    return f;
+  OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
+  Type i64 = b.getI64Type();
+  auto type = b.getFunctionType({i64, i64, i64, i64, i64}, {});
+  auto f = func::FuncOp::create(b, module.getLoc(), kContractF32, type);
+  f.setPrivate();
+  return f;
+}
+
+/// The aligned data pointer of `memref` plus its offset, as an i64.
+Value dataPointer(OpBuilder &b, Location loc, Value memref) {
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, memref);
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref);
+  Value four = arith::ConstantIndexOp::create(b, loc, 4);
+  Value bytes = arith::MulIOp::create(b, loc, meta.getOffset(), four);
+  Value at = arith::AddIOp::create(b, loc, base, bytes);
+  return arith::IndexCastOp::create(b, loc, b.getI64Type(), at);
+}
+
+void rewrite(linalg::LinalgOp op, ArrayRef<int64_t> roles, func::FuncOp callee) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  Type i64 = b.getI64Type();
+  int64_t rank = roles.size();
+  auto descType = MemRefType::get({5 * rank}, i64);
+  Value desc = memref::AllocaOp::create(b, loc, descType);
+  auto constant = [&](int64_t v) { return arith::ConstantIntOp::create(b, loc, i64, v); };
+  auto store = [&](Value v, int64_t slot) {
+    if (v.getType().isIndex())
+      v = arith::IndexCastOp::create(b, loc, i64, v);
+    memref::StoreOp::create(b, loc, v, desc,
+                            ValueRange{arith::ConstantIndexOp::create(b, loc, slot)});
+  };
+  SmallVector<Value> sizes(rank);
+  SmallVector<std::array<Value, 3>> strides(rank);
+  for (auto [i, operand] : llvm::enumerate(op->getOpOperands())) {
+    auto meta = memref::ExtractStridedMetadataOp::create(b, loc, operand.get());
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    for (auto [r, expr] : llvm::enumerate(map.getResults())) {
+      unsigned d = cast<AffineDimExpr>(expr).getPosition();
+      strides[d][i] = meta.getStrides()[r];
+      sizes[d] = meta.getSizes()[r];
+    }
+  }
+  for (int64_t d = 0; d < rank; ++d) {
+    store(sizes[d], 5 * d);
+    for (int64_t i = 0; i < 3; ++i)
+      store(strides[d][i] ? strides[d][i] : constant(0), 5 * d + 1 + i);
+    store(constant(roles[d]), 5 * d + 4);
+  }
+  Value descPointer = arith::IndexCastOp::create(
+      b, loc, i64, memref::ExtractAlignedPointerAsIndexOp::create(b, loc, desc));
+  SmallVector<Value> args = {constant(rank), descPointer};
+  for (OpOperand &operand : op->getOpOperands())
+    args.push_back(dataPointer(b, loc, operand.get()));
+  func::CallOp::create(b, loc, callee, args);
+  op->erase();
+}
+
+struct ContractionsToBlas : strata::impl::ContractionsToBlasBase<ContractionsToBlas> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    SmallVector<std::pair<linalg::LinalgOp, SmallVector<int64_t>>> found;
+    module.walk([&](linalg::LinalgOp op) {
+      if (std::optional<SmallVector<int64_t>> roles = contractionRoles(op))
+        found.push_back({op, std::move(*roles)});
+    });
+    if (found.empty())
+      return;
+    func::FuncOp callee = declareContract(module);
+    for (auto &[op, roles] : found)
+      rewrite(op, roles, callee);
+  }
+};
+
+} // namespace

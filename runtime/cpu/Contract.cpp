@@ -1,0 +1,155 @@
+//===- Contract.cpp - Strided batched matrix products through BLAS --------===//
+//
+// `strata_cpu_contract_f32` runs a contraction that stratac's
+// strata-cpu-contractions-to-blas pass found: C[...] += A[...] * B[...] over
+// loop dimensions described by (size, stride in A, B, C, role). Dimensions of
+// size 1 are dropped and neighbouring dimensions of one role merged where the
+// strides allow; one m, one n and one k dimension then form a cblas_sgemm
+// call, and the rest become loops around it. A layout no sgemm call can take
+// (no unit stride where one is needed) runs as plain loops.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/cpu/Threads.h"
+
+#include <cblas.h>
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+namespace {
+
+enum Role : int64_t { Batch = 0, M = 1, N = 2, K = 3 };
+
+struct Dim {
+  int64_t size;
+  int64_t stride[3]; // A, B, C
+  int64_t role;
+};
+
+/// Merges `inner` into `outer` when walking both in order is one walk with
+/// `inner`'s strides.
+bool merge(Dim &outer, const Dim &inner) {
+  if (outer.role != inner.role)
+    return false;
+  for (int i = 0; i < 3; ++i)
+    if (outer.stride[i] != inner.stride[i] * inner.size)
+      return false;
+  outer.size *= inner.size;
+  for (int i = 0; i < 3; ++i)
+    outer.stride[i] = inner.stride[i];
+  return true;
+}
+
+/// Row-major operand `x` of an sgemm: `rows` x `cols` with the given strides.
+/// Returns false if neither stride is 1.
+bool layout(int64_t rows, int64_t cols, int64_t rowStride, int64_t colStride,
+            CBLAS_TRANSPOSE &trans, int64_t &ld) {
+  if (colStride == 1 || cols == 1) {
+    trans = CblasNoTrans;
+    ld = rows == 1 ? cols : rowStride;
+    return ld >= cols;
+  }
+  if (rowStride == 1 || rows == 1) {
+    trans = CblasTrans;
+    ld = cols == 1 ? rows : colStride;
+    return ld >= rows;
+  }
+  return false;
+}
+
+struct Gemm {
+  CBLAS_TRANSPOSE transA, transB;
+  int64_t m, n, k, lda, ldb, ldc;
+};
+
+/// Plans one sgemm over dims[mi], dims[ni], dims[ki] (C's n stride is 1).
+bool planGemm(const Dim &dm, const Dim &dn, const Dim &dk, Gemm &g) {
+  g.m = dm.size;
+  g.n = dn.size;
+  g.k = dk.size;
+  if (dn.stride[2] != 1 && g.n != 1)
+    return false;
+  g.ldc = g.m == 1 ? g.n : dm.stride[2];
+  if (g.ldc < g.n)
+    return false;
+  return layout(g.m, g.k, dm.stride[0], dk.stride[0], g.transA, g.lda) &&
+         layout(g.k, g.n, dk.stride[1], dn.stride[1], g.transB, g.ldb);
+}
+
+/// Calls `body(offA, offB, offC)` for every index of `loops`.
+template <typename F>
+void forEach(const std::vector<Dim> &loops, size_t level, int64_t a, int64_t b, int64_t c,
+             F &&body) {
+  if (level == loops.size())
+    return body(a, b, c);
+  const Dim &d = loops[level];
+  for (int64_t i = 0; i < d.size; ++i)
+    forEach(loops, level + 1, a + i * d.stride[0], b + i * d.stride[1], c + i * d.stride[2],
+            body);
+}
+
+} // namespace
+
+void strata::setCpuThreads(int threads) { openblas_set_num_threads(threads); }
+
+extern "C" void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a,
+                                        const float *b, float *c) {
+  std::vector<Dim> dims;
+  for (int64_t d = 0; d < rank; ++d) {
+    const int64_t *w = desc + 5 * d;
+    if (w[0] == 0)
+      return;
+    if (w[0] == 1)
+      continue;
+    Dim dim{w[0], {w[1], w[2], w[3]}, w[4]};
+    if (!dims.empty() && merge(dims.back(), dim))
+      continue;
+    dims.push_back(dim);
+  }
+  // C's unit-stride dimension must be an n dimension; if it is an m one,
+  // compute the transposed product (swap A and B).
+  auto unitInC = [&](int64_t role) {
+    for (size_t i = 0; i < dims.size(); ++i)
+      if (dims[i].role == role && dims[i].stride[2] == 1)
+        return static_cast<int>(i);
+    return -1;
+  };
+  if (unitInC(N) < 0 && unitInC(M) >= 0) {
+    std::swap(a, b);
+    for (Dim &d : dims) {
+      std::swap(d.stride[0], d.stride[1]);
+      d.role = d.role == M ? N : d.role == N ? M : d.role;
+    }
+  }
+  // The largest dimension of each role becomes the sgemm's; the rest loop.
+  int pick[4] = {-1, -1, -1, -1};
+  for (size_t i = 0; i < dims.size(); ++i) {
+    int64_t r = dims[i].role;
+    bool better = pick[r] < 0 || dims[i].size > dims[pick[r]].size;
+    if (r == N)
+      better = dims[i].stride[2] == 1 || (pick[N] < 0);
+    if (r != Batch && better)
+      pick[r] = static_cast<int>(i);
+  }
+  Dim unit{1, {0, 0, 0}, 0};
+  const Dim &dm = pick[M] >= 0 ? dims[pick[M]] : unit;
+  const Dim &dn = pick[N] >= 0 ? dims[pick[N]] : unit;
+  const Dim &dk = pick[K] >= 0 ? dims[pick[K]] : unit;
+  Gemm g;
+  std::vector<Dim> loops;
+  if (planGemm(dm, dn, dk, g)) {
+    for (size_t i = 0; i < dims.size(); ++i)
+      if (static_cast<int>(i) != pick[M] && static_cast<int>(i) != pick[N] &&
+          static_cast<int>(i) != pick[K])
+        loops.push_back(dims[i]);
+    forEach(loops, 0, 0, 0, 0, [&](int64_t oa, int64_t ob, int64_t oc) {
+      cblas_sgemm(CblasRowMajor, g.transA, g.transB, g.m, g.n, g.k, 1.0f, a + oa, g.lda,
+                  b + ob, g.ldb, 1.0f, c + oc, g.ldc);
+    });
+    return;
+  }
+  forEach(dims, 0, 0, 0, 0,
+          [&](int64_t oa, int64_t ob, int64_t oc) { c[oc] += a[oa] * b[ob]; });
+}

@@ -1,0 +1,150 @@
+//===- ContractTest.cpp - The CPU runtime's strided matrix products ------===//
+//
+// strata_cpu_contract_f32 against a plain loop nest over the same
+// descriptor: plain, transposed and batched products, broadcast batches,
+// dimensions that merge, an m-major output, layouts no sgemm call can take,
+// and empty dimensions.
+//
+//===----------------------------------------------------------------------===//
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <random>
+#include <vector>
+
+extern "C" void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a,
+                                        const float *b, float *c);
+
+namespace {
+
+enum Role : int64_t { Batch = 0, M = 1, N = 2, K = 3 };
+
+/// One loop dimension: its size, role and the operand dimension it is in A, B
+/// and C (-1 when absent); strides follow from row-major operand shapes.
+struct LoopDim {
+  int64_t size;
+  Role role;
+  int posA, posB, posC;
+};
+
+struct Operand {
+  std::vector<int64_t> shape;
+  std::vector<int64_t> strides;
+  std::vector<float> data;
+};
+
+/// A row-major operand whose dimension i is the loop dimension order[i].
+Operand makeOperand(const std::vector<LoopDim> &dims, int which, std::mt19937 &rng) {
+  Operand op;
+  std::vector<std::pair<int, int64_t>> byPos;
+  for (const LoopDim &d : dims) {
+    int pos = which == 0 ? d.posA : which == 1 ? d.posB : d.posC;
+    if (pos >= 0)
+      byPos.push_back({pos, d.size});
+  }
+  std::sort(byPos.begin(), byPos.end());
+  int64_t count = 1;
+  for (auto &[pos, size] : byPos) {
+    op.shape.push_back(size);
+    count *= size;
+  }
+  op.strides.assign(op.shape.size(), 1);
+  for (int i = static_cast<int>(op.shape.size()) - 2; i >= 0; --i)
+    op.strides[i] = op.strides[i + 1] * op.shape[i + 1];
+  std::uniform_real_distribution<float> u(-1, 1);
+  for (int64_t i = 0; i < count; ++i)
+    op.data.push_back(u(rng));
+  return op;
+}
+
+/// Runs the contraction through the runtime and through loops; expects equal
+/// results (C starts non-zero: the runtime accumulates).
+void check(const std::vector<LoopDim> &dims) {
+  std::mt19937 rng(7);
+  Operand a = makeOperand(dims, 0, rng), b = makeOperand(dims, 1, rng),
+          c = makeOperand(dims, 2, rng);
+  std::vector<int64_t> desc;
+  for (const LoopDim &d : dims) {
+    desc.push_back(d.size);
+    desc.push_back(d.posA >= 0 ? a.strides[d.posA] : 0);
+    desc.push_back(d.posB >= 0 ? b.strides[d.posB] : 0);
+    desc.push_back(d.posC >= 0 ? c.strides[d.posC] : 0);
+    desc.push_back(d.role);
+  }
+  std::vector<double> expected(c.data.begin(), c.data.end());
+  std::vector<int64_t> index(dims.size(), 0);
+  bool empty = false;
+  for (const LoopDim &d : dims)
+    empty |= d.size == 0;
+  while (!empty) {
+    int64_t oa = 0, ob = 0, oc = 0;
+    for (size_t i = 0; i < dims.size(); ++i) {
+      oa += index[i] * desc[5 * i + 1];
+      ob += index[i] * desc[5 * i + 2];
+      oc += index[i] * desc[5 * i + 3];
+    }
+    expected[oc] += static_cast<double>(a.data[oa]) * b.data[ob];
+    size_t i = dims.size();
+    while (i > 0 && ++index[i - 1] == dims[i - 1].size)
+      index[--i] = 0;
+    if (i == 0)
+      break;
+  }
+  strata_cpu_contract_f32(static_cast<int64_t>(dims.size()), desc.data(), a.data.data(),
+                          b.data.data(), c.data.data());
+  for (size_t i = 0; i < expected.size(); ++i)
+    ASSERT_NEAR(c.data[i], expected[i], 1e-4) << "element " << i;
+}
+
+TEST(Contract, PlainMatmul) { check({{5, M, 0, -1, 0}, {7, N, -1, 1, 1}, {3, K, 1, 0, -1}}); }
+
+TEST(Contract, TransposedOperands) {
+  // A is [k, m], B is [n, k].
+  check({{6, M, 1, -1, 0}, {4, N, -1, 0, 1}, {9, K, 0, 1, -1}});
+}
+
+TEST(Contract, MMajorOutputSwapsOperands) {
+  // C is [n, m]: the runtime computes the transposed product.
+  check({{6, M, 0, -1, 1}, {5, N, -1, 1, 0}, {3, K, 1, 0, -1}});
+}
+
+TEST(Contract, BatchedWithBroadcastWeights) {
+  // x[b, s, k] @ w[k, n]: two m-like dimensions that merge into one.
+  check({{2, M, 0, -1, 0}, {8, M, 1, -1, 1}, {5, N, -1, 1, 2}, {4, K, 2, 0, -1}});
+}
+
+TEST(Contract, AttentionScores) {
+  // q[b, h, s, d] @ k[b, h, t, d]^T -> [b, h, s, t].
+  check({{2, Batch, 0, 0, 0},
+         {3, Batch, 1, 1, 1},
+         {4, M, 2, -1, 2},
+         {5, N, -1, 2, 3},
+         {8, K, 3, 3, -1}});
+}
+
+TEST(Contract, MatrixVector) { check({{6, M, 0, -1, 0}, {7, K, 1, 0, -1}}); }
+
+TEST(Contract, OuterProduct) { check({{3, M, 0, -1, 0}, {4, N, -1, 0, 1}}); }
+
+TEST(Contract, SplitReductionDimensions) {
+  // Two k dimensions that are not adjacent in B: one goes to sgemm, one loops.
+  check({{3, M, 0, -1, 0}, {2, K, 1, 2, -1}, {4, N, -1, 1, 1}, {5, K, 2, 0, -1}});
+}
+
+TEST(Contract, NoUnitStrideFallsBackToLoops) {
+  // C = [n, b, m] with batch between: no C dimension of role n or m has
+  // stride 1 only when b > 1 sits innermost, so put the batch last in C.
+  check({{3, M, 0, -1, 1}, {4, N, -1, 1, 0}, {2, Batch, 2, 2, 2}, {5, K, 1, 0, -1}});
+}
+
+TEST(Contract, EmptyDimensionLeavesOutputAlone) {
+  check({{4, M, 0, -1, 0}, {3, N, -1, 1, 1}, {0, K, 1, 0, -1}});
+}
+
+TEST(Contract, UnitDimensionsAreDropped) {
+  check({{1, Batch, 0, 0, 0}, {1, M, 1, -1, 1}, {6, N, -1, 2, 2}, {4, K, 2, 1, -1}});
+}
+
+} // namespace
