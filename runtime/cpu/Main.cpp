@@ -35,7 +35,8 @@ void usage(const char *program) {
               "  --bench N               run N more times and print the time per run\n"
               "  --generate N            greedy decoding of N tokens after the prompt in\n"
               "                          input_ids (models with a KV cache); prints them,\n"
-              "                          as text for a byte-level (256-token) model;\n"
+              "                          as text for a byte-level (256-token) model\n"
+              "                          (other bytes as \\xNN);\n"
               "                          --output tokens=FILE.npy writes prompt + tokens\n"
               "  --report                print time per run\n"
               "  --threads N             threads for matrix products (default 1)\n"
@@ -120,10 +121,13 @@ int runGenerate(const strata_model &model, const Executor &executor,
   const strata_model_value &logits = model.outputs[0];
   bool bytes = logits.rank == 3 && logits.dims[2] == 256;
   if (bytes) {
-    std::string text;
-    for (int64_t t : tokens)
-      text += static_cast<char>(t);
-    std::printf("%s\n", text.c_str());
+    for (int64_t t : tokens) {
+      if ((t >= 0x20 && t < 0x7f) || t == '\n' || t == '\t')
+        std::putchar(static_cast<int>(t));
+      else
+        std::printf("\\x%02x", static_cast<unsigned>(t));
+    }
+    std::printf("\n");
   } else {
     for (size_t i = 0; i < tokens.size(); ++i)
       std::printf("%s%lld", i ? " " : "", static_cast<long long>(tokens[i]));

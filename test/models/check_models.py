@@ -2,6 +2,10 @@
 saved inputs fixed (`--shape`) and with its symbolic dimensions left dynamic,
 runs each executable and compares every output with onnxruntime's on the same
 inputs (fp32: 1e-4 relative, with a 1e-5 absolute floor for values near zero).
+Models with a KV cache (`*_kv_*`) are also compiled once more with dynamic
+shapes and run with `--generate`: greedy decoding from the first row of their
+saved input_ids must give the same tokens as the same loop on onnxruntime
+(empty past first, then one token a step with the present tensors fed back).
 Prints one line per model and variant and `N passed, N failed`; exits 1 on any
 failure.
 
@@ -65,6 +69,58 @@ def check(stratac, model_path, work, static):
     return f"ok (max abs error {worst:.2g})"
 
 
+GENERATE_STEPS = 12
+
+
+def ort_greedy(session, prompt, steps):
+    """Greedy decoding on onnxruntime with the KV cache, as `--generate` does it."""
+    inputs = session.get_inputs()
+    names = [o.name for o in session.get_outputs()]
+    past = {}
+    for i in inputs:
+        if i.name.startswith("past_key_values."):
+            shape = [1 if not isinstance(d, int) else d for d in i.shape]
+            shape[-2] = 0
+            past[i.name] = np.zeros(shape, np.float32)
+    tokens = list(prompt)
+    done = 0
+    for _ in range(steps):
+        feed = {"input_ids": np.array([tokens[done:]], np.int64)}
+        names_in = {i.name for i in inputs}
+        if "attention_mask" in names_in:
+            feed["attention_mask"] = np.ones((1, len(tokens)), np.int64)
+        if "position_ids" in names_in:
+            feed["position_ids"] = np.arange(done, len(tokens), dtype=np.int64)[None]
+        feed.update(past)
+        out = dict(zip(names, session.run(None, feed)))
+        tokens.append(int(np.argmax(out["logits"][0, -1])))
+        past = {k: out[k.replace("past_key_values.", "present.")] for k in past}
+        done = len(tokens) - 1
+    return tokens
+
+
+def check_generate(stratac, model_path, work):
+    prompt = reference_set(model_path)["input_ids"][0]
+    session = ort.InferenceSession(model_path, providers=["CPUExecutionProvider"])
+    expected = ort_greedy(session, prompt, GENERATE_STEPS)
+    exe = os.path.join(work, "model")
+    result = subprocess.run([stratac, "compile", model_path, "-o", exe],
+                            capture_output=True, text=True)
+    if result.returncode:
+        return "compile failed: " + result.stderr.strip()[:300]
+    np.save(os.path.join(work, "prompt.npy"), prompt[None].astype(np.int64))
+    tokens = os.path.join(work, "tokens.npy")
+    result = subprocess.run([exe, "--generate", str(GENERATE_STEPS), "--input",
+                             f"input_ids={work}/prompt.npy", "--output", f"tokens={tokens}"],
+                            capture_output=True, text=True)
+    if result.returncode:
+        return "run failed: " + result.stderr.strip()[:300]
+    got = np.load(tokens)[0].tolist()
+    if got != expected:
+        return f"tokens {got} differ from onnxruntime's {expected}"
+    return f"ok ({GENERATE_STEPS} tokens match onnxruntime's)"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -81,6 +137,13 @@ def main():
             variant = "static" if static else "dynamic"
             print(f"{'PASS' if ok else 'FAIL'} {os.path.relpath(model_path, args.models)} "
                   f"({variant}): {status}")
+        if "_kv_" in os.path.basename(model_path):
+            with tempfile.TemporaryDirectory() as work:
+                status = check_generate(args.stratac, model_path, work)
+            ok = status.startswith("ok")
+            passed, failed = passed + ok, failed + (not ok)
+            print(f"{'PASS' if ok else 'FAIL'} {os.path.relpath(model_path, args.models)} "
+                  f"(generate): {status}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
