@@ -1,0 +1,74 @@
+"""Time to compile a GPT-2-small-sized model (12 layers, d_model 768, 12 heads,
+vocabulary 50257; random weights, exported on the fly by PyTorch's TorchScript
+exporter at opset 17, never committed) for the CPU at batch 1, sequence 128.
+Prints the export time, then stratac's wall time, peak RSS and output sizes;
+asserts nothing. Needs torch and transformers (`tools/setup --export-deps`).
+
+  .venv-export/bin/python compile_time.py --stratac build/bin/stratac
+"""
+import argparse
+import os
+import resource
+import subprocess
+import tempfile
+import time
+
+import torch
+import transformers
+
+
+class LogitsOnly(torch.nn.Module):
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, input_ids, attention_mask):
+        return self.model(input_ids=input_ids, attention_mask=attention_mask,
+                          use_cache=False).logits
+
+
+def export(path, layers, width, heads):
+    torch.manual_seed(0)
+    config = transformers.GPT2Config(n_layer=layers, n_embd=width, n_head=heads,
+                                     vocab_size=50257, n_positions=1024)
+    model = LogitsOnly(transformers.GPT2LMHeadModel(config).eval())
+    ids = torch.zeros((1, 128), dtype=torch.int64)
+    mask = torch.ones((1, 128), dtype=torch.int64)
+    with torch.no_grad():
+        torch.onnx.export(model, (ids, mask), path, input_names=["input_ids", "attention_mask"],
+                          output_names=["logits"], opset_version=17, dynamo=False,
+                          dynamic_axes={"input_ids": {0: "batch", 1: "sequence"},
+                                        "attention_mask": {0: "batch", 1: "sequence"}})
+    return sum(p.numel() for p in model.parameters())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stratac", required=True)
+    parser.add_argument("--layers", type=int, default=12)
+    parser.add_argument("--width", type=int, default=768)
+    parser.add_argument("--heads", type=int, default=12)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as work:
+        model = os.path.join(work, "gpt2.onnx")
+        start = time.perf_counter()
+        params = export(model, args.layers, args.width, args.heads)
+        print(f"exported {args.layers} layers, d_model {args.width}: {params / 1e6:.1f} M "
+              f"parameters, {os.path.getsize(model) / 2**20:.0f} MiB, "
+              f"in {time.perf_counter() - start:.1f} s")
+        exe = os.path.join(work, "out", "gpt2")
+        start = time.perf_counter()
+        subprocess.run([args.stratac, "compile", model, "-o", exe,
+                        "--shape", "input_ids=1x128", "--shape", "attention_mask=1x128"],
+                       check=True)
+        seconds = time.perf_counter() - start
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        print(f"stratac compile (cpu, batch 1, sequence 128): {seconds:.2f} s wall, "
+              f"peak RSS {peak:.0f} MiB; program {os.path.getsize(exe) / 2**10:.0f} KiB, "
+              f"weights {os.path.getsize(exe + '.weights') / 2**20:.0f} MiB "
+              f"(target: under 20 s on 2 cores)")
+
+
+if __name__ == "__main__":
+    main()
