@@ -1,0 +1,93 @@
+// RUN: strata-opt %s --strata-cpu-contractions-to-blas --canonicalize --split-input-file | FileCheck %s
+
+// A matmul with broadcast weights becomes one runtime call: per loop dimension
+// size, stride in A, B and C, and role (0 batch, 1 m, 2 n, 3 k).
+// CHECK-LABEL: func.func private @strata_cpu_contract_f32(i64, i64, i64, i64, i64)
+// CHECK-LABEL: func.func @affine
+// CHECK-DAG: %[[C0:.+]] = arith.constant 0 : i64
+// CHECK-DAG: %[[C1:.+]] = arith.constant 1 : i64
+// CHECK-DAG: %[[C2:.+]] = arith.constant 2 : i64
+// CHECK-DAG: %[[C3:.+]] = arith.constant 3 : i64
+// CHECK-DAG: %[[C4:.+]] = arith.constant 4 : i64
+// CHECK-DAG: %[[C8:.+]] = arith.constant 8 : i64
+// CHECK-DAG: %[[C16:.+]] = arith.constant 16 : i64
+// CHECK-DAG: %[[C32:.+]] = arith.constant 32 : i64
+// CHECK-DAG: %[[C128:.+]] = arith.constant 128 : i64
+// CHECK: %[[DESC:.+]] = memref.alloca() : memref<20xi64>
+// d0: size 2, strides 128 / - / 32, role m
+// CHECK-NEXT: memref.store %[[C2]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C128]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C0]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C32]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C1]], %[[DESC]]
+// d1: size 8, strides 16 / - / 4, role m
+// CHECK-NEXT: memref.store %[[C8]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C16]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C0]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C4]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C1]], %[[DESC]]
+// d2: size 4, strides - / 1 / 1, role n
+// CHECK-NEXT: memref.store %[[C4]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C0]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C1]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C1]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C2]], %[[DESC]]
+// d3: size 16, strides 1 / 4 / -, role k
+// CHECK-NEXT: memref.store %[[C16]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C1]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C4]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C0]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C3]], %[[DESC]]
+// CHECK: call @strata_cpu_contract_f32(%[[C4]], %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}})
+// CHECK-NOT: linalg.generic
+#x = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
+#w = affine_map<(d0, d1, d2, d3) -> (d3, d2)>
+#y = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+func.func @affine(%x: memref<2x8x16xf32>, %w: memref<16x4xf32>, %y: memref<2x8x4xf32>) {
+  linalg.generic {indexing_maps = [#x, #w, #y],
+                  iterator_types = ["parallel", "parallel", "parallel", "reduction"]}
+      ins(%x, %w : memref<2x8x16xf32>, memref<16x4xf32>) outs(%y : memref<2x8x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %c: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %c, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Named ops and strided views are covered too: A's strides 12 and 2.
+// CHECK-LABEL: func.func @named_on_view
+// CHECK-DAG: %[[C12:.+]] = arith.constant 12 : i64
+// CHECK-DAG: %[[C2:.+]] = arith.constant 2 : i64
+// CHECK: memref.store %[[C12]]
+// CHECK: memref.store %[[C2]]
+// CHECK: call @strata_cpu_contract_f32
+// CHECK-NOT: linalg.matmul
+func.func @named_on_view(%a: memref<4x6xf32, strided<[12, 2]>>, %b: memref<6x5xf32>,
+                         %c: memref<4x5xf32>) {
+  linalg.matmul ins(%a, %b : memref<4x6xf32, strided<[12, 2]>>, memref<6x5xf32>)
+                outs(%c : memref<4x5xf32>)
+  return
+}
+
+// -----
+
+// Not f32, or not a contraction: left alone.
+// CHECK-LABEL: func.func @left_alone
+// CHECK-NOT: call
+// CHECK: linalg.matmul
+// CHECK: linalg.generic
+#id = affine_map<(d0) -> (d0)>
+func.func @left_alone(%a: memref<4x6xf64>, %b: memref<6x5xf64>, %c: memref<4x5xf64>,
+                      %x: memref<8xf32>, %y: memref<8xf32>) {
+  linalg.matmul ins(%a, %b : memref<4x6xf64>, memref<6x5xf64>) outs(%c : memref<4x5xf64>)
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%x : memref<8xf32>) outs(%y : memref<8xf32>) {
+  ^bb0(%a0: f32, %b0: f32):
+    %e = math.exp %a0 : f32
+    linalg.yield %e : f32
+  }
+  return
+}

@@ -1,0 +1,54 @@
+// RUN: strata-opt %s --strata-cpu-fuse-elementwise | FileCheck %s --check-prefix=FUSE
+// RUN: strata-opt %s --strata-cpu-approximate-math | FileCheck %s --check-prefix=MATH
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d1)>
+#x = affine_map<(d0, d1, d2) -> (d0, d2)>
+#w = affine_map<(d0, d1, d2) -> (d2, d1)>
+#y = affine_map<(d0, d1, d2) -> (d0, d1)>
+
+// The bias add fuses into the exp; the exp's result feeds a matmul, which
+// is never a fusion consumer.
+// FUSE-LABEL: func.func @chain
+// FUSE: linalg.generic
+// FUSE: arith.addf
+// FUSE-NEXT: math.exp
+// FUSE: linalg.generic
+// FUSE: arith.mulf
+// FUSE-NEXT: arith.addf
+// FUSE-NOT: linalg.generic
+// MATH-LABEL: func.func @chain
+// MATH-NOT: math.exp
+func.func @chain(%x: tensor<4x8xf32>, %b: tensor<8xf32>, %w: tensor<8x3xf32>,
+                 %acc: tensor<4x3xf32>) -> tensor<4x3xf32> {
+  %e0 = tensor.empty() : tensor<4x8xf32>
+  %a = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %b : tensor<4x8xf32>, tensor<8xf32>) outs(%e0 : tensor<4x8xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  %e = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a : tensor<4x8xf32>) outs(%e0 : tensor<4x8xf32>) {
+  ^bb0(%p: f32, %o: f32):
+    %s = math.exp %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x8xf32>
+  %m = linalg.generic {indexing_maps = [#x, #w, #y],
+                       iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%e, %w : tensor<4x8xf32>, tensor<8x3xf32>) outs(%acc : tensor<4x3xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %t = arith.mulf %p, %q : f32
+    %s = arith.addf %o, %t : f32
+    linalg.yield %s : f32
+  } -> tensor<4x3xf32>
+  return %m : tensor<4x3xf32>
+}
+
+// f64 keeps its libm call.
+// MATH-LABEL: func.func @wide
+// MATH: math.exp %{{.+}} : f64
+func.func @wide(%x: f64) -> f64 {
+  %y = math.exp %x : f64
+  return %y : f64
+}
