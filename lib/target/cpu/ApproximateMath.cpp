@@ -6,9 +6,13 @@
 
 #include "lib/target/cpu/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <cmath>
 
 using namespace mlir;
 
@@ -18,6 +22,33 @@ namespace strata {
 } // namespace strata
 
 namespace {
+
+/// `math.powf %x, c` for a constant small integer c (|c| <= 4) as products of
+/// x (and one division for negative c), as exact as powf to an ulp or two.
+struct PowToProducts : OpRewritePattern<math::PowFOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(math::PowFOp op, PatternRewriter &rewriter) const override {
+    FloatAttr exponent;
+    if (!matchPattern(op.getRhs(), m_Constant(&exponent)))
+      return failure();
+    double e = exponent.getValueAsDouble();
+    if (e != static_cast<int>(e) || e == 0 || std::abs(e) > 4)
+      return failure();
+    Location loc = op.getLoc();
+    Value x = op.getLhs(), result = x;
+    for (int i = 1; i < std::abs(static_cast<int>(e)); ++i)
+      result = arith::MulFOp::create(rewriter, loc, result, x);
+    if (e < 0) {
+      Value one = arith::ConstantOp::create(rewriter, loc,
+                                            rewriter.getFloatAttr(x.getType(), 1.0));
+      result = arith::DivFOp::create(rewriter, loc, one, result);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 struct ApproximateMath : strata::impl::ApproximateMathBase<ApproximateMath> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
@@ -30,6 +61,7 @@ struct ApproximateMath : strata::impl::ApproximateMathBase<ApproximateMath> {
            math::CosOp::getOperationName()},
           name);
     });
+    patterns.add<PowToProducts>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

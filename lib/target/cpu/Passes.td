@@ -76,9 +76,10 @@ def ApproximateMath : Pass<"strata-cpu-approximate-math"> {
   let description = [{
     Rewrites `math.exp`, `math.expm1`, `math.erf`, `math.tanh`, `math.log`,
     `math.log1p`, `math.log2`, `math.sin` and `math.cos` on f32 into the
-    upstream polynomial approximations (a few ulp of error), so that the loops
-    around them need no libm call and vectorise. Other types and functions are
-    left to libm.
+    upstream polynomial approximations (a few ulp of error), and `math.powf`
+    with a constant integer exponent of magnitude at most 4 into products, so
+    that the loops around them need no libm call and vectorise. Other types
+    and functions are left to libm.
 
     Example: `%y = math.exp %x : f32` becomes range reduction, a polynomial and
     an exponent insertion in `arith` ops.
@@ -99,6 +100,20 @@ def FuseElementwise : Pass<"strata-cpu-fuse-elementwise"> {
     `linalg.generic` computing `gelu(x + b)`.
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
+}
+
+def ReassociateReductions : Pass<"strata-cpu-reassociate-reductions"> {
+  let summary = "Allow floating-point reductions to be reassociated";
+  let description = [{
+    Marks the `arith` op that combines the accumulator of every reduction
+    `linalg.generic` (add, mul, max, min on floats) with the `reassoc` fast-math
+    flag, so that LLVM may vectorise the reduction loop (partial sums in vector
+    lanes, combined at the end). Results may differ from a sequential sum in
+    the last bits, as with any vectorised reduction (onnxruntime's included).
+
+    Example: `%s = arith.addf %out, %in : f32` in a sum over the last axis
+    becomes `%s = arith.addf %out, %in fastmath<reassoc> : f32`.
+  }];
 }
 
 #endif // STRATA_LIB_TARGET_CPU_PASSES_TD

@@ -36,6 +36,7 @@ void strata::buildCpuToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createExportEntryPoints());
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addNestedPass<func::FuncOp>(createApproximateMath());
+  pm.addNestedPass<func::FuncOp>(createReassociateReductions());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());

@@ -52,3 +52,14 @@ func.func @wide(%x: f64) -> f64 {
   %y = math.exp %x : f64
   return %y : f64
 }
+
+// A constant integer exponent becomes products (GPT-2's GELU cubes).
+// MATH-LABEL: func.func @cube
+// MATH: %[[SQ:.+]] = arith.mulf %[[X:.+]], %[[X]] : f32
+// MATH-NEXT: %[[CU:.+]] = arith.mulf %[[SQ]], %[[X]] : f32
+// MATH-NEXT: return %[[CU]]
+func.func @cube(%x: f32) -> f32 {
+  %c = arith.constant 3.0 : f32
+  %y = math.powf %x, %c : f32
+  return %y : f32
+}
