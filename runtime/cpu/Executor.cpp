@@ -53,13 +53,19 @@ std::string copyOut(const strata_model_value &value, const int64_t *words,
   const char *base = reinterpret_cast<const char *>(words[1]) + words[2] * element;
   char *dst = static_cast<char *>(strata_tensor_data(t));
   int64_t count = strata_tensor_num_elements(t);
-  std::vector<int64_t> index(rank, 0);
-  for (int64_t n = 0; n < count; ++n) {
+  if (count == 0)
+    return "";
+  // Rows along the innermost dimension are copied whole when it is unit-stride
+  // (always, for the row-major buffers the compiled code allocates).
+  int64_t row = rank > 0 && strides[rank - 1] == 1 ? sizes[rank - 1] : 1;
+  int32_t outer = rank > 0 && row > 1 ? rank - 1 : rank;
+  std::vector<int64_t> index(outer, 0);
+  for (int64_t n = 0; n < count; n += row) {
     int64_t offset = 0;
-    for (int32_t i = 0; i < rank; ++i)
+    for (int32_t i = 0; i < outer; ++i)
       offset += index[i] * strides[i];
-    std::memcpy(dst + n * element, base + offset * element, element);
-    for (int32_t i = rank - 1; i >= 0; --i) {
+    std::memcpy(dst + n * element, base + offset * element, row * element);
+    for (int32_t i = outer - 1; i >= 0; --i) {
       if (++index[i] < sizes[i])
         break;
       index[i] = 0;
