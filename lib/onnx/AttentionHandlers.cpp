@@ -117,6 +117,11 @@ Value externalCacheMask(NodeContext &n, Value validLengths, Value q, Value k,
 
 LogicalResult attention(NodeContext &n) {
   Value q = n.input(0), k = n.input(1), v = n.input(2);
+  // Opset 25's sliding window; -1 (the default) leaves a side unbounded.
+  if (n.intAttr("left_window_size", -1) != -1 ||
+      n.intAttr("right_window_size", -1) != -1)
+    return n.unsupported(
+        "sliding-window Attention (left_window_size, right_window_size)");
   int64_t rank = tensorType(q).getRank();
   if (rank != 3 && rank != 4)
     return n.emitError() << "Q must be 3-D or 4-D, got " << tensorType(q);

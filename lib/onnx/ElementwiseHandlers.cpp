@@ -13,6 +13,8 @@
 
 #include "dialects/graph/TypeInference.h"
 
+#include "mlir/IR/TypeUtilities.h"
+
 using namespace mlir;
 using namespace strata::graph;
 
@@ -89,8 +91,12 @@ LogicalResult mod(NodeContext &n) {
   if (failed(checkElementwiseOperands(n, {n.input(0), n.input(1)})))
     return failure();
   bool fmod = n.intAttr("fmod", 0) != 0;
-  if (isa<FloatType>(elementType(n.input(0))) && !fmod)
+  if (isa<FloatType>(elementType(n.input(0))) && !fmod) {
+    // Opset 28 defines fmod = 0 for floating point (floor semantics).
+    if (n.opset() >= 28)
+      return n.unsupported("floating-point Mod with fmod = 0");
     return n.emitError() << "Mod of floating-point inputs requires fmod = 1";
+  }
   return n.setOutputs(
       {n.create<ModOp>(n.input(0), n.input(1), n.builder().getBoolAttr(fmod)).getResult()});
 }
@@ -218,6 +224,29 @@ LogicalResult softsign(NodeContext &n) {
   return n.setOutputs({n.create<DivOp>(x, d).getResult()});
 }
 
+/// `x * sigmoid(alpha * x)`.
+Value swishOf(NodeContext &n, Value x, double alpha) {
+  Value scaled = alpha == 1 ? x : n.create<MulOp>(x, scalarLike(n, x, alpha));
+  return n.create<MulOp>(x, n.create<SigmoidOp>(scaled));
+}
+
+LogicalResult swish(NodeContext &n) {
+  return n.setOutputs({swishOf(n, n.input(0), n.floatAttr("alpha", 1))});
+}
+
+/// `swish(a) * b`; ONNX requires identical shapes, so nothing broadcasts.
+LogicalResult swiGLU(NodeContext &n) {
+  Value a = n.input(0), b = n.input(1);
+  if (tensorType(a).getRank() != tensorType(b).getRank() ||
+      failed(verifyCompatibleShape(tensorType(a), tensorType(b))))
+    return n.emitError() << "inputs A " << tensorType(a) << " and B "
+                         << tensorType(b) << " must have the same shape";
+  if (failed(checkElementwiseOperands(n, {a, b})))
+    return failure();
+  Value gate = swishOf(n, a, n.floatAttr("alpha", 1));
+  return n.setOutputs({n.create<MulOp>(gate, b).getResult()});
+}
+
 LogicalResult gelu(NodeContext &n) {
   std::string approximate = n.stringAttr("approximate", "none");
   if (approximate != "none" && approximate != "tanh")
@@ -244,55 +273,62 @@ LogicalResult isInf(NodeContext &n) {
 } // namespace
 
 void registerElementwiseHandlers(HandlerRegistry &r) {
-  r.add("Abs", 1, unary<AbsOp>);
-  r.add("Neg", 1, unary<NegOp>);
-  r.add("Exp", 1, unary<ExpOp>);
-  r.add("Log", 1, unary<LogOp>);
-  r.add("Sqrt", 1, unary<SqrtOp>);
-  r.add("Reciprocal", 1, unary<ReciprocalOp>);
-  r.add("Tanh", 1, unary<TanhOp>);
-  r.add("Sigmoid", 1, unary<SigmoidOp>);
-  r.add("Erf", 1, unary<ErfOp>);
-  r.add("Sin", 1, unary<SinOp>);
-  r.add("Cos", 1, unary<CosOp>);
-  r.add("Floor", 1, unary<FloorOp>);
-  r.add("Ceil", 1, unary<CeilOp>);
+  // Opset 6 dropped the `consumed_inputs` attribute of the unary ops and
+  // activations; opset 7 replaced the binary ops' `broadcast`/`axis` attributes
+  // by numpy broadcasting (opset 8 for the variadic ops, which before did not
+  // broadcast at all).
+  r.add("Abs", 6, unary<AbsOp>);
+  r.add("Neg", 6, unary<NegOp>);
+  r.add("Exp", 6, unary<ExpOp>);
+  r.add("Log", 6, unary<LogOp>);
+  r.add("Sqrt", 6, unary<SqrtOp>);
+  r.add("Reciprocal", 6, unary<ReciprocalOp>);
+  r.add("Tanh", 6, unary<TanhOp>);
+  r.add("Sigmoid", 6, unary<SigmoidOp>);
+  r.add("Erf", 9, unary<ErfOp>);
+  r.add("Sin", 7, unary<SinOp>);
+  r.add("Cos", 7, unary<CosOp>);
+  r.add("Floor", 6, unary<FloorOp>);
+  r.add("Ceil", 6, unary<CeilOp>);
   r.add("Round", 11, unary<RoundOp>);
   r.add("Sign", 9, unary<SignOp>);
-  r.add("Relu", 1, unary<ReluOp>);
+  r.add("Relu", 6, unary<ReluOp>);
   r.add("Not", 1, unary<NotOp>);
   r.add("Identity", 1, identity);
-  r.add("Add", 1, checkedBinary<AddOp>);
-  r.add("Sub", 1, checkedBinary<SubOp>);
-  r.add("Mul", 1, checkedBinary<MulOp>);
-  r.add("Div", 1, checkedBinary<DivOp>);
-  r.add("Pow", 1, pow);
+  r.add("Add", 7, checkedBinary<AddOp>);
+  r.add("Sub", 7, checkedBinary<SubOp>);
+  r.add("Mul", 7, checkedBinary<MulOp>);
+  r.add("Div", 7, checkedBinary<DivOp>);
+  r.add("Pow", 7, pow);
   r.add("Mod", 10, mod);
-  r.add("And", 1, checkedBinary<AndOp>);
-  r.add("Or", 1, checkedBinary<OrOp>);
-  r.add("Xor", 1, checkedBinary<XorOp>);
-  r.add("Max", 1, variadic<MaxOp>);
-  r.add("Min", 1, variadic<MinOp>);
-  r.add("Sum", 1, variadic<AddOp>);
-  r.add("Mean", 1, mean);
-  r.add("Equal", 1, compare<ComparisonDirection::eq>);
-  r.add("Less", 1, compare<ComparisonDirection::lt>);
+  r.add("And", 7, checkedBinary<AndOp>);
+  r.add("Or", 7, checkedBinary<OrOp>);
+  r.add("Xor", 7, checkedBinary<XorOp>);
+  r.add("Max", 8, variadic<MaxOp>);
+  r.add("Min", 8, variadic<MinOp>);
+  r.add("Sum", 8, variadic<AddOp>);
+  r.add("Mean", 8, mean);
+  r.add("Equal", 7, compare<ComparisonDirection::eq>);
+  r.add("Less", 7, compare<ComparisonDirection::lt>);
   r.add("LessOrEqual", 12, compare<ComparisonDirection::le>);
-  r.add("Greater", 1, compare<ComparisonDirection::gt>);
+  r.add("Greater", 7, compare<ComparisonDirection::gt>);
   r.add("GreaterOrEqual", 12, compare<ComparisonDirection::ge>);
   r.add("Where", 9, where);
-  r.add("Cast", 1, castOp);
+  // Cast-1 names the target type with a string.
+  r.add("Cast", 6, castOp);
   r.add("CastLike", 15, castLike);
-  r.add("Clip", 1, clip);
-  r.add("LeakyRelu", 1, leakyRelu);
-  r.add("PRelu", 1, prelu);
-  r.add("Elu", 1, elu);
-  r.add("Selu", 1, selu);
+  r.add("Clip", 6, clip);
+  r.add("LeakyRelu", 6, leakyRelu);
+  r.add("PRelu", 7, prelu);
+  r.add("Elu", 6, elu);
+  r.add("Selu", 6, selu);
   r.add("Celu", 12, celu);
-  r.add("HardSigmoid", 1, hardSigmoid);
+  r.add("HardSigmoid", 6, hardSigmoid);
   r.add("HardSwish", 14, hardSwish);
   r.add("Softplus", 1, softplus);
   r.add("Softsign", 1, softsign);
+  r.add("Swish", 24, swish);
+  r.add("SwiGLU", 28, swiGLU);
   r.add("Gelu", 20, gelu);
   r.add("IsNaN", 9, isNaN);
   r.add("IsInf", 10, isInf);

@@ -27,8 +27,12 @@ namespace strata::onnx {
 /// become folding-friendly `graph.constant`s; larger floating-point ones are
 /// weights.
 static constexpr int64_t kMaxInlineElements = 64;
-static constexpr int64_t kFirstSupportedOpset = 11;
-static constexpr int64_t kLastSupportedOpset = 24;
+/// Each handler is registered from the opset at which its op's semantics became
+/// what it implements, so a node of an older version gets an error naming it.
+static constexpr int64_t kFirstSupportedOpset = 1;
+/// The newest default-domain opset whose changes to the imported ops the
+/// handlers follow (opset 28: SwiGLU, floating-point Mod with fmod = 0).
+static constexpr int64_t kLastSupportedOpset = 28;
 
 GraphImporter::GraphImporter(ModuleOp module, const ::onnx::ModelProto &model,
                              TensorStorage &storage, const ImportOptions &options,
@@ -180,7 +184,8 @@ LogicalResult GraphImporter::importInitializers() {
 }
 
 /// The required inputs of the ops Strata imports that the ONNX library has no
-/// schema for: opset 20+ ops newer than the library, and onnxruntime's contrib ops.
+/// schema for: ops newer than the library (opset 18 on), and onnxruntime's
+/// contrib ops.
 static ArrayRef<int64_t> requiredInputsWithoutSchema(StringRef domain,
                                                      StringRef opType) {
   static const llvm::StringMap<SmallVector<int64_t>> table = {
@@ -189,6 +194,8 @@ static ArrayRef<int64_t> requiredInputsWithoutSchema(StringRef domain,
       {":RMSNormalization", {0, 1}},
       {":RotaryEmbedding", {0, 1, 2}},
       {":SimplifiedLayerNormalization", {0, 1}},
+      {":SwiGLU", {0, 1}},
+      {":Swish", {0}},
       {"com.microsoft:Attention", {0, 1}},
       {"com.microsoft:BiasGelu", {0, 1}},
       {"com.microsoft:EmbedLayerNormalization", {0, 2, 3, 5, 6}},
@@ -245,14 +252,30 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node, int64_t i
   if (opset == opsets_.end())
     return emitError(loc, "node uses domain '")
            << domain << "', which the model does not import";
-  Handler handler =
-      HandlerRegistry::get().lookup(domain, node.op_type(), opset->second);
-  if (!handler)
-    return emitError(loc, "unsupported op: ")
-           << "node '" << (node.name().empty() ? "#" + std::to_string(index) : node.name())
-           << "' has op type '" << node.op_type()
-           << "' in domain '" << (domain.empty() ? "ai.onnx" : domain) << "' at opset "
-           << opset->second << ", which Strata does not import";
+  const HandlerRegistry &registry = HandlerRegistry::get();
+  Handler handler = registry.lookup(domain, node.op_type(), opset->second);
+  if (!handler) {
+    InFlightDiagnostic diag =
+        emitError(loc, "unsupported op: ")
+        << "node '"
+        << (node.name().empty() ? "#" + std::to_string(index) : node.name())
+        << "' has op type '" << node.op_type() << "' in domain '"
+        << (domain.empty() ? "ai.onnx" : domain) << "' at opset "
+        << opset->second << ", which Strata does not import";
+    auto ranges = registry.opsetRanges(domain, node.op_type());
+    if (!ranges.empty()) {
+      diag << " (it imports that op at opsets ";
+      llvm::interleaveComma(ranges, diag, [&](std::pair<int64_t, int64_t> r) {
+        diag << r.first;
+        if (r.second == kLatestOpset)
+          diag << " and later";
+        else if (r.second != r.first)
+          diag << "-" << r.second;
+      });
+      diag << "; onnx.version_converter can convert the model)";
+    }
+    return diag;
+  }
   for (const std::string &input : node.input())
     if (!input.empty() && !values_.count(input))
       return emitError(loc, "input '")

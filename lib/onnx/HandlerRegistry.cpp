@@ -31,6 +31,17 @@ Handler HandlerRegistry::lookup(llvm::StringRef domain, llvm::StringRef opType,
   return nullptr;
 }
 
+std::vector<std::pair<int64_t, int64_t>>
+HandlerRegistry::opsetRanges(llvm::StringRef domain,
+                             llvm::StringRef opType) const {
+  std::vector<std::pair<int64_t, int64_t>> ranges;
+  auto it = entries_.find(registryKey(domain, opType));
+  if (it != entries_.end())
+    for (const Entry &e : it->second)
+      ranges.emplace_back(e.firstOpset, e.lastOpset);
+  return ranges;
+}
+
 const HandlerRegistry &HandlerRegistry::get() {
   static const HandlerRegistry registry = [] {
     HandlerRegistry r;

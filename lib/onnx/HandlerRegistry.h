@@ -36,6 +36,11 @@ public:
   /// The handler for a node, or nullptr.
   Handler lookup(llvm::StringRef domain, llvm::StringRef opType, int64_t opset) const;
 
+  /// The opset ranges `{first, last}` at which `opType` in `domain` has a
+  /// handler; empty for an op Strata does not import at any opset.
+  std::vector<std::pair<int64_t, int64_t>>
+  opsetRanges(llvm::StringRef domain, llvm::StringRef opType) const;
+
   /// Every handler of Strata, built once.
   static const HandlerRegistry &get();
 

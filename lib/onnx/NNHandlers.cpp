@@ -274,11 +274,13 @@ LogicalResult patchConv(NodeContext &n) {
 
 void registerNNHandlers(HandlerRegistry &r) {
   r.add("MatMul", 1, matmul);
-  r.add("Gemm", 1, gemm);
+  // Gemm-6 broadcast C only with the `broadcast` attribute.
+  r.add("Gemm", 7, gemm);
   r.add("Einsum", 12, einsum);
   r.add("LayerNormalization", 17, layerNorm);
   r.add("RMSNormalization", 23, rmsNorm);
-  r.add("Dropout", 1, dropout);
+  // Dropout's mask is boolean from opset 10 on.
+  r.add("Dropout", 10, dropout);
   r.add("Conv", 1, patchConv);
 }
 

@@ -1,10 +1,10 @@
 //===- ShapeHandlers.cpp - Shape and data-movement ONNX ops ---------------===//
 //
-// Reshape, Transpose, Slice, Concat, Split, Gather, Expand, Tile, Squeeze,
+// Reshape, Transpose, Slice, Concat, Split, Gather, Expand, Tile, Pad, Squeeze,
 // Unsqueeze, Flatten, Shape, Size, ConstantOfShape, Range, Trilu and Constant.
-// Constant shape operands give static graph ops; run-time ones give graph ops with
-// shape operands and dynamic result dimensions, refined from ONNX's declared
-// output types where those are more precise.
+// Constant shape operands give static graph ops; run-time ones give graph ops
+// with shape operands and dynamic result dimensions, refined from ONNX's
+// declared output types where those are more precise.
 //
 //===----------------------------------------------------------------------===//
 
@@ -297,6 +297,144 @@ LogicalResult tile(NodeContext &n) {
                            .getResult()});
 }
 
+/// The element of a dimension of `size` that position `i` (possibly outside
+/// `[0, size)`) copies in Pad's `edge`, `wrap` or `reflect` mode; reflection
+/// repeats with period `2 * (size - 1)`, as numpy.pad's does.
+int64_t padSource(StringRef mode, int64_t i, int64_t size) {
+  if (mode == "edge")
+    return std::clamp<int64_t>(i, 0, size - 1);
+  if (mode == "wrap")
+    return (i % size + size) % size;
+  if (size == 1)
+    return 0;
+  int64_t period = 2 * (size - 1), j = (i % period + period) % period;
+  return j < size ? j : period - j;
+}
+
+/// `count` copies of the rank-0 `value` along `axis`, the other dimensions
+/// those of `like`.
+Value padFill(NodeContext &n, Value like, Value value, int64_t axis,
+              int64_t count) {
+  RankedTensorType t = tensorType(like);
+  SmallVector<int64_t> dims(t.getShape());
+  dims[axis] = count;
+  auto type = RankedTensorType::get(dims, t.getElementType());
+  Value shape;
+  if (!type.hasStaticShape()) {
+    SmallVector<Value> pieces;
+    if (axis > 0)
+      pieces.push_back(shapeSlice(n, like, 0, axis));
+    pieces.push_back(i64Constant(n, {count}));
+    if (axis + 1 < t.getRank())
+      pieces.push_back(shapeSlice(n, like, axis + 1, t.getRank()));
+    shape = n.create<ConcatOp>(pieces, static_cast<int64_t>(0));
+  }
+  return n.create<BroadcastOp>(type, value, shape);
+}
+
+/// Pad with constant pads (and axes, opset 18): per padded axis, `constant`
+/// crops negative pads and concatenates fills; `edge`, `reflect` and `wrap`
+/// (opset 19) gather each output position's source element. Negative pads in
+/// those modes are refused: ONNX leaves open whether they crop before or after
+/// the copying.
+LogicalResult pad(NodeContext &n) {
+  // Bounds the pads and the index vectors of the gathers, which have one entry
+  // per output element along the axis.
+  constexpr int64_t kMaxPad = int64_t(1) << 24;
+  Value x = n.input(0);
+  int64_t rank = tensorType(x).getRank();
+  std::string mode = n.stringAttr("mode", "constant");
+  if (mode != "constant" && mode != "edge" && mode != "reflect" &&
+      (mode != "wrap" || n.opset() < 19))
+    return n.emitError() << "mode must be constant, edge, reflect"
+                         << (n.opset() >= 19 ? " or wrap" : "") << ", not '"
+                         << mode << "'";
+  std::optional<SmallVector<int64_t>> pads = n.constantInts(1);
+  if (!pads)
+    return n.unsupported("Pad with run-time pads");
+  SmallVector<int64_t> axes = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  if (n.hasInput(3)) {
+    std::optional<SmallVector<int64_t>> given = n.constantInts(3);
+    if (!given)
+      return n.unsupported("Pad with run-time axes");
+    axes.clear();
+    for (int64_t a : *given) {
+      FailureOr<int64_t> axis = normalizeAxis(a, rank, n.loc());
+      if (failed(axis))
+        return failure();
+      if (llvm::is_contained(axes, *axis))
+        return n.emitError() << "axis " << a << " appears twice in axes";
+      axes.push_back(*axis);
+    }
+  }
+  int64_t numAxes = axes.size();
+  if (static_cast<int64_t>(pads->size()) != 2 * numAxes)
+    return n.emitError() << "pads has " << pads->size() << " entries; "
+                         << numAxes << " padded axes need " << 2 * numAxes;
+  Value value;
+  if (mode == "constant") {
+    value = n.hasInput(2) ? n.input(2) : scalarLike(n, x, 0);
+    RankedTensorType t = tensorType(value);
+    if (t.getElementType() != elementType(x) || t.getRank() > 1 ||
+        !t.hasStaticShape() || t.getNumElements() != 1)
+      return n.emitError()
+             << "constant_value must be one element of the input's type, got "
+             << t;
+    if (t.getRank() == 1)
+      value = n.create<ReshapeOp>(RankedTensorType::get({}, t.getElementType()),
+                                  value, Value());
+  }
+  for (auto [i, axis] : llvm::enumerate(axes)) {
+    int64_t before = (*pads)[i], after = (*pads)[i + numAxes];
+    int64_t size = tensorType(x).getDimSize(axis);
+    if (before == 0 && after == 0)
+      continue;
+    if (llvm::any_of(ArrayRef<int64_t>{before, after},
+                     [](int64_t p) { return p < -kMaxPad || p > kMaxPad; }))
+      return n.emitError() << "pads " << before << " and " << after
+                           << " exceed the supported magnitude " << kMaxPad;
+    bool grows = before >= 0 && after >= 0;
+    if (mode != "constant" && !grows)
+      return n.unsupported("negative pads in mode '" + mode + "'");
+    bool gathers = mode != "constant" || !grows;
+    if (gathers && (ShapedType::isDynamic(size) || size > kMaxPad))
+      return n.unsupported("Pad cropping or copying from a dynamic dimension "
+                           "or one of more than " +
+                           std::to_string(kMaxPad) + " elements");
+    if (!grows &&
+        std::max<int64_t>(-before, 0) + std::max<int64_t>(-after, 0) > size)
+      return n.emitError() << "pads " << before << " and " << after
+                           << " remove more than the " << size
+                           << " elements of dimension " << axis;
+    if (mode != "constant") {
+      if (size == 0)
+        return n.emitError() << "cannot pad the empty dimension " << axis
+                             << " in mode '" << mode << "'";
+      SmallVector<int64_t> sources;
+      for (int64_t j = -before; j < size + after; ++j)
+        sources.push_back(padSource(mode, j, size));
+      x = n.create<GatherOp>(x, i64Constant(n, sources), axis);
+      continue;
+    }
+    if (!grows)
+      x = n.create<GatherOp>(
+          x,
+          i64Constant(n, llvm::to_vector(llvm::seq<int64_t>(
+                             std::max<int64_t>(-before, 0),
+                             size - std::max<int64_t>(-after, 0)))),
+          axis);
+    SmallVector<Value> parts;
+    if (before > 0)
+      parts.push_back(padFill(n, x, value, axis, before));
+    parts.push_back(x);
+    if (after > 0)
+      parts.push_back(padFill(n, x, value, axis, after));
+    if (parts.size() > 1)
+      x = n.create<ConcatOp>(parts, axis);
+  }
+  return n.setOutputs({x});
+}
+
 /// Squeeze and Unsqueeze with run-time axes: only the element count is
 /// preserved, so the result is a reshape to the declared output type, which
 /// must be static (as it is when the model's shapes are inferred).
@@ -452,8 +590,21 @@ LogicalResult constantOfShape(NodeContext &n) {
                            .getResult()});
 }
 
+/// 16-bit floating-point Range (opset 27) computes in `stash_type` (float by
+/// default, or double) and rounds each element once.
 LogicalResult range(NodeContext &n) {
   Type element = elementType(n.input(0));
+  Type compute = element;
+  if (element.isF16() || element.isBF16()) {
+    int64_t stash = n.intAttr("stash_type", ::onnx::TensorProto::FLOAT);
+    if (stash != ::onnx::TensorProto::FLOAT &&
+        stash != ::onnx::TensorProto::DOUBLE)
+      return n.emitError()
+             << "stash_type must be 1 (float) or 11 (double), not " << stash;
+    compute = stash == ::onnx::TensorProto::FLOAT
+                  ? Type(n.builder().getF32Type())
+                  : Type(n.builder().getF64Type());
+  }
   int64_t length = kDyn;
   std::optional<int64_t> s = n.constantInt(0), l = n.constantInt(1), d = n.constantInt(2);
   if (s && l && d && *d != 0)
@@ -463,8 +614,11 @@ LogicalResult range(NodeContext &n) {
   if (fs && fl && fd && *fd != 0)
     length = std::max<int64_t>(static_cast<int64_t>(std::ceil((*fl - *fs) / *fd)), 0);
   auto result = refineWithDeclared(n, 0, RankedTensorType::get({length}, element));
-  return n.setOutputs(
-      {n.create<RangeOp>(result, n.input(0), n.input(1), n.input(2)).getResult()});
+  Value start = castTo(n, n.input(0), compute);
+  Value limit = castTo(n, n.input(1), compute);
+  Value delta = castTo(n, n.input(2), compute);
+  Value y = n.create<RangeOp>(result.clone(compute), start, limit, delta);
+  return n.setOutputs({castTo(n, y, element)});
 }
 
 LogicalResult trilu(NodeContext &n) {
@@ -534,6 +688,8 @@ void registerShapeHandlers(HandlerRegistry &r) {
   r.add("ConstantOfShape", 9, constantOfShape);
   r.add("Range", 11, range);
   r.add("Trilu", 14, trilu);
+  // Pad-2 takes its pads as an attribute.
+  r.add("Pad", 11, pad);
   r.add("Constant", 1, constant);
 }
 

@@ -4,8 +4,10 @@
 // emitted executables exchange inputs and outputs with Python. Reading
 // accepts format versions 1.0-3.0 and the little-endian numeric dtypes the
 // runtime has; anything else is refused with a message naming the file and
-// the problem, never guessed at. Writing produces the bytes NumPy itself would
-// write for the same array, through an atomic rename.
+// the problem, never guessed at. NumPy has no bfloat16; bf16 tensors use the
+// descr '<V2' that NumPy writes for an ml_dtypes.bfloat16 array, so files
+// interoperate with it. Writing produces the bytes NumPy itself would write
+// for the same array, through an atomic rename.
 //
 //===----------------------------------------------------------------------===//
 
@@ -40,12 +42,13 @@ struct DtypeMapping {
 };
 
 constexpr DtypeMapping kDtypes[] = {
-    {"<f2", STRATA_DTYPE_F16}, {"<f4", STRATA_DTYPE_F32},
-    {"<f8", STRATA_DTYPE_F64}, {"|b1", STRATA_DTYPE_I1},
-    {"|i1", STRATA_DTYPE_I8},  {"<i2", STRATA_DTYPE_I16},
-    {"<i4", STRATA_DTYPE_I32}, {"<i8", STRATA_DTYPE_I64},
-    {"|u1", STRATA_DTYPE_U8},  {"<u2", STRATA_DTYPE_U16},
-    {"<u4", STRATA_DTYPE_U32}, {"<u8", STRATA_DTYPE_U64},
+    {"<f2", STRATA_DTYPE_F16},  {"<f4", STRATA_DTYPE_F32},
+    {"<f8", STRATA_DTYPE_F64},  {"|b1", STRATA_DTYPE_I1},
+    {"|i1", STRATA_DTYPE_I8},   {"<i2", STRATA_DTYPE_I16},
+    {"<i4", STRATA_DTYPE_I32},  {"<i8", STRATA_DTYPE_I64},
+    {"|u1", STRATA_DTYPE_U8},   {"<u2", STRATA_DTYPE_U16},
+    {"<u4", STRATA_DTYPE_U32},  {"<u8", STRATA_DTYPE_U64},
+    {"<V2", STRATA_DTYPE_BF16},
 };
 
 /// Names NumPy dtypes the runtime refuses, so the error says what the file
@@ -432,12 +435,9 @@ strata_status strata_npy_save(const char *path,
     if (mapping.dtype == tensor->dtype)
       descr = mapping.descr;
   if (!descr)
-    return makeError(STRATA_ERROR_UNSUPPORTED,
-                     "%s: cannot save a %s tensor: NumPy has no such dtype%s",
-                     path, strata_dtype_name(tensor->dtype),
-                     tensor->dtype == STRATA_DTYPE_BF16
-                         ? " (convert bfloat16 to f32 first)"
-                         : "");
+    return makeError(STRATA_ERROR_INVALID_ARGUMENT,
+                     "%s: cannot save a tensor of invalid dtype %d", path,
+                     static_cast<int>(tensor->dtype));
 
   std::string dict = "{'descr': '";
   dict += descr;

@@ -5,8 +5,10 @@ For every model of the transformer subset (../shared/testdata/
 onnx-node-transformer-subset.txt, under libonnx-testdata's node directory) and of
 ../shared/testdata/onnx-node-opset23/, compiles `model.onnx` with `stratac
 compile`, runs the executable on each `test_data_set_*` and compares every
-output with the reference (floating point: 1e-4 relative plus 1e-5 absolute, NaN
-equal to NaN; integers and booleans: exact). Models in the expected-failure list
+output with the reference (floating point: 1e-4 relative plus 1e-5 absolute,
+1e-3 for float16 and 1e-2 for bfloat16, NaN equal to NaN; integers and booleans:
+exact). bfloat16 tensors, which ONNX stores as uint16 bit patterns, are exchanged
+with the executables as NumPy saves ml_dtypes.bfloat16 arrays (descr '<V2'). Models in the expected-failure list
 (`name  # reason`) must fail; one that passes fails the run, so the list stays
 true. Prints per-suite counts and `N passed, N failed`.
 """
@@ -18,24 +20,38 @@ import subprocess
 import sys
 import tempfile
 
+import ml_dtypes
 import numpy as np
 import onnx
 from onnx import numpy_helper
 
 RTOL, ATOL = 1e-4, 1e-5
+BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
 
 
-def read_tensor(path):
+def read_tensor(path, value_info):
+    """The tensor at `path` as the graph declares `value_info`: ONNX 1.12's test
+    data stores bfloat16 values as UINT16 tensors of their bit patterns."""
     tensor = onnx.TensorProto()
     with open(path, "rb") as f:
         tensor.ParseFromString(f.read())
-    return numpy_helper.to_array(tensor)
+    array = numpy_helper.to_array(tensor)
+    if value_info.type.tensor_type.elem_type == onnx.TensorProto.BFLOAT16:
+        array = array.view(BFLOAT16)
+    return array
 
 
 def compare(got, want):
     if got.shape != want.shape:
         return f"shape {got.shape}, expected {want.shape}"
-    if want.dtype.kind == "f":
+    if want.dtype == BFLOAT16:
+        # np.load gives the raw 2-byte values of a '<V2' file.
+        if got.dtype != np.dtype("V2"):
+            return f"dtype {got.dtype}, expected bfloat16 ('<V2')"
+        got, want = got.view(BFLOAT16).astype(np.float32), want.astype(np.float32)
+        if not np.allclose(got, want, rtol=1e-2, atol=1e-2, equal_nan=True):
+            return f"max abs error {np.nanmax(np.abs(got - want)):.3g}"
+    elif want.dtype.kind == "f":
         rtol, atol = (1e-3, 1e-3) if want.dtype == np.float16 else (RTOL, ATOL)
         if not np.allclose(got, want.astype(got.dtype), rtol=rtol, atol=atol, equal_nan=True):
             return f"max abs error {np.nanmax(np.abs(got.astype(np.float64) - want)):.3g}"
@@ -47,8 +63,8 @@ def compare(got, want):
 def run_model(stratac, model_dir):
     model = onnx.load(os.path.join(model_dir, "model.onnx"), load_external_data=False)
     initializers = {t.name for t in model.graph.initializer}
-    inputs = [i.name for i in model.graph.input if i.name not in initializers]
-    outputs = [o.name for o in model.graph.output]
+    inputs = [i for i in model.graph.input if i.name not in initializers]
+    outputs = list(model.graph.output)
     with tempfile.TemporaryDirectory() as work:
         exe = os.path.join(work, "model")
         result = subprocess.run([stratac, "compile", os.path.join(model_dir, "model.onnx"),
@@ -58,21 +74,21 @@ def run_model(stratac, model_dir):
             return "compile: " + (lines[0][:240] if lines else f"exit {result.returncode}")
         for data_set in sorted(glob.glob(os.path.join(model_dir, "test_data_set_*"))):
             args = [exe]
-            for i, name in enumerate(inputs):
+            for i, info in enumerate(inputs):
                 path = os.path.join(work, f"input_{i}.npy")
-                np.save(path, read_tensor(os.path.join(data_set, f"input_{i}.pb")))
-                args += ["--input", f"{name}={path}"]
-            for i, name in enumerate(outputs):
-                args += ["--output", f"{name}={os.path.join(work, f'output_{i}.npy')}"]
+                np.save(path, read_tensor(os.path.join(data_set, f"input_{i}.pb"), info))
+                args += ["--input", f"{info.name}={path}"]
+            for i, info in enumerate(outputs):
+                args += ["--output", f"{info.name}={os.path.join(work, f'output_{i}.npy')}"]
             result = subprocess.run(args, capture_output=True, text=True, timeout=300)
             if result.returncode:
                 lines = result.stderr.strip().splitlines()
                 return "run: " + (lines[0][:240] if lines else f"exit {result.returncode}")
-            for i, name in enumerate(outputs):
+            for i, info in enumerate(outputs):
                 error = compare(np.load(os.path.join(work, f"output_{i}.npy")),
-                                read_tensor(os.path.join(data_set, f"output_{i}.pb")))
+                                read_tensor(os.path.join(data_set, f"output_{i}.pb"), info))
                 if error:
-                    return f"output '{name}': {error}"
+                    return f"output '{info.name}': {error}"
     return None
 
 

@@ -3,6 +3,7 @@
 # The GoogleTest tests only read these files; they never run Python.
 import os
 
+import ml_dtypes
 import numpy as np
 from numpy.lib import format as npy
 
@@ -19,3 +20,5 @@ write("b1_3_v2.npy", np.array([True, False, True]), (2, 0))
 write("u16_2x3x4_v3.npy", np.arange(24, dtype="<u2").reshape(2, 3, 4), (3, 0))
 write("f64_2x3_fortran.npy",
       np.asfortranarray(np.arange(6, dtype="<f8").reshape(2, 3)), (1, 0))
+write("bf16_2x2_v1.npy",
+      np.array([[1.5, -2.0], [0.0, 3.140625]], dtype=ml_dtypes.bfloat16), (1, 0))
