@@ -1,7 +1,7 @@
 //===- Contract.cpp - Strided batched matrix products through BLAS --------===//
 //
 // `strata_cpu_contract_f32` runs a contraction that stratac's
-// strata-cpu-contractions-to-blas pass found: C[...] += A[...] * B[...] over
+// strata-cpu-contractions-to-blas pass found: C[...] (+)= A[...] * B[...] over
 // loop dimensions described by (size, stride in A, B, C, role). Dimensions of
 // size 1 are dropped and neighbouring dimensions of one role merged where the
 // strides allow; one m, one n and one k dimension then form a cblas_sgemm
@@ -95,13 +95,15 @@ void forEach(const std::vector<Dim> &loops, size_t level, int64_t a, int64_t b, 
 void strata::setCpuThreads(int threads) { openblas_set_num_threads(threads); }
 
 extern "C" void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a,
-                                        const float *b, float *c) {
+                                        const float *b, float *c, int64_t accumulate) {
   std::vector<Dim> dims;
+  bool emptyReduction = false;
   for (int64_t d = 0; d < rank; ++d) {
     const int64_t *w = desc + 5 * d;
-    if (w[0] == 0)
-      return;
-    if (w[0] == 1)
+    if (w[0] == 0 && w[4] != K)
+      return; // C is empty
+    emptyReduction |= w[0] == 0;
+    if (w[0] <= 1)
       continue;
     Dim dim{w[0], {w[1], w[2], w[3]}, w[4]};
     if (!dims.empty() && merge(dims.back(), dim))
@@ -139,14 +141,32 @@ extern "C" void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const
   const Dim &dk = pick[K] >= 0 ? dims[pick[K]] : unit;
   Gemm g;
   std::vector<Dim> loops;
-  if (planGemm(dm, dn, dk, g)) {
-    for (size_t i = 0; i < dims.size(); ++i)
-      if (static_cast<int>(i) != pick[M] && static_cast<int>(i) != pick[N] &&
-          static_cast<int>(i) != pick[K])
-        loops.push_back(dims[i]);
+  bool planned = planGemm(dm, dn, dk, g);
+  bool loopedK = false;
+  for (size_t i = 0; i < dims.size(); ++i)
+    if (!planned || (static_cast<int>(i) != pick[M] && static_cast<int>(i) != pick[N] &&
+                     static_cast<int>(i) != pick[K])) {
+      loops.push_back(dims[i]);
+      loopedK |= dims[i].role == K;
+    }
+  // Overwriting: each sgemm call can do it (beta = 0) unless reduction
+  // dimensions are looped over (or the reduction is empty, or plain loops
+  // run); then C is zeroed first.
+  float beta = accumulate ? 1.0f : 0.0f;
+  if (!accumulate && (loopedK || emptyReduction || !planned)) {
+    std::vector<Dim> cDims;
+    for (const Dim &d : dims)
+      if (d.role != K)
+        cDims.push_back(d);
+    forEach(cDims, 0, 0, 0, 0, [&](int64_t, int64_t, int64_t oc) { c[oc] = 0; });
+    beta = 1.0f;
+  }
+  if (emptyReduction)
+    return;
+  if (planned) {
     forEach(loops, 0, 0, 0, 0, [&](int64_t oa, int64_t ob, int64_t oc) {
       cblas_sgemm(CblasRowMajor, g.transA, g.transB, g.m, g.n, g.k, 1.0f, a + oa, g.lda,
-                  b + ob, g.ldb, 1.0f, c + oc, g.ldc);
+                  b + ob, g.ldb, beta, c + oc, g.ldc);
     });
     return;
   }

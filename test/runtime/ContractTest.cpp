@@ -15,7 +15,7 @@
 #include <vector>
 
 extern "C" void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a,
-                                        const float *b, float *c);
+                                        const float *b, float *c, int64_t accumulate);
 
 namespace {
 
@@ -60,8 +60,9 @@ Operand makeOperand(const std::vector<LoopDim> &dims, int which, std::mt19937 &r
 }
 
 /// Runs the contraction through the runtime and through loops; expects equal
-/// results (C starts non-zero: the runtime accumulates).
-void check(const std::vector<LoopDim> &dims) {
+/// results. C starts non-zero, and is added to when `accumulate`, replaced
+/// otherwise.
+void check(const std::vector<LoopDim> &dims, bool accumulate) {
   std::mt19937 rng(7);
   Operand a = makeOperand(dims, 0, rng), b = makeOperand(dims, 1, rng),
           c = makeOperand(dims, 2, rng);
@@ -73,7 +74,9 @@ void check(const std::vector<LoopDim> &dims) {
     desc.push_back(d.posC >= 0 ? c.strides[d.posC] : 0);
     desc.push_back(d.role);
   }
-  std::vector<double> expected(c.data.begin(), c.data.end());
+  std::vector<double> expected(c.data.size(), 0.0);
+  if (accumulate)
+    expected.assign(c.data.begin(), c.data.end());
   std::vector<int64_t> index(dims.size(), 0);
   bool empty = false;
   for (const LoopDim &d : dims)
@@ -93,9 +96,15 @@ void check(const std::vector<LoopDim> &dims) {
       break;
   }
   strata_cpu_contract_f32(static_cast<int64_t>(dims.size()), desc.data(), a.data.data(),
-                          b.data.data(), c.data.data());
+                          b.data.data(), c.data.data(), accumulate);
   for (size_t i = 0; i < expected.size(); ++i)
     ASSERT_NEAR(c.data[i], expected[i], 1e-4) << "element " << i;
+}
+
+/// Both modes.
+void check(const std::vector<LoopDim> &dims) {
+  check(dims, true);
+  check(dims, false);
 }
 
 TEST(Contract, PlainMatmul) { check({{5, M, 0, -1, 0}, {7, N, -1, 1, 1}, {3, K, 1, 0, -1}}); }

@@ -3,7 +3,9 @@
 // Implements `strata-cpu-contractions-to-blas`. The descriptor the runtime
 // reads is, for each loop dimension d in order, five 64-bit words: size,
 // stride in A, stride in B, stride in C (elements, 0 when absent) and role
-// (0 batch, 1 m, 2 n, 3 k); see runtime/cpu/Contract.cpp.
+// (0 batch, 1 m, 2 n, 3 k); see runtime/cpu/Contract.cpp. A zero fill of the
+// output right before the product is dropped and the call told to overwrite
+// (sgemm's beta = 0) instead of accumulating.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +14,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 
@@ -61,7 +64,7 @@ func::FuncOp declareContract(ModuleOp module) {
     return f;
   OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
   Type i64 = b.getI64Type();
-  auto type = b.getFunctionType({i64, i64, i64, i64, i64}, {});
+  auto type = b.getFunctionType({i64, i64, i64, i64, i64, i64}, {});
   auto f = func::FuncOp::create(b, module.getLoc(), kContractF32, type);
   f.setPrivate();
   return f;
@@ -77,7 +80,22 @@ Value dataPointer(OpBuilder &b, Location loc, Value memref) {
   return arith::IndexCastOp::create(b, loc, b.getI64Type(), at);
 }
 
+/// The zero fill of `op`'s output that nothing reads or writes before `op`,
+/// if there is one: the call can overwrite the output instead.
+linalg::FillOp zeroFillBefore(linalg::LinalgOp op) {
+  Value out = op.getDpsInitOperand(0)->get();
+  for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
+    auto fill = dyn_cast<linalg::FillOp>(prev);
+    if (fill && fill.getDpsInitOperand(0)->get() == out)
+      return matchPattern(fill.value(), m_AnyZeroFloat()) ? fill : nullptr;
+    if (llvm::is_contained(prev->getOperands(), out) || prev->getNumRegions() > 0)
+      return nullptr;
+  }
+  return nullptr;
+}
+
 void rewrite(linalg::LinalgOp op, ArrayRef<int64_t> roles, func::FuncOp callee) {
+  linalg::FillOp fill = zeroFillBefore(op);
   OpBuilder b(op);
   Location loc = op.getLoc();
   Type i64 = b.getI64Type();
@@ -113,8 +131,11 @@ void rewrite(linalg::LinalgOp op, ArrayRef<int64_t> roles, func::FuncOp callee) 
   SmallVector<Value> args = {constant(rank), descPointer};
   for (OpOperand &operand : op->getOpOperands())
     args.push_back(dataPointer(b, loc, operand.get()));
+  args.push_back(constant(fill ? 0 : 1));
   func::CallOp::create(b, loc, callee, args);
   op->erase();
+  if (fill)
+    fill->erase();
 }
 
 struct ContractionsToBlas : strata::impl::ContractionsToBlasBase<ContractionsToBlas> {

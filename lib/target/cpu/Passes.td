@@ -62,11 +62,13 @@ def ContractionsToBlas : Pass<"strata-cpu-contractions-to-blas", "mlir::ModuleOp
     batched `cblas_sgemm` calls accumulating into the output. The call gets,
     per loop dimension, its size, its stride in each operand (0 where the
     operand does not have it) and its role (batch, m, n, k), packed into a
-    stack buffer, and the three operands' aligned data pointers.
+    stack buffer, the three operands' aligned data pointers, and whether to
+    accumulate into the output (0 when a zero `linalg.fill` of it right before
+    the product was dropped).
 
     Example: `linalg.matmul ins(%a, %b : memref<128x64xf32>, memref<64x64xf32>)
     outs(%c : memref<128x64xf32>)` becomes a
-    `func.call @strata_cpu_contract_f32(%rank, %desc, %pa, %pb, %pc)`.
+    `func.call @strata_cpu_contract_f32(%rank, %desc, %pa, %pb, %pc, %acc)`.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::memref::MemRefDialect"];
 }

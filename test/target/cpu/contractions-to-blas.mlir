@@ -2,7 +2,7 @@
 
 // A matmul with broadcast weights becomes one runtime call: per loop dimension
 // size, stride in A, B and C, and role (0 batch, 1 m, 2 n, 3 k).
-// CHECK-LABEL: func.func private @strata_cpu_contract_f32(i64, i64, i64, i64, i64)
+// CHECK-LABEL: func.func private @strata_cpu_contract_f32(i64, i64, i64, i64, i64, i64)
 // CHECK-LABEL: func.func @affine
 // CHECK-DAG: %[[C0:.+]] = arith.constant 0 : i64
 // CHECK-DAG: %[[C1:.+]] = arith.constant 1 : i64
@@ -38,7 +38,8 @@
 // CHECK-NEXT: memref.store %[[C4]], %[[DESC]]
 // CHECK-NEXT: memref.store %[[C0]], %[[DESC]]
 // CHECK-NEXT: memref.store %[[C3]], %[[DESC]]
-// CHECK: call @strata_cpu_contract_f32(%[[C4]], %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}})
+// Accumulates: nothing filled the output.
+// CHECK: call @strata_cpu_contract_f32(%[[C4]], %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[C1]])
 // CHECK-NOT: linalg.generic
 #x = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
 #w = affine_map<(d0, d1, d2, d3) -> (d3, d2)>
@@ -69,6 +70,37 @@ func.func @named_on_view(%a: memref<4x6xf32, strided<[12, 2]>>, %b: memref<6x5xf
                          %c: memref<4x5xf32>) {
   linalg.matmul ins(%a, %b : memref<4x6xf32, strided<[12, 2]>>, memref<6x5xf32>)
                 outs(%c : memref<4x5xf32>)
+  return
+}
+
+// -----
+
+// A zero fill right before the product is dropped: the call overwrites.
+// CHECK-LABEL: func.func @overwrite
+// CHECK-NOT: linalg.fill
+// CHECK: %[[ZERO:.+]] = arith.constant 0 : i64
+// CHECK-NOT: linalg.fill
+// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[ZERO]])
+func.func @overwrite(%a: memref<4x6xf32>, %b: memref<6x5xf32>, %c: memref<4x5xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x5xf32>)
+  linalg.matmul ins(%a, %b : memref<4x6xf32>, memref<6x5xf32>) outs(%c : memref<4x5xf32>)
+  return
+}
+
+// -----
+
+// A fill that something reads in between stays.
+// CHECK-LABEL: func.func @fill_read_between
+// CHECK: linalg.fill
+// CHECK: memref.copy
+// CHECK: call @strata_cpu_contract_f32
+func.func @fill_read_between(%a: memref<4x6xf32>, %b: memref<6x5xf32>, %c: memref<4x5xf32>,
+                             %d: memref<4x5xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x5xf32>)
+  memref.copy %c, %d : memref<4x5xf32> to memref<4x5xf32>
+  linalg.matmul ins(%a, %b : memref<4x6xf32>, memref<6x5xf32>) outs(%c : memref<4x5xf32>)
   return
 }
 
