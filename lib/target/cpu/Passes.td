@@ -96,7 +96,9 @@ def FuseElementwise : Pass<"strata-cpu-fuse-elementwise"> {
     bias add, GELU and residual add become one loop nest and the
     intermediate tensors are never stored. Contractions are never a fusion
     consumer: they stay recognisable for the BLAS path
-    (`strata-cpu-contractions-to-blas`).
+    (`strata-cpu-contractions-to-blas`). First, a `linalg.fill` with several
+    uses is cloned per use, so that each consumer fills its own buffer
+    (bufferisation would otherwise copy one filled buffer for each).
 
     Example: `%a = add(%x, %b)` followed by `%g = gelu(%a)` becomes one
     `linalg.generic` computing `gelu(x + b)`.

@@ -63,3 +63,21 @@ func.func @cube(%x: f32) -> f32 {
   %y = math.powf %x, %c : f32
   return %y : f32
 }
+
+// A fill shared by two products is cloned, one per product.
+// FUSE-LABEL: func.func @shared_fill
+// FUSE: %[[F1:.+]] = linalg.fill
+// FUSE: %[[F2:.+]] = linalg.fill
+// FUSE-DAG: linalg.matmul {{.*}} outs(%[[F1]]
+// FUSE-DAG: linalg.matmul {{.*}} outs(%[[F2]]
+func.func @shared_fill(%a: tensor<4x6xf32>, %b: tensor<6x5xf32>)
+    -> (tensor<4x5xf32>, tensor<4x5xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<4x5xf32>
+  %f = linalg.fill ins(%zero : f32) outs(%e : tensor<4x5xf32>) -> tensor<4x5xf32>
+  %m1 = linalg.matmul ins(%a, %b : tensor<4x6xf32>, tensor<6x5xf32>)
+                      outs(%f : tensor<4x5xf32>) -> tensor<4x5xf32>
+  %m2 = linalg.matmul ins(%a, %b : tensor<4x6xf32>, tensor<6x5xf32>)
+                      outs(%f : tensor<4x5xf32>) -> tensor<4x5xf32>
+  return %m1, %m2 : tensor<4x5xf32>, tensor<4x5xf32>
+}
