@@ -25,6 +25,10 @@ struct LowerGraphToLinalg
     strata::populateContractionToLinalgPatterns(patterns);
     strata::populateReductionToLinalgPatterns(patterns);
     strata::populateStructuralToLinalgPatterns(patterns);
+    strata::populateSliceToTensorPatterns(patterns);
+    strata::populateScanToLinalgPatterns(patterns);
+    strata::populateTopKToLinalgPatterns(patterns);
+    strata::populateRandomToLinalgPatterns(patterns);
     strata::populateCompositeToGraphPatterns(patterns);
     if (failed(mlir::applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();

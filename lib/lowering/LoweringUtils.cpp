@@ -9,8 +9,12 @@
 #include "lib/lowering/ScalarOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
+
+#include <cmath>
 
 using namespace mlir;
 
@@ -23,6 +27,8 @@ Value signlessView(OpBuilder &b, Location loc, Value v) {
     return v;
   return tensor::BitcastOp::create(b, loc, type.clone(element), v);
 }
+
+Type elementOf(Value v) { return cast<RankedTensorType>(v.getType()).getElementType(); }
 
 Value restoreSignedness(OpBuilder &b, Location loc, Value v, RankedTensorType type) {
   if (v.getType() == type)
@@ -63,6 +69,121 @@ Value filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
   Value empty = emptyTensor(b, loc, type, sources);
   return linalg::FillOp::create(b, loc, ValueRange{value}, ValueRange{empty})
       .getResult(0);
+}
+
+SmallVector<std::pair<Value, int64_t>> allDims(Value v) {
+  SmallVector<std::pair<Value, int64_t>> sources;
+  for (int64_t i = 0, e = cast<RankedTensorType>(v.getType()).getRank(); i < e; ++i)
+    sources.push_back({v, i});
+  return sources;
+}
+
+SmallVector<std::pair<Value, int64_t>> dimsWithout(Value v, int64_t axis) {
+  SmallVector<std::pair<Value, int64_t>> sources = allDims(v);
+  sources.erase(sources.begin() + axis);
+  return sources;
+}
+
+RankedTensorType dropDim(RankedTensorType type, int64_t axis) {
+  SmallVector<int64_t> dims(type.getShape());
+  dims.erase(dims.begin() + axis);
+  return type.clone(dims);
+}
+
+Value extractIndex(OpBuilder &b, Location loc, Value tensor, int64_t i) {
+  Value position = arith::ConstantIndexOp::create(b, loc, i);
+  Value v = tensor::ExtractOp::create(b, loc, tensor, ValueRange{position});
+  return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
+}
+
+Value extractOnly(OpBuilder &b, Location loc, Value tensor) {
+  int64_t rank = cast<RankedTensorType>(tensor.getType()).getRank();
+  SmallVector<Value> zeros;
+  if (rank > 0)
+    zeros.assign(rank, arith::ConstantIndexOp::create(b, loc, 0));
+  return tensor::ExtractOp::create(b, loc, tensor, zeros);
+}
+
+Value normalizeAxis(OpBuilder &b, Location loc, Value axis, int64_t rank) {
+  Value r = arith::ConstantIndexOp::create(b, loc, rank);
+  Value lowest = arith::ConstantIndexOp::create(b, loc, -rank);
+  Value inRange = arith::AndIOp::create(
+      b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, axis, lowest),
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, axis, r));
+  cf::AssertOp::create(b, loc, inRange, "axis read at run time is out of range");
+  Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, axis,
+                                         arith::ConstantIndexOp::create(b, loc, 0));
+  return arith::SelectOp::create(b, loc, negative, arith::AddIOp::create(b, loc, axis, r),
+                                 axis);
+}
+
+/// Offsets, sizes and strides of the unit-thick slice at `position` along `axis`.
+static void sliceAlong(OpBuilder &b, Location loc, Value t, int64_t axis, Value position,
+                       SmallVector<OpFoldResult> &offsets,
+                       SmallVector<OpFoldResult> &sizes,
+                       SmallVector<OpFoldResult> &strides) {
+  int64_t rank = cast<RankedTensorType>(t.getType()).getRank();
+  for (int64_t i = 0; i < rank; ++i) {
+    offsets.push_back(i == axis ? OpFoldResult(position) : b.getIndexAttr(0));
+    sizes.push_back(i == axis ? b.getIndexAttr(1)
+                              : getAsOpFoldResult(dimSize(b, loc, t, i)));
+    strides.push_back(b.getIndexAttr(1));
+  }
+}
+
+Value extractAlong(OpBuilder &b, Location loc, Value t, int64_t axis, Value position) {
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  sliceAlong(b, loc, t, axis, position, offsets, sizes, strides);
+  return tensor::ExtractSliceOp::create(
+      b, loc, dropDim(cast<RankedTensorType>(t.getType()), axis), t, offsets, sizes,
+      strides);
+}
+
+Value insertAlong(OpBuilder &b, Location loc, Value slice, Value dest, int64_t axis,
+                  Value position) {
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  sliceAlong(b, loc, dest, axis, position, offsets, sizes, strides);
+  return tensor::InsertSliceOp::create(b, loc, slice, dest, offsets, sizes, strides);
+}
+
+Value staticSlice(OpBuilder &b, Location loc, Value input, RankedTensorType type,
+                  ArrayRef<int64_t> offsets, ArrayRef<int64_t> strides) {
+  SmallVector<OpFoldResult> offsetAttrs, sizes, strideAttrs;
+  for (int64_t i = 0; i < type.getRank(); ++i) {
+    offsetAttrs.push_back(b.getIndexAttr(offsets[i]));
+    strideAttrs.push_back(b.getIndexAttr(strides[i]));
+    if (type.isDynamicDim(i))
+      sizes.push_back(tensor::DimOp::create(b, loc, input, i).getResult());
+    else
+      sizes.push_back(b.getIndexAttr(type.getDimSize(i)));
+  }
+  return tensor::ExtractSliceOp::create(b, loc, type, input, offsetAttrs, sizes,
+                                        strideAttrs);
+}
+
+Value copyThroughMap(OpBuilder &b, Location loc, Value input, Value init,
+                     AffineMap inputMap) {
+  auto type = cast<RankedTensorType>(init.getType());
+  int64_t rank = type.getRank();
+  SmallVector<AffineMap> maps = {inputMap,
+                                 AffineMap::getMultiDimIdentityMap(rank, b.getContext())};
+  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ValueRange{input}, ValueRange{init}, maps, iterators,
+             [](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, args[0]);
+             })
+      .getResult(0);
+}
+
+Value extremeValue(OpBuilder &b, Location loc, Type t, bool lowest, bool isUnsigned) {
+  if (auto ft = dyn_cast<FloatType>(t))
+    return arith::ConstantOp::create(b, loc,
+                                     b.getFloatAttr(ft, lowest ? -INFINITY : INFINITY));
+  unsigned w = t.getIntOrFloatBitWidth();
+  APInt v = isUnsigned ? (lowest ? APInt::getMinValue(w) : APInt::getMaxValue(w))
+                       : (lowest ? APInt::getSignedMinValue(w) : APInt::getSignedMaxValue(w));
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, v));
 }
 
 } // namespace strata

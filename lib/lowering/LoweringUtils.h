@@ -1,7 +1,7 @@
 //===- LoweringUtils.h - Shared pieces of graph-to-linalg lowering -*- C++ -*-===//
 //
-// Tensor views, indexing maps and result allocation used by every family's
-// lowering patterns.
+// Tensor views, indexing maps, result allocation, slices along one dimension
+// and run-time axes, used by every family's lowering patterns.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,6 +17,9 @@ namespace strata {
 /// `v` with a signless element type; unsigned tensors are reinterpreted with
 /// `tensor.bitcast` (the arithmetic chooses unsigned variants instead).
 mlir::Value signlessView(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v);
+
+/// The element type of tensor `v`.
+mlir::Type elementOf(mlir::Value v);
 
 /// `v` reinterpreted as `type` when only the element signedness differs.
 mlir::Value restoreSignedness(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
@@ -44,6 +47,55 @@ mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::RankedTensorType type,
                          llvm::ArrayRef<std::pair<mlir::Value, int64_t>> sources,
                          mlir::Value value);
+
+/// Size sources that read every dimension of `v` (for results of its shape).
+llvm::SmallVector<std::pair<mlir::Value, int64_t>> allDims(mlir::Value v);
+
+/// Size sources of `v`'s dimensions other than `axis`.
+llvm::SmallVector<std::pair<mlir::Value, int64_t>> dimsWithout(mlir::Value v,
+                                                               int64_t axis);
+
+/// `type` without dimension `axis`.
+mlir::RankedTensorType dropDim(mlir::RankedTensorType type, int64_t axis);
+
+/// Element `i` of a 1-D integer tensor as an index.
+mlir::Value extractIndex(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tensor,
+                         int64_t i);
+
+/// The element of a tensor that holds exactly one (of any rank).
+mlir::Value extractOnly(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tensor);
+
+/// A run-time `axis` (an index) of a tensor of `rank`, counted from the front
+/// when negative; a `cf.assert` stops the program when it is outside
+/// `[-rank, rank)`.
+mlir::Value normalizeAxis(mlir::OpBuilder &b, mlir::Location loc, mlir::Value axis,
+                          int64_t rank);
+
+/// The slice of `t` at `position` along `axis`, without that dimension.
+mlir::Value extractAlong(mlir::OpBuilder &b, mlir::Location loc, mlir::Value t,
+                         int64_t axis, mlir::Value position);
+
+/// `dest` with `slice` (its shape without `axis`) written at `position` along
+/// `axis`.
+mlir::Value insertAlong(mlir::OpBuilder &b, mlir::Location loc, mlir::Value slice,
+                        mlir::Value dest, int64_t axis, mlir::Value position);
+
+/// `tensor.extract_slice` of `input` into `type` at static `offsets` and
+/// `strides`; the sizes are the result's, read from `input` where dynamic (a
+/// dynamic dimension is only ever kept whole).
+mlir::Value staticSlice(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+                        mlir::RankedTensorType type, llvm::ArrayRef<int64_t> offsets,
+                        llvm::ArrayRef<int64_t> strides);
+
+/// Copies `input` into `init`, element `i` of the result reading `input` at
+/// `inputMap(i)` (a broadcast, a reversal).
+mlir::Value copyThroughMap(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+                           mlir::Value init, mlir::AffineMap inputMap);
+
+/// The lowest (`lowest`) or highest value of scalar type `t`: -inf / +inf for
+/// floats, the integer limits (unsigned ones with `isUnsigned`) otherwise.
+mlir::Value extremeValue(mlir::OpBuilder &b, mlir::Location loc, mlir::Type t,
+                         bool lowest, bool isUnsigned);
 
 } // namespace strata
 

@@ -9,9 +9,11 @@
 #define STRATA_LIB_LOWERING_PASSES_H
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
@@ -30,9 +32,21 @@ void populateElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// Patterns that rewrite `graph.matmul` into a contraction `linalg.generic`.
 void populateContractionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
-/// Patterns that rewrite constants and data-movement ops (reshape, slices,
-/// concat, gather, broadcast, shape_of, fill, range, trilu).
+/// Patterns that rewrite constants and data-movement ops (reshape, concat,
+/// split, gather, broadcast, tile, shape_of, fill, range, trilu).
 void populateStructuralToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+/// Patterns that rewrite `slice` and `dynamic_slice`.
+void populateSliceToTensorPatterns(mlir::RewritePatternSet &patterns);
+
+/// Patterns that rewrite `cumsum` into a loop along its axis.
+void populateScanToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+/// Patterns that rewrite `top_k` into k selection passes.
+void populateTopKToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+/// Patterns that rewrite `dropout` (a counter-based generator in training mode).
+void populateRandomToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// Patterns that rewrite composite ops (`attention`, `rotary`, `quantize`,
 /// `dequantize`) into the graph ops they are made of.

@@ -39,7 +39,18 @@ def LowerGraphToLinalg : Pass<"strata-lower-graph-to-linalg", "mlir::func::FuncO
     Data movement maps to the tensor dialect where it has the op
     (`extract_slice`, `concat`, `reshape`, `from_elements`) and otherwise to
     linalg ops whose indexing maps do the movement (transpose, broadcast,
-    negative-stride slices); `gather` extracts inside a `linalg.generic`.
+    negative-stride slices); `gather` extracts inside a `linalg.generic`, as
+    does a `dynamic_slice` whose steps are negative or known only at run time.
+    Unsigned tensors move as signless ones, so that no `tensor.bitcast` is left
+    between two lowered ops.
+
+    Ops that walk a dimension in order become `scf.for` loops over tensors:
+    `cumsum` carries the running sum, `top_k` runs k selection passes (each a
+    reduction to the next element in output order). Reductions over axes read
+    at run time are a loop nest over the input. Axes read at run time are
+    checked with `cf.assert`; `cumsum` picks its loop with `scf.index_switch`.
+    `dropout` in training mode draws from a counter-based generator (seed and
+    element position).
 
     Example:
 
@@ -65,7 +76,9 @@ def LowerGraphToLinalg : Pass<"strata-lower-graph-to-linalg", "mlir::func::FuncO
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect",
                            "::mlir::arith::ArithDialect",
-                           "::mlir::math::MathDialect"];
+                           "::mlir::math::MathDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::cf::ControlFlowDialect"];
 }
 
 #endif // STRATA_LIB_LOWERING_PASSES_TD

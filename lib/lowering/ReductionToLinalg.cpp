@@ -1,10 +1,13 @@
 //===- ReductionToLinalg.cpp - Reductions and softmax to linalg -----------===//
 //
 // `graph.reduce` of every kind, `graph.arg_reduce`, `graph.softmax`,
-// `graph.log_softmax`, `graph.layer_norm` and `graph.rms_norm`. A reduction is one `linalg.generic` whose output drops the
-// reduced dimensions (with an optional elementwise prologue on the input), then
-// an elementwise epilogue, then `tensor.expand_shape` for `keep_dims`. Softmax
-// and log-softmax subtract the maximum before exponentiating.
+// `graph.log_softmax`, `graph.layer_norm` and `graph.rms_norm`. A reduction is
+// one `linalg.generic` whose output drops the reduced dimensions (with an
+// optional elementwise prologue on the input), then an elementwise epilogue,
+// then `tensor.expand_shape` for `keep_dims`. Axes read at run time give a loop
+// nest over the input that combines each element into the output element at
+// its index with the reduced coordinates set to 0. Softmax and log-softmax
+// subtract the maximum before exponentiating.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,9 +16,8 @@
 
 #include "dialects/graph/GraphDialect.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
-
-#include <cmath>
 
 using namespace mlir;
 namespace g = strata::graph;
@@ -131,17 +133,6 @@ Value constantOf(OpBuilder &b, Location loc, Type t, double v) {
   return arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, static_cast<int64_t>(v)));
 }
 
-/// The identity of max (lowest value) or min (highest value) for `t`.
-Value extremeOf(OpBuilder &b, Location loc, Type t, bool lowest, bool isUnsigned) {
-  if (auto ft = dyn_cast<FloatType>(t))
-    return arith::ConstantOp::create(
-        b, loc, b.getFloatAttr(ft, lowest ? -INFINITY : INFINITY));
-  unsigned w = t.getIntOrFloatBitWidth();
-  APInt v = isUnsigned ? (lowest ? APInt::getMinValue(w) : APInt::getMaxValue(w))
-                       : (lowest ? APInt::getSignedMinValue(w) : APInt::getSignedMaxValue(w));
-  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(t, v));
-}
-
 Value add(OpBuilder &b, Location l, Value x, Value y) {
   return isa<FloatType>(x.getType()) ? arith::AddFOp::create(b, l, x, y).getResult()
                                      : arith::AddIOp::create(b, l, x, y).getResult();
@@ -181,7 +172,7 @@ Value maxOver(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes,
               bool isUnsigned) {
   Type t = cast<RankedTensorType>(x.getType()).getElementType();
   return reduceOver(
-      b, loc, x, axes, extremeOf(b, loc, t, true, isUnsigned), {},
+      b, loc, x, axes, extremeValue(b, loc, t, true, isUnsigned), {},
       [](OpBuilder &, Location, ValueRange a) { return a[0]; },
       [&](OpBuilder &nb, Location l, ValueRange a) { return maxOf(nb, l, a[0], a[1], isUnsigned); });
 }
@@ -197,38 +188,167 @@ Value sumExpShifted(OpBuilder &b, Location loc, Value x, Value m, ArrayRef<int64
       [](OpBuilder &nb, Location l, ValueRange a) { return add(nb, l, a[0], a[1]); });
 }
 
+/// Whether each dimension of a tensor of `rank` is reduced by the run-time
+/// `axes` (1-D; negative entries count from the end, an empty tensor means all).
+SmallVector<Value> reducedByRuntimeAxes(OpBuilder &b, Location loc, Value axes,
+                                        int64_t rank) {
+  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  Value length = dimSize(b, loc, axes, 0);
+  SmallVector<Value> none(rank, arith::ConstantOp::create(b, loc, b.getBoolAttr(false)));
+  auto loop = scf::ForOp::create(
+      b, loc, c0, length, c1, none,
+      [&](OpBuilder &nb, Location l, Value n, ValueRange flags) {
+        Value entry = tensor::ExtractOp::create(nb, l, axes, ValueRange{n});
+        Value axis = normalizeAxis(
+            nb, l, arith::IndexCastOp::create(nb, l, nb.getIndexType(), entry), rank);
+        SmallVector<Value> next;
+        for (int64_t d = 0; d < rank; ++d) {
+          Value here = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, axis,
+                                             arith::ConstantIndexOp::create(nb, l, d));
+          next.push_back(arith::OrIOp::create(nb, l, flags[d], here));
+        }
+        scf::YieldOp::create(nb, l, next);
+      });
+  Value empty = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, length, c0);
+  SmallVector<Value> reduced;
+  for (Value flag : loop.getResults())
+    reduced.push_back(arith::OrIOp::create(b, loc, flag, empty));
+  return reduced;
+}
+
+/// Reduces `x` over the dimensions flagged in `reduced` into a tensor of its
+/// rank (all dimensions dynamic) that has size 1 where flagged: a loop nest
+/// over `x` combines `prologue(x, side...)` into the output element at the
+/// element's index with the flagged coordinates set to 0. Each `side` tensor
+/// has the output's shape.
+Value reduceFlagged(OpBuilder &b, Location loc, Value x, ArrayRef<Value> reduced,
+                    Value init, ValueRange side, ScalarFn prologue, ScalarFn combine) {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
+  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  SmallVector<Value> dims, sizes;
+  for (int64_t d = 0; d < rank; ++d) {
+    dims.push_back(dimSize(b, loc, x, d));
+    sizes.push_back(arith::SelectOp::create(b, loc, reduced[d], c1, dims.back()));
+  }
+  auto outType = RankedTensorType::get(SmallVector<int64_t>(rank, ShapedType::kDynamic),
+                                       type.getElementType());
+  Value empty = tensor::EmptyOp::create(b, loc, outType.getShape(),
+                                        outType.getElementType(), sizes);
+  Value out =
+      linalg::FillOp::create(b, loc, ValueRange{init}, ValueRange{empty}).getResult(0);
+  scf::LoopNest nest = scf::buildLoopNest(
+      b, loc, SmallVector<Value>(rank, c0), dims, SmallVector<Value>(rank, c1),
+      ValueRange{out},
+      [&](OpBuilder &nb, Location l, ValueRange ivs, ValueRange carried) -> scf::ValueVector {
+        SmallVector<Value> at;
+        for (int64_t d = 0; d < rank; ++d)
+          at.push_back(arith::SelectOp::create(nb, l, reduced[d], c0, ivs[d]));
+        SmallVector<Value> args = {tensor::ExtractOp::create(nb, l, x, ivs)};
+        for (Value s : side)
+          args.push_back(tensor::ExtractOp::create(nb, l, s, at));
+        Value acc = tensor::ExtractOp::create(nb, l, carried[0], at);
+        Value next = combine(nb, l, {acc, prologue(nb, l, args)});
+        return {tensor::InsertOp::create(nb, l, next, carried[0], at)};
+      });
+  return nest.results.front();
+}
+
+/// The number of elements each output of `reduceFlagged` combines, as a
+/// scalar of `t`.
+Value flaggedCount(OpBuilder &b, Location loc, Value x, ArrayRef<Value> reduced, Type t) {
+  Value count = arith::ConstantIndexOp::create(b, loc, 1);
+  Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
+  for (auto [d, flag] : llvm::enumerate(reduced))
+    count = arith::MulIOp::create(
+        b, loc, count, arith::SelectOp::create(b, loc, flag, dimSize(b, loc, x, d), c1));
+  Value asInt = arith::IndexCastOp::create(b, loc, b.getI64Type(), count);
+  if (isa<FloatType>(t))
+    return arith::SIToFPOp::create(b, loc, t, asInt);
+  return arith::TruncIOp::create(b, loc, t, asInt).getResult();
+}
+
+/// The output of `reduceFlagged` as `type`, without the flagged dimensions
+/// unless `type` keeps them: a `tensor.reshape` whose dynamic entries are the
+/// sizes of the unflagged dimensions in order.
+Value shapeFlagged(OpBuilder &b, Location loc, Value r, ArrayRef<Value> reduced,
+                   RankedTensorType type) {
+  if (type.getRank() == static_cast<int64_t>(reduced.size()))
+    return tensor::CastOp::create(b, loc, type, r);
+  Type i64 = b.getI64Type();
+  auto constant = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v)).getResult();
+  };
+  SmallVector<Value> entries;
+  for (int64_t m = 0; m < type.getRank(); ++m) {
+    if (!type.isDynamicDim(m)) {
+      entries.push_back(constant(type.getDimSize(m)));
+      continue;
+    }
+    Value size = constant(1), position = constant(0);
+    for (auto [d, flag] : llvm::enumerate(reduced)) {
+      Value kept = arith::XOrIOp::create(
+          b, loc, flag, arith::ConstantOp::create(b, loc, b.getBoolAttr(true)));
+      Value isM = arith::AndIOp::create(
+          b, loc, kept,
+          arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, position, constant(m)));
+      Value dim = arith::IndexCastOp::create(b, loc, i64, dimSize(b, loc, r, d));
+      size = arith::SelectOp::create(b, loc, isM, dim, size);
+      position = arith::AddIOp::create(b, loc, position,
+                                       arith::ExtUIOp::create(b, loc, i64, kept));
+    }
+    entries.push_back(size);
+  }
+  auto shapeType = RankedTensorType::get({type.getRank()}, i64);
+  Value shape = tensor::FromElementsOp::create(b, loc, shapeType, entries);
+  return tensor::ReshapeOp::create(b, loc, type, r, shape);
+}
+
 struct ReduceToGeneric : OpRewritePattern<g::ReduceOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(g::ReduceOp op, PatternRewriter &rewriter) const override {
-    if (op.getAxesValue())
-      return rewriter.notifyMatchFailure(op, "run-time axes");
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
     bool isUnsigned = resultType.getElementType().isUnsignedInteger();
     Value x = signlessView(rewriter, loc, op.getInput());
     Type t = cast<RankedTensorType>(x.getType()).getElementType();
     ArrayRef<int64_t> axes = op.getAxes();
+    SmallVector<Value> flags;
+    if (Value axesValue = op.getAxesValue())
+      flags = reducedByRuntimeAxes(rewriter, loc, axesValue,
+                                   cast<RankedTensorType>(x.getType()).getRank());
+    auto reduce = [&](Value init, ValueRange side, ScalarFn prologue, ScalarFn combine) {
+      return op.getAxesValue()
+                 ? reduceFlagged(rewriter, loc, x, flags, init, side, prologue, combine)
+                 : reduceOver(rewriter, loc, x, axes, init, side, prologue, combine);
+    };
     auto identity = [](OpBuilder &, Location, ValueRange a) { return a[0]; };
     auto square = [](OpBuilder &nb, Location l, ValueRange a) {
       return mul(nb, l, a[0], a[0]);
     };
     auto sum = [](OpBuilder &nb, Location l, ValueRange a) { return add(nb, l, a[0], a[1]); };
+    auto max = [&](OpBuilder &nb, Location l, ValueRange a) {
+      return maxOf(nb, l, a[0], a[1], isUnsigned);
+    };
     Value zero = constantOf(rewriter, loc, t, 0);
+    Value lowest = extremeValue(rewriter, loc, t, true, isUnsigned);
     Value r;
     switch (op.getKind()) {
     case g::ReductionKind::sum:
     case g::ReductionKind::mean:
     case g::ReductionKind::log_sum:
-      r = reduceOver(rewriter, loc, x, axes, zero, {}, identity, sum);
+      r = reduce(zero, {}, identity, sum);
       break;
     case g::ReductionKind::sum_square:
     case g::ReductionKind::l2:
-      r = reduceOver(rewriter, loc, x, axes, zero, {}, square, sum);
+      r = reduce(zero, {}, square, sum);
       break;
     case g::ReductionKind::l1:
-      r = reduceOver(
-          rewriter, loc, x, axes, zero, {},
+      r = reduce(
+          zero, {},
           [](OpBuilder &nb, Location l, ValueRange a) -> Value {
             return isa<FloatType>(a[0].getType())
                        ? math::AbsFOp::create(nb, l, a[0]).getResult()
@@ -237,21 +357,26 @@ struct ReduceToGeneric : OpRewritePattern<g::ReduceOp> {
           sum);
       break;
     case g::ReductionKind::prod:
-      r = reduceOver(rewriter, loc, x, axes, constantOf(rewriter, loc, t, 1), {}, identity,
-                     [](OpBuilder &nb, Location l, ValueRange a) { return mul(nb, l, a[0], a[1]); });
+      r = reduce(constantOf(rewriter, loc, t, 1), {}, identity,
+                 [](OpBuilder &nb, Location l, ValueRange a) { return mul(nb, l, a[0], a[1]); });
       break;
     case g::ReductionKind::max:
-      r = maxOver(rewriter, loc, x, axes, isUnsigned);
+      r = reduce(lowest, {}, identity, max);
       break;
     case g::ReductionKind::min:
-      r = reduceOver(rewriter, loc, x, axes, extremeOf(rewriter, loc, t, false, isUnsigned), {},
-                     identity, [&](OpBuilder &nb, Location l, ValueRange a) {
-                       return minOf(nb, l, a[0], a[1], isUnsigned);
-                     });
+      r = reduce(extremeValue(rewriter, loc, t, false, isUnsigned), {}, identity,
+                 [&](OpBuilder &nb, Location l, ValueRange a) {
+                   return minOf(nb, l, a[0], a[1], isUnsigned);
+                 });
       break;
     case g::ReductionKind::log_sum_exp: {
-      Value m = maxOver(rewriter, loc, x, axes, false);
-      Value s = sumExpShifted(rewriter, loc, x, m, axes);
+      Value m = reduce(lowest, {}, identity, max);
+      Value s = reduce(
+          zero, ValueRange{m},
+          [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+            return math::ExpOp::create(nb, l, arith::SubFOp::create(nb, l, a[0], a[1]));
+          },
+          sum);
       r = mapElementwise(rewriter, loc, {s, m}, {},
                          [](OpBuilder &nb, Location l, ValueRange a) -> Value {
                            return arith::AddFOp::create(
@@ -261,7 +386,8 @@ struct ReduceToGeneric : OpRewritePattern<g::ReduceOp> {
     }
     }
     if (op.getKind() == g::ReductionKind::mean) {
-      Value count = reducedCount(rewriter, loc, x, axes, t);
+      Value count = op.getAxesValue() ? flaggedCount(rewriter, loc, x, flags, t)
+                                      : reducedCount(rewriter, loc, x, axes, t);
       r = mapElementwise(rewriter, loc, {r}, {},
                          [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
                            if (isa<FloatType>(t))
@@ -280,7 +406,9 @@ struct ReduceToGeneric : OpRewritePattern<g::ReduceOp> {
                            return math::LogOp::create(nb, l, a[0]);
                          });
     }
-    if (op.getKeepDims())
+    if (op.getAxesValue())
+      r = shapeFlagged(rewriter, loc, r, flags, resultType.clone(t));
+    else if (op.getKeepDims())
       r = keepDims(rewriter, loc, r, resultType.clone(t), axes);
     rewriter.replaceOp(op, restoreSignedness(rewriter, loc, r, resultType));
     return success();
@@ -327,7 +455,7 @@ struct ArgReduceToGeneric : OpRewritePattern<g::ArgReduceOp> {
     RankedTensorType indexType = valueType.clone(rewriter.getI64Type());
     auto sources = keptDimSources(x, {axis});
     Value best = filledTensor(rewriter, loc, valueType, sources,
-                              extremeOf(rewriter, loc, t, isMax, isUnsigned));
+                              extremeValue(rewriter, loc, t, isMax, isUnsigned));
     Value bestIndex = filledTensor(rewriter, loc, indexType, sources,
                                    constantOf(rewriter, loc, rewriter.getI64Type(), 0));
     AffineMap reduced = reducedMap(rank, {axis}, ctx);

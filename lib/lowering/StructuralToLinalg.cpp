@@ -1,10 +1,13 @@
 //===- StructuralToLinalg.cpp - Data-movement graph ops to tensor/linalg --===//
 //
-// Constants, transposes, reshapes, slices, concatenation, splits, gathers,
-// broadcasts, tiles, shape_of, fill, range, trilu and inference-mode dropout. Pure data movement maps to the
-// tensor dialect (extract_slice, concat, reshape) or to linalg ops whose indexing
-// maps express the movement; gathers read with `tensor.extract` inside a
-// `linalg.generic`.
+// Constants, transposes, reshapes, concatenation, splits, gathers, broadcasts,
+// tiles, shape_of, fill, range and trilu (slices are in SliceToTensor.cpp).
+// Pure data movement maps to the tensor dialect (extract_slice, concat,
+// reshape) or to linalg ops whose indexing maps express the movement; gathers
+// read with `tensor.extract` inside a `linalg.generic`. Every op moves signless
+// elements: an unsigned operand is viewed as signless and the result viewed
+// back, so that these views cancel against those of neighbouring ops (a
+// `tensor.bitcast` left between them could not be bufferised).
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,28 +18,12 @@
 #include "dialects/graph/GraphDialect.h"
 
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
-#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 namespace g = strata::graph;
 
 namespace strata {
 namespace {
-
-/// Size sources that read every dimension of `v` (same-shaped results).
-SmallVector<std::pair<Value, int64_t>> allDims(Value v) {
-  SmallVector<std::pair<Value, int64_t>> sources;
-  for (int64_t i = 0, e = cast<RankedTensorType>(v.getType()).getRank(); i < e; ++i)
-    sources.push_back({v, i});
-  return sources;
-}
-
-/// Element `i` of a 1-D integer tensor as an index.
-Value extractIndex(OpBuilder &b, Location loc, Value tensor, int64_t i) {
-  Value position = arith::ConstantIndexOp::create(b, loc, i);
-  Value v = tensor::ExtractOp::create(b, loc, tensor, ValueRange{position});
-  return arith::IndexCastOp::create(b, loc, b.getIndexType(), v);
-}
 
 /// `tensor.empty` of `type` whose dynamic dims are read from a 1-D shape tensor.
 Value emptyFromShapeTensor(OpBuilder &b, Location loc, RankedTensorType type, Value shape) {
@@ -45,41 +32,6 @@ Value emptyFromShapeTensor(OpBuilder &b, Location loc, RankedTensorType type, Va
     if (type.isDynamicDim(i))
       sizes.push_back(extractIndex(b, loc, shape, i));
   return tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType(), sizes);
-}
-
-/// `tensor.extract_slice` of `input` into `type` at static `offsets` and
-/// `strides`; the sizes are the result's, read from `input` where dynamic (a
-/// dynamic dimension is only ever kept whole).
-Value staticSlice(OpBuilder &b, Location loc, Value input, RankedTensorType type,
-                  ArrayRef<int64_t> offsets, ArrayRef<int64_t> strides) {
-  SmallVector<OpFoldResult> offsetAttrs, sizes, strideAttrs;
-  for (int64_t i = 0; i < type.getRank(); ++i) {
-    offsetAttrs.push_back(b.getIndexAttr(offsets[i]));
-    strideAttrs.push_back(b.getIndexAttr(strides[i]));
-    if (type.isDynamicDim(i))
-      sizes.push_back(tensor::DimOp::create(b, loc, input, i).getResult());
-    else
-      sizes.push_back(b.getIndexAttr(type.getDimSize(i)));
-  }
-  return tensor::ExtractSliceOp::create(b, loc, type, input, offsetAttrs, sizes,
-                                        strideAttrs);
-}
-
-/// Copies `input` into `init`, element `i` of the result reading `input` at
-/// `inputMap(i)` (a broadcast, a reversal).
-Value copyThroughMap(OpBuilder &b, Location loc, Value input, Value init,
-                     AffineMap inputMap) {
-  auto type = cast<RankedTensorType>(init.getType());
-  int64_t rank = type.getRank();
-  SmallVector<AffineMap> maps = {inputMap,
-                                 AffineMap::getMultiDimIdentityMap(rank, b.getContext())};
-  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{type}, ValueRange{input}, ValueRange{init}, maps, iterators,
-             [](OpBuilder &nb, Location l, ValueRange args) {
-               linalg::YieldOp::create(nb, l, args[0]);
-             })
-      .getResult(0);
 }
 
 /// The constant's value with a signless element type, or null when it cannot be
@@ -112,14 +64,17 @@ struct ConstantLikeToArith : OpRewritePattern<OpTy> {
 struct TransposeToLinalg : OpRewritePattern<g::TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(g::TransposeOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
+    Value input = signlessView(rewriter, loc, op.getInput());
     SmallVector<std::pair<Value, int64_t>> sources;
     for (int64_t p : op.getPermutation())
-      sources.push_back({op.getInput(), p});
-    Value init = emptyTensor(rewriter, op.getLoc(), type, sources);
-    rewriter.replaceOp(op, linalg::TransposeOp::create(rewriter, op.getLoc(), op.getInput(),
-                                                       init, op.getPermutation())
-                               .getResult());
+      sources.push_back({input, p});
+    Value init = emptyTensor(rewriter, loc, type.clone(elementOf(input)), sources);
+    Value transposed =
+        linalg::TransposeOp::create(rewriter, loc, input, init, op.getPermutation())
+            .getResult()[0];
+    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, transposed, type));
     return success();
   }
 };
@@ -133,22 +88,23 @@ struct ReshapeToTensor : OpRewritePattern<g::ReshapeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(g::ReshapeOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto type = cast<RankedTensorType>(op.getType());
-    Value input = op.getInput();
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Value input = signlessView(rewriter, loc, op.getInput());
     auto inType = cast<RankedTensorType>(input.getType());
+    RankedTensorType type = resultType.clone(inType.getElementType());
+    auto replace = [&](Value reshaped) {
+      rewriter.replaceOp(op, restoreSignedness(rewriter, loc, reshaped, resultType));
+      return success();
+    };
     if (!op.getShape() && inType.hasStaticShape() && type.hasStaticShape()) {
       if (inType.getRank() > type.getRank()) {
         if (auto groups = getReassociationIndicesForCollapse(inType.getShape(),
-                                                              type.getShape())) {
-          rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, type, input, *groups);
-          return success();
-        }
+                                                              type.getShape()))
+          return replace(tensor::CollapseShapeOp::create(rewriter, loc, type, input, *groups));
       } else if (inType.getRank() < type.getRank()) {
         if (auto groups = getReassociationIndicesForCollapse(type.getShape(),
-                                                              inType.getShape())) {
-          rewriter.replaceOpWithNewOp<tensor::ExpandShapeOp>(op, type, input, *groups);
-          return success();
-        }
+                                                              inType.getShape()))
+          return replace(tensor::ExpandShapeOp::create(rewriter, loc, type, input, *groups));
       }
     }
     Type i64 = rewriter.getI64Type();
@@ -188,101 +144,7 @@ struct ReshapeToTensor : OpRewritePattern<g::ReshapeOp> {
       resolved.push_back(arith::SelectOp::create(rewriter, loc, isInferred, inferred, d));
     auto shapeType = RankedTensorType::get({static_cast<int64_t>(resolved.size())}, i64);
     Value shape = tensor::FromElementsOp::create(rewriter, loc, shapeType, resolved);
-    rewriter.replaceOp(op, tensor::ReshapeOp::create(rewriter, loc, type, input, shape)
-                               .getResult());
-    return success();
-  }
-};
-
-/// A static slice: `tensor.extract_slice` for positive strides; a negative
-/// stride walks backwards through an indexing map.
-struct SliceToTensor : OpRewritePattern<g::SliceOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(g::SliceOp op, PatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    auto type = cast<RankedTensorType>(op.getType());
-    Value input = op.getInput();
-    int64_t rank = type.getRank();
-    if (llvm::all_of(op.getStride(), [](int64_t s) { return s > 0; })) {
-      rewriter.replaceOp(op, staticSlice(rewriter, loc, input, type, op.getStart(),
-                                         op.getStride()));
-      return success();
-    }
-    MLIRContext *ctx = rewriter.getContext();
-    SmallVector<AffineExpr> exprs;
-    for (int64_t i = 0; i < rank; ++i)
-      exprs.push_back(getAffineDimExpr(i, ctx) * op.getStride()[i] + op.getStart()[i]);
-    Value init = emptyTensor(rewriter, loc, type, allDims(input));
-    rewriter.replaceOp(op, copyThroughMap(rewriter, loc, input, init,
-                                          AffineMap::get(rank, 0, exprs, ctx)));
-    return success();
-  }
-};
-
-/// ONNX slice semantics at run time, for positive steps: per sliced axis,
-/// negative bounds count from the end and everything is clamped to the
-/// dimension; `size = max(ceil((end - start) / step), 0)`.
-struct DynamicSliceToTensor : OpRewritePattern<g::DynamicSliceOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(g::DynamicSliceOp op,
-                                PatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    auto type = cast<RankedTensorType>(op.getType());
-    auto boundsType = cast<RankedTensorType>(op.getStarts().getType());
-    if (boundsType.isDynamicDim(0))
-      return rewriter.notifyMatchFailure(op, "bounds of dynamic length");
-    SmallVector<int64_t> axes, steps;
-    DenseIntElementsAttr attr;
-    if (op.getAxes()) {
-      if (!matchPattern(op.getAxes(), m_Constant(&attr)))
-        return rewriter.notifyMatchFailure(op, "run-time axes");
-      for (const APInt &a : attr.getValues<APInt>())
-        axes.push_back(a.getSExtValue() < 0 ? a.getSExtValue() + type.getRank()
-                                            : a.getSExtValue());
-    } else {
-      axes = llvm::to_vector(llvm::seq<int64_t>(0, boundsType.getDimSize(0)));
-    }
-    if (op.getSteps()) {
-      if (!matchPattern(op.getSteps(), m_Constant(&attr)))
-        return rewriter.notifyMatchFailure(op, "run-time steps");
-      for (const APInt &s : attr.getValues<APInt>())
-        steps.push_back(s.getSExtValue());
-    } else {
-      steps.assign(axes.size(), 1);
-    }
-    if (llvm::any_of(steps, [](int64_t s) { return s <= 0; }))
-      return rewriter.notifyMatchFailure(op, "non-positive step");
-    Value input = op.getInput();
-    SmallVector<OpFoldResult> offsets, sizes, strides;
-    for (int64_t i = 0; i < type.getRank(); ++i) {
-      offsets.push_back(rewriter.getIndexAttr(0));
-      sizes.push_back(tensor::DimOp::create(rewriter, loc, input, i).getResult());
-      strides.push_back(rewriter.getIndexAttr(1));
-    }
-    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
-    for (auto [n, axis] : llvm::enumerate(axes)) {
-      Value dim = dimSize(rewriter, loc, input, axis);
-      auto bound = [&](Value tensor) {
-        Value v = extractIndex(rewriter, loc, tensor, n);
-        Value negative = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::slt, v, zero);
-        v = arith::SelectOp::create(rewriter, loc, negative,
-                                    arith::AddIOp::create(rewriter, loc, v, dim), v);
-        v = arith::MaxSIOp::create(rewriter, loc, v, zero);
-        return arith::MinSIOp::create(rewriter, loc, v, dim).getResult();
-      };
-      Value start = bound(op.getStarts()), end = bound(op.getEnds());
-      Value step = arith::ConstantIndexOp::create(rewriter, loc, steps[n]);
-      Value span = arith::MaxSIOp::create(
-          rewriter, loc, arith::SubIOp::create(rewriter, loc, end, start), zero);
-      offsets[axis] = start;
-      sizes[axis] = arith::CeilDivSIOp::create(rewriter, loc, span, step).getResult();
-      strides[axis] = rewriter.getIndexAttr(steps[n]);
-    }
-    Value slice = tensor::ExtractSliceOp::create(rewriter, loc, input, offsets, sizes, strides);
-    if (slice.getType() != type)
-      slice = tensor::CastOp::create(rewriter, loc, type, slice);
-    rewriter.replaceOp(op, slice);
-    return success();
+    return replace(tensor::ReshapeOp::create(rewriter, loc, type, input, shape));
   }
 };
 
@@ -292,25 +154,25 @@ struct DynamicSliceToTensor : OpRewritePattern<g::DynamicSliceOp> {
 struct ConcatToTensor : OpRewritePattern<g::ConcatOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(g::ConcatOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
     int64_t axis = op.getAxis();
     SmallVector<Value> inputs;
     for (Value v : op.getInputs())
       if (cast<RankedTensorType>(v.getType()).getDimSize(axis) != 0)
-        inputs.push_back(v);
-    auto type = cast<RankedTensorType>(op.getType());
-    if (inputs.empty()) {
-      rewriter.replaceOp(op, emptyTensor(rewriter, op.getLoc(), type,
-                                         allDims(op.getInputs().front())));
-      return success();
-    }
-    Value result = inputs.size() == 1
-                       ? inputs.front()
-                       : tensor::ConcatOp::create(rewriter, op.getLoc(), type,
-                                                  static_cast<uint64_t>(axis), inputs)
-                             .getResult();
+        inputs.push_back(signlessView(rewriter, loc, v));
+    auto resultType = cast<RankedTensorType>(op.getType());
+    RankedTensorType type = resultType.clone(signlessType(resultType.getElementType()));
+    Value result;
+    if (inputs.empty())
+      result = emptyTensor(rewriter, loc, type, allDims(op.getInputs().front()));
+    else if (inputs.size() == 1)
+      result = inputs.front();
+    else
+      result = tensor::ConcatOp::create(rewriter, loc, type, static_cast<uint64_t>(axis),
+                                        inputs);
     if (result.getType() != type)
-      result = tensor::CastOp::create(rewriter, op.getLoc(), type, result);
-    rewriter.replaceOp(op, result);
+      result = tensor::CastOp::create(rewriter, loc, type, result);
+    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, result, resultType));
     return success();
   }
 };
@@ -319,21 +181,24 @@ struct SplitToTensor : OpRewritePattern<g::SplitOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(g::SplitOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Value input = op.getInput();
+    Value input = signlessView(rewriter, loc, op.getInput());
     int64_t axis = op.getAxis(), offset = 0;
     SmallVector<Value> pieces;
     for (auto [result, size] : llvm::zip(op.getResults(), op.getSizes())) {
-      auto type = cast<RankedTensorType>(result.getType());
+      auto resultType = cast<RankedTensorType>(result.getType());
+      RankedTensorType type = resultType.clone(elementOf(input));
+      Value piece;
       if (size == 0) {
         // An empty piece may start at the end of the dimension, where
         // extract_slice does not allow an offset.
-        pieces.push_back(emptyTensor(rewriter, loc, type, allDims(input)));
-        continue;
+        piece = emptyTensor(rewriter, loc, type, allDims(input));
+      } else {
+        SmallVector<int64_t> offsets(type.getRank(), 0), strides(type.getRank(), 1);
+        offsets[axis] = offset;
+        piece = staticSlice(rewriter, loc, input, type, offsets, strides);
+        offset += size;
       }
-      SmallVector<int64_t> offsets(type.getRank(), 0), strides(type.getRank(), 1);
-      offsets[axis] = offset;
-      pieces.push_back(staticSlice(rewriter, loc, input, type, offsets, strides));
-      offset += size;
+      pieces.push_back(restoreSignedness(rewriter, loc, piece, resultType));
     }
     rewriter.replaceOp(op, pieces);
     return success();
@@ -397,8 +262,10 @@ struct BroadcastToLinalg : OpRewritePattern<g::BroadcastOp> {
   LogicalResult matchAndRewrite(g::BroadcastOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    auto type = cast<RankedTensorType>(op.getType());
-    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Value input = signlessView(rewriter, loc, op.getInput());
+    auto inType = cast<RankedTensorType>(input.getType());
+    RankedTensorType type = resultType.clone(inType.getElementType());
     Value init;
     if (op.getShape()) {
       init = emptyFromShapeTensor(rewriter, loc, type, op.getShape());
@@ -409,12 +276,14 @@ struct BroadcastToLinalg : OpRewritePattern<g::BroadcastOp> {
         if (type.isDynamicDim(i) && i < offset)
           return rewriter.notifyMatchFailure(op, "dynamic new dimension without a shape");
         if (type.isDynamicDim(i))
-          sources[i] = {op.getInput(), i - offset};
+          sources[i] = {input, i - offset};
       }
       init = emptyTensor(rewriter, loc, type, sources);
     }
     AffineMap map = broadcastMap(inType.getShape(), type.getShape(), type.getRank(), 0, ctx);
-    rewriter.replaceOp(op, copyThroughMap(rewriter, loc, op.getInput(), init, map));
+    rewriter.replaceOp(op, restoreSignedness(rewriter, loc,
+                                             copyThroughMap(rewriter, loc, input, init, map),
+                                             resultType));
     return success();
   }
 };
@@ -628,30 +497,14 @@ struct TileToLinalg : OpRewritePattern<g::TileOp> {
   }
 };
 
-/// Dropout in inference mode passes the input through with an all-true mask;
-/// training mode (random) has no lowering.
-struct InferenceDropout : OpRewritePattern<g::DropoutOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(g::DropoutOp op, PatternRewriter &rewriter) const override {
-    if (op.getTraining() || op.getTrainingValue())
-      return rewriter.notifyMatchFailure(op, "training mode");
-    Location loc = op.getLoc();
-    auto maskType = cast<RankedTensorType>(op.getMask().getType());
-    Value yes = arith::ConstantOp::create(rewriter, loc, rewriter.getBoolAttr(true));
-    Value mask = filledTensor(rewriter, loc, maskType, allDims(op.getInput()), yes);
-    rewriter.replaceOp(op, {op.getInput(), mask});
-    return success();
-  }
-};
-
 } // namespace
 
 void populateStructuralToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ConstantLikeToArith<g::ConstantOp>, ConstantLikeToArith<g::WeightOp>,
-               DynamicSliceToTensor, TransposeToLinalg, ReshapeToTensor, SliceToTensor,
-               ConcatToTensor, SplitToTensor, GatherToLinalg, GatherElementsToLinalg,
-               BroadcastToLinalg, ShapeOfToTensor, FillToLinalg, RangeToLinalg,
-               TriluToLinalg, TileToLinalg, InferenceDropout>(patterns.getContext());
+               TransposeToLinalg, ReshapeToTensor, ConcatToTensor, SplitToTensor,
+               GatherToLinalg, GatherElementsToLinalg, BroadcastToLinalg, ShapeOfToTensor,
+               FillToLinalg, RangeToLinalg, TriluToLinalg, TileToLinalg>(
+      patterns.getContext());
 }
 
 } // namespace strata

@@ -26,7 +26,15 @@ LogicalResult reduce(NodeContext &n) {
   bool keepDims = n.intAttr("keepdims", 1) != 0;
   bool noopWithEmpty = n.intAttr("noop_with_empty_axes", 0) != 0;
   std::optional<SmallVector<int64_t>> axes = intsFromInputOrAttr(n, 1, "axes");
+  // An axes input without elements is known to be empty, wherever it comes from.
+  if (n.hasInput(1) && !axes && tensorType(n.input(1)).hasStaticShape() &&
+      tensorType(n.input(1)).getNumElements() == 0)
+    axes = SmallVector<int64_t>{};
   if (n.hasInput(1) && !axes) {
+    // The run-time form reads an empty axes tensor as "all axes".
+    if (noopWithEmpty && !tensorType(n.input(1)).hasStaticShape())
+      return n.unsupported("run-time reduction axes of unknown length with "
+                           "noop_with_empty_axes");
     std::optional<RankedTensorType> declared = n.declaredOutputType(0);
     if (!declared)
       return n.unsupported("run-time reduction axes without a declared output type");

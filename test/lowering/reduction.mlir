@@ -153,3 +153,64 @@ func.func @rms_norm(%x: tensor<2x8xf32>, %g: tensor<8xf32>) -> tensor<2x8xf32> {
   %0 = graph.rms_norm %x, %g {axis = 1 : i64, epsilon = 1.0e-6 : f32} : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
   return %0 : tensor<2x8xf32>
 }
+
+// -----
+
+// Axes read at run time: a loop over them flags each reduced dimension (all of
+// them when there are none), then a loop nest over the input adds each element
+// into the output element at its index with the flagged coordinates set to 0.
+// CHECK-LABEL: func.func @sum_runtime_axes
+// CHECK-SAME: %[[X:[^:]+]]: tensor<3x2xf32>, %[[A:[^:]+]]: tensor<?xi64>
+// CHECK-DAG: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
+// CHECK-DAG: %[[C0:.+]] = arith.constant 0 : index
+// CHECK-DAG: %[[C1:.+]] = arith.constant 1 : index
+// CHECK-DAG: %[[C2:.+]] = arith.constant 2 : index
+// CHECK-DAG: %[[C3:.+]] = arith.constant 3 : index
+// CHECK: %[[LEN:.+]] = tensor.dim %[[A]], %[[C0]]
+// CHECK: %[[FLAGS:.+]]:2 = scf.for %[[N:.+]] = %[[C0]] to %[[LEN]]
+// CHECK: tensor.extract %[[A]][%[[N]]]
+// CHECK: cf.assert
+// CHECK: %[[NONE:.+]] = arith.cmpi eq, %[[LEN]], %[[C0]] : index
+// CHECK: %[[R0:.+]] = arith.ori %[[FLAGS]]#0, %[[NONE]] : i1
+// CHECK: %[[R1:.+]] = arith.ori %[[FLAGS]]#1, %[[NONE]] : i1
+// CHECK: %[[S0:.+]] = arith.select %[[R0]], %[[C1]], %[[C3]] : index
+// CHECK: %[[S1:.+]] = arith.select %[[R1]], %[[C1]], %[[C2]] : index
+// CHECK: %[[E:.+]] = tensor.empty(%[[S0]], %[[S1]]) : tensor<?x?xf32>
+// CHECK: %[[INIT:.+]] = linalg.fill ins(%[[ZERO]] : f32) outs(%[[E]] : tensor<?x?xf32>)
+// CHECK: %[[SUM:.+]] = scf.for %[[I:.+]] = %[[C0]] to %[[C3]] step %[[C1]] iter_args(%[[ACC0:.+]] = %[[INIT]])
+// CHECK: scf.for %[[J:.+]] = %[[C0]] to %[[C2]] step %[[C1]] iter_args(%[[ACC:.+]] = %[[ACC0]])
+// CHECK: %[[OI:.+]] = arith.select %[[R0]], %[[C0]], %[[I]] : index
+// CHECK: %[[OJ:.+]] = arith.select %[[R1]], %[[C0]], %[[J]] : index
+// CHECK: %[[V:.+]] = tensor.extract %[[X]][%[[I]], %[[J]]] : tensor<3x2xf32>
+// CHECK: %[[OLD:.+]] = tensor.extract %[[ACC]][%[[OI]], %[[OJ]]] : tensor<?x?xf32>
+// CHECK: %[[NEW:.+]] = arith.addf %[[OLD]], %[[V]] : f32
+// CHECK: tensor.insert %[[NEW]] into %[[ACC]][%[[OI]], %[[OJ]]] : tensor<?x?xf32>
+// CHECK: %[[R:.+]] = tensor.cast %[[SUM]] : tensor<?x?xf32> to tensor<3x1xf32>
+// CHECK: return %[[R]]
+func.func @sum_runtime_axes(%x: tensor<3x2xf32>, %a: tensor<?xi64>) -> tensor<3x1xf32> {
+  %0 = graph.reduce sum %x, %a {axes = array<i64>} : (tensor<3x2xf32>, tensor<?xi64>) -> tensor<3x1xf32>
+  return %0 : tensor<3x1xf32>
+}
+
+// -----
+
+// Without keep_dims the reduced dimensions are dropped by a reshape whose
+// dynamic entries are the sizes of the kept dimensions in order; mean divides
+// by the product of the reduced sizes.
+// CHECK-LABEL: func.func @mean_runtime_axes_drop
+// CHECK-SAME: %[[X:[^:]+]]: tensor<?x4xf32>
+// CHECK: %[[C4:.+]] = arith.constant 4 : index
+// CHECK: %[[SUM:.+]] = scf.for
+// CHECK: %[[CA:.+]] = arith.select %{{.+}}, %{{.+}}, %{{.+}} : index
+// CHECK: %[[CB:.+]] = arith.select %{{.+}}, %[[C4]], %{{.+}} : index
+// CHECK: %[[COUNT:.+]] = arith.muli %{{.+}}, %[[CB]] : index
+// CHECK: %[[COUNT64:.+]] = arith.index_cast %[[COUNT]] : index to i64
+// CHECK: %[[COUNTF:.+]] = arith.sitofp %[[COUNT64]] : i64 to f32
+// CHECK: %[[MEAN:.+]] = linalg.generic
+// CHECK: arith.divf %{{.+}}, %[[COUNTF]] : f32
+// CHECK: %[[SHAPE:.+]] = tensor.from_elements %{{.+}} : tensor<1xi64>
+// CHECK: tensor.reshape %[[MEAN]](%[[SHAPE]]) : (tensor<?x?xf32>, tensor<1xi64>) -> tensor<?xf32>
+func.func @mean_runtime_axes_drop(%x: tensor<?x4xf32>, %a: tensor<1xi64>) -> tensor<?xf32> {
+  %0 = graph.reduce mean %x, %a {axes = array<i64>, keep_dims = false} : (tensor<?x4xf32>, tensor<1xi64>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
+}

@@ -1,4 +1,5 @@
 // RUN: strata-opt %s --strata-lower-graph-to-linalg --split-input-file | FileCheck %s
+// RUN: strata-opt %s --strata-lower-graph-to-linalg --split-input-file --canonicalize | FileCheck %s --check-prefix=CANON
 
 // CHECK-LABEL: func.func @transpose
 // CHECK: %[[E:.+]] = tensor.empty() : tensor<4x2x3xf32>
@@ -28,19 +29,6 @@ func.func @reshapes(%x: tensor<2x3x4xf32>, %d: tensor<?x4xf32>, %s: tensor<3xi64
   %0 = graph.reshape %x : (tensor<2x3x4xf32>) -> tensor<6x4xf32>
   %1 = graph.reshape %d, %s : (tensor<?x4xf32>, tensor<3xi64>) -> tensor<?x2x2xf32>
   return %0, %1 : tensor<6x4xf32>, tensor<?x2x2xf32>
-}
-
-// -----
-
-// Positive strides slice in place; a negative stride reads backwards.
-// CHECK-DAG: #[[REV:.+]] = affine_map<(d0, d1, d2) -> (d0, -d1 + 2, d2)>
-// CHECK-LABEL: func.func @slices
-// CHECK: tensor.extract_slice %{{.+}}[0, 1, 0] [2, 1, 4] [1, 1, 1] : tensor<2x3x4xf32> to tensor<2x1x4xf32>
-// CHECK: linalg.generic {indexing_maps = [#[[REV]], #{{.+}}]
-func.func @slices(%x: tensor<2x3x4xf32>) -> (tensor<2x1x4xf32>, tensor<2x3x4xf32>) {
-  %0 = graph.slice %x {start = array<i64: 0, 1, 0>, limit = array<i64: 2, 2, 4>, stride = array<i64: 1, 1, 1>} : (tensor<2x3x4xf32>) -> tensor<2x1x4xf32>
-  %1 = graph.slice %x {start = array<i64: 0, 2, 0>, limit = array<i64: 2, -1, 4>, stride = array<i64: 1, -1, 1>} : (tensor<2x3x4xf32>) -> tensor<2x3x4xf32>
-  return %0, %1 : tensor<2x1x4xf32>, tensor<2x3x4xf32>
 }
 
 // -----
@@ -130,11 +118,9 @@ func.func @trilu_and_unsigned_constant(%x: tensor<3x4xf32>) -> (tensor<3x4xf32>,
 // -----
 
 // gather_elements replaces the axis coordinate by the (wrapped) index; tile
-// reads the input at each index modulo its size; inference dropout is the
-// identity with an all-true mask.
-// CHECK-LABEL: func.func @gather_elements_tile_dropout
+// reads the input at each index modulo its size.
+// CHECK-LABEL: func.func @gather_elements_tile
 // CHECK-SAME: %[[X:[^:]+]]: tensor<2x3xf32>, %[[I:[^:]+]]: tensor<2x2xi64>
-// CHECK: %[[TRUE:.+]] = arith.constant true
 // CHECK: linalg.generic {{.*}} ins(%[[I]] : tensor<2x2xi64>)
 // CHECK: %[[K:.+]] = arith.select
 // CHECK: %[[R:.+]] = linalg.index 0
@@ -143,14 +129,11 @@ func.func @trilu_and_unsigned_constant(%x: tensor<3x4xf32>) -> (tensor<3x4xf32>,
 // CHECK: %[[ROW:.+]] = linalg.index 0
 // CHECK: %[[WRAP:.+]] = arith.remui %[[ROW]]
 // CHECK: tensor.extract %[[X]][%[[WRAP]],
-// CHECK: linalg.fill ins(%[[TRUE]] : i1)
-// CHECK: return %{{.+}}, %{{.+}}, %[[X]], %{{.+}}
-func.func @gather_elements_tile_dropout(%x: tensor<2x3xf32>, %i: tensor<2x2xi64>, %r: tensor<2xi64>)
-    -> (tensor<2x2xf32>, tensor<4x3xf32>, tensor<2x3xf32>, tensor<2x3xi1>) {
+func.func @gather_elements_tile(%x: tensor<2x3xf32>, %i: tensor<2x2xi64>, %r: tensor<2xi64>)
+    -> (tensor<2x2xf32>, tensor<4x3xf32>) {
   %0 = graph.gather_elements %x, %i {axis = 1 : i64} : (tensor<2x3xf32>, tensor<2x2xi64>) -> tensor<2x2xf32>
   %1 = graph.tile %x, %r : (tensor<2x3xf32>, tensor<2xi64>) -> tensor<4x3xf32>
-  %2, %3 = graph.dropout %x : (tensor<2x3xf32>) -> (tensor<2x3xf32>, tensor<2x3xi1>)
-  return %0, %1, %2, %3 : tensor<2x2xf32>, tensor<4x3xf32>, tensor<2x3xf32>, tensor<2x3xi1>
+  return %0, %1 : tensor<2x2xf32>, tensor<4x3xf32>
 }
 
 // -----
@@ -166,4 +149,22 @@ func.func @empty_pieces(%x: tensor<2x8xf32>) -> (tensor<2x8xf32>, tensor<2x0xf32
   %0:2 = graph.split %x {axis = 1 : i64, sizes = array<i64: 8, 0>} : (tensor<2x8xf32>) -> (tensor<2x8xf32>, tensor<2x0xf32>)
   %1 = graph.concat %0#0, %0#1 {axis = 1 : i64} : (tensor<2x8xf32>, tensor<2x0xf32>) -> tensor<2x8xf32>
   return %0#0, %0#1, %1 : tensor<2x8xf32>, tensor<2x0xf32>, tensor<2x8xf32>
+}
+
+// -----
+
+// Unsigned tensors move as signless ones, so the views around a reshape or a
+// transpose cancel against those at the function boundary and no
+// tensor.bitcast (which does not bufferise) is left.
+// CANON-LABEL: func.func @unsigned_data_movement
+// CANON-SAME: %[[Z:[^:]+]]: tensor<3xi8>
+// CANON-NOT: tensor.bitcast
+// CANON: %[[E:.+]] = tensor.expand_shape %[[Z]] {{\[}}[0, 1]] output_shape [3, 1] : tensor<3xi8> into tensor<3x1xi8>
+// CANON: %[[T:.+]] = linalg.transpose ins(%[[E]] : tensor<3x1xi8>)
+// CANON-NOT: tensor.bitcast
+// CANON: return %[[E]], %[[T]] : tensor<3x1xi8>, tensor<1x3xi8>
+func.func @unsigned_data_movement(%z: tensor<3xui8>) -> (tensor<3x1xui8>, tensor<1x3xui8>) {
+  %0 = graph.reshape %z : (tensor<3xui8>) -> tensor<3x1xui8>
+  %1 = graph.transpose %0 {permutation = array<i64: 1, 0>} : (tensor<3x1xui8>) -> tensor<1x3xui8>
+  return %0, %1 : tensor<3x1xui8>, tensor<1x3xui8>
 }

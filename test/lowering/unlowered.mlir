@@ -2,9 +2,9 @@
 
 // An op without a lowering stops the pass with an error at the op, so that the
 // user learns which ONNX node cannot be compiled yet (instead of a failure in a
-// later, unrelated pass).
-func.func @cumsum_not_lowered(%x: tensor<2x8xf32>) -> tensor<2x8xf32> {
-  // expected-error @+1 {{no lowering to linalg for 'graph.cumsum' in this form yet}}
-  %0 = graph.cumsum %x {axis = 1 : i64} : tensor<2x8xf32>
-  return %0 : tensor<2x8xf32>
+// later, unrelated pass). Slice bounds of unknown length are such a form.
+func.func @dynamic_slice_not_lowered(%x: tensor<8xf32>, %b: tensor<?xi64>) -> tensor<?xf32> {
+  // expected-error @+1 {{no lowering to linalg for 'graph.dynamic_slice' in this form yet}}
+  %0 = graph.dynamic_slice %x, %b, %b : (tensor<8xf32>, tensor<?xi64>, tensor<?xi64>) -> tensor<?xf32>
+  return %0 : tensor<?xf32>
 }
