@@ -4,8 +4,8 @@
 // reads is, for each loop dimension d in order, five 64-bit words: size,
 // stride in A, stride in B, stride in C (elements, 0 when absent) and role
 // (0 batch, 1 m, 2 n, 3 k); see runtime/cpu/Contract.cpp. A zero fill of the
-// output right before the product is dropped and the call told to overwrite
-// (sgemm's beta = 0) instead of accumulating.
+// output that nothing reads or writes (through any view) before the product
+// is dropped and the call told to overwrite (sgemm's beta = 0) instead.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +15,8 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/CallInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
 
@@ -80,15 +82,41 @@ Value dataPointer(OpBuilder &b, Location loc, Value memref) {
   return arith::IndexCastOp::create(b, loc, b.getI64Type(), at);
 }
 
-/// The zero fill of `op`'s output that nothing reads or writes before `op`,
-/// if there is one: the call can overwrite the output instead.
+/// `value` and every view of it (transitively).
+llvm::SmallPtrSet<Value, 8> viewsOf(Value value) {
+  llvm::SmallPtrSet<Value, 8> views;
+  SmallVector<Value> work = {value};
+  while (!work.empty()) {
+    Value v = work.pop_back_val();
+    if (!views.insert(v).second)
+      continue;
+    for (Operation *user : v.getUsers())
+      if (auto view = dyn_cast<ViewLikeOpInterface>(user))
+        if (view.getViewSource() == v)
+          work.push_back(view->getResult(0));
+  }
+  return views;
+}
+
+/// The zero fill of `op`'s output earlier in its block that nothing touches
+/// before `op`, if there is one: the call can overwrite the output instead.
 linalg::FillOp zeroFillBefore(linalg::LinalgOp op) {
   Value out = op.getDpsInitOperand(0)->get();
+  llvm::SmallPtrSet<Value, 8> views = viewsOf(out);
+  auto touches = [&](Operation *prev) {
+    WalkResult r = prev->walk([&](Operation *nested) {
+      for (Value operand : nested->getOperands())
+        if (views.contains(operand))
+          return WalkResult::interrupt();
+      return WalkResult::advance();
+    });
+    return r.wasInterrupted();
+  };
   for (Operation *prev = op->getPrevNode(); prev; prev = prev->getPrevNode()) {
     auto fill = dyn_cast<linalg::FillOp>(prev);
     if (fill && fill.getDpsInitOperand(0)->get() == out)
       return matchPattern(fill.value(), m_AnyZeroFloat()) ? fill : nullptr;
-    if (llvm::is_contained(prev->getOperands(), out) || prev->getNumRegions() > 0)
+    if (touches(prev) || isa<CallOpInterface>(prev))
       return nullptr;
   }
   return nullptr;

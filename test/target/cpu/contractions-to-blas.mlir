@@ -90,6 +90,43 @@ func.func @overwrite(%a: memref<4x6xf32>, %b: memref<6x5xf32>, %c: memref<4x5xf3
 
 // -----
 
+// A fill further up stays droppable when what lies between does not touch
+// the output; one read through a view in between keeps its fill.
+// CHECK-LABEL: func.func @fill_further_up
+// CHECK-NOT: linalg.fill
+// CHECK: linalg.generic
+// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c0_i64)
+#id = affine_map<(d0) -> (d0)>
+func.func @fill_further_up(%a: memref<4x6xf32>, %b: memref<6x5xf32>, %c: memref<4x5xf32>,
+                           %x: memref<8xf32>, %y: memref<8xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x5xf32>)
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%x : memref<8xf32>) outs(%y : memref<8xf32>) {
+  ^bb0(%a0: f32, %b0: f32):
+    linalg.yield %a0 : f32
+  }
+  linalg.matmul ins(%a, %b : memref<4x6xf32>, memref<6x5xf32>) outs(%c : memref<4x5xf32>)
+  return
+}
+
+// -----
+
+// CHECK-LABEL: func.func @fill_read_through_view
+// CHECK: linalg.fill
+// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c1_i64)
+func.func @fill_read_through_view(%a: memref<4x6xf32>, %b: memref<6x5xf32>,
+                                  %c: memref<4x5xf32>, %d: memref<20xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %flat = memref.collapse_shape %c [[0, 1]] : memref<4x5xf32> into memref<20xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x5xf32>)
+  memref.copy %flat, %d : memref<20xf32> to memref<20xf32>
+  linalg.matmul ins(%a, %b : memref<4x6xf32>, memref<6x5xf32>) outs(%c : memref<4x5xf32>)
+  return
+}
+
+// -----
+
 // A fill that something reads in between stays.
 // CHECK-LABEL: func.func @fill_read_between
 // CHECK: linalg.fill
