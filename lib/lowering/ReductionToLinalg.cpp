@@ -157,15 +157,20 @@ Value minOf(OpBuilder &b, Location l, Value x, Value y, bool isUnsigned) {
                     : arith::MinSIOp::create(b, l, x, y).getResult();
 }
 
+/// The index `count` as a scalar of `t` (integer or float).
+Value countAs(OpBuilder &b, Location loc, Value count, Type t) {
+  Value asInt = arith::IndexCastOp::create(b, loc, b.getI64Type(), count);
+  if (isa<FloatType>(t))
+    return arith::SIToFPOp::create(b, loc, t, asInt);
+  return arith::TruncIOp::create(b, loc, t, asInt).getResult();
+}
+
 /// The number of reduced elements as a scalar of `t`.
 Value reducedCount(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes, Type t) {
   Value count = arith::ConstantIndexOp::create(b, loc, 1);
   for (int64_t a : axes)
     count = arith::MulIOp::create(b, loc, count, dimSize(b, loc, x, a));
-  Value asInt = arith::IndexCastOp::create(b, loc, b.getI64Type(), count);
-  if (isa<FloatType>(t))
-    return arith::SIToFPOp::create(b, loc, t, asInt);
-  return arith::TruncIOp::create(b, loc, t, asInt).getResult();
+  return countAs(b, loc, count, t);
 }
 
 Value maxOver(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes,
@@ -264,10 +269,7 @@ Value flaggedCount(OpBuilder &b, Location loc, Value x, ArrayRef<Value> reduced,
   for (auto [d, flag] : llvm::enumerate(reduced))
     count = arith::MulIOp::create(
         b, loc, count, arith::SelectOp::create(b, loc, flag, dimSize(b, loc, x, d), c1));
-  Value asInt = arith::IndexCastOp::create(b, loc, b.getI64Type(), count);
-  if (isa<FloatType>(t))
-    return arith::SIToFPOp::create(b, loc, t, asInt);
-  return arith::TruncIOp::create(b, loc, t, asInt).getResult();
+  return countAs(b, loc, count, t);
 }
 
 /// The output of `reduceFlagged` as `type`, without the flagged dimensions
