@@ -7,6 +7,7 @@
 #include "lib/target/cpu/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
@@ -23,16 +24,17 @@ namespace strata {
 
 namespace {
 
-/// `math.powf %x, c` for a constant small integer c (|c| <= 4) as products of
-/// x (and one division for negative c), as exact as powf to an ulp or two.
+/// `math.powf %x, c` for a constant small integer c (|c| <= 4; a scalar or a
+/// vector splat) as products of x (and one division for negative c), as exact
+/// as powf to an ulp or two.
 struct PowToProducts : OpRewritePattern<math::PowFOp> {
   using OpRewritePattern::OpRewritePattern;
 
   LogicalResult matchAndRewrite(math::PowFOp op, PatternRewriter &rewriter) const override {
-    FloatAttr exponent;
-    if (!matchPattern(op.getRhs(), m_Constant(&exponent)))
+    APFloat exponent(0.0);
+    if (!matchPattern(op.getRhs(), m_ConstantFloat(&exponent)))
       return failure();
-    double e = exponent.getValueAsDouble();
+    double e = exponent.convertToDouble();
     if (e != static_cast<int>(e) || e == 0 || std::abs(e) > 4)
       return failure();
     Location loc = op.getLoc();
@@ -40,8 +42,9 @@ struct PowToProducts : OpRewritePattern<math::PowFOp> {
     for (int i = 1; i < std::abs(static_cast<int>(e)); ++i)
       result = arith::MulFOp::create(rewriter, loc, result, x);
     if (e < 0) {
-      Value one = arith::ConstantOp::create(rewriter, loc,
-                                            rewriter.getFloatAttr(x.getType(), 1.0));
+      APFloat oneValue =
+          rewriter.getFloatAttr(getElementTypeOrSelf(x.getType()), 1.0).getValue();
+      Value one = createScalarOrSplatConstant(rewriter, loc, x.getType(), oneValue);
       result = arith::DivFOp::create(rewriter, loc, one, result);
     }
     rewriter.replaceOp(op, result);

@@ -120,4 +120,31 @@ def ReassociateReductions : Pass<"strata-cpu-reassociate-reductions"> {
   }];
 }
 
+def TileAndVectorize : Pass<"strata-cpu-tile-and-vectorize"> {
+  let summary = "Tile elementwise linalg ops by the vector width and vectorise them";
+  let description = [{
+    On bufferised IR, every all-parallel linalg op with static loop ranges
+    whose innermost loop is contiguous in its output and in each input that
+    uses it (reads along it are unit-stride or broadcast) is tiled into
+    `scf.for` loops over tiles of `[1, ..., 1, W]` (W = 16, 8 or 4, the largest
+    that divides the innermost extent; `vector-width` caps it) and each tile
+    becomes `vector.transfer_read`s, vector arithmetic and a
+    `vector.transfer_write`. Ops that do not qualify (reductions, gathers,
+    dynamic shapes, innermost extents not divisible by 4) stay for the loop
+    lowering, where LLVM's loop vectoriser takes them; so do ops on booleans,
+    which memory holds as bytes and vectors as bits.
+
+    Example: a bias add over `memref<128x64xf32>` becomes a loop over 128 x 4
+    tiles, each reading `vector<1x16xf32>` from both operands, adding and
+    writing them.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", "16",
+           "The widest vector, in elements">
+  ];
+  let dependentDialects = ["mlir::scf::SCFDialect", "mlir::vector::VectorDialect",
+                           "mlir::affine::AffineDialect", "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
 #endif // STRATA_LIB_TARGET_CPU_PASSES_TD

@@ -1,14 +1,17 @@
 //===- Pipeline.cpp - CPU code generation pipelines -----------------------===//
 //
 // Upstream passes in the order that takes linalg on tensors to the LLVM dialect.
-// f32 matrix products become calls into the runtime's BLAS path; the
-// remaining linalg ops become loops.
+// f32 matrix products become calls into the runtime's BLAS path; elementwise
+// ops become loops over vector-width tiles of vector code; the rest become
+// loops that LLVM's loop vectoriser takes.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lib/target/cpu/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
@@ -32,18 +35,23 @@ void strata::buildCpuBufferizePipeline(OpPassManager &pm) {
 
 void strata::buildCpuToLLVMPipeline(OpPassManager &pm) {
   pm.addPass(createContractionsToBlas());
+  pm.addNestedPass<func::FuncOp>(createTileAndVectorize());
+  pm.addPass(createCanonicalizerPass());
   pm.addPass(createOutlineWeights());
   pm.addPass(createExportEntryPoints());
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addNestedPass<func::FuncOp>(createApproximateMath());
   pm.addNestedPass<func::FuncOp>(createReassociateReductions());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(createConvertMathToFuncs());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());

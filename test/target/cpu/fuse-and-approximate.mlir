@@ -81,3 +81,23 @@ func.func @shared_fill(%a: tensor<4x6xf32>, %b: tensor<6x5xf32>)
                       outs(%f : tensor<4x5xf32>) -> tensor<4x5xf32>
   return %m1, %m2 : tensor<4x5xf32>, tensor<4x5xf32>
 }
+
+// MATH-LABEL: func.func @cube_vector
+// MATH: %[[SQ:.+]] = arith.mulf %[[X:.+]], %[[X]] : vector<16xf32>
+// MATH-NEXT: arith.mulf %[[SQ]], %[[X]] : vector<16xf32>
+// MATH-NOT: math.powf
+func.func @cube_vector(%x: vector<16xf32>) -> vector<16xf32> {
+  %c = arith.constant dense<3.0> : vector<16xf32>
+  %y = math.powf %x, %c : vector<16xf32>
+  return %y : vector<16xf32>
+}
+
+// MATH-LABEL: func.func @inverse_square
+// MATH: %[[ONE:.+]] = arith.constant dense<1.000000e+00> : vector<16xf32>
+// MATH: %[[SQ:.+]] = arith.mulf %[[X:.+]], %[[X]] : vector<16xf32>
+// MATH: arith.divf %[[ONE]], %[[SQ]] : vector<16xf32>
+func.func @inverse_square(%x: vector<16xf32>) -> vector<16xf32> {
+  %c = arith.constant dense<-2.0> : vector<16xf32>
+  %y = math.powf %x, %c : vector<16xf32>
+  return %y : vector<16xf32>
+}
