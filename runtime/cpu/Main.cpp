@@ -133,6 +133,7 @@ int runGenerate(const strata_model &model, const Executor &executor,
       std::printf("%s%lld", i ? " " : "", static_cast<long long>(tokens[i]));
     std::printf("\n");
   }
+  std::fflush(stdout);
   std::fprintf(stderr, "generated %ld tokens in %.1f ms (%.2f ms per token)\n", steps, ms,
                ms / steps);
   if (tokensPath.empty())
