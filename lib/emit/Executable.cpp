@@ -2,7 +2,8 @@
 //
 // Works in a private temporary directory next to the output (same file system,
 // so the final renames are atomic) and removes it whatever happens. The weights
-// file is moved into place first and removed again if the program cannot be.
+// file is moved into place first; if the program then cannot be, the new
+// weights are removed and the previous program's weights put back.
 //
 //===----------------------------------------------------------------------===//
 
@@ -91,11 +92,20 @@ LogicalResult emitExecutable(ModuleOp module, const ModelSignature &signature,
            << (error.empty() ? "exit status " + std::to_string(status) : error)
            << "): " << (log ? (*log)->getBuffer().str() : std::string());
   }
-  if (std::error_code ec = llvm::sys::fs::rename(weightsWork, weightsOutput))
+  // An earlier program's weights are set aside, and put back if the new
+  // program cannot be moved in, so the old pair stays usable.
+  std::string previousWeights = inWork("previous.weights");
+  bool hadWeights = !llvm::sys::fs::rename(weightsOutput, previousWeights);
+  if (std::error_code ec = llvm::sys::fs::rename(weightsWork, weightsOutput)) {
+    if (hadWeights)
+      llvm::sys::fs::rename(previousWeights, weightsOutput);
     return module.emitError("cannot move the weights to '") << weightsOutput << "': "
                                                             << ec.message();
+  }
   if (std::error_code ec = llvm::sys::fs::rename(linked, output)) {
     llvm::sys::fs::remove(weightsOutput);
+    if (hadWeights)
+      llvm::sys::fs::rename(previousWeights, weightsOutput);
     return module.emitError("cannot move the program to '") << output << "': "
                                                             << ec.message();
   }

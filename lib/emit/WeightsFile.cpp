@@ -66,6 +66,13 @@ FailureOr<uint64_t> writeWeightsFile(ModuleOp module, StringRef path) {
     t.value = entry.getAs<ElementsAttr>("value");
     if (failed(readBytes(module, t)))
       return failure();
+    auto type = cast<ShapedType>(t.value.getType());
+    uint64_t expected = type.getNumElements() * (type.getElementTypeBitWidth() / 8);
+    if (t.data.size() != expected)
+      return module.emitError("weight '")
+             << t.name << "' holds " << t.data.size() << " bytes, its type needs " << expected;
+    if (!tensors.empty() && t.offset < tensors.back().offset + tensors.back().data.size())
+      return module.emitError("weight '") << t.name << "' overlaps the one before it";
     tensors.push_back(std::move(t));
   }
   module->removeAttr("strata.weights");

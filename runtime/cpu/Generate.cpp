@@ -121,7 +121,7 @@ int64_t argmaxLast(strata_tensor *logits) {
 
 std::string generateGreedy(const strata_model &model, const Executor &executor,
                            const strata_tensor *prompt, long steps,
-                           std::vector<int64_t> &tokens) {
+                           std::vector<int64_t> &tokens, int64_t &vocabulary) {
   Plan plan;
   if (std::string e = makePlan(model, plan); !e.empty())
     return e;
@@ -176,6 +176,7 @@ std::string generateGreedy(const strata_model &model, const Executor &executor,
       return "--generate step " + std::to_string(step) + ": " + e;
     if (std::string e = executor.run(raw, outputs); !e.empty())
       return e;
+    vocabulary = strata_tensor_dims(outputs[plan.logits].get())[2];
     tokens.push_back(argmaxLast(outputs[plan.logits].get()));
     past = total;
   }

@@ -22,10 +22,12 @@
 namespace strata {
 
 /// Greedy decoding from `prompt` (int64 [1, n]); `tokens` receives the prompt
-/// followed by `steps` generated tokens. Returns an error message or "".
+/// followed by the generated tokens (`steps` of them on success, those before
+/// the failing step otherwise) and `vocabulary` the logits' last dimension
+/// once the model is known to suit. Returns an error message or "".
 std::string generateGreedy(const strata_model &model, const Executor &executor,
                            const strata_tensor *prompt, long steps,
-                           std::vector<int64_t> &tokens);
+                           std::vector<int64_t> &tokens, int64_t &vocabulary);
 
 } // namespace strata
 

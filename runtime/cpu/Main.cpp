@@ -106,34 +106,40 @@ void printSummary(const strata_model_value &value, strata_tensor *t) {
   std::printf("%s\n", n > 8 ? " ..." : "");
 }
 
-/// --generate: decodes, prints the tokens (as text for byte-level models) and
-/// writes them to `tokensPath` if given.
-int runGenerate(const strata_model &model, const Executor &executor,
-                const strata_tensor *prompt, long steps, const std::string &tokensPath) {
-  std::vector<int64_t> tokens;
-  auto start = std::chrono::steady_clock::now();
-  std::string error = generateGreedy(model, executor, prompt, steps, tokens);
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                        start)
-                  .count();
-  if (!error.empty())
-    return fail(error);
-  const strata_model_value &logits = model.outputs[0];
-  bool bytes = logits.rank == 3 && logits.dims[2] == 256;
-  if (bytes) {
+/// Prints `tokens`: as text (other bytes as \xNN) for a byte-level model.
+void printTokens(const std::vector<int64_t> &tokens, int64_t vocabulary) {
+  if (vocabulary == 256) {
     for (int64_t t : tokens) {
       if ((t >= 0x20 && t < 0x7f) || t == '\n' || t == '\t')
         std::putchar(static_cast<int>(t));
       else
         std::printf("\\x%02x", static_cast<unsigned>(t));
     }
-    std::printf("\n");
   } else {
     for (size_t i = 0; i < tokens.size(); ++i)
       std::printf("%s%lld", i ? " " : "", static_cast<long long>(tokens[i]));
-    std::printf("\n");
   }
+  std::printf("\n");
   std::fflush(stdout);
+}
+
+/// --generate: decodes, prints the tokens and writes them to `tokensPath` if
+/// given. A failing step still prints what was generated before it.
+int runGenerate(const strata_model &model, const Executor &executor,
+                const strata_tensor *prompt, long steps, const std::string &tokensPath) {
+  std::vector<int64_t> tokens;
+  int64_t vocabulary = 0;
+  auto start = std::chrono::steady_clock::now();
+  std::string error = generateGreedy(model, executor, prompt, steps, tokens, vocabulary);
+  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                        start)
+                  .count();
+  if (!error.empty()) {
+    if (vocabulary > 0)
+      printTokens(tokens, vocabulary);
+    return fail(error);
+  }
+  printTokens(tokens, vocabulary);
   std::fprintf(stderr, "generated %ld tokens in %.1f ms (%.2f ms per token)\n", steps, ms,
                ms / steps);
   if (tokensPath.empty())
@@ -161,6 +167,7 @@ int main(int argc, char **argv) {
   std::vector<std::pair<int, std::string>> outputFiles;
   long bench = 0, threads = 1, generate = 0;
   std::string tokensPath;
+  std::vector<std::pair<std::string, std::string>> outputArgs;
   bool report = false;
   std::string tracePath, weightsPath = defaultWeightsPath(argv[0]);
   for (int i = 1; i < argc; ++i) {
@@ -189,14 +196,7 @@ int main(int argc, char **argv) {
     } else if (arg == "--output") {
       if (!splitAssignment(value("--output"), name, file))
         return fail("--output takes NAME=FILE.npy");
-      if (name == "tokens") {
-        tokensPath = file;
-        continue;
-      }
-      int index = findValue(model.outputs, model.num_outputs, name);
-      if (index < 0)
-        return fail("the model has no output named '" + name + "' (see --help)");
-      outputFiles.push_back({index, file});
+      outputArgs.push_back({name, file});
     } else if (arg == "--bench") {
       char *end = nullptr;
       bench = std::strtol(value("--bench"), &end, 10);
@@ -222,8 +222,20 @@ int main(int argc, char **argv) {
       return fail("unknown argument '" + arg + "' (see --help)");
     }
   }
-  if (!tokensPath.empty() && generate == 0)
-    return fail("--output tokens=FILE.npy needs --generate");
+  for (auto &[name, file] : outputArgs) {
+    if (generate > 0) {
+      if (name != "tokens")
+        return fail("with --generate, --output takes only tokens=FILE.npy");
+      tokensPath = file;
+      continue;
+    }
+    int index = findValue(model.outputs, model.num_outputs, name);
+    if (index < 0)
+      return fail("the model has no output named '" + name + "' (see --help)");
+    outputFiles.push_back({index, file});
+  }
+  if (generate > 0 && (bench > 0 || report || !tracePath.empty()))
+    return fail("--bench, --report and --trace do not apply to --generate");
   setCpuThreads(static_cast<int>(threads));
   // Runs allocate and free the same large buffers again and again: keep them
   // in the heap instead of mapping and zeroing fresh pages each time.

@@ -35,7 +35,7 @@ struct PowToProducts : OpRewritePattern<math::PowFOp> {
     if (!matchPattern(op.getRhs(), m_ConstantFloat(&exponent)))
       return failure();
     double e = exponent.convertToDouble();
-    if (e != static_cast<int>(e) || e == 0 || std::abs(e) > 4)
+    if (!(std::abs(e) <= 4) || e != std::trunc(e) || e == 0)
       return failure();
     Location loc = op.getLoc();
     Value x = op.getLhs(), result = x;
@@ -56,12 +56,8 @@ struct ApproximateMath : strata::impl::ApproximateMathBase<ApproximateMath> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
-      return llvm::is_contained(
-          {math::ExpOp::getOperationName(), math::ExpM1Op::getOperationName(),
-           math::ErfOp::getOperationName(), math::TanhOp::getOperationName(),
-           math::LogOp::getOperationName(), math::Log1pOp::getOperationName(),
-           math::Log2Op::getOperationName(), math::SinOp::getOperationName(),
-           math::CosOp::getOperationName()},
+      return llvm::is_contained({math::ExpOp::getOperationName(), math::ErfOp::getOperationName(),
+                                 math::TanhOp::getOperationName()},
           name);
     });
     patterns.add<PowToProducts>(&getContext());

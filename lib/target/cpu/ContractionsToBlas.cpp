@@ -99,10 +99,19 @@ llvm::SmallPtrSet<Value, 8> viewsOf(Value value) {
 }
 
 /// The zero fill of `op`'s output earlier in its block that nothing touches
-/// before `op`, if there is one: the call can overwrite the output instead.
+/// (through any alias) before `op`, and that `op` does not read through its
+/// inputs, if there is one: the call can overwrite the output instead.
 linalg::FillOp zeroFillBefore(linalg::LinalgOp op) {
   Value out = op.getDpsInitOperand(0)->get();
-  llvm::SmallPtrSet<Value, 8> views = viewsOf(out);
+  // Everything that may alias the output: every view of the buffer it is a
+  // view of.
+  Value root = out;
+  while (auto view = root.getDefiningOp<ViewLikeOpInterface>())
+    root = view.getViewSource();
+  llvm::SmallPtrSet<Value, 8> views = viewsOf(root);
+  for (OpOperand *input : op.getDpsInputOperands())
+    if (views.contains(input->get()))
+      return nullptr;
   auto touches = [&](Operation *prev) {
     WalkResult r = prev->walk([&](Operation *nested) {
       for (Value operand : nested->getOperands())

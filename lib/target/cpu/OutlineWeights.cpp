@@ -29,7 +29,7 @@ int64_t outlinableBytes(memref::GlobalOp global) {
     return 0;
   auto value = dyn_cast<ElementsAttr>(*global.getInitialValue());
   MemRefType type = global.getType();
-  if (!value || !type.hasStaticShape())
+  if (!value || !type.hasStaticShape() || !type.getElementType().isIntOrFloat())
     return 0;
   unsigned bits = type.getElementTypeBitWidth();
   if (bits % 8 != 0 || !isa<DenseElementsAttr, DenseResourceElementsAttr>(value))

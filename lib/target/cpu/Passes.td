@@ -76,11 +76,11 @@ def ContractionsToBlas : Pass<"strata-cpu-contractions-to-blas", "mlir::ModuleOp
 def ApproximateMath : Pass<"strata-cpu-approximate-math"> {
   let summary = "Inline polynomial approximations of f32 math functions";
   let description = [{
-    Rewrites `math.exp`, `math.expm1`, `math.erf`, `math.tanh`, `math.log`,
-    `math.log1p`, `math.log2`, `math.sin` and `math.cos` on f32 into the
-    upstream polynomial approximations (a few ulp of error), and `math.powf`
-    with a constant integer exponent of magnitude at most 4 into products, so
-    that the loops around them need no libm call and vectorise. Other types
+    Rewrites `math.exp`, `math.erf` and `math.tanh` on f32 (scalars or
+    vectors) into the upstream polynomial approximations (a few ulp of error
+    over the whole range, checked against onnxruntime), and `math.powf` with a
+    constant integer exponent of magnitude at most 4 into products, so that
+    the loops around them need no libm call and vectorise. Other types
     and functions are left to libm.
 
     Example: `%y = math.exp %x : f32` becomes range reduction, a polynomial and

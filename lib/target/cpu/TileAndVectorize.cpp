@@ -47,8 +47,10 @@ int64_t tileWidth(linalg::LinalgOp op, int64_t widest) {
     });
     if (usesElsewhere || (isOutput && !usesInner))
       return 0;
-    // Booleans live as bytes in memory but as bits in vectors: leave them.
-    if (getElementTypeOrSelf(operand.get().getType()).getIntOrFloatBitWidth() < 8)
+    // Booleans live as bytes in memory but as bits in vectors: leave them,
+    // and element types other than integers and floats.
+    Type element = getElementTypeOrSelf(operand.get().getType());
+    if (!element.isIntOrFloat() || element.getIntOrFloatBitWidth() < 8)
       return 0;
     if (auto type = dyn_cast<MemRefType>(operand.get().getType())) {
       int64_t offset;

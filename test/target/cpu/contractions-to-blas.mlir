@@ -127,6 +127,39 @@ func.func @fill_read_through_view(%a: memref<4x6xf32>, %b: memref<6x5xf32>,
 
 // -----
 
+// The output is a view of a buffer read whole in between: the fill stays.
+// CHECK-LABEL: func.func @fill_of_view_read_through_parent
+// CHECK: linalg.fill
+// CHECK: memref.copy
+// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c1_i64)
+func.func @fill_of_view_read_through_parent(%a: memref<4x6xf32>, %b: memref<6x5xf32>,
+                                            %d: memref<8x5xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %buf = memref.alloc() : memref<8x5xf32>
+  %c = memref.subview %buf[0, 0] [4, 5] [1, 1] : memref<8x5xf32> to memref<4x5xf32, strided<[5, 1]>>
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x5xf32, strided<[5, 1]>>)
+  memref.copy %buf, %d : memref<8x5xf32> to memref<8x5xf32>
+  linalg.matmul ins(%a, %b : memref<4x6xf32>, memref<6x5xf32>)
+                outs(%c : memref<4x5xf32, strided<[5, 1]>>)
+  memref.dealloc %buf : memref<8x5xf32>
+  return
+}
+
+// -----
+
+// The product reads its own output as an input: the fill stays.
+// CHECK-LABEL: func.func @output_is_input
+// CHECK: linalg.fill
+// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c1_i64)
+func.func @output_is_input(%b: memref<5x5xf32>, %c: memref<5x5xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<5x5xf32>)
+  linalg.matmul ins(%c, %b : memref<5x5xf32>, memref<5x5xf32>) outs(%c : memref<5x5xf32>)
+  return
+}
+
+// -----
+
 // A fill that something reads in between stays.
 // CHECK-LABEL: func.func @fill_read_between
 // CHECK: linalg.fill
