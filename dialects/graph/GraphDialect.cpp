@@ -11,8 +11,8 @@
 using namespace mlir;
 using namespace strata::graph;
 
-#include "dialects/graph/GraphOpsDialect.cpp.inc"
 #include "dialects/graph/GraphEnums.cpp.inc"
+#include "dialects/graph/GraphOpsDialect.cpp.inc"
 
 void GraphDialect::initialize() {
   addOperations<
@@ -21,8 +21,8 @@ void GraphDialect::initialize() {
       >();
 }
 
-Operation *GraphDialect::materializeConstant(OpBuilder &builder, Attribute value,
-                                             Type type, Location loc) {
+Operation *GraphDialect::materializeConstant(OpBuilder &builder, Attribute value, Type type,
+                                             Location loc) {
   auto elements = dyn_cast<ElementsAttr>(value);
   if (!elements || elements.getType() != type)
     return nullptr;

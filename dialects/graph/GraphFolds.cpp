@@ -72,11 +72,9 @@ foldIntBinary(ArrayRef<Attribute> operands, Type resultType,
   SmallVector<APInt> result;
   for (int64_t i = 0, e = type.getNumElements(); i < e; ++i) {
     const APInt &a = lhs.isSplat() ? lhsValues[0]
-                                   : lhsValues[broadcastSourceIndex(i, type.getShape(),
-                                                                    lhsShape)];
+                                   : lhsValues[broadcastSourceIndex(i, type.getShape(), lhsShape)];
     const APInt &b = rhs.isSplat() ? rhsValues[0]
-                                   : rhsValues[broadcastSourceIndex(i, type.getShape(),
-                                                                    rhsShape)];
+                                   : rhsValues[broadcastSourceIndex(i, type.getShape(), rhsShape)];
     std::optional<APInt> r = fn(a, b);
     if (!r)
       return {};
@@ -155,33 +153,42 @@ OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
 }
 
 OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
-  return foldIntBinary(
-      adaptor.getOperands(), getType(),
-      [](const APInt &a, const APInt &b) { return lessThan(a, b) ? b : a; });
+  return foldIntBinary(adaptor.getOperands(), getType(),
+                       [](const APInt &a, const APInt &b) { return lessThan(a, b) ? b : a; });
 }
 
 OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
-  return foldIntBinary(
-      adaptor.getOperands(), getType(),
-      [](const APInt &a, const APInt &b) { return lessThan(b, a) ? b : a; });
+  return foldIntBinary(adaptor.getOperands(), getType(),
+                       [](const APInt &a, const APInt &b) { return lessThan(b, a) ? b : a; });
 }
 
 OpFoldResult CompareOp::fold(FoldAdaptor adaptor) {
   ComparisonDirection direction = getDirection();
-  return foldIntBinary(
-      {adaptor.getLhs(), adaptor.getRhs()}, getType(),
-      [direction](const APInt &a, const APInt &b) {
-        bool r = false;
-        switch (direction) {
-        case ComparisonDirection::eq: r = a == b; break;
-        case ComparisonDirection::ne: r = a != b; break;
-        case ComparisonDirection::lt: r = lessThan(a, b); break;
-        case ComparisonDirection::le: r = !lessThan(b, a); break;
-        case ComparisonDirection::gt: r = lessThan(b, a); break;
-        case ComparisonDirection::ge: r = !lessThan(a, b); break;
-        }
-        return APInt(1, r);
-      });
+  return foldIntBinary({adaptor.getLhs(), adaptor.getRhs()}, getType(),
+                       [direction](const APInt &a, const APInt &b) {
+                         bool r = false;
+                         switch (direction) {
+                         case ComparisonDirection::eq:
+                           r = a == b;
+                           break;
+                         case ComparisonDirection::ne:
+                           r = a != b;
+                           break;
+                         case ComparisonDirection::lt:
+                           r = lessThan(a, b);
+                           break;
+                         case ComparisonDirection::le:
+                           r = !lessThan(b, a);
+                           break;
+                         case ComparisonDirection::gt:
+                           r = lessThan(b, a);
+                           break;
+                         case ComparisonDirection::ge:
+                           r = !lessThan(a, b);
+                           break;
+                         }
+                         return APInt(1, r);
+                       });
 }
 
 OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {
@@ -204,10 +211,9 @@ OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {
   SmallVector<Attribute> result;
   for (int64_t i = 0, e = type.getNumElements(); i < e; ++i) {
     bool pick = c[broadcastSourceIndex(i, type.getShape(), cond.getType().getShape())];
-    result.push_back(pick ? t[broadcastSourceIndex(i, type.getShape(),
-                                                   onTrue.getType().getShape())]
-                          : f[broadcastSourceIndex(i, type.getShape(),
-                                                   onFalse.getType().getShape())]);
+    result.push_back(
+        pick ? t[broadcastSourceIndex(i, type.getShape(), onTrue.getType().getShape())]
+             : f[broadcastSourceIndex(i, type.getShape(), onFalse.getType().getShape())]);
   }
   return DenseElementsAttr::get(type, result);
 }
@@ -230,8 +236,8 @@ OpFoldResult FillOp::fold(FoldAdaptor) {
 /// The elements of a `graph.range` whose operands are the integer constants
 /// `start`, `limit` and `delta`; nullopt when they are not, when `delta` is
 /// zero or when the sequence is longer than `kMaxFoldElements`.
-static std::optional<SmallVector<APInt>>
-foldRangeValues(Attribute startAttr, Attribute limitAttr, Attribute deltaAttr) {
+static std::optional<SmallVector<APInt>> foldRangeValues(Attribute startAttr, Attribute limitAttr,
+                                                         Attribute deltaAttr) {
   DenseElementsAttr start = denseOf(startAttr), limit = denseOf(limitAttr),
                     delta = denseOf(deltaAttr);
   if (!start || !limit || !delta || !isFoldableInt(start.getElementType()))
@@ -256,8 +262,8 @@ OpFoldResult RangeOp::fold(FoldAdaptor adaptor) {
   auto type = cast<RankedTensorType>(getType());
   if (!type.hasStaticShape())
     return {};
-  std::optional<SmallVector<APInt>> values = foldRangeValues(
-      adaptor.getStart(), adaptor.getLimit(), adaptor.getDelta());
+  std::optional<SmallVector<APInt>> values =
+      foldRangeValues(adaptor.getStart(), adaptor.getLimit(), adaptor.getDelta());
   if (!values || static_cast<int64_t>(values->size()) != type.getDimSize(0))
     return {};
   return DenseElementsAttr::get(type, *values);
@@ -268,8 +274,7 @@ namespace {
 /// becomes a constant of the computed length, cast back for existing users.
 struct StaticRangeFromConstantOperands : OpRewritePattern<RangeOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(RangeOp op,
-                                PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(RangeOp op, PatternRewriter &rewriter) const override {
     if (op.getType().hasStaticShape())
       return failure();
     Attribute start, limit, delta;
@@ -277,22 +282,19 @@ struct StaticRangeFromConstantOperands : OpRewritePattern<RangeOp> {
         !matchPattern(op.getLimit(), m_Constant(&limit)) ||
         !matchPattern(op.getDelta(), m_Constant(&delta)))
       return failure();
-    std::optional<SmallVector<APInt>> values =
-        foldRangeValues(start, limit, delta);
+    std::optional<SmallVector<APInt>> values = foldRangeValues(start, limit, delta);
     if (!values)
       return failure();
     auto type = RankedTensorType::get({static_cast<int64_t>(values->size())},
                                       op.getType().getElementType());
-    Value folded = ConstantOp::create(rewriter, op.getLoc(),
-                                      DenseElementsAttr::get(type, *values));
+    Value folded = ConstantOp::create(rewriter, op.getLoc(), DenseElementsAttr::get(type, *values));
     rewriter.replaceOpWithNewOp<tensor::CastOp>(op, op.getType(), folded);
     return success();
   }
 };
 } // namespace
 
-void RangeOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
-                                          MLIRContext *context) {
+void RangeOp::getCanonicalizationPatterns(RewritePatternSet &patterns, MLIRContext *context) {
   patterns.add<StaticRangeFromConstantOperands>(context);
 }
 
@@ -359,8 +361,7 @@ struct StaticReshapeFromConstantShape : OpRewritePattern<ReshapeOp> {
       return failure();
     if (refined.getNumDynamicDims() > 1)
       return failure();
-    Value reshaped = ReshapeOp::create(rewriter, op.getLoc(), refined, op.getInput(),
-                                       Value());
+    Value reshaped = ReshapeOp::create(rewriter, op.getLoc(), refined, op.getInput(), Value());
     if (refined != op.getType())
       reshaped = tensor::CastOp::create(rewriter, op.getLoc(), op.getType(), reshaped);
     rewriter.replaceOp(op, reshaped);
@@ -369,8 +370,7 @@ struct StaticReshapeFromConstantShape : OpRewritePattern<ReshapeOp> {
 };
 } // namespace
 
-void ReshapeOp::getCanonicalizationPatterns(RewritePatternSet &patterns,
-                                            MLIRContext *context) {
+void ReshapeOp::getCanonicalizationPatterns(RewritePatternSet &patterns, MLIRContext *context) {
   patterns.add<CollapseReshapeChain, StaticReshapeFromConstantShape>(context);
 }
 
@@ -401,8 +401,7 @@ namespace {
 /// `graph.slice`, with the bounds normalised by ONNX's clamping rules.
 struct StaticSliceFromConstantBounds : OpRewritePattern<DynamicSliceOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(DynamicSliceOp op,
-                                PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(DynamicSliceOp op, PatternRewriter &rewriter) const override {
     auto readInts = [](Value v, SmallVectorImpl<int64_t> &out) {
       DenseIntElementsAttr attr;
       if (!v || !matchPattern(v, m_Constant(&attr)))
@@ -416,27 +415,23 @@ struct StaticSliceFromConstantBounds : OpRewritePattern<DynamicSliceOp> {
       return failure();
     auto input = cast<RankedTensorType>(op.getInput().getType());
     if (op.getAxes() ? !readInts(op.getAxes(), axes)
-                     : (llvm::append_range(axes, llvm::seq<int64_t>(0, starts.size())),
-                        false))
+                     : (llvm::append_range(axes, llvm::seq<int64_t>(0, starts.size())), false))
       return failure();
-    if (op.getSteps() ? !readInts(op.getSteps(), steps)
-                      : (steps.assign(starts.size(), 1), false))
+    if (op.getSteps() ? !readInts(op.getSteps(), steps) : (steps.assign(starts.size(), 1), false))
       return failure();
     FailureOr<SliceBounds> bounds =
         normalizeOnnxSlice(input.getShape(), starts, ends, axes, steps, std::nullopt);
     if (failed(bounds))
       return failure();
-    SmallVector<int64_t> start = bounds->start, limit = bounds->limit,
-                         stride = bounds->stride;
-    FailureOr<Shape> shape = inferSliceShape(input.getShape(), start, limit, stride,
-                                             std::nullopt);
+    SmallVector<int64_t> start = bounds->start, limit = bounds->limit, stride = bounds->stride;
+    FailureOr<Shape> shape = inferSliceShape(input.getShape(), start, limit, stride, std::nullopt);
     if (failed(shape))
       return failure();
     auto refined = RankedTensorType::get(*shape, input.getElementType());
     if (!areCompatibleRefinements(op.getType(), refined))
       return failure();
-    Value sliced = SliceOp::create(rewriter, op.getLoc(), refined, op.getInput(),
-                                   start, limit, stride);
+    Value sliced =
+        SliceOp::create(rewriter, op.getLoc(), refined, op.getInput(), start, limit, stride);
     if (refined != op.getType())
       sliced = tensor::CastOp::create(rewriter, op.getLoc(), op.getType(), sliced);
     rewriter.replaceOp(op, sliced);

@@ -16,9 +16,7 @@
 using namespace mlir;
 using namespace strata::graph;
 
-static RankedTensorType tensorTypeOf(Value v) {
-  return cast<RankedTensorType>(v.getType());
-}
+static RankedTensorType tensorTypeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
 
 static ArrayRef<int64_t> shapeOf(Value v) { return tensorTypeOf(v).getShape(); }
 
@@ -50,13 +48,11 @@ static bool isScalarLike(Value v) {
 // Elementwise
 //===----------------------------------------------------------------------===//
 
-#define GRAPH_BINARY_INFERENCE(OpClass)                                          \
-  LogicalResult OpClass::inferReturnTypes(MLIRContext *,                          \
-                                          std::optional<Location> loc,            \
-                                          Adaptor adaptor,                        \
-                                          SmallVectorImpl<Type> &results) {       \
-    return inferBroadcastResult({adaptor.getLhs(), adaptor.getRhs()},             \
-                                elementOf(adaptor.getLhs()), loc, results);       \
+#define GRAPH_BINARY_INFERENCE(OpClass)                                                            \
+  LogicalResult OpClass::inferReturnTypes(MLIRContext *, std::optional<Location> loc,              \
+                                          Adaptor adaptor, SmallVectorImpl<Type> &results) {       \
+    return inferBroadcastResult({adaptor.getLhs(), adaptor.getRhs()}, elementOf(adaptor.getLhs()), \
+                                loc, results);                                                     \
   }
 GRAPH_BINARY_INFERENCE(AddOp)
 GRAPH_BINARY_INFERENCE(SubOp)
@@ -78,18 +74,15 @@ LogicalResult ModOp::verify() {
 }
 
 LogicalResult CompareOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
-                                          Adaptor adaptor,
-                                          SmallVectorImpl<Type> &results) {
-  return inferBroadcastResult({adaptor.getLhs(), adaptor.getRhs()},
-                              IntegerType::get(ctx, 1), loc, results);
+                                          Adaptor adaptor, SmallVectorImpl<Type> &results) {
+  return inferBroadcastResult({adaptor.getLhs(), adaptor.getRhs()}, IntegerType::get(ctx, 1), loc,
+                              results);
 }
 
-LogicalResult WhereOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                        Adaptor adaptor,
+LogicalResult WhereOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
                                         SmallVectorImpl<Type> &results) {
-  return inferBroadcastResult(
-      {adaptor.getCondition(), adaptor.getOnTrue(), adaptor.getOnFalse()},
-      elementOf(adaptor.getOnTrue()), loc, results);
+  return inferBroadcastResult({adaptor.getCondition(), adaptor.getOnTrue(), adaptor.getOnFalse()},
+                              elementOf(adaptor.getOnTrue()), loc, results);
 }
 
 LogicalResult WhereOp::verify() {
@@ -103,15 +96,13 @@ LogicalResult WhereOp::verify() {
 // Constants, weights, shapes
 //===----------------------------------------------------------------------===//
 
-LogicalResult ConstantOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
-                                           Adaptor adaptor,
+LogicalResult ConstantOp::inferReturnTypes(MLIRContext *, std::optional<Location>, Adaptor adaptor,
                                            SmallVectorImpl<Type> &results) {
   results.push_back(adaptor.getValue().getType());
   return success();
 }
 
-LogicalResult WeightOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
-                                         Adaptor adaptor,
+LogicalResult WeightOp::inferReturnTypes(MLIRContext *, std::optional<Location>, Adaptor adaptor,
                                          SmallVectorImpl<Type> &results) {
   results.push_back(adaptor.getValue().getType());
   return success();
@@ -121,8 +112,7 @@ LogicalResult ShapeOfOp::verify() {
   int64_t rank = tensorTypeOf(getInput()).getRank();
   int64_t length = tensorTypeOf(getResult()).getDimSize(0);
   if (!ShapedType::isDynamic(length) && length != rank)
-    return emitOpError("result has ") << length << " elements for an operand of rank "
-                                      << rank;
+    return emitOpError("result has ") << length << " elements for an operand of rank " << rank;
   return success();
 }
 
@@ -171,8 +161,7 @@ LogicalResult ReshapeOp::verify() {
   std::optional<int64_t> in = staticElementCount(input.getShape());
   std::optional<int64_t> out = staticElementCount(result.getShape());
   if (in && out && *in != *out)
-    return emitOpError("changes the element count from ")
-           << *in << " to " << *out;
+    return emitOpError("changes the element count from ") << *in << " to " << *out;
   if (Value shape = getShape()) {
     int64_t length = shapeOf(shape)[0];
     if (!ShapedType::isDynamic(length) && length != result.getRank())
@@ -198,15 +187,12 @@ LogicalResult ReshapeOp::verify() {
 }
 
 LogicalResult TransposeOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                            Adaptor adaptor,
-                                            SmallVectorImpl<Type> &results) {
-  return pushTensor(
-      inferTransposeShape(shapeOf(adaptor.getInput()), adaptor.getPermutation(), loc),
-      elementOf(adaptor.getInput()), results);
+                                            Adaptor adaptor, SmallVectorImpl<Type> &results) {
+  return pushTensor(inferTransposeShape(shapeOf(adaptor.getInput()), adaptor.getPermutation(), loc),
+                    elementOf(adaptor.getInput()), results);
 }
 
-LogicalResult SliceOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                        Adaptor adaptor,
+LogicalResult SliceOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
                                         SmallVectorImpl<Type> &results) {
   return pushTensor(inferSliceShape(shapeOf(adaptor.getInput()), adaptor.getStart(),
                                     adaptor.getLimit(), adaptor.getStride(), loc),
@@ -216,8 +202,7 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *, std::optional<Location> l
 LogicalResult DynamicSliceOp::verify() {
   RankedTensorType input = tensorTypeOf(getInput());
   RankedTensorType result = tensorTypeOf(getResult());
-  if (input.getElementType() != result.getElementType() ||
-      input.getRank() != result.getRank())
+  if (input.getElementType() != result.getElementType() || input.getRank() != result.getRank())
     return emitOpError("result must have the operand's element type and rank");
   for (auto [i, d, r] : llvm::enumerate(input.getShape(), result.getShape()))
     if (!ShapedType::isDynamic(d) && !ShapedType::isDynamic(r) && r > d)
@@ -240,14 +225,12 @@ LogicalResult DynamicSliceOp::verify() {
       length = n;
   }
   if (!ShapedType::isDynamic(length) && length > input.getRank())
-    return emitOpError("slices ") << length << " axes of a rank-" << input.getRank()
-                                  << " tensor";
+    return emitOpError("slices ") << length << " axes of a rank-" << input.getRank() << " tensor";
   return success();
 }
 
 LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &results) {
+                                         Adaptor adaptor, SmallVectorImpl<Type> &results) {
   if (adaptor.getInputs().empty())
     return emitOptionalError(loc, "concat needs at least one operand");
   SmallVector<ArrayRef<int64_t>> shapes;
@@ -257,12 +240,10 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
                     elementOf(adaptor.getInputs().front()), results);
 }
 
-LogicalResult SplitOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                        Adaptor adaptor,
+LogicalResult SplitOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
                                         SmallVectorImpl<Type> &results) {
   FailureOr<SmallVector<Shape>> shapes =
-      inferSplitShapes(shapeOf(adaptor.getInput()), adaptor.getAxis(),
-                       adaptor.getSizes(), loc);
+      inferSplitShapes(shapeOf(adaptor.getInput()), adaptor.getAxis(), adaptor.getSizes(), loc);
   if (failed(shapes))
     return failure();
   for (const Shape &s : *shapes)
@@ -271,21 +252,16 @@ LogicalResult SplitOp::inferReturnTypes(MLIRContext *, std::optional<Location> l
 }
 
 LogicalResult GatherOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &results) {
-  return pushTensor(inferGatherShape(shapeOf(adaptor.getInput()),
-                                     shapeOf(adaptor.getIndices()), adaptor.getAxis(),
-                                     loc),
+                                         Adaptor adaptor, SmallVectorImpl<Type> &results) {
+  return pushTensor(inferGatherShape(shapeOf(adaptor.getInput()), shapeOf(adaptor.getIndices()),
+                                     adaptor.getAxis(), loc),
                     elementOf(adaptor.getInput()), results);
 }
 
-LogicalResult
-GatherElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                   Adaptor adaptor,
-                                   SmallVectorImpl<Type> &results) {
+LogicalResult GatherElementsOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                 Adaptor adaptor, SmallVectorImpl<Type> &results) {
   return pushTensor(inferGatherElementsShape(shapeOf(adaptor.getInput()),
-                                             shapeOf(adaptor.getIndices()),
-                                             adaptor.getAxis(), loc),
+                                             shapeOf(adaptor.getIndices()), adaptor.getAxis(), loc),
                     elementOf(adaptor.getInput()), results);
 }
 
@@ -305,20 +281,17 @@ LogicalResult BroadcastOp::verify() {
 LogicalResult TileOp::verify() {
   RankedTensorType input = tensorTypeOf(getInput());
   RankedTensorType result = tensorTypeOf(getResult());
-  if (input.getElementType() != result.getElementType() ||
-      input.getRank() != result.getRank())
+  if (input.getElementType() != result.getElementType() || input.getRank() != result.getRank())
     return emitOpError("result must have the operand's element type and rank");
   int64_t length = shapeOf(getRepeats())[0];
   if (!ShapedType::isDynamic(length) && length != input.getRank())
-    return emitOpError("repeats has ") << length << " elements for rank "
-                                       << input.getRank();
+    return emitOpError("repeats has ") << length << " elements for rank " << input.getRank();
   for (auto [i, d, r] : llvm::enumerate(input.getShape(), result.getShape())) {
     if (ShapedType::isDynamic(d) || ShapedType::isDynamic(r))
       continue;
     if (d == 0 ? r != 0 : r % d != 0)
       return emitOpError("result dimension ")
-             << i << " of size " << r << " is not a multiple of the operand's "
-             << d;
+             << i << " of size " << r << " is not a multiple of the operand's " << d;
   }
   return success();
 }
@@ -347,8 +320,7 @@ LogicalResult CumSumOp::verify() {
 }
 
 LogicalResult DropoutOp::verify() {
-  if (shapeOf(getInput()) != shapeOf(getOutput()) ||
-      shapeOf(getInput()) != shapeOf(getMask()))
+  if (shapeOf(getInput()) != shapeOf(getOutput()) || shapeOf(getInput()) != shapeOf(getMask()))
     return emitOpError("output and mask must have the input's shape");
   if (elementOf(getOutput()) != elementOf(getInput()))
     return emitOpError("output must have the input's element type");
@@ -374,28 +346,25 @@ LogicalResult ReduceOp::verify() {
       return emitOpError("axes operand must be 1-D");
     int64_t rank = tensorTypeOf(getInput()).getRank();
     if (getKeepDims() ? result.getRank() != rank : result.getRank() > rank)
-      return emitOpError("result of rank ")
-             << result.getRank() << " cannot be a reduction of rank " << rank
-             << (getKeepDims() ? " with keep_dims" : "");
+      return emitOpError("result of rank ") << result.getRank() << " cannot be a reduction of rank "
+                                            << rank << (getKeepDims() ? " with keep_dims" : "");
     return success();
   }
   FailureOr<Shape> shape =
       inferReduceShape(shapeOf(getInput()), getAxes(), getKeepDims(), getLoc());
   if (failed(shape))
     return failure();
-  if (!areCompatibleRefinements(RankedTensorType::get(*shape, result.getElementType()),
-                                result))
+  if (!areCompatibleRefinements(RankedTensorType::get(*shape, result.getElementType()), result))
     return emitOpError("result type ") << result << " does not match the reduced shape";
   return success();
 }
 
 LogicalResult ArgReduceOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
-                                            Adaptor adaptor,
-                                            SmallVectorImpl<Type> &results) {
+                                            Adaptor adaptor, SmallVectorImpl<Type> &results) {
   int64_t axis = adaptor.getAxis();
-  return pushTensor(inferReduceShape(shapeOf(adaptor.getInput()), {axis},
-                                     adaptor.getKeepDims(), loc),
-                    IntegerType::get(ctx, 64), results);
+  return pushTensor(
+      inferReduceShape(shapeOf(adaptor.getInput()), {axis}, adaptor.getKeepDims(), loc),
+      IntegerType::get(ctx, 64), results);
 }
 
 LogicalResult ArgReduceOp::verify() {
@@ -408,8 +377,7 @@ LogicalResult TopKOp::verify() {
   RankedTensorType input = tensorTypeOf(getInput());
   int64_t axis = getAxis();
   if (axis < 0 || axis >= input.getRank())
-    return emitOpError("axis ")
-           << axis << " is out of range for rank " << input.getRank();
+    return emitOpError("axis ") << axis << " is out of range for rank " << input.getRank();
   if (!isScalarLike(getK()))
     return emitOpError("k must hold one element");
   if (shapeOf(getValues()) != shapeOf(getIndices()))
@@ -424,13 +392,11 @@ LogicalResult TopKOp::verify() {
     if (static_cast<int64_t>(i) != axis) {
       if (!areCompatibleDims(d, v))
         return emitOpError("values dimension ")
-               << i << " is " << v << ", expected " << d
-               << " as in the operand";
+               << i << " is " << v << ", expected " << d << " as in the operand";
       continue;
     }
     if (!ShapedType::isDynamic(d) && !ShapedType::isDynamic(v) && v > d)
-      return emitOpError("selects ")
-             << v << " elements from a dimension of " << d;
+      return emitOpError("selects ") << v << " elements from a dimension of " << d;
   }
   return success();
 }
@@ -444,20 +410,16 @@ static LogicalResult verifySoftmaxAxis(Operation *op, Value input, int64_t axis)
 
 LogicalResult SoftmaxOp::verify() { return verifySoftmaxAxis(*this, getInput(), getAxis()); }
 
-LogicalResult LogSoftmaxOp::verify() {
-  return verifySoftmaxAxis(*this, getInput(), getAxis());
-}
+LogicalResult LogSoftmaxOp::verify() { return verifySoftmaxAxis(*this, getInput(), getAxis()); }
 
 //===----------------------------------------------------------------------===//
 // Contractions and transformer ops
 //===----------------------------------------------------------------------===//
 
 LogicalResult MatMulOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                         Adaptor adaptor,
-                                         SmallVectorImpl<Type> &results) {
+                                         Adaptor adaptor, SmallVectorImpl<Type> &results) {
   return pushTensor(inferMatMulShape(shapeOf(adaptor.getLhs()), shapeOf(adaptor.getRhs()),
-                                     adaptor.getTransposeLhs(),
-                                     adaptor.getTransposeRhs(), loc),
+                                     adaptor.getTransposeLhs(), adaptor.getTransposeRhs(), loc),
                     elementOf(adaptor.getLhs()), results);
 }
 
@@ -475,8 +437,7 @@ LogicalResult EinsumOp::verify() {
   for (auto [term, input] : llvm::zip(terms, getInputs())) {
     ArrayRef<int64_t> shape = shapeOf(input);
     if (term.size() != shape.size())
-      return emitOpError("subscripts '") << term << "' do not match rank "
-                                         << shape.size();
+      return emitOpError("subscripts '") << term << "' do not match rank " << shape.size();
     // A letter repeated within one operand takes its diagonal, which needs
     // equal sizes; across operands a size of 1 broadcasts.
     llvm::DenseMap<char, int64_t> termSizes;
@@ -486,35 +447,31 @@ LogicalResult EinsumOp::verify() {
       auto [diag, first] = termSizes.try_emplace(c, d);
       if (!first && !areCompatibleDims(diag->second, d))
         return emitOpError("subscript '")
-               << c << "' repeats in '" << term << "' with sizes "
-               << diag->second << " and " << d;
+               << c << "' repeats in '" << term << "' with sizes " << diag->second << " and " << d;
       if (ShapedType::isDynamic(diag->second))
         diag->second = d;
       auto [it, inserted] = sizes.try_emplace(c, d);
       if (!inserted && d != 1 && it->second != 1 && !areCompatibleDims(it->second, d))
-        return emitOpError("subscript '") << c << "' has sizes " << it->second
-                                          << " and " << d;
+        return emitOpError("subscript '") << c << "' has sizes " << it->second << " and " << d;
       if (it->second == 1)
         it->second = d;
     }
   }
   ArrayRef<int64_t> result = shapeOf(getResult());
   if (rhs.size() != result.size())
-    return emitOpError("result subscripts '") << rhs << "' do not match rank "
-                                              << result.size();
+    return emitOpError("result subscripts '") << rhs << "' do not match rank " << result.size();
   for (auto [c, d] : llvm::zip(rhs, result)) {
     auto it = sizes.find(c);
     if (it == sizes.end())
       return emitOpError("result subscript '") << c << "' names no operand dimension";
     if (!areCompatibleDims(it->second, d))
-      return emitOpError("result dimension '") << c << "' is " << d << ", expected "
-                                               << it->second;
+      return emitOpError("result dimension '") << c << "' is " << d << ", expected " << it->second;
   }
   return success();
 }
 
-static LogicalResult verifyNormScale(Operation *op, Value input, Value scale,
-                                     int64_t axis, StringRef role) {
+static LogicalResult verifyNormScale(Operation *op, Value input, Value scale, int64_t axis,
+                                     StringRef role) {
   ArrayRef<int64_t> in = shapeOf(input);
   if (axis < 0 || axis >= static_cast<int64_t>(in.size()))
     return op->emitOpError("axis ") << axis << " is out of range for rank " << in.size();
@@ -527,8 +484,7 @@ static LogicalResult verifyNormScale(Operation *op, Value input, Value scale,
 }
 
 LogicalResult LayerNormOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
-                                            Adaptor adaptor,
-                                            SmallVectorImpl<Type> &results) {
+                                            Adaptor adaptor, SmallVectorImpl<Type> &results) {
   RankedTensorType input = tensorTypeOf(adaptor.getInput());
   FailureOr<Shape> stats = inferNormStatsShape(input.getShape(), adaptor.getAxis(), loc);
   if (failed(stats))
@@ -547,8 +503,7 @@ LogicalResult LayerNormOp::verify() {
   return success();
 }
 
-LogicalResult RMSNormOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
-                                          Adaptor adaptor,
+LogicalResult RMSNormOp::inferReturnTypes(MLIRContext *, std::optional<Location>, Adaptor adaptor,
                                           SmallVectorImpl<Type> &results) {
   results.push_back(adaptor.getInput().getType());
   return success();
@@ -561,8 +516,7 @@ LogicalResult RMSNormOp::verify() {
 /// Whether `shape` has the rank of `expected` and agrees with it where both are
 /// static.
 static bool matchesShape(ArrayRef<int64_t> shape, ArrayRef<int64_t> expected) {
-  return shape.size() == expected.size() &&
-         llvm::all_of(llvm::zip(shape, expected), [](auto dims) {
+  return shape.size() == expected.size() && llvm::all_of(llvm::zip(shape, expected), [](auto dims) {
            return areCompatibleDims(std::get<0>(dims), std::get<1>(dims));
          });
 }
@@ -575,17 +529,14 @@ LogicalResult AttentionOp::verify() {
   Type element = elementOf(getQuery());
   for (Value v : {getKey(), getValue(), getPastKey(), getPastValue()})
     if (v && elementOf(v) != element)
-      return emitOpError(
-          "query, key, value and the past must have one element type");
-  ArrayRef<int64_t> q = shapeOf(getQuery()), k = shapeOf(getKey()),
-                    v = shapeOf(getValue());
+      return emitOpError("query, key, value and the past must have one element type");
+  ArrayRef<int64_t> q = shapeOf(getQuery()), k = shapeOf(getKey()), v = shapeOf(getValue());
   if (!areCompatibleDims(q[0], k[0]) || !areCompatibleDims(k[0], v[0]))
     return emitOpError("query, key and value differ in batch size");
   if (!areCompatibleDims(k[1], v[1]) || !areCompatibleDims(k[2], v[2]))
     return emitOpError("key and value differ in heads or sequence length");
   if (!areCompatibleDims(q[3], k[3]))
-    return emitOpError("query head_dim ") << q[3] << " differs from key head_dim "
-                                          << k[3];
+    return emitOpError("query head_dim ") << q[3] << " differs from key head_dim " << k[3];
   if (!ShapedType::isDynamic(q[1]) && !ShapedType::isDynamic(k[1]) &&
       (k[1] == 0 || q[1] % k[1] != 0))
     return emitOpError("query heads (")
@@ -602,12 +553,10 @@ LogicalResult AttentionOp::verify() {
       return emitOpError("past_key and past_value must be 4-D");
     if (!matchesShape(pk, {k[0], k[1], pk[2], k[3]}) ||
         !matchesShape(pv, {v[0], v[1], pk[2], v[3]}))
-      return emitOpError(
-          "past_key and past_value must be [batch, key/value heads, "
-          "past sequence, head_dim] as key and value");
-    kvLength = ShapedType::isDynamic(pk[2]) || ShapedType::isDynamic(k[2])
-                   ? ShapedType::kDynamic
-                   : pk[2] + k[2];
+      return emitOpError("past_key and past_value must be [batch, key/value heads, "
+                         "past sequence, head_dim] as key and value");
+    kvLength = ShapedType::isDynamic(pk[2]) || ShapedType::isDynamic(k[2]) ? ShapedType::kDynamic
+                                                                           : pk[2] + k[2];
   }
   SmallVector<int64_t> scores = {q[0], q[1], q[2], kvLength};
   if (getMask()) {
@@ -626,8 +575,7 @@ LogicalResult AttentionOp::verify() {
   for (Value r : getResults())
     if (elementOf(r) != element)
       return emitOpError("results must have the query's element type");
-  if (shapeOf(getResult()).size() != 4 ||
-      shapeOf(getPresentKey()).size() != 4 ||
+  if (shapeOf(getResult()).size() != 4 || shapeOf(getPresentKey()).size() != 4 ||
       shapeOf(getPresentValue()).size() != 4 || shapeOf(getQk()).size() != 4)
     return emitOpError("result, present_key, present_value and qk must be 4-D");
   if (!matchesShape(shapeOf(getResult()), {q[0], q[1], q[2], v[3]}))
@@ -635,13 +583,11 @@ LogicalResult AttentionOp::verify() {
                        "head_dim]");
   if (!matchesShape(shapeOf(getPresentKey()), {k[0], k[1], kvLength, k[3]}) ||
       !matchesShape(shapeOf(getPresentValue()), {v[0], v[1], kvLength, v[3]}))
-    return emitOpError(
-        "present_key and present_value must be [batch, key/value "
-        "heads, past + new sequence, head_dim]");
+    return emitOpError("present_key and present_value must be [batch, key/value "
+                       "heads, past + new sequence, head_dim]");
   if (!matchesShape(shapeOf(getQk()), scores))
-    return emitOpError(
-        "qk must be [batch, query heads, query sequence, past + new "
-        "sequence]");
+    return emitOpError("qk must be [batch, query heads, query sequence, past + new "
+                       "sequence]");
   return success();
 }
 
@@ -657,8 +603,7 @@ LogicalResult RotaryOp::verify() {
       return emitOpError("cos/sin batch ") << t[0] << " does not match " << x[0];
     if (!areCompatibleDims(t[1], x[2]))
       return emitOpError("cos/sin sequence ") << t[1] << " does not match " << x[2];
-    if (!ShapedType::isDynamic(t[2]) && !ShapedType::isDynamic(x[3]) &&
-        2 * t[2] > x[3])
+    if (!ShapedType::isDynamic(t[2]) && !ShapedType::isDynamic(x[3]) && 2 * t[2] > x[3])
       return emitOpError("rotary_dim ") << 2 * t[2] << " exceeds head_dim " << x[3];
     if (elementOf(table) != elementOf(getInput()))
       return emitOpError("cos and sin must have the input's element type");
@@ -668,8 +613,8 @@ LogicalResult RotaryOp::verify() {
   return success();
 }
 
-static LogicalResult verifyQuantParams(Operation *op, Value input, Value scale,
-                                       Value zeroPoint, int64_t axis) {
+static LogicalResult verifyQuantParams(Operation *op, Value input, Value scale, Value zeroPoint,
+                                       int64_t axis) {
   ArrayRef<int64_t> s = shapeOf(scale);
   int64_t rank = tensorTypeOf(input).getRank();
   if (s.size() > 1)

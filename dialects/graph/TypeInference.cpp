@@ -16,9 +16,7 @@ namespace strata::graph {
 
 static constexpr int64_t kDynamic = ShapedType::kDynamic;
 
-bool areCompatibleDims(int64_t a, int64_t b) {
-  return a == kDynamic || b == kDynamic || a == b;
-}
+bool areCompatibleDims(int64_t a, int64_t b) { return a == kDynamic || b == kDynamic || a == b; }
 
 std::optional<int64_t> staticElementCount(ArrayRef<int64_t> shape) {
   int64_t count = 1;
@@ -50,8 +48,7 @@ FailureOr<Shape> inferBroadcastShape(ArrayRef<ArrayRef<int64_t>> shapes, OptLoc 
       if (out == 1) {
         out = d;
       } else if (d != kDynamic && out != kDynamic && d != out) {
-        return emitOptionalError(loc, "shapes do not broadcast: dimension ", d,
-                                 " against ", out);
+        return emitOptionalError(loc, "shapes do not broadcast: dimension ", d, " against ", out);
       } else if (out == kDynamic) {
         out = d;
       }
@@ -60,32 +57,29 @@ FailureOr<Shape> inferBroadcastShape(ArrayRef<ArrayRef<int64_t>> shapes, OptLoc 
   return result;
 }
 
-LogicalResult verifyBroadcastableTo(ArrayRef<int64_t> input, ArrayRef<int64_t> target,
-                                    OptLoc loc) {
+LogicalResult verifyBroadcastableTo(ArrayRef<int64_t> input, ArrayRef<int64_t> target, OptLoc loc) {
   if (input.size() > target.size())
-    return emitOptionalError(loc, "cannot broadcast rank ", input.size(),
-                             " to lower rank ", target.size());
+    return emitOptionalError(loc, "cannot broadcast rank ", input.size(), " to lower rank ",
+                             target.size());
   size_t offset = target.size() - input.size();
   for (size_t i = 0; i < input.size(); ++i) {
     int64_t d = input[i], t = target[offset + i];
     if (d != 1 && !areCompatibleDims(d, t))
-      return emitOptionalError(loc, "dimension ", i, " of size ", d,
-                               " cannot broadcast to ", t);
+      return emitOptionalError(loc, "dimension ", i, " of size ", d, " cannot broadcast to ", t);
   }
   return success();
 }
 
-FailureOr<Shape> inferTransposeShape(ArrayRef<int64_t> input,
-                                     ArrayRef<int64_t> permutation, OptLoc loc) {
+FailureOr<Shape> inferTransposeShape(ArrayRef<int64_t> input, ArrayRef<int64_t> permutation,
+                                     OptLoc loc) {
   if (permutation.size() != input.size())
-    return emitOptionalError(loc, "permutation has ", permutation.size(),
-                             " entries for rank ", input.size());
+    return emitOptionalError(loc, "permutation has ", permutation.size(), " entries for rank ",
+                             input.size());
   llvm::SmallVector<bool> seen(input.size(), false);
   Shape result;
   for (int64_t p : permutation) {
     if (p < 0 || p >= static_cast<int64_t>(input.size()) || seen[p])
-      return emitOptionalError(loc, "permutation is not a permutation of 0..",
-                               input.size() - 1);
+      return emitOptionalError(loc, "permutation is not a permutation of 0..", input.size() - 1);
     seen[p] = true;
     result.push_back(input[p]);
   }
@@ -93,12 +87,11 @@ FailureOr<Shape> inferTransposeShape(ArrayRef<int64_t> input,
 }
 
 FailureOr<Shape> inferSliceShape(ArrayRef<int64_t> input, ArrayRef<int64_t> start,
-                                 ArrayRef<int64_t> limit, ArrayRef<int64_t> stride,
-                                 OptLoc loc) {
-  if (start.size() != input.size() || limit.size() != input.size() ||
-      stride.size() != input.size())
-    return emitOptionalError(loc, "start, limit and stride need one entry per "
-                                  "dimension (rank ",
+                                 ArrayRef<int64_t> limit, ArrayRef<int64_t> stride, OptLoc loc) {
+  if (start.size() != input.size() || limit.size() != input.size() || stride.size() != input.size())
+    return emitOptionalError(loc,
+                             "start, limit and stride need one entry per "
+                             "dimension (rank ",
                              input.size(), ")");
   Shape result;
   for (size_t i = 0; i < input.size(); ++i) {
@@ -115,9 +108,8 @@ FailureOr<Shape> inferSliceShape(ArrayRef<int64_t> input, ArrayRef<int64_t> star
     }
     bool ok = s > 0 ? (0 <= b && b <= e && e <= d) : (-1 <= e && e <= b && b < d);
     if (!ok)
-      return emitOptionalError(loc, "slice [", b, ", ", e, ") step ", s,
-                               " of dimension ", i, " (size ", d,
-                               ") is not normalised");
+      return emitOptionalError(loc, "slice [", b, ", ", e, ") step ", s, " of dimension ", i,
+                               " (size ", d, ") is not normalised");
     int64_t span = s > 0 ? e - b : b - e;
     int64_t step = s > 0 ? s : -s;
     result.push_back((span + step - 1) / step);
@@ -125,8 +117,7 @@ FailureOr<Shape> inferSliceShape(ArrayRef<int64_t> input, ArrayRef<int64_t> star
   return result;
 }
 
-FailureOr<Shape> inferConcatShape(ArrayRef<ArrayRef<int64_t>> inputs, int64_t axis,
-                                  OptLoc loc) {
+FailureOr<Shape> inferConcatShape(ArrayRef<ArrayRef<int64_t>> inputs, int64_t axis, OptLoc loc) {
   if (inputs.empty())
     return emitOptionalError(loc, "concat needs at least one operand");
   size_t rank = inputs.front().size();
@@ -136,17 +127,16 @@ FailureOr<Shape> inferConcatShape(ArrayRef<ArrayRef<int64_t>> inputs, int64_t ax
   result[axis] = 0;
   for (ArrayRef<int64_t> s : inputs) {
     if (s.size() != rank)
-      return emitOptionalError(loc, "operands have different ranks (", s.size(),
-                               " and ", rank, ")");
+      return emitOptionalError(loc, "operands have different ranks (", s.size(), " and ", rank,
+                               ")");
     for (size_t i = 0; i < rank; ++i) {
       if (static_cast<int64_t>(i) == axis) {
-        result[i] = (result[i] == kDynamic || s[i] == kDynamic) ? kDynamic
-                                                                : result[i] + s[i];
+        result[i] = (result[i] == kDynamic || s[i] == kDynamic) ? kDynamic : result[i] + s[i];
         continue;
       }
       if (!areCompatibleDims(result[i], s[i]))
-        return emitOptionalError(loc, "operands differ in dimension ", i, " (",
-                                 result[i], " vs ", s[i], ")");
+        return emitOptionalError(loc, "operands differ in dimension ", i, " (", result[i], " vs ",
+                                 s[i], ")");
       if (result[i] == kDynamic)
         result[i] = s[i];
     }
@@ -157,8 +147,7 @@ FailureOr<Shape> inferConcatShape(ArrayRef<ArrayRef<int64_t>> inputs, int64_t ax
 FailureOr<SmallVector<Shape>> inferSplitShapes(ArrayRef<int64_t> input, int64_t axis,
                                                ArrayRef<int64_t> sizes, OptLoc loc) {
   if (axis < 0 || axis >= static_cast<int64_t>(input.size()))
-    return emitOptionalError(loc, "axis ", axis, " is out of range for rank ",
-                             input.size());
+    return emitOptionalError(loc, "axis ", axis, " is out of range for rank ", input.size());
   int64_t total = 0;
   SmallVector<Shape> results;
   for (int64_t size : sizes) {
@@ -170,52 +159,49 @@ FailureOr<SmallVector<Shape>> inferSplitShapes(ArrayRef<int64_t> input, int64_t 
     results.push_back(s);
   }
   if (input[axis] != kDynamic && total != input[axis])
-    return emitOptionalError(loc, "split sizes add up to ", total,
-                             " but the dimension is ", input[axis]);
+    return emitOptionalError(loc, "split sizes add up to ", total, " but the dimension is ",
+                             input[axis]);
   return results;
 }
 
-FailureOr<Shape> inferGatherShape(ArrayRef<int64_t> input, ArrayRef<int64_t> indices,
-                                  int64_t axis, OptLoc loc) {
+FailureOr<Shape> inferGatherShape(ArrayRef<int64_t> input, ArrayRef<int64_t> indices, int64_t axis,
+                                  OptLoc loc) {
   if (input.empty())
     return emitOptionalError(loc, "cannot gather from a rank-0 tensor");
   if (axis < 0 || axis >= static_cast<int64_t>(input.size()))
-    return emitOptionalError(loc, "axis ", axis, " is out of range for rank ",
-                             input.size());
+    return emitOptionalError(loc, "axis ", axis, " is out of range for rank ", input.size());
   Shape result(input.begin(), input.begin() + axis);
   result.append(indices.begin(), indices.end());
   result.append(input.begin() + axis + 1, input.end());
   return result;
 }
 
-FailureOr<Shape> inferGatherElementsShape(ArrayRef<int64_t> input,
-                                          ArrayRef<int64_t> indices,
+FailureOr<Shape> inferGatherElementsShape(ArrayRef<int64_t> input, ArrayRef<int64_t> indices,
                                           int64_t axis, OptLoc loc) {
   if (input.empty())
     return emitOptionalError(loc, "cannot gather from a rank-0 tensor");
   if (indices.size() != input.size())
-    return emitOptionalError(loc, "indices have rank ", indices.size(),
-                             ", the input has rank ", input.size());
-  if (axis < 0 || axis >= static_cast<int64_t>(input.size()))
-    return emitOptionalError(loc, "axis ", axis, " is out of range for rank ",
+    return emitOptionalError(loc, "indices have rank ", indices.size(), ", the input has rank ",
                              input.size());
+  if (axis < 0 || axis >= static_cast<int64_t>(input.size()))
+    return emitOptionalError(loc, "axis ", axis, " is out of range for rank ", input.size());
   for (size_t i = 0; i < input.size(); ++i) {
     int64_t d = input[i], k = indices[i];
-    if (static_cast<int64_t>(i) != axis && d != kDynamic && k != kDynamic &&
-        k > d)
+    if (static_cast<int64_t>(i) != axis && d != kDynamic && k != kDynamic && k > d)
       return emitOptionalError(loc, "indices dimension ", i, " of size ", k,
                                " exceeds the input's ", d);
   }
   return Shape(indices);
 }
 
-FailureOr<Shape> inferReduceShape(ArrayRef<int64_t> input, ArrayRef<int64_t> axes,
-                                  bool keepDims, OptLoc loc) {
+FailureOr<Shape> inferReduceShape(ArrayRef<int64_t> input, ArrayRef<int64_t> axes, bool keepDims,
+                                  OptLoc loc) {
   int64_t previous = -1;
   for (int64_t a : axes) {
     if (a <= previous || a >= static_cast<int64_t>(input.size()))
-      return emitOptionalError(loc, "reduction axes must be ascending, unique and "
-                                    "below the rank ",
+      return emitOptionalError(loc,
+                               "reduction axes must be ascending, unique and "
+                               "below the rank ",
                                input.size());
     previous = a;
   }
@@ -229,11 +215,11 @@ FailureOr<Shape> inferReduceShape(ArrayRef<int64_t> input, ArrayRef<int64_t> axe
   return result;
 }
 
-FailureOr<Shape> inferMatMulShape(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
-                                  bool transposeLhs, bool transposeRhs, OptLoc loc) {
+FailureOr<Shape> inferMatMulShape(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs, bool transposeLhs,
+                                  bool transposeRhs, OptLoc loc) {
   if (lhs.size() < 2 || rhs.size() < 2)
-    return emitOptionalError(loc, "matmul operands need rank >= 2 (got ", lhs.size(),
-                             " and ", rhs.size(), ")");
+    return emitOptionalError(loc, "matmul operands need rank >= 2 (got ", lhs.size(), " and ",
+                             rhs.size(), ")");
   int64_t m = lhs[lhs.size() - (transposeLhs ? 1 : 2)];
   int64_t kl = lhs[lhs.size() - (transposeLhs ? 2 : 1)];
   int64_t kr = rhs[rhs.size() - (transposeRhs ? 1 : 2)];
@@ -250,24 +236,20 @@ FailureOr<Shape> inferMatMulShape(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs,
   return result;
 }
 
-FailureOr<Shape> inferNormStatsShape(ArrayRef<int64_t> input, int64_t axis,
-                                     OptLoc loc) {
+FailureOr<Shape> inferNormStatsShape(ArrayRef<int64_t> input, int64_t axis, OptLoc loc) {
   if (axis < 0 || axis >= static_cast<int64_t>(input.size()))
-    return emitOptionalError(loc, "axis ", axis, " is out of range for rank ",
-                             input.size());
+    return emitOptionalError(loc, "axis ", axis, " is out of range for rank ", input.size());
   Shape result(input);
   for (size_t i = axis; i < input.size(); ++i)
     result[i] = 1;
   return result;
 }
 
-FailureOr<SliceBounds> normalizeOnnxSlice(ArrayRef<int64_t> shape,
-                                          ArrayRef<int64_t> starts, ArrayRef<int64_t> ends,
-                                          ArrayRef<int64_t> axes, ArrayRef<int64_t> steps,
-                                          OptLoc loc) {
+FailureOr<SliceBounds> normalizeOnnxSlice(ArrayRef<int64_t> shape, ArrayRef<int64_t> starts,
+                                          ArrayRef<int64_t> ends, ArrayRef<int64_t> axes,
+                                          ArrayRef<int64_t> steps, OptLoc loc) {
   int64_t rank = shape.size();
-  if (ends.size() != starts.size() || axes.size() != starts.size() ||
-      steps.size() != starts.size())
+  if (ends.size() != starts.size() || axes.size() != starts.size() || steps.size() != starts.size())
     return emitOptionalError(loc, "starts, ends, axes and steps differ in length");
   SliceBounds b;
   b.start.assign(rank, 0);
@@ -280,16 +262,14 @@ FailureOr<SliceBounds> normalizeOnnxSlice(ArrayRef<int64_t> shape,
   for (size_t i = 0; i < starts.size(); ++i) {
     int64_t axis = axes[i] < 0 ? axes[i] + rank : axes[i];
     if (axis < 0 || axis >= rank || seen[axis])
-      return emitOptionalError(loc, "slice axis ", axes[i],
-                               " is out of range or repeated");
+      return emitOptionalError(loc, "slice axis ", axes[i], " is out of range or repeated");
     seen[axis] = true;
     int64_t step = steps[i];
     if (step == 0)
       return emitOptionalError(loc, "slice step is zero");
     int64_t d = shape[axis];
     if (d == kDynamic)
-      return emitOptionalError(loc, "slice of dynamic dimension ", axis,
-                               " needs run-time bounds");
+      return emitOptionalError(loc, "slice of dynamic dimension ", axis, " needs run-time bounds");
     int64_t s = starts[i] < 0 ? starts[i] + d : starts[i];
     int64_t e = ends[i] < 0 ? ends[i] + d : ends[i];
     if (step > 0) {

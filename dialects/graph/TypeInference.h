@@ -35,44 +35,39 @@ mlir::LogicalResult verifyBroadcastableTo(llvm::ArrayRef<int64_t> input,
                                           llvm::ArrayRef<int64_t> target, OptLoc loc);
 
 mlir::FailureOr<Shape> inferTransposeShape(llvm::ArrayRef<int64_t> input,
-                                           llvm::ArrayRef<int64_t> permutation,
-                                           OptLoc loc);
+                                           llvm::ArrayRef<int64_t> permutation, OptLoc loc);
 
 /// Result of a normalised static slice; see `graph.slice`.
-mlir::FailureOr<Shape> inferSliceShape(llvm::ArrayRef<int64_t> input,
-                                       llvm::ArrayRef<int64_t> start,
+mlir::FailureOr<Shape> inferSliceShape(llvm::ArrayRef<int64_t> input, llvm::ArrayRef<int64_t> start,
                                        llvm::ArrayRef<int64_t> limit,
                                        llvm::ArrayRef<int64_t> stride, OptLoc loc);
 
 mlir::FailureOr<Shape> inferConcatShape(llvm::ArrayRef<llvm::ArrayRef<int64_t>> inputs,
                                         int64_t axis, OptLoc loc);
 
-mlir::FailureOr<llvm::SmallVector<Shape>>
-inferSplitShapes(llvm::ArrayRef<int64_t> input, int64_t axis,
-                 llvm::ArrayRef<int64_t> sizes, OptLoc loc);
+mlir::FailureOr<llvm::SmallVector<Shape>> inferSplitShapes(llvm::ArrayRef<int64_t> input,
+                                                           int64_t axis,
+                                                           llvm::ArrayRef<int64_t> sizes,
+                                                           OptLoc loc);
 
 mlir::FailureOr<Shape> inferGatherShape(llvm::ArrayRef<int64_t> input,
-                                        llvm::ArrayRef<int64_t> indices, int64_t axis,
-                                        OptLoc loc);
+                                        llvm::ArrayRef<int64_t> indices, int64_t axis, OptLoc loc);
 
 /// `graph.gather_elements`: the indices' shape, after checking that `indices`
 /// has the input's rank and fits inside it along every dimension but `axis`.
 mlir::FailureOr<Shape> inferGatherElementsShape(llvm::ArrayRef<int64_t> input,
-                                                llvm::ArrayRef<int64_t> indices,
-                                                int64_t axis, OptLoc loc);
+                                                llvm::ArrayRef<int64_t> indices, int64_t axis,
+                                                OptLoc loc);
 
 /// `axes` must be ascending, unique and in range.
-mlir::FailureOr<Shape> inferReduceShape(llvm::ArrayRef<int64_t> input,
-                                        llvm::ArrayRef<int64_t> axes, bool keepDims,
-                                        OptLoc loc);
+mlir::FailureOr<Shape> inferReduceShape(llvm::ArrayRef<int64_t> input, llvm::ArrayRef<int64_t> axes,
+                                        bool keepDims, OptLoc loc);
 
-mlir::FailureOr<Shape> inferMatMulShape(llvm::ArrayRef<int64_t> lhs,
-                                        llvm::ArrayRef<int64_t> rhs, bool transposeLhs,
-                                        bool transposeRhs, OptLoc loc);
+mlir::FailureOr<Shape> inferMatMulShape(llvm::ArrayRef<int64_t> lhs, llvm::ArrayRef<int64_t> rhs,
+                                        bool transposeLhs, bool transposeRhs, OptLoc loc);
 
 /// Shape of the statistics of a normalisation over `axis..rank-1`.
-mlir::FailureOr<Shape> inferNormStatsShape(llvm::ArrayRef<int64_t> input, int64_t axis,
-                                           OptLoc loc);
+mlir::FailureOr<Shape> inferNormStatsShape(llvm::ArrayRef<int64_t> input, int64_t axis, OptLoc loc);
 
 /// Bounds of a `graph.slice` that selects what an ONNX `Slice` with these
 /// (possibly negative, out-of-range) values selects: negative indices count from
@@ -85,8 +80,7 @@ mlir::FailureOr<SliceBounds> normalizeOnnxSlice(llvm::ArrayRef<int64_t> shape,
                                                 llvm::ArrayRef<int64_t> starts,
                                                 llvm::ArrayRef<int64_t> ends,
                                                 llvm::ArrayRef<int64_t> axes,
-                                                llvm::ArrayRef<int64_t> steps,
-                                                OptLoc loc);
+                                                llvm::ArrayRef<int64_t> steps, OptLoc loc);
 
 /// Number of elements, or nullopt when a dimension is dynamic.
 std::optional<int64_t> staticElementCount(llvm::ArrayRef<int64_t> shape);

@@ -111,18 +111,15 @@ typedef struct strata_tensor strata_tensor;
 /// bytes. Fails if the rank exceeds STRATA_MAX_RANK, a dimension is negative,
 /// the byte size overflows, or memory runs out. On success `*out` is owned by
 /// the caller (release with strata_tensor_destroy); on failure it is NULL.
-strata_status strata_tensor_create(strata_dtype dtype, int32_t rank,
-                                   const int64_t *dims,
+strata_status strata_tensor_create(strata_dtype dtype, int32_t rank, const int64_t *dims,
                                    strata_tensor **out) STRATA_NOEXCEPT;
 
 /// Creates a tensor that views `byte_size` bytes at `data` (e.g. memory from
 /// strata_arena_alloc) without owning them. `byte_size` must equal the size
 /// implied by `dtype` and `dims`; `data` must be non-NULL unless that size
 /// is 0. The memory must outlive the tensor.
-strata_status strata_tensor_wrap(strata_dtype dtype, int32_t rank,
-                                 const int64_t *dims, void *data,
-                                 size_t byte_size,
-                                 strata_tensor **out) STRATA_NOEXCEPT;
+strata_status strata_tensor_wrap(strata_dtype dtype, int32_t rank, const int64_t *dims, void *data,
+                                 size_t byte_size, strata_tensor **out) STRATA_NOEXCEPT;
 
 /// Destroys `tensor`, releasing its storage if it owns it. Accepts NULL.
 void strata_tensor_destroy(strata_tensor *tensor) STRATA_NOEXCEPT;
@@ -155,8 +152,7 @@ size_t strata_tensor_byte_size(const strata_tensor *tensor) STRATA_NOEXCEPT;
 /// C order; rank 0 to STRATA_MAX_RANK) into a new tensor owned by the caller.
 /// Every error message starts with `path` and says what is wrong. On failure
 /// `*out` is NULL.
-strata_status strata_npy_load(const char *path,
-                              strata_tensor **out) STRATA_NOEXCEPT;
+strata_status strata_npy_load(const char *path, strata_tensor **out) STRATA_NOEXCEPT;
 
 /// Writes `tensor` to `path` as a .npy file (version 1.0, or 2.0 if the header
 /// does not fit 1.0). The file is written to "<path>.tmp.<pid>", flushed and
@@ -164,8 +160,7 @@ strata_status strata_npy_load(const char *path,
 /// on any error the temporary file is removed and `path` is untouched. bf16
 /// tensors are written with descr '<V2' (np.load gives raw 2-byte values;
 /// `.view(ml_dtypes.bfloat16)` reads them as bfloat16).
-strata_status strata_npy_save(const char *path,
-                              const strata_tensor *tensor) STRATA_NOEXCEPT;
+strata_status strata_npy_save(const char *path, const strata_tensor *tensor) STRATA_NOEXCEPT;
 
 /*===----------------------------------------------------------------------===*
  * Static arena
@@ -190,8 +185,8 @@ void strata_arena_destroy(strata_arena *arena) STRATA_NOEXCEPT;
 /// Fails with STRATA_ERROR_OUT_OF_RANGE if `offset` is not a multiple of the
 /// arena's alignment or [offset, offset + bytes) does not lie inside the
 /// arena. Thread-safe; does not allocate.
-strata_status strata_arena_alloc(strata_arena *arena, size_t offset,
-                                 size_t bytes, void **ptr) STRATA_NOEXCEPT;
+strata_status strata_arena_alloc(strata_arena *arena, size_t offset, size_t bytes,
+                                 void **ptr) STRATA_NOEXCEPT;
 
 /// Returns the size of `arena` in bytes.
 size_t strata_arena_capacity(const strata_arena *arena) STRATA_NOEXCEPT;
@@ -237,8 +232,7 @@ size_t strata_weights_size(const strata_weights *weights) STRATA_NOEXCEPT;
 /// Opens a span named `name` in category `category` on the calling thread.
 /// Spans nest: each strata_trace_end closes the innermost open span of its
 /// thread. Both strings are copied.
-strata_status strata_trace_begin(const char *name,
-                                 const char *category) STRATA_NOEXCEPT;
+strata_status strata_trace_begin(const char *name, const char *category) STRATA_NOEXCEPT;
 
 /// Closes the innermost open span of the calling thread and records it as a
 /// complete event. Fails if the thread has no open span.
@@ -261,9 +255,7 @@ void strata_trace_clear(void) STRATA_NOEXCEPT;
 namespace strata {
 /// Deleter so that std::unique_ptr owns runtime handles.
 struct RuntimeDeleter {
-  void operator()(strata_status_object *s) const noexcept {
-    strata_status_free(s);
-  }
+  void operator()(strata_status_object *s) const noexcept { strata_status_free(s); }
   void operator()(strata_tensor *t) const noexcept { strata_tensor_destroy(t); }
   void operator()(strata_arena *a) const noexcept { strata_arena_destroy(a); }
   void operator()(strata_weights *w) const noexcept { strata_weights_close(w); }

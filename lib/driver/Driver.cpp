@@ -50,15 +50,13 @@ llvm::cl::SubCommand compileCommand("compile", "Compile an ONNX model");
 
 llvm::cl::opt<std::string> inputFile(llvm::cl::Positional, llvm::cl::Required,
                                      llvm::cl::desc("<model.onnx | model.onnxtext>"),
-                                     llvm::cl::sub(importCommand),
-                                     llvm::cl::sub(compileCommand));
+                                     llvm::cl::sub(importCommand), llvm::cl::sub(compileCommand));
 llvm::cl::opt<std::string> outputFile("o",
                                       llvm::cl::desc("Output: the IR ('-' = stdout) or, "
                                                      "for compile without --compile-to, "
                                                      "the executable"),
                                       llvm::cl::value_desc("file"), llvm::cl::init("-"),
-                                      llvm::cl::sub(importCommand),
-                                      llvm::cl::sub(compileCommand));
+                                      llvm::cl::sub(importCommand), llvm::cl::sub(compileCommand));
 llvm::cl::list<std::string>
     shapeOption("shape",
                 llvm::cl::desc("Fix an input's shape: NAME=DxD (e.g. input_ids=1x128); "
@@ -66,21 +64,17 @@ llvm::cl::list<std::string>
                 llvm::cl::value_desc("NAME=DIMS"), llvm::cl::sub(importCommand),
                 llvm::cl::sub(compileCommand));
 llvm::cl::list<std::string> maxShapeOption(
-    "max-shape",
-    llvm::cl::desc("Upper bound of a symbolic dimension: NAME=N (e.g. batch=8)"),
-    llvm::cl::value_desc("DIM=N"), llvm::cl::sub(importCommand),
-    llvm::cl::sub(compileCommand));
-llvm::cl::opt<std::string> compileTo(
-    "compile-to",
-    llvm::cl::desc("Stop after this phase and print its IR: import, graph, linalg, "
-                   "buffers, llvm"),
-    llvm::cl::value_desc("phase"), llvm::cl::sub(compileCommand));
-llvm::cl::opt<std::string> targetOption(
-    "target", llvm::cl::desc("Code generation target: cpu"), llvm::cl::init("cpu"),
-    llvm::cl::sub(compileCommand));
+    "max-shape", llvm::cl::desc("Upper bound of a symbolic dimension: NAME=N (e.g. batch=8)"),
+    llvm::cl::value_desc("DIM=N"), llvm::cl::sub(importCommand), llvm::cl::sub(compileCommand));
+llvm::cl::opt<std::string>
+    compileTo("compile-to",
+              llvm::cl::desc("Stop after this phase and print its IR: import, graph, linalg, "
+                             "buffers, llvm"),
+              llvm::cl::value_desc("phase"), llvm::cl::sub(compileCommand));
+llvm::cl::opt<std::string> targetOption("target", llvm::cl::desc("Code generation target: cpu"),
+                                        llvm::cl::init("cpu"), llvm::cl::sub(compileCommand));
 llvm::cl::opt<bool> printResources(
-    "print-weights",
-    llvm::cl::desc("Print weight blobs in full instead of eliding them"),
+    "print-weights", llvm::cl::desc("Print weight blobs in full instead of eliding them"),
     llvm::cl::init(false), llvm::cl::sub(importCommand), llvm::cl::sub(compileCommand));
 
 /// `model.onnx: node 'name (Op)'` for importer locations, `file:line:col` for IR.
@@ -103,10 +97,14 @@ std::string describeLocation(Location loc) {
 
 StringRef severityName(DiagnosticSeverity severity) {
   switch (severity) {
-  case DiagnosticSeverity::Error: return "error";
-  case DiagnosticSeverity::Warning: return "warning";
-  case DiagnosticSeverity::Note: return "note";
-  case DiagnosticSeverity::Remark: return "remark";
+  case DiagnosticSeverity::Error:
+    return "error";
+  case DiagnosticSeverity::Warning:
+    return "warning";
+  case DiagnosticSeverity::Note:
+    return "note";
+  case DiagnosticSeverity::Remark:
+    return "remark";
   }
   return "error";
 }
@@ -115,8 +113,7 @@ StringRef severityName(DiagnosticSeverity severity) {
 /// hex-encodes every blob before deciding whether to elide it, which would read
 /// (and hold three times over) the memory-mapped weights; printing the body op by
 /// op leaves the section out and never touches blob data.
-void printWithoutBlobs(ModuleOp module, const OpPrintingFlags &flags,
-                       llvm::raw_ostream &os) {
+void printWithoutBlobs(ModuleOp module, const OpPrintingFlags &flags, llvm::raw_ostream &os) {
   AsmState state(module, flags);
   os << "module ";
   if (!module->getAttrDictionary().empty()) {
@@ -132,10 +129,11 @@ void printWithoutBlobs(ModuleOp module, const OpPrintingFlags &flags,
   os << "}\n";
 }
 
-llvm::cl::opt<bool> printLocations(
-    "print-locations",
-    llvm::cl::desc("Print each op's location (the ONNX node's name and op type)"),
-    llvm::cl::init(false), llvm::cl::sub(importCommand), llvm::cl::sub(compileCommand));
+llvm::cl::opt<bool>
+    printLocations("print-locations",
+                   llvm::cl::desc("Print each op's location (the ONNX node's name and op type)"),
+                   llvm::cl::init(false), llvm::cl::sub(importCommand),
+                   llvm::cl::sub(compileCommand));
 
 int fail(const llvm::Twine &message) {
   llvm::errs() << "stratac: error: " << message << "\n";
@@ -174,7 +172,8 @@ int runStratac(int argc, char **argv) {
   } else if (compileCommand) {
     std::optional<Phase> p = parsePhase(compileTo);
     if (!p)
-      return fail("unknown phase '" + compileTo + "' for --compile-to (expected "
+      return fail("unknown phase '" + compileTo +
+                  "' for --compile-to (expected "
                   "import, graph, linalg, buffers or llvm)");
     phase = *p;
   }
@@ -185,11 +184,10 @@ int runStratac(int argc, char **argv) {
   context.allowUnregisteredDialects(false);
   context.printOpOnDiagnostic(false);
   ScopedDiagnosticHandler diagnostics(&context, [](Diagnostic &diag) {
-    llvm::errs() << describeLocation(diag.getLocation()) << ": "
-                 << severityName(diag.getSeverity()) << ": " << diag.str() << "\n";
+    llvm::errs() << describeLocation(diag.getLocation()) << ": " << severityName(diag.getSeverity())
+                 << ": " << diag.str() << "\n";
     for (Diagnostic &note : diag.getNotes())
-      llvm::errs() << describeLocation(note.getLocation()) << ": note: " << note.str()
-                   << "\n";
+      llvm::errs() << describeLocation(note.getLocation()) << ": note: " << note.str() << "\n";
     return success();
   });
   OwningOpRef<ModuleOp> module = onnx::importModelFile(inputFile, context, options);

@@ -29,8 +29,7 @@ static llvm::Error forEachEntry(StringRef text, StringRef option,
   llvm::SmallVector<StringRef> entries;
   text.split(entries, ',', -1, false);
   if (entries.empty())
-    return createStringError("%s needs NAME=VALUE, got '%s'", option.data(),
-                             text.str().c_str());
+    return createStringError("%s needs NAME=VALUE, got '%s'", option.data(), text.str().c_str());
   for (StringRef entry : entries) {
     auto [name, value] = entry.split('=');
     if (name.empty() || value.empty())
@@ -52,8 +51,7 @@ llvm::Error parseShapeOption(StringRef text, onnx::ImportOptions &options) {
       if (p.getAsInteger(10, d) || d < 0)
         return createStringError("--shape %s=%s: '%s' is not a dimension (expected "
                                  "sizes joined by 'x', e.g. 1x128)",
-                                 name.str().c_str(), value.str().c_str(),
-                                 p.str().c_str());
+                                 name.str().c_str(), value.str().c_str(), p.str().c_str());
       dims.push_back(d);
     }
     options.inputShapes[name] = dims;
@@ -62,16 +60,14 @@ llvm::Error parseShapeOption(StringRef text, onnx::ImportOptions &options) {
 }
 
 llvm::Error parseMaxShapeOption(StringRef text, onnx::ImportOptions &options) {
-  return forEachEntry(text, "--max-shape",
-                      [&](StringRef name, StringRef value) -> llvm::Error {
-                        int64_t bound;
-                        if (value.getAsInteger(10, bound) || bound <= 0)
-                          return createStringError(
-                              "--max-shape %s=%s: the bound must be a positive integer",
-                              name.str().c_str(), value.str().c_str());
-                        options.maxDims[name] = bound;
-                        return llvm::Error::success();
-                      });
+  return forEachEntry(text, "--max-shape", [&](StringRef name, StringRef value) -> llvm::Error {
+    int64_t bound;
+    if (value.getAsInteger(10, bound) || bound <= 0)
+      return createStringError("--max-shape %s=%s: the bound must be a positive integer",
+                               name.str().c_str(), value.str().c_str());
+    options.maxDims[name] = bound;
+    return llvm::Error::success();
+  });
 }
 
 } // namespace strata

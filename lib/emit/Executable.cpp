@@ -28,15 +28,14 @@ LinkOptions defaultLinkOptions() {
   return LinkOptions{STRATA_RUNTIME_LIBRARY_DIR, STRATA_INCLUDE_DIR, STRATA_BLAS_LIBRARY, ""};
 }
 
-LogicalResult emitExecutable(ModuleOp module, const ModelSignature &signature,
-                             StringRef outputPath, const LinkOptions &options) {
+LogicalResult emitExecutable(ModuleOp module, const ModelSignature &signature, StringRef outputPath,
+                             const LinkOptions &options) {
   llvm::SmallString<256> output(outputPath);
   if (std::error_code ec = llvm::sys::fs::make_absolute(output))
     return module.emitError("cannot resolve '") << outputPath << "': " << ec.message();
   StringRef outputDir = llvm::sys::path::parent_path(output);
   if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
-    return module.emitError("cannot create directory '") << outputDir << "': "
-                                                         << ec.message();
+    return module.emitError("cannot create directory '") << outputDir << "': " << ec.message();
   llvm::SmallString<256> workDir(outputDir);
   llvm::sys::path::append(workDir, ".stratac-%%%%%%");
   llvm::SmallString<256> uniqueDir;
@@ -50,8 +49,8 @@ LogicalResult emitExecutable(ModuleOp module, const ModelSignature &signature,
     llvm::sys::path::append(p, name);
     return p.str().str();
   };
-  std::string object = inWork("model.o"), glue = inWork("model.cpp"),
-              linked = inWork("model"), weightsWork = inWork("model.weights");
+  std::string object = inWork("model.o"), glue = inWork("model.cpp"), linked = inWork("model"),
+              weightsWork = inWork("model.weights");
   WeightsFileInfo weights;
   weights.name = (llvm::sys::path::filename(output) + ".weights").str();
   std::string weightsOutput = (output + ".weights").str();
@@ -79,8 +78,9 @@ LogicalResult emitExecutable(ModuleOp module, const ModelSignature &signature,
   std::string include = "-I" + options.includeDir;
   std::string cpuLib = options.runtimeLibraryDir + "/cpu/libstrata_runtime_cpu.a";
   std::string coreLib = options.runtimeLibraryDir + "/core/libstrata_runtime_core.a";
-  SmallVector<StringRef> args = {compiler, "-O2",  include,     glue, object, cpuLib,
-                                 coreLib,  options.blasLibrary, "-lm", "-o",   linked};
+  SmallVector<StringRef> args = {compiler, "-O2",  include, glue,
+                                 object,   cpuLib, coreLib, options.blasLibrary,
+                                 "-lm",    "-o",   linked};
   std::string diagnostics = inWork("link.log");
   std::optional<StringRef> redirects[] = {std::nullopt, StringRef(diagnostics),
                                           StringRef(diagnostics)};
@@ -99,15 +99,14 @@ LogicalResult emitExecutable(ModuleOp module, const ModelSignature &signature,
   if (std::error_code ec = llvm::sys::fs::rename(weightsWork, weightsOutput)) {
     if (hadWeights)
       llvm::sys::fs::rename(previousWeights, weightsOutput);
-    return module.emitError("cannot move the weights to '") << weightsOutput << "': "
-                                                            << ec.message();
+    return module.emitError("cannot move the weights to '")
+           << weightsOutput << "': " << ec.message();
   }
   if (std::error_code ec = llvm::sys::fs::rename(linked, output)) {
     llvm::sys::fs::remove(weightsOutput);
     if (hadWeights)
       llvm::sys::fs::rename(previousWeights, weightsOutput);
-    return module.emitError("cannot move the program to '") << output << "': "
-                                                            << ec.message();
+    return module.emitError("cannot move the program to '") << output << "': " << ec.message();
   }
   return success();
 }

@@ -44,8 +44,8 @@ void writeValues(llvm::raw_ostream &os, llvm::StringRef table,
   }
   os << "static const strata_model_value " << table << "[] = {\n";
   for (auto [i, v] : llvm::enumerate(values))
-    os << "  {" << quote(v.name) << ", " << v.dtype << ", " << v.dims.size() << ", "
-       << table << "_dims" << i << ", " << table << "_max" << i << "},\n";
+    os << "  {" << quote(v.name) << ", " << v.dtype << ", " << v.dims.size() << ", " << table
+       << "_dims" << i << ", " << table << "_max" << i << "},\n";
   if (values.empty())
     os << "  {nullptr, STRATA_DTYPE_F32, 0, nullptr, nullptr},\n";
   os << "};\n";
@@ -65,8 +65,7 @@ std::string generateModelGlue(const ModelSignature &signature, llvm::StringRef e
   os << ", void *weights);\n\n";
   writeValues(os, "strata_inputs", signature.inputs);
   writeValues(os, "strata_outputs", signature.outputs);
-  os << "\nstatic void strata_invoke(void **inputs, void *weights, void *results) {\n  "
-     << entry
+  os << "\nstatic void strata_invoke(void **inputs, void *weights, void *results) {\n  " << entry
      << "(results";
   for (size_t i = 0; i < signature.inputs.size(); ++i)
     os << ", inputs[" << i << "]";

@@ -15,11 +15,16 @@ namespace strata {
 namespace {
 
 FailureOr<std::string> dtypeOf(Type t) {
-  if (t.isF32()) return std::string("STRATA_DTYPE_F32");
-  if (t.isF16()) return std::string("STRATA_DTYPE_F16");
-  if (t.isBF16()) return std::string("STRATA_DTYPE_BF16");
-  if (t.isF64()) return std::string("STRATA_DTYPE_F64");
-  if (t.isInteger(1)) return std::string("STRATA_DTYPE_I1");
+  if (t.isF32())
+    return std::string("STRATA_DTYPE_F32");
+  if (t.isF16())
+    return std::string("STRATA_DTYPE_F16");
+  if (t.isBF16())
+    return std::string("STRATA_DTYPE_BF16");
+  if (t.isF64())
+    return std::string("STRATA_DTYPE_F64");
+  if (t.isInteger(1))
+    return std::string("STRATA_DTYPE_I1");
   auto it = dyn_cast<IntegerType>(t);
   if (!it)
     return failure();
@@ -27,8 +32,8 @@ FailureOr<std::string> dtypeOf(Type t) {
   return (it.isUnsigned() ? "STRATA_DTYPE_U" : "STRATA_DTYPE_I") + width;
 }
 
-FailureOr<ModelValue> describe(func::FuncOp func, Type type, DictionaryAttr attrs,
-                               StringRef role, unsigned index) {
+FailureOr<ModelValue> describe(func::FuncOp func, Type type, DictionaryAttr attrs, StringRef role,
+                               unsigned index) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   if (!tensor)
     return func.emitError() << role << " " << index << " is not a ranked tensor";

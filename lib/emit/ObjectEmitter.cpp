@@ -42,15 +42,14 @@ LogicalResult emitObjectFile(ModuleOp module, StringRef path) {
   std::string error;
   const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
   if (!target)
-    return module.emitError("no code generator for the host ")
-           << triple.str() << ": " << error;
+    return module.emitError("no code generator for the host ") << triple.str() << ": " << error;
   llvm::StringMap<bool> hostFeatures = llvm::sys::getHostCPUFeatures();
   std::string features;
   for (const auto &f : hostFeatures)
     features += (f.getValue() ? "+" : "-") + f.getKey().str() + ",";
   std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, llvm::sys::getHostCPUName(), features, llvm::TargetOptions(),
-      llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+      triple, llvm::sys::getHostCPUName(), features, llvm::TargetOptions(), llvm::Reloc::PIC_,
+      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
   llvmModule->setDataLayout(machine->createDataLayout());
   for (llvm::Function &f : *llvmModule)
     if (!f.isDeclaration())

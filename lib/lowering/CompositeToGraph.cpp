@@ -54,8 +54,8 @@ struct AttentionToGraph : OpRewritePattern<g::AttentionOp> {
     if (ShapedType::isDynamic(hq) || ShapedType::isDynamic(hkv))
       return rewriter.notifyMatchFailure(op, "dynamic head counts");
     bool grouped = hq != hkv;
-    if (grouped && (!typeOf(q).hasStaticShape() || !typeOf(k).hasStaticShape() ||
-                    !typeOf(v).hasStaticShape()))
+    if (grouped &&
+        (!typeOf(q).hasStaticShape() || !typeOf(k).hasStaticShape() || !typeOf(v).hasStaticShape()))
       return rewriter.notifyMatchFailure(op, "grouped heads with dynamic shapes");
     int64_t groups = hq / hkv;
     // [B, Hq, Sq, D] -> [B, Hkv, G, Sq, D]; keys and values [B, Hkv, 1, S, D].
@@ -71,10 +71,9 @@ struct AttentionToGraph : OpRewritePattern<g::AttentionOp> {
     double softcap = op.getSoftcap().convertToDouble();
     if (softcap > 0) {
       Value cap = scalar(rewriter, loc, element, softcap);
-      s = g::MulOp::create(rewriter, loc,
-                           g::TanhOp::create(rewriter, loc,
-                                             g::DivOp::create(rewriter, loc, s, cap)),
-                           cap);
+      s = g::MulOp::create(
+          rewriter, loc, g::TanhOp::create(rewriter, loc, g::DivOp::create(rewriter, loc, s, cap)),
+          cap);
     }
     Value capped = s;
     Value negInf = scalar(rewriter, loc, element, -std::numeric_limits<double>::infinity());
@@ -105,11 +104,9 @@ struct AttentionToGraph : OpRewritePattern<g::AttentionOp> {
       RankedTensorType st = typeOf(s);
       SmallVector<int64_t> rowShape(st.getShape());
       rowShape[3] = 1;
-      Value rowMax = g::ReduceOp::create(rewriter, loc, st.clone(rowShape),
-                                         g::ReductionKind::max, s, Value(),
-                                         ArrayRef<int64_t>{3}, true);
-      Value empty = g::CompareOp::create(rewriter, loc, g::ComparisonDirection::eq, rowMax,
-                                         negInf);
+      Value rowMax = g::ReduceOp::create(rewriter, loc, st.clone(rowShape), g::ReductionKind::max,
+                                         s, Value(), ArrayRef<int64_t>{3}, true);
+      Value empty = g::CompareOp::create(rewriter, loc, g::ComparisonDirection::eq, rowMax, negInf);
       p = g::WhereOp::create(rewriter, loc, empty, scalar(rewriter, loc, element, 0), p);
     }
     Value pg = grouped ? reshape(rewriter, loc, p, {qs[0], hkv, groups, qs[2], ks[2]}) : p;
@@ -118,13 +115,12 @@ struct AttentionToGraph : OpRewritePattern<g::AttentionOp> {
       y = reshape(rewriter, loc, y, {qs[0], hq, qs[2], vs[3]});
     Value qk[] = {scaled, masked, capped, p};
     auto cast = [&](Value value, Type type) -> Value {
-      return value.getType() == type ? value
-                                     : tensor::CastOp::create(rewriter, loc, type, value);
+      return value.getType() == type ? value : tensor::CastOp::create(rewriter, loc, type, value);
     };
-    rewriter.replaceOp(op, {cast(y, op.getResult().getType()),
-                            cast(k, op.getPresentKey().getType()),
-                            cast(v, op.getPresentValue().getType()),
-                            cast(qk[op.getQkMode()], op.getQk().getType())});
+    rewriter.replaceOp(op,
+                       {cast(y, op.getResult().getType()), cast(k, op.getPresentKey().getType()),
+                        cast(v, op.getPresentValue().getType()),
+                        cast(qk[op.getQkMode()], op.getQk().getType())});
     return success();
   }
 };
@@ -180,8 +176,7 @@ struct RotaryToGraph : OpRewritePattern<g::RotaryOp> {
 
 /// A per-channel parameter (1-D along `axis`) reshaped to broadcast against a
 /// tensor of `rank`; per-tensor parameters pass unchanged.
-Value alongAxis(PatternRewriter &rewriter, Location loc, Value param, int64_t axis,
-                int64_t rank) {
+Value alongAxis(PatternRewriter &rewriter, Location loc, Value param, int64_t axis, int64_t rank) {
   RankedTensorType t = typeOf(param);
   if (t.getRank() == 0 || t.getNumElements() == 1)
     return t.getRank() == 0 ? param : reshape(rewriter, loc, param, {});

@@ -33,8 +33,7 @@ struct MatMulToGeneric : OpRewritePattern<g::MatMulOp> {
                k = getAffineDimExpr(batch + 2, ctx);
     ArrayRef<int64_t> resultBatch = resultType.getShape().drop_back(2);
 
-    auto operandMap = [&](RankedTensorType t, AffineExpr rows, AffineExpr cols,
-                          bool transposed) {
+    auto operandMap = [&](RankedTensorType t, AffineExpr rows, AffineExpr cols, bool transposed) {
       AffineMap batchMap = broadcastMap(t.getShape().drop_back(2), resultBatch, rank, 0, ctx);
       SmallVector<AffineExpr> exprs(batchMap.getResults());
       exprs.push_back(transposed ? cols : rows);
@@ -45,10 +44,9 @@ struct MatMulToGeneric : OpRewritePattern<g::MatMulOp> {
     for (int64_t i = 0; i < batch; ++i)
       outExprs.push_back(getAffineDimExpr(i, ctx));
     outExprs.append({m, n});
-    SmallVector<AffineMap> maps = {
-        operandMap(lhsType, m, k, op.getTransposeLhs()),
-        operandMap(rhsType, k, n, op.getTransposeRhs()),
-        AffineMap::get(rank, 0, outExprs, ctx)};
+    SmallVector<AffineMap> maps = {operandMap(lhsType, m, k, op.getTransposeLhs()),
+                                   operandMap(rhsType, k, n, op.getTransposeRhs()),
+                                   AffineMap::get(rank, 0, outExprs, ctx)};
 
     SmallVector<std::pair<Value, int64_t>> sources(resultType.getRank());
     for (int64_t i = 0; i < batch; ++i) {
@@ -72,15 +70,16 @@ struct MatMulToGeneric : OpRewritePattern<g::MatMulOp> {
         resultType.clone(cast<RankedTensorType>(lhs.getType()).getElementType());
     Type element = accType.getElementType();
     bool isFloat = isa<FloatType>(element);
-    Value zero = arith::ConstantOp::create(
-        rewriter, loc, isFloat ? cast<TypedAttr>(rewriter.getFloatAttr(element, 0))
-                               : cast<TypedAttr>(rewriter.getIntegerAttr(element, 0)));
+    Value zero =
+        arith::ConstantOp::create(rewriter, loc,
+                                  isFloat ? cast<TypedAttr>(rewriter.getFloatAttr(element, 0))
+                                          : cast<TypedAttr>(rewriter.getIntegerAttr(element, 0)));
     Value init = filledTensor(rewriter, loc, accType, sources, zero);
     SmallVector<utils::IteratorType> iterators(rank - 1, utils::IteratorType::parallel);
     iterators.push_back(utils::IteratorType::reduction);
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{accType}, ValueRange{lhs, rhs}, ValueRange{init}, maps,
-        iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+        rewriter, loc, TypeRange{accType}, ValueRange{lhs, rhs}, ValueRange{init}, maps, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
           Value product, sum;
           if (isFloat) {
             product = arith::MulFOp::create(b, l, args[0], args[1]);
@@ -91,8 +90,7 @@ struct MatMulToGeneric : OpRewritePattern<g::MatMulOp> {
           }
           linalg::YieldOp::create(b, l, sum);
         });
-    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, generic.getResult(0),
-                                             resultType));
+    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, generic.getResult(0), resultType));
     return success();
   }
 };
@@ -135,8 +133,7 @@ struct EinsumToGeneric : OpRewritePattern<g::EinsumOp> {
     for (auto [i, c] : llvm::enumerate(rhs)) {
       for (auto [term, input] : llvm::zip(terms, inputs)) {
         size_t at = term.find(c);
-        if (at != StringRef::npos &&
-            cast<RankedTensorType>(input.getType()).getDimSize(at) != 1) {
+        if (at != StringRef::npos && cast<RankedTensorType>(input.getType()).getDimSize(at) != 1) {
           sources[i] = {input, static_cast<int64_t>(at)};
           break;
         }
@@ -144,15 +141,15 @@ struct EinsumToGeneric : OpRewritePattern<g::EinsumOp> {
     }
     Type element = cast<RankedTensorType>(inputs.front().getType()).getElementType();
     bool isFloat = isa<FloatType>(element);
-    Value zero = arith::ConstantOp::create(
-        rewriter, loc, isFloat ? cast<TypedAttr>(rewriter.getFloatAttr(element, 0))
-                               : cast<TypedAttr>(rewriter.getIntegerAttr(element, 0)));
+    Value zero =
+        arith::ConstantOp::create(rewriter, loc,
+                                  isFloat ? cast<TypedAttr>(rewriter.getFloatAttr(element, 0))
+                                          : cast<TypedAttr>(rewriter.getIntegerAttr(element, 0)));
     Value init = filledTensor(rewriter, loc, resultType.clone(element), sources, zero);
     SmallVector<utils::IteratorType> iterators;
     for (int64_t i = 0; i < rank; ++i)
-      iterators.push_back(i < static_cast<int64_t>(rhs.size())
-                              ? utils::IteratorType::parallel
-                              : utils::IteratorType::reduction);
+      iterators.push_back(i < static_cast<int64_t>(rhs.size()) ? utils::IteratorType::parallel
+                                                               : utils::IteratorType::reduction);
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps, iterators,
         [&](OpBuilder &b, Location l, ValueRange args) {

@@ -29,8 +29,7 @@ namespace {
 /// Such an operand cannot be read through an indexing map (the map cannot know
 /// whether the dimension is 1) and is read with `tensor.extract` instead.
 bool broadcastsAtRunTime(Value operand, ValueRange operands) {
-  return operands.size() > 1 &&
-         !cast<RankedTensorType>(operand.getType()).hasStaticShape();
+  return operands.size() > 1 && !cast<RankedTensorType>(operand.getType()).hasStaticShape();
 }
 
 /// The size of each dynamic result dimension: the largest of the operands'
@@ -85,8 +84,7 @@ Type operandElementType(Operation *op) {
   return cast<RankedTensorType>(carrier.getType()).getElementType();
 }
 
-template <typename OpTy>
-struct ElementwiseToGeneric : OpRewritePattern<OpTy> {
+template <typename OpTy> struct ElementwiseToGeneric : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
 
   LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
@@ -116,25 +114,23 @@ struct ElementwiseToGeneric : OpRewritePattern<OpTy> {
       }
       mapped.push_back(i);
       inputs.push_back(operand);
-      maps.push_back(broadcastMap(type.getShape(), resultType.getShape(),
-                                  resultType.getRank(), 0, ctx));
+      maps.push_back(
+          broadcastMap(type.getShape(), resultType.getShape(), resultType.getRank(), 0, ctx));
     }
     maps.push_back(AffineMap::getMultiDimIdentityMap(resultType.getRank(), ctx));
     Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), resultElement,
-                                         dynamicResultSizes(rewriter, loc, operands,
-                                                            resultType));
-    SmallVector<utils::IteratorType> iterators(resultType.getRank(),
-                                               utils::IteratorType::parallel);
+                                         dynamicResultSizes(rewriter, loc, operands, resultType));
+    SmallVector<utils::IteratorType> iterators(resultType.getRank(), utils::IteratorType::parallel);
     bool bodyFailed = false;
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
-        iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+        rewriter, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
           SmallVector<Value> scalars(operands.size());
           for (auto [k, i] : llvm::enumerate(mapped))
             scalars[i] = args[k];
           for (auto [k, i] : llvm::enumerate(extracted))
-            scalars[i] = extractBroadcast(b, l, operands[i], extractedDims[k],
-                                          resultType.getRank());
+            scalars[i] =
+                extractBroadcast(b, l, operands[i], extractedDims[k], resultType.getRank());
           FailureOr<Value> v = buildScalarOp(b, l, op, scalars, types);
           bodyFailed = failed(v);
           linalg::YieldOp::create(b, l, bodyFailed ? args.back() : *v);
@@ -143,26 +139,23 @@ struct ElementwiseToGeneric : OpRewritePattern<OpTy> {
       rewriter.eraseOp(generic);
       return rewriter.notifyMatchFailure(op, "no scalar form");
     }
-    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, generic.getResult(0),
-                                             resultType));
+    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, generic.getResult(0), resultType));
     return success();
   }
 };
 
-template <typename... OpTys>
-void addElementwise(RewritePatternSet &patterns) {
+template <typename... OpTys> void addElementwise(RewritePatternSet &patterns) {
   patterns.add<ElementwiseToGeneric<OpTys>...>(patterns.getContext());
 }
 
 } // namespace
 
 void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
-  addElementwise<g::NegOp, g::AbsOp, g::SignOp, g::ExpOp, g::LogOp, g::SqrtOp,
-                 g::RsqrtOp, g::ReciprocalOp, g::TanhOp, g::SigmoidOp, g::ErfOp,
-                 g::SinOp, g::CosOp, g::FloorOp, g::CeilOp, g::RoundOp, g::ReluOp,
-                 g::SiluOp, g::NotOp, g::GeluOp, g::IsNanOp, g::IsInfOp, g::CastOp,
-                 g::AddOp, g::SubOp, g::MulOp, g::DivOp, g::PowOp, g::MaxOp, g::MinOp,
-                 g::AndOp, g::OrOp, g::XorOp, g::ModOp, g::CompareOp, g::WhereOp>(
+  addElementwise<g::NegOp, g::AbsOp, g::SignOp, g::ExpOp, g::LogOp, g::SqrtOp, g::RsqrtOp,
+                 g::ReciprocalOp, g::TanhOp, g::SigmoidOp, g::ErfOp, g::SinOp, g::CosOp, g::FloorOp,
+                 g::CeilOp, g::RoundOp, g::ReluOp, g::SiluOp, g::NotOp, g::GeluOp, g::IsNanOp,
+                 g::IsInfOp, g::CastOp, g::AddOp, g::SubOp, g::MulOp, g::DivOp, g::PowOp, g::MaxOp,
+                 g::MinOp, g::AndOp, g::OrOp, g::XorOp, g::ModOp, g::CompareOp, g::WhereOp>(
       patterns);
 }
 

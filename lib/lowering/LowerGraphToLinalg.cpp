@@ -17,8 +17,7 @@ namespace strata {
 } // namespace strata
 
 namespace {
-struct LowerGraphToLinalg
-    : strata::impl::LowerGraphToLinalgBase<LowerGraphToLinalg> {
+struct LowerGraphToLinalg : strata::impl::LowerGraphToLinalgBase<LowerGraphToLinalg> {
   void runOnOperation() override {
     mlir::RewritePatternSet patterns(&getContext());
     strata::populateElementwiseToLinalgPatterns(patterns);
@@ -35,8 +34,7 @@ struct LowerGraphToLinalg
     mlir::WalkResult unlowered = getOperation().walk([](mlir::Operation *op) {
       if (!llvm::isa<strata::graph::GraphDialect>(op->getDialect()))
         return mlir::WalkResult::advance();
-      op->emitError("no lowering to linalg for '")
-          << op->getName() << "' in this form yet";
+      op->emitError("no lowering to linalg for '") << op->getName() << "' in this form yet";
       return mlir::WalkResult::interrupt();
     });
     if (unlowered.wasInterrupted())
@@ -70,8 +68,8 @@ struct LowerGraphToLinalg
       for (mlir::OpOperand &operand : ret->getOpOperands()) {
         mlir::Type converted = signless(operand.get().getType());
         if (converted != operand.get().getType())
-          operand.set(mlir::tensor::BitcastOp::create(builder, ret.getLoc(), converted,
-                                                      operand.get()));
+          operand.set(
+              mlir::tensor::BitcastOp::create(builder, ret.getLoc(), converted, operand.get()));
       }
     });
     llvm::SmallVector<mlir::Type> inputs, results;

@@ -36,8 +36,8 @@ Value restoreSignedness(OpBuilder &b, Location loc, Value v, RankedTensorType ty
   return tensor::BitcastOp::create(b, loc, type, v);
 }
 
-AffineMap broadcastMap(ArrayRef<int64_t> shape, ArrayRef<int64_t> target,
-                       int64_t iterationRank, int64_t firstDim, MLIRContext *ctx) {
+AffineMap broadcastMap(ArrayRef<int64_t> shape, ArrayRef<int64_t> target, int64_t iterationRank,
+                       int64_t firstDim, MLIRContext *ctx) {
   int64_t offset = target.size() - shape.size();
   SmallVector<AffineExpr> exprs;
   for (int64_t i = 0, e = shape.size(); i < e; ++i) {
@@ -67,8 +67,7 @@ Value emptyTensor(OpBuilder &b, Location loc, RankedTensorType type,
 Value filledTensor(OpBuilder &b, Location loc, RankedTensorType type,
                    ArrayRef<std::pair<Value, int64_t>> sources, Value value) {
   Value empty = emptyTensor(b, loc, type, sources);
-  return linalg::FillOp::create(b, loc, ValueRange{value}, ValueRange{empty})
-      .getResult(0);
+  return linalg::FillOp::create(b, loc, ValueRange{value}, ValueRange{empty}).getResult(0);
 }
 
 SmallVector<std::pair<Value, int64_t>> allDims(Value v) {
@@ -113,20 +112,17 @@ Value normalizeAxis(OpBuilder &b, Location loc, Value axis, int64_t rank) {
   cf::AssertOp::create(b, loc, inRange, "axis read at run time is out of range");
   Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, axis,
                                          arith::ConstantIndexOp::create(b, loc, 0));
-  return arith::SelectOp::create(b, loc, negative, arith::AddIOp::create(b, loc, axis, r),
-                                 axis);
+  return arith::SelectOp::create(b, loc, negative, arith::AddIOp::create(b, loc, axis, r), axis);
 }
 
 /// Offsets, sizes and strides of the unit-thick slice at `position` along `axis`.
 static void sliceAlong(OpBuilder &b, Location loc, Value t, int64_t axis, Value position,
-                       SmallVector<OpFoldResult> &offsets,
-                       SmallVector<OpFoldResult> &sizes,
+                       SmallVector<OpFoldResult> &offsets, SmallVector<OpFoldResult> &sizes,
                        SmallVector<OpFoldResult> &strides) {
   int64_t rank = cast<RankedTensorType>(t.getType()).getRank();
   for (int64_t i = 0; i < rank; ++i) {
     offsets.push_back(i == axis ? OpFoldResult(position) : b.getIndexAttr(0));
-    sizes.push_back(i == axis ? b.getIndexAttr(1)
-                              : getAsOpFoldResult(dimSize(b, loc, t, i)));
+    sizes.push_back(i == axis ? b.getIndexAttr(1) : getAsOpFoldResult(dimSize(b, loc, t, i)));
     strides.push_back(b.getIndexAttr(1));
   }
 }
@@ -134,9 +130,8 @@ static void sliceAlong(OpBuilder &b, Location loc, Value t, int64_t axis, Value 
 Value extractAlong(OpBuilder &b, Location loc, Value t, int64_t axis, Value position) {
   SmallVector<OpFoldResult> offsets, sizes, strides;
   sliceAlong(b, loc, t, axis, position, offsets, sizes, strides);
-  return tensor::ExtractSliceOp::create(
-      b, loc, dropDim(cast<RankedTensorType>(t.getType()), axis), t, offsets, sizes,
-      strides);
+  return tensor::ExtractSliceOp::create(b, loc, dropDim(cast<RankedTensorType>(t.getType()), axis),
+                                        t, offsets, sizes, strides);
 }
 
 Value insertAlong(OpBuilder &b, Location loc, Value slice, Value dest, int64_t axis,
@@ -157,29 +152,25 @@ Value staticSlice(OpBuilder &b, Location loc, Value input, RankedTensorType type
     else
       sizes.push_back(b.getIndexAttr(type.getDimSize(i)));
   }
-  return tensor::ExtractSliceOp::create(b, loc, type, input, offsetAttrs, sizes,
-                                        strideAttrs);
+  return tensor::ExtractSliceOp::create(b, loc, type, input, offsetAttrs, sizes, strideAttrs);
 }
 
-Value copyThroughMap(OpBuilder &b, Location loc, Value input, Value init,
-                     AffineMap inputMap) {
+Value copyThroughMap(OpBuilder &b, Location loc, Value input, Value init, AffineMap inputMap) {
   auto type = cast<RankedTensorType>(init.getType());
   int64_t rank = type.getRank();
-  SmallVector<AffineMap> maps = {inputMap,
-                                 AffineMap::getMultiDimIdentityMap(rank, b.getContext())};
+  SmallVector<AffineMap> maps = {inputMap, AffineMap::getMultiDimIdentityMap(rank, b.getContext())};
   SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{type}, ValueRange{input}, ValueRange{init}, maps, iterators,
-             [](OpBuilder &nb, Location l, ValueRange args) {
-               linalg::YieldOp::create(nb, l, args[0]);
-             })
+  return linalg::GenericOp::create(b, loc, TypeRange{type}, ValueRange{input}, ValueRange{init},
+                                   maps, iterators,
+                                   [](OpBuilder &nb, Location l, ValueRange args) {
+                                     linalg::YieldOp::create(nb, l, args[0]);
+                                   })
       .getResult(0);
 }
 
 Value extremeValue(OpBuilder &b, Location loc, Type t, bool lowest, bool isUnsigned) {
   if (auto ft = dyn_cast<FloatType>(t))
-    return arith::ConstantOp::create(b, loc,
-                                     b.getFloatAttr(ft, lowest ? -INFINITY : INFINITY));
+    return arith::ConstantOp::create(b, loc, b.getFloatAttr(ft, lowest ? -INFINITY : INFINITY));
   unsigned w = t.getIntOrFloatBitWidth();
   APInt v = isUnsigned ? (lowest ? APInt::getMinValue(w) : APInt::getMaxValue(w))
                        : (lowest ? APInt::getSignedMinValue(w) : APInt::getSignedMaxValue(w));

@@ -29,22 +29,19 @@ mlir::Value restoreSignedness(mlir::OpBuilder &b, mlir::Location loc, mlir::Valu
 /// `firstDim..firstDim+shape.size()` correspond to `shape`'s trailing-aligned
 /// dims of `target`, to the indices of a tensor of `shape`: static size-1 dims
 /// that `target` does not have as 1 read index 0 (broadcast).
-mlir::AffineMap broadcastMap(llvm::ArrayRef<int64_t> shape,
-                             llvm::ArrayRef<int64_t> target, int64_t iterationRank,
-                             int64_t firstDim, mlir::MLIRContext *ctx);
+mlir::AffineMap broadcastMap(llvm::ArrayRef<int64_t> shape, llvm::ArrayRef<int64_t> target,
+                             int64_t iterationRank, int64_t firstDim, mlir::MLIRContext *ctx);
 
 /// The size of dimension `dim` of `v` as an index value.
 mlir::Value dimSize(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, int64_t dim);
 
 /// `tensor.empty` of `type`; each dynamic dimension `i` takes its size from
 /// `sources[i]` (a tensor and one of its dims), which must be set for those.
-mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
-                        mlir::RankedTensorType type,
+mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type,
                         llvm::ArrayRef<std::pair<mlir::Value, int64_t>> sources);
 
 /// A tensor of `type` filled with the scalar `value`.
-mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
-                         mlir::RankedTensorType type,
+mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type,
                          llvm::ArrayRef<std::pair<mlir::Value, int64_t>> sources,
                          mlir::Value value);
 
@@ -52,15 +49,13 @@ mlir::Value filledTensor(mlir::OpBuilder &b, mlir::Location loc,
 llvm::SmallVector<std::pair<mlir::Value, int64_t>> allDims(mlir::Value v);
 
 /// Size sources of `v`'s dimensions other than `axis`.
-llvm::SmallVector<std::pair<mlir::Value, int64_t>> dimsWithout(mlir::Value v,
-                                                               int64_t axis);
+llvm::SmallVector<std::pair<mlir::Value, int64_t>> dimsWithout(mlir::Value v, int64_t axis);
 
 /// `type` without dimension `axis`.
 mlir::RankedTensorType dropDim(mlir::RankedTensorType type, int64_t axis);
 
 /// Element `i` of a 1-D integer tensor as an index.
-mlir::Value extractIndex(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tensor,
-                         int64_t i);
+mlir::Value extractIndex(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tensor, int64_t i);
 
 /// The element of a tensor that holds exactly one (of any rank).
 mlir::Value extractOnly(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tensor);
@@ -68,17 +63,16 @@ mlir::Value extractOnly(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tens
 /// A run-time `axis` (an index) of a tensor of `rank`, counted from the front
 /// when negative; a `cf.assert` stops the program when it is outside
 /// `[-rank, rank)`.
-mlir::Value normalizeAxis(mlir::OpBuilder &b, mlir::Location loc, mlir::Value axis,
-                          int64_t rank);
+mlir::Value normalizeAxis(mlir::OpBuilder &b, mlir::Location loc, mlir::Value axis, int64_t rank);
 
 /// The slice of `t` at `position` along `axis`, without that dimension.
-mlir::Value extractAlong(mlir::OpBuilder &b, mlir::Location loc, mlir::Value t,
-                         int64_t axis, mlir::Value position);
+mlir::Value extractAlong(mlir::OpBuilder &b, mlir::Location loc, mlir::Value t, int64_t axis,
+                         mlir::Value position);
 
 /// `dest` with `slice` (its shape without `axis`) written at `position` along
 /// `axis`.
-mlir::Value insertAlong(mlir::OpBuilder &b, mlir::Location loc, mlir::Value slice,
-                        mlir::Value dest, int64_t axis, mlir::Value position);
+mlir::Value insertAlong(mlir::OpBuilder &b, mlir::Location loc, mlir::Value slice, mlir::Value dest,
+                        int64_t axis, mlir::Value position);
 
 /// `tensor.extract_slice` of `input` into `type` at static `offsets` and
 /// `strides`; the sizes are the result's, read from `input` where dynamic (a
@@ -94,8 +88,8 @@ mlir::Value copyThroughMap(mlir::OpBuilder &b, mlir::Location loc, mlir::Value i
 
 /// The lowest (`lowest`) or highest value of scalar type `t`: -inf / +inf for
 /// floats, the integer limits (unsigned ones with `isUnsigned`) otherwise.
-mlir::Value extremeValue(mlir::OpBuilder &b, mlir::Location loc, mlir::Type t,
-                         bool lowest, bool isUnsigned);
+mlir::Value extremeValue(mlir::OpBuilder &b, mlir::Location loc, mlir::Type t, bool lowest,
+                         bool isUnsigned);
 
 } // namespace strata
 

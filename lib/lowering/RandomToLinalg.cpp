@@ -78,8 +78,8 @@ struct DropoutToLinalg : OpRewritePattern<g::DropoutOp> {
                               arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(1)),
                               ratio),
         f32, element);
-    Value seed = arith::ConstantOp::create(
-        rewriter, loc, rewriter.getI64IntegerAttr(op.getSeed().value_or(0)));
+    Value seed = arith::ConstantOp::create(rewriter, loc,
+                                           rewriter.getI64IntegerAttr(op.getSeed().value_or(0)));
     Value zero = arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(element));
     int64_t rank = type.getRank();
     SmallVector<Value> dims;
@@ -94,9 +94,8 @@ struct DropoutToLinalg : OpRewritePattern<g::DropoutOp> {
         maps, iterators, [&](OpBuilder &b, Location l, ValueRange args) {
           Value position = arith::ConstantIndexOp::create(b, l, 0);
           for (int64_t d = 0; d < rank; ++d)
-            position = arith::AddIOp::create(
-                b, l, arith::MulIOp::create(b, l, position, dims[d]),
-                linalg::IndexOp::create(b, l, d));
+            position = arith::AddIOp::create(b, l, arith::MulIOp::create(b, l, position, dims[d]),
+                                             linalg::IndexOp::create(b, l, d));
           Value counter = arith::IndexCastOp::create(b, l, b.getI64Type(), position);
           Value keep = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGE,
                                              uniformDraw(b, l, seed, counter), ratio);

@@ -56,8 +56,8 @@ SmallVector<std::pair<Value, int64_t>> keptDimSources(Value x, ArrayRef<int64_t>
 
 /// Reduces `x` over `axes`: `acc = combine(acc, prologue(x, side...))` from
 /// `init`, where each `side` tensor has the reduced shape.
-Value reduceOver(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes,
-                 Value init, ValueRange side, ScalarFn prologue, ScalarFn combine) {
+Value reduceOver(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes, Value init,
+                 ValueRange side, ScalarFn prologue, ScalarFn combine) {
   MLIRContext *ctx = b.getContext();
   auto type = cast<RankedTensorType>(x.getType());
   int64_t rank = type.getRank();
@@ -86,8 +86,8 @@ Value reduceOver(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes,
 
 /// Applies `fn` elementwise to same-shaped `inputs`, or to `inputs[0]` and tensors
 /// of its shape without `axes` (read broadcast along them).
-Value mapElementwise(OpBuilder &b, Location loc, ValueRange inputs,
-                     ArrayRef<int64_t> broadcastAxes, ScalarFn fn) {
+Value mapElementwise(OpBuilder &b, Location loc, ValueRange inputs, ArrayRef<int64_t> broadcastAxes,
+                     ScalarFn fn) {
   MLIRContext *ctx = b.getContext();
   Value first = inputs.front();
   auto type = cast<RankedTensorType>(first.getType());
@@ -104,8 +104,7 @@ Value mapElementwise(OpBuilder &b, Location loc, ValueRange inputs,
   return linalg::GenericOp::create(b, loc, TypeRange{type}, inputs, ValueRange{out}, maps,
                                    iterators,
                                    [&](OpBuilder &nb, Location l, ValueRange args) {
-                                     linalg::YieldOp::create(nb, l,
-                                                             fn(nb, l, args.drop_back()));
+                                     linalg::YieldOp::create(nb, l, fn(nb, l, args.drop_back()));
                                    })
       .getResult(0);
 }
@@ -173,13 +172,14 @@ Value reducedCount(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes, 
   return countAs(b, loc, count, t);
 }
 
-Value maxOver(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes,
-              bool isUnsigned) {
+Value maxOver(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes, bool isUnsigned) {
   Type t = cast<RankedTensorType>(x.getType()).getElementType();
   return reduceOver(
       b, loc, x, axes, extremeValue(b, loc, t, true, isUnsigned), {},
       [](OpBuilder &, Location, ValueRange a) { return a[0]; },
-      [&](OpBuilder &nb, Location l, ValueRange a) { return maxOf(nb, l, a[0], a[1], isUnsigned); });
+      [&](OpBuilder &nb, Location l, ValueRange a) {
+        return maxOf(nb, l, a[0], a[1], isUnsigned);
+      });
 }
 
 /// `sum(exp(x - m))` over `axes`, with `m` the maximum over them.
@@ -195,18 +195,16 @@ Value sumExpShifted(OpBuilder &b, Location loc, Value x, Value m, ArrayRef<int64
 
 /// Whether each dimension of a tensor of `rank` is reduced by the run-time
 /// `axes` (1-D; negative entries count from the end, an empty tensor means all).
-SmallVector<Value> reducedByRuntimeAxes(OpBuilder &b, Location loc, Value axes,
-                                        int64_t rank) {
+SmallVector<Value> reducedByRuntimeAxes(OpBuilder &b, Location loc, Value axes, int64_t rank) {
   Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
   Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
   Value length = dimSize(b, loc, axes, 0);
   SmallVector<Value> none(rank, arith::ConstantOp::create(b, loc, b.getBoolAttr(false)));
   auto loop = scf::ForOp::create(
-      b, loc, c0, length, c1, none,
-      [&](OpBuilder &nb, Location l, Value n, ValueRange flags) {
+      b, loc, c0, length, c1, none, [&](OpBuilder &nb, Location l, Value n, ValueRange flags) {
         Value entry = tensor::ExtractOp::create(nb, l, axes, ValueRange{n});
-        Value axis = normalizeAxis(
-            nb, l, arith::IndexCastOp::create(nb, l, nb.getIndexType(), entry), rank);
+        Value axis =
+            normalizeAxis(nb, l, arith::IndexCastOp::create(nb, l, nb.getIndexType(), entry), rank);
         SmallVector<Value> next;
         for (int64_t d = 0; d < rank; ++d) {
           Value here = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, axis,
@@ -227,8 +225,8 @@ SmallVector<Value> reducedByRuntimeAxes(OpBuilder &b, Location loc, Value axes,
 /// over `x` combines `prologue(x, side...)` into the output element at the
 /// element's index with the flagged coordinates set to 0. Each `side` tensor
 /// has the output's shape.
-Value reduceFlagged(OpBuilder &b, Location loc, Value x, ArrayRef<Value> reduced,
-                    Value init, ValueRange side, ScalarFn prologue, ScalarFn combine) {
+Value reduceFlagged(OpBuilder &b, Location loc, Value x, ArrayRef<Value> reduced, Value init,
+                    ValueRange side, ScalarFn prologue, ScalarFn combine) {
   auto type = cast<RankedTensorType>(x.getType());
   int64_t rank = type.getRank();
   Value c0 = arith::ConstantIndexOp::create(b, loc, 0);
@@ -240,13 +238,11 @@ Value reduceFlagged(OpBuilder &b, Location loc, Value x, ArrayRef<Value> reduced
   }
   auto outType = RankedTensorType::get(SmallVector<int64_t>(rank, ShapedType::kDynamic),
                                        type.getElementType());
-  Value empty = tensor::EmptyOp::create(b, loc, outType.getShape(),
-                                        outType.getElementType(), sizes);
-  Value out =
-      linalg::FillOp::create(b, loc, ValueRange{init}, ValueRange{empty}).getResult(0);
+  Value empty =
+      tensor::EmptyOp::create(b, loc, outType.getShape(), outType.getElementType(), sizes);
+  Value out = linalg::FillOp::create(b, loc, ValueRange{init}, ValueRange{empty}).getResult(0);
   scf::LoopNest nest = scf::buildLoopNest(
-      b, loc, SmallVector<Value>(rank, c0), dims, SmallVector<Value>(rank, c1),
-      ValueRange{out},
+      b, loc, SmallVector<Value>(rank, c0), dims, SmallVector<Value>(rank, c1), ValueRange{out},
       [&](OpBuilder &nb, Location l, ValueRange ivs, ValueRange carried) -> scf::ValueVector {
         SmallVector<Value> at;
         for (int64_t d = 0; d < rank; ++d)
@@ -267,8 +263,8 @@ Value flaggedCount(OpBuilder &b, Location loc, Value x, ArrayRef<Value> reduced,
   Value count = arith::ConstantIndexOp::create(b, loc, 1);
   Value c1 = arith::ConstantIndexOp::create(b, loc, 1);
   for (auto [d, flag] : llvm::enumerate(reduced))
-    count = arith::MulIOp::create(
-        b, loc, count, arith::SelectOp::create(b, loc, flag, dimSize(b, loc, x, d), c1));
+    count = arith::MulIOp::create(b, loc, count,
+                                  arith::SelectOp::create(b, loc, flag, dimSize(b, loc, x, d), c1));
   return countAs(b, loc, count, t);
 }
 
@@ -291,15 +287,14 @@ Value shapeFlagged(OpBuilder &b, Location loc, Value r, ArrayRef<Value> reduced,
     }
     Value size = constant(1), position = constant(0);
     for (auto [d, flag] : llvm::enumerate(reduced)) {
-      Value kept = arith::XOrIOp::create(
-          b, loc, flag, arith::ConstantOp::create(b, loc, b.getBoolAttr(true)));
+      Value kept = arith::XOrIOp::create(b, loc, flag,
+                                         arith::ConstantOp::create(b, loc, b.getBoolAttr(true)));
       Value isM = arith::AndIOp::create(
           b, loc, kept,
           arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, position, constant(m)));
       Value dim = arith::IndexCastOp::create(b, loc, i64, dimSize(b, loc, r, d));
       size = arith::SelectOp::create(b, loc, isM, dim, size);
-      position = arith::AddIOp::create(b, loc, position,
-                                       arith::ExtUIOp::create(b, loc, i64, kept));
+      position = arith::AddIOp::create(b, loc, position, arith::ExtUIOp::create(b, loc, i64, kept));
     }
     entries.push_back(size);
   }
@@ -328,9 +323,7 @@ struct ReduceToGeneric : OpRewritePattern<g::ReduceOp> {
                  : reduceOver(rewriter, loc, x, axes, init, side, prologue, combine);
     };
     auto identity = [](OpBuilder &, Location, ValueRange a) { return a[0]; };
-    auto square = [](OpBuilder &nb, Location l, ValueRange a) {
-      return mul(nb, l, a[0], a[0]);
-    };
+    auto square = [](OpBuilder &nb, Location l, ValueRange a) { return mul(nb, l, a[0], a[0]); };
     auto sum = [](OpBuilder &nb, Location l, ValueRange a) { return add(nb, l, a[0], a[1]); };
     auto max = [&](OpBuilder &nb, Location l, ValueRange a) {
       return maxOf(nb, l, a[0], a[1], isUnsigned);
@@ -352,9 +345,8 @@ struct ReduceToGeneric : OpRewritePattern<g::ReduceOp> {
       r = reduce(
           zero, {},
           [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-            return isa<FloatType>(a[0].getType())
-                       ? math::AbsFOp::create(nb, l, a[0]).getResult()
-                       : math::AbsIOp::create(nb, l, a[0]).getResult();
+            return isa<FloatType>(a[0].getType()) ? math::AbsFOp::create(nb, l, a[0]).getResult()
+                                                  : math::AbsIOp::create(nb, l, a[0]).getResult();
           },
           sum);
       break;
@@ -379,24 +371,23 @@ struct ReduceToGeneric : OpRewritePattern<g::ReduceOp> {
             return math::ExpOp::create(nb, l, arith::SubFOp::create(nb, l, a[0], a[1]));
           },
           sum);
-      r = mapElementwise(rewriter, loc, {s, m}, {},
-                         [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                           return arith::AddFOp::create(
-                               nb, l, math::LogOp::create(nb, l, a[0]), a[1]);
-                         });
+      r = mapElementwise(
+          rewriter, loc, {s, m}, {}, [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+            return arith::AddFOp::create(nb, l, math::LogOp::create(nb, l, a[0]), a[1]);
+          });
       break;
     }
     }
     if (op.getKind() == g::ReductionKind::mean) {
       Value count = op.getAxesValue() ? flaggedCount(rewriter, loc, x, flags, t)
                                       : reducedCount(rewriter, loc, x, axes, t);
-      r = mapElementwise(rewriter, loc, {r}, {},
-                         [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                           if (isa<FloatType>(t))
-                             return arith::DivFOp::create(nb, l, a[0], count);
-                           return isUnsigned ? arith::DivUIOp::create(nb, l, a[0], count).getResult()
-                                             : arith::DivSIOp::create(nb, l, a[0], count).getResult();
-                         });
+      r = mapElementwise(
+          rewriter, loc, {r}, {}, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+            if (isa<FloatType>(t))
+              return arith::DivFOp::create(nb, l, a[0], count);
+            return isUnsigned ? arith::DivUIOp::create(nb, l, a[0], count).getResult()
+                              : arith::DivSIOp::create(nb, l, a[0], count).getResult();
+          });
     } else if (op.getKind() == g::ReductionKind::l2) {
       r = mapElementwise(rewriter, loc, {r}, {},
                          [](OpBuilder &nb, Location l, ValueRange a) -> Value {
@@ -417,8 +408,7 @@ struct ReduceToGeneric : OpRewritePattern<g::ReduceOp> {
   }
 };
 
-template <typename OpTy, bool Log>
-struct SoftmaxToGeneric : OpRewritePattern<OpTy> {
+template <typename OpTy, bool Log> struct SoftmaxToGeneric : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
 
   LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
@@ -428,8 +418,7 @@ struct SoftmaxToGeneric : OpRewritePattern<OpTy> {
     Value m = maxOver(rewriter, loc, x, {axis}, false);
     Value s = sumExpShifted(rewriter, loc, x, m, {axis});
     Value y = mapElementwise(
-        rewriter, loc, {x, m, s}, {axis},
-        [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        rewriter, loc, {x, m, s}, {axis}, [](OpBuilder &nb, Location l, ValueRange a) -> Value {
           Value shifted = arith::SubFOp::create(nb, l, a[0], a[1]);
           if (Log)
             return arith::SubFOp::create(nb, l, shifted, math::LogOp::create(nb, l, a[2]));
@@ -461,23 +450,19 @@ struct ArgReduceToGeneric : OpRewritePattern<g::ArgReduceOp> {
     Value bestIndex = filledTensor(rewriter, loc, indexType, sources,
                                    constantOf(rewriter, loc, rewriter.getI64Type(), 0));
     AffineMap reduced = reducedMap(rank, {axis}, ctx);
-    SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx), reduced,
-                                   reduced};
+    SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx), reduced, reduced};
     SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
     iterators[axis] = utils::IteratorType::reduction;
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{valueType, indexType}, ValueRange{x},
-        ValueRange{best, bestIndex}, maps, iterators,
-        [&](OpBuilder &b, Location l, ValueRange a) {
+        rewriter, loc, TypeRange{valueType, indexType}, ValueRange{x}, ValueRange{best, bestIndex},
+        maps, iterators, [&](OpBuilder &b, Location l, ValueRange a) {
           Value v = a[0], cur = a[1], curIndex = a[2];
-          Value index = arith::IndexCastOp::create(b, l, b.getI64Type(),
-                                                   linalg::IndexOp::create(b, l, axis));
+          Value index =
+              arith::IndexCastOp::create(b, l, b.getI64Type(), linalg::IndexOp::create(b, l, axis));
           Value better;
           if (isa<FloatType>(t)) {
-            better = arith::CmpFOp::create(b, l,
-                                           isMax ? arith::CmpFPredicate::OGT
-                                                 : arith::CmpFPredicate::OLT,
-                                           v, cur);
+            better = arith::CmpFOp::create(
+                b, l, isMax ? arith::CmpFPredicate::OGT : arith::CmpFPredicate::OLT, v, cur);
           } else {
             arith::CmpIPredicate p =
                 isMax ? (isUnsigned ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt)
@@ -486,16 +471,14 @@ struct ArgReduceToGeneric : OpRewritePattern<g::ArgReduceOp> {
           }
           // The first element always wins, so an all-equal row yields index 0
           // (or the last index with select_last_index).
-          Value first = arith::CmpIOp::create(
-              b, l, arith::CmpIPredicate::eq, index,
-              constantOf(b, l, b.getI64Type(), 0));
+          Value first = arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, index,
+                                              constantOf(b, l, b.getI64Type(), 0));
           better = arith::OrIOp::create(b, l, better, first);
           if (last) {
-            Value equal = isa<FloatType>(t)
-                              ? arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, v, cur)
-                                    .getResult()
-                              : arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, v, cur)
-                                    .getResult();
+            Value equal =
+                isa<FloatType>(t)
+                    ? arith::CmpFOp::create(b, l, arith::CmpFPredicate::OEQ, v, cur).getResult()
+                    : arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, v, cur).getResult();
             better = arith::OrIOp::create(b, l, better, equal);
           }
           linalg::YieldOp::create(
@@ -520,18 +503,18 @@ Value normalize(OpBuilder &b, Location loc, Value x, Value mean, Value rstd, Val
   auto type = cast<RankedTensorType>(x.getType());
   int64_t rank = type.getRank();
   SmallVector<Value> inputs = {x, rstd, scale};
-  SmallVector<AffineMap> maps = {
-      AffineMap::getMultiDimIdentityMap(rank, ctx), reducedMap(rank, axes, ctx),
-      broadcastMap(cast<RankedTensorType>(scale.getType()).getShape(), type.getShape(), rank,
-                   0, ctx)};
+  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
+                                 reducedMap(rank, axes, ctx),
+                                 broadcastMap(cast<RankedTensorType>(scale.getType()).getShape(),
+                                              type.getShape(), rank, 0, ctx)};
   if (mean) {
     inputs.push_back(mean);
     maps.push_back(reducedMap(rank, axes, ctx));
   }
   if (bias) {
     inputs.push_back(bias);
-    maps.push_back(broadcastMap(cast<RankedTensorType>(bias.getType()).getShape(),
-                                type.getShape(), rank, 0, ctx));
+    maps.push_back(broadcastMap(cast<RankedTensorType>(bias.getType()).getShape(), type.getShape(),
+                                rank, 0, ctx));
   }
   maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
   SmallVector<std::pair<Value, int64_t>> sources;
@@ -615,8 +598,8 @@ struct RMSNormToGeneric : OpRewritePattern<g::RMSNormOp> {
         [](OpBuilder &nb, Location l, ValueRange a) { return add(nb, l, a[0], a[1]); });
     Value count = reducedCount(rewriter, loc, x, axes, t);
     Value rstd = inverseRoot(rewriter, loc, squares, count, op.getEpsilon().convertToFloat());
-    rewriter.replaceOp(op, normalize(rewriter, loc, x, Value(), rstd, op.getScale(), Value(),
-                                     axes));
+    rewriter.replaceOp(op,
+                       normalize(rewriter, loc, x, Value(), rstd, op.getScale(), Value(), axes));
     return success();
   }
 };
@@ -625,8 +608,8 @@ struct RMSNormToGeneric : OpRewritePattern<g::RMSNormOp> {
 
 void populateReductionToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ReduceToGeneric, ArgReduceToGeneric, SoftmaxToGeneric<g::SoftmaxOp, false>,
-               SoftmaxToGeneric<g::LogSoftmaxOp, true>, LayerNormToGeneric,
-               RMSNormToGeneric>(patterns.getContext());
+               SoftmaxToGeneric<g::LogSoftmaxOp, true>, LayerNormToGeneric, RMSNormToGeneric>(
+      patterns.getContext());
 }
 
 } // namespace strata

@@ -47,8 +47,8 @@ Value zeroOf(OpBuilder &b, Location loc, Type t) {
 Value sigmoid(OpBuilder &b, Location loc, Value x) {
   Type t = x.getType();
   Value negX = arith::NegFOp::create(b, loc, x);
-  Value denom = arith::AddFOp::create(b, loc, floatConst(b, loc, t, 1),
-                                      math::ExpOp::create(b, loc, negX));
+  Value denom =
+      arith::AddFOp::create(b, loc, floatConst(b, loc, t, 1), math::ExpOp::create(b, loc, negX));
   return arith::DivFOp::create(b, loc, floatConst(b, loc, t, 1), denom);
 }
 
@@ -56,17 +56,14 @@ Value gelu(OpBuilder &b, Location loc, Value x, g::GeluApproximation mode) {
   Type t = x.getType();
   Value inner;
   if (mode == g::GeluApproximation::tanh) {
-    Value x3 = arith::MulFOp::create(
-        b, loc, x, arith::MulFOp::create(b, loc, x, x));
+    Value x3 = arith::MulFOp::create(b, loc, x, arith::MulFOp::create(b, loc, x, x));
     Value poly = arith::AddFOp::create(
         b, loc, x, arith::MulFOp::create(b, loc, floatConst(b, loc, t, 0.044715), x3));
     inner = math::TanhOp::create(
-        b, loc,
-        arith::MulFOp::create(b, loc, floatConst(b, loc, t, std::sqrt(2.0 / M_PI)),
-                              poly));
+        b, loc, arith::MulFOp::create(b, loc, floatConst(b, loc, t, std::sqrt(2.0 / M_PI)), poly));
   } else {
-    inner = math::ErfOp::create(
-        b, loc, arith::MulFOp::create(b, loc, x, floatConst(b, loc, t, M_SQRT1_2)));
+    inner = math::ErfOp::create(b, loc,
+                                arith::MulFOp::create(b, loc, x, floatConst(b, loc, t, M_SQRT1_2)));
   }
   Value onePlus = arith::AddFOp::create(b, loc, floatConst(b, loc, t, 1), inner);
   Value half = arith::MulFOp::create(b, loc, floatConst(b, loc, t, 0.5), x);
@@ -80,16 +77,13 @@ Value sign(OpBuilder &b, Location loc, Value x) {
   Value zero = zeroOf(b, loc, t);
   Value one = isFloat ? floatConst(b, loc, t, 1) : intConst(b, loc, t, 1);
   Value minusOne = isFloat ? floatConst(b, loc, t, -1) : intConst(b, loc, t, -1);
-  Value pos = isFloat ? arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero)
-                            .getResult()
-                      : arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, x, zero)
-                            .getResult();
-  Value neg = isFloat ? arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero)
-                            .getResult()
-                      : arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero)
-                            .getResult();
-  Value negOrX = arith::SelectOp::create(b, loc, neg, minusOne,
-                                         isFloat ? x : zero);
+  Value pos = isFloat
+                  ? arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero).getResult()
+                  : arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, x, zero).getResult();
+  Value neg = isFloat
+                  ? arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero).getResult()
+                  : arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero).getResult();
+  Value negOrX = arith::SelectOp::create(b, loc, neg, minusOne, isFloat ? x : zero);
   if (isFloat) {
     Value isZero = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, x, zero);
     negOrX = arith::SelectOp::create(b, loc, isZero, zero, negOrX);
@@ -97,8 +91,7 @@ Value sign(OpBuilder &b, Location loc, Value x) {
   return arith::SelectOp::create(b, loc, pos, one, negOrX);
 }
 
-FailureOr<Value> unary(OpBuilder &b, Location loc, Operation *op, Value x,
-                       ScalarTypes types) {
+FailureOr<Value> unary(OpBuilder &b, Location loc, Operation *op, Value x, ScalarTypes types) {
   Type t = x.getType();
   bool isFloat = isa<FloatType>(t);
   return llvm::TypeSwitch<Operation *, FailureOr<Value>>(op)
@@ -134,9 +127,8 @@ FailureOr<Value> unary(OpBuilder &b, Location loc, Operation *op, Value x,
                    ? x
                    : arith::MaxSIOp::create(b, loc, x, zeroOf(b, loc, t)).getResult();
       })
-      .Case([&](g::SiluOp) -> Value {
-        return arith::MulFOp::create(b, loc, x, sigmoid(b, loc, x));
-      })
+      .Case(
+          [&](g::SiluOp) -> Value { return arith::MulFOp::create(b, loc, x, sigmoid(b, loc, x)); })
       .Case([&](g::GeluOp gop) { return gelu(b, loc, x, gop.getApproximate()); })
       .Case([&](g::NotOp) -> Value {
         return arith::XOrIOp::create(b, loc, x, intConst(b, loc, t, 1));
@@ -157,9 +149,7 @@ FailureOr<Value> unary(OpBuilder &b, Location loc, Operation *op, Value x,
           return equals(-INFINITY);
         return intConst(b, loc, b.getI1Type(), 0);
       })
-      .Case([&](g::CastOp) {
-        return buildScalarCast(b, loc, x, types.operand, types.result);
-      })
+      .Case([&](g::CastOp) { return buildScalarCast(b, loc, x, types.operand, types.result); })
       .Default([](Operation *) { return failure(); });
 }
 
@@ -181,24 +171,48 @@ Value compare(OpBuilder &b, Location loc, g::ComparisonDirection d, Value x, Val
   if (isa<FloatType>(x.getType())) {
     arith::CmpFPredicate p;
     switch (d) {
-    case g::ComparisonDirection::eq: p = arith::CmpFPredicate::OEQ; break;
-    case g::ComparisonDirection::ne: p = arith::CmpFPredicate::UNE; break;
-    case g::ComparisonDirection::lt: p = arith::CmpFPredicate::OLT; break;
-    case g::ComparisonDirection::le: p = arith::CmpFPredicate::OLE; break;
-    case g::ComparisonDirection::gt: p = arith::CmpFPredicate::OGT; break;
-    case g::ComparisonDirection::ge: p = arith::CmpFPredicate::OGE; break;
+    case g::ComparisonDirection::eq:
+      p = arith::CmpFPredicate::OEQ;
+      break;
+    case g::ComparisonDirection::ne:
+      p = arith::CmpFPredicate::UNE;
+      break;
+    case g::ComparisonDirection::lt:
+      p = arith::CmpFPredicate::OLT;
+      break;
+    case g::ComparisonDirection::le:
+      p = arith::CmpFPredicate::OLE;
+      break;
+    case g::ComparisonDirection::gt:
+      p = arith::CmpFPredicate::OGT;
+      break;
+    case g::ComparisonDirection::ge:
+      p = arith::CmpFPredicate::OGE;
+      break;
     }
     return arith::CmpFOp::create(b, loc, p, x, y);
   }
   bool u = isUnsigned(operand) || operand.isInteger(1);
   arith::CmpIPredicate p;
   switch (d) {
-  case g::ComparisonDirection::eq: p = arith::CmpIPredicate::eq; break;
-  case g::ComparisonDirection::ne: p = arith::CmpIPredicate::ne; break;
-  case g::ComparisonDirection::lt: p = u ? arith::CmpIPredicate::ult : arith::CmpIPredicate::slt; break;
-  case g::ComparisonDirection::le: p = u ? arith::CmpIPredicate::ule : arith::CmpIPredicate::sle; break;
-  case g::ComparisonDirection::gt: p = u ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt; break;
-  case g::ComparisonDirection::ge: p = u ? arith::CmpIPredicate::uge : arith::CmpIPredicate::sge; break;
+  case g::ComparisonDirection::eq:
+    p = arith::CmpIPredicate::eq;
+    break;
+  case g::ComparisonDirection::ne:
+    p = arith::CmpIPredicate::ne;
+    break;
+  case g::ComparisonDirection::lt:
+    p = u ? arith::CmpIPredicate::ult : arith::CmpIPredicate::slt;
+    break;
+  case g::ComparisonDirection::le:
+    p = u ? arith::CmpIPredicate::ule : arith::CmpIPredicate::sle;
+    break;
+  case g::ComparisonDirection::gt:
+    p = u ? arith::CmpIPredicate::ugt : arith::CmpIPredicate::sgt;
+    break;
+  case g::ComparisonDirection::ge:
+    p = u ? arith::CmpIPredicate::uge : arith::CmpIPredicate::sge;
+    break;
   }
   return arith::CmpIOp::create(b, loc, p, x, y);
 }
@@ -293,8 +307,8 @@ Value buildScalarCast(OpBuilder &b, Location loc, Value v, Type from, Type to) {
                       : arith::ExtSIOp::create(b, loc, target, v).getResult();
 }
 
-FailureOr<Value> buildScalarOp(OpBuilder &b, Location loc, Operation *op,
-                               ValueRange args, ScalarTypes types) {
+FailureOr<Value> buildScalarOp(OpBuilder &b, Location loc, Operation *op, ValueRange args,
+                               ScalarTypes types) {
   if (auto where = dyn_cast<g::WhereOp>(op))
     return arith::SelectOp::create(b, loc, args[0], args[1], args[2]).getResult();
   if (args.size() == 1)

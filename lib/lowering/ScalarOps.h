@@ -34,8 +34,8 @@ mlir::FailureOr<mlir::Value> buildScalarOp(mlir::OpBuilder &b, mlir::Location lo
 
 /// Converts a scalar between element types with the graph dialect's `cast`
 /// semantics.
-mlir::Value buildScalarCast(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
-                            mlir::Type from, mlir::Type to);
+mlir::Value buildScalarCast(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v, mlir::Type from,
+                            mlir::Type to);
 
 } // namespace strata
 

@@ -24,8 +24,7 @@ namespace {
 /// The running sum of signless `x` along `axis`: element `i` of the result is
 /// the sum of elements `0..i` (`0..i-1` when `exclusive`), counted from the end
 /// when `reverse`.
-Value runningSum(OpBuilder &b, Location loc, Value x, int64_t axis, bool exclusive,
-                 bool reverse) {
+Value runningSum(OpBuilder &b, Location loc, Value x, int64_t axis, bool exclusive, bool reverse) {
   auto type = cast<RankedTensorType>(x.getType());
   Type element = type.getElementType();
   Value zero = arith::ConstantOp::create(b, loc, b.getZeroAttr(element));
@@ -38,17 +37,16 @@ Value runningSum(OpBuilder &b, Location loc, Value x, int64_t axis, bool exclusi
       b, loc, c0, n, c1, ValueRange{result, sum},
       [&](OpBuilder &nb, Location l, Value i, ValueRange carried) {
         Value position =
-            reverse ? arith::SubIOp::create(nb, l, arith::SubIOp::create(nb, l, n, c1), i)
-                          .getResult()
-                    : i;
+            reverse
+                ? arith::SubIOp::create(nb, l, arith::SubIOp::create(nb, l, n, c1), i).getResult()
+                : i;
         Value out = carried[0], before = carried[1];
         // Exclusive sums are written before the element is added, so that the
         // addition may update the carried sum in place.
         if (exclusive)
           out = insertAlong(nb, l, before, out, axis, position);
         Value slice = extractAlong(nb, l, x, axis, position);
-        Value after = linalg::AddOp::create(nb, l, ValueRange{before, slice},
-                                            ValueRange{before})
+        Value after = linalg::AddOp::create(nb, l, ValueRange{before, slice}, ValueRange{before})
                           .getResult(0);
         if (!exclusive)
           out = insertAlong(nb, l, after, out, axis, position);
@@ -92,12 +90,11 @@ struct CumSumToLinalg : OpRewritePattern<g::CumSumOp> {
   static Value scanAlongRuntimeAxis(OpBuilder &b, Location loc, Value axisValue, Value x,
                                     function_ref<Value(OpBuilder &, int64_t)> scan) {
     int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
-    Value raw = arith::IndexCastOp::create(b, loc, b.getIndexType(),
-                                           extractOnly(b, loc, axisValue));
+    Value raw =
+        arith::IndexCastOp::create(b, loc, b.getIndexType(), extractOnly(b, loc, axisValue));
     Value axis = normalizeAxis(b, loc, raw, rank);
     auto cases = llvm::to_vector(llvm::seq<int64_t>(0, rank - 1));
-    auto sw = scf::IndexSwitchOp::create(b, loc, TypeRange{x.getType()}, axis, cases,
-                                         cases.size());
+    auto sw = scf::IndexSwitchOp::create(b, loc, TypeRange{x.getType()}, axis, cases, cases.size());
     OpBuilder::InsertionGuard guard(b);
     auto fill = [&](Region &region, int64_t dim) {
       b.setInsertionPointToStart(&region.emplaceBlock());

@@ -69,8 +69,7 @@ Value boundAt(OpBuilder &b, Location loc, Value bounds, int64_t n, int64_t fallb
 /// `start` and `end` count from the end, then both are clamped to `[0, dim]`
 /// for a positive step or to `[0, dim - 1]` and `[-1, dim - 1]` for a negative
 /// one; `size = max(ceil((end - start) / step), 0)`.
-Window onnxWindow(OpBuilder &b, Location loc, Value start, Value end, Value step,
-                  Value dim) {
+Window onnxWindow(OpBuilder &b, Location loc, Value start, Value end, Value step, Value dim) {
   auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v).getResult(); };
   auto lt = [&](Value x, Value y) {
     return b.createOrFold<arith::CmpIOp>(loc, arith::CmpIPredicate::slt, x, y);
@@ -101,8 +100,7 @@ Window onnxWindow(OpBuilder &b, Location loc, Value start, Value end, Value step
 /// still give a `tensor.extract_slice`.
 struct DynamicSliceToTensor : OpRewritePattern<g::DynamicSliceOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(g::DynamicSliceOp op,
-                                PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(g::DynamicSliceOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
     auto boundsType = cast<RankedTensorType>(op.getStarts().getType());
@@ -160,8 +158,7 @@ struct DynamicSliceToTensor : OpRewritePattern<g::DynamicSliceOp> {
   }
 
   /// The windows as one `tensor.extract_slice` (their steps are constant).
-  static Value extractWindows(OpBuilder &b, Location loc, Value input,
-                              ArrayRef<Window> windows) {
+  static Value extractWindows(OpBuilder &b, Location loc, Value input, ArrayRef<Window> windows) {
     SmallVector<OpFoldResult> offsets, sizes, strides;
     for (const Window &w : windows) {
       offsets.push_back(getAsOpFoldResult(w.start));
@@ -173,14 +170,13 @@ struct DynamicSliceToTensor : OpRewritePattern<g::DynamicSliceOp> {
 
   /// The windows read element by element: result index `i` reads the input at
   /// `start + i * step` in every dimension.
-  static Value gatherWindows(OpBuilder &b, Location loc, Value input,
-                             RankedTensorType type, ArrayRef<Window> windows) {
+  static Value gatherWindows(OpBuilder &b, Location loc, Value input, RankedTensorType type,
+                             ArrayRef<Window> windows) {
     SmallVector<Value> sizes;
     for (auto [d, w] : llvm::enumerate(windows))
       if (type.isDynamicDim(d))
         sizes.push_back(w.size);
-    Value init = tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType(),
-                                         sizes);
+    Value init = tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType(), sizes);
     int64_t rank = type.getRank();
     SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, b.getContext())};
     SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);

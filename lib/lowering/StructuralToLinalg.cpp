@@ -47,8 +47,7 @@ TypedAttr signlessValue(ElementsAttr value) {
 
 /// Constants and weights become `arith.constant` (dense or `dense_resource`),
 /// which bufferisation turns into read-only globals.
-template <typename OpTy>
-struct ConstantLikeToArith : OpRewritePattern<OpTy> {
+template <typename OpTy> struct ConstantLikeToArith : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
     TypedAttr value = signlessValue(op.getValue());
@@ -72,8 +71,7 @@ struct TransposeToLinalg : OpRewritePattern<g::TransposeOp> {
       sources.push_back({input, p});
     Value init = emptyTensor(rewriter, loc, type.clone(elementOf(input)), sources);
     Value transposed =
-        linalg::TransposeOp::create(rewriter, loc, input, init, op.getPermutation())
-            .getResult()[0];
+        linalg::TransposeOp::create(rewriter, loc, input, init, op.getPermutation()).getResult()[0];
     rewriter.replaceOp(op, restoreSignedness(rewriter, loc, transposed, type));
     return success();
   }
@@ -98,19 +96,16 @@ struct ReshapeToTensor : OpRewritePattern<g::ReshapeOp> {
     };
     if (!op.getShape() && inType.hasStaticShape() && type.hasStaticShape()) {
       if (inType.getRank() > type.getRank()) {
-        if (auto groups = getReassociationIndicesForCollapse(inType.getShape(),
-                                                              type.getShape()))
+        if (auto groups = getReassociationIndicesForCollapse(inType.getShape(), type.getShape()))
           return replace(tensor::CollapseShapeOp::create(rewriter, loc, type, input, *groups));
       } else if (inType.getRank() < type.getRank()) {
-        if (auto groups = getReassociationIndicesForCollapse(type.getShape(),
-                                                              inType.getShape()))
+        if (auto groups = getReassociationIndicesForCollapse(type.getShape(), inType.getShape()))
           return replace(tensor::ExpandShapeOp::create(rewriter, loc, type, input, *groups));
       }
     }
     Type i64 = rewriter.getI64Type();
     auto constant = [&](int64_t v) {
-      return arith::ConstantOp::create(rewriter, loc, rewriter.getI64IntegerAttr(v))
-          .getResult();
+      return arith::ConstantOp::create(rewriter, loc, rewriter.getI64IntegerAttr(v)).getResult();
     };
     Value count = constant(1);
     for (int64_t i = 0; i < inType.getRank(); ++i)
@@ -121,8 +116,8 @@ struct ReshapeToTensor : OpRewritePattern<g::ReshapeOp> {
     for (int64_t i = 0; i < type.getRank(); ++i) {
       if (op.getShape()) {
         Value position = arith::ConstantIndexOp::create(rewriter, loc, i);
-        dims.push_back(tensor::ExtractOp::create(rewriter, loc, op.getShape(),
-                                                 ValueRange{position}));
+        dims.push_back(
+            tensor::ExtractOp::create(rewriter, loc, op.getShape(), ValueRange{position}));
       } else {
         dims.push_back(constant(type.isDynamicDim(i) ? -1 : type.getDimSize(i)));
       }
@@ -134,9 +129,8 @@ struct ReshapeToTensor : OpRewritePattern<g::ReshapeOp> {
       Value isInferred =
           arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, d, minusOne);
       inferredHere.push_back(isInferred);
-      known = arith::MulIOp::create(rewriter, loc, known,
-                                    arith::SelectOp::create(rewriter, loc, isInferred,
-                                                            constant(1), d));
+      known = arith::MulIOp::create(
+          rewriter, loc, known, arith::SelectOp::create(rewriter, loc, isInferred, constant(1), d));
     }
     Value inferred = arith::DivUIOp::create(rewriter, loc, count, known);
     SmallVector<Value> resolved;
@@ -168,8 +162,7 @@ struct ConcatToTensor : OpRewritePattern<g::ConcatOp> {
     else if (inputs.size() == 1)
       result = inputs.front();
     else
-      result = tensor::ConcatOp::create(rewriter, loc, type, static_cast<uint64_t>(axis),
-                                        inputs);
+      result = tensor::ConcatOp::create(rewriter, loc, type, static_cast<uint64_t>(axis), inputs);
     if (result.getType() != type)
       result = tensor::CastOp::create(rewriter, loc, type, result);
     rewriter.replaceOp(op, restoreSignedness(rewriter, loc, result, resultType));
@@ -239,8 +232,8 @@ struct GatherToLinalg : OpRewritePattern<g::GatherOp> {
         rewriter, loc, TypeRange{init.getType()}, ValueRange{indices}, ValueRange{init}, maps,
         iterators, [&](OpBuilder &b, Location l, ValueRange args) {
           Value index = arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
-          Value negative = arith::CmpIOp::create(
-              b, l, arith::CmpIPredicate::slt, index, arith::ConstantIndexOp::create(b, l, 0));
+          Value negative = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, index,
+                                                 arith::ConstantIndexOp::create(b, l, 0));
           index = arith::SelectOp::create(b, l, negative,
                                           arith::AddIOp::create(b, l, index, axisSize), index);
           SmallVector<Value> position;
@@ -249,8 +242,8 @@ struct GatherToLinalg : OpRewritePattern<g::GatherOp> {
           position.push_back(index);
           for (int64_t i = axis + indexRank; i < rank; ++i)
             position.push_back(linalg::IndexOp::create(b, l, i));
-          linalg::YieldOp::create(b, l, tensor::ExtractOp::create(b, l, input, position)
-                                            .getResult());
+          linalg::YieldOp::create(b, l,
+                                  tensor::ExtractOp::create(b, l, input, position).getResult());
         });
     rewriter.replaceOp(op, restoreSignedness(rewriter, loc, generic.getResult(0), type));
     return success();
@@ -293,12 +286,11 @@ struct ShapeOfToTensor : OpRewritePattern<g::ShapeOfOp> {
   LogicalResult matchAndRewrite(g::ShapeOfOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     SmallVector<Value> dims;
-    for (int64_t i = 0, e = cast<RankedTensorType>(op.getInput().getType()).getRank(); i < e;
-         ++i)
+    for (int64_t i = 0, e = cast<RankedTensorType>(op.getInput().getType()).getRank(); i < e; ++i)
       dims.push_back(arith::IndexCastOp::create(rewriter, loc, rewriter.getI64Type(),
                                                 dimSize(rewriter, loc, op.getInput(), i)));
-    rewriter.replaceOp(op, tensor::FromElementsOp::create(rewriter, loc, op.getType(), dims)
-                               .getResult());
+    rewriter.replaceOp(
+        op, tensor::FromElementsOp::create(rewriter, loc, op.getType(), dims).getResult());
     return success();
   }
 };
@@ -361,14 +353,14 @@ struct RangeToLinalg : OpRewritePattern<g::RangeOp> {
         SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(1, ctx)},
         SmallVector<utils::IteratorType>{utils::IteratorType::parallel},
         [&](OpBuilder &b, Location l, ValueRange) {
-          Value i = arith::IndexCastOp::create(b, l, b.getI64Type(), linalg::IndexOp::create(b, l, 0));
+          Value i =
+              arith::IndexCastOp::create(b, l, b.getI64Type(), linalg::IndexOp::create(b, l, 0));
           Value v = buildScalarCast(b, l, i, b.getI64Type(), element);
-          Value r = isFloat ? arith::AddFOp::create(b, l, start,
-                                                    arith::MulFOp::create(b, l, v, delta))
-                                  .getResult()
-                            : arith::AddIOp::create(b, l, start,
-                                                    arith::MulIOp::create(b, l, v, delta))
-                                  .getResult();
+          Value r = isFloat
+                        ? arith::AddFOp::create(b, l, start, arith::MulFOp::create(b, l, v, delta))
+                              .getResult()
+                        : arith::AddIOp::create(b, l, start, arith::MulIOp::create(b, l, v, delta))
+                              .getResult();
           linalg::YieldOp::create(b, l, r);
         });
     rewriter.replaceOp(op, generic.getResult(0));
@@ -387,16 +379,15 @@ struct TriluToLinalg : OpRewritePattern<g::TriluOp> {
     Value input = signlessView(rewriter, loc, op.getInput());
     auto inType = cast<RankedTensorType>(input.getType());
     int64_t rank = type.getRank();
-    Value k = op.getKValue()
-                  ? tensor::ExtractOp::create(
-                        rewriter, loc, op.getKValue(),
-                        SmallVector<Value>(cast<RankedTensorType>(op.getKValue().getType())
-                                               .getRank(),
-                                           arith::ConstantIndexOp::create(rewriter, loc, 0)))
-                        .getResult()
-                  : arith::ConstantOp::create(rewriter, loc,
-                                              rewriter.getI64IntegerAttr(op.getK()))
-                        .getResult();
+    Value k =
+        op.getKValue()
+            ? tensor::ExtractOp::create(
+                  rewriter, loc, op.getKValue(),
+                  SmallVector<Value>(cast<RankedTensorType>(op.getKValue().getType()).getRank(),
+                                     arith::ConstantIndexOp::create(rewriter, loc, 0)))
+                  .getResult()
+            : arith::ConstantOp::create(rewriter, loc, rewriter.getI64IntegerAttr(op.getK()))
+                  .getResult();
     Value init = emptyTensor(rewriter, loc, inType, allDims(input));
     SmallVector<AffineMap> maps(2, AffineMap::getMultiDimIdentityMap(rank, ctx));
     SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
@@ -405,7 +396,8 @@ struct TriluToLinalg : OpRewritePattern<g::TriluOp> {
         rewriter, loc, TypeRange{inType}, ValueRange{input}, ValueRange{init}, maps, iterators,
         [&](OpBuilder &b, Location l, ValueRange args) {
           auto index = [&](int64_t d) {
-            return arith::IndexCastOp::create(b, l, b.getI64Type(), linalg::IndexOp::create(b, l, d))
+            return arith::IndexCastOp::create(b, l, b.getI64Type(),
+                                              linalg::IndexOp::create(b, l, d))
                 .getResult();
           };
           Value diff = arith::SubIOp::create(b, l, index(rank - 1), index(rank - 2));
@@ -415,8 +407,8 @@ struct TriluToLinalg : OpRewritePattern<g::TriluOp> {
           Value zero = isa<FloatType>(e)
                            ? arith::ConstantOp::create(b, l, b.getFloatAttr(e, 0)).getResult()
                            : arith::ConstantOp::create(b, l, b.getIntegerAttr(e, 0)).getResult();
-          linalg::YieldOp::create(b, l, arith::SelectOp::create(b, l, keep, args[0], zero)
-                                            .getResult());
+          linalg::YieldOp::create(b, l,
+                                  arith::SelectOp::create(b, l, keep, args[0], zero).getResult());
         });
     rewriter.replaceOp(op, restoreSignedness(rewriter, loc, generic.getResult(0), type));
     return success();
@@ -427,8 +419,7 @@ struct TriluToLinalg : OpRewritePattern<g::TriluOp> {
 /// replaced by `indices[i]` (negative indices wrap).
 struct GatherElementsToLinalg : OpRewritePattern<g::GatherElementsOp> {
   using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(g::GatherElementsOp op,
-                                PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(g::GatherElementsOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     auto type = cast<RankedTensorType>(op.getType());
@@ -445,15 +436,15 @@ struct GatherElementsToLinalg : OpRewritePattern<g::GatherElementsOp> {
         rewriter, loc, TypeRange{init.getType()}, ValueRange{indices}, ValueRange{init}, maps,
         iterators, [&](OpBuilder &b, Location l, ValueRange args) {
           Value index = arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
-          Value negative = arith::CmpIOp::create(
-              b, l, arith::CmpIPredicate::slt, index, arith::ConstantIndexOp::create(b, l, 0));
+          Value negative = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, index,
+                                                 arith::ConstantIndexOp::create(b, l, 0));
           index = arith::SelectOp::create(b, l, negative,
                                           arith::AddIOp::create(b, l, index, axisSize), index);
           SmallVector<Value> position;
           for (int64_t i = 0; i < rank; ++i)
             position.push_back(i == axis ? index : linalg::IndexOp::create(b, l, i).getResult());
-          linalg::YieldOp::create(b, l, tensor::ExtractOp::create(b, l, input, position)
-                                            .getResult());
+          linalg::YieldOp::create(b, l,
+                                  tensor::ExtractOp::create(b, l, input, position).getResult());
         });
     rewriter.replaceOp(op, restoreSignedness(rewriter, loc, generic.getResult(0), type));
     return success();
@@ -477,20 +468,20 @@ struct TileToLinalg : OpRewritePattern<g::TileOp> {
         sizes.push_back(arith::MulIOp::create(rewriter, loc, d,
                                               extractIndex(rewriter, loc, op.getRepeats(), i)));
     }
-    Value init = tensor::EmptyOp::create(
-        rewriter, loc, type.getShape(),
-        cast<RankedTensorType>(input.getType()).getElementType(), sizes);
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                cast<RankedTensorType>(input.getType()).getElementType(), sizes);
     SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx)};
     SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{init.getType()}, ValueRange{}, ValueRange{init}, maps,
-        iterators, [&](OpBuilder &b, Location l, ValueRange) {
+        rewriter, loc, TypeRange{init.getType()}, ValueRange{}, ValueRange{init}, maps, iterators,
+        [&](OpBuilder &b, Location l, ValueRange) {
           SmallVector<Value> position;
           for (int64_t i = 0; i < rank; ++i)
             position.push_back(
                 arith::RemUIOp::create(b, l, linalg::IndexOp::create(b, l, i), inputDims[i]));
-          linalg::YieldOp::create(b, l, tensor::ExtractOp::create(b, l, input, position)
-                                            .getResult());
+          linalg::YieldOp::create(b, l,
+                                  tensor::ExtractOp::create(b, l, input, position).getResult());
         });
     rewriter.replaceOp(op, restoreSignedness(rewriter, loc, generic.getResult(0), type));
     return success();
@@ -501,10 +492,9 @@ struct TileToLinalg : OpRewritePattern<g::TileOp> {
 
 void populateStructuralToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ConstantLikeToArith<g::ConstantOp>, ConstantLikeToArith<g::WeightOp>,
-               TransposeToLinalg, ReshapeToTensor, ConcatToTensor, SplitToTensor,
-               GatherToLinalg, GatherElementsToLinalg, BroadcastToLinalg, ShapeOfToTensor,
-               FillToLinalg, RangeToLinalg, TriluToLinalg, TileToLinalg>(
-      patterns.getContext());
+               TransposeToLinalg, ReshapeToTensor, ConcatToTensor, SplitToTensor, GatherToLinalg,
+               GatherElementsToLinalg, BroadcastToLinalg, ShapeOfToTensor, FillToLinalg,
+               RangeToLinalg, TriluToLinalg, TileToLinalg>(patterns.getContext());
 }
 
 } // namespace strata

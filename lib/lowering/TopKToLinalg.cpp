@@ -92,12 +92,11 @@ struct TopKToLinalg : OpRewritePattern<g::TopKOp> {
           // every element.
           auto fillAt = [&](Value outputs, Value value) {
             Value slot = extractAlong(b, l, outputs, axis, p);
-            return linalg::FillOp::create(b, l, ValueRange{value}, ValueRange{slot})
-                .getResult(0);
+            return linalg::FillOp::create(b, l, ValueRange{value}, ValueRange{slot}).getResult(0);
           };
           Value best = fillAt(carried[0], extremeValue(b, l, t, largest, isUnsigned));
-          Value bestIndex = fillAt(
-              carried[1], arith::ConstantOp::create(b, l, b.getI64IntegerAttr(INT64_MAX)));
+          Value bestIndex =
+              fillAt(carried[1], arith::ConstantOp::create(b, l, b.getI64IntegerAttr(INT64_MAX)));
           auto pass = linalg::GenericOp::create(
               b, l, TypeRange{rowType, rowIndexType}, ValueRange{x, previous, previousIndex},
               ValueRange{best, bestIndex}, maps, iterators,
@@ -105,8 +104,8 @@ struct TopKToLinalg : OpRewritePattern<g::TopKOp> {
                 Value v = a[0], prev = a[1], prevIndex = a[2], cur = a[3], curIndex = a[4];
                 Value i = arith::IndexCastOp::create(nb, nl, nb.getI64Type(),
                                                      linalg::IndexOp::create(nb, nl, axis));
-                Value after = arith::OrIOp::create(
-                    nb, nl, first, precedes(nb, nl, prev, prevIndex, v, i));
+                Value after =
+                    arith::OrIOp::create(nb, nl, first, precedes(nb, nl, prev, prevIndex, v, i));
                 Value take =
                     arith::AndIOp::create(nb, nl, after, precedes(nb, nl, v, i, cur, curIndex));
                 linalg::YieldOp::create(
@@ -119,8 +118,8 @@ struct TopKToLinalg : OpRewritePattern<g::TopKOp> {
               ValueRange{insertAlong(b, l, pass.getResult(0), carried[0], axis, p),
                          insertAlong(b, l, pass.getResult(1), carried[1], axis, p)});
         });
-    rewriter.replaceOp(op, {restoreSignedness(rewriter, loc, loop.getResult(0), valuesType),
-                            loop.getResult(1)});
+    rewriter.replaceOp(
+        op, {restoreSignedness(rewriter, loc, loop.getResult(0), valuesType), loop.getResult(1)});
     return success();
   }
 };

@@ -29,21 +29,17 @@ namespace strata::onnx {
 namespace {
 
 int64_t addDims(int64_t a, int64_t b) {
-  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b)
-             ? ShapedType::kDynamic
-             : a + b;
+  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) ? ShapedType::kDynamic : a + b;
 }
 
 /// The causal mask ONNX means: query `i` sees key `j` iff `j <= i + offset`.
-Value causalMaskConstant(NodeContext &n, int64_t queries, int64_t keys,
-                         int64_t offset) {
+Value causalMaskConstant(NodeContext &n, int64_t queries, int64_t keys, int64_t offset) {
   SmallVector<bool> allowed;
   for (int64_t i = 0; i < queries; ++i)
     for (int64_t j = 0; j < keys; ++j)
       allowed.push_back(j <= i + offset);
   auto type = RankedTensorType::get({queries, keys}, n.builder().getI1Type());
-  return n.create<ConstantOp>(
-      cast<ElementsAttr>(DenseElementsAttr::get(type, allowed)));
+  return n.create<ConstantOp>(cast<ElementsAttr>(DenseElementsAttr::get(type, allowed)));
 }
 
 /// `allowed` (i1) applied to `mask`: a boolean mask is intersected with it, an
@@ -51,8 +47,8 @@ Value causalMaskConstant(NodeContext &n, int64_t queries, int64_t keys,
 FailureOr<Value> restrictMask(NodeContext &n, Value mask, Value allowed) {
   if (!mask)
     return allowed;
-  if (failed(inferBroadcastShape(
-          {tensorType(mask).getShape(), tensorType(allowed).getShape()}, n.loc())))
+  if (failed(inferBroadcastShape({tensorType(mask).getShape(), tensorType(allowed).getShape()},
+                                 n.loc())))
     return failure();
   if (elementType(mask).isInteger(1))
     return n.create<AndOp>(mask, allowed).getResult();
@@ -67,19 +63,17 @@ FailureOr<Value> restrictMask(NodeContext &n, Value mask, Value allowed) {
 Value padMaskToKeys(NodeContext &n, Value mask, int64_t kvLength) {
   RankedTensorType type = tensorType(mask);
   int64_t rank = type.getRank();
-  if (rank == 0 || ShapedType::isDynamic(kvLength) ||
-      type.isDynamicDim(rank - 1) || type.getDimSize(rank - 1) >= kvLength)
+  if (rank == 0 || ShapedType::isDynamic(kvLength) || type.isDynamicDim(rank - 1) ||
+      type.getDimSize(rank - 1) >= kvLength)
     return mask;
   SmallVector<int64_t> padDims(type.getShape());
   padDims.back() = kvLength - type.getDimSize(rank - 1);
-  Value padShape =
-      n.create<ConcatOp>(ValueRange{shapeSlice(n, mask, 0, rank - 1),
-                                    i64Constant(n, {padDims.back()})},
-                         static_cast<int64_t>(0));
-  Value padValue =
-      elementType(mask).isInteger(1)
-          ? scalarLike(n, mask, 0)
-          : scalarLike(n, mask, -std::numeric_limits<double>::infinity());
+  Value padShape = n.create<ConcatOp>(
+      ValueRange{shapeSlice(n, mask, 0, rank - 1), i64Constant(n, {padDims.back()})},
+      static_cast<int64_t>(0));
+  Value padValue = elementType(mask).isInteger(1)
+                       ? scalarLike(n, mask, 0)
+                       : scalarLike(n, mask, -std::numeric_limits<double>::infinity());
   Value pad = n.create<BroadcastOp>(type.clone(padDims), padValue, padShape);
   return n.create<ConcatOp>(ValueRange{mask, pad}, rank - 1);
 }
@@ -88,11 +82,9 @@ Value padMaskToKeys(NodeContext &n, Value mask, int64_t kvLength) {
 Value positions(NodeContext &n, Value v, int64_t dim) {
   Type i64 = n.builder().getI64Type();
   auto scalar = RankedTensorType::get({}, i64);
-  Value limit =
-      n.create<ReshapeOp>(scalar, shapeSlice(n, v, dim, dim + 1), Value());
+  Value limit = n.create<ReshapeOp>(scalar, shapeSlice(n, v, dim, dim + 1), Value());
   auto type = RankedTensorType::get({tensorType(v).getDimSize(dim)}, i64);
-  return n.create<RangeOp>(type, scalarConstant(n, i64, 0), limit,
-                           scalarConstant(n, i64, 1));
+  return n.create<RangeOp>(type, scalarConstant(n, i64, 0), limit, scalarConstant(n, i64, 1));
 }
 
 /// The keys each query may see in an external KV cache whose batch entry `b`
@@ -100,38 +92,32 @@ Value positions(NodeContext &n, Value v, int64_t dim) {
 /// when causal, `[batch, 1, Sq, Skv]` with ONNX's per-batch bottom-right
 /// frontier `j <= i + valid[b] - Sq` (which lies below `valid[b]`, so it
 /// implies the padding bound).
-Value externalCacheMask(NodeContext &n, Value validLengths, Value q, Value k,
-                        bool causal) {
+Value externalCacheMask(NodeContext &n, Value validLengths, Value q, Value k, bool causal) {
   Type i64 = n.builder().getI64Type();
   Value valid = unsqueeze(n, validLengths, {1, 2, 3});
   Value keys = positions(n, k, 2);
   if (!causal)
     return n.create<CompareOp>(ComparisonDirection::lt, keys, valid);
   Value queries = positions(n, q, 2);
-  Value queryCount = n.create<ReshapeOp>(RankedTensorType::get({}, i64),
-                                         shapeSlice(n, q, 2, 3), Value());
-  Value frontier = n.create<SubOp>(
-      n.create<AddOp>(unsqueeze(n, queries, {1}), valid), queryCount);
+  Value queryCount =
+      n.create<ReshapeOp>(RankedTensorType::get({}, i64), shapeSlice(n, q, 2, 3), Value());
+  Value frontier = n.create<SubOp>(n.create<AddOp>(unsqueeze(n, queries, {1}), valid), queryCount);
   return n.create<CompareOp>(ComparisonDirection::le, keys, frontier);
 }
 
 LogicalResult attention(NodeContext &n) {
   Value q = n.input(0), k = n.input(1), v = n.input(2);
   // Opset 25's sliding window; -1 (the default) leaves a side unbounded.
-  if (n.intAttr("left_window_size", -1) != -1 ||
-      n.intAttr("right_window_size", -1) != -1)
-    return n.unsupported(
-        "sliding-window Attention (left_window_size, right_window_size)");
+  if (n.intAttr("left_window_size", -1) != -1 || n.intAttr("right_window_size", -1) != -1)
+    return n.unsupported("sliding-window Attention (left_window_size, right_window_size)");
   int64_t rank = tensorType(q).getRank();
   if (rank != 3 && rank != 4)
     return n.emitError() << "Q must be 3-D or 4-D, got " << tensorType(q);
   if (tensorType(k).getRank() != rank || tensorType(v).getRank() != rank)
     return n.emitError() << "Q, K and V must have the same rank";
   if (rank == 3) {
-    int64_t qHeads = n.intAttr("q_num_heads", 0),
-            kvHeads = n.intAttr("kv_num_heads", 0);
-    FailureOr<Value> q4 = splitHeads(n, q, qHeads),
-                     k4 = splitHeads(n, k, kvHeads),
+    int64_t qHeads = n.intAttr("q_num_heads", 0), kvHeads = n.intAttr("kv_num_heads", 0);
+    FailureOr<Value> q4 = splitHeads(n, q, qHeads), k4 = splitHeads(n, k, kvHeads),
                      v4 = splitHeads(n, v, kvHeads);
     if (failed(q4) || failed(k4) || failed(v4))
       return failure();
@@ -143,8 +129,7 @@ LogicalResult attention(NodeContext &n) {
   if (static_cast<bool>(pastKey) != static_cast<bool>(pastValue))
     return n.emitError() << "past_key and past_value must be given together";
 
-  ArrayRef<int64_t> qs = tensorType(q).getShape(),
-                    ks = tensorType(k).getShape(),
+  ArrayRef<int64_t> qs = tensorType(q).getShape(), ks = tensorType(k).getShape(),
                     vs = tensorType(v).getShape();
   int64_t pastLength = pastKey ? tensorType(pastKey).getDimSize(2) : 0;
   int64_t kvLength = addDims(pastLength, ks[2]);
@@ -156,8 +141,7 @@ LogicalResult attention(NodeContext &n) {
     scale = n.floatAttr("scale", 1);
   } else {
     if (ShapedType::isDynamic(qs[3]))
-      return n.unsupported(
-          "Attention without `scale` and with a dynamic head size");
+      return n.unsupported("Attention without `scale` and with a dynamic head size");
     scale = 1.0f / std::sqrt(static_cast<float>(qs[3]));
   }
   float softcap = n.floatAttr("softcap", 0);
@@ -167,8 +151,7 @@ LogicalResult attention(NodeContext &n) {
   int64_t onnxMode = n.intAttr("qk_matmul_output_mode", 0);
   static constexpr int64_t kGraphQkMode[] = {0, 2, 1, 3};
   if (onnxMode < 0 || onnxMode > 3)
-    return n.emitError() << "qk_matmul_output_mode must be 0..3, got "
-                         << onnxMode;
+    return n.emitError() << "qk_matmul_output_mode must be 0..3, got " << onnxMode;
 
   bool causal = n.intAttr("is_causal", 0) != 0;
   if (n.hasInput(6)) {
@@ -176,8 +159,7 @@ LogicalResult attention(NodeContext &n) {
     if (pastKey)
       return n.emitError() << "nonpad_kv_seqlen describes an external KV cache "
                               "and cannot be combined with past_key/past_value";
-    if (tensorType(validLengths).getRank() != 1 ||
-        !elementType(validLengths).isInteger(64))
+    if (tensorType(validLengths).getRank() != 1 || !elementType(validLengths).isInteger(64))
       return n.emitError() << "nonpad_kv_seqlen must be a 1-D int64 tensor of "
                               "one length per batch entry, got "
                            << tensorType(validLengths);
@@ -193,9 +175,8 @@ LogicalResult attention(NodeContext &n) {
     // past length; they agree only when the new keys are as many as the
     // queries.
     if (ShapedType::isDynamic(qs[2]) || ShapedType::isDynamic(kvLength))
-      return n.unsupported(
-          "is_causal with dynamic query or key sequence lengths that "
-          "may differ");
+      return n.unsupported("is_causal with dynamic query or key sequence lengths that "
+                           "may differ");
     FailureOr<Value> restricted =
         restrictMask(n, mask, causalMaskConstant(n, qs[2], kvLength, pastLength));
     if (failed(restricted))
@@ -208,36 +189,28 @@ LogicalResult attention(NodeContext &n) {
   Type element = elementType(q);
   Type compute = element;
   if (n.hasAttr("softmax_precision")) {
-    llvm::Expected<Type> t =
-        convertElementType(n.context(), n.intAttr("softmax_precision", 1));
+    llvm::Expected<Type> t = convertElementType(n.context(), n.intAttr("softmax_precision", 1));
     if (!t)
-      return n.emitError() << "softmax_precision: "
-                           << llvm::toString(t.takeError());
+      return n.emitError() << "softmax_precision: " << llvm::toString(t.takeError());
     compute = *t;
   }
   if (compute != element) {
-    q = castTo(n, q, compute), k = castTo(n, k, compute),
-    v = castTo(n, v, compute);
+    q = castTo(n, q, compute), k = castTo(n, k, compute), v = castTo(n, v, compute);
     if (mask && !elementType(mask).isInteger(1))
       mask = castTo(n, mask, compute);
     if (pastKey)
-      pastKey = castTo(n, pastKey, compute),
-      pastValue = castTo(n, pastValue, compute);
+      pastKey = castTo(n, pastKey, compute), pastValue = castTo(n, pastValue, compute);
   }
 
   int64_t vHead = vs[3];
-  auto type = [&](ArrayRef<int64_t> dims) {
-    return RankedTensorType::get(dims, compute);
-  };
-  SmallVector<Type> results = {type({qs[0], qs[1], qs[2], vHead}),
-                               type({ks[0], ks[1], kvLength, ks[3]}),
-                               type({vs[0], vs[1], kvLength, vHead}),
-                               type({qs[0], qs[1], qs[2], kvLength})};
+  auto type = [&](ArrayRef<int64_t> dims) { return RankedTensorType::get(dims, compute); };
+  SmallVector<Type> results = {
+      type({qs[0], qs[1], qs[2], vHead}), type({ks[0], ks[1], kvLength, ks[3]}),
+      type({vs[0], vs[1], kvLength, vHead}), type({qs[0], qs[1], qs[2], kvLength})};
   OpBuilder &b = n.builder();
   auto op = n.create<AttentionOp>(
-      results, q, k, v, mask, pastKey, pastValue, b.getF32FloatAttr(scale),
-      b.getBoolAttr(causal), b.getF32FloatAttr(softcap),
-      b.getI64IntegerAttr(kGraphQkMode[onnxMode]));
+      results, q, k, v, mask, pastKey, pastValue, b.getF32FloatAttr(scale), b.getBoolAttr(causal),
+      b.getF32FloatAttr(softcap), b.getI64IntegerAttr(kGraphQkMode[onnxMode]));
   SmallVector<Value> outs;
   for (Value r : op.getResults())
     outs.push_back(castTo(n, r, element));
@@ -258,30 +231,22 @@ LogicalResult rotaryEmbedding(NodeContext &n) {
     return n.emitError() << "input must be 3-D or 4-D, got " << tensorType(x);
   }
   if (n.hasInput(3)) {
-    cosCache =
-        n.create<GatherOp>(cosCache, n.input(3), static_cast<int64_t>(0));
-    sinCache =
-        n.create<GatherOp>(sinCache, n.input(3), static_cast<int64_t>(0));
+    cosCache = n.create<GatherOp>(cosCache, n.input(3), static_cast<int64_t>(0));
+    sinCache = n.create<GatherOp>(sinCache, n.input(3), static_cast<int64_t>(0));
   }
-  if (tensorType(cosCache).getRank() != 3 ||
-      tensorType(sinCache).getRank() != 3)
-    return n.emitError()
-           << "cos_cache and sin_cache must be [batch, sequence, "
-              "rotary_dim / 2] or [positions, rotary_dim / 2] with "
-              "position_ids";
+  if (tensorType(cosCache).getRank() != 3 || tensorType(sinCache).getRank() != 3)
+    return n.emitError() << "cos_cache and sin_cache must be [batch, sequence, "
+                            "rotary_dim / 2] or [positions, rotary_dim / 2] with "
+                            "position_ids";
   int64_t headDim = tensorType(x).getDimSize(3);
   int64_t rotaryDim = n.intAttr("rotary_embedding_dim", 0);
   if (rotaryDim == 0)
     rotaryDim = headDim;
   int64_t half = tensorType(cosCache).getDimSize(2);
-  if (!ShapedType::isDynamic(rotaryDim) && !ShapedType::isDynamic(half) &&
-      2 * half != rotaryDim)
-    return n.emitError()
-           << "cos_cache has " << half
-           << " entries per position, rotary_embedding_dim / 2 is "
-           << rotaryDim / 2;
-  Value y = n.create<RotaryOp>(x, cosCache, sinCache,
-                               n.intAttr("interleaved", 0) != 0);
+  if (!ShapedType::isDynamic(rotaryDim) && !ShapedType::isDynamic(half) && 2 * half != rotaryDim)
+    return n.emitError() << "cos_cache has " << half
+                         << " entries per position, rotary_embedding_dim / 2 is " << rotaryDim / 2;
+  Value y = n.create<RotaryOp>(x, cosCache, sinCache, n.intAttr("interleaved", 0) != 0);
   if (rank == 3)
     y = mergeHeads(n, y);
   return n.setOutputs({y});

@@ -24,9 +24,8 @@ LogicalResult checkElementwiseOperands(NodeContext &n, ValueRange values) {
   SmallVector<ArrayRef<int64_t>> shapes;
   for (Value v : values) {
     if (elementType(v) != elementType(values.front()))
-      return n.emitError() << "inputs have different element types ("
-                           << elementType(values.front()) << " and " << elementType(v)
-                           << ")";
+      return n.emitError() << "inputs have different element types (" << elementType(values.front())
+                           << " and " << elementType(v) << ")";
     shapes.push_back(tensorType(v).getShape());
   }
   return graph::inferBroadcastShape(shapes, n.loc());
@@ -55,10 +54,9 @@ Value scalarLike(NodeContext &n, Value like, double value) {
 }
 
 Value i64Constant(NodeContext &n, ArrayRef<int64_t> values) {
-  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
-                                    n.builder().getI64Type());
-  return n.create<graph::ConstantOp>(
-      cast<ElementsAttr>(DenseElementsAttr::get(type, values)));
+  auto type =
+      RankedTensorType::get({static_cast<int64_t>(values.size())}, n.builder().getI64Type());
+  return n.create<graph::ConstantOp>(cast<ElementsAttr>(DenseElementsAttr::get(type, values)));
 }
 
 Value castTo(NodeContext &n, Value v, Type element) {
@@ -87,8 +85,7 @@ Value reshapeWithDims(NodeContext &n, Value v, ArrayRef<int64_t> dims,
   auto result = RankedTensorType::get(dims, type.getElementType());
   if (result == type)
     return v;
-  if (result.getNumDynamicDims() == 0 ||
-      (type.hasStaticShape() && result.getNumDynamicDims() == 1))
+  if (result.getNumDynamicDims() == 0 || (type.hasStaticShape() && result.getNumDynamicDims() == 1))
     return n.create<graph::ReshapeOp>(result, v, Value());
   SmallVector<Value> parts;
   for (auto [d, from] : llvm::zip(dims, dynamicFrom)) {
@@ -148,8 +145,7 @@ FailureOr<SmallVector<int64_t>> normalizeAxes(NodeContext &n, ArrayRef<int64_t> 
   return result;
 }
 
-std::optional<SmallVector<int64_t>> intsFromInputOrAttr(NodeContext &n, int64_t i,
-                                                      StringRef attr) {
+std::optional<SmallVector<int64_t>> intsFromInputOrAttr(NodeContext &n, int64_t i, StringRef attr) {
   if (n.hasInput(i))
     return n.constantInts(i);
   return n.intsAttr(attr);
@@ -160,18 +156,15 @@ std::optional<SmallVector<int64_t>> intsFromInputOrAttr(NodeContext &n, int64_t 
 FailureOr<Value> splitHeads(NodeContext &n, Value x, int64_t heads) {
   RankedTensorType t = tensorType(x);
   if (t.getRank() != 3)
-    return n.emitError()
-           << "expected a 3-D [batch, sequence, hidden] tensor, got " << t;
+    return n.emitError() << "expected a 3-D [batch, sequence, hidden] tensor, got " << t;
   int64_t hidden = t.getDimSize(2);
   if (heads <= 0)
     return n.emitError() << "num_heads must be positive";
   if (ShapedType::isDynamic(hidden) || hidden % heads != 0)
-    return n.emitError() << "hidden size of " << t
-                         << " is not a static multiple of " << heads
+    return n.emitError() << "hidden size of " << t << " is not a static multiple of " << heads
                          << " heads";
-  Value r = reshapeWithDims(
-      n, x, {t.getDimSize(0), t.getDimSize(1), heads, hidden / heads},
-      {0, 1, -2, -2});
+  Value r = reshapeWithDims(n, x, {t.getDimSize(0), t.getDimSize(1), heads, hidden / heads},
+                            {0, 1, -2, -2});
   return n.create<graph::TransposeOp>(r, ArrayRef<int64_t>{0, 2, 1, 3}).getResult();
 }
 
@@ -180,9 +173,8 @@ FailureOr<Value> splitHeads(NodeContext &n, Value x, int64_t heads) {
 Value mergeHeads(NodeContext &n, Value x) {
   Value t = n.create<graph::TransposeOp>(x, ArrayRef<int64_t>{0, 2, 1, 3});
   ArrayRef<int64_t> s = tensorType(t).getShape();
-  int64_t hidden = ShapedType::isDynamic(s[2]) || ShapedType::isDynamic(s[3])
-                       ? ShapedType::kDynamic
-                       : s[2] * s[3];
+  int64_t hidden = ShapedType::isDynamic(s[2]) || ShapedType::isDynamic(s[3]) ? ShapedType::kDynamic
+                                                                              : s[2] * s[3];
   return reshapeWithDims(n, t, {s[0], s[1], hidden}, {0, 1, -1});
 }
 

@@ -54,8 +54,8 @@ normalizeAxes(NodeContext &n, llvm::ArrayRef<int64_t> axes, int64_t rank);
 /// Integer values from input `i` when it is present and constant, else from
 /// attribute `attr`; nullopt when neither gives them (callers check `hasInput` to
 /// tell a run-time input from an absent one).
-std::optional<llvm::SmallVector<int64_t>>
-intsFromInputOrAttr(NodeContext &n, int64_t i, llvm::StringRef attr);
+std::optional<llvm::SmallVector<int64_t>> intsFromInputOrAttr(NodeContext &n, int64_t i,
+                                                              llvm::StringRef attr);
 
 /// `[batch, sequence, heads * head_dim]` -> `[batch, heads, sequence, head_dim]`
 /// (the layout of `graph.attention`); fails unless `x` is 3-D with a static

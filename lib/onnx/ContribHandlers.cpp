@@ -39,44 +39,37 @@ FailureOr<float> attentionScale(NodeContext &n, Value q4) {
     return scale;
   int64_t headDim = tensorType(q4).getDimSize(3);
   if (ShapedType::isDynamic(headDim))
-    return n.unsupported(
-        "attention without `scale` and with a dynamic head size");
+    return n.unsupported("attention without `scale` and with a dynamic head size");
   return 1.0f / std::sqrt(static_cast<float>(headDim));
 }
 
 /// Builds `graph.attention` on 4-D operands; the results are
 /// `[output 4-D, present_key, present_value, qk]`. Other shape constraints are
 /// left to the op's verifier.
-FailureOr<AttentionOp> buildAttention(NodeContext &n, Value q, Value k, Value v,
-                                      Value mask, Value pastKey, Value pastValue,
-                                      float scale, bool causal, float softcap) {
+FailureOr<AttentionOp> buildAttention(NodeContext &n, Value q, Value k, Value v, Value mask,
+                                      Value pastKey, Value pastValue, float scale, bool causal,
+                                      float softcap) {
   for (Value operand : {q, k, v, pastKey, pastValue})
     if (operand && tensorType(operand).getRank() != 4)
       return n.emitError() << "attention operands must be 4-D [batch, heads, "
                               "sequence, head_dim], got "
                            << tensorType(operand);
-  ArrayRef<int64_t> qs = tensorType(q).getShape(),
-                    ks = tensorType(k).getShape(),
+  ArrayRef<int64_t> qs = tensorType(q).getShape(), ks = tensorType(k).getShape(),
                     vs = tensorType(v).getShape();
   int64_t kvLength = ks[2];
   if (pastKey) {
     int64_t past = tensorType(pastKey).getDimSize(2);
-    kvLength = ShapedType::isDynamic(past) || ShapedType::isDynamic(ks[2])
-                   ? ShapedType::kDynamic
-                   : past + ks[2];
+    kvLength = ShapedType::isDynamic(past) || ShapedType::isDynamic(ks[2]) ? ShapedType::kDynamic
+                                                                           : past + ks[2];
   }
   Type element = elementType(q);
-  auto type = [&](ArrayRef<int64_t> dims) {
-    return RankedTensorType::get(dims, element);
-  };
-  SmallVector<Type> results = {type({qs[0], qs[1], qs[2], vs[3]}),
-                               type({ks[0], ks[1], kvLength, ks[3]}),
-                               type({vs[0], vs[1], kvLength, vs[3]}),
-                               type({qs[0], qs[1], qs[2], kvLength})};
+  auto type = [&](ArrayRef<int64_t> dims) { return RankedTensorType::get(dims, element); };
+  SmallVector<Type> results = {
+      type({qs[0], qs[1], qs[2], vs[3]}), type({ks[0], ks[1], kvLength, ks[3]}),
+      type({vs[0], vs[1], kvLength, vs[3]}), type({qs[0], qs[1], qs[2], kvLength})};
   OpBuilder &b = n.builder();
-  return n.create<AttentionOp>(results, q, k, v, mask, pastKey, pastValue,
-                               b.getF32FloatAttr(scale), b.getBoolAttr(causal),
-                               b.getF32FloatAttr(softcap),
+  return n.create<AttentionOp>(results, q, k, v, mask, pastKey, pastValue, b.getF32FloatAttr(scale),
+                               b.getBoolAttr(causal), b.getF32FloatAttr(softcap),
                                b.getI64IntegerAttr(0));
 }
 
@@ -86,14 +79,12 @@ FailureOr<AttentionOp> buildAttention(NodeContext &n, Value q, Value k, Value v,
 FailureOr<Value> keyMaskBias(NodeContext &n, Value mask, Type element) {
   RankedTensorType mt = tensorType(mask);
   if (mt.getRank() != 2)
-    return n.unsupported(
-        "attention key mask other than a 2-D [batch, keys] 0/1 mask "
-        "(sequence lengths or 3-D/4-D masks)");
-  Value attends = n.create<CompareOp>(ComparisonDirection::ne, mask,
-                                      scalarLike(n, mask, 0));
-  Value bias = n.create<WhereOp>(
-      attends, scalarConstant(n, element, 0),
-      scalarConstant(n, element, n.floatAttr("mask_filter_value", -10000)));
+    return n.unsupported("attention key mask other than a 2-D [batch, keys] 0/1 mask "
+                         "(sequence lengths or 3-D/4-D masks)");
+  Value attends = n.create<CompareOp>(ComparisonDirection::ne, mask, scalarLike(n, mask, 0));
+  Value bias =
+      n.create<WhereOp>(attends, scalarConstant(n, element, 0),
+                        scalarConstant(n, element, n.floatAttr("mask_filter_value", -10000)));
   return unsqueeze(n, bias, {1, 2});
 }
 
@@ -110,8 +101,7 @@ FailureOr<Value> addBiases(NodeContext &n, Value a, Value b) {
 /// The additive mask of the contrib attention ops: the key padding mask at input
 /// `maskInput` as a bias, plus the `attention_bias` at `biasInput`; null when the
 /// node has neither.
-FailureOr<Value> combinedMask(NodeContext &n, int64_t maskInput, int64_t biasInput,
-                              Type element) {
+FailureOr<Value> combinedMask(NodeContext &n, int64_t maskInput, int64_t biasInput, Type element) {
   Value mask;
   if (n.hasInput(maskInput)) {
     FailureOr<Value> bias = keyMaskBias(n, n.input(maskInput), element);
@@ -141,11 +131,9 @@ LogicalResult contribAttention(NodeContext &n) {
   int64_t heads = n.intAttr("num_heads", 0);
   RankedTensorType wt = tensorType(w);
   if (wt.getRank() != 2 || wt.isDynamicDim(1))
-    return n.emitError()
-           << "weights must be 2-D with a static output size, got " << wt;
+    return n.emitError() << "weights must be 2-D with a static output size, got " << wt;
   SmallVector<int64_t> sizes;
-  if (std::optional<SmallVector<int64_t>> qkv =
-          n.intsAttr("qkv_hidden_sizes")) {
+  if (std::optional<SmallVector<int64_t>> qkv = n.intsAttr("qkv_hidden_sizes")) {
     sizes = *qkv;
   } else {
     if (wt.getDimSize(1) % 3 != 0)
@@ -153,16 +141,15 @@ LogicalResult contribAttention(NodeContext &n) {
     sizes.assign(3, wt.getDimSize(1) / 3);
   }
   if (sizes.size() != 3 || sizes[0] != sizes[1])
-    return n.emitError()
-           << "qkv_hidden_sizes must list equal Q and K sizes and a V size";
+    return n.emitError() << "qkv_hidden_sizes must list equal Q and K sizes and a V size";
   RankedTensorType xt = tensorType(x);
   if (xt.getRank() != 3 || xt.getElementType() != wt.getElementType())
     return n.emitError() << "input must be 3-D ([batch, sequence, hidden]) of the "
                             "weights' element type, got "
                          << xt;
   Value batchedW = unsqueeze(n, w, {0});
-  if (failed(inferMatMulShape(xt.getShape(), tensorType(batchedW).getShape(), false,
-                              false, n.loc())))
+  if (failed(
+          inferMatMulShape(xt.getShape(), tensorType(batchedW).getShape(), false, false, n.loc())))
     return failure();
   Value qkv = n.create<MatMulOp>(x, batchedW, false, false);
   if (n.hasInput(2)) {
@@ -171,8 +158,7 @@ LogicalResult contribAttention(NodeContext &n) {
     qkv = n.create<AddOp>(qkv, n.input(2));
   }
   SmallVector<Value> parts = splitLast(n, qkv, sizes);
-  FailureOr<Value> q = splitHeads(n, parts[0], heads),
-                   k = splitHeads(n, parts[1], heads),
+  FailureOr<Value> q = splitHeads(n, parts[0], heads), k = splitHeads(n, parts[1], heads),
                    v = splitHeads(n, parts[2], heads);
   if (failed(q) || failed(k) || failed(v))
     return failure();
@@ -183,9 +169,8 @@ LogicalResult contribAttention(NodeContext &n) {
   FailureOr<float> scale = attentionScale(n, *q);
   if (failed(scale))
     return failure();
-  FailureOr<AttentionOp> op =
-      buildAttention(n, *q, *k, *v, *mask, Value(), Value(), *scale,
-                     n.intAttr("unidirectional", 0) != 0, 0);
+  FailureOr<AttentionOp> op = buildAttention(n, *q, *k, *v, *mask, Value(), Value(), *scale,
+                                             n.intAttr("unidirectional", 0) != 0, 0);
   if (failed(op))
     return failure();
   return n.setOutputs({mergeHeads(n, op->getResult())});
@@ -212,10 +197,9 @@ LogicalResult multiHeadAttention(NodeContext &n) {
     RankedTensorType bt = tensorType(n.input(3));
     int64_t qh = tensorType(q).getDimSize(2), kh = tensorType(k).getDimSize(2),
             vh = tensorType(v).getDimSize(2);
-    if (bt.getRank() != 1 || ShapedType::isDynamic(qh) ||
-        ShapedType::isDynamic(kh) || ShapedType::isDynamic(vh))
-      return n.emitError()
-             << "bias must be 1-D [q + k + v hidden] with static sizes";
+    if (bt.getRank() != 1 || ShapedType::isDynamic(qh) || ShapedType::isDynamic(kh) ||
+        ShapedType::isDynamic(vh))
+      return n.emitError() << "bias must be 1-D [q + k + v hidden] with static sizes";
     SmallVector<Value> b = splitLast(n, n.input(3), {qh, kh, vh});
     q = n.create<AddOp>(q, b[0]), k = n.create<AddOp>(k, b[1]);
     v = n.create<AddOp>(v, b[2]);
@@ -230,9 +214,8 @@ LogicalResult multiHeadAttention(NodeContext &n) {
       return failure();
     k4 = *ks, v4 = *vs;
   } else if (tensorType(k).getRank() != 4 || n.hasInput(6)) {
-    return n.unsupported(
-        "MultiHeadAttention key/value other than 3-D, or 4-D without "
-        "a past");
+    return n.unsupported("MultiHeadAttention key/value other than 3-D, or 4-D without "
+                         "a past");
   }
   Type element = elementType(*q4);
   FailureOr<Value> mask = combinedMask(n, 4, 5, element);
@@ -245,21 +228,19 @@ LogicalResult multiHeadAttention(NodeContext &n) {
   FailureOr<float> scale = attentionScale(n, *q4);
   if (failed(scale))
     return failure();
-  FailureOr<AttentionOp> op =
-      buildAttention(n, *q4, k4, v4, *mask, pastKey, pastValue, *scale,
-                     n.intAttr("unidirectional", 0) != 0, 0);
+  FailureOr<AttentionOp> op = buildAttention(n, *q4, k4, v4, *mask, pastKey, pastValue, *scale,
+                                             n.intAttr("unidirectional", 0) != 0, 0);
   if (failed(op))
     return failure();
-  return n.setOutputs({mergeHeads(n, op->getResult()), op->getPresentKey(),
-                       op->getPresentValue()});
+  return n.setOutputs({mergeHeads(n, op->getResult()), op->getPresentKey(), op->getPresentValue()});
 }
 
 /// cos/sin tables gathered at `positions` ([batch, sequence] integers).
-FailureOr<std::pair<Value, Value>> gatherTables(NodeContext &n, Value cosCache,
-                                                Value sinCache, Value positions) {
+FailureOr<std::pair<Value, Value>> gatherTables(NodeContext &n, Value cosCache, Value sinCache,
+                                                Value positions) {
   for (Value table : {cosCache, sinCache})
-    if (failed(inferGatherShape(tensorType(table).getShape(),
-                                tensorType(positions).getShape(), 0, n.loc())))
+    if (failed(inferGatherShape(tensorType(table).getShape(), tensorType(positions).getShape(), 0,
+                                n.loc())))
       return failure();
   Value cosTable = n.create<GatherOp>(cosCache, positions, static_cast<int64_t>(0));
   Value sinTable = n.create<GatherOp>(sinCache, positions, static_cast<int64_t>(0));
@@ -277,10 +258,9 @@ FailureOr<Value> positionsFrom(NodeContext &n, Value start, int64_t sequence) {
   SmallVector<int64_t> iota(sequence);
   for (int64_t s = 0; s < sequence; ++s)
     iota[s] = s;
-  auto iotaType =
-      RankedTensorType::get({1, sequence}, n.builder().getI64Type());
-  Value steps = n.create<ConstantOp>(cast<ElementsAttr>(
-      DenseElementsAttr::get(iotaType, ArrayRef<int64_t>(iota))));
+  auto iotaType = RankedTensorType::get({1, sequence}, n.builder().getI64Type());
+  Value steps = n.create<ConstantOp>(
+      cast<ElementsAttr>(DenseElementsAttr::get(iotaType, ArrayRef<int64_t>(iota))));
   Value first = unsqueeze(n, castTo(n, start, n.builder().getI64Type()), {1});
   return n.create<AddOp>(first, steps).getResult();
 }
@@ -291,19 +271,16 @@ FailureOr<Value> positionsFrom(NodeContext &n, Value start, int64_t sequence) {
 /// entry, causal attention, optional rotary embedding of Q and K.
 LogicalResult groupQueryAttention(NodeContext &n) {
   if (n.intAttr("local_window_size", -1) != -1)
-    return n.unsupported(
-        "GroupQueryAttention with local_window_size (sliding window)");
+    return n.unsupported("GroupQueryAttention with local_window_size (sliding window)");
   if (n.intAttr("smooth_softmax", 0) != 0)
     return n.unsupported("GroupQueryAttention with smooth_softmax");
   if (n.hasInput(11))
     return n.unsupported("GroupQueryAttention with head_sink");
   if (n.intAttr("qk_output", 0) != 0 || n.wantsOutput(3))
     return n.unsupported("GroupQueryAttention's qk output");
-  int64_t heads = n.intAttr("num_heads", 0),
-          kvHeads = n.intAttr("kv_num_heads", 0);
+  int64_t heads = n.intAttr("num_heads", 0), kvHeads = n.intAttr("kv_num_heads", 0);
   if (heads <= 0 || kvHeads <= 0 || heads % kvHeads != 0)
-    return n.emitError() << "num_heads (" << heads
-                         << ") must be a positive multiple of "
+    return n.emitError() << "num_heads (" << heads << ") must be a positive multiple of "
                          << "kv_num_heads (" << kvHeads << ")";
   Value q = n.input(0), k, v;
   if (n.hasInput(1) != n.hasInput(2))
@@ -313,12 +290,11 @@ LogicalResult groupQueryAttention(NodeContext &n) {
   } else {
     int64_t hidden = tensorType(q).getDimSize(2);
     if (ShapedType::isDynamic(hidden) || hidden % (heads + 2 * kvHeads) != 0)
-      return n.emitError()
-             << "packed QKV hidden size is not a static multiple of "
-             << heads + 2 * kvHeads << " heads";
+      return n.emitError() << "packed QKV hidden size is not a static multiple of "
+                           << heads + 2 * kvHeads << " heads";
     int64_t headDim = hidden / (heads + 2 * kvHeads);
-    SmallVector<Value> parts = splitLast(
-        n, q, {heads * headDim, kvHeads * headDim, kvHeads * headDim});
+    SmallVector<Value> parts =
+        splitLast(n, q, {heads * headDim, kvHeads * headDim, kvHeads * headDim});
     q = parts[0], k = parts[1], v = parts[2];
   }
   FailureOr<Value> q4 = splitHeads(n, q, heads), k4 = splitHeads(n, k, kvHeads),
@@ -330,8 +306,7 @@ LogicalResult groupQueryAttention(NodeContext &n) {
   if (static_cast<bool>(pastKey) != static_cast<bool>(pastValue))
     return n.emitError() << "past_key and past_value must be given together";
   int64_t sequence = tensorType(*q4).getDimSize(2);
-  if (pastKey && (tensorType(pastKey).getRank() != 4 ||
-                  tensorType(pastValue).getRank() != 4))
+  if (pastKey && (tensorType(pastKey).getRank() != 4 || tensorType(pastValue).getRank() != 4))
     return n.emitError() << "past_key and past_value must be 4-D [batch, kv_heads, "
                             "past, head_dim]";
   if (pastKey) {
@@ -340,8 +315,7 @@ LogicalResult groupQueryAttention(NodeContext &n) {
     int64_t past = tensorType(pastKey).getDimSize(2);
     std::optional<RankedTensorType> present = n.declaredOutputType(1);
     if (present && present->getRank() == 4 && !ShapedType::isDynamic(past) &&
-        present->getDimSize(2) == past && !ShapedType::isDynamic(sequence) &&
-        sequence > 0)
+        present->getDimSize(2) == past && !ShapedType::isDynamic(sequence) && sequence > 0)
       return n.unsupported("GroupQueryAttention with a KV cache shared between "
                            "past and present (past_present_share_buffer)");
   }
@@ -355,17 +329,16 @@ LogicalResult groupQueryAttention(NodeContext &n) {
     } else {
       // onnxruntime rotates token `s` of batch entry `b` at position
       // `seqlens_k[b] + 1 - sequence + s` (total length minus the new tokens).
-      Value start = n.create<AddOp>(
-          castTo(n, n.input(5), n.builder().getI64Type()),
-          scalarConstant(n, n.builder().getI64Type(),
-                         ShapedType::isDynamic(sequence) ? 0 : 1 - sequence));
+      Value start =
+          n.create<AddOp>(castTo(n, n.input(5), n.builder().getI64Type()),
+                          scalarConstant(n, n.builder().getI64Type(),
+                                         ShapedType::isDynamic(sequence) ? 0 : 1 - sequence));
       FailureOr<Value> p = positionsFrom(n, start, sequence);
       if (failed(p))
         return failure();
       positions = *p;
     }
-    FailureOr<std::pair<Value, Value>> tables =
-        gatherTables(n, n.input(7), n.input(8), positions);
+    FailureOr<std::pair<Value, Value>> tables = gatherTables(n, n.input(7), n.input(8), positions);
     if (failed(tables))
       return failure();
     auto [cosTable, sinTable] = *tables;
@@ -377,13 +350,11 @@ LogicalResult groupQueryAttention(NodeContext &n) {
   if (failed(scale))
     return failure();
   Value mask = n.hasInput(10) ? n.input(10) : Value();
-  FailureOr<AttentionOp> op =
-      buildAttention(n, *q4, *k4, *v4, mask, pastKey, pastValue, *scale,
-                     /*causal=*/true, n.floatAttr("softcap", 0));
+  FailureOr<AttentionOp> op = buildAttention(n, *q4, *k4, *v4, mask, pastKey, pastValue, *scale,
+                                             /*causal=*/true, n.floatAttr("softcap", 0));
   if (failed(op))
     return failure();
-  return n.setOutputs({mergeHeads(n, op->getResult()), op->getPresentKey(),
-                       op->getPresentValue()});
+  return n.setOutputs({mergeHeads(n, op->getResult()), op->getPresentKey(), op->getPresentValue()});
 }
 
 /// `input + skip (+ bias)`, the residual sum the Skip*Normalization ops
@@ -407,25 +378,22 @@ LogicalResult skipLayerNorm(NodeContext &n) {
   Value sum = *residual;
   int64_t axis = tensorType(sum).getRank() - 1;
   Value beta = n.hasInput(3) ? n.input(3) : Value();
-  auto op = n.create<LayerNormOp>(
-      sum, n.input(2), beta, n.builder().getI64IntegerAttr(axis),
-      n.builder().getF32FloatAttr(n.floatAttr("epsilon", 1e-12f)));
+  auto op = n.create<LayerNormOp>(sum, n.input(2), beta, n.builder().getI64IntegerAttr(axis),
+                                  n.builder().getF32FloatAttr(n.floatAttr("epsilon", 1e-12f)));
   return n.setOutputs({op.getResult(), op.getMean(), op.getInvStdDev(), sum});
 }
 
 LogicalResult skipSimplifiedLayerNorm(NodeContext &n) {
   if (n.wantsOutput(1) || n.wantsOutput(2))
-    return n.unsupported(
-        "SkipSimplifiedLayerNormalization's mean and inv_std_var "
-        "outputs");
+    return n.unsupported("SkipSimplifiedLayerNormalization's mean and inv_std_var "
+                         "outputs");
   FailureOr<Value> residual = residualSum(n, 3);
   if (failed(residual))
     return failure();
   Value sum = *residual;
   int64_t axis = tensorType(sum).getRank() - 1;
-  Value y = n.create<RMSNormOp>(
-      sum, n.input(2), n.builder().getI64IntegerAttr(axis),
-      n.builder().getF32FloatAttr(n.floatAttr("epsilon", 1e-12f)));
+  Value y = n.create<RMSNormOp>(sum, n.input(2), n.builder().getI64IntegerAttr(axis),
+                                n.builder().getF32FloatAttr(n.floatAttr("epsilon", 1e-12f)));
   return n.setOutputs({y, Value(), Value(), sum});
 }
 
@@ -433,13 +401,11 @@ LogicalResult simplifiedLayerNorm(NodeContext &n) {
   if (n.wantsOutput(1))
     return n.unsupported("SimplifiedLayerNormalization's inv_std_var output");
   Value x = n.input(0);
-  FailureOr<int64_t> axis =
-      normalizeAxis(n.intAttr("axis", -1), tensorType(x).getRank(), n.loc());
+  FailureOr<int64_t> axis = normalizeAxis(n.intAttr("axis", -1), tensorType(x).getRank(), n.loc());
   if (failed(axis))
     return failure();
-  Value y = n.create<RMSNormOp>(
-      x, n.input(1), n.builder().getI64IntegerAttr(*axis),
-      n.builder().getF32FloatAttr(n.floatAttr("epsilon", 1e-5f)));
+  Value y = n.create<RMSNormOp>(x, n.input(1), n.builder().getI64IntegerAttr(*axis),
+                                n.builder().getF32FloatAttr(n.floatAttr("epsilon", 1e-5f)));
   return n.setOutputs({y});
 }
 
@@ -448,14 +414,12 @@ LogicalResult embedLayerNorm(NodeContext &n) {
   Value ids = n.input(0);
   RankedTensorType idt = tensorType(ids);
   if (idt.getRank() != 2)
-    return n.emitError() << "input_ids must be 2-D [batch, sequence], got "
-                         << idt;
+    return n.emitError() << "input_ids must be 2-D [batch, sequence], got " << idt;
   Value positionTable = n.input(3);
   if (tensorType(positionTable).getRank() != 2)
     return n.emitError() << "position_embedding must be 2-D [positions, hidden], got "
                          << tensorType(positionTable);
-  if (failed(inferGatherShape(tensorType(n.input(2)).getShape(), idt.getShape(), 0,
-                              n.loc())))
+  if (failed(inferGatherShape(tensorType(n.input(2)).getShape(), idt.getShape(), 0, n.loc())))
     return failure();
   Value sum = n.create<GatherOp>(n.input(2), ids, static_cast<int64_t>(0));
   Value positions;
@@ -463,18 +427,16 @@ LogicalResult embedLayerNorm(NodeContext &n) {
     if (failed(inferGatherShape(tensorType(positionTable).getShape(),
                                 tensorType(n.input(8)).getShape(), 0, n.loc())))
       return failure();
-    positions =
-        n.create<GatherOp>(positionTable, n.input(8), static_cast<int64_t>(0));
+    positions = n.create<GatherOp>(positionTable, n.input(8), static_cast<int64_t>(0));
   } else {
     int64_t sequence = idt.getDimSize(1);
     if (ShapedType::isDynamic(sequence))
-      return n.unsupported(
-          "EmbedLayerNormalization without position_ids and with a "
-          "dynamic sequence length");
+      return n.unsupported("EmbedLayerNormalization without position_ids and with a "
+                           "dynamic sequence length");
     SmallVector<int64_t> start = {0, 0}, stride = {1, 1},
                          limit = {sequence, tensorType(positionTable).getDimSize(1)};
-    if (failed(inferSliceShape(tensorType(positionTable).getShape(), start, limit,
-                               stride, n.loc())))
+    if (failed(
+            inferSliceShape(tensorType(positionTable).getShape(), start, limit, stride, n.loc())))
       return failure();
     positions = n.create<SliceOp>(positionTable, start, limit, stride);
   }
@@ -482,48 +444,41 @@ LogicalResult embedLayerNorm(NodeContext &n) {
     return failure();
   sum = n.create<AddOp>(sum, positions);
   if (n.hasInput(1) != n.hasInput(4))
-    return n.emitError()
-           << "segment_ids and segment_embedding must be given together";
+    return n.emitError() << "segment_ids and segment_embedding must be given together";
   if (n.hasInput(1)) {
     if (failed(inferGatherShape(tensorType(n.input(4)).getShape(),
                                 tensorType(n.input(1)).getShape(), 0, n.loc())))
       return failure();
-    Value segments =
-        n.create<GatherOp>(n.input(4), n.input(1), static_cast<int64_t>(0));
+    Value segments = n.create<GatherOp>(n.input(4), n.input(1), static_cast<int64_t>(0));
     if (failed(checkElementwiseOperands(n, {sum, segments})))
       return failure();
     sum = n.create<AddOp>(sum, segments);
   }
   int64_t axis = tensorType(sum).getRank() - 1;
-  auto op = n.create<LayerNormOp>(
-      sum, n.input(5), n.input(6), n.builder().getI64IntegerAttr(axis),
-      n.builder().getF32FloatAttr(n.floatAttr("epsilon", 1e-12f)));
+  auto op = n.create<LayerNormOp>(sum, n.input(5), n.input(6), n.builder().getI64IntegerAttr(axis),
+                                  n.builder().getF32FloatAttr(n.floatAttr("epsilon", 1e-12f)));
   Value maskIndex;
   if (n.wantsOutput(1)) {
     if (!n.hasInput(7) || n.intAttr("mask_index_type", 1) != 1)
-      return n.unsupported(
-          "EmbedLayerNormalization's mask_index without a mask or "
-          "with mask_index_type other than 1");
+      return n.unsupported("EmbedLayerNormalization's mask_index without a mask or "
+                           "with mask_index_type other than 1");
     Value mask = castTo(n, n.input(7), n.builder().getI32Type());
     RankedTensorType mt = tensorType(mask);
-    maskIndex = n.create<ReduceOp>(
-        RankedTensorType::get({mt.getDimSize(0)}, mt.getElementType()),
-        ReductionKind::sum, mask, Value(), ArrayRef<int64_t>{1}, false);
+    maskIndex = n.create<ReduceOp>(RankedTensorType::get({mt.getDimSize(0)}, mt.getElementType()),
+                                   ReductionKind::sum, mask, Value(), ArrayRef<int64_t>{1}, false);
   }
   return n.setOutputs({op.getResult(), maskIndex, sum});
 }
 
 LogicalResult gelu(NodeContext &n) {
-  return n.setOutputs(
-      {n.create<GeluOp>(n.input(0), GeluApproximation::none).getResult()});
+  return n.setOutputs({n.create<GeluOp>(n.input(0), GeluApproximation::none).getResult()});
 }
 
 LogicalResult biasGelu(NodeContext &n) {
   if (failed(checkElementwiseOperands(n, {n.input(0), n.input(1)})))
     return failure();
   Value x = n.create<AddOp>(n.input(0), n.input(1));
-  return n.setOutputs(
-      {n.create<GeluOp>(x, GeluApproximation::none).getResult()});
+  return n.setOutputs({n.create<GeluOp>(x, GeluApproximation::none).getResult()});
 }
 
 LogicalResult fastGelu(NodeContext &n) {
@@ -533,8 +488,7 @@ LogicalResult fastGelu(NodeContext &n) {
       return failure();
     x = n.create<AddOp>(x, n.input(1));
   }
-  return n.setOutputs(
-      {n.create<GeluOp>(x, GeluApproximation::tanh).getResult()});
+  return n.setOutputs({n.create<GeluOp>(x, GeluApproximation::tanh).getResult()});
 }
 
 /// Inputs (input, position_ids, cos_cache, sin_cache); `position_ids` is
@@ -543,8 +497,7 @@ LogicalResult rotaryEmbedding(NodeContext &n) {
   if (n.floatAttr("scale", 1) != 1)
     return n.unsupported("com.microsoft.RotaryEmbedding with scale != 1");
   if (n.intAttr("is_packed_batching", 0) != 0)
-    return n.unsupported(
-        "com.microsoft.RotaryEmbedding with is_packed_batching");
+    return n.unsupported("com.microsoft.RotaryEmbedding with is_packed_batching");
   Value x = n.input(0);
   int64_t rank = tensorType(x).getRank();
   if (rank == 3) {
@@ -558,14 +511,12 @@ LogicalResult rotaryEmbedding(NodeContext &n) {
   Value positions = n.input(1);
   RankedTensorType pt = tensorType(positions);
   if (pt.getRank() == 1) {
-    FailureOr<Value> p =
-        positionsFrom(n, positions, tensorType(x).getDimSize(2));
+    FailureOr<Value> p = positionsFrom(n, positions, tensorType(x).getDimSize(2));
     if (failed(p))
       return failure();
     positions = *p;
   } else if (pt.getRank() != 2) {
-    return n.emitError()
-           << "position_ids must be [batch, sequence] or [1], got " << pt;
+    return n.emitError() << "position_ids must be [batch, sequence] or [1], got " << pt;
   }
   if (tensorType(n.input(2)).getRank() != 2)
     return n.emitError() << "cos_cache must be [positions, rotary_dim / 2], got "
@@ -573,16 +524,13 @@ LogicalResult rotaryEmbedding(NodeContext &n) {
   int64_t rotaryDim = n.intAttr("rotary_embedding_dim", 0);
   int64_t half = tensorType(n.input(2)).getDimSize(1);
   if (rotaryDim != 0 && !ShapedType::isDynamic(half) && 2 * half != rotaryDim)
-    return n.emitError() << "cos_cache has " << half
-                         << " entries per position, "
+    return n.emitError() << "cos_cache has " << half << " entries per position, "
                          << "rotary_embedding_dim / 2 is " << rotaryDim / 2;
-  FailureOr<std::pair<Value, Value>> tables =
-      gatherTables(n, n.input(2), n.input(3), positions);
+  FailureOr<std::pair<Value, Value>> tables = gatherTables(n, n.input(2), n.input(3), positions);
   if (failed(tables))
     return failure();
   auto [cosTable, sinTable] = *tables;
-  Value y = n.create<RotaryOp>(x, cosTable, sinTable,
-                               n.intAttr("interleaved", 0) != 0);
+  Value y = n.create<RotaryOp>(x, cosTable, sinTable, n.intAttr("interleaved", 0) != 0);
   if (rank == 3)
     y = mergeHeads(n, y);
   return n.setOutputs({y});
@@ -595,14 +543,11 @@ void registerContribHandlers(HandlerRegistry &r) {
   r.add(kDomain, "MultiHeadAttention", 1, kLatestOpset, multiHeadAttention);
   r.add(kDomain, "GroupQueryAttention", 1, kLatestOpset, groupQueryAttention);
   r.add(kDomain, "SkipLayerNormalization", 1, kLatestOpset, skipLayerNorm);
-  r.add(kDomain, "SkipSimplifiedLayerNormalization", 1, kLatestOpset,
-        skipSimplifiedLayerNorm);
+  r.add(kDomain, "SkipSimplifiedLayerNormalization", 1, kLatestOpset, skipSimplifiedLayerNorm);
   // onnxruntime registers SimplifiedLayerNormalization in the default domain;
   // exporters use either.
-  r.add(kDomain, "SimplifiedLayerNormalization", 1, kLatestOpset,
-        simplifiedLayerNorm);
-  r.add("", "SimplifiedLayerNormalization", 1, kLatestOpset,
-        simplifiedLayerNorm);
+  r.add(kDomain, "SimplifiedLayerNormalization", 1, kLatestOpset, simplifiedLayerNorm);
+  r.add("", "SimplifiedLayerNormalization", 1, kLatestOpset, simplifiedLayerNorm);
   r.add(kDomain, "EmbedLayerNormalization", 1, kLatestOpset, embedLayerNorm);
   r.add(kDomain, "FastGelu", 1, kLatestOpset, fastGelu);
   r.add(kDomain, "BiasGelu", 1, kLatestOpset, biasGelu);

@@ -21,34 +21,29 @@ using namespace strata::graph;
 namespace strata::onnx {
 namespace {
 
-template <typename OpTy>
-LogicalResult unary(NodeContext &n) {
+template <typename OpTy> LogicalResult unary(NodeContext &n) {
   Value x = n.input(0);
   return n.setOutputs({n.create<OpTy>(x).getResult()});
 }
 
-template <typename OpTy>
-LogicalResult binary(NodeContext &n) {
+template <typename OpTy> LogicalResult binary(NodeContext &n) {
   return n.setOutputs({n.create<OpTy>(n.input(0), n.input(1)).getResult()});
 }
 
-template <typename OpTy>
-LogicalResult checkedBinary(NodeContext &n) {
+template <typename OpTy> LogicalResult checkedBinary(NodeContext &n) {
   if (failed(checkElementwiseOperands(n, {n.input(0), n.input(1)})))
     return failure();
   return binary<OpTy>(n);
 }
 
-template <ComparisonDirection D>
-LogicalResult compare(NodeContext &n) {
+template <ComparisonDirection D> LogicalResult compare(NodeContext &n) {
   if (failed(checkElementwiseOperands(n, {n.input(0), n.input(1)})))
     return failure();
   return n.setOutputs({n.create<CompareOp>(D, n.input(0), n.input(1)).getResult()});
 }
 
 /// Max, Min, Sum, Mean: left fold over any number of inputs.
-template <typename OpTy>
-Value foldInputs(NodeContext &n) {
+template <typename OpTy> Value foldInputs(NodeContext &n) {
   Value acc = n.input(0);
   for (int64_t i = 1; i < n.numInputs(); ++i)
     acc = n.create<OpTy>(acc, n.input(i));
@@ -62,8 +57,7 @@ LogicalResult checkAllInputs(NodeContext &n) {
   return checkElementwiseOperands(n, inputs);
 }
 
-template <typename OpTy>
-LogicalResult variadic(NodeContext &n) {
+template <typename OpTy> LogicalResult variadic(NodeContext &n) {
   if (failed(checkAllInputs(n)))
     return failure();
   return n.setOutputs({foldInputs<OpTy>(n)});
@@ -103,13 +97,12 @@ LogicalResult mod(NodeContext &n) {
 
 LogicalResult where(NodeContext &n) {
   if (failed(checkElementwiseOperands(n, {n.input(1), n.input(2)})) ||
-      failed(inferBroadcastShape({tensorType(n.input(0)).getShape(),
-                                  tensorType(n.input(1)).getShape(),
-                                  tensorType(n.input(2)).getShape()},
-                                 n.loc())))
+      failed(
+          inferBroadcastShape({tensorType(n.input(0)).getShape(), tensorType(n.input(1)).getShape(),
+                               tensorType(n.input(2)).getShape()},
+                              n.loc())))
     return failure();
-  return n.setOutputs(
-      {n.create<WhereOp>(n.input(0), n.input(1), n.input(2)).getResult()});
+  return n.setOutputs({n.create<WhereOp>(n.input(0), n.input(1), n.input(2)).getResult()});
 }
 
 LogicalResult castOp(NodeContext &n) {
@@ -179,8 +172,7 @@ LogicalResult selu(NodeContext &n) {
   Value x = n.input(0);
   double alpha = n.floatAttr("alpha", 1.67326319217681884765625f);
   double gamma = n.floatAttr("gamma", 1.05070102214813232421875f);
-  Value notPositive =
-      n.create<CompareOp>(ComparisonDirection::le, x, scalarLike(n, x, 0));
+  Value notPositive = n.create<CompareOp>(ComparisonDirection::le, x, scalarLike(n, x, 0));
   Value y = n.create<WhereOp>(notPositive, expm1Scaled(n, x, alpha), x);
   return n.setOutputs({n.create<MulOp>(y, scalarLike(n, x, gamma)).getResult()});
 }
@@ -195,21 +187,19 @@ LogicalResult celu(NodeContext &n) {
 }
 
 Value hardSigmoidOf(NodeContext &n, Value x, double alpha, double beta) {
-  Value y = n.create<AddOp>(n.create<MulOp>(x, scalarLike(n, x, alpha)),
-                            scalarLike(n, x, beta));
+  Value y = n.create<AddOp>(n.create<MulOp>(x, scalarLike(n, x, alpha)), scalarLike(n, x, beta));
   y = n.create<MinOp>(y, scalarLike(n, x, 1));
   return n.create<MaxOp>(y, scalarLike(n, x, 0));
 }
 
 LogicalResult hardSigmoid(NodeContext &n) {
-  return n.setOutputs({hardSigmoidOf(n, n.input(0), n.floatAttr("alpha", 0.2f),
-                                     n.floatAttr("beta", 0.5f))});
+  return n.setOutputs(
+      {hardSigmoidOf(n, n.input(0), n.floatAttr("alpha", 0.2f), n.floatAttr("beta", 0.5f))});
 }
 
 LogicalResult hardSwish(NodeContext &n) {
   Value x = n.input(0);
-  return n.setOutputs(
-      {n.create<MulOp>(x, hardSigmoidOf(n, x, 1.0 / 6, 0.5)).getResult()});
+  return n.setOutputs({n.create<MulOp>(x, hardSigmoidOf(n, x, 1.0 / 6, 0.5)).getResult()});
 }
 
 LogicalResult softplus(NodeContext &n) {
@@ -239,8 +229,8 @@ LogicalResult swiGLU(NodeContext &n) {
   Value a = n.input(0), b = n.input(1);
   if (tensorType(a).getRank() != tensorType(b).getRank() ||
       failed(verifyCompatibleShape(tensorType(a), tensorType(b))))
-    return n.emitError() << "inputs A " << tensorType(a) << " and B "
-                         << tensorType(b) << " must have the same shape";
+    return n.emitError() << "inputs A " << tensorType(a) << " and B " << tensorType(b)
+                         << " must have the same shape";
   if (failed(checkElementwiseOperands(n, {a, b})))
     return failure();
   Value gate = swishOf(n, a, n.floatAttr("alpha", 1));
@@ -250,8 +240,7 @@ LogicalResult swiGLU(NodeContext &n) {
 LogicalResult gelu(NodeContext &n) {
   std::string approximate = n.stringAttr("approximate", "none");
   if (approximate != "none" && approximate != "tanh")
-    return n.emitError() << "approximate must be 'none' or 'tanh', not '" << approximate
-                         << "'";
+    return n.emitError() << "approximate must be 'none' or 'tanh', not '" << approximate << "'";
   auto mode = approximate == "tanh" ? GeluApproximation::tanh : GeluApproximation::none;
   return n.setOutputs({n.create<GeluOp>(n.input(0), mode).getResult()});
 }
@@ -264,10 +253,10 @@ LogicalResult isNaN(NodeContext &n) {
 
 LogicalResult isInf(NodeContext &n) {
   Value x = n.input(0);
-  return n.setOutputs({n.create<IsInfOp>(tensorType(x).clone(n.builder().getI1Type()), x,
-                                         n.intAttr("detect_positive", 1) != 0,
-                                         n.intAttr("detect_negative", 1) != 0)
-                           .getResult()});
+  return n.setOutputs(
+      {n.create<IsInfOp>(tensorType(x).clone(n.builder().getI1Type()), x,
+                         n.intAttr("detect_positive", 1) != 0, n.intAttr("detect_negative", 1) != 0)
+           .getResult()});
 }
 
 } // namespace

@@ -27,10 +27,8 @@ LogicalResult oneHot(NodeContext &n) {
   Value indices = n.input(0), depthValue = n.input(1), values = n.input(2);
   RankedTensorType valuesType = tensorType(values);
   if (valuesType.getRank() != 1 || valuesType.getDimSize(0) != 2)
-    return n.emitError() << "values must be a 1-D tensor of 2 elements, got "
-                         << valuesType;
-  if (!tensorType(depthValue).hasStaticShape() ||
-      tensorType(depthValue).getNumElements() != 1)
+    return n.emitError() << "values must be a 1-D tensor of 2 elements, got " << valuesType;
+  if (!tensorType(depthValue).hasStaticShape() || tensorType(depthValue).getNumElements() != 1)
     return n.emitError() << "depth must be a scalar or a 1-element tensor, got "
                          << tensorType(depthValue);
   int64_t rank = tensorType(indices).getRank() + 1;
@@ -48,29 +46,22 @@ LogicalResult oneHot(NodeContext &n) {
     return n.emitError() << "depth must not be negative, got " << depth;
   // Float depths and indices truncate toward zero, as ONNX's cast does.
   Value depthScalar = castTo(n, reshapeWithDims(n, depthValue, {}, {}), i64);
-  Value iota = n.create<RangeOp>(RankedTensorType::get({depth}, i64),
-                                 scalarConstant(n, i64, 0), depthScalar,
-                                 scalarConstant(n, i64, 1));
+  Value iota = n.create<RangeOp>(RankedTensorType::get({depth}, i64), scalarConstant(n, i64, 0),
+                                 depthScalar, scalarConstant(n, i64, 1));
   SmallVector<int64_t> iotaDims(rank, 1), iotaFrom(rank, 0);
   iotaDims[*axis] = depth;
   iota = reshapeWithDims(n, iota, iotaDims, iotaFrom);
 
   Value index = castTo(n, indices, i64);
-  Value negative = n.create<CompareOp>(ComparisonDirection::lt, index,
-                                       scalarConstant(n, i64, 0));
-  index =
-      n.create<WhereOp>(negative, n.create<AddOp>(index, depthScalar), index);
-  Value hot = n.create<CompareOp>(ComparisonDirection::eq,
-                                  unsqueeze(n, index, {*axis}), iota);
+  Value negative = n.create<CompareOp>(ComparisonDirection::lt, index, scalarConstant(n, i64, 0));
+  index = n.create<WhereOp>(negative, n.create<AddOp>(index, depthScalar), index);
+  Value hot = n.create<CompareOp>(ComparisonDirection::eq, unsqueeze(n, index, {*axis}), iota);
   return n.setOutputs(
-      {n.create<WhereOp>(hot, valueAt(n, values, 1), valueAt(n, values, 0))
-           .getResult()});
+      {n.create<WhereOp>(hot, valueAt(n, values, 1), valueAt(n, values, 0)).getResult()});
 }
 
 } // namespace
 
-void registerEncodingHandlers(HandlerRegistry &r) {
-  r.add("OneHot", 11, oneHot);
-}
+void registerEncodingHandlers(HandlerRegistry &r) { r.add("OneHot", 11, oneHot); }
 
 } // namespace strata::onnx

@@ -38,18 +38,13 @@ GraphImporter::GraphImporter(ModuleOp module, const ::onnx::ModelProto &model,
                              TensorStorage &storage, const ImportOptions &options,
                              StringRef modelPath)
     : module_(module), model_(model), storage_(storage), options_(options),
-      modelPath_(modelPath.str()), ctx_(module.getContext()),
-      builder_(module.getContext()) {}
+      modelPath_(modelPath.str()), ctx_(module.getContext()), builder_(module.getContext()) {}
 
-Location GraphImporter::modelLoc() const {
-  return FileLineColLoc::get(ctx_, modelPath_, 0, 0);
-}
+Location GraphImporter::modelLoc() const { return FileLineColLoc::get(ctx_, modelPath_, 0, 0); }
 
 Location GraphImporter::nodeLoc(const ::onnx::NodeProto &node, int64_t index) const {
   std::string name = node.name().empty() ? "#" + std::to_string(index) : node.name();
-  return NameLoc::get(StringAttr::get(ctx_,
-                                      name + " (" + node.op_type() + ")"),
-                      modelLoc());
+  return NameLoc::get(StringAttr::get(ctx_, name + " (" + node.op_type() + ")"), modelLoc());
 }
 
 FailureOr<Value> GraphImporter::lookup(StringRef name) const {
@@ -64,9 +59,7 @@ std::optional<RankedTensorType> GraphImporter::declaredType(StringRef name) cons
   if (it == valueInfos_.end())
     return std::nullopt;
   auto self = const_cast<GraphImporter *>(this);
-  ScopedDiagnosticHandler silence(ctx_, [](Diagnostic &) {
-    return success();
-  });
+  ScopedDiagnosticHandler silence(ctx_, [](Diagnostic &) { return success(); });
   FailureOr<RankedTensorType> type = self->convertValueType(*it->second, false, nullptr);
   if (failed(type))
     return std::nullopt;
@@ -90,9 +83,9 @@ LogicalResult GraphImporter::checkOpsets() {
   return success();
 }
 
-FailureOr<RankedTensorType>
-GraphImporter::convertValueType(const ::onnx::ValueInfoProto &info, bool isInput,
-                                SmallVectorImpl<Attribute> *dimNames) {
+FailureOr<RankedTensorType> GraphImporter::convertValueType(const ::onnx::ValueInfoProto &info,
+                                                            bool isInput,
+                                                            SmallVectorImpl<Attribute> *dimNames) {
   MLIRContext *ctx = builder_.getContext();
   if (!info.type().has_tensor_type())
     return emitError(modelLoc(), "value '")
@@ -105,8 +98,7 @@ GraphImporter::convertValueType(const ::onnx::ValueInfoProto &info, bool isInput
   if (!tensor.has_shape())
     return emitError(modelLoc(), "value '") << info.name() << "' has no known rank";
   SmallVector<int64_t> dims;
-  auto fixed = isInput ? options_.inputShapes.find(info.name())
-                       : options_.inputShapes.end();
+  auto fixed = isInput ? options_.inputShapes.find(info.name()) : options_.inputShapes.end();
   for (const auto &dim : tensor.shape().dim()) {
     int64_t d = ShapedType::kDynamic;
     if (dim.has_dim_value() && dim.dim_value() >= 0)
@@ -117,15 +109,14 @@ GraphImporter::convertValueType(const ::onnx::ValueInfoProto &info, bool isInput
         d = f->second;
     }
     if (dimNames)
-      dimNames->push_back(builder_.getStringAttr(dim.has_dim_param() ? dim.dim_param()
-                                                                     : ""));
+      dimNames->push_back(builder_.getStringAttr(dim.has_dim_param() ? dim.dim_param() : ""));
     dims.push_back(d);
   }
   if (fixed != options_.inputShapes.end()) {
     if (fixed->second.size() != dims.size())
       return emitError(modelLoc(), "--shape gives ")
-             << fixed->second.size() << " dimensions for input '" << info.name()
-             << "' of rank " << dims.size();
+             << fixed->second.size() << " dimensions for input '" << info.name() << "' of rank "
+             << dims.size();
     for (auto [d, f] : llvm::zip(dims, fixed->second)) {
       if (!ShapedType::isDynamic(d) && d != f)
         return emitError(modelLoc(), "--shape fixes a dimension of input '")
@@ -186,8 +177,7 @@ LogicalResult GraphImporter::importInitializers() {
 /// The required inputs of the ops Strata imports that the ONNX library has no
 /// schema for: ops newer than the library (opset 18 on), and onnxruntime's
 /// contrib ops.
-static ArrayRef<int64_t> requiredInputsWithoutSchema(StringRef domain,
-                                                     StringRef opType) {
+static ArrayRef<int64_t> requiredInputsWithoutSchema(StringRef domain, StringRef opType) {
   static const llvm::StringMap<SmallVector<int64_t>> table = {
       {":Attention", {0, 1, 2}},
       {":Gelu", {0}},
@@ -215,9 +205,8 @@ static ArrayRef<int64_t> requiredInputsWithoutSchema(StringRef domain,
 /// Checks that `node` names every input its ONNX schema (or, without one,
 /// `requiredInputsWithoutSchema`) requires: handlers read required inputs without
 /// checking, and a missing one would reach them as a null value.
-static LogicalResult checkRequiredInputs(const ::onnx::NodeProto &node,
-                                         const std::string &domain, int64_t opset,
-                                         Location loc) {
+static LogicalResult checkRequiredInputs(const ::onnx::NodeProto &node, const std::string &domain,
+                                         int64_t opset, Location loc) {
   int64_t numInputs = node.input_size();
   auto missing = [&](int64_t i) { return i >= numInputs || node.input(i).empty(); };
   const ::onnx::OpSchema *schema = ::onnx::OpSchemaRegistry::Schema(
@@ -238,9 +227,8 @@ static LogicalResult checkRequiredInputs(const ::onnx::NodeProto &node,
       last = std::max<int64_t>(numInputs, i + formal.GetMinArity()) - 1;
     for (int64_t j = first; j <= last; ++j)
       if (missing(j))
-        return emitError(loc, "input ")
-               << j << " ('" << formal.GetName() << "') of " << node.op_type()
-               << " is missing, but ONNX requires it";
+        return emitError(loc, "input ") << j << " ('" << formal.GetName() << "') of "
+                                        << node.op_type() << " is missing, but ONNX requires it";
   }
   return success();
 }
@@ -250,18 +238,16 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node, int64_t i
   std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
   auto opset = opsets_.find(domain);
   if (opset == opsets_.end())
-    return emitError(loc, "node uses domain '")
-           << domain << "', which the model does not import";
+    return emitError(loc, "node uses domain '") << domain << "', which the model does not import";
   const HandlerRegistry &registry = HandlerRegistry::get();
   Handler handler = registry.lookup(domain, node.op_type(), opset->second);
   if (!handler) {
-    InFlightDiagnostic diag =
-        emitError(loc, "unsupported op: ")
-        << "node '"
-        << (node.name().empty() ? "#" + std::to_string(index) : node.name())
-        << "' has op type '" << node.op_type() << "' in domain '"
-        << (domain.empty() ? "ai.onnx" : domain) << "' at opset "
-        << opset->second << ", which Strata does not import";
+    InFlightDiagnostic diag = emitError(loc, "unsupported op: ")
+                              << "node '"
+                              << (node.name().empty() ? "#" + std::to_string(index) : node.name())
+                              << "' has op type '" << node.op_type() << "' in domain '"
+                              << (domain.empty() ? "ai.onnx" : domain) << "' at opset "
+                              << opset->second << ", which Strata does not import";
     auto ranges = registry.opsetRanges(domain, node.op_type());
     if (!ranges.empty()) {
       diag << " (it imports that op at opsets ";
@@ -319,16 +305,15 @@ LogicalResult GraphImporter::importMainGraph() {
   }
 
   builder_.setInsertionPointToEnd(module_.getBody());
-  auto func = func::FuncOp::create(builder_, modelLoc(), "main",
-                                   builder_.getFunctionType(argTypes, {}));
+  auto func =
+      func::FuncOp::create(builder_, modelLoc(), "main", builder_.getFunctionType(argTypes, {}));
   Block *entry = func.addEntryBlock();
   for (auto [i, attrs] : llvm::enumerate(argAttrs))
     func.setArgAttrs(i, attrs);
   if (!options_.maxDims.empty()) {
     SmallVector<NamedAttribute> bounds;
     for (const auto &b : options_.maxDims)
-      bounds.push_back(builder_.getNamedAttr(b.getKey(),
-                                             builder_.getI64IntegerAttr(b.getValue())));
+      bounds.push_back(builder_.getNamedAttr(b.getKey(), builder_.getI64IntegerAttr(b.getValue())));
     func->setAttr("strata.max_dims", builder_.getDictionaryAttr(bounds));
   }
   builder_.setInsertionPointToStart(entry);
@@ -354,11 +339,9 @@ LogicalResult GraphImporter::importMainGraph() {
       if (!graph::areCompatibleRefinements(type, *declared) &&
           !graph::areCompatibleRefinements(*declared, type))
         return emitError(value->getLoc(), "inconsistent shapes: output '")
-               << output.name() << "' is declared as " << *declared
-               << " but computes to " << type;
+               << output.name() << "' is declared as " << *declared << " but computes to " << type;
       if (*declared != type && graph::areCompatibleRefinements(type, *declared))
-        value = tensor::CastOp::create(builder_, value->getLoc(), *declared, *value)
-                    .getResult();
+        value = tensor::CastOp::create(builder_, value->getLoc(), *declared, *value).getResult();
     }
     results.push_back(*value);
     resultTypes.push_back(value->getType());

@@ -19,9 +19,8 @@ namespace strata::onnx {
 
 class GraphImporter {
 public:
-  GraphImporter(mlir::ModuleOp module, const ::onnx::ModelProto &model,
-                TensorStorage &storage, const ImportOptions &options,
-                llvm::StringRef modelPath);
+  GraphImporter(mlir::ModuleOp module, const ::onnx::ModelProto &model, TensorStorage &storage,
+                const ImportOptions &options, llvm::StringRef modelPath);
 
   /// Imports the main graph as `func.func @main`.
   mlir::LogicalResult importMainGraph();

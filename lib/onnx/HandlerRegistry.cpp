@@ -15,8 +15,8 @@ static std::string registryKey(llvm::StringRef domain, llvm::StringRef opType) {
   return (domain + "::" + opType).str();
 }
 
-void HandlerRegistry::add(llvm::StringRef domain, llvm::StringRef opType,
-                          int64_t firstOpset, int64_t lastOpset, Handler handler) {
+void HandlerRegistry::add(llvm::StringRef domain, llvm::StringRef opType, int64_t firstOpset,
+                          int64_t lastOpset, Handler handler) {
   entries_[registryKey(domain, opType)].push_back({firstOpset, lastOpset, handler});
 }
 
@@ -32,8 +32,7 @@ Handler HandlerRegistry::lookup(llvm::StringRef domain, llvm::StringRef opType,
 }
 
 std::vector<std::pair<int64_t, int64_t>>
-HandlerRegistry::opsetRanges(llvm::StringRef domain,
-                             llvm::StringRef opType) const {
+HandlerRegistry::opsetRanges(llvm::StringRef domain, llvm::StringRef opType) const {
   std::vector<std::pair<int64_t, int64_t>> ranges;
   auto it = entries_.find(registryKey(domain, opType));
   if (it != entries_.end())

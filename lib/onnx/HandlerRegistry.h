@@ -26,8 +26,8 @@ class HandlerRegistry {
 public:
   /// Registers `handler` for `opType` in `domain` ("" is the default domain) at
   /// opsets `firstOpset..lastOpset` (inclusive).
-  void add(llvm::StringRef domain, llvm::StringRef opType, int64_t firstOpset,
-           int64_t lastOpset, Handler handler);
+  void add(llvm::StringRef domain, llvm::StringRef opType, int64_t firstOpset, int64_t lastOpset,
+           Handler handler);
   /// Shorthand for the default domain from `firstOpset` on.
   void add(llvm::StringRef opType, int64_t firstOpset, Handler handler) {
     add("", opType, firstOpset, kLatestOpset, handler);
@@ -38,8 +38,8 @@ public:
 
   /// The opset ranges `{first, last}` at which `opType` in `domain` has a
   /// handler; empty for an op Strata does not import at any opset.
-  std::vector<std::pair<int64_t, int64_t>>
-  opsetRanges(llvm::StringRef domain, llvm::StringRef opType) const;
+  std::vector<std::pair<int64_t, int64_t>> opsetRanges(llvm::StringRef domain,
+                                                       llvm::StringRef opType) const;
 
   /// Every handler of Strata, built once.
   static const HandlerRegistry &get();

@@ -29,8 +29,8 @@ void loadImporterDialects(MLIRContext &context) {
   context.loadDialect<graph::GraphDialect, func::FuncDialect, tensor::TensorDialect>();
 }
 
-static FailureOr<std::shared_ptr<::onnx::ModelProto>>
-parseModel(StringRef bytes, StringRef path, Location loc) {
+static FailureOr<std::shared_ptr<::onnx::ModelProto>> parseModel(StringRef bytes, StringRef path,
+                                                                 Location loc) {
   auto model = std::make_shared<::onnx::ModelProto>();
   if (path.ends_with(".onnxtext")) {
     std::string text = bytes.str();
@@ -42,8 +42,8 @@ parseModel(StringRef bytes, StringRef path, Location loc) {
   }
   if (bytes.empty())
     return emitError(loc, "not an ONNX model: the file is empty");
-  google::protobuf::io::CodedInputStream stream(
-      reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size());
+  google::protobuf::io::CodedInputStream stream(reinterpret_cast<const uint8_t *>(bytes.data()),
+                                                bytes.size());
   stream.SetTotalBytesLimit(INT_MAX);
   if (!model->ParseFromCodedStream(&stream) || !stream.ConsumedEntireMessage())
     return emitError(loc, "not an ONNX model, or a truncated one: the file does not "
@@ -53,8 +53,7 @@ parseModel(StringRef bytes, StringRef path, Location loc) {
   return model;
 }
 
-OwningOpRef<ModuleOp> importModelBuffer(StringRef bytes, StringRef name,
-                                        MLIRContext &context,
+OwningOpRef<ModuleOp> importModelBuffer(StringRef bytes, StringRef name, MLIRContext &context,
                                         const ImportOptions &options) {
   loadImporterDialects(context);
   Location loc = FileLineColLoc::get(&context, name, 0, 0);

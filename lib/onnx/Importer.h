@@ -28,16 +28,14 @@ struct ImportOptions {
 /// Imports the model at `path` (`.onnx` protobuf, or ONNX text format when the
 /// file ends in `.onnxtext`). External data files are memory-mapped and referenced,
 /// never copied. Errors are reported as diagnostics through the context.
-mlir::OwningOpRef<mlir::ModuleOp> importModelFile(llvm::StringRef path,
-                                                  mlir::MLIRContext &context,
+mlir::OwningOpRef<mlir::ModuleOp> importModelFile(llvm::StringRef path, mlir::MLIRContext &context,
                                                   const ImportOptions &options);
 
 /// Imports a model held in memory: `bytes` are the contents of a model file and
 /// `name` stands for its path, which selects the format (ONNX text when it ends in
 /// `.onnxtext`), locates diagnostics, and anchors relative external data paths.
 /// `bytes` need not outlive the call.
-mlir::OwningOpRef<mlir::ModuleOp> importModelBuffer(llvm::StringRef bytes,
-                                                    llvm::StringRef name,
+mlir::OwningOpRef<mlir::ModuleOp> importModelBuffer(llvm::StringRef bytes, llvm::StringRef name,
                                                     mlir::MLIRContext &context,
                                                     const ImportOptions &options);
 

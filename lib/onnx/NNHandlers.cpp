@@ -28,8 +28,8 @@ LogicalResult matmul(NodeContext &n) {
     a = unsqueeze(n, a, {0});
   if (rb == 1)
     b = unsqueeze(n, b, {1});
-  if (failed(inferMatMulShape(tensorType(a).getShape(), tensorType(b).getShape(), false,
-                              false, n.loc())))
+  if (failed(inferMatMulShape(tensorType(a).getShape(), tensorType(b).getShape(), false, false,
+                              n.loc())))
     return failure();
   Value y = n.create<MatMulOp>(a, b, false, false);
   int64_t ry = tensorType(y).getRank();
@@ -47,8 +47,7 @@ LogicalResult gemm(NodeContext &n) {
   if (tensorType(a).getRank() != 2 || tensorType(b).getRank() != 2)
     return n.emitError() << "Gemm inputs A and B must be 2-D";
   bool ta = n.intAttr("transA", 0) != 0, tb = n.intAttr("transB", 0) != 0;
-  if (failed(inferMatMulShape(tensorType(a).getShape(), tensorType(b).getShape(), ta, tb,
-                              n.loc())))
+  if (failed(inferMatMulShape(tensorType(a).getShape(), tensorType(b).getShape(), ta, tb, n.loc())))
     return failure();
   Value y = n.create<MatMulOp>(a, b, ta, tb);
   float alpha = n.floatAttr("alpha", 1), beta = n.floatAttr("beta", 1);
@@ -71,16 +70,15 @@ LogicalResult gemm(NodeContext &n) {
 /// broadcasting), so they become fresh letters, the last ones for an operand
 /// with fewer such dimensions. Without `->`, the result is the ellipsis
 /// dimensions followed by the letters that occur once, in alphabetical order.
-FailureOr<std::string>
-explicitEinsumEquation(NodeContext &n, StringRef equation, ValueRange inputs) {
+FailureOr<std::string> explicitEinsumEquation(NodeContext &n, StringRef equation,
+                                              ValueRange inputs) {
   auto [lhs, rhs] = equation.split("->");
   bool hasArrow = lhs.size() != equation.size();
   SmallVector<StringRef> terms;
   lhs.split(terms, ',');
   if (terms.size() != inputs.size())
-    return n.emitError() << "equation '" << equation << "' names "
-                         << terms.size() << " inputs, the node has "
-                         << inputs.size();
+    return n.emitError() << "equation '" << equation << "' names " << terms.size()
+                         << " inputs, the node has " << inputs.size();
   SmallVector<int64_t> ellipsisRanks;
   int64_t ellipsisRank = 0;
   for (auto [term, v] : llvm::zip(terms, inputs)) {
@@ -90,36 +88,29 @@ explicitEinsumEquation(NodeContext &n, StringRef equation, ValueRange inputs) {
       continue;
     }
     if (term.find("...", at + 3) != StringRef::npos)
-      return n.emitError() << "subscripts '" << term
-                           << "' have more than one ellipsis";
-    int64_t rank =
-        tensorType(v).getRank() - static_cast<int64_t>(term.size() - 3);
+      return n.emitError() << "subscripts '" << term << "' have more than one ellipsis";
+    int64_t rank = tensorType(v).getRank() - static_cast<int64_t>(term.size() - 3);
     if (rank < 0)
-      return n.emitError() << "subscripts '" << term
-                           << "' name more dimensions than "
+      return n.emitError() << "subscripts '" << term << "' name more dimensions than "
                            << "the input's rank " << tensorType(v).getRank();
     ellipsisRanks.push_back(rank);
     ellipsisRank = std::max(ellipsisRank, rank);
   }
   std::string fresh;
-  for (char c :
-       StringRef("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")) {
+  for (char c : StringRef("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")) {
     if (static_cast<int64_t>(fresh.size()) == ellipsisRank)
       break;
     if (equation.find(c) == StringRef::npos)
       fresh += c;
   }
   if (static_cast<int64_t>(fresh.size()) < ellipsisRank)
-    return n.unsupported(
-        "Einsum whose ellipsis covers more dimensions than there "
-        "are unused letters");
+    return n.unsupported("Einsum whose ellipsis covers more dimensions than there "
+                         "are unused letters");
   auto expand = [&](StringRef term, int64_t rank) {
     size_t at = term.find("...");
     if (at == StringRef::npos)
       return term.str();
-    return (term.take_front(at) + StringRef(fresh).take_back(rank) +
-            term.drop_front(at + 3))
-        .str();
+    return (term.take_front(at) + StringRef(fresh).take_back(rank) + term.drop_front(at + 3)).str();
   };
   std::string result;
   for (auto [i, term] : llvm::enumerate(terms))
@@ -158,8 +149,7 @@ LogicalResult einsum(NodeContext &n) {
   for (auto [term, v] : llvm::zip(terms, inputs)) {
     ArrayRef<int64_t> shape = tensorType(v).getShape();
     if (term.size() != shape.size())
-      return n.emitError() << "subscripts '" << term << "' do not match rank "
-                           << shape.size();
+      return n.emitError() << "subscripts '" << term << "' do not match rank " << shape.size();
     for (auto [c, d] : llvm::zip(term, shape))
       if (!sizes.count(c) || sizes[c] == 1)
         sizes[c] = d;
@@ -171,33 +161,28 @@ LogicalResult einsum(NodeContext &n) {
     dims.push_back(sizes[c]);
   }
   auto result = RankedTensorType::get(dims, elementType(inputs.front()));
-  return n.setOutputs(
-      {n.create<EinsumOp>(result, inputs, *equation).getResult()});
+  return n.setOutputs({n.create<EinsumOp>(result, inputs, *equation).getResult()});
 }
 
 LogicalResult layerNorm(NodeContext &n) {
   Value x = n.input(0);
-  FailureOr<int64_t> axis =
-      normalizeAxis(n.intAttr("axis", -1), tensorType(x).getRank(), n.loc());
+  FailureOr<int64_t> axis = normalizeAxis(n.intAttr("axis", -1), tensorType(x).getRank(), n.loc());
   if (failed(axis))
     return failure();
-  auto op = n.create<LayerNormOp>(x, n.input(1), n.input(2),
-                                  n.builder().getI64IntegerAttr(*axis),
+  auto op = n.create<LayerNormOp>(x, n.input(1), n.input(2), n.builder().getI64IntegerAttr(*axis),
                                   n.builder().getF32FloatAttr(n.floatAttr("epsilon", 1e-5f)));
   return n.setOutputs(op.getResults());
 }
 
 LogicalResult rmsNorm(NodeContext &n) {
   Value x = n.input(0);
-  FailureOr<int64_t> axis =
-      normalizeAxis(n.intAttr("axis", -1), tensorType(x).getRank(), n.loc());
+  FailureOr<int64_t> axis = normalizeAxis(n.intAttr("axis", -1), tensorType(x).getRank(), n.loc());
   if (failed(axis))
     return failure();
-  return n.setOutputs({n.create<RMSNormOp>(x, n.input(1),
-                                           n.builder().getI64IntegerAttr(*axis),
-                                           n.builder().getF32FloatAttr(
-                                               n.floatAttr("epsilon", 1e-5f)))
-                           .getResult()});
+  return n.setOutputs(
+      {n.create<RMSNormOp>(x, n.input(1), n.builder().getI64IntegerAttr(*axis),
+                           n.builder().getF32FloatAttr(n.floatAttr("epsilon", 1e-5f)))
+           .getResult()});
 }
 
 LogicalResult dropout(NodeContext &n) {
@@ -221,9 +206,8 @@ LogicalResult dropout(NodeContext &n) {
   IntegerAttr seed;
   if (n.hasAttr("seed"))
     seed = n.builder().getI64IntegerAttr(n.intAttr("seed", 0));
-  auto op = n.create<DropoutOp>(TypeRange{in, in.clone(n.builder().getI1Type())}, x,
-                                ratioValue, trainingValue,
-                                n.builder().getF32FloatAttr(ratio),
+  auto op = n.create<DropoutOp>(TypeRange{in, in.clone(n.builder().getI1Type())}, x, ratioValue,
+                                trainingValue, n.builder().getF32FloatAttr(ratio),
                                 n.builder().getBoolAttr(training), seed);
   return n.setOutputs(op.getResults());
 }
@@ -243,12 +227,11 @@ LogicalResult patchConv(NodeContext &n) {
   SmallVector<int64_t> dil = n.intsAttr("dilations").value_or(SmallVector<int64_t>{1, 1});
   std::string autoPad = n.stringAttr("auto_pad", "NOTSET");
   if (n.intAttr("group", 1) != 1 || strides != SmallVector<int64_t>{kh, kw} ||
-      llvm::any_of(pads, [](int64_t p) { return p != 0; }) ||
-      dil != SmallVector<int64_t>{1, 1} || (autoPad != "NOTSET" && autoPad != "VALID"))
+      llvm::any_of(pads, [](int64_t p) { return p != 0; }) || dil != SmallVector<int64_t>{1, 1} ||
+      (autoPad != "NOTSET" && autoPad != "VALID"))
     return n.unsupported("Conv other than a non-overlapping patch embedding (kernel == "
                          "stride, no padding, no dilation, one group)");
-  if (xt.isDynamicDim(1) || xt.isDynamicDim(2) || xt.isDynamicDim(3) ||
-      xt.getDimSize(1) != cin)
+  if (xt.isDynamicDim(1) || xt.isDynamicDim(2) || xt.isDynamicDim(3) || xt.getDimSize(1) != cin)
     return n.emitError() << "input " << xt << " does not match kernel " << wt;
   int64_t h = xt.getDimSize(2) / kh, wd = xt.getDimSize(3) / kw;
   int64_t batch = xt.getDimSize(0);
@@ -260,8 +243,7 @@ LogicalResult patchConv(NodeContext &n) {
   Value y = n.create<MatMulOp>(p, unsqueeze(n, kernel, {0}), false, true);
   if (n.hasInput(2)) {
     if (tensorType(n.input(2)).getRank() != 1)
-      return n.emitError() << "Conv bias B must be 1-D [M], got "
-                           << tensorType(n.input(2));
+      return n.emitError() << "Conv bias B must be 1-D [M], got " << tensorType(n.input(2));
     if (failed(checkElementwiseOperands(n, {y, n.input(2)})))
       return failure();
     y = n.create<AddOp>(y, n.input(2));

@@ -15,10 +15,9 @@ using namespace mlir;
 
 namespace strata::onnx {
 
-NodeContext::NodeContext(GraphImporter &importer, const ::onnx::NodeProto &node,
-                         Location loc, int64_t opset)
-    : importer_(importer), node_(node), loc_(loc), opset_(opset),
-      builder_(importer.builder()) {}
+NodeContext::NodeContext(GraphImporter &importer, const ::onnx::NodeProto &node, Location loc,
+                         int64_t opset)
+    : importer_(importer), node_(node), loc_(loc), opset_(opset), builder_(importer.builder()) {}
 
 bool NodeContext::hasInput(int64_t i) const {
   return i < node_.input_size() && !node_.input(i).empty();
@@ -41,8 +40,7 @@ RankedTensorType NodeContext::inputType(int64_t i) const {
 /// Shape, Size, Gather, Concat, arithmetic and ConstantOfShape nodes; handlers
 /// that need constant operands see through those chains without the importer
 /// folding every op it builds.
-static Attribute evaluateConstant(Value v, DenseMap<Value, Attribute> &cache,
-                                  int64_t depth) {
+static Attribute evaluateConstant(Value v, DenseMap<Value, Attribute> &cache, int64_t depth) {
   Attribute attr;
   if (matchPattern(v, m_Constant(&attr)))
     return attr;
@@ -50,8 +48,7 @@ static Attribute evaluateConstant(Value v, DenseMap<Value, Attribute> &cache,
   // keeps the walk off activations and away from folding weight-sized tensors.
   constexpr int64_t kMaxDepth = 64, kMaxElements = 1024;
   auto type = dyn_cast<RankedTensorType>(v.getType());
-  if (!type || (type.hasStaticShape() ? type.getNumElements() > kMaxElements
-                                      : type.getRank() > 1))
+  if (!type || (type.hasStaticShape() ? type.getNumElements() > kMaxElements : type.getRank() > 1))
     return {};
   Operation *op = v.getDefiningOp();
   if (!op || op->getNumRegions() != 0 || depth > kMaxDepth)
@@ -80,15 +77,13 @@ static Attribute evaluateConstant(Value v) {
 }
 
 std::optional<SmallVector<int64_t>> NodeContext::constantInts(int64_t i) const {
-  auto attr =
-      dyn_cast_if_present<DenseIntElementsAttr>(evaluateConstant(input(i)));
+  auto attr = dyn_cast_if_present<DenseIntElementsAttr>(evaluateConstant(input(i)));
   if (!attr)
     return std::nullopt;
   SmallVector<int64_t> values;
   bool isUnsigned = attr.getElementType().isUnsignedInteger();
   for (const APInt &x : attr.getValues<APInt>())
-    values.push_back(isUnsigned ? static_cast<int64_t>(x.getZExtValue())
-                                : x.getSExtValue());
+    values.push_back(isUnsigned ? static_cast<int64_t>(x.getZExtValue()) : x.getSExtValue());
   return values;
 }
 
@@ -100,8 +95,7 @@ std::optional<int64_t> NodeContext::constantInt(int64_t i) const {
 }
 
 std::optional<double> NodeContext::constantFloat(int64_t i) const {
-  auto attr =
-      dyn_cast_if_present<DenseFPElementsAttr>(evaluateConstant(input(i)));
+  auto attr = dyn_cast_if_present<DenseFPElementsAttr>(evaluateConstant(input(i)));
   if (!attr || attr.getNumElements() != 1)
     return std::nullopt;
   return (*attr.getValues<APFloat>().begin()).convertToDouble();

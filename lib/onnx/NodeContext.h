@@ -26,8 +26,8 @@ class GraphImporter;
 /// One ONNX node during import.
 class NodeContext {
 public:
-  NodeContext(GraphImporter &importer, const ::onnx::NodeProto &node,
-              mlir::Location loc, int64_t opset);
+  NodeContext(GraphImporter &importer, const ::onnx::NodeProto &node, mlir::Location loc,
+              int64_t opset);
 
   const ::onnx::NodeProto &node() const { return node_; }
   mlir::Location loc() const { return loc_; }
@@ -71,8 +71,7 @@ public:
   mlir::LogicalResult unsupported(llvm::StringRef what) const;
 
   /// Builds `OpTy` at the node's location.
-  template <typename OpTy, typename... Args>
-  OpTy create(Args &&...args) {
+  template <typename OpTy, typename... Args> OpTy create(Args &&...args) {
     return OpTy::create(builder_, loc_, std::forward<Args>(args)...);
   }
 

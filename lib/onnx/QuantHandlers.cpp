@@ -48,27 +48,24 @@ LogicalResult quantizeLinear(NodeContext &n) {
     result = *t;
   }
   if (!isa<IntegerType>(result) || result.getIntOrFloatBitWidth() > 16)
-    return n.unsupported(
-        "quantisation to a type other than an integer of 16 bits "
-        "or fewer");
+    return n.unsupported("quantisation to a type other than an integer of 16 bits "
+                         "or fewer");
   if (!zeroPoint && !result.isUnsignedInteger(8)) {
     // graph.quantize infers ui8 without a zero point; other types need one.
     RankedTensorType scaleType = tensorType(scale);
     if (!scaleType.hasStaticShape())
-      return n.unsupported(
-          "output_dtype without a zero point for a dynamic scale");
+      return n.unsupported("output_dtype without a zero point for a dynamic scale");
     auto zpType = scaleType.clone(result);
-    zeroPoint = n.create<ConstantOp>(cast<ElementsAttr>(DenseElementsAttr::get(
-        zpType, APInt(result.getIntOrFloatBitWidth(), 0))));
+    zeroPoint = n.create<ConstantOp>(cast<ElementsAttr>(
+        DenseElementsAttr::get(zpType, APInt(result.getIntOrFloatBitWidth(), 0))));
   }
   if (elementType(scale) != elementType(x))
     scale = castTo(n, scale, elementType(x));
   FailureOr<int64_t> axis = quantAxis(n, x, scale);
   if (failed(axis))
     return failure();
-  return n.setOutputs({n.create<QuantizeOp>(tensorType(x).clone(result), x,
-                                            scale, zeroPoint, *axis)
-                           .getResult()});
+  return n.setOutputs(
+      {n.create<QuantizeOp>(tensorType(x).clone(result), x, scale, zeroPoint, *axis).getResult()});
 }
 
 LogicalResult dequantizeLinear(NodeContext &n) {
@@ -80,16 +77,15 @@ LogicalResult dequantizeLinear(NodeContext &n) {
   if (failed(axis))
     return failure();
   return n.setOutputs(
-      {n.create<DequantizeOp>(tensorType(x).clone(elementType(scale)), x, scale,
-                              zeroPoint, *axis)
+      {n.create<DequantizeOp>(tensorType(x).clone(elementType(scale)), x, scale, zeroPoint, *axis)
            .getResult()});
 }
 
 /// `x` reduced to a scalar with `kind`.
 Value reduceToScalar(NodeContext &n, ReductionKind kind, Value x) {
   auto axes = llvm::to_vector(llvm::seq<int64_t>(0, tensorType(x).getRank()));
-  return n.create<ReduceOp>(RankedTensorType::get({}, elementType(x)), kind, x,
-                            Value(), axes, false);
+  return n.create<ReduceOp>(RankedTensorType::get({}, elementType(x)), kind, x, Value(), axes,
+                            false);
 }
 
 /// uint8 quantisation over the range of `x` widened to include 0:
@@ -97,18 +93,16 @@ Value reduceToScalar(NodeContext &n, ReductionKind kind, Value x) {
 LogicalResult dynamicQuantizeLinear(NodeContext &n) {
   Value x = n.input(0);
   if (!isa<FloatType>(elementType(x)))
-    return n.emitError() << "input must be floating-point, got "
-                         << tensorType(x);
+    return n.emitError() << "input must be floating-point, got " << tensorType(x);
   Value zero = scalarLike(n, x, 0);
   Value hi = n.create<MaxOp>(reduceToScalar(n, ReductionKind::max, x), zero);
   Value lo = n.create<MinOp>(reduceToScalar(n, ReductionKind::min, x), zero);
   Value scale = n.create<DivOp>(n.create<SubOp>(hi, lo), scalarLike(n, x, 255));
-  Value zp =
-      n.create<RoundOp>(n.create<SubOp>(zero, n.create<DivOp>(lo, scale)));
+  Value zp = n.create<RoundOp>(n.create<SubOp>(zero, n.create<DivOp>(lo, scale)));
   zp = n.create<MinOp>(n.create<MaxOp>(zp, zero), scalarLike(n, x, 255));
   zp = castTo(n, zp, n.builder().getIntegerType(8, /*isSigned=*/false));
-  Value y = n.create<QuantizeOp>(tensorType(x).clone(elementType(zp)), x, scale,
-                                 zp, static_cast<uint64_t>(1));
+  Value y = n.create<QuantizeOp>(tensorType(x).clone(elementType(zp)), x, scale, zp,
+                                 static_cast<uint64_t>(1));
   return n.setOutputs({y, scale, zp});
 }
 
@@ -137,14 +131,13 @@ LogicalResult matMulInteger(NodeContext &n) {
       return failure();
     b = n.create<SubOp>(b, zp);
   }
-  bool vectorA = tensorType(a).getRank() == 1,
-       vectorB = tensorType(b).getRank() == 1;
+  bool vectorA = tensorType(a).getRank() == 1, vectorB = tensorType(b).getRank() == 1;
   if (vectorA)
     a = unsqueeze(n, a, {0});
   if (vectorB)
     b = unsqueeze(n, b, {1});
-  if (failed(inferMatMulShape(tensorType(a).getShape(), tensorType(b).getShape(),
-                              false, false, n.loc())))
+  if (failed(inferMatMulShape(tensorType(a).getShape(), tensorType(b).getShape(), false, false,
+                              n.loc())))
     return failure();
   Value y = n.create<MatMulOp>(a, b, false, false);
   int64_t rank = tensorType(y).getRank();

@@ -19,8 +19,7 @@ namespace {
 
 /// Axes come from the attribute before opset 13 (ReduceSum) or 18 (the others)
 /// and from the input after; both forms are accepted at every opset.
-template <ReductionKind K>
-LogicalResult reduce(NodeContext &n) {
+template <ReductionKind K> LogicalResult reduce(NodeContext &n) {
   Value x = n.input(0);
   RankedTensorType in = tensorType(x);
   bool keepDims = n.intAttr("keepdims", 1) != 0;
@@ -38,9 +37,9 @@ LogicalResult reduce(NodeContext &n) {
     std::optional<RankedTensorType> declared = n.declaredOutputType(0);
     if (!declared)
       return n.unsupported("run-time reduction axes without a declared output type");
-    return n.setOutputs({n.create<ReduceOp>(*declared, K, x, n.input(1),
-                                            ArrayRef<int64_t>{}, keepDims)
-                             .getResult()});
+    return n.setOutputs(
+        {n.create<ReduceOp>(*declared, K, x, n.input(1), ArrayRef<int64_t>{}, keepDims)
+             .getResult()});
   }
   SmallVector<int64_t> normalized;
   if (!axes || axes->empty()) {
@@ -60,29 +59,25 @@ LogicalResult reduce(NodeContext &n) {
       {n.create<ReduceOp>(result, K, x, Value(), normalized, keepDims).getResult()});
 }
 
-template <ReductionKind K>
-LogicalResult argReduce(NodeContext &n) {
+template <ReductionKind K> LogicalResult argReduce(NodeContext &n) {
   Value x = n.input(0);
-  FailureOr<int64_t> axis =
-      normalizeAxis(n.intAttr("axis", 0), tensorType(x).getRank(), n.loc());
+  FailureOr<int64_t> axis = normalizeAxis(n.intAttr("axis", 0), tensorType(x).getRank(), n.loc());
   bool keepDims = n.intAttr("keepdims", 1) != 0;
   if (failed(axis) ||
       failed(inferReduceShape(tensorType(x).getShape(), {*axis}, keepDims, n.loc())))
     return failure();
-  return n.setOutputs({n.create<ArgReduceOp>(K, x, *axis, keepDims,
-                                             n.intAttr("select_last_index", 0) != 0)
-                           .getResult()});
+  return n.setOutputs(
+      {n.create<ArgReduceOp>(K, x, *axis, keepDims, n.intAttr("select_last_index", 0) != 0)
+           .getResult()});
 }
 
 /// Before opset 13 softmax flattens the input to 2-D at `axis` and normalises
 /// over all trailing dimensions.
-template <typename OpTy>
-LogicalResult softmax(NodeContext &n) {
+template <typename OpTy> LogicalResult softmax(NodeContext &n) {
   Value x = n.input(0);
   RankedTensorType in = tensorType(x);
   int64_t defaultAxis = n.opset() < 13 ? 1 : -1;
-  FailureOr<int64_t> axis =
-      normalizeAxis(n.intAttr("axis", defaultAxis), in.getRank(), n.loc());
+  FailureOr<int64_t> axis = normalizeAxis(n.intAttr("axis", defaultAxis), in.getRank(), n.loc());
   if (failed(axis))
     return failure();
   if (n.opset() >= 13 || *axis == in.getRank() - 1)
@@ -95,8 +90,8 @@ LogicalResult softmax(NodeContext &n) {
   }
   Value flat = reshapeWithDims(n, x, {outer, inner}, {0, 1});
   Value y = n.create<OpTy>(flat, static_cast<int64_t>(1));
-  return n.setOutputs({reshapeWithDims(n, y, in.getShape(),
-                                       llvm::to_vector(llvm::seq<int64_t>(0, in.getRank())))});
+  return n.setOutputs(
+      {reshapeWithDims(n, y, in.getShape(), llvm::to_vector(llvm::seq<int64_t>(0, in.getRank())))});
 }
 
 LogicalResult cumsum(NodeContext &n) {
@@ -107,11 +102,9 @@ LogicalResult cumsum(NodeContext &n) {
     FailureOr<int64_t> a = normalizeAxis(*axis, rank, n.loc());
     if (failed(a))
       return failure();
-    return n.setOutputs(
-        {n.create<CumSumOp>(x, Value(), *a, exclusive, reverse).getResult()});
+    return n.setOutputs({n.create<CumSumOp>(x, Value(), *a, exclusive, reverse).getResult()});
   }
-  return n.setOutputs({n.create<CumSumOp>(x, n.input(1), 0, exclusive, reverse)
-                           .getResult()});
+  return n.setOutputs({n.create<CumSumOp>(x, n.input(1), 0, exclusive, reverse).getResult()});
 }
 
 LogicalResult topk(NodeContext &n) {
@@ -130,8 +123,7 @@ LogicalResult topk(NodeContext &n) {
       dims[*axis] = declared->getDimSize(*axis);
   auto values = RankedTensorType::get(dims, in.getElementType());
   auto indices = RankedTensorType::get(dims, n.builder().getI64Type());
-  Value kTensor = reshapeWithDims(n, castTo(n, n.input(1), n.builder().getI64Type()), {1},
-                                  {-1});
+  Value kTensor = reshapeWithDims(n, castTo(n, n.input(1), n.builder().getI64Type()), {1}, {-1});
   auto op = n.create<TopKOp>(TypeRange{values, indices}, x, kTensor, *axis,
                              n.intAttr("largest", 1) != 0, n.intAttr("sorted", 1) != 0);
   return n.setOutputs(op.getResults());

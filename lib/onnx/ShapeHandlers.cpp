@@ -42,8 +42,7 @@ FailureOr<int64_t> staticLength(NodeContext &n, int64_t i, StringRef what) {
   constexpr int64_t kMaxRank = 64;
   if (t.getDimSize(0) > kMaxRank)
     return n.emitError() << what << " has " << t.getDimSize(0)
-                         << " elements, more than the largest supported rank ("
-                         << kMaxRank << ")";
+                         << " elements, more than the largest supported rank (" << kMaxRank << ")";
   return t.getDimSize(0);
 }
 
@@ -52,8 +51,7 @@ Value padShapeFront(NodeContext &n, Value shape, int64_t length, int64_t target)
   if (length == target)
     return shape;
   SmallVector<int64_t> ones(target - length, 1);
-  return n.create<ConcatOp>(ValueRange{i64Constant(n, ones), shape},
-                            static_cast<int64_t>(0));
+  return n.create<ConcatOp>(ValueRange{i64Constant(n, ones), shape}, static_cast<int64_t>(0));
 }
 
 LogicalResult reshape(NodeContext &n) {
@@ -89,8 +87,7 @@ LogicalResult reshape(NodeContext &n) {
     if (inferred >= 0 && count) {
       if (known == 0 || *count % known != 0)
         return n.emitError() << "cannot reshape " << *count << " elements to "
-                             << "a shape with a -1 and static dimensions of product "
-                             << known;
+                             << "a shape with a -1 and static dimensions of product " << known;
       dims[inferred] = *count / known;
     } else if (count && inferred < 0 && llvm::none_of(dims, ShapedType::isDynamic) &&
                known != *count) {
@@ -105,16 +102,15 @@ LogicalResult reshape(NodeContext &n) {
   Value shape = castTo(n, n.input(1), n.builder().getI64Type());
   if (!allowZero) {
     Value inShape = shapeOf(n, x);
-    Value source = *length <= in.getRank()
-                       ? shapeSlice(n, x, 0, *length)
-                       : n.create<ConcatOp>(
-                              ValueRange{inShape,
-                                         i64Constant(n, SmallVector<int64_t>(
-                                                            *length - in.getRank(), 1))},
-                              static_cast<int64_t>(0))
-                             .getResult();
-    Value isZero = n.create<CompareOp>(ComparisonDirection::eq, shape,
-                                       i64Constant(n, {0}));
+    Value source =
+        *length <= in.getRank()
+            ? shapeSlice(n, x, 0, *length)
+            : n.create<ConcatOp>(
+                   ValueRange{inShape,
+                              i64Constant(n, SmallVector<int64_t>(*length - in.getRank(), 1))},
+                   static_cast<int64_t>(0))
+                  .getResult();
+    Value isZero = n.create<CompareOp>(ComparisonDirection::eq, shape, i64Constant(n, {0}));
     shape = n.create<WhereOp>(isZero, source, shape);
   }
   auto result = refineWithDeclared(
@@ -141,19 +137,16 @@ LogicalResult slice(NodeContext &n) {
   Value x = n.input(0);
   RankedTensorType in = tensorType(x);
   std::optional<SmallVector<int64_t>> starts = n.constantInts(1), ends = n.constantInts(2);
-  std::optional<SmallVector<int64_t>> axes = n.hasInput(3) ? n.constantInts(3)
-                                                           : std::nullopt;
-  std::optional<SmallVector<int64_t>> steps = n.hasInput(4) ? n.constantInts(4)
-                                                            : std::nullopt;
-  bool constantBounds = starts && ends && (axes || !n.hasInput(3)) &&
-                        (steps || !n.hasInput(4));
+  std::optional<SmallVector<int64_t>> axes = n.hasInput(3) ? n.constantInts(3) : std::nullopt;
+  std::optional<SmallVector<int64_t>> steps = n.hasInput(4) ? n.constantInts(4) : std::nullopt;
+  bool constantBounds = starts && ends && (axes || !n.hasInput(3)) && (steps || !n.hasInput(4));
   if (constantBounds) {
     if (!n.hasInput(3))
       axes = llvm::to_vector(llvm::seq<int64_t>(0, starts->size()));
     if (!n.hasInput(4))
       steps = SmallVector<int64_t>(starts->size(), 1);
-    FailureOr<SliceBounds> bounds = normalizeOnnxSlice(in.getShape(), *starts, *ends,
-                                                       *axes, *steps, std::nullopt);
+    FailureOr<SliceBounds> bounds =
+        normalizeOnnxSlice(in.getShape(), *starts, *ends, *axes, *steps, std::nullopt);
     if (succeeded(bounds))
       return n.setOutputs(
           {n.create<SliceOp>(x, bounds->start, bounds->limit, bounds->stride).getResult()});
@@ -167,9 +160,9 @@ LogicalResult slice(NodeContext &n) {
     dims.assign(in.getRank(), kDyn);
   }
   auto result = refineWithDeclared(n, 0, RankedTensorType::get(dims, in.getElementType()));
-  return n.setOutputs({n.create<DynamicSliceOp>(result, x, n.input(1), n.input(2),
-                                                n.input(3), n.input(4))
-                           .getResult()});
+  return n.setOutputs(
+      {n.create<DynamicSliceOp>(result, x, n.input(1), n.input(2), n.input(3), n.input(4))
+           .getResult()});
 }
 
 LogicalResult concat(NodeContext &n) {
@@ -236,11 +229,9 @@ LogicalResult split(NodeContext &n) {
 
 LogicalResult gather(NodeContext &n) {
   Value x = n.input(0);
-  FailureOr<int64_t> axis =
-      normalizeAxis(n.intAttr("axis", 0), tensorType(x).getRank(), n.loc());
+  FailureOr<int64_t> axis = normalizeAxis(n.intAttr("axis", 0), tensorType(x).getRank(), n.loc());
   if (failed(axis) || failed(inferGatherShape(tensorType(x).getShape(),
-                                              tensorType(n.input(1)).getShape(),
-                                              *axis, n.loc())))
+                                              tensorType(n.input(1)).getShape(), *axis, n.loc())))
     return failure();
   return n.setOutputs({n.create<GatherOp>(x, n.input(1), *axis).getResult()});
 }
@@ -264,8 +255,8 @@ LogicalResult expand(NodeContext &n) {
     else if (xd == 1 || (!ShapedType::isDynamic(xd) && sd == xd))
       target[i] = sd;
     else if (!ShapedType::isDynamic(xd) && !ShapedType::isDynamic(sd))
-      return n.emitError() << "inconsistent shapes: cannot expand dimension of size "
-                           << xd << " to " << sd;
+      return n.emitError() << "inconsistent shapes: cannot expand dimension of size " << xd
+                           << " to " << sd;
     else
       target[i] = ShapedType::isDynamic(sd) ? kDyn : sd;
   }
@@ -273,8 +264,7 @@ LogicalResult expand(NodeContext &n) {
   if (result.hasStaticShape())
     return n.setOutputs({n.create<BroadcastOp>(result, x, Value()).getResult()});
   Value xShape = padShapeFront(n, shapeOf(n, x), in.getRank(), rank);
-  Value sShape = padShapeFront(n, castTo(n, n.input(1), n.builder().getI64Type()),
-                               *length, rank);
+  Value sShape = padShapeFront(n, castTo(n, n.input(1), n.builder().getI64Type()), *length, rank);
   Value runtime = n.create<MaxOp>(xShape, sShape);
   return n.setOutputs({n.create<BroadcastOp>(result, x, runtime).getResult()});
 }
@@ -292,9 +282,8 @@ LogicalResult tile(NodeContext &n) {
         dims[i] = in.getDimSize(i) * (*reps)[i];
   }
   auto result = refineWithDeclared(n, 0, RankedTensorType::get(dims, in.getElementType()));
-  return n.setOutputs({n.create<TileOp>(result, x, castTo(n, n.input(1),
-                                                          n.builder().getI64Type()))
-                           .getResult()});
+  return n.setOutputs(
+      {n.create<TileOp>(result, x, castTo(n, n.input(1), n.builder().getI64Type())).getResult()});
 }
 
 /// The element of a dimension of `size` that position `i` (possibly outside
@@ -313,8 +302,7 @@ int64_t padSource(StringRef mode, int64_t i, int64_t size) {
 
 /// `count` copies of the rank-0 `value` along `axis`, the other dimensions
 /// those of `like`.
-Value padFill(NodeContext &n, Value like, Value value, int64_t axis,
-              int64_t count) {
+Value padFill(NodeContext &n, Value like, Value value, int64_t axis, int64_t count) {
   RankedTensorType t = tensorType(like);
   SmallVector<int64_t> dims(t.getShape());
   dims[axis] = count;
@@ -347,8 +335,7 @@ LogicalResult pad(NodeContext &n) {
   if (mode != "constant" && mode != "edge" && mode != "reflect" &&
       (mode != "wrap" || n.opset() < 19))
     return n.emitError() << "mode must be constant, edge, reflect"
-                         << (n.opset() >= 19 ? " or wrap" : "") << ", not '"
-                         << mode << "'";
+                         << (n.opset() >= 19 ? " or wrap" : "") << ", not '" << mode << "'";
   std::optional<SmallVector<int64_t>> pads = n.constantInts(1);
   if (!pads)
     return n.unsupported("Pad with run-time pads");
@@ -369,20 +356,17 @@ LogicalResult pad(NodeContext &n) {
   }
   int64_t numAxes = axes.size();
   if (static_cast<int64_t>(pads->size()) != 2 * numAxes)
-    return n.emitError() << "pads has " << pads->size() << " entries; "
-                         << numAxes << " padded axes need " << 2 * numAxes;
+    return n.emitError() << "pads has " << pads->size() << " entries; " << numAxes
+                         << " padded axes need " << 2 * numAxes;
   Value value;
   if (mode == "constant") {
     value = n.hasInput(2) ? n.input(2) : scalarLike(n, x, 0);
     RankedTensorType t = tensorType(value);
-    if (t.getElementType() != elementType(x) || t.getRank() > 1 ||
-        !t.hasStaticShape() || t.getNumElements() != 1)
-      return n.emitError()
-             << "constant_value must be one element of the input's type, got "
-             << t;
+    if (t.getElementType() != elementType(x) || t.getRank() > 1 || !t.hasStaticShape() ||
+        t.getNumElements() != 1)
+      return n.emitError() << "constant_value must be one element of the input's type, got " << t;
     if (t.getRank() == 1)
-      value = n.create<ReshapeOp>(RankedTensorType::get({}, t.getElementType()),
-                                  value, Value());
+      value = n.create<ReshapeOp>(RankedTensorType::get({}, t.getElementType()), value, Value());
   }
   for (auto [i, axis] : llvm::enumerate(axes)) {
     int64_t before = (*pads)[i], after = (*pads)[i + numAxes];
@@ -401,15 +385,13 @@ LogicalResult pad(NodeContext &n) {
       return n.unsupported("Pad cropping or copying from a dynamic dimension "
                            "or one of more than " +
                            std::to_string(kMaxPad) + " elements");
-    if (!grows &&
-        std::max<int64_t>(-before, 0) + std::max<int64_t>(-after, 0) > size)
-      return n.emitError() << "pads " << before << " and " << after
-                           << " remove more than the " << size
-                           << " elements of dimension " << axis;
+    if (!grows && std::max<int64_t>(-before, 0) + std::max<int64_t>(-after, 0) > size)
+      return n.emitError() << "pads " << before << " and " << after << " remove more than the "
+                           << size << " elements of dimension " << axis;
     if (mode != "constant") {
       if (size == 0)
-        return n.emitError() << "cannot pad the empty dimension " << axis
-                             << " in mode '" << mode << "'";
+        return n.emitError() << "cannot pad the empty dimension " << axis << " in mode '" << mode
+                             << "'";
       SmallVector<int64_t> sources;
       for (int64_t j = -before; j < size + after; ++j)
         sources.push_back(padSource(mode, j, size));
@@ -419,9 +401,8 @@ LogicalResult pad(NodeContext &n) {
     if (!grows)
       x = n.create<GatherOp>(
           x,
-          i64Constant(n, llvm::to_vector(llvm::seq<int64_t>(
-                             std::max<int64_t>(-before, 0),
-                             size - std::max<int64_t>(-after, 0)))),
+          i64Constant(n, llvm::to_vector(llvm::seq<int64_t>(std::max<int64_t>(-before, 0),
+                                                            size - std::max<int64_t>(-after, 0)))),
           axis);
     SmallVector<Value> parts;
     if (before > 0)
@@ -441,15 +422,11 @@ LogicalResult pad(NodeContext &n) {
 LogicalResult reshapeToDeclared(NodeContext &n, StringRef what) {
   Value x = n.input(0);
   std::optional<RankedTensorType> declared = n.declaredOutputType(0);
-  if (!declared || !declared->hasStaticShape() ||
-      !tensorType(x).hasStaticShape() ||
+  if (!declared || !declared->hasStaticShape() || !tensorType(x).hasStaticShape() ||
       declared->getElementType() != elementType(x) ||
       declared->getNumElements() != tensorType(x).getNumElements())
-    return n.unsupported(
-        (what + " with run-time axes and no static declared output type")
-            .str());
-  return n.setOutputs(
-      {n.create<ReshapeOp>(*declared, x, Value()).getResult()});
+    return n.unsupported((what + " with run-time axes and no static declared output type").str());
+  return n.setOutputs({n.create<ReshapeOp>(*declared, x, Value()).getResult()});
 }
 
 LogicalResult squeezeOp(NodeContext &n) {
@@ -511,15 +488,14 @@ LogicalResult flatten(NodeContext &n) {
   int64_t outer = product(0, axis), inner = product(axis, in.getRank());
   auto result = RankedTensorType::get({outer, inner}, in.getElementType());
   if (!ShapedType::isDynamic(outer) || !ShapedType::isDynamic(inner))
-    return n.setOutputs(
-        {reshapeWithDims(n, x, {outer, inner},
-                         {ShapedType::isDynamic(outer) ? -1 : 0,
-                          ShapedType::isDynamic(inner) ? -1 : 1})});
-  Value leading = n.create<ReduceOp>(RankedTensorType::get({1}, n.builder().getI64Type()),
-                                     ReductionKind::prod, shapeSlice(n, x, 0, axis),
-                                     Value(), ArrayRef<int64_t>{0}, true);
-  Value shape = n.create<ConcatOp>(ValueRange{leading, i64Constant(n, {-1})},
-                                   static_cast<int64_t>(0));
+    return n.setOutputs({reshapeWithDims(
+        n, x, {outer, inner},
+        {ShapedType::isDynamic(outer) ? -1 : 0, ShapedType::isDynamic(inner) ? -1 : 1})});
+  Value leading =
+      n.create<ReduceOp>(RankedTensorType::get({1}, n.builder().getI64Type()), ReductionKind::prod,
+                         shapeSlice(n, x, 0, axis), Value(), ArrayRef<int64_t>{0}, true);
+  Value shape =
+      n.create<ConcatOp>(ValueRange{leading, i64Constant(n, {-1})}, static_cast<int64_t>(0));
   return n.setOutputs({n.create<ReshapeOp>(result, x, shape).getResult()});
 }
 
@@ -538,10 +514,10 @@ LogicalResult size(NodeContext &n) {
   Value x = n.input(0);
   if (std::optional<int64_t> count = staticElementCount(tensorType(x).getShape()))
     return n.setOutputs({scalarConstant(n, n.builder().getI64Type(), *count)});
-  return n.setOutputs({n.create<ReduceOp>(RankedTensorType::get({}, n.builder().getI64Type()),
-                                          ReductionKind::prod, shapeOf(n, x), Value(),
-                                          ArrayRef<int64_t>{0}, false)
-                           .getResult()});
+  return n.setOutputs(
+      {n.create<ReduceOp>(RankedTensorType::get({}, n.builder().getI64Type()), ReductionKind::prod,
+                          shapeOf(n, x), Value(), ArrayRef<int64_t>{0}, false)
+           .getResult()});
 }
 
 /// A tensor attribute of the node as an inline constant (attributes hold their
@@ -569,25 +545,25 @@ LogicalResult constantOfShape(NodeContext &n) {
     return n.emitError() << "ConstantOfShape's value must hold one element, not "
                          << value.getNumElements();
   Type element = value.getElementType();
-  value = cast<ElementsAttr>(cast<DenseElementsAttr>(value).reshape(
-      RankedTensorType::get({1}, element)));
+  value = cast<ElementsAttr>(
+      cast<DenseElementsAttr>(value).reshape(RankedTensorType::get({1}, element)));
   if (std::optional<SmallVector<int64_t>> shape = n.constantInts(0)) {
     if (llvm::any_of(*shape, [](int64_t d) { return d < 0; }))
       return n.emitError() << "ConstantOfShape's shape has a negative dimension";
     auto type = RankedTensorType::get(*shape, element);
-    return n.setOutputs({n.create<ConstantOp>(cast<ElementsAttr>(DenseElementsAttr::get(
-                             type, cast<DenseElementsAttr>(value).getValues<Attribute>()[0])))
-                             .getResult()});
+    return n.setOutputs(
+        {n.create<ConstantOp>(cast<ElementsAttr>(DenseElementsAttr::get(
+                                  type, cast<DenseElementsAttr>(value).getValues<Attribute>()[0])))
+             .getResult()});
   }
   FailureOr<int64_t> length = staticLength(n, 0, "ConstantOfShape's input");
   if (failed(length))
     return failure();
-  auto result = refineWithDeclared(
-      n, 0, RankedTensorType::get(SmallVector<int64_t>(*length, kDyn), element));
-  return n.setOutputs({n.create<FillOp>(result, castTo(n, n.input(0),
-                                                       n.builder().getI64Type()),
-                                        value)
-                           .getResult()});
+  auto result =
+      refineWithDeclared(n, 0, RankedTensorType::get(SmallVector<int64_t>(*length, kDyn), element));
+  return n.setOutputs(
+      {n.create<FillOp>(result, castTo(n, n.input(0), n.builder().getI64Type()), value)
+           .getResult()});
 }
 
 /// 16-bit floating-point Range (opset 27) computes in `stash_type` (float by
@@ -597,20 +573,16 @@ LogicalResult range(NodeContext &n) {
   Type compute = element;
   if (element.isF16() || element.isBF16()) {
     int64_t stash = n.intAttr("stash_type", ::onnx::TensorProto::FLOAT);
-    if (stash != ::onnx::TensorProto::FLOAT &&
-        stash != ::onnx::TensorProto::DOUBLE)
-      return n.emitError()
-             << "stash_type must be 1 (float) or 11 (double), not " << stash;
-    compute = stash == ::onnx::TensorProto::FLOAT
-                  ? Type(n.builder().getF32Type())
-                  : Type(n.builder().getF64Type());
+    if (stash != ::onnx::TensorProto::FLOAT && stash != ::onnx::TensorProto::DOUBLE)
+      return n.emitError() << "stash_type must be 1 (float) or 11 (double), not " << stash;
+    compute = stash == ::onnx::TensorProto::FLOAT ? Type(n.builder().getF32Type())
+                                                  : Type(n.builder().getF64Type());
   }
   int64_t length = kDyn;
   std::optional<int64_t> s = n.constantInt(0), l = n.constantInt(1), d = n.constantInt(2);
   if (s && l && d && *d != 0)
     length = std::max<int64_t>((*l - *s + *d + (*d > 0 ? -1 : 1)) / *d, 0);
-  std::optional<double> fs = n.constantFloat(0), fl = n.constantFloat(1),
-                        fd = n.constantFloat(2);
+  std::optional<double> fs = n.constantFloat(0), fl = n.constantFloat(1), fd = n.constantFloat(2);
   if (fs && fl && fd && *fd != 0)
     length = std::max<int64_t>(static_cast<int64_t>(std::ceil((*fl - *fs) / *fd)), 0);
   auto result = refineWithDeclared(n, 0, RankedTensorType::get({length}, element));
@@ -646,11 +618,11 @@ LogicalResult constant(NodeContext &n) {
       return failure();
     value = *attr;
   } else if (n.hasAttr("value_float")) {
-    value = cast<ElementsAttr>(DenseElementsAttr::get(
-        RankedTensorType::get({}, b.getF32Type()), n.floatAttr("value_float", 0)));
+    value = cast<ElementsAttr>(DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
+                                                      n.floatAttr("value_float", 0)));
   } else if (n.hasAttr("value_int")) {
-    value = cast<ElementsAttr>(DenseElementsAttr::get(
-        RankedTensorType::get({}, b.getI64Type()), n.intAttr("value_int", 0)));
+    value = cast<ElementsAttr>(DenseElementsAttr::get(RankedTensorType::get({}, b.getI64Type()),
+                                                      n.intAttr("value_int", 0)));
   } else if (std::optional<SmallVector<int64_t>> ints = n.intsAttr("value_ints")) {
     value = cast<ElementsAttr>(DenseElementsAttr::get(
         RankedTensorType::get({static_cast<int64_t>(ints->size())}, b.getI64Type()),

@@ -28,13 +28,12 @@ Value scalarSize(NodeContext &n, Type element) {
 }
 
 LogicalResult cosineWindow(NodeContext &n, double a0, double a1, double a2) {
-  llvm::Expected<Type> output =
-      convertElementType(n.context(), n.intAttr("output_datatype", 1));
+  llvm::Expected<Type> output = convertElementType(n.context(), n.intAttr("output_datatype", 1));
   if (!output)
     return n.emitError() << llvm::toString(output.takeError());
   RankedTensorType sizeType = n.inputType(0);
-  if (!isa<IntegerType>(sizeType.getElementType()) ||
-      !sizeType.hasStaticShape() || sizeType.getNumElements() != 1)
+  if (!isa<IntegerType>(sizeType.getElementType()) || !sizeType.hasStaticShape() ||
+      sizeType.getNumElements() != 1)
     return n.emitError() << "size must be a scalar integer, got " << sizeType;
   bool periodic = n.intAttr("periodic", 1) != 0;
   // Computed in the output type when it is a float, as ONNX's reference does.
@@ -46,36 +45,27 @@ LogicalResult cosineWindow(NodeContext &n, double a0, double a1, double a2) {
   if (!ShapedType::isDynamic(length) && length < 0)
     return n.emitError() << "the window size must not be negative, got " << length;
   Value limit = scalarSize(n, compute);
-  Value index = n.create<RangeOp>(RankedTensorType::get({length}, compute),
-                                  scalarConstant(n, compute, 0), limit,
-                                  scalarConstant(n, compute, 1));
-  Value period =
-      periodic ? limit : n.create<SubOp>(limit, scalarConstant(n, compute, 1));
+  Value index =
+      n.create<RangeOp>(RankedTensorType::get({length}, compute), scalarConstant(n, compute, 0),
+                        limit, scalarConstant(n, compute, 1));
+  Value period = periodic ? limit : n.create<SubOp>(limit, scalarConstant(n, compute, 1));
   Value phase = n.create<DivOp>(
-      n.create<MulOp>(index, scalarConstant(n, compute, 2 * llvm::numbers::pi)),
-      period);
-  Value y = n.create<SubOp>(
-      scalarConstant(n, compute, a0),
-      n.create<MulOp>(scalarConstant(n, compute, a1), n.create<CosOp>(phase)));
+      n.create<MulOp>(index, scalarConstant(n, compute, 2 * llvm::numbers::pi)), period);
+  Value y =
+      n.create<SubOp>(scalarConstant(n, compute, a0),
+                      n.create<MulOp>(scalarConstant(n, compute, a1), n.create<CosOp>(phase)));
   if (a2 != 0) {
     Value twice = n.create<MulOp>(phase, scalarConstant(n, compute, 2));
-    y = n.create<AddOp>(y, n.create<MulOp>(scalarConstant(n, compute, a2),
-                                           n.create<CosOp>(twice)));
+    y = n.create<AddOp>(y, n.create<MulOp>(scalarConstant(n, compute, a2), n.create<CosOp>(twice)));
   }
   return n.setOutputs({castTo(n, y, *output)});
 }
 
-LogicalResult hannWindow(NodeContext &n) {
-  return cosineWindow(n, 0.5, 0.5, 0);
-}
+LogicalResult hannWindow(NodeContext &n) { return cosineWindow(n, 0.5, 0.5, 0); }
 
-LogicalResult hammingWindow(NodeContext &n) {
-  return cosineWindow(n, 25.0 / 46, 21.0 / 46, 0);
-}
+LogicalResult hammingWindow(NodeContext &n) { return cosineWindow(n, 25.0 / 46, 21.0 / 46, 0); }
 
-LogicalResult blackmanWindow(NodeContext &n) {
-  return cosineWindow(n, 0.42, 0.5, 0.08);
-}
+LogicalResult blackmanWindow(NodeContext &n) { return cosineWindow(n, 0.42, 0.5, 0.08); }
 
 } // namespace
 

@@ -23,23 +23,34 @@ namespace strata::onnx {
 Expected<Type> convertElementType(MLIRContext *ctx, int32_t dataType) {
   using TP = ::onnx::TensorProto;
   auto signedInt = [&](unsigned w) { return IntegerType::get(ctx, w); };
-  auto unsignedInt = [&](unsigned w) {
-    return IntegerType::get(ctx, w, IntegerType::Unsigned);
-  };
+  auto unsignedInt = [&](unsigned w) { return IntegerType::get(ctx, w, IntegerType::Unsigned); };
   switch (dataType) {
-  case TP::FLOAT: return Float32Type::get(ctx);
-  case TP::DOUBLE: return Float64Type::get(ctx);
-  case TP::FLOAT16: return Float16Type::get(ctx);
-  case TP::BFLOAT16: return BFloat16Type::get(ctx);
-  case TP::BOOL: return signedInt(1);
-  case TP::INT8: return signedInt(8);
-  case TP::INT16: return signedInt(16);
-  case TP::INT32: return signedInt(32);
-  case TP::INT64: return signedInt(64);
-  case TP::UINT8: return unsignedInt(8);
-  case TP::UINT16: return unsignedInt(16);
-  case TP::UINT32: return unsignedInt(32);
-  case TP::UINT64: return unsignedInt(64);
+  case TP::FLOAT:
+    return Float32Type::get(ctx);
+  case TP::DOUBLE:
+    return Float64Type::get(ctx);
+  case TP::FLOAT16:
+    return Float16Type::get(ctx);
+  case TP::BFLOAT16:
+    return BFloat16Type::get(ctx);
+  case TP::BOOL:
+    return signedInt(1);
+  case TP::INT8:
+    return signedInt(8);
+  case TP::INT16:
+    return signedInt(16);
+  case TP::INT32:
+    return signedInt(32);
+  case TP::INT64:
+    return signedInt(64);
+  case TP::UINT8:
+    return unsignedInt(8);
+  case TP::UINT16:
+    return unsignedInt(16);
+  case TP::UINT32:
+    return unsignedInt(32);
+  case TP::UINT64:
+    return unsignedInt(64);
   case TP::STRING:
     return createStringError("string tensors are not supported");
   default:
@@ -72,9 +83,7 @@ static Expected<std::string> typedFieldBytes(const ::onnx::TensorProto &t, Type 
   std::string out;
   int64_t width = byteWidth(element);
   out.resize(count * width);
-  auto store = [&](int64_t i, uint64_t bits) {
-    std::memcpy(out.data() + i * width, &bits, width);
-  };
+  auto store = [&](int64_t i, uint64_t bits) { std::memcpy(out.data() + i * width, &bits, width); };
   if (isF32) {
     std::memcpy(out.data(), t.float_data().data(), count * 4);
   } else if (isF64) {
@@ -124,8 +133,7 @@ Expected<ArrayRef<char>> TensorStorage::rawBytes(const ::onnx::TensorProto &t,
         length = std::strtoll(entry.value().c_str(), nullptr, 10);
     }
     if (location.empty())
-      return createStringError("tensor '" + t.name() +
-                               "' has external data without a location");
+      return createStringError("tensor '" + t.name() + "' has external data without a location");
     Expected<std::shared_ptr<llvm::MemoryBuffer>> file = mapFile(location);
     if (!file)
       return file.takeError();
@@ -133,10 +141,9 @@ Expected<ArrayRef<char>> TensorStorage::rawBytes(const ::onnx::TensorProto &t,
       length = expectedBytes;
     int64_t size = (*file)->getBufferSize();
     if (offset < 0 || length != expectedBytes || offset + length > size)
-      return createStringError(
-          "tensor '" + t.name() + "' needs " + std::to_string(expectedBytes) +
-          " bytes at offset " + std::to_string(offset) + " of '" + location +
-          "', which holds " + std::to_string(size) + " bytes");
+      return createStringError("tensor '" + t.name() + "' needs " + std::to_string(expectedBytes) +
+                               " bytes at offset " + std::to_string(offset) + " of '" + location +
+                               "', which holds " + std::to_string(size) + " bytes");
     owner = *file;
     present = true;
     return ArrayRef<char>((*file)->getBufferStart() + offset, length);
@@ -145,8 +152,7 @@ Expected<ArrayRef<char>> TensorStorage::rawBytes(const ::onnx::TensorProto &t,
     if (static_cast<int64_t>(t.raw_data().size()) != expectedBytes)
       return createStringError("tensor '" + t.name() + "' has " +
                                std::to_string(t.raw_data().size()) +
-                               " bytes of raw data, expected " +
-                               std::to_string(expectedBytes));
+                               " bytes of raw data, expected " + std::to_string(expectedBytes));
     owner = model_;
     present = true;
     return ArrayRef<char>(t.raw_data().data(), t.raw_data().size());
@@ -154,13 +160,11 @@ Expected<ArrayRef<char>> TensorStorage::rawBytes(const ::onnx::TensorProto &t,
   return ArrayRef<char>();
 }
 
-Expected<ElementsAttr> TensorStorage::convert(MLIRContext *ctx,
-                                              const ::onnx::TensorProto &t,
+Expected<ElementsAttr> TensorStorage::convert(MLIRContext *ctx, const ::onnx::TensorProto &t,
                                               bool inlineData) {
   Expected<Type> element = convertElementType(ctx, t.data_type());
   if (!element)
-    return createStringError("tensor '" + t.name() +
-                             "': " + llvm::toString(element.takeError()));
+    return createStringError("tensor '" + t.name() + "': " + llvm::toString(element.takeError()));
   SmallVector<int64_t> dims(t.dims().begin(), t.dims().end());
   int64_t count = 1, bytes = 0;
   for (int64_t d : dims) {
@@ -171,8 +175,7 @@ Expected<ElementsAttr> TensorStorage::convert(MLIRContext *ctx,
                                "' has more elements than 64 bits can count");
   }
   if (llvm::MulOverflow(count, byteWidth(*element), bytes))
-    return createStringError("tensor '" + t.name() +
-                             "' has more bytes than 64 bits can count");
+    return createStringError("tensor '" + t.name() + "' has more bytes than 64 bits can count");
   auto type = RankedTensorType::get(dims, *element);
 
   std::shared_ptr<const void> owner;
@@ -207,8 +210,8 @@ Expected<ElementsAttr> TensorStorage::convert(MLIRContext *ctx,
   size_t align = std::min<size_t>(byteWidth(*element), 64);
   while (align > 1 && address % align != 0)
     align /= 2;
-  AsmResourceBlob blob = UnmanagedAsmResourceBlob::allocateWithAlign(
-      data, align, [owner](void *, size_t, size_t) {});
+  AsmResourceBlob blob =
+      UnmanagedAsmResourceBlob::allocateWithAlign(data, align, [owner](void *, size_t, size_t) {});
   std::string name = t.name().empty() ? "tensor" : t.name();
   return DenseResourceElementsAttr::get(type, name, std::move(blob));
 }

@@ -22,8 +22,7 @@
 namespace strata::onnx {
 
 /// The MLIR element type of an ONNX `TensorProto::DataType`.
-llvm::Expected<mlir::Type> convertElementType(mlir::MLIRContext *context,
-                                              int32_t dataType);
+llvm::Expected<mlir::Type> convertElementType(mlir::MLIRContext *context, int32_t dataType);
 
 /// Where the bytes of tensors live: the parsed model (raw_data) and the mapped
 /// external-data files. Blobs keep their owner alive.
@@ -36,14 +35,12 @@ public:
   /// (small tensors the compiler folds), otherwise a `dense_resource` blob named
   /// after the tensor that references the data in place.
   llvm::Expected<mlir::ElementsAttr> convert(mlir::MLIRContext *context,
-                                             const ::onnx::TensorProto &tensor,
-                                             bool inlineData);
+                                             const ::onnx::TensorProto &tensor, bool inlineData);
 
 private:
   llvm::Expected<llvm::ArrayRef<char>> rawBytes(const ::onnx::TensorProto &tensor,
                                                 int64_t expectedBytes,
-                                                std::shared_ptr<const void> &owner,
-                                                bool &present);
+                                                std::shared_ptr<const void> &owner, bool &present);
   llvm::Expected<std::shared_ptr<llvm::MemoryBuffer>> mapFile(llvm::StringRef location);
 
   std::shared_ptr<const ::onnx::ModelProto> model_;

@@ -67,10 +67,9 @@ struct RefineShapes : strata::impl::RefineShapesBase<RefineShapes> {
       SmallVector<Value> original(op->getOperands());
       lookThroughLossyCasts(op);
       SmallVector<Type> inferred;
-      if (failed(inferring.inferReturnTypes(
-              op->getContext(), std::nullopt, op->getOperands(),
-              op->getRawDictionaryAttrs(), op->getPropertiesStorage(),
-              op->getRegions(), inferred))) {
+      if (failed(inferring.inferReturnTypes(op->getContext(), std::nullopt, op->getOperands(),
+                                            op->getRawDictionaryAttrs(), op->getPropertiesStorage(),
+                                            op->getRegions(), inferred))) {
         op->setOperands(original);
         return;
       }

@@ -18,16 +18,13 @@ using namespace strata::runtime;
 
 extern "C" {
 
-strata_status strata_arena_create(size_t bytes, size_t alignment,
-                                  strata_arena **out) noexcept {
+strata_status strata_arena_create(size_t bytes, size_t alignment, strata_arena **out) noexcept {
   if (!out)
-    return makeError(STRATA_ERROR_INVALID_ARGUMENT,
-                     "strata_arena_create: out is NULL");
+    return makeError(STRATA_ERROR_INVALID_ARGUMENT, "strata_arena_create: out is NULL");
   *out = nullptr;
   if (alignment == 0 || (alignment & (alignment - 1)) != 0)
     return makeError(STRATA_ERROR_INVALID_ARGUMENT,
-                     "strata_arena_create: alignment %zu is not a power of two",
-                     alignment);
+                     "strata_arena_create: alignment %zu is not a power of two", alignment);
   auto *arena = new (std::nothrow) strata_arena{nullptr, bytes, alignment, {0}};
   if (!arena)
     return makeError(STRATA_ERROR_OUT_OF_MEMORY,
@@ -36,12 +33,10 @@ strata_status strata_arena_create(size_t bytes, size_t alignment,
   if (bytes > 0) {
     // posix_memalign needs at least pointer alignment; the arena's own
     // alignment is what offsets are checked against.
-    size_t blockAlignment =
-        alignment < sizeof(void *) ? sizeof(void *) : alignment;
+    size_t blockAlignment = alignment < sizeof(void *) ? sizeof(void *) : alignment;
     void *block = nullptr;
     if (int err = posix_memalign(&block, blockAlignment, bytes))
-      return makeError(err == ENOMEM ? STRATA_ERROR_OUT_OF_MEMORY
-                                     : STRATA_ERROR_INVALID_ARGUMENT,
+      return makeError(err == ENOMEM ? STRATA_ERROR_OUT_OF_MEMORY : STRATA_ERROR_INVALID_ARGUMENT,
                        "strata_arena_create: cannot allocate %zu bytes aligned "
                        "to %zu (error %d)",
                        bytes, alignment, err);
@@ -58,11 +53,11 @@ void strata_arena_destroy(strata_arena *arena) noexcept {
   delete arena;
 }
 
-strata_status strata_arena_alloc(strata_arena *arena, size_t offset,
-                                 size_t bytes, void **ptr) noexcept {
+strata_status strata_arena_alloc(strata_arena *arena, size_t offset, size_t bytes,
+                                 void **ptr) noexcept {
   if (!arena || !ptr)
-    return makeError(STRATA_ERROR_INVALID_ARGUMENT,
-                     "strata_arena_alloc: %s is NULL", arena ? "ptr" : "arena");
+    return makeError(STRATA_ERROR_INVALID_ARGUMENT, "strata_arena_alloc: %s is NULL",
+                     arena ? "ptr" : "arena");
   *ptr = nullptr;
   if (offset % arena->alignment != 0)
     return makeError(STRATA_ERROR_OUT_OF_RANGE,
@@ -77,20 +72,16 @@ strata_status strata_arena_alloc(strata_arena *arena, size_t offset,
                      bytes, offset, arena->capacity);
   size_t end = offset + bytes;
   size_t seen = arena->highWater.load(std::memory_order_relaxed);
-  while (end > seen && !arena->highWater.compare_exchange_weak(
-                           seen, end, std::memory_order_relaxed))
+  while (end > seen &&
+         !arena->highWater.compare_exchange_weak(seen, end, std::memory_order_relaxed))
     ;
   *ptr = arena->base + offset;
   return nullptr;
 }
 
-size_t strata_arena_capacity(const strata_arena *arena) noexcept {
-  return arena->capacity;
-}
+size_t strata_arena_capacity(const strata_arena *arena) noexcept { return arena->capacity; }
 
-size_t strata_arena_alignment(const strata_arena *arena) noexcept {
-  return arena->alignment;
-}
+size_t strata_arena_alignment(const strata_arena *arena) noexcept { return arena->alignment; }
 
 size_t strata_arena_high_water(const strata_arena *arena) noexcept {
   return arena->highWater.load(std::memory_order_relaxed);

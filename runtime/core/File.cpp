@@ -64,8 +64,7 @@ strata_status InputFile::open(const char *path, InputFile &out) {
   return nullptr;
 }
 
-strata_status InputFile::readExact(void *buffer, size_t bytes,
-                                   const char *what) {
+strata_status InputFile::readExact(void *buffer, size_t bytes, const char *what) {
   auto *cursor = static_cast<char *>(buffer);
   size_t done = 0;
   while (done < bytes) {
@@ -107,8 +106,8 @@ private:
 };
 } // namespace
 
-static strata_status writeAll(int fd, const char *path, const char *tempPath,
-                              const void *data, size_t bytes) {
+static strata_status writeAll(int fd, const char *path, const char *tempPath, const void *data,
+                              size_t bytes) {
   const auto *cursor = static_cast<const char *>(data);
   size_t done = 0;
   while (done < bytes) {
@@ -116,16 +115,14 @@ static strata_status writeAll(int fd, const char *path, const char *tempPath,
     if (wrote < 0) {
       if (errno == EINTR)
         continue;
-      return makeIoError(errno, "%s: write to temporary file %s failed", path,
-                         tempPath);
+      return makeIoError(errno, "%s: write to temporary file %s failed", path, tempPath);
     }
     done += static_cast<size_t>(wrote);
   }
   return nullptr;
 }
 
-strata_status strata::runtime::writeFileAtomically(const char *path,
-                                                   const ByteRange *ranges,
+strata_status strata::runtime::writeFileAtomically(const char *path, const ByteRange *ranges,
                                                    size_t numRanges) {
   std::string tempName = path;
   tempName += ".tmp.";
@@ -133,28 +130,23 @@ strata_status strata::runtime::writeFileAtomically(const char *path,
 
   int rawFd;
   do {
-    rawFd =
-        ::open(tempName.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    rawFd = ::open(tempName.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   } while (rawFd < 0 && errno == EINTR);
   if (rawFd < 0)
-    return makeIoError(errno, "%s: cannot create temporary file %s", path,
-                       tempName.c_str());
+    return makeIoError(errno, "%s: cannot create temporary file %s", path, tempName.c_str());
   FileDescriptor fd(rawFd);
   TemporaryFile temp(std::move(tempName));
 
   for (size_t i = 0; i < numRanges; ++i)
-    if (strata_status status = writeAll(fd.get(), path, temp.c_str(),
-                                        ranges[i].data, ranges[i].size))
+    if (strata_status status =
+            writeAll(fd.get(), path, temp.c_str(), ranges[i].data, ranges[i].size))
       return status;
   if (::fsync(fd.get()) != 0)
-    return makeIoError(errno, "%s: fsync of temporary file %s failed", path,
-                       temp.c_str());
+    return makeIoError(errno, "%s: fsync of temporary file %s failed", path, temp.c_str());
   if (int err = fd.close())
-    return makeIoError(err, "%s: close of temporary file %s failed", path,
-                       temp.c_str());
+    return makeIoError(err, "%s: close of temporary file %s failed", path, temp.c_str());
   if (::rename(temp.c_str(), path) != 0)
-    return makeIoError(errno, "%s: cannot rename %s into place", path,
-                       temp.c_str());
+    return makeIoError(errno, "%s: cannot rename %s into place", path, temp.c_str());
   temp.commit();
   return nullptr;
 }

@@ -74,8 +74,7 @@ struct ByteRange {
 /// "<path>.tmp.<pid>" (created exclusively), then fsync, close and rename over
 /// `path`. On any failure the temporary file is removed and `path` is left as
 /// it was.
-strata_status writeFileAtomically(const char *path, const ByteRange *ranges,
-                                  size_t numRanges);
+strata_status writeFileAtomically(const char *path, const ByteRange *ranges, size_t numRanges);
 
 } // namespace strata::runtime
 

@@ -42,12 +42,10 @@ struct DtypeMapping {
 };
 
 constexpr DtypeMapping kDtypes[] = {
-    {"<f2", STRATA_DTYPE_F16},  {"<f4", STRATA_DTYPE_F32},
-    {"<f8", STRATA_DTYPE_F64},  {"|b1", STRATA_DTYPE_I1},
-    {"|i1", STRATA_DTYPE_I8},   {"<i2", STRATA_DTYPE_I16},
-    {"<i4", STRATA_DTYPE_I32},  {"<i8", STRATA_DTYPE_I64},
-    {"|u1", STRATA_DTYPE_U8},   {"<u2", STRATA_DTYPE_U16},
-    {"<u4", STRATA_DTYPE_U32},  {"<u8", STRATA_DTYPE_U64},
+    {"<f2", STRATA_DTYPE_F16},  {"<f4", STRATA_DTYPE_F32}, {"<f8", STRATA_DTYPE_F64},
+    {"|b1", STRATA_DTYPE_I1},   {"|i1", STRATA_DTYPE_I8},  {"<i2", STRATA_DTYPE_I16},
+    {"<i4", STRATA_DTYPE_I32},  {"<i8", STRATA_DTYPE_I64}, {"|u1", STRATA_DTYPE_U8},
+    {"<u2", STRATA_DTYPE_U16},  {"<u4", STRATA_DTYPE_U32}, {"<u8", STRATA_DTYPE_U64},
     {"<V2", STRATA_DTYPE_BF16},
 };
 
@@ -84,8 +82,7 @@ const char *describeUnsupportedDescr(const std::string &descr) {
   }
 }
 
-strata_status checkDescr(const char *path, const std::string &descr,
-                         strata_dtype &dtype) {
+strata_status checkDescr(const char *path, const std::string &descr, strata_dtype &dtype) {
   for (const DtypeMapping &mapping : kDtypes)
     if (descr == mapping.descr) {
       dtype = mapping.dtype;
@@ -97,11 +94,9 @@ strata_status checkDescr(const char *path, const std::string &descr,
                      "with arr.astype(arr.dtype.newbyteorder('<'))",
                      path, descr.c_str());
   if (const char *name = describeUnsupportedDescr(descr))
-    return makeError(STRATA_ERROR_UNSUPPORTED,
-                     "%s: unsupported dtype '%s' (%s)", path, descr.c_str(),
-                     name);
-  return makeError(STRATA_ERROR_UNSUPPORTED, "%s: unsupported dtype '%s'", path,
-                   descr.c_str());
+    return makeError(STRATA_ERROR_UNSUPPORTED, "%s: unsupported dtype '%s' (%s)", path,
+                     descr.c_str(), name);
+  return makeError(STRATA_ERROR_UNSUPPORTED, "%s: unsupported dtype '%s'", path, descr.c_str());
 }
 
 /// Recursive-descent parser for the restricted Python literal NumPy writes:
@@ -109,8 +104,7 @@ strata_status checkDescr(const char *path, const std::string &descr,
 /// non-negative integers.
 class HeaderParser {
 public:
-  HeaderParser(const char *path, const std::string &text)
-      : path(path), text(text) {}
+  HeaderParser(const char *path, const std::string &text) : path(path), text(text) {}
 
   strata_status parse(NpyHeader &header) {
     bool seenDescr = false, seenOrder = false, seenShape = false;
@@ -152,8 +146,7 @@ public:
         if (strata_status status = parseShape(header.shape))
           return status;
       } else {
-        return makeError(STRATA_ERROR_FORMAT,
-                         "%s: malformed header: unexpected key '%s'", path,
+        return makeError(STRATA_ERROR_FORMAT, "%s: malformed header: unexpected key '%s'", path,
                          key.c_str());
       }
       skipSpace();
@@ -172,8 +165,7 @@ public:
                           : !seenShape ? "shape"
                                        : nullptr;
     if (missing)
-      return makeError(STRATA_ERROR_FORMAT,
-                       "%s: malformed header: key '%s' is missing", path,
+      return makeError(STRATA_ERROR_FORMAT, "%s: malformed header: key '%s' is missing", path,
                        missing);
     return nullptr;
   }
@@ -197,8 +189,8 @@ private:
   }
 
   void skipSpace() {
-    while (pos < text.size() && (text[pos] == ' ' || text[pos] == '\t' ||
-                                 text[pos] == '\n' || text[pos] == '\r'))
+    while (pos < text.size() &&
+           (text[pos] == ' ' || text[pos] == '\t' || text[pos] == '\n' || text[pos] == '\r'))
       ++pos;
   }
 
@@ -210,8 +202,7 @@ private:
   }
 
   strata_status duplicate(const std::string &key) const {
-    return makeError(STRATA_ERROR_FORMAT,
-                     "%s: malformed header: key '%s' appears twice", path,
+    return makeError(STRATA_ERROR_FORMAT, "%s: malformed header: key '%s' appears twice", path,
                      key.c_str());
   }
 
@@ -301,8 +292,7 @@ uint64_t readLittleEndian(const unsigned char *bytes, size_t count) {
 
 } // namespace
 
-strata_status strata::runtime::parseNpyHeader(const char *path,
-                                              const std::string &text,
+strata_status strata::runtime::parseNpyHeader(const char *path, const std::string &text,
                                               NpyHeader &header) {
   return HeaderParser(path, text).parse(header);
 }
@@ -314,8 +304,7 @@ std::string strata::runtime::encodeNpyPreamble(const std::string &dict) {
   auto padFor = [&](size_t preamble) {
     return kArrayAlign - (preamble + headerLength) % kArrayAlign;
   };
-  bool version1 = headerLength + padFor(kPreambleV1) <=
-                  std::numeric_limits<uint16_t>::max();
+  bool version1 = headerLength + padFor(kPreambleV1) <= std::numeric_limits<uint16_t>::max();
   size_t preamble = version1 ? kPreambleV1 : kPreambleV2;
   size_t padding = padFor(preamble);
   std::string out(kMagic, kMagicSize);
@@ -332,16 +321,15 @@ extern "C" {
 
 strata_status strata_npy_load(const char *path, strata_tensor **out) noexcept {
   if (!path || !out)
-    return makeError(STRATA_ERROR_INVALID_ARGUMENT,
-                     "strata_npy_load: %s is NULL", path ? "out" : "path");
+    return makeError(STRATA_ERROR_INVALID_ARGUMENT, "strata_npy_load: %s is NULL",
+                     path ? "out" : "path");
   *out = nullptr;
   InputFile file;
   if (strata_status status = InputFile::open(path, file))
     return status;
 
   unsigned char prefix[kPreambleV2];
-  size_t prefixSize =
-      static_cast<size_t>(std::min<uint64_t>(file.size(), kMagicSize + 2));
+  size_t prefixSize = static_cast<size_t>(std::min<uint64_t>(file.size(), kMagicSize + 2));
   if (strata_status status = file.readExact(prefix, prefixSize, "magic"))
     return status;
   if (prefixSize < kMagicSize || std::memcmp(prefix, kMagic, kMagicSize) != 0)
@@ -350,8 +338,7 @@ strata_status strata_npy_load(const char *path, strata_tensor **out) noexcept {
                      "\"\\x93NUMPY\")",
                      path);
   if (prefixSize < kMagicSize + 2)
-    return makeError(STRATA_ERROR_FORMAT,
-                     "%s: truncated: file ends inside the format version",
+    return makeError(STRATA_ERROR_FORMAT, "%s: truncated: file ends inside the format version",
                      path);
   unsigned major = prefix[kMagicSize], minor = prefix[kMagicSize + 1];
   if (minor != 0 || major < 1 || major > 3)
@@ -360,18 +347,15 @@ strata_status strata_npy_load(const char *path, strata_tensor **out) noexcept {
                      "1.0, 2.0, 3.0)",
                      path, major, minor);
   size_t lengthBytes = major == 1 ? 2 : 4;
-  if (strata_status status =
-          file.readExact(prefix + kMagicSize + 2, lengthBytes, "header length"))
+  if (strata_status status = file.readExact(prefix + kMagicSize + 2, lengthBytes, "header length"))
     return status;
-  uint64_t headerLength =
-      readLittleEndian(prefix + kMagicSize + 2, lengthBytes);
+  uint64_t headerLength = readLittleEndian(prefix + kMagicSize + 2, lengthBytes);
   uint64_t dataOffset = kMagicSize + 2 + lengthBytes + headerLength;
   if (dataOffset > file.size())
     return makeError(STRATA_ERROR_FORMAT,
-                     "%s: truncated: header says it is %" PRIu64
-                     " bytes, file has %" PRIu64 " after the preamble",
-                     path, headerLength,
-                     file.size() - (kMagicSize + 2 + lengthBytes));
+                     "%s: truncated: header says it is %" PRIu64 " bytes, file has %" PRIu64
+                     " after the preamble",
+                     path, headerLength, file.size() - (kMagicSize + 2 + lengthBytes));
 
   std::string text(static_cast<size_t>(headerLength), '\0');
   if (strata_status status = file.readExact(text.data(), text.size(), "header"))
@@ -389,14 +373,13 @@ strata_status strata_npy_load(const char *path, strata_tensor **out) noexcept {
                      "supported (re-save with np.ascontiguousarray)",
                      path);
   if (header.shape.size() > STRATA_MAX_RANK)
-    return makeError(STRATA_ERROR_UNSUPPORTED,
-                     "%s: rank %zu exceeds the supported maximum of %d", path,
-                     header.shape.size(), STRATA_MAX_RANK);
+    return makeError(STRATA_ERROR_UNSUPPORTED, "%s: rank %zu exceeds the supported maximum of %d",
+                     path, header.shape.size(), STRATA_MAX_RANK);
   int32_t rank = static_cast<int32_t>(header.shape.size());
   int64_t numElements = 0;
   size_t byteSize = 0;
-  if (strata_status status = computeTensorSize(
-          path, dtype, rank, header.shape.data(), numElements, byteSize))
+  if (strata_status status =
+          computeTensorSize(path, dtype, rank, header.shape.data(), numElements, byteSize))
     return status;
   uint64_t available = file.size() - dataOffset;
   if (available < byteSize)
@@ -411,12 +394,10 @@ strata_status strata_npy_load(const char *path, strata_tensor **out) noexcept {
                      path, byteSize, available);
 
   strata_tensor *raw = nullptr;
-  if (strata_status status =
-          strata_tensor_create(dtype, rank, header.shape.data(), &raw)) {
+  if (strata_status status = strata_tensor_create(dtype, rank, header.shape.data(), &raw)) {
     strata_status_free(status);
-    return makeError(STRATA_ERROR_OUT_OF_MEMORY,
-                     "%s: cannot allocate %zu bytes for the array", path,
-                     byteSize);
+    return makeError(STRATA_ERROR_OUT_OF_MEMORY, "%s: cannot allocate %zu bytes for the array",
+                     path, byteSize);
   }
   strata::TensorPtr tensor(raw);
   if (strata_status status = file.readExact(tensor->data, byteSize, "data"))
@@ -425,19 +406,17 @@ strata_status strata_npy_load(const char *path, strata_tensor **out) noexcept {
   return nullptr;
 }
 
-strata_status strata_npy_save(const char *path,
-                              const strata_tensor *tensor) noexcept {
+strata_status strata_npy_save(const char *path, const strata_tensor *tensor) noexcept {
   if (!path || !tensor)
-    return makeError(STRATA_ERROR_INVALID_ARGUMENT,
-                     "strata_npy_save: %s is NULL", path ? "tensor" : "path");
+    return makeError(STRATA_ERROR_INVALID_ARGUMENT, "strata_npy_save: %s is NULL",
+                     path ? "tensor" : "path");
   const char *descr = nullptr;
   for (const DtypeMapping &mapping : kDtypes)
     if (mapping.dtype == tensor->dtype)
       descr = mapping.descr;
   if (!descr)
-    return makeError(STRATA_ERROR_INVALID_ARGUMENT,
-                     "%s: cannot save a tensor of invalid dtype %d", path,
-                     static_cast<int>(tensor->dtype));
+    return makeError(STRATA_ERROR_INVALID_ARGUMENT, "%s: cannot save a tensor of invalid dtype %d",
+                     path, static_cast<int>(tensor->dtype));
 
   std::string dict = "{'descr': '";
   dict += descr;
@@ -446,11 +425,9 @@ strata_status strata_npy_save(const char *path,
   dict += ", }";
   // NumPy leaves room for the first axis to grow in place to 21 digits.
   if (tensor->rank > 0)
-    dict.append(kGrowthAxisMaxDigits - std::to_string(tensor->dims[0]).size(),
-                ' ');
+    dict.append(kGrowthAxisMaxDigits - std::to_string(tensor->dims[0]).size(), ' ');
   std::string preamble = encodeNpyPreamble(dict);
-  ByteRange ranges[] = {{preamble.data(), preamble.size()},
-                        {tensor->data, tensor->byteSize}};
+  ByteRange ranges[] = {{preamble.data(), preamble.size()}, {tensor->data, tensor->byteSize}};
   return writeFileAtomically(path, ranges, tensor->byteSize ? 2 : 1);
 }
 

@@ -26,8 +26,7 @@ struct NpyHeader {
 
 /// Parses the Python dict literal of a .npy header ("{'descr': '<f4',
 /// 'fortran_order': False, 'shape': (2, 3), }"). Errors start with `path`.
-strata_status parseNpyHeader(const char *path, const std::string &text,
-                             NpyHeader &header);
+strata_status parseNpyHeader(const char *path, const std::string &text, NpyHeader &header);
 
 /// Returns the bytes that precede the data of a .npy file whose header dict is
 /// `dict`: magic, version, header length, dict, space padding and a newline,

@@ -16,11 +16,10 @@
 using namespace strata::runtime;
 
 /// Returned when allocating an error status fails; never freed.
-static strata_status_object outOfMemoryStatus{STRATA_ERROR_OUT_OF_MEMORY,
-                                              std::string()};
+static strata_status_object outOfMemoryStatus{STRATA_ERROR_OUT_OF_MEMORY, std::string()};
 
-static strata_status vmakeError(strata_status_code code, const char *suffix,
-                                const char *format, va_list args) {
+static strata_status vmakeError(strata_status_code code, const char *suffix, const char *format,
+                                va_list args) {
   va_list sizing;
   va_copy(sizing, args);
   int length = std::vsnprintf(nullptr, 0, format, sizing);
@@ -33,15 +32,13 @@ static strata_status vmakeError(strata_status_code code, const char *suffix,
     return status;
   }
   status->message.resize(static_cast<size_t>(length));
-  std::vsnprintf(status->message.data(), status->message.size() + 1, format,
-                 args);
+  std::vsnprintf(status->message.data(), status->message.size() + 1, format, args);
   if (suffix)
     status->message += suffix;
   return status;
 }
 
-strata_status strata::runtime::makeError(strata_status_code code,
-                                         const char *format, ...) {
+strata_status strata::runtime::makeError(strata_status_code code, const char *format, ...) {
   va_list args;
   va_start(args, format);
   strata_status status = vmakeError(code, nullptr, format, args);
@@ -54,8 +51,7 @@ strata_status strata::runtime::makeIoError(int err, const char *format, ...) {
   suffix += std::strerror(err);
   va_list args;
   va_start(args, format);
-  strata_status status =
-      vmakeError(STRATA_ERROR_IO, suffix.c_str(), format, args);
+  strata_status status = vmakeError(STRATA_ERROR_IO, suffix.c_str(), format, args);
   va_end(args);
   return status;
 }

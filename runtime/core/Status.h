@@ -28,8 +28,7 @@ strata_status makeError(strata_status_code code, const char *format, ...)
     __attribute__((format(printf, 2, 3)));
 
 /// Returns makeError(STRATA_ERROR_IO, ...) with ": <strerror(err)>" appended.
-strata_status makeIoError(int err, const char *format, ...)
-    __attribute__((format(printf, 2, 3)));
+strata_status makeIoError(int err, const char *format, ...) __attribute__((format(printf, 2, 3)));
 
 } // namespace strata::runtime
 

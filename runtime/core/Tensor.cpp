@@ -17,24 +17,21 @@
 
 using namespace strata::runtime;
 
-bool strata::runtime::isValidDtype(strata_dtype dtype) {
-  return strata_dtype_size(dtype) != 0;
-}
+bool strata::runtime::isValidDtype(strata_dtype dtype) { return strata_dtype_size(dtype) != 0; }
 
-strata_status
-strata::runtime::computeTensorSize(const char *what, strata_dtype dtype,
-                                   int32_t rank, const int64_t *dims,
-                                   int64_t &numElements, size_t &byteSize) {
+strata_status strata::runtime::computeTensorSize(const char *what, strata_dtype dtype, int32_t rank,
+                                                 const int64_t *dims, int64_t &numElements,
+                                                 size_t &byteSize) {
   if (!isValidDtype(dtype))
-    return makeError(STRATA_ERROR_INVALID_ARGUMENT, "%s: invalid dtype %d",
-                     what, static_cast<int>(dtype));
+    return makeError(STRATA_ERROR_INVALID_ARGUMENT, "%s: invalid dtype %d", what,
+                     static_cast<int>(dtype));
   if (rank < 0 || rank > STRATA_MAX_RANK)
     return makeError(STRATA_ERROR_UNSUPPORTED,
-                     "%s: rank %" PRId32 " is outside the supported 0..%d",
-                     what, rank, STRATA_MAX_RANK);
+                     "%s: rank %" PRId32 " is outside the supported 0..%d", what, rank,
+                     STRATA_MAX_RANK);
   if (rank > 0 && !dims)
-    return makeError(STRATA_ERROR_INVALID_ARGUMENT,
-                     "%s: dims is NULL for rank %" PRId32, what, rank);
+    return makeError(STRATA_ERROR_INVALID_ARGUMENT, "%s: dims is NULL for rank %" PRId32, what,
+                     rank);
   // Multiply in bytes so one check covers both the element count and the
   // byte size; a zero dimension makes every later product zero, which is
   // fine: the tensor is empty however large the other dimensions are.
@@ -44,8 +41,7 @@ strata::runtime::computeTensorSize(const char *what, strata_dtype dtype,
   for (int32_t i = 0; i < rank; ++i) {
     if (dims[i] < 0)
       return makeError(STRATA_ERROR_INVALID_ARGUMENT,
-                       "%s: dimension %" PRId32 " is negative (%" PRId64 ")",
-                       what, i, dims[i]);
+                       "%s: dimension %" PRId32 " is negative (%" PRId64 ")", what, i, dims[i]);
     uint64_t dim = static_cast<uint64_t>(dims[i]);
     if (dim != 0 && bytes > std::numeric_limits<int64_t>::max() / dim)
       return makeError(STRATA_ERROR_INVALID_ARGUMENT,
@@ -56,28 +52,25 @@ strata::runtime::computeTensorSize(const char *what, strata_dtype dtype,
     elements *= dim;
   }
   if (bytes > std::numeric_limits<size_t>::max())
-    return makeError(STRATA_ERROR_INVALID_ARGUMENT,
-                     "%s: shape is too large for this address space", what);
+    return makeError(STRATA_ERROR_INVALID_ARGUMENT, "%s: shape is too large for this address space",
+                     what);
   numElements = static_cast<int64_t>(elements);
   byteSize = static_cast<size_t>(bytes);
   return nullptr;
 }
 
-static strata_status newTensor(const char *what, strata_dtype dtype,
-                               int32_t rank, const int64_t *dims,
-                               strata_tensor **out, strata_tensor *&tensor) {
+static strata_status newTensor(const char *what, strata_dtype dtype, int32_t rank,
+                               const int64_t *dims, strata_tensor **out, strata_tensor *&tensor) {
   if (!out)
     return makeError(STRATA_ERROR_INVALID_ARGUMENT, "%s: out is NULL", what);
   *out = nullptr;
   int64_t numElements = 0;
   size_t byteSize = 0;
-  if (strata_status status =
-          computeTensorSize(what, dtype, rank, dims, numElements, byteSize))
+  if (strata_status status = computeTensorSize(what, dtype, rank, dims, numElements, byteSize))
     return status;
   tensor = new (std::nothrow) strata_tensor{};
   if (!tensor)
-    return makeError(STRATA_ERROR_OUT_OF_MEMORY,
-                     "%s: cannot allocate the tensor descriptor", what);
+    return makeError(STRATA_ERROR_OUT_OF_MEMORY, "%s: cannot allocate the tensor descriptor", what);
   tensor->dtype = dtype;
   tensor->rank = rank;
   if (rank > 0)
@@ -144,22 +137,19 @@ const char *strata_dtype_name(strata_dtype dtype) noexcept {
   return "invalid";
 }
 
-strata_status strata_tensor_create(strata_dtype dtype, int32_t rank,
-                                   const int64_t *dims,
+strata_status strata_tensor_create(strata_dtype dtype, int32_t rank, const int64_t *dims,
                                    strata_tensor **out) noexcept {
   strata_tensor *tensor = nullptr;
-  if (strata_status status =
-          newTensor("strata_tensor_create", dtype, rank, dims, out, tensor))
+  if (strata_status status = newTensor("strata_tensor_create", dtype, rank, dims, out, tensor))
     return status;
   strata::TensorPtr owner(tensor);
   if (tensor->byteSize > 0) {
     // aligned_alloc needs a size that is a multiple of the alignment.
-    size_t rounded = (tensor->byteSize + kTensorAlignment - 1) /
-                     kTensorAlignment * kTensorAlignment;
+    size_t rounded =
+        (tensor->byteSize + kTensorAlignment - 1) / kTensorAlignment * kTensorAlignment;
     if (rounded < tensor->byteSize)
       return makeError(STRATA_ERROR_OUT_OF_MEMORY,
-                       "strata_tensor_create: %zu bytes cannot be allocated",
-                       tensor->byteSize);
+                       "strata_tensor_create: %zu bytes cannot be allocated", tensor->byteSize);
     tensor->data = std::aligned_alloc(kTensorAlignment, rounded);
     if (!tensor->data)
       return makeError(STRATA_ERROR_OUT_OF_MEMORY,
@@ -173,13 +163,10 @@ strata_status strata_tensor_create(strata_dtype dtype, int32_t rank,
   return nullptr;
 }
 
-strata_status strata_tensor_wrap(strata_dtype dtype, int32_t rank,
-                                 const int64_t *dims, void *data,
-                                 size_t byte_size,
-                                 strata_tensor **out) noexcept {
+strata_status strata_tensor_wrap(strata_dtype dtype, int32_t rank, const int64_t *dims, void *data,
+                                 size_t byte_size, strata_tensor **out) noexcept {
   strata_tensor *tensor = nullptr;
-  if (strata_status status =
-          newTensor("strata_tensor_wrap", dtype, rank, dims, out, tensor))
+  if (strata_status status = newTensor("strata_tensor_wrap", dtype, rank, dims, out, tensor))
     return status;
   strata::TensorPtr owner(tensor);
   if (byte_size != tensor->byteSize)
@@ -189,8 +176,7 @@ strata_status strata_tensor_wrap(strata_dtype dtype, int32_t rank,
                      byte_size, strata_dtype_name(dtype), tensor->byteSize);
   if (!data && byte_size != 0)
     return makeError(STRATA_ERROR_INVALID_ARGUMENT,
-                     "strata_tensor_wrap: data is NULL for %zu bytes",
-                     byte_size);
+                     "strata_tensor_wrap: data is NULL for %zu bytes", byte_size);
   tensor->data = byte_size == 0 ? nullptr : data;
   *out = owner.release();
   return nullptr;
@@ -204,28 +190,18 @@ void strata_tensor_destroy(strata_tensor *tensor) noexcept {
   delete tensor;
 }
 
-strata_dtype strata_tensor_dtype(const strata_tensor *tensor) noexcept {
-  return tensor->dtype;
-}
+strata_dtype strata_tensor_dtype(const strata_tensor *tensor) noexcept { return tensor->dtype; }
 
-int32_t strata_tensor_rank(const strata_tensor *tensor) noexcept {
-  return tensor->rank;
-}
+int32_t strata_tensor_rank(const strata_tensor *tensor) noexcept { return tensor->rank; }
 
-const int64_t *strata_tensor_dims(const strata_tensor *tensor) noexcept {
-  return tensor->dims;
-}
+const int64_t *strata_tensor_dims(const strata_tensor *tensor) noexcept { return tensor->dims; }
 
 int64_t strata_tensor_num_elements(const strata_tensor *tensor) noexcept {
   return tensor->numElements;
 }
 
-void *strata_tensor_data(strata_tensor *tensor) noexcept {
-  return tensor->data;
-}
+void *strata_tensor_data(strata_tensor *tensor) noexcept { return tensor->data; }
 
-size_t strata_tensor_byte_size(const strata_tensor *tensor) noexcept {
-  return tensor->byteSize;
-}
+size_t strata_tensor_byte_size(const strata_tensor *tensor) noexcept { return tensor->byteSize; }
 
 } // extern "C"

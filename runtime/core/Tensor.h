@@ -38,9 +38,8 @@ bool isValidDtype(strata_dtype dtype);
 /// Checks `rank` and `dims` and computes the element count and byte size of
 /// a `dtype` tensor of that shape. `what` prefixes error messages (a path, or
 /// the API function name).
-strata_status computeTensorSize(const char *what, strata_dtype dtype,
-                                int32_t rank, const int64_t *dims,
-                                int64_t &numElements, size_t &byteSize);
+strata_status computeTensorSize(const char *what, strata_dtype dtype, int32_t rank,
+                                const int64_t *dims, int64_t &numElements, size_t &byteSize);
 
 } // namespace strata::runtime
 

@@ -49,8 +49,7 @@ public:
   }
 
   int64_t sinceEpochNs(Clock::time_point time) const {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(time - epoch)
-        .count();
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(time - epoch).count();
   }
 
   void add(CompletedSpan span) {
@@ -104,8 +103,7 @@ void appendJsonString(std::string &out, const std::string &text) {
     default:
       if (static_cast<unsigned char>(c) < 0x20) {
         char escaped[8];
-        std::snprintf(escaped, sizeof(escaped), "\\u%04x",
-                      static_cast<unsigned>(c));
+        std::snprintf(escaped, sizeof(escaped), "\\u%04x", static_cast<unsigned>(c));
         out += escaped;
       } else {
         out += c;
@@ -118,8 +116,7 @@ void appendJsonString(std::string &out, const std::string &text) {
 /// Appends `ns` as microseconds with three decimals, Chrome's time unit.
 void appendMicroseconds(std::string &out, int64_t ns) {
   char text[32];
-  std::snprintf(text, sizeof(text), "%" PRId64 ".%03" PRId64, ns / 1000,
-                ns % 1000);
+  std::snprintf(text, sizeof(text), "%" PRId64 ".%03" PRId64, ns / 1000, ns % 1000);
   out += text;
 }
 
@@ -127,11 +124,9 @@ void appendMicroseconds(std::string &out, int64_t ns) {
 
 extern "C" {
 
-strata_status strata_trace_begin(const char *name,
-                                 const char *category) noexcept {
+strata_status strata_trace_begin(const char *name, const char *category) noexcept {
   if (!name || !category)
-    return makeError(STRATA_ERROR_INVALID_ARGUMENT,
-                     "strata_trace_begin: %s is NULL",
+    return makeError(STRATA_ERROR_INVALID_ARGUMENT, "strata_trace_begin: %s is NULL",
                      name ? "category" : "name");
   TraceRecorder::get();
   openSpans.push_back(OpenSpan{name, category, Clock::now()});
@@ -148,16 +143,14 @@ strata_status strata_trace_end(void) noexcept {
   openSpans.pop_back();
   TraceRecorder &recorder = TraceRecorder::get();
   int64_t startNs = recorder.sinceEpochNs(span.start);
-  recorder.add(CompletedSpan{std::move(span.name), std::move(span.category),
-                             startNs, recorder.sinceEpochNs(end) - startNs,
-                             currentThreadId()});
+  recorder.add(CompletedSpan{std::move(span.name), std::move(span.category), startNs,
+                             recorder.sinceEpochNs(end) - startNs, currentThreadId()});
   return nullptr;
 }
 
 strata_status strata_trace_write(const char *path) noexcept {
   if (!path)
-    return makeError(STRATA_ERROR_INVALID_ARGUMENT,
-                     "strata_trace_write: path is NULL");
+    return makeError(STRATA_ERROR_INVALID_ARGUMENT, "strata_trace_write: path is NULL");
   std::vector<CompletedSpan> spans = TraceRecorder::get().snapshot();
   std::string pid = std::to_string(::getpid());
   std::string json = "{\"traceEvents\":[";

@@ -7,6 +7,4 @@
 
 #include "strata/runtime.h"
 
-extern "C" uint32_t strata_runtime_abi_version(void) noexcept {
-  return STRATA_RUNTIME_ABI_VERSION;
-}
+extern "C" uint32_t strata_runtime_abi_version(void) noexcept { return STRATA_RUNTIME_ABI_VERSION; }

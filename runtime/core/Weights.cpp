@@ -5,9 +5,9 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "strata/weights.h"
 #include "runtime/core/File.h"
 #include "runtime/core/Status.h"
-#include "strata/weights.h"
 
 #include <cerrno>
 #include <cstring>
@@ -43,24 +43,22 @@ namespace {
 strata_status checkFile(const char *path, const strata_weights &w, uint64_t modelId) {
   strata_weights_header header;
   if (w.size < sizeof header)
-    return makeError(STRATA_ERROR_FORMAT, "weights file '%s' is truncated (%zu bytes)",
-                     path, w.size);
+    return makeError(STRATA_ERROR_FORMAT, "weights file '%s' is truncated (%zu bytes)", path,
+                     w.size);
   std::memcpy(&header, w.data, sizeof header);
   if (std::memcmp(header.magic, STRATA_WEIGHTS_MAGIC, 8) != 0)
     return makeError(STRATA_ERROR_FORMAT, "'%s' is not a Strata weights file", path);
   if (header.version != STRATA_WEIGHTS_VERSION)
     return makeError(STRATA_ERROR_FORMAT,
-                     "weights file '%s' has format version %u, this program reads %u",
-                     path, header.version, STRATA_WEIGHTS_VERSION);
+                     "weights file '%s' has format version %u, this program reads %u", path,
+                     header.version, STRATA_WEIGHTS_VERSION);
   if (header.file_size != w.size)
     return makeError(STRATA_ERROR_FORMAT,
-                     "weights file '%s' is %zu bytes, its header says %llu (truncated?)",
-                     path, w.size, static_cast<unsigned long long>(header.file_size));
+                     "weights file '%s' is %zu bytes, its header says %llu (truncated?)", path,
+                     w.size, static_cast<unsigned long long>(header.file_size));
   size_t indexBytes = sizeof(strata_weights_entry) * header.count;
-  if (header.count > w.size / sizeof(strata_weights_entry) ||
-      sizeof header + indexBytes > w.size)
-    return makeError(STRATA_ERROR_FORMAT, "weights file '%s': the index is truncated",
-                     path);
+  if (header.count > w.size / sizeof(strata_weights_entry) || sizeof header + indexBytes > w.size)
+    return makeError(STRATA_ERROR_FORMAT, "weights file '%s': the index is truncated", path);
   const unsigned char *base = static_cast<const unsigned char *>(w.data);
   const unsigned char *index = base + sizeof header;
   if (header.model_id != modelId || strata_checksum(index, indexBytes) != modelId)
@@ -81,8 +79,8 @@ strata_status checkFile(const char *path, const strata_weights &w, uint64_t mode
                        path, e.name);
     if (strata_checksum(base + e.offset, e.bytes) != e.checksum)
       return makeError(STRATA_ERROR_FORMAT,
-                       "weights file '%s': tensor '%s' is corrupt (checksum mismatch)",
-                       path, e.name);
+                       "weights file '%s': tensor '%s' is corrupt (checksum mismatch)", path,
+                       e.name);
   }
   return nullptr;
 }
@@ -102,8 +100,7 @@ strata_status strata_weights_open(const char *path, uint64_t model_id,
     return makeError(STRATA_ERROR_OUT_OF_MEMORY, "cannot map weights file '%s'", path);
   w->size = file.size();
   if (w->size > 0) {
-    void *p = mmap(nullptr, w->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, file.descriptor(),
-                   0);
+    void *p = mmap(nullptr, w->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, file.descriptor(), 0);
     if (p == MAP_FAILED) {
       int err = errno;
       delete w;

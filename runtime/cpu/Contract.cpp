@@ -86,8 +86,7 @@ void forEach(const std::vector<Dim> &loops, size_t level, int64_t a, int64_t b, 
     return body(a, b, c);
   const Dim &d = loops[level];
   for (int64_t i = 0; i < d.size; ++i)
-    forEach(loops, level + 1, a + i * d.stride[0], b + i * d.stride[1], c + i * d.stride[2],
-            body);
+    forEach(loops, level + 1, a + i * d.stride[0], b + i * d.stride[1], c + i * d.stride[2], body);
 }
 
 } // namespace
@@ -165,11 +164,10 @@ extern "C" void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const
     return;
   if (planned) {
     forEach(loops, 0, 0, 0, 0, [&](int64_t oa, int64_t ob, int64_t oc) {
-      cblas_sgemm(CblasRowMajor, g.transA, g.transB, g.m, g.n, g.k, 1.0f, a + oa, g.lda,
-                  b + ob, g.ldb, beta, c + oc, g.ldc);
+      cblas_sgemm(CblasRowMajor, g.transA, g.transB, g.m, g.n, g.k, 1.0f, a + oa, g.lda, b + ob,
+                  g.ldb, beta, c + oc, g.ldc);
     });
     return;
   }
-  forEach(dims, 0, 0, 0, 0,
-          [&](int64_t oa, int64_t ob, int64_t oc) { c[oc] += a[oa] * b[ob]; });
+  forEach(dims, 0, 0, 0, 0, [&](int64_t oa, int64_t ob, int64_t oc) { c[oc] += a[oa] * b[ob]; });
 }

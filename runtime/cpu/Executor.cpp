@@ -38,8 +38,7 @@ std::vector<int64_t> describe(void *data, int32_t rank, const int64_t *dims) {
 }
 
 /// Copies the (possibly strided) memref described at `words` into a new tensor.
-std::string copyOut(const strata_model_value &value, const int64_t *words,
-                    OwnedTensor &out) {
+std::string copyOut(const strata_model_value &value, const int64_t *words, OwnedTensor &out) {
   int32_t rank = value.rank;
   const int64_t *sizes = words + 3, *strides = words + 3 + rank;
   strata_tensor *t = nullptr;
@@ -76,8 +75,7 @@ std::string copyOut(const strata_model_value &value, const int64_t *words,
 
 } // namespace
 
-Executor::Executor(const strata_model &model, const strata_weights *weights)
-    : model_(model) {
+Executor::Executor(const strata_model &model, const strata_weights *weights) : model_(model) {
   int64_t base = reinterpret_cast<int64_t>(strata_weights_data(weights));
   int64_t words[5] = {base, base, 0, static_cast<int64_t>(strata_weights_size(weights)), 1};
   std::memcpy(weights_, words, sizeof words);
@@ -107,9 +105,8 @@ std::string Executor::checkInputs(const std::vector<strata_tensor *> &inputs) co
       if (v.dims[d] >= 0 && dims[d] != v.dims[d])
         return name + " has shape " + shapeText(rank, dims) + ", " + expected;
       if (v.dims[d] < 0 && v.max_dims[d] >= 0 && dims[d] > v.max_dims[d])
-        return name + " has shape " + shapeText(rank, dims) + ": dimension " +
-               std::to_string(d) + " exceeds the compiled bound " +
-               std::to_string(v.max_dims[d]);
+        return name + " has shape " + shapeText(rank, dims) + ": dimension " + std::to_string(d) +
+               " exceeds the compiled bound " + std::to_string(v.max_dims[d]);
     }
   }
   return "";

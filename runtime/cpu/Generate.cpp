@@ -23,9 +23,7 @@ struct Plan {
   int logits = -1;
 };
 
-bool startsWith(const std::string &s, const char *prefix) {
-  return s.rfind(prefix, 0) == 0;
-}
+bool startsWith(const std::string &s, const char *prefix) { return s.rfind(prefix, 0) == 0; }
 
 /// The present output's name for past input `name`, or "".
 std::string presentName(const std::string &name) {
@@ -54,8 +52,7 @@ std::string makePlan(const strata_model &m, Plan &plan) {
       feed = Feed::Past;
       present = findValue(m.outputs, m.num_outputs, presentName(name));
       if (present < 0)
-        return "--generate: past input '" + name + "' has no output '" + presentName(name) +
-               "'";
+        return "--generate: past input '" + name + "' has no output '" + presentName(name) + "'";
       if (v.rank < 4 || v.dims[v.rank - 2] >= 0)
         return "--generate: past input '" + name +
                "' needs a dynamic sequence axis (compile with --max-shape for it)";
@@ -85,8 +82,8 @@ std::string makePlan(const strata_model &m, Plan &plan) {
 
 std::string makeTensor(strata_dtype dtype, std::vector<int64_t> dims, OwnedTensor &out) {
   strata_tensor *t = nullptr;
-  if (strata_status s = strata_tensor_create(dtype, static_cast<int32_t>(dims.size()),
-                                             dims.data(), &t)) {
+  if (strata_status s =
+          strata_tensor_create(dtype, static_cast<int32_t>(dims.size()), dims.data(), &t)) {
     std::string message = strata_status_message(s);
     strata_status_free(s);
     return message;
@@ -97,8 +94,7 @@ std::string makeTensor(strata_dtype dtype, std::vector<int64_t> dims, OwnedTenso
 
 /// An int64 [1, values.size()] tensor.
 std::string rowTensor(const std::vector<int64_t> &values, OwnedTensor &out) {
-  if (std::string e = makeTensor(STRATA_DTYPE_I64, {1, int64_t(values.size())}, out);
-      !e.empty())
+  if (std::string e = makeTensor(STRATA_DTYPE_I64, {1, int64_t(values.size())}, out); !e.empty())
     return e;
   std::memcpy(strata_tensor_data(out.get()), values.data(), values.size() * 8);
   return "";
@@ -108,8 +104,7 @@ std::string rowTensor(const std::vector<int64_t> &values, OwnedTensor &out) {
 int64_t argmaxLast(strata_tensor *logits) {
   const int64_t *dims = strata_tensor_dims(logits);
   int64_t vocab = dims[2];
-  const float *row = static_cast<const float *>(strata_tensor_data(logits)) +
-                     (dims[1] - 1) * vocab;
+  const float *row = static_cast<const float *>(strata_tensor_data(logits)) + (dims[1] - 1) * vocab;
   int64_t best = 0;
   for (int64_t i = 1; i < vocab; ++i)
     if (row[i] > row[best])
@@ -120,16 +115,16 @@ int64_t argmaxLast(strata_tensor *logits) {
 } // namespace
 
 std::string generateGreedy(const strata_model &model, const Executor &executor,
-                           const strata_tensor *prompt, long steps,
-                           std::vector<int64_t> &tokens, int64_t &vocabulary) {
+                           const strata_tensor *prompt, long steps, std::vector<int64_t> &tokens,
+                           int64_t &vocabulary) {
   Plan plan;
   if (std::string e = makePlan(model, plan); !e.empty())
     return e;
   if (strata_tensor_dtype(prompt) != STRATA_DTYPE_I64 || strata_tensor_rank(prompt) != 2 ||
       strata_tensor_dims(prompt)[0] != 1 || strata_tensor_dims(prompt)[1] < 1)
     return "--generate: input_ids must be int64 [1, n] with n >= 1";
-  const int64_t *ids = static_cast<const int64_t *>(
-      strata_tensor_data(const_cast<strata_tensor *>(prompt)));
+  const int64_t *ids =
+      static_cast<const int64_t *>(strata_tensor_data(const_cast<strata_tensor *>(prompt)));
   tokens.assign(ids, ids + strata_tensor_dims(prompt)[1]);
 
   std::vector<OwnedTensor> inputs(model.num_inputs), outputs;
@@ -152,8 +147,12 @@ std::string generateGreedy(const strata_model &model, const Executor &executor,
     for (int32_t i = 0; i < model.num_inputs; ++i) {
       std::string e;
       switch (plan.feeds[i]) {
-      case Feed::Ids: e = rowTensor(fresh, inputs[i]); break;
-      case Feed::Mask: e = rowTensor(std::vector<int64_t>(total, 1), inputs[i]); break;
+      case Feed::Ids:
+        e = rowTensor(fresh, inputs[i]);
+        break;
+      case Feed::Mask:
+        e = rowTensor(std::vector<int64_t>(total, 1), inputs[i]);
+        break;
       case Feed::Positions: {
         std::vector<int64_t> positions;
         for (int64_t p = past; p < total; ++p)

@@ -26,8 +26,8 @@ namespace strata {
 /// the failing step otherwise) and `vocabulary` the logits' last dimension
 /// once the model is known to suit. Returns an error message or "".
 std::string generateGreedy(const strata_model &model, const Executor &executor,
-                           const strata_tensor *prompt, long steps,
-                           std::vector<int64_t> &tokens, int64_t &vocabulary);
+                           const strata_tensor *prompt, long steps, std::vector<int64_t> &tokens,
+                           int64_t &vocabulary);
 
 } // namespace strata
 

@@ -50,8 +50,8 @@ void usage(const char *program) {
                 m.inputs[i].rank);
   std::printf("outputs:\n");
   for (int32_t i = 0; i < m.num_outputs; ++i)
-    std::printf("  %s (%s, rank %d)\n", m.outputs[i].name,
-                strata_dtype_name(m.outputs[i].dtype), m.outputs[i].rank);
+    std::printf("  %s (%s, rank %d)\n", m.outputs[i].name, strata_dtype_name(m.outputs[i].dtype),
+                m.outputs[i].rank);
 }
 
 int fail(const std::string &message) {
@@ -94,13 +94,20 @@ void printSummary(const strata_model_value &value, strata_tensor *t) {
   const void *data = strata_tensor_data(t);
   for (int64_t i = 0; i < n && i < 8; ++i) {
     switch (strata_tensor_dtype(t)) {
-    case STRATA_DTYPE_F32: std::printf(" %g", static_cast<const float *>(data)[i]); break;
-    case STRATA_DTYPE_F64: std::printf(" %g", static_cast<const double *>(data)[i]); break;
+    case STRATA_DTYPE_F32:
+      std::printf(" %g", static_cast<const float *>(data)[i]);
+      break;
+    case STRATA_DTYPE_F64:
+      std::printf(" %g", static_cast<const double *>(data)[i]);
+      break;
     case STRATA_DTYPE_I64:
       std::printf(" %lld", static_cast<long long>(static_cast<const int64_t *>(data)[i]));
       break;
-    case STRATA_DTYPE_I32: std::printf(" %d", static_cast<const int32_t *>(data)[i]); break;
-    default: break;
+    case STRATA_DTYPE_I32:
+      std::printf(" %d", static_cast<const int32_t *>(data)[i]);
+      break;
+    default:
+      break;
     }
   }
   std::printf("%s\n", n > 8 ? " ..." : "");
@@ -125,15 +132,14 @@ void printTokens(const std::vector<int64_t> &tokens, int64_t vocabulary) {
 
 /// --generate: decodes, prints the tokens and writes them to `tokensPath` if
 /// given. A failing step still prints what was generated before it.
-int runGenerate(const strata_model &model, const Executor &executor,
-                const strata_tensor *prompt, long steps, const std::string &tokensPath) {
+int runGenerate(const strata_model &model, const Executor &executor, const strata_tensor *prompt,
+                long steps, const std::string &tokensPath) {
   std::vector<int64_t> tokens;
   int64_t vocabulary = 0;
   auto start = std::chrono::steady_clock::now();
   std::string error = generateGreedy(model, executor, prompt, steps, tokens, vocabulary);
-  double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                        start)
-                  .count();
+  double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (!error.empty()) {
     if (vocabulary > 0)
       printTokens(tokens, vocabulary);
@@ -160,9 +166,8 @@ int runGenerate(const strata_model &model, const Executor &executor,
 int main(int argc, char **argv) {
   const strata_model &model = strata_compiled_model;
   if (model.abi_version != STRATA_MODEL_ABI_VERSION)
-    return fail("the compiled model uses contract version " +
-                std::to_string(model.abi_version) + ", this runtime expects " +
-                std::to_string(STRATA_MODEL_ABI_VERSION));
+    return fail("the compiled model uses contract version " + std::to_string(model.abi_version) +
+                ", this runtime expects " + std::to_string(STRATA_MODEL_ABI_VERSION));
   std::vector<OwnedTensor> inputs(model.num_inputs);
   std::vector<std::pair<int, std::string>> outputFiles;
   long bench = 0, threads = 1, generate = 0;
@@ -282,8 +287,8 @@ int main(int argc, char **argv) {
       total += timedRun();
     if (!error.empty())
       return fail(error);
-    std::printf("bench: %ld runs, %.3f ms per run (first run %.3f ms)\n", bench,
-                total / bench, first);
+    std::printf("bench: %ld runs, %.3f ms per run (first run %.3f ms)\n", bench, total / bench,
+                first);
   }
   if (report)
     std::printf("report: %.3f ms for the first run\n", first);

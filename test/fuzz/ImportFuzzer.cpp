@@ -24,11 +24,10 @@ using namespace mlir;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   // The importer loads the dialects it builds, the pipeline those it creates.
   MLIRContext context(MLIRContext::Threading::DISABLED);
-  ScopedDiagnosticHandler dropDiagnostics(&context,
-                                          [](Diagnostic &) { return success(); });
+  ScopedDiagnosticHandler dropDiagnostics(&context, [](Diagnostic &) { return success(); });
   llvm::StringRef bytes(reinterpret_cast<const char *>(data), size);
-  OwningOpRef<ModuleOp> module = strata::onnx::importModelBuffer(
-      bytes, "/nonexistent/strata-fuzz/input.onnx", context, {});
+  OwningOpRef<ModuleOp> module =
+      strata::onnx::importModelBuffer(bytes, "/nonexistent/strata-fuzz/input.onnx", context, {});
   if (!module)
     return 0;
   PassManager pm(&context);

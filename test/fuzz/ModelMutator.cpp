@@ -26,12 +26,20 @@ namespace {
 
 using Rng = std::minstd_rand;
 
-size_t pick(Rng &rng, size_t n) {
-  return std::uniform_int_distribution<size_t>(0, n - 1)(rng);
-}
+size_t pick(Rng &rng, size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); }
 
 int64_t interestingInt(Rng &rng) {
-  static const int64_t values[] = {-3, -2, -1, 0, 1, 2, 3, 4, 7, 64, 1 << 20,
+  static const int64_t values[] = {-3,
+                                   -2,
+                                   -1,
+                                   0,
+                                   1,
+                                   2,
+                                   3,
+                                   4,
+                                   7,
+                                   64,
+                                   1 << 20,
                                    std::numeric_limits<int32_t>::max(),
                                    std::numeric_limits<int64_t>::max(),
                                    std::numeric_limits<int64_t>::min()};
@@ -39,7 +47,13 @@ int64_t interestingInt(Rng &rng) {
 }
 
 float interestingFloat(Rng &rng) {
-  static const float values[] = {0.0f, -0.0f, 1.0f, -1.0f, 0.5f, 1e-12f, 1e30f,
+  static const float values[] = {0.0f,
+                                 -0.0f,
+                                 1.0f,
+                                 -1.0f,
+                                 0.5f,
+                                 1e-12f,
+                                 1e30f,
                                  std::numeric_limits<float>::infinity(),
                                  std::numeric_limits<float>::quiet_NaN()};
   return values[pick(rng, std::size(values))];
@@ -60,10 +74,9 @@ struct Vocabulary {
     }
     // The com.microsoft ops Strata imports: the ONNX library has no schema for them.
     for (const char *op :
-         {"Attention", "MultiHeadAttention", "GroupQueryAttention",
-          "SkipLayerNormalization", "SkipSimplifiedLayerNormalization",
-          "SimplifiedLayerNormalization", "EmbedLayerNormalization", "FastGelu",
-          "BiasGelu", "Gelu", "RotaryEmbedding"})
+         {"Attention", "MultiHeadAttention", "GroupQueryAttention", "SkipLayerNormalization",
+          "SkipSimplifiedLayerNormalization", "SimplifiedLayerNormalization",
+          "EmbedLayerNormalization", "FastGelu", "BiasGelu", "Gelu", "RotaryEmbedding"})
       contribOpTypes.push_back(op);
   }
 };
@@ -191,8 +204,7 @@ void mutateModel(::onnx::ModelProto &model, Rng &rng) {
   case 0:
     if (graph.node_size() > 0) {
       ::onnx::NodeProto &node = *graph.mutable_node(pick(rng, graph.node_size()));
-      const auto &types =
-          node.domain() == "com.microsoft" ? vocab.contribOpTypes : vocab.opTypes;
+      const auto &types = node.domain() == "com.microsoft" ? vocab.contribOpTypes : vocab.opTypes;
       node.set_op_type(types[pick(rng, types.size())]);
     }
     break;

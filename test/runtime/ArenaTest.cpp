@@ -53,23 +53,19 @@ TEST(Arena, BaseHonoursAlignment) {
 
 TEST(Arena, CreateRejectsBadAlignment) {
   strata_arena *raw = reinterpret_cast<strata_arena *>(0x1);
-  EXPECT_TRUE(isError(strata_arena_create(1024, 0, &raw),
-                      STRATA_ERROR_INVALID_ARGUMENT,
+  EXPECT_TRUE(isError(strata_arena_create(1024, 0, &raw), STRATA_ERROR_INVALID_ARGUMENT,
                       {"alignment 0 is not a power of two"}));
   EXPECT_EQ(raw, nullptr);
-  EXPECT_TRUE(isError(strata_arena_create(1024, 48, &raw),
-                      STRATA_ERROR_INVALID_ARGUMENT,
+  EXPECT_TRUE(isError(strata_arena_create(1024, 48, &raw), STRATA_ERROR_INVALID_ARGUMENT,
                       {"alignment 48 is not a power of two"}));
-  EXPECT_TRUE(isError(strata_arena_create(1024, 64, nullptr),
-                      STRATA_ERROR_INVALID_ARGUMENT, {"out is NULL"}));
+  EXPECT_TRUE(isError(strata_arena_create(1024, 64, nullptr), STRATA_ERROR_INVALID_ARGUMENT,
+                      {"out is NULL"}));
 }
 
 TEST(Arena, CreateReportsExhaustion) {
   strata_arena *raw = nullptr;
-  EXPECT_TRUE(
-      isError(strata_arena_create(std::numeric_limits<size_t>::max() - 4095,
-                                  4096, &raw),
-              STRATA_ERROR_OUT_OF_MEMORY, {"cannot allocate"}));
+  EXPECT_TRUE(isError(strata_arena_create(std::numeric_limits<size_t>::max() - 4095, 4096, &raw),
+                      STRATA_ERROR_OUT_OF_MEMORY, {"cannot allocate"}));
   EXPECT_EQ(raw, nullptr);
 }
 
@@ -89,9 +85,8 @@ TEST(Arena, MisalignedOffsetIsRejected) {
   strata::ArenaPtr arena = makeArena(4096, 64);
   ASSERT_NE(arena, nullptr);
   void *ptr = reinterpret_cast<void *>(0x1);
-  EXPECT_TRUE(isError(
-      strata_arena_alloc(arena.get(), 96, 16, &ptr), STRATA_ERROR_OUT_OF_RANGE,
-      {"offset 96 is not a multiple of the arena alignment 64"}));
+  EXPECT_TRUE(isError(strata_arena_alloc(arena.get(), 96, 16, &ptr), STRATA_ERROR_OUT_OF_RANGE,
+                      {"offset 96 is not a multiple of the arena alignment 64"}));
   EXPECT_EQ(ptr, nullptr);
 }
 
@@ -99,18 +94,16 @@ TEST(Arena, OutOfBoundsIsRejected) {
   strata::ArenaPtr arena = makeArena(4096, 64);
   ASSERT_NE(arena, nullptr);
   void *ptr = nullptr;
-  EXPECT_TRUE(isError(strata_arena_alloc(arena.get(), 4096, 128, &ptr),
-                      STRATA_ERROR_OUT_OF_RANGE,
+  EXPECT_TRUE(isError(strata_arena_alloc(arena.get(), 4096, 128, &ptr), STRATA_ERROR_OUT_OF_RANGE,
                       {"128 bytes at offset 4096 do not fit in the 4096-byte "
                        "arena"}));
-  EXPECT_TRUE(isError(strata_arena_alloc(arena.get(), 4032, 65, &ptr),
-                      STRATA_ERROR_OUT_OF_RANGE, {"65 bytes at offset 4032"}));
-  EXPECT_TRUE(isError(strata_arena_alloc(arena.get(), 8192, 0, &ptr),
-                      STRATA_ERROR_OUT_OF_RANGE, {"offset 8192"}));
+  EXPECT_TRUE(isError(strata_arena_alloc(arena.get(), 4032, 65, &ptr), STRATA_ERROR_OUT_OF_RANGE,
+                      {"65 bytes at offset 4032"}));
+  EXPECT_TRUE(isError(strata_arena_alloc(arena.get(), 8192, 0, &ptr), STRATA_ERROR_OUT_OF_RANGE,
+                      {"offset 8192"}));
   // offset + bytes wraps around size_t; must not be accepted.
   EXPECT_TRUE(
-      isError(strata_arena_alloc(arena.get(), 64,
-                                 std::numeric_limits<size_t>::max() - 32, &ptr),
+      isError(strata_arena_alloc(arena.get(), 64, std::numeric_limits<size_t>::max() - 32, &ptr),
               STRATA_ERROR_OUT_OF_RANGE, {"do not fit"}));
   EXPECT_EQ(ptr, nullptr);
   // The exact end is fine, including an empty slot there.
@@ -121,10 +114,10 @@ TEST(Arena, OutOfBoundsIsRejected) {
 TEST(Arena, NullArguments) {
   strata::ArenaPtr arena = makeArena(64, 64);
   void *ptr = nullptr;
-  EXPECT_TRUE(isError(strata_arena_alloc(nullptr, 0, 1, &ptr),
-                      STRATA_ERROR_INVALID_ARGUMENT, {"arena is NULL"}));
-  EXPECT_TRUE(isError(strata_arena_alloc(arena.get(), 0, 1, nullptr),
-                      STRATA_ERROR_INVALID_ARGUMENT, {"ptr is NULL"}));
+  EXPECT_TRUE(isError(strata_arena_alloc(nullptr, 0, 1, &ptr), STRATA_ERROR_INVALID_ARGUMENT,
+                      {"arena is NULL"}));
+  EXPECT_TRUE(isError(strata_arena_alloc(arena.get(), 0, 1, nullptr), STRATA_ERROR_INVALID_ARGUMENT,
+                      {"ptr is NULL"}));
 }
 
 TEST(Arena, HighWaterTracksTheLargestEnd) {
@@ -138,8 +131,7 @@ TEST(Arena, HighWaterTracksTheLargestEnd) {
   EXPECT_EQ(strata_arena_high_water(arena.get()), 612u);
   strata::StatusPtr failed(strata_arena_alloc(arena.get(), 1 << 20, 1, &ptr));
   ASSERT_NE(failed, nullptr);
-  EXPECT_EQ(strata_arena_high_water(arena.get()), 612u)
-      << "a rejected request must not count";
+  EXPECT_EQ(strata_arena_high_water(arena.get()), 612u) << "a rejected request must not count";
 
   // Concurrent requests: the mark is the maximum over all threads.
   std::vector<std::thread> threads;
@@ -147,8 +139,7 @@ TEST(Arena, HighWaterTracksTheLargestEnd) {
     threads.emplace_back([&arena, t] {
       for (size_t i = 0; i < 1000; ++i) {
         void *p = nullptr;
-        strata_status status =
-            strata_arena_alloc(arena.get(), 256 * (t * 1000 + i), 256, &p);
+        strata_status status = strata_arena_alloc(arena.get(), 256 * (t * 1000 + i), 256, &p);
         strata_status_free(status);
       }
     });

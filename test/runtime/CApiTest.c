@@ -40,8 +40,7 @@ int strataRunCApiScenario(void) {
     result = 4;
     goto done;
   }
-  if (strata_tensor_num_elements(tensor) != 4 ||
-      strata_tensor_data(tensor) != slot)
+  if (strata_tensor_num_elements(tensor) != 4 || strata_tensor_data(tensor) != slot)
     result = 5;
   status = strata_arena_alloc(arena, 3, 1, &slot);
   if (strata_status_get_code(status) != STRATA_ERROR_OUT_OF_RANGE ||

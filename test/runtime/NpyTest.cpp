@@ -78,15 +78,13 @@ TEST_P(NpyRoundTrip, SaveThenLoadPreservesEverything) {
   const RoundTripCase &param = GetParam();
   const int64_t dims[] = {3, 1, 4};
   strata_tensor *raw = nullptr;
-  ASSERT_STRATA_OK(
-      strata_tensor_create(param.dtype, param.rank,
-                           param.rank ? dims + 3 - param.rank : nullptr, &raw));
+  ASSERT_STRATA_OK(strata_tensor_create(param.dtype, param.rank,
+                                        param.rank ? dims + 3 - param.rank : nullptr, &raw));
   strata::TensorPtr original(raw);
   auto *bytes = static_cast<unsigned char *>(strata_tensor_data(raw));
   for (size_t i = 0; i < strata_tensor_byte_size(raw); ++i)
-    bytes[i] = param.dtype == STRATA_DTYPE_I1
-                   ? static_cast<unsigned char>(i % 3 == 0)
-                   : static_cast<unsigned char>(i * 37 + 11);
+    bytes[i] = param.dtype == STRATA_DTYPE_I1 ? static_cast<unsigned char>(i % 3 == 0)
+                                              : static_cast<unsigned char>(i * 37 + 11);
 
   std::string path = dir.path("a.npy");
   ASSERT_STRATA_OK(strata_npy_save(path.c_str(), raw));
@@ -100,19 +98,15 @@ TEST_P(NpyRoundTrip, SaveThenLoadPreservesEverything) {
   ASSERT_EQ(strata_tensor_rank(loaded.get()), param.rank);
   for (int32_t i = 0; i < param.rank; ++i)
     EXPECT_EQ(strata_tensor_dims(loaded.get())[i], dims[3 - param.rank + i]);
-  ASSERT_EQ(strata_tensor_byte_size(loaded.get()),
-            strata_tensor_byte_size(raw));
-  EXPECT_EQ(std::memcmp(strata_tensor_data(loaded.get()), bytes,
-                        strata_tensor_byte_size(raw)),
-            0);
+  ASSERT_EQ(strata_tensor_byte_size(loaded.get()), strata_tensor_byte_size(raw));
+  EXPECT_EQ(std::memcmp(strata_tensor_data(loaded.get()), bytes, strata_tensor_byte_size(raw)), 0);
 }
 
 std::vector<RoundTripCase> allRoundTripCases() {
   const strata_dtype dtypes[] = {
-      STRATA_DTYPE_F32, STRATA_DTYPE_F16, STRATA_DTYPE_BF16, STRATA_DTYPE_F64,
-      STRATA_DTYPE_I1,  STRATA_DTYPE_I8,  STRATA_DTYPE_I16,  STRATA_DTYPE_I32,
-      STRATA_DTYPE_I64, STRATA_DTYPE_U8,  STRATA_DTYPE_U16,  STRATA_DTYPE_U32,
-      STRATA_DTYPE_U64};
+      STRATA_DTYPE_F32, STRATA_DTYPE_F16, STRATA_DTYPE_BF16, STRATA_DTYPE_F64, STRATA_DTYPE_I1,
+      STRATA_DTYPE_I8,  STRATA_DTYPE_I16, STRATA_DTYPE_I32,  STRATA_DTYPE_I64, STRATA_DTYPE_U8,
+      STRATA_DTYPE_U16, STRATA_DTYPE_U32, STRATA_DTYPE_U64};
   std::vector<RoundTripCase> cases;
   for (strata_dtype dtype : dtypes)
     for (int32_t rank : {0, 1, 3})
@@ -120,12 +114,11 @@ std::vector<RoundTripCase> allRoundTripCases() {
   return cases;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    AllDtypes, NpyRoundTrip, ::testing::ValuesIn(allRoundTripCases()),
-    [](const ::testing::TestParamInfo<RoundTripCase> &info) {
-      return std::string(strata_dtype_name(info.param.dtype)) + "_rank" +
-             std::to_string(info.param.rank);
-    });
+INSTANTIATE_TEST_SUITE_P(AllDtypes, NpyRoundTrip, ::testing::ValuesIn(allRoundTripCases()),
+                         [](const ::testing::TestParamInfo<RoundTripCase> &info) {
+                           return std::string(strata_dtype_name(info.param.dtype)) + "_rank" +
+                                  std::to_string(info.param.rank);
+                         });
 
 TEST(NpySave, EmptyTensorRoundTrips) {
   TempDir dir;
@@ -146,8 +139,7 @@ TEST(NpySave, BytesMatchWhatNumPyWrites) {
   float values[] = {0, 1, 2, 3, 4, 5};
   int64_t dims[] = {2, 3};
   strata_tensor *raw = nullptr;
-  ASSERT_STRATA_OK(strata_tensor_wrap(STRATA_DTYPE_F32, 2, dims, values,
-                                      sizeof(values), &raw));
+  ASSERT_STRATA_OK(strata_tensor_wrap(STRATA_DTYPE_F32, 2, dims, values, sizeof(values), &raw));
   strata::TensorPtr tensor(raw);
   std::string path = dir.path("same.npy");
   ASSERT_STRATA_OK(strata_npy_save(path.c_str(), raw));
@@ -165,8 +157,7 @@ TEST(NpySave, Bfloat16BytesMatchWhatNumPyWithMlDtypesWrites) {
   std::memcpy(values, kBf16Fixture, sizeof(values));
   int64_t dims[] = {2, 2};
   strata_tensor *raw = nullptr;
-  ASSERT_STRATA_OK(strata_tensor_wrap(STRATA_DTYPE_BF16, 2, dims, values,
-                                      sizeof(values), &raw));
+  ASSERT_STRATA_OK(strata_tensor_wrap(STRATA_DTYPE_BF16, 2, dims, values, sizeof(values), &raw));
   strata::TensorPtr tensor(raw);
   std::string path = dir.path("bf16.npy");
   ASSERT_STRATA_OK(strata_npy_save(path.c_str(), raw));
@@ -181,8 +172,7 @@ TEST(NpySave, OverwritesAnExistingFile) {
   ASSERT_TRUE(writeBytes(path, "old contents"));
   uint8_t value = 7;
   strata_tensor *raw = nullptr;
-  ASSERT_STRATA_OK(
-      strata_tensor_wrap(STRATA_DTYPE_U8, 0, nullptr, &value, 1, &raw));
+  ASSERT_STRATA_OK(strata_tensor_wrap(STRATA_DTYPE_U8, 0, nullptr, &value, 1, &raw));
   strata::TensorPtr tensor(raw);
   ASSERT_STRATA_OK(strata_npy_save(path.c_str(), raw));
   strata::TensorPtr loaded = loadOk(path);
@@ -202,8 +192,7 @@ TEST(NpyLoad, NumPyMlDtypesBfloat16) {
   ASSERT_EQ(strata_tensor_rank(t.get()), 2);
   EXPECT_EQ(strata_tensor_dims(t.get())[0], 2);
   EXPECT_EQ(strata_tensor_dims(t.get())[1], 2);
-  const uint16_t *data =
-      static_cast<const uint16_t *>(strata_tensor_data(t.get()));
+  const uint16_t *data = static_cast<const uint16_t *>(strata_tensor_data(t.get()));
   for (int i = 0; i < 4; ++i)
     EXPECT_EQ(data[i], kBf16Fixture[i]);
 }
@@ -226,8 +215,7 @@ TEST(NpyLoad, NumPyVersion2Bool) {
   EXPECT_EQ(strata_tensor_dtype(t.get()), STRATA_DTYPE_I1);
   ASSERT_EQ(strata_tensor_rank(t.get()), 1);
   EXPECT_EQ(strata_tensor_dims(t.get())[0], 3);
-  const uint8_t *data =
-      static_cast<const uint8_t *>(strata_tensor_data(t.get()));
+  const uint8_t *data = static_cast<const uint8_t *>(strata_tensor_data(t.get()));
   EXPECT_EQ(data[0], 1);
   EXPECT_EQ(data[1], 0);
   EXPECT_EQ(data[2], 1);
@@ -241,8 +229,7 @@ TEST(NpyLoad, NumPyVersion3Uint16Rank3) {
   EXPECT_EQ(strata_tensor_dims(t.get())[0], 2);
   EXPECT_EQ(strata_tensor_dims(t.get())[1], 3);
   EXPECT_EQ(strata_tensor_dims(t.get())[2], 4);
-  const uint16_t *data =
-      static_cast<const uint16_t *>(strata_tensor_data(t.get()));
+  const uint16_t *data = static_cast<const uint16_t *>(strata_tensor_data(t.get()));
   for (int i = 0; i < 24; ++i)
     EXPECT_EQ(data[i], i);
 }
@@ -250,8 +237,7 @@ TEST(NpyLoad, NumPyVersion3Uint16Rank3) {
 TEST(NpyLoad, FortranOrderIsRefusedNamingTheFile) {
   std::string path = fixture("f64_2x3_fortran.npy");
   strata_tensor *raw = reinterpret_cast<strata_tensor *>(0x1);
-  EXPECT_TRUE(isError(strata_npy_load(path.c_str(), &raw),
-                      STRATA_ERROR_UNSUPPORTED,
+  EXPECT_TRUE(isError(strata_npy_load(path.c_str(), &raw), STRATA_ERROR_UNSUPPORTED,
                       {path + ": fortran_order is True", "C-order"}));
   EXPECT_EQ(raw, nullptr);
 }
@@ -264,15 +250,14 @@ class NpyLoadError : public ::testing::Test {
 protected:
   /// Writes `bytes` to x.npy and checks loading it fails with `code` and a
   /// message starting with the path and containing `fragment`.
-  ::testing::AssertionResult loadFails(const std::string &bytes,
-                                       strata_status_code code,
+  ::testing::AssertionResult loadFails(const std::string &bytes, strata_status_code code,
                                        const std::string &fragment) {
     std::string path = dir.path("x.npy");
     if (!writeBytes(path, bytes))
       return ::testing::AssertionFailure() << "cannot write " << path;
     strata_tensor *raw = reinterpret_cast<strata_tensor *>(0x1);
-    ::testing::AssertionResult result = isError(
-        strata_npy_load(path.c_str(), &raw), code, {path + ": " + fragment});
+    ::testing::AssertionResult result =
+        isError(strata_npy_load(path.c_str(), &raw), code, {path + ": " + fragment});
     if (raw != nullptr)
       return ::testing::AssertionFailure() << "out was not reset to NULL";
     return result;
@@ -284,9 +269,8 @@ protected:
 TEST_F(NpyLoadError, MissingFile) {
   std::string path = dir.path("absent.npy");
   strata_tensor *raw = nullptr;
-  EXPECT_TRUE(isError(
-      strata_npy_load(path.c_str(), &raw), STRATA_ERROR_IO,
-      {path + ": cannot open for reading", "No such file or directory"}));
+  EXPECT_TRUE(isError(strata_npy_load(path.c_str(), &raw), STRATA_ERROR_IO,
+                      {path + ": cannot open for reading", "No such file or directory"}));
 }
 
 TEST_F(NpyLoadError, DirectoryIsNotAFile) {
@@ -297,22 +281,20 @@ TEST_F(NpyLoadError, DirectoryIsNotAFile) {
 
 TEST_F(NpyLoadError, NullArguments) {
   strata_tensor *raw = nullptr;
-  EXPECT_TRUE(isError(strata_npy_load(nullptr, &raw),
-                      STRATA_ERROR_INVALID_ARGUMENT, {"path is NULL"}));
-  EXPECT_TRUE(isError(strata_npy_load("x.npy", nullptr),
-                      STRATA_ERROR_INVALID_ARGUMENT, {"out is NULL"}));
+  EXPECT_TRUE(
+      isError(strata_npy_load(nullptr, &raw), STRATA_ERROR_INVALID_ARGUMENT, {"path is NULL"}));
+  EXPECT_TRUE(
+      isError(strata_npy_load("x.npy", nullptr), STRATA_ERROR_INVALID_ARGUMENT, {"out is NULL"}));
 }
 
 TEST_F(NpyLoadError, BadMagic) {
-  EXPECT_TRUE(loadFails("PK\x03\x04 this is a zip file", STRATA_ERROR_FORMAT,
-                        "bad magic"));
+  EXPECT_TRUE(loadFails("PK\x03\x04 this is a zip file", STRATA_ERROR_FORMAT, "bad magic"));
   EXPECT_TRUE(loadFails("", STRATA_ERROR_FORMAT, "bad magic"));
   EXPECT_TRUE(loadFails("\x93NUM", STRATA_ERROR_FORMAT, "bad magic"));
 }
 
 TEST_F(NpyLoadError, TruncatedData) {
-  EXPECT_TRUE(loadFails(npyBytes(f32Dict("(1024,)"), std::string(100, 'x')),
-                        STRATA_ERROR_FORMAT,
+  EXPECT_TRUE(loadFails(npyBytes(f32Dict("(1024,)"), std::string(100, 'x')), STRATA_ERROR_FORMAT,
                         "truncated: header says 4096 bytes of data, file has "
                         "100"));
 }
@@ -328,80 +310,68 @@ TEST_F(NpyLoadError, TruncatedHeader) {
 }
 
 TEST_F(NpyLoadError, TrailingBytes) {
-  EXPECT_TRUE(loadFails(npyBytes(f32Dict("(2,)"), std::string(12, '\0')),
-                        STRATA_ERROR_FORMAT,
+  EXPECT_TRUE(loadFails(npyBytes(f32Dict("(2,)"), std::string(12, '\0')), STRATA_ERROR_FORMAT,
                         "header says 8 bytes of data, file has 12 (trailing"));
 }
 
 TEST_F(NpyLoadError, UnsupportedVersion) {
   std::string bytes = npyBytes(f32Dict("(2,)"), std::string(8, '\0'));
   bytes[6] = 4;
-  EXPECT_TRUE(loadFails(bytes, STRATA_ERROR_UNSUPPORTED,
-                        "unsupported .npy format version 4.0"));
+  EXPECT_TRUE(loadFails(bytes, STRATA_ERROR_UNSUPPORTED, "unsupported .npy format version 4.0"));
   bytes[6] = 1;
   bytes[7] = 1;
-  EXPECT_TRUE(loadFails(bytes, STRATA_ERROR_UNSUPPORTED,
-                        "unsupported .npy format version 1.1"));
+  EXPECT_TRUE(loadFails(bytes, STRATA_ERROR_UNSUPPORTED, "unsupported .npy format version 1.1"));
 }
 
 TEST_F(NpyLoadError, UnsupportedDtypes) {
   auto withDescr = [](const std::string &descr) {
-    return npyBytes("{'descr': '" + descr +
-                        "', 'fortran_order': False, 'shape': (1,), }",
+    return npyBytes("{'descr': '" + descr + "', 'fortran_order': False, 'shape': (1,), }",
                     std::string(16, '\0'));
   };
-  EXPECT_TRUE(loadFails(withDescr("<c8"), STRATA_ERROR_UNSUPPORTED,
-                        "unsupported dtype '<c8' (complex64)"));
+  EXPECT_TRUE(
+      loadFails(withDescr("<c8"), STRATA_ERROR_UNSUPPORTED, "unsupported dtype '<c8' (complex64)"));
   EXPECT_TRUE(loadFails(withDescr("<f16"), STRATA_ERROR_UNSUPPORTED,
                         "unsupported dtype '<f16' (float128)"));
   EXPECT_TRUE(loadFails(withDescr("<U4"), STRATA_ERROR_UNSUPPORTED,
                         "unsupported dtype '<U4' (unicode string)"));
   EXPECT_TRUE(loadFails(withDescr("|O"), STRATA_ERROR_UNSUPPORTED,
                         "unsupported dtype '|O' (Python objects)"));
-  EXPECT_TRUE(loadFails(withDescr(">f4"), STRATA_ERROR_UNSUPPORTED,
-                        "unsupported dtype '>f4': big-endian"));
-  EXPECT_TRUE(loadFails(withDescr("<q7"), STRATA_ERROR_UNSUPPORTED,
-                        "unsupported dtype '<q7'"));
+  EXPECT_TRUE(
+      loadFails(withDescr(">f4"), STRATA_ERROR_UNSUPPORTED, "unsupported dtype '>f4': big-endian"));
+  EXPECT_TRUE(loadFails(withDescr("<q7"), STRATA_ERROR_UNSUPPORTED, "unsupported dtype '<q7'"));
   // Only ml_dtypes' '<V2' means bfloat16; other raw bytes stay refused.
   EXPECT_TRUE(loadFails(withDescr("|V2"), STRATA_ERROR_UNSUPPORTED,
                         "unsupported dtype '|V2' (void/structured)"));
-  EXPECT_TRUE(
-      loadFails(npyBytes("{'descr': [('a', '<f4')], 'fortran_order': False, "
-                         "'shape': (1,), }",
-                         std::string(4, '\0')),
-                STRATA_ERROR_UNSUPPORTED, "unsupported dtype: structured"));
+  EXPECT_TRUE(loadFails(npyBytes("{'descr': [('a', '<f4')], 'fortran_order': False, "
+                                 "'shape': (1,), }",
+                                 std::string(4, '\0')),
+                        STRATA_ERROR_UNSUPPORTED, "unsupported dtype: structured"));
 }
 
 TEST_F(NpyLoadError, RankAboveEight) {
-  EXPECT_TRUE(loadFails(
-      npyBytes(f32Dict("(1, 1, 1, 1, 1, 1, 1, 1, 1)"), std::string(4, '\0')),
-      STRATA_ERROR_UNSUPPORTED, "rank 9 exceeds the supported maximum of 8"));
+  EXPECT_TRUE(loadFails(npyBytes(f32Dict("(1, 1, 1, 1, 1, 1, 1, 1, 1)"), std::string(4, '\0')),
+                        STRATA_ERROR_UNSUPPORTED, "rank 9 exceeds the supported maximum of 8"));
 }
 
 TEST_F(NpyLoadError, MalformedHeaders) {
-  EXPECT_TRUE(loadFails(npyBytes("{'descr': '<f4', 'shape': (1,), }", ""),
-                        STRATA_ERROR_FORMAT,
+  EXPECT_TRUE(loadFails(npyBytes("{'descr': '<f4', 'shape': (1,), }", ""), STRATA_ERROR_FORMAT,
                         "malformed header: key 'fortran_order' is missing"));
   EXPECT_TRUE(loadFails(npyBytes("{'descr': '<f4', 'fortran_order': False, "
                                  "'shape': (1,), 'extra': 1}",
                                  ""),
-                        STRATA_ERROR_FORMAT,
-                        "malformed header: unexpected key 'extra'"));
-  EXPECT_TRUE(loadFails(npyBytes("{'descr': '<f4', 'descr': '<f4'}", ""),
-                        STRATA_ERROR_FORMAT,
+                        STRATA_ERROR_FORMAT, "malformed header: unexpected key 'extra'"));
+  EXPECT_TRUE(loadFails(npyBytes("{'descr': '<f4', 'descr': '<f4'}", ""), STRATA_ERROR_FORMAT,
                         "malformed header: key 'descr' appears twice"));
   EXPECT_TRUE(loadFails(npyBytes(f32Dict("(2, -3)"), ""), STRATA_ERROR_FORMAT,
                         "malformed header: expected a non-negative integer"));
-  EXPECT_TRUE(loadFails(
-      npyBytes(f32Dict("(99999999999999999999,)"), ""), STRATA_ERROR_FORMAT,
-      "malformed header: dimension 0 does not fit in 64 bits"));
+  EXPECT_TRUE(loadFails(npyBytes(f32Dict("(99999999999999999999,)"), ""), STRATA_ERROR_FORMAT,
+                        "malformed header: dimension 0 does not fit in 64 bits"));
   EXPECT_TRUE(loadFails(npyBytes("{'descr': '<f4', 'fortran_order': maybe, "
                                  "'shape': (1,), }",
                                  ""),
-                        STRATA_ERROR_FORMAT,
-                        "malformed header: expected True or False"));
-  EXPECT_TRUE(loadFails(npyBytes("['descr']", ""), STRATA_ERROR_FORMAT,
-                        "malformed header: expected '{'"));
+                        STRATA_ERROR_FORMAT, "malformed header: expected True or False"));
+  EXPECT_TRUE(
+      loadFails(npyBytes("['descr']", ""), STRATA_ERROR_FORMAT, "malformed header: expected '{'"));
 }
 
 TEST_F(NpyLoadError, ShapeTooLarge) {
@@ -418,8 +388,8 @@ TEST(NpyPreamble, Version1WhenTheHeaderFits) {
   std::string preamble = strata::runtime::encodeNpyPreamble(dict);
   EXPECT_EQ(preamble.size() % 64, 0u);
   EXPECT_EQ(preamble.substr(0, 8), std::string("\x93NUMPY\x01\x00", 8));
-  size_t length = static_cast<unsigned char>(preamble[8]) |
-                  static_cast<unsigned char>(preamble[9]) << 8;
+  size_t length = static_cast<unsigned char>(preamble[8]) | static_cast<unsigned char>(preamble[9])
+                                                                << 8;
   EXPECT_EQ(length + 10, preamble.size());
   EXPECT_EQ(preamble.back(), '\n');
 }
@@ -437,8 +407,7 @@ TEST(NpyPreamble, Version2WhenTheHeaderExceeds64KiB) {
 
   float values[] = {1.5f, -2.0f};
   std::string path = dir.path("v2.npy");
-  ASSERT_TRUE(writeBytes(
-      path, preamble + std::string(reinterpret_cast<char *>(values), 8)));
+  ASSERT_TRUE(writeBytes(path, preamble + std::string(reinterpret_cast<char *>(values), 8)));
   strata::TensorPtr loaded = loadOk(path);
   ASSERT_NE(loaded, nullptr);
   EXPECT_EQ(static_cast<float *>(strata_tensor_data(loaded.get()))[1], -2.0f);
@@ -464,9 +433,8 @@ protected:
 
 TEST_F(NpySaveError, MissingDirectory) {
   std::string path = dir.path("no/such/dir/x.npy");
-  EXPECT_TRUE(isError(
-      strata_npy_save(path.c_str(), tensor.get()), STRATA_ERROR_IO,
-      {path + ": cannot create temporary file", "No such file or directory"}));
+  EXPECT_TRUE(isError(strata_npy_save(path.c_str(), tensor.get()), STRATA_ERROR_IO,
+                      {path + ": cannot create temporary file", "No such file or directory"}));
   EXPECT_TRUE(dir.entries().empty());
 }
 
@@ -520,16 +488,16 @@ TEST_F(NpySaveError, FailedWriteRemovesTheTemporaryAndKeepsTheOldFile) {
 TEST_F(NpySaveError, FailedRenameRemovesTheTemporary) {
   std::string path = dir.path("taken");
   ASSERT_EQ(::mkdir(path.c_str(), 0755), 0);
-  EXPECT_TRUE(isError(strata_npy_save(path.c_str(), tensor.get()),
-                      STRATA_ERROR_IO, {path + ": cannot rename"}));
+  EXPECT_TRUE(isError(strata_npy_save(path.c_str(), tensor.get()), STRATA_ERROR_IO,
+                      {path + ": cannot rename"}));
   EXPECT_EQ(dir.entries(), std::vector<std::string>{"taken"});
 }
 
 TEST_F(NpySaveError, NullArguments) {
-  EXPECT_TRUE(isError(strata_npy_save(nullptr, tensor.get()),
-                      STRATA_ERROR_INVALID_ARGUMENT, {"path is NULL"}));
-  EXPECT_TRUE(isError(strata_npy_save("x.npy", nullptr),
-                      STRATA_ERROR_INVALID_ARGUMENT, {"tensor is NULL"}));
+  EXPECT_TRUE(isError(strata_npy_save(nullptr, tensor.get()), STRATA_ERROR_INVALID_ARGUMENT,
+                      {"path is NULL"}));
+  EXPECT_TRUE(isError(strata_npy_save("x.npy", nullptr), STRATA_ERROR_INVALID_ARGUMENT,
+                      {"tensor is NULL"}));
 }
 
 } // namespace

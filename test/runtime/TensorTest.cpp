@@ -15,8 +15,7 @@ using strata::test::isError;
 namespace {
 
 TEST(RuntimeVersion, MatchesHeader) {
-  EXPECT_EQ(strata_runtime_abi_version(),
-            static_cast<uint32_t>(STRATA_RUNTIME_ABI_VERSION));
+  EXPECT_EQ(strata_runtime_abi_version(), static_cast<uint32_t>(STRATA_RUNTIME_ABI_VERSION));
 }
 
 TEST(Status, NullIsSuccess) {
@@ -31,12 +30,10 @@ TEST(Dtype, SizesAndNames) {
     size_t size;
     const char *name;
   } expected[] = {
-      {STRATA_DTYPE_F32, 4, "f32"},   {STRATA_DTYPE_F16, 2, "f16"},
-      {STRATA_DTYPE_BF16, 2, "bf16"}, {STRATA_DTYPE_F64, 8, "f64"},
-      {STRATA_DTYPE_I1, 1, "i1"},     {STRATA_DTYPE_I8, 1, "i8"},
-      {STRATA_DTYPE_I16, 2, "i16"},   {STRATA_DTYPE_I32, 4, "i32"},
-      {STRATA_DTYPE_I64, 8, "i64"},   {STRATA_DTYPE_U8, 1, "u8"},
-      {STRATA_DTYPE_U16, 2, "u16"},   {STRATA_DTYPE_U32, 4, "u32"},
+      {STRATA_DTYPE_F32, 4, "f32"}, {STRATA_DTYPE_F16, 2, "f16"}, {STRATA_DTYPE_BF16, 2, "bf16"},
+      {STRATA_DTYPE_F64, 8, "f64"}, {STRATA_DTYPE_I1, 1, "i1"},   {STRATA_DTYPE_I8, 1, "i8"},
+      {STRATA_DTYPE_I16, 2, "i16"}, {STRATA_DTYPE_I32, 4, "i32"}, {STRATA_DTYPE_I64, 8, "i64"},
+      {STRATA_DTYPE_U8, 1, "u8"},   {STRATA_DTYPE_U16, 2, "u16"}, {STRATA_DTYPE_U32, 4, "u32"},
       {STRATA_DTYPE_U64, 8, "u64"},
   };
   for (const Expected &e : expected) {
@@ -90,8 +87,7 @@ TEST(Tensor, CreateRejectsBadShapes) {
   strata_tensor *raw = reinterpret_cast<strata_tensor *>(0x1);
   int64_t negative[] = {3, -1};
   EXPECT_TRUE(isError(strata_tensor_create(STRATA_DTYPE_F32, 2, negative, &raw),
-                      STRATA_ERROR_INVALID_ARGUMENT,
-                      {"dimension 1 is negative (-1)"}));
+                      STRATA_ERROR_INVALID_ARGUMENT, {"dimension 1 is negative (-1)"}));
   EXPECT_EQ(raw, nullptr);
 
   int64_t nine[9] = {1, 1, 1, 1, 1, 1, 1, 1, 1};
@@ -101,9 +97,8 @@ TEST(Tensor, CreateRejectsBadShapes) {
                       STRATA_ERROR_UNSUPPORTED, {"rank -1"}));
   EXPECT_TRUE(isError(strata_tensor_create(STRATA_DTYPE_F32, 2, nullptr, &raw),
                       STRATA_ERROR_INVALID_ARGUMENT, {"dims is NULL"}));
-  EXPECT_TRUE(isError(
-      strata_tensor_create(static_cast<strata_dtype>(42), 1, nine, &raw),
-      STRATA_ERROR_INVALID_ARGUMENT, {"invalid dtype 42"}));
+  EXPECT_TRUE(isError(strata_tensor_create(static_cast<strata_dtype>(42), 1, nine, &raw),
+                      STRATA_ERROR_INVALID_ARGUMENT, {"invalid dtype 42"}));
   EXPECT_TRUE(isError(strata_tensor_create(STRATA_DTYPE_F32, 1, nine, nullptr),
                       STRATA_ERROR_INVALID_ARGUMENT, {"out is NULL"}));
 
@@ -117,8 +112,7 @@ TEST(Tensor, WrapViewsCallerMemory) {
   float storage[6] = {1, 2, 3, 4, 5, 6};
   int64_t dims[] = {3, 2};
   strata_tensor *raw = nullptr;
-  ASSERT_STRATA_OK(strata_tensor_wrap(STRATA_DTYPE_F32, 2, dims, storage,
-                                      sizeof(storage), &raw));
+  ASSERT_STRATA_OK(strata_tensor_wrap(STRATA_DTYPE_F32, 2, dims, storage, sizeof(storage), &raw));
   {
     strata::TensorPtr tensor(raw);
     EXPECT_EQ(strata_tensor_data(raw), storage);
@@ -132,13 +126,11 @@ TEST(Tensor, WrapChecksSizeAndData) {
   float storage[6] = {};
   int64_t dims[] = {3, 2};
   strata_tensor *raw = nullptr;
-  EXPECT_TRUE(
-      isError(strata_tensor_wrap(STRATA_DTYPE_F32, 2, dims, storage, 20, &raw),
-              STRATA_ERROR_INVALID_ARGUMENT, {"20 bytes given", "needs 24"}));
+  EXPECT_TRUE(isError(strata_tensor_wrap(STRATA_DTYPE_F32, 2, dims, storage, 20, &raw),
+                      STRATA_ERROR_INVALID_ARGUMENT, {"20 bytes given", "needs 24"}));
   EXPECT_EQ(raw, nullptr);
-  EXPECT_TRUE(
-      isError(strata_tensor_wrap(STRATA_DTYPE_F32, 2, dims, nullptr, 24, &raw),
-              STRATA_ERROR_INVALID_ARGUMENT, {"data is NULL"}));
+  EXPECT_TRUE(isError(strata_tensor_wrap(STRATA_DTYPE_F32, 2, dims, nullptr, 24, &raw),
+                      STRATA_ERROR_INVALID_ARGUMENT, {"data is NULL"}));
 }
 
 } // namespace

@@ -21,19 +21,17 @@
 #include <vector>
 
 /// Asserts that a runtime call returned success, printing its message if not.
-#define ASSERT_STRATA_OK(expr)                                                 \
-  do {                                                                         \
-    strata::StatusPtr assertStatus(expr);                                      \
-    ASSERT_EQ(assertStatus, nullptr)                                           \
-        << strata_status_message(assertStatus.get());                          \
+#define ASSERT_STRATA_OK(expr)                                                                     \
+  do {                                                                                             \
+    strata::StatusPtr assertStatus(expr);                                                          \
+    ASSERT_EQ(assertStatus, nullptr) << strata_status_message(assertStatus.get());                 \
   } while (false)
 
 namespace strata::test {
 
 /// Checks that `status` is an error with `code` whose message contains
 /// every string of `fragments`; takes ownership of `status`.
-inline ::testing::AssertionResult isError(strata_status status,
-                                          strata_status_code code,
+inline ::testing::AssertionResult isError(strata_status status, strata_status_code code,
                                           std::vector<std::string> fragments) {
   StatusPtr owned(status);
   if (!owned)
@@ -41,8 +39,7 @@ inline ::testing::AssertionResult isError(strata_status status,
   std::string message = strata_status_message(owned.get());
   if (strata_status_get_code(owned.get()) != code)
     return ::testing::AssertionFailure()
-           << "code " << strata_status_get_code(owned.get()) << " != " << code
-           << ": " << message;
+           << "code " << strata_status_get_code(owned.get()) << " != " << code << ": " << message;
   for (const std::string &fragment : fragments)
     if (message.find(fragment) == std::string::npos)
       return ::testing::AssertionFailure()
@@ -55,8 +52,7 @@ class TempDir {
 public:
   TempDir() {
     const char *base = std::getenv("TMPDIR");
-    std::string pattern =
-        std::string(base && *base ? base : "/tmp") + "/strata-rt-XXXXXX";
+    std::string pattern = std::string(base && *base ? base : "/tmp") + "/strata-rt-XXXXXX";
     std::vector<char> buffer(pattern.begin(), pattern.end());
     buffer.push_back('\0');
     if (::mkdtemp(buffer.data()))
@@ -68,8 +64,7 @@ public:
     if (dir.empty())
       return;
     std::error_code ignored;
-    std::filesystem::permissions(dir, std::filesystem::perms::owner_all,
-                                 ignored);
+    std::filesystem::permissions(dir, std::filesystem::perms::owner_all, ignored);
     std::filesystem::remove_all(dir, ignored);
   }
   bool valid() const { return !dir.empty(); }
@@ -93,8 +88,7 @@ private:
 /// Returns the bytes of the file at `path` ("" if it cannot be read).
 inline std::string readBytes(const std::string &path) {
   std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in),
-                     std::istreambuf_iterator<char>());
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
 }
 
 /// Replaces the file at `path` with `bytes`; returns false on failure.

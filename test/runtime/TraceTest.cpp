@@ -123,15 +123,13 @@ private:
     if (pos < text.size() && text[pos] == '-')
       ++pos;
     size_t digits = pos;
-    while (pos < text.size() &&
-           std::isdigit(static_cast<unsigned char>(text[pos])))
+    while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos])))
       ++pos;
     if (pos == digits)
       return false;
     if (pos < text.size() && text[pos] == '.') {
       size_t frac = ++pos;
-      while (pos < text.size() &&
-             std::isdigit(static_cast<unsigned char>(text[pos])))
+      while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos])))
         ++pos;
       if (pos == frac)
         return false;
@@ -201,8 +199,7 @@ struct Event {
 };
 
 /// Parses `path` and checks the trace-event schema; fills `events`.
-::testing::AssertionResult readTrace(const std::string &path,
-                                     std::vector<Event> &events) {
+::testing::AssertionResult readTrace(const std::string &path, std::vector<Event> &events) {
   std::string text = readBytes(path);
   Json root;
   if (!JsonParser(text).parse(root))
@@ -221,9 +218,8 @@ struct Event {
         return ::testing::AssertionFailure() << key << " is not a number";
     if (e.object["ph"].string != "X")
       return ::testing::AssertionFailure() << "ph is not \"X\"";
-    events.push_back({e.object["name"].string, e.object["cat"].string,
-                      e.object["ts"].number, e.object["dur"].number,
-                      e.object["pid"].number, e.object["tid"].number});
+    events.push_back({e.object["name"].string, e.object["cat"].string, e.object["ts"].number,
+                      e.object["dur"].number, e.object["pid"].number, e.object["tid"].number});
   }
   return ::testing::AssertionSuccess();
 }
@@ -309,18 +305,17 @@ TEST_F(Trace, EndWithoutBeginFails) {
                       {"no open span on this thread"}));
   ASSERT_STRATA_OK(strata_trace_begin("a", "b"));
   ASSERT_STRATA_OK(strata_trace_end());
-  EXPECT_TRUE(isError(strata_trace_end(), STRATA_ERROR_FAILED_PRECONDITION,
-                      {"more ends than begins"}));
+  EXPECT_TRUE(
+      isError(strata_trace_end(), STRATA_ERROR_FAILED_PRECONDITION, {"more ends than begins"}));
 }
 
 TEST_F(Trace, NullNamesAreRejected) {
-  EXPECT_TRUE(isError(strata_trace_begin(nullptr, "c"),
-                      STRATA_ERROR_INVALID_ARGUMENT, {"name is NULL"}));
-  EXPECT_TRUE(isError(strata_trace_begin("n", nullptr),
-                      STRATA_ERROR_INVALID_ARGUMENT, {"category is NULL"}));
-  // Neither failed begin opened a span.
   EXPECT_TRUE(
-      isError(strata_trace_end(), STRATA_ERROR_FAILED_PRECONDITION, {}));
+      isError(strata_trace_begin(nullptr, "c"), STRATA_ERROR_INVALID_ARGUMENT, {"name is NULL"}));
+  EXPECT_TRUE(isError(strata_trace_begin("n", nullptr), STRATA_ERROR_INVALID_ARGUMENT,
+                      {"category is NULL"}));
+  // Neither failed begin opened a span.
+  EXPECT_TRUE(isError(strata_trace_end(), STRATA_ERROR_FAILED_PRECONDITION, {}));
 }
 
 TEST_F(Trace, NamesAreEscaped) {
@@ -361,8 +356,7 @@ TEST_F(Trace, ThreadsKeepSeparateStacks) {
   std::thread worker([] {
     // The main thread's open span is not this thread's to close.
     strata::StatusPtr status(strata_trace_end());
-    EXPECT_EQ(strata_status_get_code(status.get()),
-              STRATA_ERROR_FAILED_PRECONDITION);
+    EXPECT_EQ(strata_status_get_code(status.get()), STRATA_ERROR_FAILED_PRECONDITION);
     EXPECT_EQ(strata::StatusPtr(strata_trace_begin("worker", "copy")), nullptr);
     EXPECT_EQ(strata::StatusPtr(strata_trace_end()), nullptr);
   });
@@ -372,8 +366,7 @@ TEST_F(Trace, ThreadsKeepSeparateStacks) {
   ASSERT_STRATA_OK(strata_trace_write(path.c_str()));
   std::vector<Event> events;
   ASSERT_TRUE(readTrace(path, events));
-  const Event *mainSpan = find(events, "main"),
-              *workerSpan = find(events, "worker");
+  const Event *mainSpan = find(events, "main"), *workerSpan = find(events, "worker");
   ASSERT_TRUE(mainSpan && workerSpan);
   EXPECT_NE(mainSpan->tid, workerSpan->tid);
   EXPECT_EQ(mainSpan->pid, workerSpan->pid);
@@ -386,8 +379,8 @@ TEST_F(Trace, WriteFailureNamesThePathAndLeavesNothing) {
   EXPECT_TRUE(isError(strata_trace_write(path.c_str()), STRATA_ERROR_IO,
                       {path + ": cannot create temporary file"}));
   EXPECT_TRUE(dir.entries().empty());
-  EXPECT_TRUE(isError(strata_trace_write(nullptr),
-                      STRATA_ERROR_INVALID_ARGUMENT, {"path is NULL"}));
+  EXPECT_TRUE(
+      isError(strata_trace_write(nullptr), STRATA_ERROR_INVALID_ARGUMENT, {"path is NULL"}));
 }
 
 } // namespace

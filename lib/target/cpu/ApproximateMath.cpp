@@ -9,8 +9,8 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Math/IR/Math.h"
-#include "mlir/IR/Matchers.h"
 #include "mlir/Dialect/Math/Transforms/Passes.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <cmath>
@@ -42,8 +42,7 @@ struct PowToProducts : OpRewritePattern<math::PowFOp> {
     for (int i = 1; i < std::abs(static_cast<int>(e)); ++i)
       result = arith::MulFOp::create(rewriter, loc, result, x);
     if (e < 0) {
-      APFloat oneValue =
-          rewriter.getFloatAttr(getElementTypeOrSelf(x.getType()), 1.0).getValue();
+      APFloat oneValue = rewriter.getFloatAttr(getElementTypeOrSelf(x.getType()), 1.0).getValue();
       Value one = createScalarOrSplatConstant(rewriter, loc, x.getType(), oneValue);
       result = arith::DivFOp::create(rewriter, loc, one, result);
     }
@@ -58,7 +57,7 @@ struct ApproximateMath : strata::impl::ApproximateMathBase<ApproximateMath> {
     populateMathPolynomialApproximationPatterns(patterns, [](StringRef name) {
       return llvm::is_contained({math::ExpOp::getOperationName(), math::ErfOp::getOperationName(),
                                  math::TanhOp::getOperationName()},
-          name);
+                                name);
     });
     patterns.add<PowToProducts>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

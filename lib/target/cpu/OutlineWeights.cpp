@@ -82,14 +82,13 @@ struct OutlineWeights : strata::impl::OutlineWeightsBase<OutlineWeights> {
         if (it == offsets.end())
           return WalkResult::advance();
         if (!weights) {
-          get.emitError("weight '") << get.getName()
-                                    << "' is used outside a public entry point";
+          get.emitError("weight '") << get.getName() << "' is used outside a public entry point";
           return WalkResult::interrupt();
         }
         OpBuilder b(get);
         Value offset = arith::ConstantIndexOp::create(b, get.getLoc(), it->second);
-        Value view = memref::ViewOp::create(b, get.getLoc(), get.getType(), weights, offset,
-                                              ValueRange{});
+        Value view =
+            memref::ViewOp::create(b, get.getLoc(), get.getType(), weights, offset, ValueRange{});
         get.replaceAllUsesWith(view);
         get.erase();
         return WalkResult::advance();

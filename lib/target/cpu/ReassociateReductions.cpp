@@ -24,19 +24,18 @@ void relaxCombiner(linalg::GenericOp generic, unsigned index) {
   Block *body = generic.getBody();
   BlockArgument acc = body->getArgument(generic.getNumDpsInputs() + index);
   for (Operation *user : acc.getUsers()) {
-    if (!isa<arith::AddFOp, arith::MulFOp, arith::MaximumFOp, arith::MinimumFOp,
-             arith::MaxNumFOp, arith::MinNumFOp>(user))
+    if (!isa<arith::AddFOp, arith::MulFOp, arith::MaximumFOp, arith::MinimumFOp, arith::MaxNumFOp,
+             arith::MinNumFOp>(user))
       continue;
     auto fm = cast<arith::ArithFastMathInterface>(user);
     arith::FastMathFlags flags = fm.getFastMathFlagsAttr().getValue();
-    user->setAttr(fm.getFastMathAttrName(),
-                  arith::FastMathFlagsAttr::get(user->getContext(),
-                                                flags | arith::FastMathFlags::reassoc));
+    user->setAttr(
+        fm.getFastMathAttrName(),
+        arith::FastMathFlagsAttr::get(user->getContext(), flags | arith::FastMathFlags::reassoc));
   }
 }
 
-struct ReassociateReductions
-    : strata::impl::ReassociateReductionsBase<ReassociateReductions> {
+struct ReassociateReductions : strata::impl::ReassociateReductionsBase<ReassociateReductions> {
   void runOnOperation() override {
     getOperation()->walk([](linalg::GenericOp generic) {
       if (generic.getNumReductionLoops() == 0)

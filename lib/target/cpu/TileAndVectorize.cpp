@@ -27,8 +27,8 @@ namespace {
 
 /// The tile width for `op`'s innermost loop, or 0 if `op` does not qualify.
 int64_t tileWidth(linalg::LinalgOp op, int64_t widest) {
-  if (!op.hasPureBufferSemantics() || op.getNumReductionLoops() != 0 ||
-      op.getNumLoops() == 0 || op.hasDynamicShape())
+  if (!op.hasPureBufferSemantics() || op.getNumReductionLoops() != 0 || op.getNumLoops() == 0 ||
+      op.hasDynamicShape())
     return 0;
   if (!isa<linalg::GenericOp, linalg::FillOp>(op.getOperation()))
     return 0;
@@ -55,8 +55,7 @@ int64_t tileWidth(linalg::LinalgOp op, int64_t widest) {
     if (auto type = dyn_cast<MemRefType>(operand.get().getType())) {
       int64_t offset;
       SmallVector<int64_t> strides;
-      if (usesInner && (failed(type.getStridesAndOffset(strides, offset)) ||
-                        strides.back() != 1))
+      if (usesInner && (failed(type.getStridesAndOffset(strides, offset)) || strides.back() != 1))
         return 0;
     }
   }
