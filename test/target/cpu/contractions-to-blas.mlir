@@ -193,3 +193,22 @@ func.func @left_alone(%a: memref<4x6xf64>, %b: memref<6x5xf64>, %c: memref<4x5xf
   }
   return
 }
+
+// -----
+
+// Two fills, then two products: the first product's call does not keep the
+// second product's fill.
+// CHECK-LABEL: func.func @two_products
+// CHECK-NOT: linalg.fill
+// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c0_i64)
+// CHECK-NOT: linalg.fill
+// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c0_i64)
+func.func @two_products(%a: memref<4x6xf32>, %b: memref<6x5xf32>, %c: memref<4x5xf32>,
+                        %d: memref<4x5xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x5xf32>)
+  linalg.fill ins(%zero : f32) outs(%d : memref<4x5xf32>)
+  linalg.matmul ins(%a, %b : memref<4x6xf32>, memref<6x5xf32>) outs(%c : memref<4x5xf32>)
+  linalg.matmul ins(%a, %b : memref<4x6xf32>, memref<6x5xf32>) outs(%d : memref<4x5xf32>)
+  return
+}
