@@ -110,9 +110,14 @@ Value normalizeAxis(OpBuilder &b, Location loc, Value axis, int64_t rank) {
       b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, axis, lowest),
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, axis, r));
   cf::AssertOp::create(b, loc, inRange, "axis read at run time is out of range");
-  Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, axis,
+  return wrapNegative(b, loc, axis, r);
+}
+
+Value wrapNegative(OpBuilder &b, Location loc, Value index, Value size) {
+  Value negative = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index,
                                          arith::ConstantIndexOp::create(b, loc, 0));
-  return arith::SelectOp::create(b, loc, negative, arith::AddIOp::create(b, loc, axis, r), axis);
+  return arith::SelectOp::create(b, loc, negative, arith::AddIOp::create(b, loc, index, size),
+                                 index);
 }
 
 /// Offsets, sizes and strides of the unit-thick slice at `position` along `axis`.

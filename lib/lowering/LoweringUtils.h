@@ -65,6 +65,11 @@ mlir::Value extractOnly(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tens
 /// `[-rank, rank)`.
 mlir::Value normalizeAxis(mlir::OpBuilder &b, mlir::Location loc, mlir::Value axis, int64_t rank);
 
+/// `index + size` where the index `index` is negative (ONNX's counting from the
+/// end), else `index`.
+mlir::Value wrapNegative(mlir::OpBuilder &b, mlir::Location loc, mlir::Value index,
+                         mlir::Value size);
+
 /// The slice of `t` at `position` along `axis`, without that dimension.
 mlir::Value extractAlong(mlir::OpBuilder &b, mlir::Location loc, mlir::Value t, int64_t axis,
                          mlir::Value position);

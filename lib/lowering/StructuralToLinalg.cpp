@@ -232,10 +232,7 @@ struct GatherToLinalg : OpRewritePattern<g::GatherOp> {
         rewriter, loc, TypeRange{init.getType()}, ValueRange{indices}, ValueRange{init}, maps,
         iterators, [&](OpBuilder &b, Location l, ValueRange args) {
           Value index = arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
-          Value negative = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, index,
-                                                 arith::ConstantIndexOp::create(b, l, 0));
-          index = arith::SelectOp::create(b, l, negative,
-                                          arith::AddIOp::create(b, l, index, axisSize), index);
+          index = wrapNegative(b, l, index, axisSize);
           SmallVector<Value> position;
           for (int64_t i = 0; i < axis; ++i)
             position.push_back(linalg::IndexOp::create(b, l, i));
@@ -436,10 +433,7 @@ struct GatherElementsToLinalg : OpRewritePattern<g::GatherElementsOp> {
         rewriter, loc, TypeRange{init.getType()}, ValueRange{indices}, ValueRange{init}, maps,
         iterators, [&](OpBuilder &b, Location l, ValueRange args) {
           Value index = arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
-          Value negative = arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, index,
-                                                 arith::ConstantIndexOp::create(b, l, 0));
-          index = arith::SelectOp::create(b, l, negative,
-                                          arith::AddIOp::create(b, l, index, axisSize), index);
+          index = wrapNegative(b, l, index, axisSize);
           SmallVector<Value> position;
           for (int64_t i = 0; i < rank; ++i)
             position.push_back(i == axis ? index : linalg::IndexOp::create(b, l, i).getResult());

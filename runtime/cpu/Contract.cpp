@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "strata/contract.h"
 #include "runtime/cpu/Threads.h"
 
 #include <cblas.h>
@@ -20,7 +21,8 @@
 
 namespace {
 
-enum Role : int64_t { Batch = 0, M = 1, N = 2, K = 3 };
+constexpr int64_t Batch = STRATA_CONTRACT_BATCH, M = STRATA_CONTRACT_M, N = STRATA_CONTRACT_N,
+                  K = STRATA_CONTRACT_K;
 
 struct Dim {
   int64_t size;
@@ -93,12 +95,12 @@ void forEach(const std::vector<Dim> &loops, size_t level, int64_t a, int64_t b, 
 
 void strata::setCpuThreads(int threads) { openblas_set_num_threads(threads); }
 
-extern "C" void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a,
-                                        const float *b, float *c, int64_t accumulate) {
+void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a, const float *b,
+                             float *c, int64_t accumulate) {
   std::vector<Dim> dims;
   bool emptyReduction = false;
   for (int64_t d = 0; d < rank; ++d) {
-    const int64_t *w = desc + 5 * d;
+    const int64_t *w = desc + STRATA_CONTRACT_WORDS * d;
     if (w[0] == 0 && w[4] != K)
       return; // C is empty
     emptyReduction |= w[0] == 0;

@@ -76,9 +76,8 @@ std::string copyOut(const strata_model_value &value, const int64_t *words, Owned
 } // namespace
 
 Executor::Executor(const strata_model &model, const strata_weights *weights) : model_(model) {
-  int64_t base = reinterpret_cast<int64_t>(strata_weights_data(weights));
-  int64_t words[5] = {base, base, 0, static_cast<int64_t>(strata_weights_size(weights)), 1};
-  std::memcpy(weights_, words, sizeof words);
+  int64_t size = static_cast<int64_t>(strata_weights_size(weights));
+  weights_ = describe(const_cast<void *>(strata_weights_data(weights)), 1, &size);
 }
 
 int findValue(const strata_model_value *values, int32_t count, const std::string &name) {
@@ -127,7 +126,7 @@ std::string Executor::run(const std::vector<strata_tensor *> &inputs,
   for (int32_t i = 0; i < model_.num_outputs; ++i)
     resultWords += descriptorWords(model_.outputs[i].rank);
   std::vector<int64_t> results(resultWords, 0);
-  model_.invoke(inputPointers.data(), const_cast<int64_t *>(weights_), results.data());
+  model_.invoke(inputPointers.data(), const_cast<int64_t *>(weights_.data()), results.data());
 
   outputs.clear();
   std::vector<void *> allocations;

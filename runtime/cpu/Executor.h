@@ -41,7 +41,7 @@ public:
 private:
   const strata_model &model_;
   /// The memref descriptor of the weights: a 1-D byte buffer.
-  int64_t weights_[5];
+  std::vector<int64_t> weights_;
 };
 
 /// The index of the model input or output called `name`, or -1.

@@ -7,6 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "strata/contract.h"
+
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -14,12 +16,14 @@
 #include <random>
 #include <vector>
 
-extern "C" void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a,
-                                        const float *b, float *c, int64_t accumulate);
-
 namespace {
 
-enum Role : int64_t { Batch = 0, M = 1, N = 2, K = 3 };
+enum Role : int64_t {
+  Batch = STRATA_CONTRACT_BATCH,
+  M = STRATA_CONTRACT_M,
+  N = STRATA_CONTRACT_N,
+  K = STRATA_CONTRACT_K
+};
 
 /// One loop dimension: its size, role and the operand dimension it is in A, B
 /// and C (-1 when absent); strides follow from row-major operand shapes.

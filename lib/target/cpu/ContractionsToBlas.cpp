@@ -1,15 +1,15 @@
 //===- ContractionsToBlas.cpp - Matrix products as runtime BLAS calls -----===//
 //
-// Implements `strata-cpu-contractions-to-blas`. The descriptor the runtime
-// reads is, for each loop dimension d in order, five 64-bit words: size,
-// stride in A, stride in B, stride in C (elements, 0 when absent) and role
-// (0 batch, 1 m, 2 n, 3 k); see runtime/cpu/Contract.cpp. A zero fill of the
+// Implements `strata-cpu-contractions-to-blas`; the call and its descriptor
+// are declared in include/strata/contract.h. A zero fill of the
 // output that nothing reads or writes (through any view) before the product
 // is dropped and the call told to overwrite (sgemm's beta = 0) instead.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lib/target/cpu/Passes.h"
+
+#include "strata/contract.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -29,8 +29,6 @@ namespace {
 
 constexpr llvm::StringLiteral kContractF32 = "strata_cpu_contract_f32";
 
-enum Role : int64_t { Batch = 0, M = 1, N = 2, K = 3 };
-
 bool isF32Memref(Value v) {
   auto type = dyn_cast<MemRefType>(v.getType());
   return type && type.getElementType().isF32();
@@ -48,14 +46,14 @@ std::optional<SmallVector<int64_t>> contractionRoles(linalg::LinalgOp op) {
   if (failed(dims))
     return std::nullopt;
   SmallVector<int64_t> roles(op.getNumLoops(), -1);
-  auto assign = [&](ArrayRef<unsigned> list, Role role) {
+  auto assign = [&](ArrayRef<unsigned> list, strata_contract_role role) {
     for (unsigned d : list)
       roles[d] = role;
   };
-  assign(dims->batch, Batch);
-  assign(dims->m, M);
-  assign(dims->n, N);
-  assign(dims->k, K);
+  assign(dims->batch, STRATA_CONTRACT_BATCH);
+  assign(dims->m, STRATA_CONTRACT_M);
+  assign(dims->n, STRATA_CONTRACT_N);
+  assign(dims->k, STRATA_CONTRACT_K);
   if (llvm::is_contained(roles, -1))
     return std::nullopt;
   return roles;
@@ -142,7 +140,7 @@ void rewrite(linalg::LinalgOp op, ArrayRef<int64_t> roles, func::FuncOp callee) 
   Location loc = op.getLoc();
   Type i64 = b.getI64Type();
   int64_t rank = roles.size();
-  auto descType = MemRefType::get({5 * rank}, i64);
+  auto descType = MemRefType::get({STRATA_CONTRACT_WORDS * rank}, i64);
   Value desc = memref::AllocaOp::create(b, loc, descType);
   auto constant = [&](int64_t v) { return arith::ConstantIntOp::create(b, loc, i64, v); };
   auto store = [&](Value v, int64_t slot) {
@@ -163,10 +161,10 @@ void rewrite(linalg::LinalgOp op, ArrayRef<int64_t> roles, func::FuncOp callee) 
     }
   }
   for (int64_t d = 0; d < rank; ++d) {
-    store(sizes[d], 5 * d);
+    store(sizes[d], STRATA_CONTRACT_WORDS * d);
     for (int64_t i = 0; i < 3; ++i)
-      store(strides[d][i] ? strides[d][i] : constant(0), 5 * d + 1 + i);
-    store(constant(roles[d]), 5 * d + 4);
+      store(strides[d][i] ? strides[d][i] : constant(0), STRATA_CONTRACT_WORDS * d + 1 + i);
+    store(constant(roles[d]), STRATA_CONTRACT_WORDS * d + 4);
   }
   Value descPointer = arith::IndexCastOp::create(
       b, loc, i64, memref::ExtractAlignedPointerAsIndexOp::create(b, loc, desc));
