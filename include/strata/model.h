@@ -19,21 +19,43 @@ extern "C" {
 #endif
 
 /// Version of this contract; the executor refuses a model built for another.
-#define STRATA_MODEL_ABI_VERSION 2
+#define STRATA_MODEL_ABI_VERSION 3
+
+/// What an input or output holds. Sequences and optionals are not computed on:
+/// each is an input that the model passes on unchanged to outputs (`source`).
+typedef enum strata_value_kind {
+  STRATA_VALUE_TENSOR = 0,
+  /// A list of tensors, each of the value's dtype and, when ranked, shape.
+  STRATA_VALUE_SEQUENCE = 1,
+  /// A tensor or nothing.
+  STRATA_VALUE_OPTIONAL_TENSOR = 2,
+  /// A sequence or nothing.
+  STRATA_VALUE_OPTIONAL_SEQUENCE = 3,
+} strata_value_kind;
 
 /// One input or output of the model. `dims[i]` is -1 for a dimension known only
 /// at run time; `max_dims[i]` is then its upper bound or -1 when unbounded.
+/// For sequences and optionals, dtype, rank and dims describe the tensors they
+/// hold; `rank` is -1 when those may have any shape.
 typedef struct strata_model_value {
   const char *name;
+  strata_value_kind kind;
   strata_dtype dtype;
   int32_t rank;
   const int64_t *dims;
   const int64_t *max_dims;
+  /// Outputs: the input this output is, unchanged; -1 for computed outputs.
+  int32_t source;
+  /// Inputs: 1 when the compiled code never reads the data (CastLike's second
+  /// input gives only a type), so its shape is not checked.
+  int32_t unused;
 } strata_model_value;
 
-/// Runs the model once. `inputs[i]` points to input i's memref descriptor,
+/// Runs the model once. `inputs[i]` points to input i's memref descriptor
+/// (NULL for inputs that are not tensors, which the compiled code never sees),
 /// `weights` to the descriptor of the mapped weights file (a 1-D byte memref);
-/// `results` to storage for all output descriptors, in order. A descriptor of
+/// `results` to storage for the descriptors of the computed outputs (those
+/// with `source` -1), in order. A descriptor of
 /// rank R is 3 + 2R 64-bit words: allocated pointer, aligned pointer, offset,
 /// R sizes, R strides (elements). Output buffers are allocated with malloc by
 /// the compiled code and belong to the caller, except those that alias inputs

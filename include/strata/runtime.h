@@ -2,9 +2,10 @@
 |*                                                                            *|
 |* The C interface that executables emitted by stratac, and programs that     *|
 |* embed a compiled model, call into the Strata runtime: tensors, status      *|
-|* values, .npy files, the static arena the memory plan allocates from, and   *|
-|* Chrome/Perfetto tracing. Plain C types only, so that generated LLVM IR and *|
-|* C embedders can call it; no function lets a C++ exception escape.          *|
+|* values, .npy and .npz files, the static arena the memory plan allocates    *|
+|* from, and Chrome/Perfetto tracing. Plain C types only, so that generated   *|
+|* LLVM IR and C embedders can call it; no function lets a C++ exception      *|
+|* escape.                                                                    *|
 |*                                                                            *|
 \*===----------------------------------------------------------------------===*/
 
@@ -143,7 +144,7 @@ void *strata_tensor_data(strata_tensor *tensor) STRATA_NOEXCEPT;
 size_t strata_tensor_byte_size(const strata_tensor *tensor) STRATA_NOEXCEPT;
 
 /*===----------------------------------------------------------------------===*
- * .npy files
+ * .npy and .npz files
  *===----------------------------------------------------------------------===*/
 
 /// Reads the NumPy .npy file at `path` (format versions 1.0, 2.0 and 3.0;
@@ -161,6 +162,34 @@ strata_status strata_npy_load(const char *path, strata_tensor **out) STRATA_NOEX
 /// tensors are written with descr '<V2' (np.load gives raw 2-byte values;
 /// `.view(ml_dtypes.bfloat16)` reads them as bfloat16).
 strata_status strata_npy_save(const char *path, const strata_tensor *tensor) STRATA_NOEXCEPT;
+
+/// Reads the .npz archive at `path` as numpy.savez(path, *arrays) writes it:
+/// an uncompressed zip (with the zip64 extensions NumPy writes accepted) of
+/// .npy members named arr_0.npy, arr_1.npy, ... in that order, each read as
+/// strata_npy_load reads a file. Every member's CRC-32 is checked. Refused,
+/// with a message that starts with `path` (and the member's name, for a
+/// member) and says why: a file that is not a zip or is truncated, compressed
+/// archives (numpy.savez_compressed), encrypted or split ones, and members
+/// named otherwise (numpy.savez(path, x=...) keyword names are not a
+/// sequence). On success `*out_tensors` is a new array of `*out_count`
+/// tensors owned by the caller (release both with strata_tensor_list_free);
+/// an archive without members gives count 0 and a NULL array. On failure
+/// `*out_tensors` is NULL and `*out_count` 0.
+strata_status strata_npz_load(const char *path, strata_tensor ***out_tensors,
+                              int32_t *out_count) STRATA_NOEXCEPT;
+
+/// Writes the `count` tensors of `tensors` to `path` as numpy.savez(path,
+/// *arrays) would: a zip of stored (uncompressed) members arr_0.npy,
+/// arr_1.npy, ... with CRC-32s, each the bytes strata_npy_save writes for the
+/// tensor. The archive is a plain zip without zip64 extensions, so it holds at
+/// most 65534 tensors and 4 GiB - 1 bytes in all; larger archives are refused.
+/// Written atomically like strata_npy_save. `count` 0 writes an empty archive.
+strata_status strata_npz_save(const char *path, const strata_tensor *const *tensors,
+                              int32_t count) STRATA_NOEXCEPT;
+
+/// Destroys the `count` tensors of `tensors`, a list from strata_npz_load, and
+/// the array itself. Accepts NULL.
+void strata_tensor_list_free(strata_tensor **tensors, int32_t count) STRATA_NOEXCEPT;
 
 /*===----------------------------------------------------------------------===*
  * Static arena

@@ -8,6 +8,7 @@
 #include "lib/emit/ModelSignature.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/StringSwitch.h"
 
 using namespace mlir;
 
@@ -60,6 +61,65 @@ FailureOr<ModelValue> describe(func::FuncOp func, Type type, DictionaryAttr attr
   return value;
 }
 
+/// A sequence or optional value from `strata.passthrough_*` (see the importer).
+FailureOr<ModelValue> describePassThrough(func::FuncOp func, DictionaryAttr entry) {
+  auto name = entry.getAs<StringAttr>("name");
+  auto kind = entry.getAs<StringAttr>("kind");
+  auto element = entry.getAs<TypeAttr>("element");
+  auto elementType = element ? dyn_cast<TensorType>(element.getValue()) : TensorType();
+  if (!name || !kind || !elementType)
+    return func.emitError() << "malformed strata.passthrough entry " << entry;
+  ModelValue value;
+  value.name = name.str();
+  value.kind = llvm::StringSwitch<std::string>(kind.getValue())
+                   .Case("sequence", "STRATA_VALUE_SEQUENCE")
+                   .Case("optional_tensor", "STRATA_VALUE_OPTIONAL_TENSOR")
+                   .Case("optional_sequence", "STRATA_VALUE_OPTIONAL_SEQUENCE")
+                   .Default("");
+  FailureOr<std::string> dtype = dtypeOf(elementType.getElementType());
+  if (value.kind.empty() || failed(dtype))
+    return func.emitError() << "value '" << value.name << "' (" << kind.getValue() << " of "
+                            << elementType << ") cannot be carried by the runtime";
+  value.dtype = *dtype;
+  value.ranked = elementType.hasRank();
+  if (value.ranked)
+    for (int64_t d : elementType.getShape()) {
+      value.dims.push_back(ShapedType::isDynamic(d) ? -1 : d);
+      value.maxDims.push_back(value.dims.back());
+    }
+  return value;
+}
+
+/// Puts the pass-through values of `attrName` into `values` at their ONNX
+/// positions; outputs get the index of their source input.
+LogicalResult insertPassThrough(func::FuncOp func, StringRef attrName,
+                                std::vector<ModelValue> &values,
+                                const std::vector<ModelValue> *inputs) {
+  auto entries = func->getAttrOfType<ArrayAttr>(attrName);
+  if (!entries)
+    return success();
+  for (Attribute a : entries) {
+    auto entry = dyn_cast<DictionaryAttr>(a);
+    auto position = entry ? entry.getAs<IntegerAttr>("position") : IntegerAttr();
+    if (!position || position.getInt() < 0 ||
+        position.getInt() > static_cast<int64_t>(values.size()))
+      return func.emitError() << "malformed " << attrName << " entry " << a;
+    FailureOr<ModelValue> value = describePassThrough(func, entry);
+    if (failed(value))
+      return failure();
+    if (inputs) {
+      auto source = entry.getAs<StringAttr>("source");
+      auto found = llvm::find_if(
+          *inputs, [&](const ModelValue &in) { return source && in.name == source.getValue(); });
+      if (found == inputs->end())
+        return func.emitError() << "output '" << value->name << "' names no source input";
+      value->source = found - inputs->begin();
+    }
+    values.insert(values.begin() + position.getInt(), *value);
+  }
+  return success();
+}
+
 } // namespace
 
 FailureOr<ModelSignature> readModelSignature(func::FuncOp func, StringRef modelName) {
@@ -69,6 +129,7 @@ FailureOr<ModelSignature> readModelSignature(func::FuncOp func, StringRef modelN
     FailureOr<ModelValue> v = describe(func, type, func.getArgAttrDict(i), "input", i);
     if (failed(v))
       return failure();
+    v->unused = func.getArgument(i).use_empty();
     signature.inputs.push_back(*v);
   }
   for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
@@ -77,6 +138,10 @@ FailureOr<ModelSignature> readModelSignature(func::FuncOp func, StringRef modelN
       return failure();
     signature.outputs.push_back(*v);
   }
+  if (failed(insertPassThrough(func, "strata.passthrough_inputs", signature.inputs, nullptr)) ||
+      failed(insertPassThrough(func, "strata.passthrough_outputs", signature.outputs,
+                               &signature.inputs)))
+    return failure();
   return signature;
 }
 

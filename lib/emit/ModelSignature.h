@@ -18,9 +18,19 @@ namespace strata {
 /// One input or output; `dims` uses -1 for dynamic, `maxDims` -1 for unbounded.
 struct ModelValue {
   std::string name;
-  /// The runtime's `strata_dtype` enumerator, e.g. "STRATA_DTYPE_F32".
+  /// The `strata_value_kind` enumerator: a tensor, or a sequence or optional
+  /// carried from an input (`source`) to outputs unchanged.
+  std::string kind = "STRATA_VALUE_TENSOR";
+  /// The runtime's `strata_dtype` enumerator, e.g. "STRATA_DTYPE_F32"; of the
+  /// elements for sequences and optionals.
   std::string dtype;
+  /// False for sequence elements declared without a shape.
+  bool ranked = true;
   std::vector<int64_t> dims, maxDims;
+  /// Outputs: the index of the input passed on unchanged, or -1.
+  int64_t source = -1;
+  /// Inputs: the compiled code never reads the data (only its type matters).
+  bool unused = false;
 };
 
 struct ModelSignature {
@@ -29,8 +39,9 @@ struct ModelSignature {
 };
 
 /// Reads the signature of `func` (tensor arguments and results with `onnx.name`
-/// and `onnx.dims` attributes, bounds from `strata.max_dims`). Fails with a
-/// diagnostic on a type the runtime cannot carry.
+/// and `onnx.dims` attributes, bounds from `strata.max_dims`, and the sequence
+/// and optional values of `strata.passthrough_inputs|outputs` at their ONNX
+/// positions). Fails with a diagnostic on a type the runtime cannot carry.
 mlir::FailureOr<ModelSignature> readModelSignature(mlir::func::FuncOp func,
                                                    llvm::StringRef modelName);
 

@@ -89,7 +89,9 @@ FailureOr<RankedTensorType> GraphImporter::convertValueType(const ::onnx::ValueI
   MLIRContext *ctx = builder_.getContext();
   if (!info.type().has_tensor_type())
     return emitError(modelLoc(), "value '")
-           << info.name() << "' is not a tensor (sequences and maps are unsupported)";
+           << info.name()
+           << "' is not a tensor (sequence and optional values are carried only from graph "
+              "inputs to graph outputs; maps are unsupported)";
   const auto &tensor = info.type().tensor_type();
   llvm::Expected<Type> element = convertElementType(ctx, tensor.elem_type());
   if (!element)
@@ -137,6 +139,9 @@ LogicalResult GraphImporter::resolveFixedDims() {
     if (!input)
       return emitError(modelLoc(), "--shape names '")
              << entry.getKey() << "', which is not an input of the model";
+    if (!input->type().has_tensor_type())
+      return emitError(modelLoc(), "--shape names '")
+             << entry.getKey() << "', which is not a tensor input";
     const auto &shape = input->type().tensor_type().shape();
     if (shape.dim_size() != static_cast<int>(entry.getValue().size()))
       return emitError(modelLoc(), "--shape gives ")
@@ -233,8 +238,64 @@ static LogicalResult checkRequiredInputs(const ::onnx::NodeProto &node, const st
   return success();
 }
 
+FailureOr<DictionaryAttr> GraphImporter::describePassThrough(const ::onnx::ValueInfoProto &info,
+                                                             int64_t position) {
+  const ::onnx::TypeProto *type = &info.type();
+  bool optional = type->has_optional_type();
+  if (optional)
+    type = &type->optional_type().elem_type();
+  bool sequence = type->has_sequence_type();
+  if (sequence)
+    type = &type->sequence_type().elem_type();
+  if (!optional && !sequence)
+    return emitError(modelLoc(), "value '")
+           << info.name() << "' is declared as a tensor but is a sequence or optional value";
+  if (!type->has_tensor_type())
+    return emitError(modelLoc(), "value '")
+           << info.name()
+           << "' has a type Strata does not carry: only sequences and optionals of tensors, "
+              "and optional sequences of tensors, are supported (not maps, sparse tensors or "
+              "nested sequences)";
+  const auto &tensor = type->tensor_type();
+  llvm::Expected<Type> element = convertElementType(ctx_, tensor.elem_type());
+  if (!element)
+    return emitError(modelLoc(), "value '")
+           << info.name() << "': " << llvm::toString(element.takeError());
+  Type elementType = UnrankedTensorType::get(*element);
+  if (tensor.has_shape()) {
+    SmallVector<int64_t> dims;
+    for (const auto &dim : tensor.shape().dim())
+      dims.push_back(dim.has_dim_value() && dim.dim_value() >= 0 ? dim.dim_value()
+                                                                 : ShapedType::kDynamic);
+    elementType = RankedTensorType::get(dims, *element);
+  }
+  StringRef kind = !optional ? "sequence" : sequence ? "optional_sequence" : "optional_tensor";
+  return builder_.getDictionaryAttr({
+      builder_.getNamedAttr("name", builder_.getStringAttr(info.name())),
+      builder_.getNamedAttr("position", builder_.getI64IntegerAttr(position)),
+      builder_.getNamedAttr("kind", builder_.getStringAttr(kind)),
+      builder_.getNamedAttr("element", TypeAttr::get(elementType)),
+  });
+}
+
+LogicalResult GraphImporter::importPassThroughNode(const ::onnx::NodeProto &node, Location loc,
+                                                   StringRef input) {
+  bool identity = (node.domain().empty() || node.domain() == "ai.onnx") &&
+                  node.op_type() == "Identity" && node.output_size() == 1;
+  if (!identity)
+    return emitError(loc, "input '")
+           << input << "' is a sequence or optional value; Strata carries those only "
+           << "unchanged from graph inputs to graph outputs (through Identity), and cannot "
+           << "compute " << node.op_type() << " on them";
+  passThrough_[node.output(0)] = passThrough_.lookup(input);
+  return success();
+}
+
 LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node, int64_t index) {
   Location loc = nodeLoc(node, index);
+  for (const std::string &input : node.input())
+    if (passThrough_.count(input))
+      return importPassThroughNode(node, loc, input);
   std::string domain = node.domain() == "ai.onnx" ? "" : node.domain();
   auto opset = opsets_.find(domain);
   if (opset == opsets_.end())
@@ -289,9 +350,22 @@ LogicalResult GraphImporter::importMainGraph() {
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
   SmallVector<DictionaryAttr> argAttrs;
+  SmallVector<Attribute> passThroughInputs;
+  llvm::StringMap<DictionaryAttr> passThroughTypes;
+  int64_t position = -1;
   for (const auto &input : graph.input()) {
     if (initializerNames.contains(input.name()))
       continue;
+    ++position;
+    if (!input.type().has_tensor_type()) {
+      FailureOr<DictionaryAttr> described = describePassThrough(input, position);
+      if (failed(described))
+        return failure();
+      passThroughInputs.push_back(*described);
+      passThroughTypes[input.name()] = *described;
+      passThrough_[input.name()] = input.name();
+      continue;
+    }
     SmallVector<Attribute> dimNames;
     FailureOr<RankedTensorType> type = convertValueType(input, true, &dimNames);
     if (failed(type))
@@ -329,7 +403,25 @@ LogicalResult GraphImporter::importMainGraph() {
   SmallVector<Value> results;
   SmallVector<Type> resultTypes;
   SmallVector<DictionaryAttr> resultAttrs;
-  for (const auto &output : graph.output()) {
+  SmallVector<Attribute> passThroughOutputs;
+  for (auto [position, output] : llvm::enumerate(graph.output())) {
+    auto through = passThrough_.find(output.name());
+    if (through != passThrough_.end()) {
+      FailureOr<DictionaryAttr> described = describePassThrough(output, position);
+      if (failed(described))
+        return failure();
+      DictionaryAttr source = passThroughTypes.lookup(through->second);
+      if (described->get("kind") != source.get("kind") ||
+          cast<ShapedType>(described->getAs<TypeAttr>("element").getValue()).getElementType() !=
+              cast<ShapedType>(source.getAs<TypeAttr>("element").getValue()).getElementType())
+        return emitError(modelLoc(), "graph output '")
+               << output.name() << "' is declared with another type than input '" << through->second
+               << "', which it passes on unchanged";
+      NamedAttrList attrs(*described);
+      attrs.set("source", builder_.getStringAttr(through->second));
+      passThroughOutputs.push_back(attrs.getDictionary(ctx_));
+      continue;
+    }
     FailureOr<Value> value = lookup(output.name());
     if (failed(value))
       return emitError(modelLoc(), "graph output '")
@@ -352,6 +444,10 @@ LogicalResult GraphImporter::importMainGraph() {
   func.setFunctionType(builder_.getFunctionType(argTypes, resultTypes));
   for (auto [i, attrs] : llvm::enumerate(resultAttrs))
     func.setResultAttrs(i, attrs);
+  if (!passThroughInputs.empty()) {
+    func->setAttr("strata.passthrough_inputs", builder_.getArrayAttr(passThroughInputs));
+    func->setAttr("strata.passthrough_outputs", builder_.getArrayAttr(passThroughOutputs));
+  }
   return success();
 }
 

@@ -42,6 +42,12 @@ private:
   mlir::LogicalResult resolveFixedDims();
   mlir::LogicalResult importInitializers();
   mlir::LogicalResult importNode(const ::onnx::NodeProto &node, int64_t index);
+  /// Describes a sequence or optional value for `strata.passthrough_*`.
+  mlir::FailureOr<mlir::DictionaryAttr> describePassThrough(const ::onnx::ValueInfoProto &info,
+                                                            int64_t position);
+  /// Carries `node` (an Identity) over a pass-through value, or refuses it.
+  mlir::LogicalResult importPassThroughNode(const ::onnx::NodeProto &node, mlir::Location loc,
+                                            llvm::StringRef input);
 
   mlir::ModuleOp module_;
   const ::onnx::ModelProto &model_;
@@ -51,6 +57,9 @@ private:
   mlir::MLIRContext *ctx_;
   mlir::OpBuilder builder_;
   llvm::StringMap<mlir::Value> values_;
+  /// Sequence and optional values, which no op computes on: each is a graph
+  /// input carried unchanged through Identity nodes. Value name -> the input.
+  llvm::StringMap<std::string> passThrough_;
   llvm::StringMap<const ::onnx::ValueInfoProto *> valueInfos_;
   llvm::StringMap<int64_t> opsets_;
   /// Symbolic dim name -> static size, from `--shape`.

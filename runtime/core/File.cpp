@@ -64,11 +64,11 @@ strata_status InputFile::open(const char *path, InputFile &out) {
   return nullptr;
 }
 
-strata_status InputFile::readExact(void *buffer, size_t bytes, const char *what) {
+strata_status InputFile::readAt(uint64_t offset, void *buffer, size_t bytes, const char *what) {
   auto *cursor = static_cast<char *>(buffer);
   size_t done = 0;
   while (done < bytes) {
-    ssize_t got = ::read(fd.get(), cursor + done, bytes - done);
+    ssize_t got = ::pread(fd.get(), cursor + done, bytes - done, static_cast<off_t>(offset + done));
     if (got < 0) {
       if (errno == EINTR)
         continue;

@@ -1,8 +1,9 @@
 //===- File.h - POSIX file helpers for the runtime --------------*- C++ -*-===//
 //
-// Owning file descriptors, exact reads, and atomic whole-file writes shared by
-// the .npy reader/writer and the trace writer. Every system call's result is
-// checked and turned into a strata_status naming the path.
+// Owning file descriptors, exact positioned reads, atomic whole-file writes and
+// little-endian integer coding shared by the .npy and .npz readers/writers and
+// the trace writer. Every system call's result is checked and turned into a
+// strata_status naming the path.
 //
 //===----------------------------------------------------------------------===//
 
@@ -53,10 +54,10 @@ public:
   /// The open descriptor (for mapping the file).
   int descriptor() const { return fd.get(); }
 
-  /// Reads exactly `bytes` bytes at the current position into `buffer`. If
-  /// the file ends first, fails with STRATA_ERROR_FORMAT saying `what` was
+  /// Reads exactly `bytes` bytes at byte `offset` of the file into `buffer`.
+  /// If the file ends first, fails with STRATA_ERROR_FORMAT saying `what` was
   /// truncated.
-  strata_status readExact(void *buffer, size_t bytes, const char *what);
+  strata_status readAt(uint64_t offset, void *buffer, size_t bytes, const char *what);
 
 private:
   std::string path;
@@ -75,6 +76,20 @@ struct ByteRange {
 /// `path`. On any failure the temporary file is removed and `path` is left as
 /// it was.
 strata_status writeFileAtomically(const char *path, const ByteRange *ranges, size_t numRanges);
+
+/// Returns the `count`-byte little-endian unsigned integer at `bytes`.
+inline uint64_t readLittleEndian(const unsigned char *bytes, size_t count) {
+  uint64_t value = 0;
+  for (size_t i = 0; i < count; ++i)
+    value |= static_cast<uint64_t>(bytes[i]) << (8 * i);
+  return value;
+}
+
+/// Appends the low `bytes` bytes of `value` to `out`, least significant first.
+inline void appendLittleEndian(std::string &out, uint64_t value, size_t bytes) {
+  for (size_t i = 0; i < bytes; ++i)
+    out += static_cast<char>((value >> (8 * i)) & 0xff);
+}
 
 } // namespace strata::runtime
 

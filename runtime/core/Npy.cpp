@@ -7,7 +7,9 @@
 // the problem, never guessed at. NumPy has no bfloat16; bf16 tensors use the
 // descr '<V2' that NumPy writes for an ml_dtypes.bfloat16 array, so files
 // interoperate with it. Writing produces the bytes NumPy itself would write
-// for the same array, through an atomic rename.
+// for the same array, through an atomic rename. The reader works on a byte
+// range of an open file and the preamble encoder on a tensor, so the .npz
+// reader and writer (Npz.cpp) handle each member with this same code.
 //
 //===----------------------------------------------------------------------===//
 
@@ -278,17 +280,30 @@ std::string pythonTupleRepr(const int64_t *dims, int32_t rank) {
   return repr;
 }
 
-void appendLittleEndian(std::string &out, uint64_t value, size_t bytes) {
-  for (size_t i = 0; i < bytes; ++i)
-    out += static_cast<char>((value >> (8 * i)) & 0xff);
-}
+/// Reads an NpyImageRange front to back. Reading past the end of the range is
+/// a truncation error naming the range, whatever follows it in the file.
+class RangeReader {
+public:
+  explicit RangeReader(const NpyImageRange &range) : range(range) {}
 
-uint64_t readLittleEndian(const unsigned char *bytes, size_t count) {
-  uint64_t value = 0;
-  for (size_t i = 0; i < count; ++i)
-    value |= static_cast<uint64_t>(bytes[i]) << (8 * i);
-  return value;
-}
+  /// Bytes of the range not read yet.
+  uint64_t remaining() const { return range.size - pos; }
+
+  strata_status read(void *buffer, size_t bytes, const char *what) {
+    if (bytes > remaining())
+      return makeError(STRATA_ERROR_FORMAT,
+                       "%s: truncated: %s ends inside the %s (%" PRIu64 " of %zu bytes present)",
+                       range.name, range.unit, what, remaining(), bytes);
+    if (strata_status status = range.file->readAt(range.offset + pos, buffer, bytes, what))
+      return status;
+    pos += bytes;
+    return nullptr;
+  }
+
+private:
+  const NpyImageRange &range;
+  uint64_t pos = 0;
+};
 
 } // namespace
 
@@ -317,99 +332,94 @@ std::string strata::runtime::encodeNpyPreamble(const std::string &dict) {
   return out;
 }
 
-extern "C" {
-
-strata_status strata_npy_load(const char *path, strata_tensor **out) noexcept {
-  if (!path || !out)
-    return makeError(STRATA_ERROR_INVALID_ARGUMENT, "strata_npy_load: %s is NULL",
-                     path ? "out" : "path");
-  *out = nullptr;
-  InputFile file;
-  if (strata_status status = InputFile::open(path, file))
-    return status;
-
+strata_status strata::runtime::readNpyImage(const NpyImageRange &range, strata_tensor *&out) {
+  out = nullptr;
+  const char *name = range.name;
+  const char *unit = range.unit;
+  RangeReader reader(range);
   unsigned char prefix[kPreambleV2];
-  size_t prefixSize = static_cast<size_t>(std::min<uint64_t>(file.size(), kMagicSize + 2));
-  if (strata_status status = file.readExact(prefix, prefixSize, "magic"))
+  size_t prefixSize = static_cast<size_t>(std::min<uint64_t>(range.size, kMagicSize + 2));
+  if (strata_status status = reader.read(prefix, prefixSize, "magic"))
     return status;
   if (prefixSize < kMagicSize || std::memcmp(prefix, kMagic, kMagicSize) != 0)
     return makeError(STRATA_ERROR_FORMAT,
                      "%s: bad magic: not a .npy file (it does not start with "
-                     "\"\\x93NUMPY\")",
-                     path);
+                     "\"\\x93NUMPY\")%s",
+                     name,
+                     prefixSize >= 4 && std::memcmp(prefix, "PK\x03\x04", 4) == 0
+                         ? "; it is a zip file, perhaps a .npz archive"
+                         : "");
   if (prefixSize < kMagicSize + 2)
-    return makeError(STRATA_ERROR_FORMAT, "%s: truncated: file ends inside the format version",
-                     path);
+    return makeError(STRATA_ERROR_FORMAT, "%s: truncated: %s ends inside the format version", name,
+                     unit);
   unsigned major = prefix[kMagicSize], minor = prefix[kMagicSize + 1];
   if (minor != 0 || major < 1 || major > 3)
     return makeError(STRATA_ERROR_UNSUPPORTED,
                      "%s: unsupported .npy format version %u.%u (supported: "
                      "1.0, 2.0, 3.0)",
-                     path, major, minor);
+                     name, major, minor);
   size_t lengthBytes = major == 1 ? 2 : 4;
-  if (strata_status status = file.readExact(prefix + kMagicSize + 2, lengthBytes, "header length"))
+  if (strata_status status = reader.read(prefix + kMagicSize + 2, lengthBytes, "header length"))
     return status;
   uint64_t headerLength = readLittleEndian(prefix + kMagicSize + 2, lengthBytes);
-  uint64_t dataOffset = kMagicSize + 2 + lengthBytes + headerLength;
-  if (dataOffset > file.size())
+  if (headerLength > reader.remaining())
     return makeError(STRATA_ERROR_FORMAT,
-                     "%s: truncated: header says it is %" PRIu64 " bytes, file has %" PRIu64
+                     "%s: truncated: header says it is %" PRIu64 " bytes, %s has %" PRIu64
                      " after the preamble",
-                     path, headerLength, file.size() - (kMagicSize + 2 + lengthBytes));
+                     name, headerLength, unit, reader.remaining());
 
   std::string text(static_cast<size_t>(headerLength), '\0');
-  if (strata_status status = file.readExact(text.data(), text.size(), "header"))
+  if (strata_status status = reader.read(text.data(), text.size(), "header"))
     return status;
   NpyHeader header;
-  if (strata_status status = parseNpyHeader(path, text, header))
+  if (strata_status status = parseNpyHeader(name, text, header))
     return status;
 
   strata_dtype dtype = STRATA_DTYPE_F32;
-  if (strata_status status = checkDescr(path, header.descr, dtype))
+  if (strata_status status = checkDescr(name, header.descr, dtype))
     return status;
   if (header.fortranOrder)
     return makeError(STRATA_ERROR_UNSUPPORTED,
                      "%s: fortran_order is True; only C-order arrays are "
                      "supported (re-save with np.ascontiguousarray)",
-                     path);
+                     name);
   if (header.shape.size() > STRATA_MAX_RANK)
     return makeError(STRATA_ERROR_UNSUPPORTED, "%s: rank %zu exceeds the supported maximum of %d",
-                     path, header.shape.size(), STRATA_MAX_RANK);
+                     name, header.shape.size(), STRATA_MAX_RANK);
   int32_t rank = static_cast<int32_t>(header.shape.size());
   int64_t numElements = 0;
   size_t byteSize = 0;
   if (strata_status status =
-          computeTensorSize(path, dtype, rank, header.shape.data(), numElements, byteSize))
+          computeTensorSize(name, dtype, rank, header.shape.data(), numElements, byteSize))
     return status;
-  uint64_t available = file.size() - dataOffset;
+  uint64_t available = reader.remaining();
   if (available < byteSize)
     return makeError(STRATA_ERROR_FORMAT,
-                     "%s: truncated: header says %zu bytes of data, file has "
+                     "%s: truncated: header says %zu bytes of data, %s has "
                      "%" PRIu64,
-                     path, byteSize, available);
+                     name, byteSize, unit, available);
   if (available > byteSize)
     return makeError(STRATA_ERROR_FORMAT,
-                     "%s: header says %zu bytes of data, file has %" PRIu64
+                     "%s: header says %zu bytes of data, %s has %" PRIu64
                      " (trailing bytes after the array)",
-                     path, byteSize, available);
+                     name, byteSize, unit, available);
 
   strata_tensor *raw = nullptr;
   if (strata_status status = strata_tensor_create(dtype, rank, header.shape.data(), &raw)) {
     strata_status_free(status);
     return makeError(STRATA_ERROR_OUT_OF_MEMORY, "%s: cannot allocate %zu bytes for the array",
-                     path, byteSize);
+                     name, byteSize);
   }
   strata::TensorPtr tensor(raw);
-  if (strata_status status = file.readExact(tensor->data, byteSize, "data"))
+  if (strata_status status = reader.read(tensor->data, byteSize, "data"))
     return status;
-  *out = tensor.release();
+  out = tensor.release();
   return nullptr;
 }
 
-strata_status strata_npy_save(const char *path, const strata_tensor *tensor) noexcept {
-  if (!path || !tensor)
-    return makeError(STRATA_ERROR_INVALID_ARGUMENT, "strata_npy_save: %s is NULL",
-                     path ? "tensor" : "path");
+strata_status strata::runtime::encodeTensorNpyPreamble(const char *path,
+                                                       const strata_tensor *tensor,
+                                                       std::string &preamble) {
   const char *descr = nullptr;
   for (const DtypeMapping &mapping : kDtypes)
     if (mapping.dtype == tensor->dtype)
@@ -426,7 +436,30 @@ strata_status strata_npy_save(const char *path, const strata_tensor *tensor) noe
   // NumPy leaves room for the first axis to grow in place to 21 digits.
   if (tensor->rank > 0)
     dict.append(kGrowthAxisMaxDigits - std::to_string(tensor->dims[0]).size(), ' ');
-  std::string preamble = encodeNpyPreamble(dict);
+  preamble = encodeNpyPreamble(dict);
+  return nullptr;
+}
+
+extern "C" {
+
+strata_status strata_npy_load(const char *path, strata_tensor **out) noexcept {
+  if (!path || !out)
+    return makeError(STRATA_ERROR_INVALID_ARGUMENT, "strata_npy_load: %s is NULL",
+                     path ? "out" : "path");
+  *out = nullptr;
+  InputFile file;
+  if (strata_status status = InputFile::open(path, file))
+    return status;
+  return readNpyImage({&file, 0, file.size(), path, "file"}, *out);
+}
+
+strata_status strata_npy_save(const char *path, const strata_tensor *tensor) noexcept {
+  if (!path || !tensor)
+    return makeError(STRATA_ERROR_INVALID_ARGUMENT, "strata_npy_save: %s is NULL",
+                     path ? "tensor" : "path");
+  std::string preamble;
+  if (strata_status status = encodeTensorNpyPreamble(path, tensor, preamble))
+    return status;
   ByteRange ranges[] = {{preamble.data(), preamble.size()}, {tensor->data, tensor->byteSize}};
   return writeFileAtomically(path, ranges, tensor->byteSize ? 2 : 1);
 }

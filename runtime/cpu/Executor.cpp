@@ -87,26 +87,42 @@ int findValue(const strata_model_value *values, int32_t count, const std::string
   return -1;
 }
 
+std::string checkTensor(const strata_model_value &v, const strata_tensor *t,
+                        const std::string &what) {
+  if (strata_tensor_dtype(t) != v.dtype)
+    return what + " has dtype " + strata_dtype_name(strata_tensor_dtype(t)) +
+           ", the model expects " + strata_dtype_name(v.dtype);
+  if (v.rank < 0)
+    return "";
+  int32_t rank = strata_tensor_rank(t);
+  const int64_t *dims = strata_tensor_dims(t);
+  std::string expected = "the model expects " + shapeText(v.rank, v.dims);
+  if (rank != v.rank)
+    return what + " has shape " + shapeText(rank, dims) + ", " + expected;
+  for (int32_t d = 0; d < rank; ++d) {
+    if (v.dims[d] >= 0 && dims[d] != v.dims[d])
+      return what + " has shape " + shapeText(rank, dims) + ", " + expected;
+    if (v.dims[d] < 0 && v.max_dims[d] >= 0 && dims[d] > v.max_dims[d])
+      return what + " has shape " + shapeText(rank, dims) + ": dimension " + std::to_string(d) +
+             " exceeds the compiled bound " + std::to_string(v.max_dims[d]);
+  }
+  return "";
+}
+
 std::string Executor::checkInputs(const std::vector<strata_tensor *> &inputs) const {
   for (int32_t i = 0; i < model_.num_inputs; ++i) {
     const strata_model_value &v = model_.inputs[i];
-    const strata_tensor *t = inputs[i];
-    std::string name = "input '" + std::string(v.name) + "'";
-    if (strata_tensor_dtype(t) != v.dtype)
-      return name + " has dtype " + strata_dtype_name(strata_tensor_dtype(t)) +
-             ", the model expects " + strata_dtype_name(v.dtype);
-    int32_t rank = strata_tensor_rank(t);
-    const int64_t *dims = strata_tensor_dims(t);
-    std::string expected = "the model expects " + shapeText(v.rank, v.dims);
-    if (rank != v.rank)
-      return name + " has shape " + shapeText(rank, dims) + ", " + expected;
-    for (int32_t d = 0; d < rank; ++d) {
-      if (v.dims[d] >= 0 && dims[d] != v.dims[d])
-        return name + " has shape " + shapeText(rank, dims) + ", " + expected;
-      if (v.dims[d] < 0 && v.max_dims[d] >= 0 && dims[d] > v.max_dims[d])
-        return name + " has shape " + shapeText(rank, dims) + ": dimension " + std::to_string(d) +
-               " exceeds the compiled bound " + std::to_string(v.max_dims[d]);
+    if (v.kind != STRATA_VALUE_TENSOR)
+      continue;
+    std::string what = "input '" + std::string(v.name) + "'";
+    if (v.unused) {
+      if (strata_tensor_dtype(inputs[i]) != v.dtype)
+        return what + " has dtype " + strata_dtype_name(strata_tensor_dtype(inputs[i])) +
+               ", the model expects " + strata_dtype_name(v.dtype);
+      continue;
     }
+    if (std::string error = checkTensor(v, inputs[i], what); !error.empty())
+      return error;
   }
   return "";
 }
@@ -116,15 +132,17 @@ std::string Executor::run(const std::vector<strata_tensor *> &inputs,
   std::vector<std::vector<int64_t>> inputWords;
   std::vector<void *> inputPointers;
   for (int32_t i = 0; i < model_.num_inputs; ++i) {
-    strata_tensor *t = inputs[i];
+    strata_tensor *t = model_.inputs[i].kind == STRATA_VALUE_TENSOR ? inputs[i] : nullptr;
     inputWords.push_back(
-        describe(strata_tensor_data(t), strata_tensor_rank(t), strata_tensor_dims(t)));
+        t ? describe(strata_tensor_data(t), strata_tensor_rank(t), strata_tensor_dims(t))
+          : std::vector<int64_t>());
   }
   for (std::vector<int64_t> &w : inputWords)
-    inputPointers.push_back(w.data());
+    inputPointers.push_back(w.empty() ? nullptr : w.data());
   size_t resultWords = 0;
   for (int32_t i = 0; i < model_.num_outputs; ++i)
-    resultWords += descriptorWords(model_.outputs[i].rank);
+    if (model_.outputs[i].source < 0)
+      resultWords += descriptorWords(model_.outputs[i].rank);
   std::vector<int64_t> results(resultWords, 0);
   model_.invoke(inputPointers.data(), const_cast<int64_t *>(weights_.data()), results.data());
 
@@ -134,6 +152,10 @@ std::string Executor::run(const std::vector<strata_tensor *> &inputs,
   std::string error;
   for (int32_t i = 0; i < model_.num_outputs; ++i) {
     OwnedTensor out;
+    if (model_.outputs[i].source >= 0) {
+      outputs.push_back(nullptr);
+      continue;
+    }
     if (error.empty())
       error = copyOut(model_.outputs[i], words, out);
     outputs.push_back(std::move(out));

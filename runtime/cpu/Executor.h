@@ -29,12 +29,14 @@ public:
   /// `weights` is the model's mapped weights file.
   Executor(const strata_model &model, const strata_weights *weights);
 
-  /// Checks that `inputs` (one per model input, in order) match the model:
-  /// dtype, rank, static dimensions and bounds of dynamic ones.
+  /// Checks that `inputs` (one per model input, in order; entries for inputs
+  /// that are not tensors are ignored) match the model: dtype, rank, static
+  /// dimensions and bounds of dynamic ones (dtype only for unused inputs).
   std::string checkInputs(const std::vector<strata_tensor *> &inputs) const;
 
   /// Runs the model once on checked inputs; `outputs` receives one owned tensor
-  /// per model output.
+  /// per model output, null for outputs that pass on a sequence or optional
+  /// input (see PassThrough.h).
   std::string run(const std::vector<strata_tensor *> &inputs,
                   std::vector<OwnedTensor> &outputs) const;
 
@@ -43,6 +45,11 @@ private:
   /// The memref descriptor of the weights: a 1-D byte buffer.
   std::vector<int64_t> weights_;
 };
+
+/// Checks `t` against the dtype and shape of `v` (any shape when its rank is
+/// -1); errors begin with `what`.
+std::string checkTensor(const strata_model_value &v, const strata_tensor *t,
+                        const std::string &what);
 
 /// The index of the model input or output called `name`, or -1.
 int findValue(const strata_model_value *values, int32_t count, const std::string &name);

@@ -41,6 +41,8 @@ std::string makePlan(const strata_model &m, Plan &plan) {
     std::string name = v.name;
     int present = -1;
     Feed feed;
+    if (v.kind != STRATA_VALUE_TENSOR)
+      return "--generate: input '" + name + "' is not a tensor";
     if (name == "input_ids") {
       feed = Feed::Ids;
       haveIds = true;
@@ -51,8 +53,9 @@ std::string makePlan(const strata_model &m, Plan &plan) {
     } else if (!presentName(name).empty()) {
       feed = Feed::Past;
       present = findValue(m.outputs, m.num_outputs, presentName(name));
-      if (present < 0)
-        return "--generate: past input '" + name + "' has no output '" + presentName(name) + "'";
+      if (present < 0 || m.outputs[present].kind != STRATA_VALUE_TENSOR)
+        return "--generate: past input '" + name + "' has no tensor output '" + presentName(name) +
+               "'";
       if (v.rank < 4 || v.dims[v.rank - 2] >= 0)
         return "--generate: past input '" + name +
                "' needs a dynamic sequence axis (compile with --max-shape for it)";
@@ -74,7 +77,7 @@ std::string makePlan(const strata_model &m, Plan &plan) {
   if (plan.logits < 0)
     plan.logits = 0;
   const strata_model_value &logits = m.outputs[plan.logits];
-  if (logits.dtype != STRATA_DTYPE_F32 || logits.rank != 3)
+  if (logits.kind != STRATA_VALUE_TENSOR || logits.dtype != STRATA_DTYPE_F32 || logits.rank != 3)
     return "--generate: output '" + std::string(logits.name) +
            "' is not f32 logits [batch, sequence, vocabulary]";
   return "";

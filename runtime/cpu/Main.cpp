@@ -5,11 +5,13 @@
 //   model --generate N --input input_ids=IDS.npy [--output tokens=FILE.npy]
 //
 // Without --output, prints each output's name, shape and first values.
+// Sequences are .npz files (see PassThrough.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "runtime/cpu/Executor.h"
 #include "runtime/cpu/Generate.h"
+#include "runtime/cpu/PassThrough.h"
 #include "runtime/cpu/Threads.h"
 
 #include <chrono>
@@ -25,13 +27,32 @@ using namespace strata;
 
 namespace {
 
+/// "f32, rank 2", with the kind for sequences and optionals.
+std::string describeType(const strata_model_value &v) {
+  std::string element = strata_dtype_name(v.dtype);
+  element += v.rank < 0 ? ", any rank" : ", rank " + std::to_string(v.rank);
+  switch (v.kind) {
+  case STRATA_VALUE_SEQUENCE:
+    return "sequence of " + element;
+  case STRATA_VALUE_OPTIONAL_TENSOR:
+    return "optional " + element;
+  case STRATA_VALUE_OPTIONAL_SEQUENCE:
+    return "optional sequence of " + element;
+  default:
+    return element;
+  }
+}
+
 void usage(const char *program) {
   const strata_model &m = strata_compiled_model;
   std::printf("usage: %s --input NAME=FILE.npy ... [options]\n\n"
               "Runs the compiled model '%s'.\n\n"
               "options:\n"
-              "  --input NAME=FILE.npy   an input tensor (every input is required)\n"
-              "  --output NAME=FILE.npy  write an output (default: print a summary)\n"
+              "  --input NAME=FILE.npy   an input tensor (every input is required, except\n"
+              "                          optionals); a sequence is a .npz file as\n"
+              "                          numpy.savez(FILE, *tensors) writes it\n"
+              "  --output NAME=FILE.npy  write an output (default: print a summary);\n"
+              "                          .npz for a sequence, none for an empty optional\n"
               "  --bench N               run N more times and print the time per run\n"
               "  --generate N            greedy decoding of N tokens after the prompt in\n"
               "                          input_ids (models with a KV cache); prints them,\n"
@@ -46,12 +67,16 @@ void usage(const char *program) {
               "  --help                  this text\n\ninputs:\n",
               program, m.name, m.weights_file);
   for (int32_t i = 0; i < m.num_inputs; ++i)
-    std::printf("  %s (%s, rank %d)\n", m.inputs[i].name, strata_dtype_name(m.inputs[i].dtype),
-                m.inputs[i].rank);
+    std::printf("  %s (%s)%s\n", m.inputs[i].name, describeType(m.inputs[i]).c_str(),
+                m.inputs[i].unused ? ", not read: only its dtype matters" : "");
   std::printf("outputs:\n");
-  for (int32_t i = 0; i < m.num_outputs; ++i)
-    std::printf("  %s (%s, rank %d)\n", m.outputs[i].name, strata_dtype_name(m.outputs[i].dtype),
-                m.outputs[i].rank);
+  for (int32_t i = 0; i < m.num_outputs; ++i) {
+    const strata_model_value &v = m.outputs[i];
+    std::printf("  %s (%s)", v.name, describeType(v).c_str());
+    if (v.source >= 0)
+      std::printf(", input %s passed on", m.inputs[v.source].name);
+    std::printf("\n");
+  }
 }
 
 int fail(const std::string &message) {
@@ -85,8 +110,8 @@ bool splitAssignment(const char *text, std::string &name, std::string &file) {
   return true;
 }
 
-void printSummary(const strata_model_value &value, strata_tensor *t) {
-  std::printf("%s: %s [", value.name, strata_dtype_name(strata_tensor_dtype(t)));
+void printSummary(const std::string &name, strata_tensor *t) {
+  std::printf("%s: %s [", name.c_str(), strata_dtype_name(strata_tensor_dtype(t)));
   for (int32_t i = 0; i < strata_tensor_rank(t); ++i)
     std::printf("%s%lld", i ? "x" : "", static_cast<long long>(strata_tensor_dims(t)[i]));
   std::printf("]");
@@ -111,6 +136,25 @@ void printSummary(const strata_model_value &value, strata_tensor *t) {
     }
   }
   std::printf("%s\n", n > 8 ? " ..." : "");
+}
+
+/// Prints output `index`: a computed tensor, or the value of the input it
+/// passes on, one line per tensor.
+void printOutput(const strata_model &model, int32_t index, strata_tensor *computed,
+                 const std::vector<ListValue> &lists) {
+  const strata_model_value &v = model.outputs[index];
+  if (v.source < 0)
+    return printSummary(v.name, computed);
+  const ListValue &list = lists[v.source];
+  if (!list.present) {
+    std::printf("%s: empty optional\n", v.name);
+    return;
+  }
+  if (!isSequence(v))
+    return printSummary(v.name, list.tensors.front().get());
+  std::printf("%s: sequence of %zu tensors\n", v.name, list.tensors.size());
+  for (size_t i = 0; i < list.tensors.size(); ++i)
+    printSummary(std::string(v.name) + "[" + std::to_string(i) + "]", list.tensors[i].get());
 }
 
 /// Prints `tokens`: as text (other bytes as \xNN) for a byte-level model.
@@ -169,6 +213,7 @@ int main(int argc, char **argv) {
     return fail("the compiled model uses contract version " + std::to_string(model.abi_version) +
                 ", this runtime expects " + std::to_string(STRATA_MODEL_ABI_VERSION));
   std::vector<OwnedTensor> inputs(model.num_inputs);
+  std::vector<ListValue> lists(model.num_inputs);
   std::vector<std::pair<int, std::string>> outputFiles;
   long bench = 0, threads = 1, generate = 0;
   std::string tokensPath;
@@ -194,6 +239,11 @@ int main(int argc, char **argv) {
       int index = findValue(model.inputs, model.num_inputs, name);
       if (index < 0)
         return fail("the model has no input named '" + name + "' (see --help)");
+      if (model.inputs[index].kind != STRATA_VALUE_TENSOR) {
+        if (std::string e = loadListValue(model.inputs[index], file, lists[index]); !e.empty())
+          return fail(e);
+        continue;
+      }
       strata_tensor *t = nullptr;
       if (strata_status s = strata_npy_load(file.c_str(), &t))
         return fail(takeStatus(s));
@@ -259,8 +309,12 @@ int main(int argc, char **argv) {
   }
   std::vector<strata_tensor *> raw;
   for (int32_t i = 0; i < model.num_inputs; ++i) {
-    if (!inputs[i])
+    if (model.inputs[i].kind != STRATA_VALUE_TENSOR) {
+      if (std::string e = checkListValue(model.inputs[i], lists[i]); !e.empty())
+        return fail(e);
+    } else if (!inputs[i]) {
       return fail("missing --input " + std::string(model.inputs[i].name) + "=FILE.npy");
+    }
     raw.push_back(inputs[i].get());
   }
   std::string error = executor.checkInputs(raw);
@@ -295,11 +349,22 @@ int main(int argc, char **argv) {
   if (!tracePath.empty())
     if (strata_status s = strata_trace_write(tracePath.c_str()))
       return fail(takeStatus(s));
-  for (auto &[index, file] : outputFiles)
-    if (strata_status s = strata_npy_save(file.c_str(), outputs[index].get()))
-      return fail(takeStatus(s));
+  for (auto &[index, file] : outputFiles) {
+    const strata_model_value &v = model.outputs[index];
+    if (v.source < 0) {
+      if (strata_status s = strata_npy_save(file.c_str(), outputs[index].get()))
+        return fail(takeStatus(s));
+      continue;
+    }
+    bool written = false;
+    if (std::string e = saveListValue(v, lists[v.source], file, written); !e.empty())
+      return fail(e);
+    if (!written)
+      std::fprintf(stderr, "note: output '%s' is an empty optional; %s not written\n", v.name,
+                   file.c_str());
+  }
   if (outputFiles.empty())
     for (int32_t i = 0; i < model.num_outputs; ++i)
-      printSummary(model.outputs[i], outputs[i].get());
+      printOutput(model, i, outputs[i].get(), lists);
   return 0;
 }

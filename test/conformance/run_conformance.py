@@ -8,7 +8,8 @@ compile`, runs the executable on each `test_data_set_*` and compares every
 output with the reference (floating point: 1e-3 relative plus 1e-7 absolute,
 the defaults of ONNX's own backend test runner; 1e-3 absolute for float16 and
 1e-2 for bfloat16; NaN equal to NaN; integers and booleans: exact). bfloat16 tensors, which ONNX stores as uint16 bit patterns, are exchanged
-with the executables as NumPy saves ml_dtypes.bfloat16 arrays (descr '<V2'). Models in the expected-failure list
+with the executables as NumPy saves ml_dtypes.bfloat16 arrays (descr '<V2');
+sequences as .npz files (numpy.savez); an empty optional input is left out. Models in the expected-failure list
 (`name  # reason`) must fail; one that passes fails the run, so the list stays
 true. Prints per-suite counts and `N passed, N failed`.
 """
@@ -30,16 +31,40 @@ RTOL, ATOL = 1e-3, 1e-7
 BFLOAT16 = np.dtype(ml_dtypes.bfloat16)
 
 
-def read_tensor(path, value_info):
-    """The tensor at `path` as the graph declares `value_info`: ONNX 1.12's test
-    data stores bfloat16 values as UINT16 tensors of their bit patterns."""
-    tensor = onnx.TensorProto()
-    with open(path, "rb") as f:
-        tensor.ParseFromString(f.read())
+def tensor_value(tensor, tensor_type):
+    """`tensor` as an array: ONNX 1.12's test data stores bfloat16 values as
+    UINT16 tensors of their bit patterns."""
     array = numpy_helper.to_array(tensor)
-    if value_info.type.tensor_type.elem_type == onnx.TensorProto.BFLOAT16:
+    if tensor_type.elem_type == onnx.TensorProto.BFLOAT16:
         array = array.view(BFLOAT16)
     return array
+
+
+def read_value(path, type_proto):
+    """The value at `path` as the graph declares `type_proto`: an array, a list
+    of arrays (a sequence) or None (an empty optional)."""
+    kind = type_proto.WhichOneof("value")
+    proto = {"sequence_type": onnx.SequenceProto,
+             "optional_type": onnx.OptionalProto}.get(kind, onnx.TensorProto)()
+    with open(path, "rb") as f:
+        proto.ParseFromString(f.read())
+    if kind == "optional_type":
+        type_proto = type_proto.optional_type.elem_type
+        field = "sequence_value" if type_proto.HasField("sequence_type") else "tensor_value"
+        if not proto.HasField(field):
+            return None
+        proto, kind = getattr(proto, field), type_proto.WhichOneof("value")
+    if kind == "sequence_type":
+        element = type_proto.sequence_type.elem_type.tensor_type
+        return [tensor_value(t, element) for t in proto.tensor_values]
+    return tensor_value(proto, type_proto.tensor_type)
+
+
+def file_suffix(type_proto):
+    """The executables exchange sequences as .npz files, tensors as .npy."""
+    if type_proto.HasField("optional_type"):
+        type_proto = type_proto.optional_type.elem_type
+    return ".npz" if type_proto.HasField("sequence_type") else ".npy"
 
 
 def compare(got, want):
@@ -61,6 +86,24 @@ def compare(got, want):
     return None
 
 
+def compare_value(path, want):
+    if want is None:
+        return "an empty optional was written" if os.path.exists(path) else None
+    if not os.path.exists(path):
+        return "not written"
+    if not isinstance(want, list):
+        return compare(np.load(path), want)
+    with np.load(path) as archive:
+        got = [archive[f"arr_{i}"] for i in range(len(archive.files))]
+    if len(got) != len(want):
+        return f"sequence of {len(got)} tensors, expected {len(want)}"
+    for i, (g, w) in enumerate(zip(got, want)):
+        error = compare(g, w)
+        if error:
+            return f"element {i}: {error}"
+    return None
+
+
 def run_model(stratac, model_dir):
     model = onnx.load(os.path.join(model_dir, "model.onnx"), load_external_data=False)
     initializers = {t.name for t in model.graph.initializer}
@@ -76,18 +119,28 @@ def run_model(stratac, model_dir):
         for data_set in sorted(glob.glob(os.path.join(model_dir, "test_data_set_*"))):
             args = [exe]
             for i, info in enumerate(inputs):
-                path = os.path.join(work, f"input_{i}.npy")
-                np.save(path, read_tensor(os.path.join(data_set, f"input_{i}.pb"), info))
+                value = read_value(os.path.join(data_set, f"input_{i}.pb"), info.type)
+                path = os.path.join(work, f"input_{i}" + file_suffix(info.type))
+                if value is None:
+                    continue
+                if isinstance(value, list):
+                    np.savez(path, *value)
+                else:
+                    np.save(path, value)
                 args += ["--input", f"{info.name}={path}"]
-            for i, info in enumerate(outputs):
-                args += ["--output", f"{info.name}={os.path.join(work, f'output_{i}.npy')}"]
+            output_paths = [os.path.join(work, f"output_{i}" + file_suffix(info.type))
+                            for i, info in enumerate(outputs)]
+            for info, path in zip(outputs, output_paths):
+                if os.path.exists(path):
+                    os.remove(path)
+                args += ["--output", f"{info.name}={path}"]
             result = subprocess.run(args, capture_output=True, text=True, timeout=300)
             if result.returncode:
                 lines = result.stderr.strip().splitlines()
                 return "run: " + (lines[0][:240] if lines else f"exit {result.returncode}")
-            for i, info in enumerate(outputs):
-                error = compare(np.load(os.path.join(work, f"output_{i}.npy")),
-                                read_tensor(os.path.join(data_set, f"output_{i}.pb"), info))
+            for i, (info, path) in enumerate(zip(outputs, output_paths)):
+                error = compare_value(
+                    path, read_value(os.path.join(data_set, f"output_{i}.pb"), info.type))
                 if error:
                     return f"output '{info.name}': {error}"
     return None

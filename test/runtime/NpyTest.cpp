@@ -288,7 +288,9 @@ TEST_F(NpyLoadError, NullArguments) {
 }
 
 TEST_F(NpyLoadError, BadMagic) {
-  EXPECT_TRUE(loadFails("PK\x03\x04 this is a zip file", STRATA_ERROR_FORMAT, "bad magic"));
+  EXPECT_TRUE(loadFails("PK\x03\x04 this is a zip file", STRATA_ERROR_FORMAT,
+                        "bad magic: not a .npy file (it does not start with \"\\x93NUMPY\"); it "
+                        "is a zip file, perhaps a .npz archive"));
   EXPECT_TRUE(loadFails("", STRATA_ERROR_FORMAT, "bad magic"));
   EXPECT_TRUE(loadFails("\x93NUM", STRATA_ERROR_FORMAT, "bad magic"));
 }

@@ -1,0 +1,75 @@
+//===- PassThrough.cpp - Sequence and optional model values ---------------===//
+
+#include "runtime/cpu/PassThrough.h"
+
+namespace strata {
+namespace {
+
+std::string takeMessage(strata_status s) {
+  std::string message = strata_status_message(s);
+  strata_status_free(s);
+  return message;
+}
+
+} // namespace
+
+bool isSequence(const strata_model_value &value) {
+  return value.kind == STRATA_VALUE_SEQUENCE || value.kind == STRATA_VALUE_OPTIONAL_SEQUENCE;
+}
+
+std::string loadListValue(const strata_model_value &value, const std::string &file,
+                          ListValue &out) {
+  out.tensors.clear();
+  out.present = true;
+  if (!isSequence(value)) {
+    strata_tensor *t = nullptr;
+    if (strata_status s = strata_npy_load(file.c_str(), &t))
+      return takeMessage(s);
+    out.tensors.emplace_back(t);
+    return "";
+  }
+  strata_tensor **list = nullptr;
+  int32_t count = 0;
+  if (strata_status s = strata_npz_load(file.c_str(), &list, &count))
+    return takeMessage(s);
+  for (int32_t i = 0; i < count; ++i) {
+    out.tensors.emplace_back(list[i]);
+    list[i] = nullptr;
+  }
+  strata_tensor_list_free(list, count);
+  return "";
+}
+
+std::string checkListValue(const strata_model_value &value, const ListValue &list) {
+  std::string name = "input '" + std::string(value.name) + "'";
+  if (!list.present) {
+    if (value.kind == STRATA_VALUE_SEQUENCE)
+      return "missing --input " + std::string(value.name) + "=FILE.npz (a sequence)";
+    return "";
+  }
+  for (size_t i = 0; i < list.tensors.size(); ++i) {
+    std::string what = isSequence(value) ? name + " element " + std::to_string(i) : name;
+    if (std::string error = checkTensor(value, list.tensors[i].get(), what); !error.empty())
+      return error;
+  }
+  return "";
+}
+
+std::string saveListValue(const strata_model_value &value, const ListValue &list,
+                          const std::string &file, bool &written) {
+  written = list.present;
+  if (!list.present)
+    return "";
+  strata_status s = nullptr;
+  if (isSequence(value)) {
+    std::vector<const strata_tensor *> tensors;
+    for (const OwnedTensor &t : list.tensors)
+      tensors.push_back(t.get());
+    s = strata_npz_save(file.c_str(), tensors.data(), static_cast<int32_t>(tensors.size()));
+  } else {
+    s = strata_npy_save(file.c_str(), list.tensors.front().get());
+  }
+  return s ? takeMessage(s) : "";
+}
+
+} // namespace strata
