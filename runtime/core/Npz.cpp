@@ -520,6 +520,21 @@ struct OutputMember {
   uint32_t crc = 0;
 };
 
+/// Appends the fields the local and central headers of `member` share, from
+/// "version needed" to the extra field's length (none).
+void appendMemberFields(std::string &out, const OutputMember &member) {
+  appendLittleEndian(out, kVersionNeeded, 2);
+  appendLittleEndian(out, 0, 2); // flags
+  appendLittleEndian(out, kMethodStored, 2);
+  appendLittleEndian(out, kDosTime, 2);
+  appendLittleEndian(out, kDosDate, 2);
+  appendLittleEndian(out, member.crc, 4);
+  appendLittleEndian(out, member.size, 4); // compressed size
+  appendLittleEndian(out, member.size, 4);
+  appendLittleEndian(out, member.name.size(), 2);
+  appendLittleEndian(out, 0, 2); // extra field length
+}
+
 } // namespace
 
 extern "C" {
@@ -620,16 +635,7 @@ strata_status strata_npz_save(const char *path, const strata_tensor *const *tens
 
     std::string &local = member.localHeader;
     appendLittleEndian(local, kLocalHeaderSignature, 4);
-    appendLittleEndian(local, kVersionNeeded, 2);
-    appendLittleEndian(local, 0, 2); // flags
-    appendLittleEndian(local, kMethodStored, 2);
-    appendLittleEndian(local, kDosTime, 2);
-    appendLittleEndian(local, kDosDate, 2);
-    appendLittleEndian(local, member.crc, 4);
-    appendLittleEndian(local, member.size, 4); // compressed size
-    appendLittleEndian(local, member.size, 4);
-    appendLittleEndian(local, member.name.size(), 2);
-    appendLittleEndian(local, 0, 2); // extra field length
+    appendMemberFields(local, member);
     local += member.name;
     ranges.push_back({local.data(), local.size()});
     ranges.push_back({member.preamble.data(), member.preamble.size()});
@@ -638,16 +644,7 @@ strata_status strata_npz_save(const char *path, const strata_tensor *const *tens
 
     appendLittleEndian(trailer, kCentralHeaderSignature, 4);
     appendLittleEndian(trailer, kVersionMadeBy, 2);
-    appendLittleEndian(trailer, kVersionNeeded, 2);
-    appendLittleEndian(trailer, 0, 2); // flags
-    appendLittleEndian(trailer, kMethodStored, 2);
-    appendLittleEndian(trailer, kDosTime, 2);
-    appendLittleEndian(trailer, kDosDate, 2);
-    appendLittleEndian(trailer, member.crc, 4);
-    appendLittleEndian(trailer, member.size, 4); // compressed size
-    appendLittleEndian(trailer, member.size, 4);
-    appendLittleEndian(trailer, member.name.size(), 2);
-    appendLittleEndian(trailer, 0, 2); // extra field length
+    appendMemberFields(trailer, member);
     appendLittleEndian(trailer, 0, 2); // comment length
     appendLittleEndian(trailer, 0, 2); // disk number
     appendLittleEndian(trailer, 0, 2); // internal attributes
