@@ -407,10 +407,16 @@ LogicalResult GraphImporter::importMainGraph() {
   for (auto [position, output] : llvm::enumerate(graph.output())) {
     auto through = passThrough_.find(output.name());
     if (through != passThrough_.end()) {
-      FailureOr<DictionaryAttr> described = describePassThrough(output, position);
+      DictionaryAttr source = passThroughTypes.lookup(through->second);
+      // An output without a declared type takes its source's.
+      ::onnx::ValueInfoProto typed = output;
+      if (!typed.has_type())
+        *typed.mutable_type() = llvm::find_if(graph.input(), [&](const auto &in) {
+                                  return in.name() == through->second;
+                                })->type();
+      FailureOr<DictionaryAttr> described = describePassThrough(typed, position);
       if (failed(described))
         return failure();
-      DictionaryAttr source = passThroughTypes.lookup(through->second);
       if (described->get("kind") != source.get("kind") ||
           cast<ShapedType>(described->getAs<TypeAttr>("element").getValue()).getElementType() !=
               cast<ShapedType>(source.getAs<TypeAttr>("element").getValue()).getElementType())

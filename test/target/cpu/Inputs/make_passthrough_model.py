@@ -6,7 +6,7 @@ sequence or optional types):
 DIR/passthrough.onnx: a sequence xs of float [N, 2] and an optional float [3]
 `maybe`, each passed on through Identity nodes, next to a computed tensor
 b = a + a; outputs in the order ys, b, m2, so pass-through and computed outputs
-interleave. DIR/sequence_length.onnx: SequenceLength of a sequence input, which
+interleave; m2 has no declared type (it takes its source's). DIR/sequence_length.onnx: SequenceLength of a sequence input, which
 Strata cannot compute.
 """
 import os
@@ -41,7 +41,7 @@ write(os.path.join(out, "passthrough.onnx"),
        helper.make_tensor_value_info("a", TensorProto.FLOAT, [3])],
       [helper.make_value_info("ys", sequence_of(["N", 2])),
        helper.make_tensor_value_info("b", TensorProto.FLOAT, [3]),
-       helper.make_value_info("m2", optional_vector)])
+       helper.make_empty_tensor_value_info("m2")])
 write(os.path.join(out, "sequence_length.onnx"),
       [helper.make_node("SequenceLength", ["xs"], ["n"])],
       [helper.make_value_info("xs", sequence_of([2]))],
