@@ -46,9 +46,10 @@ typedef struct strata_model_value {
   const int64_t *max_dims;
   /// Outputs: the input this output is, unchanged; -1 for computed outputs.
   int32_t source;
-  /// Inputs: 1 when the compiled code never reads the data (CastLike's second
-  /// input gives only a type), so its shape is not checked.
-  int32_t unused;
+  /// Inputs: 1 when the model reads neither the data nor the shape, only the
+  /// dtype (CastLike's second input, or an input no node uses), so the
+  /// executor checks only the dtype.
+  int32_t type_only;
 } strata_model_value;
 
 /// Runs the model once. `inputs[i]` points to input i's memref descriptor

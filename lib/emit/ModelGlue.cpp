@@ -48,7 +48,8 @@ void writeValues(llvm::raw_ostream &os, llvm::StringRef table,
   for (auto [i, v] : llvm::enumerate(values))
     os << "  {" << quote(v.name) << ", " << v.kind << ", " << v.dtype << ", "
        << (v.ranked ? static_cast<int64_t>(v.dims.size()) : -1) << ", " << table << "_dims" << i
-       << ", " << table << "_max" << i << ", " << v.source << ", " << (v.unused ? 1 : 0) << "},\n";
+       << ", " << table << "_max" << i << ", " << v.source << ", " << (v.typeOnly ? 1 : 0)
+       << "},\n";
   if (values.empty())
     os << "  {nullptr, STRATA_VALUE_TENSOR, STRATA_DTYPE_F32, 0, nullptr, nullptr, -1, 0},\n";
   os << "};\n";

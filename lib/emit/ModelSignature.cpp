@@ -129,7 +129,7 @@ FailureOr<ModelSignature> readModelSignature(func::FuncOp func, StringRef modelN
     FailureOr<ModelValue> v = describe(func, type, func.getArgAttrDict(i), "input", i);
     if (failed(v))
       return failure();
-    v->unused = func.getArgument(i).use_empty();
+    v->typeOnly = func.getArgAttr(i, "strata.type_only") != nullptr;
     signature.inputs.push_back(*v);
   }
   for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {

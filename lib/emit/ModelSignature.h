@@ -29,8 +29,8 @@ struct ModelValue {
   std::vector<int64_t> dims, maxDims;
   /// Outputs: the index of the input passed on unchanged, or -1.
   int64_t source = -1;
-  /// Inputs: the compiled code never reads the data (only its type matters).
-  bool unused = false;
+  /// Inputs: the model reads neither the data nor the shape (only the dtype).
+  bool typeOnly = false;
 };
 
 struct ModelSignature {
@@ -39,7 +39,8 @@ struct ModelSignature {
 };
 
 /// Reads the signature of `func` (tensor arguments and results with `onnx.name`
-/// and `onnx.dims` attributes, bounds from `strata.max_dims`, and the sequence
+/// and `onnx.dims` attributes, `strata.type_only` on arguments whose data and
+/// shape the model never reads, bounds from `strata.max_dims`, and the sequence
 /// and optional values of `strata.passthrough_inputs|outputs` at their ONNX
 /// positions). Fails with a diagnostic on a type the runtime cannot carry.
 mlir::FailureOr<ModelSignature> readModelSignature(mlir::func::FuncOp func,

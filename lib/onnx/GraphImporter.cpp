@@ -330,6 +330,10 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node, int64_t i
              << "graph input (the graph is not topologically sorted?)";
   if (failed(checkRequiredInputs(node, domain, opset->second, loc)))
     return failure();
+  // CastLike reads only the element type of its second input.
+  for (auto [i, input] : llvm::enumerate(node.input()))
+    if (!(domain.empty() && node.op_type() == "CastLike" && i == 1))
+      readValues_.insert(input);
   NodeContext context(*this, node, loc, opset->second);
   return handler(context);
 }
@@ -441,11 +445,17 @@ LogicalResult GraphImporter::importMainGraph() {
       if (*declared != type && graph::areCompatibleRefinements(type, *declared))
         value = tensor::CastOp::create(builder_, value->getLoc(), *declared, *value).getResult();
     }
+    readValues_.insert(output.name());
     results.push_back(*value);
     resultTypes.push_back(value->getType());
     resultAttrs.push_back(builder_.getDictionaryAttr(
         builder_.getNamedAttr("onnx.name", builder_.getStringAttr(output.name()))));
   }
+  // Inputs whose data and shape nothing reads: the program checks only their
+  // dtype.
+  for (auto [name, arg] : llvm::zip(argNames, entry->getArguments()))
+    if (!readValues_.contains(name))
+      func.setArgAttr(arg.getArgNumber(), "strata.type_only", builder_.getUnitAttr());
   func::ReturnOp::create(builder_, modelLoc(), results);
   func.setFunctionType(builder_.getFunctionType(argTypes, resultTypes));
   for (auto [i, attrs] : llvm::enumerate(resultAttrs))

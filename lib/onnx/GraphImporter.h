@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 
 namespace strata::onnx {
 
@@ -60,6 +61,8 @@ private:
   /// Sequence and optional values, which no op computes on: each is a graph
   /// input carried unchanged through Identity nodes. Value name -> the input.
   llvm::StringMap<std::string> passThrough_;
+  /// Values whose data or shape a node or the graph's outputs read.
+  llvm::StringSet<> readValues_;
   llvm::StringMap<const ::onnx::ValueInfoProto *> valueInfos_;
   llvm::StringMap<int64_t> opsets_;
   /// Symbolic dim name -> static size, from `--shape`.

@@ -115,7 +115,7 @@ std::string Executor::checkInputs(const std::vector<strata_tensor *> &inputs) co
     if (v.kind != STRATA_VALUE_TENSOR)
       continue;
     std::string what = "input '" + std::string(v.name) + "'";
-    if (v.unused) {
+    if (v.type_only) {
       if (strata_tensor_dtype(inputs[i]) != v.dtype)
         return what + " has dtype " + strata_dtype_name(strata_tensor_dtype(inputs[i])) +
                ", the model expects " + strata_dtype_name(v.dtype);

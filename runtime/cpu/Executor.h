@@ -31,7 +31,7 @@ public:
 
   /// Checks that `inputs` (one per model input, in order; entries for inputs
   /// that are not tensors are ignored) match the model: dtype, rank, static
-  /// dimensions and bounds of dynamic ones (dtype only for unused inputs).
+  /// dimensions and bounds of dynamic ones (dtype only for type-only inputs).
   std::string checkInputs(const std::vector<strata_tensor *> &inputs) const;
 
   /// Runs the model once on checked inputs; `outputs` receives one owned tensor

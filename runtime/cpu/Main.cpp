@@ -68,7 +68,7 @@ void usage(const char *program) {
               program, m.name, m.weights_file);
   for (int32_t i = 0; i < m.num_inputs; ++i)
     std::printf("  %s (%s)%s\n", m.inputs[i].name, describeType(m.inputs[i]).c_str(),
-                m.inputs[i].unused ? ", not read: only its dtype matters" : "");
+                m.inputs[i].type_only ? ", not read: only its dtype matters" : "");
   std::printf("outputs:\n");
   for (int32_t i = 0; i < m.num_outputs; ++i) {
     const strata_model_value &v = m.outputs[i];
