@@ -52,8 +52,9 @@ typedef struct strata_model_value {
   int32_t type_only;
 } strata_model_value;
 
-/// Runs the model once. `inputs[i]` points to input i's memref descriptor
-/// (NULL for inputs that are not tensors, which the compiled code never sees),
+/// Runs the model once. `inputs[i]` points to input i's memref descriptor, of
+/// the declared rank (NULL for inputs that are not tensors, which the compiled
+/// code never sees; sizes are meaningless for type-only inputs),
 /// `weights` to the descriptor of the mapped weights file (a 1-D byte memref);
 /// `results` to storage for the descriptors of the computed outputs (those
 /// with `source` -1), in order. A descriptor of

@@ -111,8 +111,9 @@ LogicalResult insertPassThrough(func::FuncOp func, StringRef attrName,
       auto source = entry.getAs<StringAttr>("source");
       auto found = llvm::find_if(
           *inputs, [&](const ModelValue &in) { return source && in.name == source.getValue(); });
-      if (found == inputs->end())
-        return func.emitError() << "output '" << value->name << "' names no source input";
+      if (found == inputs->end() || found->kind != value->kind)
+        return func.emitError() << "output '" << value->name
+                                << "' names no source input of its kind";
       value->source = found - inputs->begin();
     }
     values.insert(values.begin() + position.getInt(), *value);

@@ -247,7 +247,7 @@ FailureOr<DictionaryAttr> GraphImporter::describePassThrough(const ::onnx::Value
   bool sequence = type->has_sequence_type();
   if (sequence)
     type = &type->sequence_type().elem_type();
-  if (!optional && !sequence)
+  if (!optional && !sequence && type->has_tensor_type())
     return emitError(modelLoc(), "value '")
            << info.name() << "' is declared as a tensor but is a sequence or optional value";
   if (!type->has_tensor_type())
@@ -276,6 +276,28 @@ FailureOr<DictionaryAttr> GraphImporter::describePassThrough(const ::onnx::Value
       builder_.getNamedAttr("kind", builder_.getStringAttr(kind)),
       builder_.getNamedAttr("element", TypeAttr::get(elementType)),
   });
+}
+
+LogicalResult GraphImporter::checkPassThroughOutput(DictionaryAttr output, DictionaryAttr source,
+                                                    StringRef outputName, StringRef sourceName) {
+  auto outputType = cast<TensorType>(output.getAs<TypeAttr>("element").getValue());
+  auto sourceType = cast<TensorType>(source.getAs<TypeAttr>("element").getValue());
+  bool compatible = output.get("kind") == source.get("kind") &&
+                    outputType.getElementType() == sourceType.getElementType();
+  if (compatible && outputType.hasRank() && sourceType.hasRank())
+    compatible =
+        outputType.getRank() == sourceType.getRank() &&
+        llvm::all_of(llvm::zip(outputType.getShape(), sourceType.getShape()), [](auto dims) {
+          auto [a, b] = dims;
+          return a == b || ShapedType::isDynamic(a) || ShapedType::isDynamic(b);
+        });
+  if (!compatible)
+    return emitError(modelLoc(), "graph output '")
+           << outputName << "' is declared as " << output.getAs<StringAttr>("kind").getValue()
+           << " of " << outputType << ", which does not fit input '" << sourceName << "' ("
+           << source.getAs<StringAttr>("kind").getValue() << " of " << sourceType
+           << "), which it passes on unchanged";
+  return success();
 }
 
 LogicalResult GraphImporter::importPassThroughNode(const ::onnx::NodeProto &node, Location loc,
@@ -356,13 +378,13 @@ LogicalResult GraphImporter::importMainGraph() {
   SmallVector<DictionaryAttr> argAttrs;
   SmallVector<Attribute> passThroughInputs;
   llvm::StringMap<DictionaryAttr> passThroughTypes;
-  int64_t position = -1;
+  int64_t inputPosition = -1;
   for (const auto &input : graph.input()) {
     if (initializerNames.contains(input.name()))
       continue;
-    ++position;
+    ++inputPosition;
     if (!input.type().has_tensor_type()) {
-      FailureOr<DictionaryAttr> described = describePassThrough(input, position);
+      FailureOr<DictionaryAttr> described = describePassThrough(input, inputPosition);
       if (failed(described))
         return failure();
       passThroughInputs.push_back(*described);
@@ -421,12 +443,8 @@ LogicalResult GraphImporter::importMainGraph() {
       FailureOr<DictionaryAttr> described = describePassThrough(typed, position);
       if (failed(described))
         return failure();
-      if (described->get("kind") != source.get("kind") ||
-          cast<ShapedType>(described->getAs<TypeAttr>("element").getValue()).getElementType() !=
-              cast<ShapedType>(source.getAs<TypeAttr>("element").getValue()).getElementType())
-        return emitError(modelLoc(), "graph output '")
-               << output.name() << "' is declared with another type than input '" << through->second
-               << "', which it passes on unchanged";
+      if (failed(checkPassThroughOutput(*described, source, output.name(), through->second)))
+        return failure();
       NamedAttrList attrs(*described);
       attrs.set("source", builder_.getStringAttr(through->second));
       passThroughOutputs.push_back(attrs.getDictionary(ctx_));

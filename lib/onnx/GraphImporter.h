@@ -46,6 +46,12 @@ private:
   /// Describes a sequence or optional value for `strata.passthrough_*`.
   mlir::FailureOr<mlir::DictionaryAttr> describePassThrough(const ::onnx::ValueInfoProto &info,
                                                             int64_t position);
+  /// Checks that pass-through output `output` declares a type that fits its
+  /// source input's.
+  mlir::LogicalResult checkPassThroughOutput(mlir::DictionaryAttr output,
+                                             mlir::DictionaryAttr source,
+                                             llvm::StringRef outputName,
+                                             llvm::StringRef sourceName);
   /// Carries `node` (an Identity) over a pass-through value, or refuses it.
   mlir::LogicalResult importPassThroughNode(const ::onnx::NodeProto &node, mlir::Location loc,
                                             llvm::StringRef input);

@@ -215,8 +215,9 @@ LogicalResult split(NodeContext &n) {
     if (ShapedType::isDynamic(dim))
       return n.unsupported("an even split of a dynamic dimension");
     int64_t parts = n.hasAttr("num_outputs") ? n.intAttr("num_outputs", 1) : outputs;
-    if (parts < 1)
-      return n.emitError() << "cannot split into " << parts << " outputs";
+    if (parts != outputs)
+      return n.emitError() << "num_outputs is " << parts << " but the node has " << outputs
+                           << " outputs";
     int64_t chunk = (dim + parts - 1) / parts;
     for (int64_t i = 0; i < parts; ++i)
       sizes.push_back(std::max<int64_t>(std::min(chunk, dim - i * chunk), 0));

@@ -1,4 +1,4 @@
-//===- Npz.cpp - NumPy .npz archive reader and writer -----------*- C++ -*-===//
+//===- Npz.cpp - NumPy .npz archive reader and writer ---------------------===//
 //
 // Reads and writes the .npz archives numpy.savez(path, *arrays) produces: an
 // uncompressed zip whose members arr_0.npy, arr_1.npy, ... are .npy images of

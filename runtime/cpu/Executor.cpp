@@ -132,10 +132,19 @@ std::string Executor::run(const std::vector<strata_tensor *> &inputs,
   std::vector<std::vector<int64_t>> inputWords;
   std::vector<void *> inputPointers;
   for (int32_t i = 0; i < model_.num_inputs; ++i) {
-    strata_tensor *t = model_.inputs[i].kind == STRATA_VALUE_TENSOR ? inputs[i] : nullptr;
-    inputWords.push_back(
-        t ? describe(strata_tensor_data(t), strata_tensor_rank(t), strata_tensor_dims(t))
-          : std::vector<int64_t>());
+    const strata_model_value &v = model_.inputs[i];
+    strata_tensor *t = v.kind == STRATA_VALUE_TENSOR ? inputs[i] : nullptr;
+    if (!t) {
+      inputWords.emplace_back();
+    } else if (v.type_only) {
+      // The compiled code reads the descriptor's declared rank but never the
+      // data: sizes of zero at that rank, whatever shape was given.
+      std::vector<int64_t> zeros(v.rank, 0);
+      inputWords.push_back(describe(strata_tensor_data(t), v.rank, zeros.data()));
+    } else {
+      inputWords.push_back(
+          describe(strata_tensor_data(t), strata_tensor_rank(t), strata_tensor_dims(t)));
+    }
   }
   for (std::vector<int64_t> &w : inputWords)
     inputPointers.push_back(w.empty() ? nullptr : w.data());

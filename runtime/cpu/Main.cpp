@@ -242,12 +242,12 @@ int main(int argc, char **argv) {
       if (model.inputs[index].kind != STRATA_VALUE_TENSOR) {
         if (std::string e = loadListValue(model.inputs[index], file, lists[index]); !e.empty())
           return fail(e);
-        continue;
+      } else {
+        strata_tensor *t = nullptr;
+        if (strata_status s = strata_npy_load(file.c_str(), &t))
+          return fail(takeStatus(s));
+        inputs[index].reset(t);
       }
-      strata_tensor *t = nullptr;
-      if (strata_status s = strata_npy_load(file.c_str(), &t))
-        return fail(takeStatus(s));
-      inputs[index].reset(t);
     } else if (arg == "--output") {
       if (!splitAssignment(value("--output"), name, file))
         return fail("--output takes NAME=FILE.npy");
@@ -360,7 +360,7 @@ int main(int argc, char **argv) {
     if (std::string e = saveListValue(v, lists[v.source], file, written); !e.empty())
       return fail(e);
     if (!written)
-      std::fprintf(stderr, "note: output '%s' is an empty optional; %s not written\n", v.name,
+      std::fprintf(stderr, "note: output '%s' is an empty optional; no file %s\n", v.name,
                    file.c_str());
   }
   if (outputFiles.empty())

@@ -1,6 +1,15 @@
 //===- PassThrough.cpp - Sequence and optional model values ---------------===//
+//
+// Reading, checking and writing the values PassThrough.h describes, through
+// the runtime's .npy and .npz functions.
+//
+//===----------------------------------------------------------------------===//
 
 #include "runtime/cpu/PassThrough.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 
 namespace strata {
 namespace {
@@ -20,18 +29,23 @@ bool isSequence(const strata_model_value &value) {
 std::string loadListValue(const strata_model_value &value, const std::string &file,
                           ListValue &out) {
   out.tensors.clear();
-  out.present = true;
+  out.present = false;
+  std::string what =
+      "input '" + std::string(value.name) + "' (" +
+      (isSequence(value) ? "a sequence, from a .npz file" : "a tensor, from a .npy file") + "): ";
   if (!isSequence(value)) {
     strata_tensor *t = nullptr;
     if (strata_status s = strata_npy_load(file.c_str(), &t))
-      return takeMessage(s);
+      return what + takeMessage(s);
     out.tensors.emplace_back(t);
+    out.present = true;
     return "";
   }
   strata_tensor **list = nullptr;
   int32_t count = 0;
   if (strata_status s = strata_npz_load(file.c_str(), &list, &count))
-    return takeMessage(s);
+    return what + takeMessage(s);
+  out.present = true;
   for (int32_t i = 0; i < count; ++i) {
     out.tensors.emplace_back(list[i]);
     list[i] = nullptr;
@@ -58,8 +72,12 @@ std::string checkListValue(const strata_model_value &value, const ListValue &lis
 std::string saveListValue(const strata_model_value &value, const ListValue &list,
                           const std::string &file, bool &written) {
   written = list.present;
-  if (!list.present)
+  if (!list.present) {
+    if (std::remove(file.c_str()) != 0 && errno != ENOENT)
+      return "output '" + std::string(value.name) + "' is an empty optional, but an earlier '" +
+             file + "' cannot be removed: " + std::strerror(errno);
     return "";
+  }
   strata_status s = nullptr;
   if (isSequence(value)) {
     std::vector<const strata_tensor *> tensors;

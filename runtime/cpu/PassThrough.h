@@ -32,8 +32,9 @@ std::string loadListValue(const strata_model_value &value, const std::string &fi
 /// must have the declared dtype and shape.
 std::string checkListValue(const strata_model_value &value, const ListValue &list);
 
-/// Writes `list` as output `value` to `file` (atomically). An absent optional
-/// writes no file; `written` says whether one was.
+/// Writes `list` as output `value` to `file` (atomically). For an absent
+/// optional no file is written and an earlier `file` is removed, so none is
+/// left that could be taken for this run's; `written` says whether one was.
 std::string saveListValue(const strata_model_value &value, const ListValue &list,
                           const std::string &file, bool &written);
 

@@ -6,8 +6,13 @@ sequence or optional types):
 DIR/passthrough.onnx: a sequence xs of float [N, 2] and an optional float [3]
 `maybe`, each passed on through Identity nodes, next to a computed tensor
 b = a + a; outputs in the order ys, b, m2, so pass-through and computed outputs
-interleave; m2 has no declared type (it takes its source's). DIR/sequence_length.onnx: SequenceLength of a sequence input, which
-Strata cannot compute.
+interleave; m2 has no declared type (it takes its source's).
+DIR/only_passthrough.onnx: an optional sequence passed on twice, through an
+Identity and directly; no tensor inputs and nothing computed.
+Refused: DIR/sequence_length.onnx (SequenceLength of a sequence input, which
+Strata cannot compute), DIR/map_input.onnx (a map input) and
+DIR/mismatch.onnx (an output declared as a sequence of another shape than the
+input it passes on).
 """
 import os
 import sys
@@ -46,3 +51,19 @@ write(os.path.join(out, "sequence_length.onnx"),
       [helper.make_node("SequenceLength", ["xs"], ["n"])],
       [helper.make_value_info("xs", sequence_of([2]))],
       [helper.make_tensor_value_info("n", TensorProto.INT64, [])])
+optional_sequence = helper.make_optional_type_proto(sequence_of([2]))
+write(os.path.join(out, "only_passthrough.onnx"),
+      [helper.make_node("Identity", ["opt_seq"], ["o1"])],
+      [helper.make_value_info("opt_seq", optional_sequence)],
+      [helper.make_value_info("o1", optional_sequence),
+       helper.make_value_info("opt_seq", optional_sequence)])
+write(os.path.join(out, "map_input.onnx"),
+      [helper.make_node("Identity", ["m"], ["m2"])],
+      [helper.make_value_info("m", helper.make_map_type_proto(
+          TensorProto.INT64, helper.make_tensor_type_proto(TensorProto.FLOAT, [2])))],
+      [helper.make_value_info("m2", helper.make_map_type_proto(
+          TensorProto.INT64, helper.make_tensor_type_proto(TensorProto.FLOAT, [2])))])
+write(os.path.join(out, "mismatch.onnx"),
+      [helper.make_node("Identity", ["xs"], ["ys"])],
+      [helper.make_value_info("xs", sequence_of(["N", 2]))],
+      [helper.make_value_info("ys", sequence_of([3]))])
