@@ -25,9 +25,12 @@ namespace {
 
 constexpr llvm::StringLiteral kDomain = "com.microsoft";
 
-/// Splits the last dimension of `x` into pieces of `sizes`.
-SmallVector<Value> splitLast(NodeContext &n, Value x, ArrayRef<int64_t> sizes) {
+/// Splits the last dimension of `x` into pieces of `sizes`, or reports why
+/// they do not fit it.
+FailureOr<SmallVector<Value>> splitLast(NodeContext &n, Value x, ArrayRef<int64_t> sizes) {
   int64_t axis = tensorType(x).getRank() - 1;
+  if (failed(inferSplitShapes(tensorType(x).getShape(), axis, sizes, n.loc())))
+    return failure();
   auto op = n.create<SplitOp>(x, axis, sizes);
   return SmallVector<Value>(op.getResults());
 }
@@ -157,9 +160,11 @@ LogicalResult contribAttention(NodeContext &n) {
       return failure();
     qkv = n.create<AddOp>(qkv, n.input(2));
   }
-  SmallVector<Value> parts = splitLast(n, qkv, sizes);
-  FailureOr<Value> q = splitHeads(n, parts[0], heads), k = splitHeads(n, parts[1], heads),
-                   v = splitHeads(n, parts[2], heads);
+  FailureOr<SmallVector<Value>> parts = splitLast(n, qkv, sizes);
+  if (failed(parts))
+    return failure();
+  FailureOr<Value> q = splitHeads(n, (*parts)[0], heads), k = splitHeads(n, (*parts)[1], heads),
+                   v = splitHeads(n, (*parts)[2], heads);
   if (failed(q) || failed(k) || failed(v))
     return failure();
   Type element = elementType(*q);
@@ -200,9 +205,11 @@ LogicalResult multiHeadAttention(NodeContext &n) {
     if (bt.getRank() != 1 || ShapedType::isDynamic(qh) || ShapedType::isDynamic(kh) ||
         ShapedType::isDynamic(vh))
       return n.emitError() << "bias must be 1-D [q + k + v hidden] with static sizes";
-    SmallVector<Value> b = splitLast(n, n.input(3), {qh, kh, vh});
-    q = n.create<AddOp>(q, b[0]), k = n.create<AddOp>(k, b[1]);
-    v = n.create<AddOp>(v, b[2]);
+    FailureOr<SmallVector<Value>> b = splitLast(n, n.input(3), {qh, kh, vh});
+    if (failed(b))
+      return failure();
+    q = n.create<AddOp>(q, (*b)[0]), k = n.create<AddOp>(k, (*b)[1]);
+    v = n.create<AddOp>(v, (*b)[2]);
   }
   FailureOr<Value> q4 = splitHeads(n, q, heads);
   if (failed(q4))
@@ -293,9 +300,11 @@ LogicalResult groupQueryAttention(NodeContext &n) {
       return n.emitError() << "packed QKV hidden size is not a static multiple of "
                            << heads + 2 * kvHeads << " heads";
     int64_t headDim = hidden / (heads + 2 * kvHeads);
-    SmallVector<Value> parts =
+    FailureOr<SmallVector<Value>> parts =
         splitLast(n, q, {heads * headDim, kvHeads * headDim, kvHeads * headDim});
-    q = parts[0], k = parts[1], v = parts[2];
+    if (failed(parts))
+      return failure();
+    q = (*parts)[0], k = (*parts)[1], v = (*parts)[2];
   }
   FailureOr<Value> q4 = splitHeads(n, q, heads), k4 = splitHeads(n, k, kvHeads),
                    v4 = splitHeads(n, v, kvHeads);
