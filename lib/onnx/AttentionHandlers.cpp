@@ -128,6 +128,10 @@ LogicalResult attention(NodeContext &n) {
   Value pastValue = n.hasInput(5) ? n.input(5) : Value();
   if (static_cast<bool>(pastKey) != static_cast<bool>(pastValue))
     return n.emitError() << "past_key and past_value must be given together";
+  if (pastKey && (tensorType(pastKey).getRank() != 4 || tensorType(pastValue).getRank() != 4))
+    return n.emitError() << "past_key and past_value must be 4-D [batch, heads, past "
+                            "sequence, head size], got "
+                         << tensorType(pastKey) << " and " << tensorType(pastValue);
 
   ArrayRef<int64_t> qs = tensorType(q).getShape(), ks = tensorType(k).getShape(),
                     vs = tensorType(v).getShape();
