@@ -7,11 +7,12 @@ onnx-node-transformer-subset.txt, under libonnx-testdata's node directory) and o
 compile`, runs the executable on each `test_data_set_*` and compares every
 output with the reference (floating point: 1e-3 relative plus 1e-7 absolute,
 the defaults of ONNX's own backend test runner; 1e-3 absolute for float16 and
-1e-2 for bfloat16; NaN equal to NaN; integers and booleans: exact). bfloat16 tensors, which ONNX stores as uint16 bit patterns, are exchanged
-with the executables as NumPy saves ml_dtypes.bfloat16 arrays (descr '<V2');
-sequences as .npz files (numpy.savez); an empty optional input is left out. Models in the expected-failure list
-(`name  # reason`) must fail; one that passes fails the run, so the list stays
-true. Prints per-suite counts and `N passed, N failed`.
+1e-2 for bfloat16; NaN equal to NaN; integers and booleans: exact). bfloat16
+tensors, which ONNX stores as uint16 bit patterns, are exchanged with the
+executables as NumPy saves ml_dtypes.bfloat16 arrays (descr '<V2'); sequences
+as .npz files (numpy.savez); an empty optional input is left out. Models in the
+expected-failure list (`name  # reason`) must fail; one that passes fails the
+run, so the list stays true. Prints per-suite counts and `N passed, N failed`.
 """
 import argparse
 import concurrent.futures
