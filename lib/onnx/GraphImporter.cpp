@@ -435,17 +435,17 @@ LogicalResult GraphImporter::importMainGraph() {
     if (through != passThrough_.end()) {
       DictionaryAttr source = passThroughTypes.lookup(through->second);
       // An output without a declared type takes its source's.
-      ::onnx::ValueInfoProto typed = output;
-      if (!typed.has_type())
-        *typed.mutable_type() = llvm::find_if(graph.input(), [&](const auto &in) {
-                                  return in.name() == through->second;
-                                })->type();
-      FailureOr<DictionaryAttr> described = describePassThrough(typed, position);
-      if (failed(described))
-        return failure();
-      if (failed(checkPassThroughOutput(*described, source, output.name(), through->second)))
-        return failure();
-      NamedAttrList attrs(*described);
+      DictionaryAttr described = source;
+      if (output.has_type()) {
+        FailureOr<DictionaryAttr> declared = describePassThrough(output, position);
+        if (failed(declared) ||
+            failed(checkPassThroughOutput(*declared, source, output.name(), through->second)))
+          return failure();
+        described = *declared;
+      }
+      NamedAttrList attrs(described);
+      attrs.set("name", builder_.getStringAttr(output.name()));
+      attrs.set("position", builder_.getI64IntegerAttr(position));
       attrs.set("source", builder_.getStringAttr(through->second));
       passThroughOutputs.push_back(attrs.getDictionary(ctx_));
       continue;

@@ -42,11 +42,8 @@ std::string copyOut(const strata_model_value &value, const int64_t *words, Owned
   int32_t rank = value.rank;
   const int64_t *sizes = words + 3, *strides = words + 3 + rank;
   strata_tensor *t = nullptr;
-  if (strata_status s = strata_tensor_create(value.dtype, rank, sizes, &t)) {
-    std::string message = strata_status_message(s);
-    strata_status_free(s);
-    return "output '" + std::string(value.name) + "': " + message;
-  }
+  if (strata_status s = strata_tensor_create(value.dtype, rank, sizes, &t))
+    return "output '" + std::string(value.name) + "': " + takeMessage(s);
   out.reset(t);
   size_t element = strata_dtype_size(value.dtype);
   const char *base = reinterpret_cast<const char *>(words[1]) + words[2] * element;
@@ -80,6 +77,12 @@ Executor::Executor(const strata_model &model, const strata_weights *weights) : m
   weights_ = describe(const_cast<void *>(strata_weights_data(weights)), 1, &size);
 }
 
+std::string takeMessage(strata_status s) {
+  std::string message = strata_status_message(s);
+  strata_status_free(s);
+  return message;
+}
+
 int findValue(const strata_model_value *values, int32_t count, const std::string &name) {
   for (int32_t i = 0; i < count; ++i)
     if (name == values[i].name)
@@ -92,7 +95,7 @@ std::string checkTensor(const strata_model_value &v, const strata_tensor *t,
   if (strata_tensor_dtype(t) != v.dtype)
     return what + " has dtype " + strata_dtype_name(strata_tensor_dtype(t)) +
            ", the model expects " + strata_dtype_name(v.dtype);
-  if (v.rank < 0)
+  if (v.rank < 0 || v.type_only)
     return "";
   int32_t rank = strata_tensor_rank(t);
   const int64_t *dims = strata_tensor_dims(t);
@@ -115,12 +118,6 @@ std::string Executor::checkInputs(const std::vector<strata_tensor *> &inputs) co
     if (v.kind != STRATA_VALUE_TENSOR)
       continue;
     std::string what = "input '" + std::string(v.name) + "'";
-    if (v.type_only) {
-      if (strata_tensor_dtype(inputs[i]) != v.dtype)
-        return what + " has dtype " + strata_dtype_name(strata_tensor_dtype(inputs[i])) +
-               ", the model expects " + strata_dtype_name(v.dtype);
-      continue;
-    }
     if (std::string error = checkTensor(v, inputs[i], what); !error.empty())
       return error;
   }

@@ -47,9 +47,12 @@ private:
 };
 
 /// Checks `t` against the dtype and shape of `v` (any shape when its rank is
-/// -1); errors begin with `what`.
+/// -1 or it is type-only); errors begin with `what`.
 std::string checkTensor(const strata_model_value &v, const strata_tensor *t,
                         const std::string &what);
+
+/// The message of `s`, which it releases.
+std::string takeMessage(strata_status s);
 
 /// The index of the model input or output called `name`, or -1.
 int findValue(const strata_model_value *values, int32_t count, const std::string &name);

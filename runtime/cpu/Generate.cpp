@@ -86,11 +86,8 @@ std::string makePlan(const strata_model &m, Plan &plan) {
 std::string makeTensor(strata_dtype dtype, std::vector<int64_t> dims, OwnedTensor &out) {
   strata_tensor *t = nullptr;
   if (strata_status s =
-          strata_tensor_create(dtype, static_cast<int32_t>(dims.size()), dims.data(), &t)) {
-    std::string message = strata_status_message(s);
-    strata_status_free(s);
-    return message;
-  }
+          strata_tensor_create(dtype, static_cast<int32_t>(dims.size()), dims.data(), &t))
+    return takeMessage(s);
   out.reset(t);
   return "";
 }

@@ -84,12 +84,6 @@ int fail(const std::string &message) {
   return 1;
 }
 
-std::string takeStatus(strata_status s) {
-  std::string message = strata_status_message(s);
-  strata_status_free(s);
-  return message;
-}
-
 /// `weights_file` in the directory of the running program.
 std::string defaultWeightsPath(const char *argv0) {
   char self[4096];
@@ -197,11 +191,11 @@ int runGenerate(const strata_model &model, const Executor &executor, const strat
   strata_tensor *t = nullptr;
   int64_t dims[2] = {1, static_cast<int64_t>(tokens.size())};
   if (strata_status s = strata_tensor_create(STRATA_DTYPE_I64, 2, dims, &t))
-    return fail(takeStatus(s));
+    return fail(takeMessage(s));
   OwnedTensor owned(t);
   std::memcpy(strata_tensor_data(t), tokens.data(), tokens.size() * sizeof(int64_t));
   if (strata_status s = strata_npy_save(tokensPath.c_str(), t))
-    return fail(takeStatus(s));
+    return fail(takeMessage(s));
   return 0;
 }
 
@@ -245,7 +239,7 @@ int main(int argc, char **argv) {
       } else {
         strata_tensor *t = nullptr;
         if (strata_status s = strata_npy_load(file.c_str(), &t))
-          return fail(takeStatus(s));
+          return fail(takeMessage(s));
         inputs[index].reset(t);
       }
     } else if (arg == "--output") {
@@ -298,7 +292,7 @@ int main(int argc, char **argv) {
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
   strata_weights *mapped = nullptr;
   if (strata_status s = strata_weights_open(weightsPath.c_str(), model.weights_id, &mapped))
-    return fail(takeStatus(s));
+    return fail(takeMessage(s));
   WeightsPtr weights(mapped);
   Executor executor(model, weights.get());
   if (generate > 0) {
@@ -348,12 +342,12 @@ int main(int argc, char **argv) {
     std::printf("report: %.3f ms for the first run\n", first);
   if (!tracePath.empty())
     if (strata_status s = strata_trace_write(tracePath.c_str()))
-      return fail(takeStatus(s));
+      return fail(takeMessage(s));
   for (auto &[index, file] : outputFiles) {
     const strata_model_value &v = model.outputs[index];
     if (v.source < 0) {
       if (strata_status s = strata_npy_save(file.c_str(), outputs[index].get()))
-        return fail(takeStatus(s));
+        return fail(takeMessage(s));
       continue;
     }
     bool written = false;

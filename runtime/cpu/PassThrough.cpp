@@ -12,15 +12,6 @@
 #include <cstring>
 
 namespace strata {
-namespace {
-
-std::string takeMessage(strata_status s) {
-  std::string message = strata_status_message(s);
-  strata_status_free(s);
-  return message;
-}
-
-} // namespace
 
 bool isSequence(const strata_model_value &value) {
   return value.kind == STRATA_VALUE_SEQUENCE || value.kind == STRATA_VALUE_OPTIONAL_SEQUENCE;
