@@ -22,9 +22,11 @@ def Graph_Dialect : Dialect {
     The graph dialect is the representation that the ONNX importer produces and that
     every Strata pass up to fusion works on. Ops have value semantics on ranked
     `tensor`s; a dimension is either static or dynamic (`?`), and dynamic dimensions may
-    carry an upper bound recorded on the enclosing function. Parameters are
-    `graph.weight` ops that reference a blob by name, so that large weights never
-    become attribute payloads.
+    carry an upper bound recorded on the enclosing function (`program.bounds`).
+    Parameters are module-level `ml_program.global`s named after their ONNX
+    initializers and read with `ml_program.global_load`, so that large weights
+    never become attribute payloads of ops in function bodies and every phase
+    can address a weight by name.
   }];
   let hasConstantMaterializer = 1;
   let dependentDialects = ["::mlir::tensor::TensorDialect"];

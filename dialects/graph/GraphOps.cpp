@@ -102,12 +102,6 @@ LogicalResult ConstantOp::inferReturnTypes(MLIRContext *, std::optional<Location
   return success();
 }
 
-LogicalResult WeightOp::inferReturnTypes(MLIRContext *, std::optional<Location>, Adaptor adaptor,
-                                         SmallVectorImpl<Type> &results) {
-  results.push_back(adaptor.getValue().getType());
-  return success();
-}
-
 LogicalResult ShapeOfOp::verify() {
   int64_t rank = tensorTypeOf(getInput()).getRank();
   int64_t length = tensorTypeOf(getResult()).getDimSize(0);

@@ -1,6 +1,6 @@
-//===- StructuralOps.td - Constants, weights and data movement -*- tablegen -*-===//
+//===- StructuralOps.td - Constants and data movement ----------*- tablegen -*-===//
 //
-// Ops that create tensors (constants, weights, fills, ranges) or move their
+// Ops that create tensors (constants, fills, ranges) or move their
 // elements without arithmetic (reshape, transpose, slice, concat, split, gather,
 // gather_elements, broadcast, tile, triangular masks) and `shape_of`, the root
 // of every shape computation.
@@ -16,7 +16,8 @@ def Graph_ConstantOp : Graph_Op<"constant", [Pure, ConstantLike, InferTypeOpAdap
   let summary = "a tensor given by an attribute";
   let description = [{
     Small tensors: shape computations, scalars, masks. Parameters of a model are
-    `graph.weight`, which keep their data out of the IR.
+    immutable `ml_program.global`s named after their ONNX initializers, read
+    with `ml_program.global_load`, which keep their data out of function bodies.
 
     Example:
 
@@ -28,25 +29,6 @@ def Graph_ConstantOp : Graph_Op<"constant", [Pure, ConstantLike, InferTypeOpAdap
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$value attr-dict";
   let hasFolder = 1;
-}
-
-def Graph_WeightOp : Graph_Op<"weight", [Pure, InferTypeOpAdaptor]> {
-  let summary = "a model parameter, referenced by name";
-  let description = [{
-    A parameter of the model. `name` is the ONNX initializer's name; `value` is
-    normally a `dense_resource` blob that points into the memory-mapped model or
-    external-data file, so the data is neither copied nor printed. Unlike
-    `graph.constant`, a weight is never folded into other constants.
-
-    Example:
-
-    ```mlir
-    %w = graph.weight "h.0.attn.c_attn.weight" = dense_resource<w0> : tensor<768x2304xf32>
-    ```
-  }];
-  let arguments = (ins StrAttr:$name, ElementsAttr:$value);
-  let results = (outs Graph_Tensor:$result);
-  let assemblyFormat = "$name `=` $value attr-dict";
 }
 
 def Graph_ShapeOfOp : Graph_Op<"shape_of", [Pure]> {

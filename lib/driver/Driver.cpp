@@ -8,16 +8,16 @@
 
 #include "lib/driver/Driver.h"
 
+#include "lib/driver/Options.h"
+#include "lib/driver/Pipeline.h"
 #include "lib/driver/Registration.h"
 #include "lib/emit/Executable.h"
-#include "lib/lowering/Passes.h"
-#include "lib/target/cpu/Passes.h"
-#include "passes/canonical/Passes.h"
+
+#include "dialects/program/ProgramDialect.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Support/FileUtilities.h"
-#include "mlir/Transforms/Passes.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
@@ -27,21 +27,6 @@
 using namespace mlir;
 
 namespace strata {
-
-void buildPipeline(OpPassManager &pm, Phase from, Phase to) {
-  auto runs = [&](Phase p) { return from < p && p <= to; };
-  if (runs(Phase::Graph))
-    buildCanonicalPipeline(pm);
-  if (runs(Phase::Linalg)) {
-    pm.addNestedPass<func::FuncOp>(createLowerGraphToLinalg());
-    pm.addPass(createCanonicalizerPass());
-    pm.addPass(createCSEPass());
-  }
-  if (runs(Phase::Buffers))
-    buildCpuBufferizePipeline(pm);
-  if (runs(Phase::LLVM))
-    buildCpuToLLVMPipeline(pm);
-}
 
 namespace {
 
@@ -66,13 +51,16 @@ llvm::cl::list<std::string>
 llvm::cl::list<std::string> maxShapeOption(
     "max-shape", llvm::cl::desc("Upper bound of a symbolic dimension: NAME=N (e.g. batch=8)"),
     llvm::cl::value_desc("DIM=N"), llvm::cl::sub(importCommand), llvm::cl::sub(compileCommand));
+llvm::cl::opt<std::string> compileTo(
+    "compile-to",
+    llvm::cl::desc("Stop after this phase and print its IR: import, graph, linalg, buffers, "
+                   "plan, llvm"),
+    llvm::cl::value_desc("phase"), llvm::cl::sub(compileCommand));
 llvm::cl::opt<std::string>
-    compileTo("compile-to",
-              llvm::cl::desc("Stop after this phase and print its IR: import, graph, linalg, "
-                             "buffers, llvm"),
-              llvm::cl::value_desc("phase"), llvm::cl::sub(compileCommand));
-llvm::cl::opt<std::string> targetOption("target", llvm::cl::desc("Code generation target: cpu"),
-                                        llvm::cl::init("cpu"), llvm::cl::sub(compileCommand));
+    targetOption("target",
+                 llvm::cl::desc("Code generation target (see the list below; default: the "
+                                "first)"),
+                 llvm::cl::value_desc("name"), llvm::cl::sub(compileCommand));
 llvm::cl::opt<bool> printResources(
     "print-weights", llvm::cl::desc("Print weight blobs in full instead of eliding them"),
     llvm::cl::init(false), llvm::cl::sub(importCommand), llvm::cl::sub(compileCommand));
@@ -140,16 +128,47 @@ int fail(const llvm::Twine &message) {
   return 1;
 }
 
+/// The overview `--help` prints, with the registered targets.
+std::string overview() {
+  std::string text = "Strata: ahead-of-time compiler for transformer models\n\n"
+                     "  stratac import MODEL [options]          print the imported graph IR\n"
+                     "  stratac compile MODEL -o PROGRAM        write a standalone executable\n"
+                     "  stratac compile MODEL --compile-to=P    print the IR after phase P\n\n"
+                     "targets (--target):\n";
+  for (const TargetBackend *target : registeredTargetBackends())
+    text += "  " + target->name().str() + "  " + target->description().str() + "\n";
+  return text;
+}
+
+/// Runs the phases after the graph phase and links the program.
+LogicalResult emitProgram(ModuleOp module, const PipelineOptions &options, StringRef modelName,
+                          StringRef outputPath) {
+  auto entry = dyn_cast_or_null<func::FuncOp>(program::findEntry(module).getOperation());
+  if (!entry)
+    return module.emitError("the module has no entry function (program.entry)");
+  FailureOr<ModelSignature> signature = readModelSignature(entry, modelName);
+  if (failed(signature))
+    return failure();
+  PassManager codegen(module.getContext());
+  buildPipeline(codegen, options, Phase::Graph, Phase::LLVM);
+  if (failed(codegen.run(module)))
+    return failure();
+  const TargetBackend &target = *options.target;
+  LinkOptions link = defaultLinkOptions();
+  link.targetInputs = target.linkInputs();
+  link.targetGlue = target.glueSource();
+  auto writeObjects = [&](StringRef workDir, std::vector<std::string> &objects) {
+    return target.emitObjects(module, workDir, objects);
+  };
+  return emitExecutable(module, *signature, outputPath, writeObjects, link);
+}
+
 } // namespace
 
 int runStratac(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  llvm::cl::ParseCommandLineOptions(
-      argc, argv,
-      "Strata: ahead-of-time compiler for transformer models\n\n"
-      "  stratac import MODEL [options]          print the imported graph IR\n"
-      "  stratac compile MODEL -o PROGRAM        write a standalone executable\n"
-      "  stratac compile MODEL --compile-to=P    print the IR after phase P\n");
+  registerBuiltinTargetBackends();
+  llvm::cl::ParseCommandLineOptions(argc, argv, overview());
   if (!importCommand && !compileCommand)
     return fail("expected a command: 'import' or 'compile' (see --help)");
 
@@ -160,21 +179,27 @@ int runStratac(int argc, char **argv) {
   for (const std::string &s : maxShapeOption)
     if (llvm::Error e = parseMaxShapeOption(s, options))
       return fail(llvm::toString(std::move(e)));
+  std::vector<const TargetBackend *> targets = registeredTargetBackends();
+  const TargetBackend *target = targetOption.empty()
+                                    ? (targets.empty() ? nullptr : targets.front())
+                                    : lookupTargetBackend(targetOption);
+  if (!target) {
+    std::string known;
+    for (const TargetBackend *t : targets)
+      known += (known.empty() ? "" : ", ") + t->name().str();
+    return fail("unknown target '" + targetOption + "' (this build supports: " + known + ")");
+  }
+  PipelineOptions pipeline = defaultPipelineOptions(*target);
   Phase phase = Phase::Graph;
-  bool emitProgram = compileCommand && compileTo.empty();
-  if (compileCommand && targetOption != "cpu")
-    return fail("unknown target '" + targetOption + "' (this build supports: cpu)");
-  if (emitProgram && outputFile == "-")
+  bool linkProgram = compileCommand && compileTo.empty();
+  if (linkProgram && outputFile == "-")
     return fail("compile needs -o PROGRAM for the executable (or --compile-to=PHASE "
                 "to print IR)");
-  if (emitProgram) {
-    phase = Phase::LLVM;
-  } else if (compileCommand) {
+  if (compileCommand && !linkProgram) {
     std::optional<Phase> p = parsePhase(compileTo);
     if (!p)
-      return fail("unknown phase '" + compileTo +
-                  "' for --compile-to (expected "
-                  "import, graph, linalg, buffers or llvm)");
+      return fail("unknown phase '" + compileTo + "' for --compile-to (expected one of " +
+                  phaseNames().str() + ")");
     phase = *p;
   }
 
@@ -194,25 +219,16 @@ int runStratac(int argc, char **argv) {
   if (!module)
     return 1;
 
-  if (emitProgram) {
+  if (linkProgram) {
     PassManager graph(&context);
-    buildPipeline(graph, Phase::Import, Phase::Graph);
+    buildPipeline(graph, pipeline, Phase::Import, Phase::Graph);
     if (failed(graph.run(*module)))
       return 1;
-    auto main = module->lookupSymbol<func::FuncOp>("main");
-    FailureOr<ModelSignature> signature =
-        readModelSignature(main, llvm::sys::path::stem(inputFile));
-    if (failed(signature))
-      return 1;
-    PassManager codegen(&context);
-    buildPipeline(codegen, Phase::Graph, Phase::LLVM);
-    if (failed(codegen.run(*module)))
-      return 1;
-    return failed(emitExecutable(*module, *signature, outputFile, defaultLinkOptions()));
+    return failed(emitProgram(*module, pipeline, llvm::sys::path::stem(inputFile), outputFile));
   }
 
   PassManager pm(&context);
-  buildPipeline(pm, Phase::Import, phase);
+  buildPipeline(pm, pipeline, Phase::Import, phase);
   if (failed(pm.run(*module)))
     return 1;
 

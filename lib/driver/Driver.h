@@ -7,14 +7,7 @@
 #ifndef STRATA_LIB_DRIVER_DRIVER_H
 #define STRATA_LIB_DRIVER_DRIVER_H
 
-#include "lib/driver/Options.h"
-
-#include "mlir/Pass/PassManager.h"
-
 namespace strata {
-
-/// Adds the passes that take IR at phase `from` to phase `to`.
-void buildPipeline(mlir::OpPassManager &pm, Phase from, Phase to);
 
 /// Runs stratac; returns the process exit code.
 int runStratac(int argc, char **argv);

@@ -1,28 +1,16 @@
 //===- Options.cpp - What a stratac invocation asks for -------------------===//
 //
-// Parsers for `--compile-to`, `--shape` and `--max-shape`, with errors that quote
-// the offending text.
+// Parsers for `--shape` and `--max-shape`, with errors that quote the
+// offending text.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lib/driver/Options.h"
 
-#include "llvm/ADT/StringSwitch.h"
-
 using llvm::createStringError;
 using llvm::StringRef;
 
 namespace strata {
-
-std::optional<Phase> parsePhase(StringRef name) {
-  return llvm::StringSwitch<std::optional<Phase>>(name)
-      .Case("import", Phase::Import)
-      .Case("graph", Phase::Graph)
-      .Case("linalg", Phase::Linalg)
-      .Case("buffers", Phase::Buffers)
-      .Case("llvm", Phase::LLVM)
-      .Default(std::nullopt);
-}
 
 static llvm::Error forEachEntry(StringRef text, StringRef option,
                                 llvm::function_ref<llvm::Error(StringRef, StringRef)> fn) {

@@ -11,10 +11,12 @@
 
 namespace strata {
 
-/// The graph dialect and the upstream dialects that Strata's IR uses.
+/// The graph and program dialects and the upstream dialects that Strata's IR
+/// uses, with the interface models Strata adds.
 void registerAllDialects(mlir::DialectRegistry &registry);
 
-/// Strata's passes and the upstream passes its pipelines use.
+/// Strata's passes, the upstream passes its pipelines use, the targets of
+/// this build with their passes, and the phase pipelines.
 void registerAllPasses();
 
 } // namespace strata

@@ -10,7 +10,6 @@
 #include "lib/emit/Executable.h"
 
 #include "lib/emit/ModelGlue.h"
-#include "lib/emit/ObjectEmitter.h"
 #include "lib/emit/WeightsFile.h"
 
 #include "llvm/ADT/ScopeExit.h"
@@ -25,11 +24,14 @@ using namespace mlir;
 namespace strata {
 
 LinkOptions defaultLinkOptions() {
-  return LinkOptions{STRATA_RUNTIME_LIBRARY_DIR, STRATA_INCLUDE_DIR, STRATA_BLAS_LIBRARY, ""};
+  LinkOptions options;
+  options.includeDir = STRATA_INCLUDE_DIR;
+  options.runtimeCoreLibrary = STRATA_RUNTIME_CORE_LIBRARY;
+  return options;
 }
 
 LogicalResult emitExecutable(ModuleOp module, const ModelSignature &signature, StringRef outputPath,
-                             const LinkOptions &options) {
+                             ObjectWriter writeObjects, const LinkOptions &options) {
   llvm::SmallString<256> output(outputPath);
   if (std::error_code ec = llvm::sys::fs::make_absolute(output))
     return module.emitError("cannot resolve '") << outputPath << "': " << ec.message();
@@ -49,7 +51,7 @@ LogicalResult emitExecutable(ModuleOp module, const ModelSignature &signature, S
     llvm::sys::path::append(p, name);
     return p.str().str();
   };
-  std::string object = inWork("model.o"), glue = inWork("model.cpp"), linked = inWork("model"),
+  std::string glue = inWork("model.cpp"), linked = inWork("model"),
               weightsWork = inWork("model.weights");
   WeightsFileInfo weights;
   weights.name = (llvm::sys::path::filename(output) + ".weights").str();
@@ -58,14 +60,16 @@ LogicalResult emitExecutable(ModuleOp module, const ModelSignature &signature, S
   if (failed(modelId))
     return failure();
   weights.modelId = *modelId;
-  if (failed(emitObjectFile(module, object)))
+  std::vector<std::string> objects;
+  if (failed(writeObjects(uniqueDir, objects)))
     return failure();
   {
     std::error_code ec;
     llvm::raw_fd_ostream os(glue, ec);
     if (ec)
       return module.emitError("cannot write '") << glue << "': " << ec.message();
-    os << generateModelGlue(signature, "_mlir_ciface_strata_model_main", weights);
+    os << generateModelGlue(signature, "_mlir_ciface_strata_model_main", weights)
+       << options.targetGlue;
   }
 
   std::string compiler = options.compiler;
@@ -76,11 +80,12 @@ LogicalResult emitExecutable(ModuleOp module, const ModelSignature &signature, S
     compiler = *found;
   }
   std::string include = "-I" + options.includeDir;
-  std::string cpuLib = options.runtimeLibraryDir + "/cpu/libstrata_runtime_cpu.a";
-  std::string coreLib = options.runtimeLibraryDir + "/core/libstrata_runtime_core.a";
-  SmallVector<StringRef> args = {compiler, "-O2",  include, glue,
-                                 object,   cpuLib, coreLib, options.blasLibrary,
-                                 "-lm",    "-o",   linked};
+  // The runtime core and the target's libraries call each other: one group.
+  SmallVector<StringRef> args = {compiler, "-O2", include, glue};
+  args.append(objects.begin(), objects.end());
+  args.append({"-Wl,--start-group", options.runtimeCoreLibrary});
+  args.append(options.targetInputs.begin(), options.targetInputs.end());
+  args.append({"-Wl,--end-group", "-o", linked});
   std::string diagnostics = inWork("link.log");
   std::optional<StringRef> redirects[] = {std::nullopt, StringRef(diagnostics),
                                           StringRef(diagnostics)};

@@ -1,8 +1,10 @@
 //===- Executable.h - Link an emitted program -------------------*- C++ -*-===//
 //
-// Produces the standalone executable: the model's object file, its generated
-// description and the runtime, linked by the system's C++ compiler driver. The
-// output appears atomically: a failed step leaves nothing at the output path.
+// Produces the standalone executable: the target's object files, the generated
+// description of the model and the runtime, linked by the system's C++
+// compiler driver. The output appears atomically: a failed step leaves nothing
+// at the output path. Nothing here knows a target: the driver passes what the
+// target backend provides.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,29 +14,43 @@
 #include "lib/emit/ModelSignature.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+#include <string>
+#include <vector>
 
 namespace strata {
 
-/// Where the pieces the linker needs live.
+/// What goes into the program besides the generated glue.
 struct LinkOptions {
-  /// Directory with libstrata_runtime_cpu.a and libstrata_runtime_core.a.
-  std::string runtimeLibraryDir;
   /// Directory with strata/runtime.h and strata/model.h.
   std::string includeDir;
-  /// The BLAS library the runtime's matrix products call.
-  std::string blasLibrary;
+  /// The target-independent runtime (executor, main, file formats).
+  std::string runtimeCoreLibrary;
+  /// The target's libraries and linker flags (TargetBackend::linkInputs).
+  std::vector<std::string> targetInputs;
+  /// The target's part of the glue (TargetBackend::glueSource).
+  std::string targetGlue;
   /// The C++ compiler driver (found on PATH when empty).
   std::string compiler;
 };
 
-/// The defaults of this build of stratac.
+/// The target-independent defaults of this build of stratac (include
+/// directory, runtime core); the caller adds the target's inputs.
 LinkOptions defaultLinkOptions();
 
-/// Writes the executable for `module` (in the LLVM dialect, entry
-/// `strata_model_main`, see strata-cpu-export-entry-points) to
-/// `outputPath`.
+/// Writes the program's object files into a work directory and appends their
+/// paths.
+using ObjectWriter =
+    llvm::function_ref<mlir::LogicalResult(llvm::StringRef workDir, std::vector<std::string> &)>;
+
+/// Writes the executable for `module` (entry `strata_model_main`, see
+/// strata-export-entry-points; weights placed by strata-plan-weights) to
+/// `outputPath`, with the weights file next to it: `writeObjects` emits the
+/// compiled code, the glue describes `signature`.
 mlir::LogicalResult emitExecutable(mlir::ModuleOp module, const ModelSignature &signature,
-                                   llvm::StringRef outputPath, const LinkOptions &options);
+                                   llvm::StringRef outputPath, ObjectWriter writeObjects,
+                                   const LinkOptions &options);
 
 } // namespace strata
 

@@ -7,8 +7,9 @@
 
 #include "lib/emit/ModelSignature.h"
 
+#include "dialects/program/ProgramDialect.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
-#include "llvm/ADT/StringSwitch.h"
 
 using namespace mlir;
 
@@ -44,41 +45,44 @@ FailureOr<ModelValue> describe(func::FuncOp func, Type type, DictionaryAttr attr
                             << tensor.getElementType() << ", which the runtime cannot carry";
   ModelValue value;
   value.dtype = *dtype;
-  auto name = attrs ? attrs.getAs<StringAttr>("onnx.name") : StringAttr();
-  value.name = name ? name.str() : (role + std::to_string(index)).str();
-  auto dimNames = attrs ? attrs.getAs<ArrayAttr>("onnx.dims") : ArrayAttr();
-  auto bounds = func->getAttrOfType<DictionaryAttr>("strata.max_dims");
+  auto described =
+      attrs ? attrs.getAs<program::ValueAttr>(program::ProgramDialect::kValue) : nullptr;
+  value.name = described ? described.getName().str() : (role + std::to_string(index)).str();
+  value.typeOnly = described && described.getTypeOnly();
+  auto bounds = func->getAttrOfType<program::BoundsAttr>(program::ProgramDialect::kBounds);
   for (auto [i, d] : llvm::enumerate(tensor.getShape())) {
     bool dynamic = ShapedType::isDynamic(d);
     value.dims.push_back(dynamic ? -1 : d);
-    int64_t bound = -1;
-    if (dynamic && bounds && dimNames && i < dimNames.size())
-      if (auto dimName = dyn_cast<StringAttr>(dimNames[i]))
-        if (auto b = bounds.getAs<IntegerAttr>(dimName.getValue()))
-          bound = b.getInt();
-    value.maxDims.push_back(dynamic ? bound : d);
+    StringRef dimName = described ? described.getDims()[i].getValue() : "";
+    value.dimNames.push_back(dimName.str());
+    std::optional<int64_t> bound;
+    if (dynamic && bounds && !dimName.empty())
+      bound = bounds.lookup(dimName);
+    value.maxDims.push_back(dynamic ? bound.value_or(-1) : d);
   }
   return value;
 }
 
-/// A sequence or optional value from `strata.passthrough_*` (see the importer).
-FailureOr<ModelValue> describePassThrough(func::FuncOp func, DictionaryAttr entry) {
-  auto name = entry.getAs<StringAttr>("name");
-  auto kind = entry.getAs<StringAttr>("kind");
-  auto element = entry.getAs<TypeAttr>("element");
-  auto elementType = element ? dyn_cast<TensorType>(element.getValue()) : TensorType();
-  if (!name || !kind || !elementType)
-    return func.emitError() << "malformed strata.passthrough entry " << entry;
+/// A sequence or optional value passed on by the executor.
+FailureOr<ModelValue> describePassThrough(func::FuncOp func, program::PassThroughAttr entry) {
   ModelValue value;
-  value.name = name.str();
-  value.kind = llvm::StringSwitch<std::string>(kind.getValue())
-                   .Case("sequence", "STRATA_VALUE_SEQUENCE")
-                   .Case("optional_tensor", "STRATA_VALUE_OPTIONAL_TENSOR")
-                   .Case("optional_sequence", "STRATA_VALUE_OPTIONAL_SEQUENCE")
-                   .Default("");
+  value.name = entry.getName().str();
+  switch (entry.getKind()) {
+  case program::ValueKind::sequence:
+    value.kind = "STRATA_VALUE_SEQUENCE";
+    break;
+  case program::ValueKind::optional_tensor:
+    value.kind = "STRATA_VALUE_OPTIONAL_TENSOR";
+    break;
+  case program::ValueKind::optional_sequence:
+    value.kind = "STRATA_VALUE_OPTIONAL_SEQUENCE";
+    break;
+  }
+  TensorType elementType = entry.getElement();
   FailureOr<std::string> dtype = dtypeOf(elementType.getElementType());
-  if (value.kind.empty() || failed(dtype))
-    return func.emitError() << "value '" << value.name << "' (" << kind.getValue() << " of "
+  if (failed(dtype))
+    return func.emitError() << "value '" << value.name << "' ("
+                            << program::stringifyValueKind(entry.getKind()) << " of "
                             << elementType << ") cannot be carried by the runtime";
   value.dtype = *dtype;
   value.ranked = elementType.hasRank();
@@ -86,6 +90,7 @@ FailureOr<ModelValue> describePassThrough(func::FuncOp func, DictionaryAttr entr
     for (int64_t d : elementType.getShape()) {
       value.dims.push_back(ShapedType::isDynamic(d) ? -1 : d);
       value.maxDims.push_back(value.dims.back());
+      value.dimNames.emplace_back();
     }
   return value;
 }
@@ -98,25 +103,24 @@ LogicalResult insertPassThrough(func::FuncOp func, StringRef attrName,
   auto entries = func->getAttrOfType<ArrayAttr>(attrName);
   if (!entries)
     return success();
-  for (Attribute a : entries) {
-    auto entry = dyn_cast<DictionaryAttr>(a);
-    auto position = entry ? entry.getAs<IntegerAttr>("position") : IntegerAttr();
-    if (!position || position.getInt() < 0 ||
-        position.getInt() > static_cast<int64_t>(values.size()))
-      return func.emitError() << "malformed " << attrName << " entry " << a;
+  for (auto entry : entries.getAsRange<program::PassThroughAttr>()) {
+    if (entry.getPosition() > static_cast<int64_t>(values.size()))
+      return func.emitError() << "pass-through value '" << entry.getName().getValue()
+                              << "' is at position " << entry.getPosition() << " of only "
+                              << values.size() << " values";
     FailureOr<ModelValue> value = describePassThrough(func, entry);
     if (failed(value))
       return failure();
     if (inputs) {
-      auto source = entry.getAs<StringAttr>("source");
-      auto found = llvm::find_if(
-          *inputs, [&](const ModelValue &in) { return source && in.name == source.getValue(); });
+      auto found = llvm::find_if(*inputs, [&](const ModelValue &in) {
+        return in.name == entry.getSource().getValue();
+      });
       if (found == inputs->end() || found->kind != value->kind)
         return func.emitError() << "output '" << value->name
                                 << "' names no source input of its kind";
       value->source = found - inputs->begin();
     }
-    values.insert(values.begin() + position.getInt(), *value);
+    values.insert(values.begin() + entry.getPosition(), *value);
   }
   return success();
 }
@@ -130,7 +134,6 @@ FailureOr<ModelSignature> readModelSignature(func::FuncOp func, StringRef modelN
     FailureOr<ModelValue> v = describe(func, type, func.getArgAttrDict(i), "input", i);
     if (failed(v))
       return failure();
-    v->typeOnly = func.getArgAttr(i, "strata.type_only") != nullptr;
     signature.inputs.push_back(*v);
   }
   for (auto [i, type] : llvm::enumerate(func.getResultTypes())) {
@@ -139,9 +142,10 @@ FailureOr<ModelSignature> readModelSignature(func::FuncOp func, StringRef modelN
       return failure();
     signature.outputs.push_back(*v);
   }
-  if (failed(insertPassThrough(func, "strata.passthrough_inputs", signature.inputs, nullptr)) ||
-      failed(insertPassThrough(func, "strata.passthrough_outputs", signature.outputs,
-                               &signature.inputs)))
+  if (failed(insertPassThrough(func, program::ProgramDialect::kPassThroughInputs,
+                               signature.inputs, nullptr)) ||
+      failed(insertPassThrough(func, program::ProgramDialect::kPassThroughOutputs,
+                               signature.outputs, &signature.inputs)))
     return failure();
   return signature;
 }

@@ -27,6 +27,9 @@ struct ModelValue {
   /// False for sequence elements declared without a shape.
   bool ranked = true;
   std::vector<int64_t> dims, maxDims;
+  /// The name of each dimension (empty when unnamed): inputs that share a
+  /// name must agree on its size.
+  std::vector<std::string> dimNames;
   /// Outputs: the index of the input passed on unchanged, or -1.
   int64_t source = -1;
   /// Inputs: the model reads neither the data nor the shape (only the dtype).
@@ -38,11 +41,11 @@ struct ModelSignature {
   std::vector<ModelValue> inputs, outputs;
 };
 
-/// Reads the signature of `func` (tensor arguments and results with `onnx.name`
-/// and `onnx.dims` attributes, `strata.type_only` on arguments whose data and
-/// shape the model never reads, bounds from `strata.max_dims`, and the sequence
-/// and optional values of `strata.passthrough_inputs|outputs` at their ONNX
-/// positions). Fails with a diagnostic on a type the runtime cannot carry.
+/// Reads the signature of `func` from its program contract: tensor arguments
+/// and results with their `program.value` (names, dimension names, type-only
+/// inputs), bounds from `program.bounds`, and the sequence and optional values
+/// of `program.pass_through_inputs|outputs` at their ONNX positions. Fails with
+/// a diagnostic on a type the runtime cannot carry.
 mlir::FailureOr<ModelSignature> readModelSignature(mlir::func::FuncOp func,
                                                    llvm::StringRef modelName);
 

@@ -1,9 +1,7 @@
-//===- ObjectEmitter.cpp - LLVM dialect to a host object file -------------===//
+//===- ObjectEmitter.cpp - LLVM dialect to an object file -----------------===//
 //
-// MLIR -> LLVM IR translation, the -O2 module pipeline with the host's target
-// machine, then codegen to an object file. Loops may use the widest vectors
-// the host has (LLVM defaults to 256 bits on AVX-512 hosts; measured 10 %
-// faster on the BERT-style test model with 512).
+// MLIR -> LLVM IR translation, the -O2 module pipeline with the target's
+// machine, then codegen to an object file.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,21 +13,16 @@
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
-#include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/FileSystem.h"
-#include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
-#include "llvm/Target/TargetOptions.h"
-#include "llvm/TargetParser/Host.h"
 
 using namespace mlir;
 
 namespace strata {
 
-LogicalResult emitObjectFile(ModuleOp module, StringRef path) {
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
+LogicalResult emitObjectFile(ModuleOp module, StringRef path, llvm::TargetMachine &machine,
+                             llvm::function_ref<void(llvm::Module &)> prepare) {
   registerBuiltinDialectTranslation(*module.getContext());
   registerLLVMDialectTranslation(*module.getContext());
 
@@ -37,26 +30,12 @@ LogicalResult emitObjectFile(ModuleOp module, StringRef path) {
   std::unique_ptr<llvm::Module> llvmModule = translateModuleToLLVMIR(module, llvmContext);
   if (!llvmModule)
     return module.emitError("cannot translate the LLVM dialect to LLVM IR");
+  llvmModule->setDataLayout(machine.createDataLayout());
+  llvmModule->setTargetTriple(machine.getTargetTriple());
+  if (prepare)
+    prepare(*llvmModule);
 
-  llvm::Triple triple(llvm::sys::getDefaultTargetTriple());
-  std::string error;
-  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
-  if (!target)
-    return module.emitError("no code generator for the host ") << triple.str() << ": " << error;
-  llvm::StringMap<bool> hostFeatures = llvm::sys::getHostCPUFeatures();
-  std::string features;
-  for (const auto &f : hostFeatures)
-    features += (f.getValue() ? "+" : "-") + f.getKey().str() + ",";
-  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
-      triple, llvm::sys::getHostCPUName(), features, llvm::TargetOptions(), llvm::Reloc::PIC_,
-      std::nullopt, llvm::CodeGenOptLevel::Aggressive));
-  llvmModule->setDataLayout(machine->createDataLayout());
-  for (llvm::Function &f : *llvmModule)
-    if (!f.isDeclaration())
-      f.addFnAttr("prefer-vector-width", "512");
-  llvmModule->setTargetTriple(triple);
-
-  auto optimize = makeOptimizingTransformer(/*optLevel=*/2, /*sizeLevel=*/0, machine.get());
+  auto optimize = makeOptimizingTransformer(/*optLevel=*/2, /*sizeLevel=*/0, &machine);
   if (llvm::Error e = optimize(llvmModule.get()))
     return module.emitError("LLVM optimisation failed: ") << llvm::toString(std::move(e));
 
@@ -65,8 +44,8 @@ LogicalResult emitObjectFile(ModuleOp module, StringRef path) {
   if (ec)
     return module.emitError("cannot write object file '") << path << "': " << ec.message();
   llvm::legacy::PassManager codegen;
-  if (machine->addPassesToEmitFile(codegen, os, nullptr, llvm::CodeGenFileType::ObjectFile))
-    return module.emitError("the host target cannot emit object files");
+  if (machine.addPassesToEmitFile(codegen, os, nullptr, llvm::CodeGenFileType::ObjectFile))
+    return module.emitError("the target machine cannot emit object files");
   codegen.run(*llvmModule);
   os.flush();
   if (os.has_error())

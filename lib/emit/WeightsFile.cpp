@@ -7,11 +7,14 @@
 
 #include "lib/emit/WeightsFile.h"
 
+#include "dialects/program/ProgramDialect.h"
+
 #include "strata/runtime.h"
 #include "strata/weights.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstring>
@@ -56,14 +59,20 @@ LogicalResult readBytes(ModuleOp module, PlannedTensor &t) {
 } // namespace
 
 FailureOr<uint64_t> writeWeightsFile(ModuleOp module, StringRef path) {
-  auto plan = module->getAttrOfType<ArrayAttr>("strata.weights");
+  auto plan = module->getAttrOfType<ArrayAttr>(program::ProgramDialect::kWeights);
+  // The data region starts at the first aligned offset after the index.
+  uint64_t dataStart = llvm::alignTo(
+      sizeof(strata_weights_header) + (plan ? plan.size() : 0) * sizeof(strata_weights_entry),
+      STRATA_WEIGHTS_ALIGNMENT);
   std::vector<PlannedTensor> tensors;
-  for (Attribute a : plan ? plan.getValue() : ArrayRef<Attribute>()) {
-    auto entry = cast<DictionaryAttr>(a);
+  SmallVector<program::WeightAttr> entries;
+  if (plan)
+    entries = llvm::to_vector(plan.getAsRange<program::WeightAttr>());
+  for (program::WeightAttr entry : entries) {
     PlannedTensor t;
-    t.name = entry.getAs<StringAttr>("name").str();
-    t.offset = entry.getAs<IntegerAttr>("offset").getInt();
-    t.value = entry.getAs<ElementsAttr>("value");
+    t.name = entry.getName().str();
+    t.offset = dataStart + entry.getOffset();
+    t.value = entry.getValue();
     if (failed(readBytes(module, t)))
       return failure();
     auto type = cast<ShapedType>(t.value.getType());
@@ -75,7 +84,7 @@ FailureOr<uint64_t> writeWeightsFile(ModuleOp module, StringRef path) {
       return module.emitError("weight '") << t.name << "' overlaps the one before it";
     tensors.push_back(std::move(t));
   }
-  module->removeAttr("strata.weights");
+  module->removeAttr(program::ProgramDialect::kWeights);
 
   std::vector<strata_weights_entry> index(tensors.size());
   size_t indexBytes = index.size() * sizeof(strata_weights_entry);

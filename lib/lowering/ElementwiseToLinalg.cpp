@@ -33,7 +33,9 @@ bool broadcastsAtRunTime(Value operand, ValueRange operands) {
 }
 
 /// The size of each dynamic result dimension: the largest of the operands'
-/// sizes there (numpy broadcasting: each is 1 or the result's size).
+/// sizes there (numpy broadcasting: each is 1 or the result's size). A
+/// static 1 only ever broadcasts, so it takes no part: with a dynamic size of
+/// 0 beside it the result is empty, not of size 1.
 SmallVector<Value> dynamicResultSizes(OpBuilder &b, Location loc, ValueRange operands,
                                       RankedTensorType resultType) {
   SmallVector<Value> sizes;
@@ -44,12 +46,12 @@ SmallVector<Value> dynamicResultSizes(OpBuilder &b, Location loc, ValueRange ope
     for (Value v : operands) {
       auto t = cast<RankedTensorType>(v.getType());
       int64_t j = i - (resultType.getRank() - t.getRank());
-      if (j < 0)
+      if (j < 0 || t.getDimSize(j) == 1)
         continue;
       Value d = dimSize(b, loc, v, j);
       size = size ? arith::MaxUIOp::create(b, loc, size, d).getResult() : d;
     }
-    sizes.push_back(size);
+    sizes.push_back(size ? size : arith::ConstantIndexOp::create(b, loc, 1).getResult());
   }
   return sizes;
 }

@@ -81,4 +81,95 @@ def LowerGraphToLinalg : Pass<"strata-lower-graph-to-linalg", "mlir::func::FuncO
                            "::mlir::cf::ControlFlowDialect"];
 }
 
+def ScalarizeShapeTensors : Pass<"strata-scalarize-shape-tensors", "mlir::func::FuncOp"> {
+  let summary = "Compute tiny integer tensors element by element, as scalars";
+  let description = [{
+    Shape computations of models with dynamic dimensions (ONNX `Shape`,
+    `Gather`, `Concat`, `Unsqueeze`, `Where` on 1-D int64 tensors) lower to
+    linalg and tensor ops on tensors of a few integers. Bufferised, those
+    become buffers whose contents the sizes of later buffers depend on, out of
+    reach of any analysis of index arithmetic (the buffer plan's bounds among
+    them), and each costs an allocation and a loop at run time. This pass
+    rewrites every all-parallel `linalg.generic` whose results are static
+    integer tensors of at most `max-elements` elements (evaluating its body at
+    each point of the iteration space), and `tensor.concat`,
+    `tensor.expand_shape`, `tensor.collapse_shape` and static
+    `tensor.extract_slice` on such tensors, into `tensor.from_elements` of
+    scalars; `tensor.extract` of those folds away, so sizes become plain
+    arithmetic on `tensor.dim`s.
+
+    Example:
+
+    ```mlir
+    %c = tensor.concat dim(0) %minus_one, %s : (tensor<1xi64>, tensor<1xi64>) -> tensor<2xi64>
+    %e = tensor.extract %c[%c1] : tensor<2xi64>
+    ```
+
+    becomes `%e = tensor.extract %s[%c0] : tensor<1xi64>` (and, when `%s` is
+    itself `tensor.from_elements %d`, just `%d`).
+  }];
+  let options = [
+    Option<"maxElements", "max-elements", "int64_t", "16",
+           "Largest tensor (in elements) computed as scalars">
+  ];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::tensor::TensorDialect"];
+}
+
+def Bufferize : Pass<"strata-bufferize", "mlir::ModuleOp"> {
+  let summary = "Bufferise linalg on tensors into memrefs of one memory space";
+  let description = [{
+    One-shot bufferisation of the whole module, function boundaries included:
+    arguments and results become identity-layout memrefs, every tensor a buffer,
+    in place wherever the analysis allows. Buffers bufferisation allocates are
+    in memory space `memory-space` (0: the default space, no attribute), the
+    memory the target computes in; the buffer plan gives each space its own
+    arena. Immutable weights (`ml_program.global_load_const`) become
+    `memref.get_global`s of the globals of the same name. Nothing is freed: the
+    buffer plan (`strata-plan-buffers`) decides where each buffer lives.
+
+    Example:
+
+    ```mlir
+    %w = ml_program.global_load_const @wte : tensor<256x64xf32>
+    %e = tensor.empty() : tensor<4x64xf32>
+    ```
+
+    becomes
+
+    ```mlir
+    %w = memref.get_global @wte : memref<256x64xf32>
+    %e = memref.alloc() {alignment = 64 : i64} : memref<4x64xf32>
+    ```
+  }];
+  let options = [
+    Option<"memorySpace", "memory-space", "unsigned", "0",
+           "Memory space of the buffers bufferisation allocates">
+  ];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect",
+                           "mlir::memref::MemRefDialect"];
+}
+
+def ExportEntryPoints : Pass<"strata-export-entry-points", "mlir::ModuleOp"> {
+  let summary = "Give public functions a prefixed name and a C interface";
+  let description = [{
+    Renames the entry function (marked `program.entry`) to `<prefix>main` and
+    every other public `func.func` to `<prefix><name>` (so that the model's
+    entry cannot collide with the program's C `main`), and marks each with
+    `llvm.emit_c_interface`, so that the LLVM lowering also emits
+    `_mlir_ciface_<name>`, which takes each memref as a pointer to its
+    descriptor `{allocated, aligned, offset, sizes[], strides[]}`: the form the
+    runtime's executor calls. Private functions keep the internal calling
+    convention.
+
+    Example: `func.func @main(%x: memref<1x16xi64>) attributes {program.entry}`
+    becomes `func.func @strata_model_main(%x: memref<1x16xi64>) attributes
+    {llvm.emit_c_interface, program.entry}`, callable as
+    `_mlir_ciface_strata_model_main`.
+  }];
+  let options = [
+    Option<"prefix", "prefix", "std::string", "\"strata_model_\"",
+           "Prefix of the exported symbols">
+  ];
+}
+
 #endif // STRATA_LIB_LOWERING_PASSES_TD

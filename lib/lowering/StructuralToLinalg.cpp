@@ -485,7 +485,7 @@ struct TileToLinalg : OpRewritePattern<g::TileOp> {
 } // namespace
 
 void populateStructuralToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConstantLikeToArith<g::ConstantOp>, ConstantLikeToArith<g::WeightOp>,
+  patterns.add<ConstantLikeToArith<g::ConstantOp>,
                TransposeToLinalg, ReshapeToTensor, ConcatToTensor, SplitToTensor, GatherToLinalg,
                GatherElementsToLinalg, BroadcastToLinalg, ShapeOfToTensor, FillToLinalg,
                RangeToLinalg, TriluToLinalg, TileToLinalg>(patterns.getContext());

@@ -10,6 +10,9 @@
 
 #include "lib/onnx/HandlerRegistry.h"
 
+#include "dialects/program/ProgramDialect.h"
+
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/StringSet.h"
@@ -85,7 +88,7 @@ LogicalResult GraphImporter::checkOpsets() {
 
 FailureOr<RankedTensorType> GraphImporter::convertValueType(const ::onnx::ValueInfoProto &info,
                                                             bool isInput,
-                                                            SmallVectorImpl<Attribute> *dimNames) {
+                                                            SmallVectorImpl<StringAttr> *dimNames) {
   MLIRContext *ctx = builder_.getContext();
   if (!info.type().has_tensor_type())
     return emitError(modelLoc(), "value '")
@@ -169,14 +172,25 @@ LogicalResult GraphImporter::importInitializers() {
     if (!attr)
       return emitError(modelLoc(), llvm::toString(attr.takeError()));
     Location loc = NameLoc::get(builder_.getStringAttr(init.name()), modelLoc());
-    Value value;
-    if (isa<DenseElementsAttr>(*attr))
-      value = graph::ConstantOp::create(builder_, loc, *attr);
-    else
-      value = graph::WeightOp::create(builder_, loc, init.name(), *attr);
-    define(init.name(), value);
+    if (isa<DenseElementsAttr>(*attr)) {
+      define(init.name(), graph::ConstantOp::create(builder_, loc, *attr));
+      continue;
+    }
+    define(init.name(), importWeight(init.name(), *attr, loc));
   }
   return success();
+}
+
+Value GraphImporter::importWeight(StringRef name, ElementsAttr value, Location loc) {
+  // A module-level symbol named after the initializer, placed before the
+  // function, so that every later phase (and the weights file) addresses the
+  // weight by that name.
+  OpBuilder globals(builder_.getInsertionBlock()->getParentOp());
+  auto global = ml_program::GlobalOp::create(globals, loc, name, value.getType(),
+                                             /*is_mutable=*/false, value,
+                                             globals.getStringAttr("private"));
+  return ml_program::GlobalLoadConstOp::create(builder_, loc, value.getType(),
+                                          FlatSymbolRefAttr::get(global.getSymNameAttr()));
 }
 
 /// The required inputs of the ops Strata imports that the ONNX library has no
@@ -238,7 +252,7 @@ static LogicalResult checkRequiredInputs(const ::onnx::NodeProto &node, const st
   return success();
 }
 
-FailureOr<DictionaryAttr> GraphImporter::describePassThrough(const ::onnx::ValueInfoProto &info,
+FailureOr<program::PassThroughAttr> GraphImporter::describePassThrough(const ::onnx::ValueInfoProto &info,
                                                              int64_t position) {
   const ::onnx::TypeProto *type = &info.type();
   bool optional = type->has_optional_type();
@@ -269,20 +283,17 @@ FailureOr<DictionaryAttr> GraphImporter::describePassThrough(const ::onnx::Value
                                                                  : ShapedType::kDynamic);
     elementType = RankedTensorType::get(dims, *element);
   }
-  StringRef kind = !optional ? "sequence" : sequence ? "optional_sequence" : "optional_tensor";
-  return builder_.getDictionaryAttr({
-      builder_.getNamedAttr("name", builder_.getStringAttr(info.name())),
-      builder_.getNamedAttr("position", builder_.getI64IntegerAttr(position)),
-      builder_.getNamedAttr("kind", builder_.getStringAttr(kind)),
-      builder_.getNamedAttr("element", TypeAttr::get(elementType)),
-  });
+  program::ValueKind kind = !optional ? program::ValueKind::sequence
+                            : sequence ? program::ValueKind::optional_sequence
+                                       : program::ValueKind::optional_tensor;
+  return program::PassThroughAttr::get(ctx_, builder_.getStringAttr(info.name()), position, kind,
+                                       cast<TensorType>(elementType), StringAttr());
 }
 
-LogicalResult GraphImporter::checkPassThroughOutput(DictionaryAttr output, DictionaryAttr source,
-                                                    StringRef outputName, StringRef sourceName) {
-  auto outputType = cast<TensorType>(output.getAs<TypeAttr>("element").getValue());
-  auto sourceType = cast<TensorType>(source.getAs<TypeAttr>("element").getValue());
-  bool compatible = output.get("kind") == source.get("kind") &&
+LogicalResult GraphImporter::checkPassThroughOutput(program::PassThroughAttr output,
+                                                    program::PassThroughAttr source) {
+  TensorType outputType = output.getElement(), sourceType = source.getElement();
+  bool compatible = output.getKind() == source.getKind() &&
                     outputType.getElementType() == sourceType.getElementType();
   if (compatible && outputType.hasRank() && sourceType.hasRank())
     compatible =
@@ -293,9 +304,10 @@ LogicalResult GraphImporter::checkPassThroughOutput(DictionaryAttr output, Dicti
         });
   if (!compatible)
     return emitError(modelLoc(), "graph output '")
-           << outputName << "' is declared as " << output.getAs<StringAttr>("kind").getValue()
-           << " of " << outputType << ", which does not fit input '" << sourceName << "' ("
-           << source.getAs<StringAttr>("kind").getValue() << " of " << sourceType
+           << output.getName().getValue() << "' is declared as "
+           << program::stringifyValueKind(output.getKind()) << " of " << outputType
+           << ", which does not fit input '" << source.getName().getValue() << "' ("
+           << program::stringifyValueKind(source.getKind()) << " of " << sourceType
            << "), which it passes on unchanged";
   return success();
 }
@@ -375,16 +387,16 @@ LogicalResult GraphImporter::importMainGraph() {
 
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
-  SmallVector<DictionaryAttr> argAttrs;
+  SmallVector<program::ValueAttr> argValues;
   SmallVector<Attribute> passThroughInputs;
-  llvm::StringMap<DictionaryAttr> passThroughTypes;
+  llvm::StringMap<program::PassThroughAttr> passThroughTypes;
   int64_t inputPosition = -1;
   for (const auto &input : graph.input()) {
     if (initializerNames.contains(input.name()))
       continue;
     ++inputPosition;
     if (!input.type().has_tensor_type()) {
-      FailureOr<DictionaryAttr> described = describePassThrough(input, inputPosition);
+      FailureOr<program::PassThroughAttr> described = describePassThrough(input, inputPosition);
       if (failed(described))
         return failure();
       passThroughInputs.push_back(*described);
@@ -392,29 +404,32 @@ LogicalResult GraphImporter::importMainGraph() {
       passThrough_[input.name()] = input.name();
       continue;
     }
-    SmallVector<Attribute> dimNames;
+    SmallVector<StringAttr> dimNames;
     FailureOr<RankedTensorType> type = convertValueType(input, true, &dimNames);
     if (failed(type))
       return failure();
     argTypes.push_back(*type);
     argNames.push_back(input.name());
-    SmallVector<NamedAttribute> attrs = {
-        builder_.getNamedAttr("onnx.name", builder_.getStringAttr(input.name())),
-        builder_.getNamedAttr("onnx.dims", builder_.getArrayAttr(dimNames))};
-    argAttrs.push_back(builder_.getDictionaryAttr(attrs));
+    argValues.push_back(program::ValueAttr::get(ctx_, builder_.getStringAttr(input.name()),
+                                                dimNames, /*typeOnly=*/false));
   }
 
+  // Weights are symbols named after their initializers; the function takes a
+  // name none of them has.
+  std::string entryName = "main";
+  while (initializerNames.contains(entryName))
+    entryName += "_";
   builder_.setInsertionPointToEnd(module_.getBody());
-  auto func =
-      func::FuncOp::create(builder_, modelLoc(), "main", builder_.getFunctionType(argTypes, {}));
+  auto func = func::FuncOp::create(builder_, modelLoc(), entryName,
+                                   builder_.getFunctionType(argTypes, {}));
+  func->setAttr(program::ProgramDialect::kEntry, builder_.getUnitAttr());
   Block *entry = func.addEntryBlock();
-  for (auto [i, attrs] : llvm::enumerate(argAttrs))
-    func.setArgAttrs(i, attrs);
   if (!options_.maxDims.empty()) {
     SmallVector<NamedAttribute> bounds;
     for (const auto &b : options_.maxDims)
       bounds.push_back(builder_.getNamedAttr(b.getKey(), builder_.getI64IntegerAttr(b.getValue())));
-    func->setAttr("strata.max_dims", builder_.getDictionaryAttr(bounds));
+    func->setAttr(program::ProgramDialect::kBounds,
+                  program::BoundsAttr::get(ctx_, builder_.getDictionaryAttr(bounds)));
   }
   builder_.setInsertionPointToStart(entry);
   for (auto [name, arg] : llvm::zip(argNames, entry->getArguments()))
@@ -428,26 +443,23 @@ LogicalResult GraphImporter::importMainGraph() {
 
   SmallVector<Value> results;
   SmallVector<Type> resultTypes;
-  SmallVector<DictionaryAttr> resultAttrs;
+  SmallVector<program::ValueAttr> resultValues;
   SmallVector<Attribute> passThroughOutputs;
   for (auto [position, output] : llvm::enumerate(graph.output())) {
     auto through = passThrough_.find(output.name());
     if (through != passThrough_.end()) {
-      DictionaryAttr source = passThroughTypes.lookup(through->second);
+      program::PassThroughAttr source = passThroughTypes.lookup(through->second);
       // An output without a declared type takes its source's.
-      DictionaryAttr described = source;
+      program::PassThroughAttr described = source;
       if (output.has_type()) {
-        FailureOr<DictionaryAttr> declared = describePassThrough(output, position);
-        if (failed(declared) ||
-            failed(checkPassThroughOutput(*declared, source, output.name(), through->second)))
+        FailureOr<program::PassThroughAttr> declared = describePassThrough(output, position);
+        if (failed(declared) || failed(checkPassThroughOutput(*declared, source)))
           return failure();
         described = *declared;
       }
-      NamedAttrList attrs(described);
-      attrs.set("name", builder_.getStringAttr(output.name()));
-      attrs.set("position", builder_.getI64IntegerAttr(position));
-      attrs.set("source", builder_.getStringAttr(through->second));
-      passThroughOutputs.push_back(attrs.getDictionary(ctx_));
+      passThroughOutputs.push_back(program::PassThroughAttr::get(
+          ctx_, builder_.getStringAttr(output.name()), position, described.getKind(),
+          described.getElement(), source.getName()));
       continue;
     }
     FailureOr<Value> value = lookup(output.name());
@@ -466,23 +478,42 @@ LogicalResult GraphImporter::importMainGraph() {
     readValues_.insert(output.name());
     results.push_back(*value);
     resultTypes.push_back(value->getType());
-    resultAttrs.push_back(builder_.getDictionaryAttr(
-        builder_.getNamedAttr("onnx.name", builder_.getStringAttr(output.name()))));
+    resultValues.push_back(program::ValueAttr::get(
+        ctx_, builder_.getStringAttr(output.name()),
+        outputDimNames(output, cast<RankedTensorType>(value->getType()).getRank()),
+        /*typeOnly=*/false));
   }
-  // Inputs whose data and shape nothing reads: the program checks only their
-  // dtype.
-  for (auto [name, arg] : llvm::zip(argNames, entry->getArguments()))
-    if (!readValues_.contains(name))
-      func.setArgAttr(arg.getArgNumber(), "strata.type_only", builder_.getUnitAttr());
   func::ReturnOp::create(builder_, modelLoc(), results);
   func.setFunctionType(builder_.getFunctionType(argTypes, resultTypes));
-  for (auto [i, attrs] : llvm::enumerate(resultAttrs))
-    func.setResultAttrs(i, attrs);
+  // Inputs whose data and shape nothing reads: the program checks only their
+  // dtype.
+  for (auto [name, value, arg] : llvm::zip(argNames, argValues, entry->getArguments()))
+    func.setArgAttr(arg.getArgNumber(), program::ProgramDialect::kValue,
+                    program::ValueAttr::get(ctx_, value.getName(), value.getDims(),
+                                            !readValues_.contains(name)));
+  for (auto [i, value] : llvm::enumerate(resultValues))
+    func.setResultAttr(i, program::ProgramDialect::kValue, value);
   if (!passThroughInputs.empty()) {
-    func->setAttr("strata.passthrough_inputs", builder_.getArrayAttr(passThroughInputs));
-    func->setAttr("strata.passthrough_outputs", builder_.getArrayAttr(passThroughOutputs));
+    func->setAttr(program::ProgramDialect::kPassThroughInputs,
+                  builder_.getArrayAttr(passThroughInputs));
+    func->setAttr(program::ProgramDialect::kPassThroughOutputs,
+                  builder_.getArrayAttr(passThroughOutputs));
   }
   return success();
+}
+
+SmallVector<StringAttr> GraphImporter::outputDimNames(const ::onnx::ValueInfoProto &output,
+                                                      int64_t rank) {
+  SmallVector<StringAttr> names(rank, builder_.getStringAttr(""));
+  if (!output.type().has_tensor_type() || !output.type().tensor_type().has_shape())
+    return names;
+  const auto &shape = output.type().tensor_type().shape();
+  if (shape.dim_size() != rank)
+    return names;
+  for (auto [i, dim] : llvm::enumerate(shape.dim()))
+    if (dim.has_dim_param())
+      names[i] = builder_.getStringAttr(dim.dim_param());
+  return names;
 }
 
 } // namespace strata::onnx

@@ -11,6 +11,8 @@
 #include "lib/onnx/Importer.h"
 #include "lib/onnx/TensorConversion.h"
 
+#include "dialects/program/ProgramDialect.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringMap.h"
@@ -23,7 +25,8 @@ public:
   GraphImporter(mlir::ModuleOp module, const ::onnx::ModelProto &model, TensorStorage &storage,
                 const ImportOptions &options, llvm::StringRef modelPath);
 
-  /// Imports the main graph as `func.func @main`.
+  /// Imports the main graph as the entry function (`@main`, unless an
+  /// initializer has that name), marked `program.entry`.
   mlir::LogicalResult importMainGraph();
 
   mlir::OpBuilder &builder() { return builder_; }
@@ -38,20 +41,24 @@ private:
   mlir::Location nodeLoc(const ::onnx::NodeProto &node, int64_t index) const;
   mlir::FailureOr<mlir::RankedTensorType>
   convertValueType(const ::onnx::ValueInfoProto &info, bool isInput,
-                   llvm::SmallVectorImpl<mlir::Attribute> *dimNames);
+                   llvm::SmallVectorImpl<mlir::StringAttr> *dimNames);
   mlir::LogicalResult checkOpsets();
   mlir::LogicalResult resolveFixedDims();
   mlir::LogicalResult importInitializers();
+  /// A weight as an immutable `ml_program.global` named `name`, and its load.
+  mlir::Value importWeight(llvm::StringRef name, mlir::ElementsAttr value, mlir::Location loc);
   mlir::LogicalResult importNode(const ::onnx::NodeProto &node, int64_t index);
-  /// Describes a sequence or optional value for `strata.passthrough_*`.
-  mlir::FailureOr<mlir::DictionaryAttr> describePassThrough(const ::onnx::ValueInfoProto &info,
-                                                            int64_t position);
+  /// Describes a sequence or optional value for `program.pass_through_*`.
+  mlir::FailureOr<program::PassThroughAttr> describePassThrough(const ::onnx::ValueInfoProto &info,
+                                                                int64_t position);
   /// Checks that pass-through output `output` declares a type that fits its
   /// source input's.
-  mlir::LogicalResult checkPassThroughOutput(mlir::DictionaryAttr output,
-                                             mlir::DictionaryAttr source,
-                                             llvm::StringRef outputName,
-                                             llvm::StringRef sourceName);
+  mlir::LogicalResult checkPassThroughOutput(program::PassThroughAttr output,
+                                             program::PassThroughAttr source);
+  /// The dimension names the graph declares for `output` (empty strings for
+  /// unnamed dimensions, or all of them when the declared rank is not `rank`).
+  llvm::SmallVector<mlir::StringAttr> outputDimNames(const ::onnx::ValueInfoProto &output,
+                                                     int64_t rank);
   /// Carries `node` (an Identity) over a pass-through value, or refuses it.
   mlir::LogicalResult importPassThroughNode(const ::onnx::NodeProto &node, mlir::Location loc,
                                             llvm::StringRef input);

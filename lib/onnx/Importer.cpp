@@ -11,8 +11,10 @@
 #include "lib/onnx/GraphImporter.h"
 
 #include "dialects/graph/GraphDialect.h"
+#include "dialects/program/ProgramDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -26,7 +28,8 @@ using namespace mlir;
 namespace strata::onnx {
 
 void loadImporterDialects(MLIRContext &context) {
-  context.loadDialect<graph::GraphDialect, func::FuncDialect, tensor::TensorDialect>();
+  context.loadDialect<graph::GraphDialect, program::ProgramDialect, func::FuncDialect,
+                      ml_program::MLProgramDialect, tensor::TensorDialect>();
 }
 
 static FailureOr<std::shared_ptr<::onnx::ModelProto>> parseModel(StringRef bytes, StringRef path,

@@ -1,7 +1,7 @@
 //===- CanonicalPipeline.cpp - The canonical phase of the pipeline --------===//
 //
-// Folding and refinement run twice: refinement exposes new folds (a static
-// `shape_of`), and folds expose new refinements.
+// Folding and refinement run in rounds (two by default): refinement exposes
+// new folds (a static `shape_of`), and folds expose new refinements.
 //
 //===----------------------------------------------------------------------===//
 
@@ -9,8 +9,8 @@
 
 #include "mlir/Transforms/Passes.h"
 
-void strata::buildCanonicalPipeline(mlir::OpPassManager &pm) {
-  for (int round = 0; round < 2; ++round) {
+void strata::buildCanonicalPipeline(mlir::OpPassManager &pm, int rounds) {
+  for (int round = 0; round < rounds; ++round) {
     pm.addPass(mlir::createCanonicalizerPass());
     pm.addNestedPass<mlir::func::FuncOp>(createRefineShapes());
   }

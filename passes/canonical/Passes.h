@@ -21,8 +21,8 @@ namespace strata {
 #define GEN_PASS_REGISTRATION
 #include "passes/canonical/Passes.h.inc"
 
-/// Folding, shape refinement, CSE and DCE until the graph stops changing shape.
-void buildCanonicalPipeline(mlir::OpPassManager &pm);
+/// `rounds` rounds of folding and shape refinement, then CSE and DCE.
+void buildCanonicalPipeline(mlir::OpPassManager &pm, int rounds);
 
 } // namespace strata
 

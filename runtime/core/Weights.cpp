@@ -20,6 +20,8 @@ using namespace strata::runtime;
 struct strata_weights {
   void *data = nullptr;
   size_t size = 0;
+  /// Where the tensors begin: the first aligned offset after the index.
+  size_t dataStart = 0;
 };
 
 uint64_t strata_checksum(const void *data, size_t bytes) noexcept {
@@ -40,7 +42,7 @@ uint64_t strata_checksum(const void *data, size_t bytes) noexcept {
 namespace {
 
 /// Checks the header and index at the start of the mapped file `w`.
-strata_status checkFile(const char *path, const strata_weights &w, uint64_t modelId) {
+strata_status checkFile(const char *path, strata_weights &w, uint64_t modelId) {
   strata_weights_header header;
   if (w.size < sizeof header)
     return makeError(STRATA_ERROR_FORMAT, "weights file '%s' is truncated (%zu bytes)", path,
@@ -67,6 +69,10 @@ strata_status checkFile(const char *path, const strata_weights &w, uint64_t mode
                      "(model id %016llx, this program expects %016llx)",
                      path, static_cast<unsigned long long>(header.model_id),
                      static_cast<unsigned long long>(modelId));
+  size_t dataStart = sizeof header + indexBytes;
+  dataStart = (dataStart + STRATA_WEIGHTS_ALIGNMENT - 1) / STRATA_WEIGHTS_ALIGNMENT *
+              STRATA_WEIGHTS_ALIGNMENT;
+  w.dataStart = dataStart < w.size ? dataStart : w.size;
   for (uint32_t i = 0; i < header.count; ++i) {
     strata_weights_entry e;
     std::memcpy(&e, index + i * sizeof e, sizeof e);
@@ -125,9 +131,9 @@ void strata_weights_close(strata_weights *weights) noexcept {
 }
 
 const void *strata_weights_data(const strata_weights *weights) noexcept {
-  return weights ? weights->data : nullptr;
+  return weights ? static_cast<const char *>(weights->data) + weights->dataStart : nullptr;
 }
 
 size_t strata_weights_size(const strata_weights *weights) noexcept {
-  return weights ? weights->size : 0;
+  return weights ? weights->size - weights->dataStart : 0;
 }

@@ -31,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!module)
     return 0;
   PassManager pm(&context);
-  strata::buildCanonicalPipeline(pm);
+  strata::buildCanonicalPipeline(pm, /*rounds=*/2);
   (void)pm.run(*module);
   return 0;
 }

@@ -1,7 +1,7 @@
 //===- Passes.h - CPU target passes and pipelines ---------------*- C++ -*-===//
 //
-// The CPU code generation pipelines: bufferisation of the linalg-on-tensors IR
-// and its lowering to the LLVM dialect.
+// The CPU target's passes and the pipelines its backend (CpuTarget.cpp) runs
+// before bufferisation and after the memory plan.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,13 +20,12 @@ namespace strata {
 #define GEN_PASS_REGISTRATION
 #include "lib/target/cpu/Passes.h.inc"
 
-/// One-shot bufferisation of whole functions (identity-layout memrefs at the
-/// boundaries), with buffer deallocation.
-void buildCpuBufferizePipeline(mlir::OpPassManager &pm);
+/// Linalg on tensors before bufferisation: elementwise chains fused.
+void buildCpuTensorPipeline(mlir::OpPassManager &pm);
 
-/// Bufferised linalg to the LLVM dialect: loops, then every dialect to LLVM,
-/// with C interfaces on the public functions.
-void buildCpuToLLVMPipeline(mlir::OpPassManager &pm);
+/// Planned buffers to the LLVM dialect: matrix products to the runtime's BLAS
+/// call, vectorised and scalar loops, then every dialect to LLVM.
+void buildCpuCodegenPipeline(mlir::OpPassManager &pm);
 
 } // namespace strata
 

@@ -9,49 +9,6 @@
 
 include "mlir/Pass/PassBase.td"
 
-def ExportEntryPoints : Pass<"strata-cpu-export-entry-points", "mlir::ModuleOp"> {
-  let summary = "Give public functions a prefixed name and a C interface";
-  let description = [{
-    Renames every public `func.func` to `<prefix><name>` (so that the model's
-    `@main` cannot collide with the program's C `main`) and marks it with
-    `llvm.emit_c_interface`, so that the LLVM
-    lowering also emits `_mlir_ciface_<name>`, which takes each memref as a pointer
-    to its descriptor `{allocated, aligned, offset, sizes[], strides[]}`: the form
-    the runtime's executor calls. Private functions keep the internal calling
-    convention.
-
-    Example: `func.func @main(%x: memref<1x16xi64>)` becomes
-    `func.func @strata_model_main(%x: memref<1x16xi64>) attributes
-    {llvm.emit_c_interface}`, callable as `_mlir_ciface_strata_model_main`.
-  }];
-  let options = [
-    Option<"prefix", "prefix", "std::string", "\"strata_model_\"",
-           "Prefix of the exported symbols">
-  ];
-}
-
-def OutlineWeights : Pass<"strata-cpu-outline-weights", "mlir::ModuleOp"> {
-  let summary = "Move large constant globals into the packed weights file";
-  let description = [{
-    Every constant `memref.global` of at least `min-bytes` bytes (byte-sized
-    element types) leaves the program: it is given a 4 KiB-aligned offset in
-    the weights file, each public function gains a trailing
-    `memref<?xi8>` argument (the mapped file), and every
-    `memref.get_global` of it becomes a `memref.view` of that argument at its
-    offset. The module keeps the plan as `strata.weights`, an array of
-    `{name, offset, value}` dictionaries that the emitter writes out.
-
-    Example: `%w = memref.get_global @__constant_64x64xf32 : memref<64x64xf32>`
-    becomes `%w = memref.view %weights[%c4096][] : memref<?xi8> to
-    memref<64x64xf32>`.
-  }];
-  let options = [
-    Option<"minBytes", "min-bytes", "int64_t", "1024",
-           "Constants smaller than this stay in the program">
-  ];
-  let dependentDialects = ["mlir::arith::ArithDialect"];
-}
-
 def ContractionsToBlas : Pass<"strata-cpu-contractions-to-blas", "mlir::ModuleOp"> {
   let summary = "Run f32 matrix products through the runtime's BLAS call";
   let description = [{

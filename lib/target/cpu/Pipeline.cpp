@@ -1,9 +1,10 @@
 //===- Pipeline.cpp - CPU code generation pipelines -----------------------===//
 //
-// Upstream passes in the order that takes linalg on tensors to the LLVM dialect.
-// f32 matrix products become calls into the runtime's BLAS path; elementwise
-// ops become loops over vector-width tiles of vector code; the rest become
-// loops that LLVM's loop vectoriser takes.
+// Elementwise fusion on tensors; then upstream passes in the order that takes
+// planned buffers to the LLVM dialect. f32 matrix products become calls into
+// the runtime's BLAS path; elementwise ops become loops over vector-width
+// tiles of vector code; the rest become loops that LLVM's loop vectoriser
+// takes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,7 +13,6 @@
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
-#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
@@ -20,24 +20,15 @@
 
 using namespace mlir;
 
-void strata::buildCpuBufferizePipeline(OpPassManager &pm) {
+void strata::buildCpuTensorPipeline(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createFuseElementwise());
-  pm.addPass(createCanonicalizerPass());
-  bufferization::OneShotBufferizePassOptions options;
-  options.bufferizeFunctionBoundaries = true;
-  options.functionBoundaryTypeConversion = bufferization::LayoutMapOption::IdentityLayoutMap;
-  pm.addPass(bufferization::createOneShotBufferizePass(options));
-  bufferization::BufferDeallocationPipelineOptions deallocation;
-  bufferization::buildBufferDeallocationPipeline(pm, deallocation);
   pm.addPass(createCanonicalizerPass());
 }
 
-void strata::buildCpuToLLVMPipeline(OpPassManager &pm) {
+void strata::buildCpuCodegenPipeline(OpPassManager &pm) {
   pm.addPass(createContractionsToBlas());
   pm.addNestedPass<func::FuncOp>(createTileAndVectorize());
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(createOutlineWeights());
-  pm.addPass(createExportEntryPoints());
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addNestedPass<func::FuncOp>(createApproximateMath());
   pm.addNestedPass<func::FuncOp>(createReassociateReductions());

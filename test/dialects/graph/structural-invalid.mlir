@@ -10,14 +10,6 @@ func.func @constant_element_type_not_supported() {
 
 // -----
 
-func.func @weight_element_type_not_supported() {
-  // expected-error @+1 {{result #0 must be ranked tensor of floating-point or integer values}}
-  %w = graph.weight "w" = dense<[1, 2]> : tensor<2xindex>
-  return
-}
-
-// -----
-
 func.func @shape_of_result_length_differs_from_rank(%x: tensor<?x128xf32>) {
   // expected-error @+1 {{result has 3 elements for an operand of rank 2}}
   %s = graph.shape_of %x : tensor<?x128xf32> -> tensor<3xi64>

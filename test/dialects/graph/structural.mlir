@@ -16,16 +16,6 @@ func.func @constant() -> (tensor<4xi64>, tensor<f32>, tensor<2x2xi1>) {
   return %shape, %scalar, %mask : tensor<4xi64>, tensor<f32>, tensor<2x2xi1>
 }
 
-// CHECK-LABEL: func.func @weight
-func.func @weight() -> (tensor<2x3xf32>, tensor<4xi8>) {
-  // CHECK: %[[W:.+]] = graph.weight "h.0.attn.c_attn.weight" = dense_resource<w0> : tensor<2x3xf32>
-  %w = graph.weight "h.0.attn.c_attn.weight" = dense_resource<w0> : tensor<2x3xf32>
-  // CHECK: %[[B:.+]] = graph.weight "bias" = dense<[1, 2, 3, 4]> : tensor<4xi8>
-  %b = graph.weight "bias" = dense<[1, 2, 3, 4]> : tensor<4xi8>
-  // CHECK: return %[[W]], %[[B]]
-  return %w, %b : tensor<2x3xf32>, tensor<4xi8>
-}
-
 // CHECK-LABEL: func.func @shape_of
 // CHECK-SAME: (%[[X:.+]]: tensor<?x128xf32>, %[[S:.+]]: tensor<f32>)
 func.func @shape_of(%x: tensor<?x128xf32>, %s: tensor<f32>) {
@@ -266,10 +256,3 @@ func.func @dropout(%x: tensor<2x8xf32>, %ratio: tensor<f32>, %training: tensor<i
   return
 }
 
-{-#
-  dialect_resources: {
-    builtin: {
-      w0: "0x040000000000803F0000004000004040000080400000A0400000C040"
-    }
-  }
-#-}

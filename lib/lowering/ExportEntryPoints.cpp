@@ -1,16 +1,19 @@
 //===- ExportEntryPoints.cpp - C interfaces for public functions ----------===//
 //
-// Implements `strata-cpu-export-entry-points`.
+// Implements `strata-export-entry-points`: the symbols the emitted program's
+// generated glue calls.
 //
 //===----------------------------------------------------------------------===//
 
-#include "lib/target/cpu/Passes.h"
+#include "lib/lowering/Passes.h"
+
+#include "dialects/program/ProgramDialect.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 
 namespace strata {
 #define GEN_PASS_DEF_EXPORTENTRYPOINTS
-#include "lib/target/cpu/Passes.h.inc"
+#include "lib/lowering/Passes.h.inc"
 } // namespace strata
 
 namespace {
@@ -23,8 +26,9 @@ struct ExportEntryPoints : strata::impl::ExportEntryPointsBase<ExportEntryPoints
     for (auto func : llvm::make_early_inc_range(module.getOps<mlir::func::FuncOp>())) {
       if (!func.isPublic() || func.isDeclaration())
         continue;
-      std::string name = prefix + func.getSymName().str();
-      if (failed(symbols.rename(func, name))) {
+      bool entry = func->hasAttr(strata::program::ProgramDialect::kEntry);
+      std::string name = prefix + (entry ? std::string("main") : func.getSymName().str());
+      if (name != func.getSymName() && failed(symbols.rename(func, name))) {
         func.emitError("cannot rename the entry point to '") << name << "'";
         return signalPassFailure();
       }

@@ -1,12 +1,13 @@
-//===- OutlineWeights.cpp - Constants to the packed weights file ----------===//
+//===- PlanWeights.cpp - Constants to the packed weights file -------------===//
 //
-// Implements `strata-cpu-outline-weights`. Offsets are multiples of the
-// weights file's alignment, counted from the start of the file, so that the
-// runtime can pass the whole mapping and every view is aligned.
+// Implements `strata-plan-weights`. Offsets are multiples of the weights
+// file's alignment, counted from the start of its data region, so that the
+// runtime can pass the mapped region and every view is aligned whatever the
+// size of the file's index.
 //
 //===----------------------------------------------------------------------===//
 
-#include "lib/target/cpu/Passes.h"
+#include "passes/plan/Passes.h"
 
 #include "strata/weights.h"
 
@@ -15,10 +16,11 @@
 #include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
+using namespace strata;
 
 namespace strata {
-#define GEN_PASS_DEF_OUTLINEWEIGHTS
-#include "lib/target/cpu/Passes.h.inc"
+#define GEN_PASS_DEF_PLANWEIGHTS
+#include "passes/plan/Passes.h.inc"
 } // namespace strata
 
 namespace {
@@ -37,7 +39,7 @@ int64_t outlinableBytes(memref::GlobalOp global) {
   return type.getNumElements() * (bits / 8);
 }
 
-struct OutlineWeights : strata::impl::OutlineWeightsBase<OutlineWeights> {
+struct PlanWeights : strata::impl::PlanWeightsBase<PlanWeights> {
   using Base::Base;
 
   void runOnOperation() override {
@@ -49,22 +51,16 @@ struct OutlineWeights : strata::impl::OutlineWeightsBase<OutlineWeights> {
       if (bytes > 0 && bytes >= minBytes)
         outlined.push_back({global, bytes});
     }
-    // The header and the index come first.
-    int64_t end = llvm::alignTo(sizeof(strata_weights_header) +
-                                    outlined.size() * sizeof(strata_weights_entry),
-                                STRATA_WEIGHTS_ALIGNMENT);
+    int64_t end = 0;
     llvm::StringMap<int64_t> offsets;
     SmallVector<Attribute> plan;
     for (auto [global, bytes] : outlined) {
       offsets[global.getSymName()] = end;
-      NamedAttribute fields[] = {
-          {StringAttr::get(ctx, "name"), global.getSymNameAttr()},
-          {StringAttr::get(ctx, "offset"), IntegerAttr::get(IntegerType::get(ctx, 64), end)},
-          {StringAttr::get(ctx, "value"), *global.getInitialValue()}};
-      plan.push_back(DictionaryAttr::get(ctx, fields));
+      plan.push_back(program::WeightAttr::get(ctx, global.getSymNameAttr(), end,
+                                              cast<ElementsAttr>(*global.getInitialValue())));
       end += llvm::alignTo(bytes, STRATA_WEIGHTS_ALIGNMENT);
     }
-    module->setAttr("strata.weights", ArrayAttr::get(ctx, plan));
+    module->setAttr(program::ProgramDialect::kWeights, ArrayAttr::get(ctx, plan));
 
     Type bytesType = MemRefType::get({ShapedType::kDynamic}, IntegerType::get(ctx, 8));
     for (auto func : module.getOps<func::FuncOp>()) {

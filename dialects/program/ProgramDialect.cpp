@@ -1,0 +1,113 @@
+//===- ProgramDialect.cpp - Program dialect registration and verifiers ----===//
+//
+// Checks that every `program.*` attribute has its type and sits where it
+// belongs (see the table in ProgramDialect.td).
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/program/ProgramDialect.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+
+using namespace mlir;
+using namespace strata::program;
+
+#include "dialects/program/ProgramDialect.cpp.inc"
+
+void ProgramDialect::initialize() { registerAttributes(); }
+
+namespace {
+
+/// Checks that `attr` is an array of `AttrT`.
+template <typename AttrT> LogicalResult verifyArrayOf(Operation *op, NamedAttribute attr) {
+  auto array = dyn_cast<ArrayAttr>(attr.getValue());
+  if (!array || !llvm::all_of(array, [](Attribute a) { return isa<AttrT>(a); }))
+    return op->emitOpError("attribute '")
+           << attr.getName().getValue() << "' must be an array of #program."
+           << AttrT::getMnemonic();
+  return success();
+}
+
+/// Checks a `program.value` attached to a value of type `type`.
+LogicalResult verifyValue(Operation *op, NamedAttribute attr, Type type, bool isResult) {
+  if (attr.getName() != ProgramDialect::kValue)
+    return op->emitOpError("unknown argument or result attribute '")
+           << attr.getName().getValue() << "'";
+  auto value = dyn_cast<ValueAttr>(attr.getValue());
+  if (!value)
+    return op->emitOpError("'") << ProgramDialect::kValue << "' must be a #program.value";
+  if (isResult && value.getTypeOnly())
+    return op->emitOpError("result '") << value.getName().getValue() << "' cannot be type_only";
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (shaped && shaped.hasRank() &&
+      static_cast<int64_t>(value.getDims().size()) != shaped.getRank())
+    return op->emitOpError("'")
+           << value.getName().getValue() << "' names " << value.getDims().size()
+           << " dimensions for a value of rank " << shaped.getRank();
+  return success();
+}
+
+} // namespace
+
+LogicalResult ProgramDialect::verifyOperationAttribute(Operation *op, NamedAttribute attr) {
+  StringRef name = attr.getName().getValue();
+  if (name == kWeights) {
+    if (!isa<ModuleOp>(op))
+      return op->emitOpError("'") << kWeights << "' belongs on the module";
+    return verifyArrayOf<WeightAttr>(op, attr);
+  }
+  if (!isa<FunctionOpInterface>(op))
+    return op->emitOpError("'") << name << "' belongs on the entry function";
+  if (name == kEntry) {
+    if (!isa<UnitAttr>(attr.getValue()))
+      return op->emitOpError("'") << kEntry << "' must be a unit attribute";
+    return success();
+  }
+  if (name == kBounds) {
+    if (!isa<BoundsAttr>(attr.getValue()))
+      return op->emitOpError("'") << kBounds << "' must be a #program.bounds";
+    return success();
+  }
+  if (name == kPassThroughInputs || name == kPassThroughOutputs) {
+    if (failed(verifyArrayOf<PassThroughAttr>(op, attr)))
+      return failure();
+    bool outputs = name == kPassThroughOutputs;
+    for (auto entry : cast<ArrayAttr>(attr.getValue()).getAsRange<PassThroughAttr>())
+      if (outputs != static_cast<bool>(entry.getSource()))
+        return op->emitOpError("pass-through ")
+               << (outputs ? "output '" : "input '") << entry.getName().getValue()
+               << (outputs ? "' needs a source" : "' cannot have a source");
+    return success();
+  }
+  if (name == kArenas)
+    return verifyArrayOf<ArenaAttr>(op, attr);
+  return op->emitOpError("unknown attribute '") << name << "'";
+}
+
+LogicalResult ProgramDialect::verifyRegionArgAttribute(Operation *op, unsigned region,
+                                                       unsigned argIndex, NamedAttribute attr) {
+  auto function = dyn_cast<FunctionOpInterface>(op);
+  if (!function || region != 0)
+    return op->emitOpError("'") << attr.getName().getValue()
+                                << "' belongs on an entry function's arguments";
+  return verifyValue(op, attr, function.getArgumentTypes()[argIndex], /*isResult=*/false);
+}
+
+LogicalResult ProgramDialect::verifyRegionResultAttribute(Operation *op, unsigned region,
+                                                          unsigned resultIndex,
+                                                          NamedAttribute attr) {
+  auto function = dyn_cast<FunctionOpInterface>(op);
+  if (!function || region != 0)
+    return op->emitOpError("'") << attr.getName().getValue()
+                                << "' belongs on an entry function's results";
+  return verifyValue(op, attr, function.getResultTypes()[resultIndex], /*isResult=*/true);
+}
+
+FunctionOpInterface strata::program::findEntry(ModuleOp module) {
+  for (Operation &op : module.getBody()->getOperations())
+    if (auto function = dyn_cast<FunctionOpInterface>(op))
+      if (function->hasAttr(ProgramDialect::kEntry))
+        return function;
+  return {};
+}

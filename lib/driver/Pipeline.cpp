@@ -1,0 +1,120 @@
+//===- Pipeline.cpp - The compilation phases as pass pipelines ------------===//
+//
+// One function builds any range of phases from an options struct; the
+// strata-opt registrations wrap it, one per phase.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/driver/Pipeline.h"
+
+#include "lib/lowering/Passes.h"
+#include "passes/canonical/Passes.h"
+#include "passes/plan/Passes.h"
+
+#include "mlir/Dialect/Arith/Transforms/Passes.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+#include "llvm/ADT/StringSwitch.h"
+
+using namespace mlir;
+
+namespace strata {
+
+std::optional<Phase> parsePhase(llvm::StringRef name) {
+  return llvm::StringSwitch<std::optional<Phase>>(name)
+      .Case("import", Phase::Import)
+      .Case("graph", Phase::Graph)
+      .Case("linalg", Phase::Linalg)
+      .Case("buffers", Phase::Buffers)
+      .Case("plan", Phase::Plan)
+      .Case("llvm", Phase::LLVM)
+      .Default(std::nullopt);
+}
+
+llvm::StringRef phaseNames() { return "import, graph, linalg, buffers, plan, llvm"; }
+
+PipelineOptions defaultPipelineOptions(const TargetBackend &target) {
+  PipelineOptions options;
+  options.target = &target;
+  options.linalg.keepWhole = target.compositeOpsKeptWhole();
+  options.buffers.memorySpace = target.computeMemorySpace();
+  return options;
+}
+
+void buildPipeline(OpPassManager &pm, const PipelineOptions &options, Phase from, Phase to) {
+  auto runs = [&](Phase p) { return from < p && p <= to; };
+  if (runs(Phase::Graph)) {
+    buildCanonicalPipeline(pm, options.graph.refinementRounds);
+    pm.addPass(createSymbolDCEPass());
+  }
+  if (runs(Phase::Linalg)) {
+    pm.addNestedPass<func::FuncOp>(createLowerGraphToLinalg());
+    pm.addPass(createCanonicalizerPass());
+    pm.addNestedPass<func::FuncOp>(createScalarizeShapeTensors());
+    pm.addPass(arith::createIntRangeOptimizationsPass());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+    options.target->buildTensorPipeline(pm);
+  }
+  if (runs(Phase::Buffers)) {
+    pm.addPass(createBufferize(BufferizeOptions{options.buffers.memorySpace}));
+    pm.addPass(createCanonicalizerPass());
+  }
+  if (runs(Phase::Plan)) {
+    pm.addPass(createPlanWeights(PlanWeightsOptions{options.plan.weightsMinBytes}));
+    pm.addPass(createPlanBuffers(PlanBuffersOptions{options.plan.bufferAlignment, options.plan.inPlace}));
+    pm.addPass(createExportEntryPoints(ExportEntryPointsOptions{options.plan.entryPrefix}));
+  }
+  if (runs(Phase::LLVM))
+    options.target->buildCodegenPipeline(pm);
+}
+
+namespace {
+
+/// The options every phase pipeline takes in strata-opt.
+struct PhasePipelineOptions : PassPipelineOptions<PhasePipelineOptions> {
+  Option<std::string> target{*this, "target",
+                             llvm::cl::desc("Code generation target (default: the first "
+                                            "registered)")};
+};
+
+void registerPhasePipeline(Phase phase, llvm::StringRef name, llvm::StringRef description) {
+  registerPassPipeline(
+      ("strata-" + name + "-pipeline").str(), description,
+      [phase](OpPassManager &pm, llvm::StringRef text,
+              llvm::function_ref<LogicalResult(const llvm::Twine &)> errorHandler) {
+        PhasePipelineOptions options;
+        if (failed(options.parseFromString(text)))
+          return failure();
+        std::vector<const TargetBackend *> targets = registeredTargetBackends();
+        const TargetBackend *target = options.target.empty()
+                                          ? (targets.empty() ? nullptr : targets.front())
+                                          : lookupTargetBackend(options.target);
+        if (!target)
+          return errorHandler("unknown target '" + options.target + "'");
+        buildPipeline(pm, defaultPipelineOptions(*target),
+                      static_cast<Phase>(static_cast<int>(phase) - 1), phase);
+        return success();
+      },
+      [](llvm::function_ref<void(const detail::PassOptions &)> handler) {
+        handler(PhasePipelineOptions());
+      });
+}
+
+} // namespace
+
+void registerPhasePipelines() {
+  registerPhasePipeline(Phase::Graph, "graph",
+                        "The graph phase: shape folding, canonicalisation, dead code removed");
+  registerPhasePipeline(Phase::Linalg, "linalg",
+                        "The linalg phase: graph ops to linalg on tensors, the target's tensor "
+                        "passes");
+  registerPhasePipeline(Phase::Buffers, "buffers",
+                        "The buffers phase: tensors to buffers in the target's memory space");
+  registerPhasePipeline(Phase::Plan, "plan",
+                        "The plan phase: weights to the weights file, buffers to arenas, entry "
+                        "points exported");
+  registerPhasePipeline(Phase::LLVM, "llvm", "The llvm phase: the target's code generation");
+}
+
+} // namespace strata

@@ -1,0 +1,104 @@
+//===- Pipeline.h - The compilation phases as pass pipelines ----*- C++ -*-===//
+//
+// Every arrow of the compile is a phase pipeline that `stratac --compile-to`
+// can stop after and `strata-opt --strata-<phase>-pipeline` can run alone:
+//
+//   import -> graph -> linalg -> buffers -> plan -> llvm
+//
+// Each phase takes its own options struct; the target backend fills in what
+// it decides (the composite ops it keeps whole, its memory space, its tensor
+// and code generation passes).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_LIB_DRIVER_PIPELINE_H
+#define STRATA_LIB_DRIVER_PIPELINE_H
+
+#include "lib/target/TargetBackend.h"
+
+#include "mlir/Pass/PassManager.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace strata {
+
+/// Where compilation stops, in pipeline order.
+enum class Phase {
+  /// The importer's output, before any pass.
+  Import,
+  /// After the canonical phase: shapes folded, dead code removed.
+  Graph,
+  /// Composite ops decomposed and graph ops lowered to linalg, tensor, arith
+  /// and math on tensors; the target's tensor passes (fusion) run.
+  Linalg,
+  /// Tensors bufferised to memrefs in the target's memory space.
+  Buffers,
+  /// The memory plan: weights placed in the weights file, every other buffer
+  /// at an offset in an arena, entry points exported.
+  Plan,
+  /// The target's code generation (for the CPU, the LLVM dialect).
+  LLVM,
+};
+
+/// Parses a `--compile-to` value.
+std::optional<Phase> parsePhase(llvm::StringRef name);
+
+/// The phase names `parsePhase` accepts, in order, for messages.
+llvm::StringRef phaseNames();
+
+/// import -> graph.
+struct GraphPhaseOptions {
+  /// Rounds of folding and shape refinement.
+  int refinementRounds = 2;
+};
+
+/// graph -> linalg.
+struct LinalgPhaseOptions {
+  /// Composite graph ops the decomposition leaves whole.
+  std::vector<std::string> keepWhole;
+};
+
+/// linalg -> buffers.
+struct BufferPhaseOptions {
+  /// Memory space of the buffers bufferisation allocates.
+  unsigned memorySpace = 0;
+};
+
+/// buffers -> plan.
+struct PlanPhaseOptions {
+  /// Constants of at least this many bytes go to the weights file.
+  int64_t weightsMinBytes = 1024;
+  /// Least alignment of every planned buffer, in bytes.
+  int64_t bufferAlignment = 64;
+  /// Whether elementwise ops may write over an input at its last use.
+  bool inPlace = true;
+  /// Prefix of the exported entry points' symbols.
+  std::string entryPrefix = "strata_model_";
+};
+
+/// What `buildPipeline` runs, phase by phase.
+struct PipelineOptions {
+  /// The target of the linalg phase's tensor passes and of the llvm phase.
+  const TargetBackend *target = nullptr;
+  GraphPhaseOptions graph;
+  LinalgPhaseOptions linalg;
+  BufferPhaseOptions buffers;
+  PlanPhaseOptions plan;
+};
+
+/// The options of a compile for `target`, with the target's choices filled in.
+PipelineOptions defaultPipelineOptions(const TargetBackend &target);
+
+/// Adds the passes that take IR at phase `from` to phase `to` (nothing when
+/// `to` is not after `from`).
+void buildPipeline(mlir::OpPassManager &pm, const PipelineOptions &options, Phase from, Phase to);
+
+/// Registers `--strata-<phase>-pipeline` for every phase after import, each
+/// with a `target` option, so that strata-opt runs one phase alone.
+void registerPhasePipelines();
+
+} // namespace strata
+
+#endif // STRATA_LIB_DRIVER_PIPELINE_H

@@ -1,0 +1,79 @@
+//===- Bufferize.cpp - Tensors to buffers in a memory space ---------------===//
+//
+// Implements `strata-bufferize`, and the bufferisation of immutable weight
+// loads, which upstream does not provide for `ml_program.global_load_const`.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/lowering/Bufferize.h"
+#include "lib/lowering/Passes.h"
+
+#include "mlir/Dialect/Bufferization/IR/BufferizableOpInterface.h"
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
+#include "mlir/Dialect/Bufferization/Transforms/OneShotModuleBufferize.h"
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+
+using namespace mlir;
+using namespace mlir::bufferization;
+
+namespace strata {
+#define GEN_PASS_DEF_BUFFERIZE
+#include "lib/lowering/Passes.h.inc"
+} // namespace strata
+
+namespace {
+
+/// A load of an immutable global reads the global's buffer: the
+/// `memref.global` that upstream bufferisation makes of the `ml_program.global`
+/// (same name, default memory space, constant).
+struct GlobalLoadConstModel
+    : BufferizableOpInterface::ExternalModel<GlobalLoadConstModel,
+                                             ml_program::GlobalLoadConstOp> {
+  bool isWritable(Operation *, Value, const AnalysisState &) const { return false; }
+
+  FailureOr<BufferLikeType> getBufferType(Operation *op, Value, const BufferizationOptions &,
+                                          const BufferizationState &,
+                                          SmallVector<Value> &) const {
+    auto type = cast<RankedTensorType>(cast<ml_program::GlobalLoadConstOp>(op).getType());
+    return cast<BufferLikeType>(MemRefType::get(type.getShape(), type.getElementType()));
+  }
+
+  LogicalResult bufferize(Operation *op, RewriterBase &rewriter, const BufferizationOptions &,
+                          BufferizationState &) const {
+    auto load = cast<ml_program::GlobalLoadConstOp>(op);
+    auto type = cast<RankedTensorType>(load.getType());
+    replaceOpWithNewBufferizedOp<memref::GetGlobalOp>(
+        rewriter, op, MemRefType::get(type.getShape(), type.getElementType()),
+        load.getGlobalAttr().getLeafReference());
+    return success();
+  }
+};
+
+struct Bufferize : strata::impl::BufferizeBase<Bufferize> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    OneShotBufferizationOptions options;
+    options.bufferizeFunctionBoundaries = true;
+    options.setFunctionBoundaryTypeConversion(LayoutMapOption::IdentityLayoutMap);
+    if (memorySpace != 0) {
+      Attribute space = IntegerAttr::get(IntegerType::get(&getContext(), 64), memorySpace);
+      options.defaultMemorySpaceFn = [space](TensorType) -> std::optional<Attribute> {
+        return space;
+      };
+    }
+    BufferizationState state;
+    if (failed(runOneShotModuleBufferize(getOperation(), options, state)))
+      return signalPassFailure();
+  }
+};
+
+} // namespace
+
+void strata::registerBufferizationModels(DialectRegistry &registry) {
+  registry.addExtension(+[](MLIRContext *ctx, ml_program::MLProgramDialect *) {
+    ml_program::GlobalLoadConstOp::attachInterface<GlobalLoadConstModel>(*ctx);
+  });
+}
