@@ -65,7 +65,8 @@ LogicalResult emitExecutable(ModuleOp module, const ModelSignature &signature, S
     llvm::raw_fd_ostream os(glue, ec);
     if (ec)
       return module.emitError("cannot write '") << glue << "': " << ec.message();
-    os << generateModelGlue(signature, "_mlir_ciface_strata_model_main", weights);
+    os << generateModelGlue(signature, "_mlir_ciface_strata_model_main", weights,
+                            /*deviceFactory=*/"strata_cpu_device_create");
   }
 
   std::string compiler = options.compiler;
@@ -76,11 +77,12 @@ LogicalResult emitExecutable(ModuleOp module, const ModelSignature &signature, S
     compiler = *found;
   }
   std::string include = "-I" + options.includeDir;
-  std::string cpuLib = options.runtimeLibraryDir + "/cpu/libstrata_runtime_cpu.a";
+  std::string mainLib = options.runtimeLibraryDir + "/core/libstrata_runtime_main.a";
+  std::string deviceLib = options.runtimeLibraryDir + "/device/cpu/libstrata_device_cpu.a";
   std::string coreLib = options.runtimeLibraryDir + "/core/libstrata_runtime_core.a";
-  SmallVector<StringRef> args = {compiler, "-O2",  include, glue,
-                                 object,   cpuLib, coreLib, options.blasLibrary,
-                                 "-lm",    "-o",   linked};
+  SmallVector<StringRef> args = {
+      compiler, "-O2", include, glue, object, mainLib, deviceLib, coreLib, options.blasLibrary,
+      "-lm",    "-o",  linked};
   std::string diagnostics = inWork("link.log");
   std::optional<StringRef> redirects[] = {std::nullopt, StringRef(diagnostics),
                                           StringRef(diagnostics)};

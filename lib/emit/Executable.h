@@ -17,7 +17,8 @@ namespace strata {
 
 /// Where the pieces the linker needs live.
 struct LinkOptions {
-  /// Directory with libstrata_runtime_cpu.a and libstrata_runtime_core.a.
+  /// The runtime's build directory: core/libstrata_runtime_main.a,
+  /// core/libstrata_runtime_core.a and the device libraries under device/.
   std::string runtimeLibraryDir;
   /// Directory with strata/runtime.h and strata/model.h.
   std::string includeDir;

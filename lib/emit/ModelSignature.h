@@ -33,9 +33,21 @@ struct ModelValue {
   bool typeOnly = false;
 };
 
+/// One arena of the buffer plan (strata_model_arena).
+struct ModelArena {
+  /// The runtime's `strata_memory_space` enumerator.
+  std::string space = "STRATA_MEMORY_DEVICE";
+  uint64_t bytes = 0;
+  /// The most bytes live at once: the liveness lower bound of `bytes`.
+  uint64_t lowerBound = 0;
+  uint64_t alignment = 64;
+};
+
 struct ModelSignature {
   std::string name;
   std::vector<ModelValue> inputs, outputs;
+  /// The arenas the entry point takes after the weights, in order.
+  std::vector<ModelArena> arenas;
 };
 
 /// Reads the signature of `func` (tensor arguments and results with `onnx.name`

@@ -6,6 +6,7 @@
 |*                                                                            *|
 \*===----------------------------------------------------------------------===*/
 
+#include "strata/model.h"
 #include "strata/runtime.h"
 
 #include <string.h>
@@ -15,41 +16,26 @@ int strataRunCApiScenario(void);
 /* Returns 0 on success, or the number of the first failed check. */
 int strataRunCApiScenario(void) {
   int64_t dims[2] = {2, 2};
+  int32_t storage[4] = {1, 2, 3, 4};
   strata_tensor *tensor = NULL;
-  strata_arena *arena = NULL;
+  strata_tensor *wrong = NULL;
   strata_status status;
-  void *slot = NULL;
   int result = 0;
 
   if (strata_runtime_abi_version() != STRATA_RUNTIME_ABI_VERSION)
     return 1;
-  status = strata_arena_create(256, 64, &arena);
+  status = strata_tensor_wrap(STRATA_DTYPE_I32, 2, dims, storage, sizeof storage, &tensor);
   if (status) {
     strata_status_free(status);
     return 2;
   }
-  status = strata_arena_alloc(arena, 64, 16, &slot);
-  if (status) {
-    strata_status_free(status);
+  if (strata_tensor_num_elements(tensor) != 4 || strata_tensor_data(tensor) != storage)
     result = 3;
-    goto done;
-  }
-  status = strata_tensor_wrap(STRATA_DTYPE_I32, 2, dims, slot, 16, &tensor);
-  if (status) {
-    strata_status_free(status);
+  status = strata_tensor_wrap(STRATA_DTYPE_I32, 2, dims, storage, 3, &wrong);
+  if (strata_status_get_code(status) != STRATA_ERROR_INVALID_ARGUMENT ||
+      strstr(strata_status_message(status), "3 bytes given") == NULL || wrong != NULL)
     result = 4;
-    goto done;
-  }
-  if (strata_tensor_num_elements(tensor) != 4 || strata_tensor_data(tensor) != slot)
-    result = 5;
-  status = strata_arena_alloc(arena, 3, 1, &slot);
-  if (strata_status_get_code(status) != STRATA_ERROR_OUT_OF_RANGE ||
-      strstr(strata_status_message(status), "offset 3") == NULL)
-    result = 6;
   strata_status_free(status);
-
-done:
   strata_tensor_destroy(tensor);
-  strata_arena_destroy(arena);
   return result;
 }
