@@ -55,6 +55,8 @@ typedef enum strata_status_code {
   STRATA_ERROR_OUT_OF_RANGE = 6,
   /// A call was made in the wrong state (e.g. trace end without begin).
   STRATA_ERROR_FAILED_PRECONDITION = 7,
+  /// A lookup by name found nothing of that name.
+  STRATA_ERROR_NOT_FOUND = 8,
 } strata_status_code;
 
 /// Result of every fallible call. NULL means success; anything else is an
@@ -203,18 +205,27 @@ uint64_t strata_checksum(const void *data, size_t bytes) STRATA_NOEXCEPT;
 
 /// Maps the weights file at `path` and checks it: magic, version, size, that
 /// its model id is `model_id` (the program it was compiled with), that every
-/// tensor is aligned and inside the file, and every tensor's checksum. On
-/// success `*out` owns the mapping (release with strata_weights_close).
+/// name lies in the string table and no two tensors share one, that every
+/// tensor is aligned and inside the data region, and every tensor's checksum.
+/// Errors name the file, and the tensor where one is at fault. On success
+/// `*out` owns the mapping (release with strata_weights_close).
 strata_status strata_weights_open(const char *path, uint64_t model_id,
                                   strata_weights **out) STRATA_NOEXCEPT;
 
 /// Releases the mapping; NULL is ignored.
 void strata_weights_close(strata_weights *weights) STRATA_NOEXCEPT;
 
-/// The start of the mapped file and its size in bytes; tensors lie at their
+/// The start of the data region and its size in bytes; tensors lie at their
 /// offsets from the start.
 const void *strata_weights_data(const strata_weights *weights) STRATA_NOEXCEPT;
 size_t strata_weights_size(const strata_weights *weights) STRATA_NOEXCEPT;
+
+/// Finds the tensor called `name`: `*data` receives its bytes in the mapping
+/// (valid until strata_weights_close) and `*bytes` their number. Fails with
+/// STRATA_ERROR_NOT_FOUND, naming the file and `name`, when the file holds no
+/// tensor of that name; `*data` is then NULL and `*bytes` 0.
+strata_status strata_weights_find(const strata_weights *weights, const char *name,
+                                  const void **data, size_t *bytes) STRATA_NOEXCEPT;
 
 /*===----------------------------------------------------------------------===*
  * Tracing

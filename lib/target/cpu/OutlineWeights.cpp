@@ -1,8 +1,8 @@
 //===- OutlineWeights.cpp - Constants to the packed weights file ----------===//
 //
 // Implements `strata-cpu-outline-weights`. Offsets are multiples of the
-// weights file's alignment, counted from the start of the file, so that the
-// runtime can pass the whole mapping and every view is aligned.
+// weights file's alignment, counted from the start of its data region, which
+// the runtime passes, so that every view is aligned.
 //
 //===----------------------------------------------------------------------===//
 
@@ -49,10 +49,7 @@ struct OutlineWeights : strata::impl::OutlineWeightsBase<OutlineWeights> {
       if (bytes > 0 && bytes >= minBytes)
         outlined.push_back({global, bytes});
     }
-    // The header and the index come first.
-    int64_t end = llvm::alignTo(sizeof(strata_weights_header) +
-                                    outlined.size() * sizeof(strata_weights_entry),
-                                STRATA_WEIGHTS_ALIGNMENT);
+    int64_t end = 0;
     llvm::StringMap<int64_t> offsets;
     SmallVector<Attribute> plan;
     for (auto [global, bytes] : outlined) {

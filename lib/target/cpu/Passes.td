@@ -35,14 +35,14 @@ def OutlineWeights : Pass<"strata-cpu-outline-weights", "mlir::ModuleOp"> {
   let description = [{
     Every constant `memref.global` of at least `min-bytes` bytes (byte-sized
     element types) leaves the program: it is given a 4 KiB-aligned offset in
-    the weights file, each public function gains a trailing
-    `memref<?xi8>` argument (the mapped file), and every
+    the weights file's data region, each public function gains a trailing
+    `memref<?xi8>` argument (the mapped data region), and every
     `memref.get_global` of it becomes a `memref.view` of that argument at its
     offset. The module keeps the plan as `strata.weights`, an array of
     `{name, offset, value}` dictionaries that the emitter writes out.
 
     Example: `%w = memref.get_global @__constant_64x64xf32 : memref<64x64xf32>`
-    becomes `%w = memref.view %weights[%c4096][] : memref<?xi8> to
+    becomes `%w = memref.view %weights[%c0][] : memref<?xi8> to
     memref<64x64xf32>`.
   }];
   let options = [

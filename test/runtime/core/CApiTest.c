@@ -8,6 +8,7 @@
 
 #include "strata/model.h"
 #include "strata/runtime.h"
+#include "strata/weights.h"
 
 #include <string.h>
 
@@ -24,17 +25,19 @@ int strataRunCApiScenario(void) {
 
   if (strata_runtime_abi_version() != STRATA_RUNTIME_ABI_VERSION)
     return 1;
+  if (sizeof(strata_weights_header) != 64 || sizeof(strata_weights_entry) != 40)
+    return 2;
   status = strata_tensor_wrap(STRATA_DTYPE_I32, 2, dims, storage, sizeof storage, &tensor);
   if (status) {
     strata_status_free(status);
-    return 2;
+    return 3;
   }
   if (strata_tensor_num_elements(tensor) != 4 || strata_tensor_data(tensor) != storage)
-    result = 3;
+    result = 4;
   status = strata_tensor_wrap(STRATA_DTYPE_I32, 2, dims, storage, 3, &wrong);
   if (strata_status_get_code(status) != STRATA_ERROR_INVALID_ARGUMENT ||
       strstr(strata_status_message(status), "3 bytes given") == NULL || wrong != NULL)
-    result = 4;
+    result = 5;
   strata_status_free(status);
   strata_tensor_destroy(tensor);
   return result;
