@@ -77,8 +77,8 @@ strata_status checkFile(strata_weights &w, uint64_t modelId) {
   if (header.data_offset % STRATA_WEIGHTS_ALIGNMENT != 0 || header.data_offset < namesEnd ||
       header.data_offset > w.size)
     return makeError(STRATA_ERROR_FORMAT,
-                     "weights file '%s': the data region (offset %llu) is misaligned or "
-                     "overlaps the index",
+                     "weights file '%s': the data region (offset %llu) is misaligned, "
+                     "overlaps the index or lies outside the file",
                      path, static_cast<unsigned long long>(header.data_offset));
   const unsigned char *base = static_cast<const unsigned char *>(w.data);
   const unsigned char *index = base + sizeof header;
@@ -100,21 +100,20 @@ strata_status checkFile(strata_weights &w, uint64_t modelId) {
       return makeError(STRATA_ERROR_FORMAT,
                        "weights file '%s': the name of tensor %u lies outside the string table",
                        path, i);
-    std::string_view name(names + e.name_offset, e.name_size);
-    std::string quoted(name);
+    // The name is followed by its NUL: usable as a C string.
+    const char *name = names + e.name_offset;
     if (e.offset % STRATA_WEIGHTS_ALIGNMENT != 0 || e.offset > w.regionSize ||
         e.bytes > w.regionSize - e.offset)
       return makeError(STRATA_ERROR_FORMAT,
                        "weights file '%s': tensor '%s' lies outside the data region or is "
                        "misaligned",
-                       path, quoted.c_str());
+                       path, name);
     if (strata_checksum(w.region + e.offset, e.bytes) != e.checksum)
       return makeError(STRATA_ERROR_FORMAT,
-                       "weights file '%s': tensor '%s' is corrupt (checksum mismatch)", path,
-                       quoted.c_str());
-    if (!w.byName.emplace(name, e).second)
+                       "weights file '%s': tensor '%s' is corrupt (checksum mismatch)", path, name);
+    if (!w.byName.emplace(std::string_view(name, e.name_size), e).second)
       return makeError(STRATA_ERROR_FORMAT, "weights file '%s': two tensors are named '%s'", path,
-                       quoted.c_str());
+                       name);
   }
   return nullptr;
 }
