@@ -1,4 +1,4 @@
-/*===- contract.h - The CPU runtime's matrix-product entry point ---------===*
+/*===- contract.h - The CPU device's matrix-product entry point ----------===*
  *
  * The call that stratac's strata-cpu-contractions-to-blas pass emits for an
  * f32 contraction and the descriptor it passes: for each loop dimension, in

@@ -1,9 +1,10 @@
 /*===- model.h - The contract between a compiled model and its executor -===*
  *
  * stratac emits, next to the compiled code, a description of the model's inputs
- * and outputs and an entry point; the runtime's executor (the emitted program's
- * main) reads the description to check and pass tensors. Plain C so that the
- * generated part and embedders need nothing else.
+ * and outputs, the arenas its buffers live in, the device it runs on and an
+ * entry point; the runtime's executor (the emitted program's main) reads the
+ * description to check and pass tensors. Plain C so that the generated part and
+ * embedders need nothing else.
  *
  *===----------------------------------------------------------------------===*/
 
@@ -19,7 +20,7 @@ extern "C" {
 #endif
 
 /// Version of this contract; the executor refuses a model built for another.
-#define STRATA_MODEL_ABI_VERSION 3
+#define STRATA_MODEL_ABI_VERSION 4
 
 /// What an input or output holds. Sequences and optionals are not computed on:
 /// each is an input that the model passes on unchanged to outputs (`source`).
@@ -34,7 +35,10 @@ typedef enum strata_value_kind {
 } strata_value_kind;
 
 /// One input or output of the model. `dims[i]` is -1 for a dimension known only
-/// at run time; `max_dims[i]` is then its upper bound or -1 when unbounded.
+/// at run time; `max_dims[i]` is then its upper bound or -1 when unbounded;
+/// `dim_names[i]` is the dimension's name ("" when unnamed): inputs whose
+/// dimensions share a name must agree on its size, which the executor checks
+/// (the compiled code's buffers are sized on that assumption).
 /// For sequences and optionals, dtype, rank and dims describe the tensors they
 /// hold; `rank` is -1 when those may have any shape.
 typedef struct strata_model_value {
@@ -44,6 +48,7 @@ typedef struct strata_model_value {
   int32_t rank;
   const int64_t *dims;
   const int64_t *max_dims;
+  const char *const *dim_names;
   /// Outputs: the input this output is, unchanged; -1 for computed outputs.
   int32_t source;
   /// Inputs: 1 when the model reads neither the data nor the shape, only the
@@ -52,17 +57,59 @@ typedef struct strata_model_value {
   int32_t type_only;
 } strata_model_value;
 
+/// Where an arena lives. Values are part of the contract and never renumbered.
+typedef enum strata_memory_space {
+  /// The device's own memory: a GPU's, or host RAM for the CPU device.
+  STRATA_MEMORY_DEVICE = 0,
+  /// Host memory the device copies to and from directly (pinned on a GPU).
+  STRATA_MEMORY_HOST = 1,
+} strata_memory_space;
+
+/// The number of strata_memory_space values.
+#define STRATA_MEMORY_SPACE_COUNT 2
+
+/// One arena of the buffer plan: a block the executor allocates once, when
+/// the program loads, and passes to every run. The compiled code places its
+/// buffers (computed outputs included) at planned offsets in it.
+typedef struct strata_model_arena {
+  strata_memory_space space;
+  /// The arena's size.
+  uint64_t bytes;
+  /// The most bytes live at once under the plan's schedule: no arena for
+  /// these buffers can be smaller. Reported next to `bytes`.
+  uint64_t lower_bound;
+  /// Alignment of the arena's base address, a power of two.
+  uint64_t alignment;
+} strata_model_arena;
+
 /// Runs the model once. `inputs[i]` points to input i's memref descriptor, of
 /// the declared rank (NULL for inputs that are not tensors, which the compiled
-/// code never sees; sizes are meaningless for type-only inputs),
-/// `weights` to the descriptor of the mapped weights file (a 1-D byte memref);
-/// `results` to storage for the descriptors of the computed outputs (those
-/// with `source` -1), in order. A descriptor of
-/// rank R is 3 + 2R 64-bit words: allocated pointer, aligned pointer, offset,
-/// R sizes, R strides (elements). Output buffers are allocated with malloc by
-/// the compiled code and belong to the caller, except those that alias inputs
-/// or constants (the executor copies outputs out before releasing anything).
-typedef void (*strata_model_invoke_fn)(void **inputs, void *weights, void *results);
+/// code never sees; sizes are meaningless for type-only inputs);
+/// `weights` to the descriptor of the weights file's data region (a 1-D byte
+/// memref; see strata/weights.h); `arenas[j]` to the descriptor of arena j (a
+/// 1-D byte memref of `bytes` bytes); `results` to storage for the
+/// descriptors of the computed outputs (those with `source` -1), in order. A
+/// descriptor of rank R is 3 + 2R 64-bit words: allocated pointer, aligned
+/// pointer, offset, R sizes, R strides (elements). A returned descriptor may
+/// point into an arena, an input, the weights, a constant or a block the
+/// compiled code allocated through the device's fallback allocator; the
+/// executor copies the outputs out, then releases every fallback block still
+/// live.
+typedef void (*strata_model_invoke_fn)(void **inputs, void *weights, void **arenas, void *results);
+
+/// A device the program runs on (runtime/device/Device.h); opaque to C.
+typedef struct strata_device strata_device;
+
+/// How the program asks its device to run.
+typedef struct strata_device_options {
+  /// Host threads the device may use for its work (at least 1).
+  int32_t threads;
+} strata_device_options;
+
+/// Creates the device the compiled code was built for into `out`, a handle
+/// the caller provides and owns.
+typedef strata_status (*strata_device_factory_fn)(const strata_device_options *options,
+                                                  strata_device *out);
 
 /// The compiled model, defined in the generated part of every emitted program.
 typedef struct strata_model {
@@ -72,10 +119,15 @@ typedef struct strata_model {
   const strata_model_value *inputs;
   int32_t num_outputs;
   const strata_model_value *outputs;
+  /// The arenas of the buffer plan, in the order `invoke` takes them.
+  int32_t num_arenas;
+  const strata_model_arena *arenas;
   /// The weights file's name, found next to the program unless overridden,
   /// and the model id it must carry (see strata/weights.h).
   const char *weights_file;
   uint64_t weights_id;
+  /// The factory of the device the compiled code runs on.
+  strata_device_factory_fn create_device;
   strata_model_invoke_fn invoke;
 } strata_model;
 

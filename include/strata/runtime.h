@@ -2,10 +2,9 @@
 |*                                                                            *|
 |* The C interface that executables emitted by stratac, and programs that     *|
 |* embed a compiled model, call into the Strata runtime: tensors, status      *|
-|* values, .npy and .npz files, the static arena the memory plan allocates    *|
-|* from, and Chrome/Perfetto tracing. Plain C types only, so that generated   *|
-|* LLVM IR and C embedders can call it; no function lets a C++ exception      *|
-|* escape.                                                                    *|
+|* values, .npy and .npz files, packed weights files and Chrome/Perfetto      *|
+|* tracing. Plain C types only, so that generated LLVM IR and C embedders can *|
+|* call it; no function lets a C++ exception escape.                          *|
 |*                                                                            *|
 \*===----------------------------------------------------------------------===*/
 
@@ -25,7 +24,7 @@ extern "C" {
 /// Version of the ABI declared in this header. Bumped whenever a declaration
 /// changes incompatibly; emitted executables check it at start-up against
 /// strata_runtime_abi_version().
-#define STRATA_RUNTIME_ABI_VERSION 1
+#define STRATA_RUNTIME_ABI_VERSION 2
 
 /// The largest tensor rank the runtime (and the .npy reader) supports.
 #define STRATA_MAX_RANK 8
@@ -52,10 +51,12 @@ typedef enum strata_status_code {
   STRATA_ERROR_FORMAT = 4,
   /// Well-formed input the runtime does not support (dtype, layout, rank).
   STRATA_ERROR_UNSUPPORTED = 5,
-  /// An arena request lies outside the arena or breaks its alignment.
+  /// A request lies outside an arena or breaks its alignment.
   STRATA_ERROR_OUT_OF_RANGE = 6,
   /// A call was made in the wrong state (e.g. trace end without begin).
   STRATA_ERROR_FAILED_PRECONDITION = 7,
+  /// A lookup by name found nothing of that name.
+  STRATA_ERROR_NOT_FOUND = 8,
 } strata_status_code;
 
 /// Result of every fallible call. NULL means success; anything else is an
@@ -115,10 +116,10 @@ typedef struct strata_tensor strata_tensor;
 strata_status strata_tensor_create(strata_dtype dtype, int32_t rank, const int64_t *dims,
                                    strata_tensor **out) STRATA_NOEXCEPT;
 
-/// Creates a tensor that views `byte_size` bytes at `data` (e.g. memory from
-/// strata_arena_alloc) without owning them. `byte_size` must equal the size
-/// implied by `dtype` and `dims`; `data` must be non-NULL unless that size
-/// is 0. The memory must outlive the tensor.
+/// Creates a tensor that views `byte_size` bytes at `data` (e.g. a slot of an
+/// arena) without owning them. `byte_size` must equal the size implied by
+/// `dtype` and `dims`; `data` must be non-NULL unless that size is 0. The
+/// memory must outlive the tensor.
 strata_status strata_tensor_wrap(strata_dtype dtype, int32_t rank, const int64_t *dims, void *data,
                                  size_t byte_size, strata_tensor **out) STRATA_NOEXCEPT;
 
@@ -192,43 +193,6 @@ strata_status strata_npz_save(const char *path, const strata_tensor *const *tens
 void strata_tensor_list_free(strata_tensor **tensors, int32_t count) STRATA_NOEXCEPT;
 
 /*===----------------------------------------------------------------------===*
- * Static arena
- *===----------------------------------------------------------------------===*/
-
-/// One contiguous block whose layout the compiler's memory plan fixed ahead of
-/// time: tensors live at planned offsets, so allocating is a bounds and
-/// alignment check, never a call to malloc.
-typedef struct strata_arena strata_arena;
-
-/// Creates an arena of `bytes` bytes (contents uninitialised) whose base
-/// address is aligned to `alignment`, a power of two. Owned by the caller;
-/// release with strata_arena_destroy.
-strata_status strata_arena_create(size_t bytes, size_t alignment,
-                                  strata_arena **out) STRATA_NOEXCEPT;
-
-/// Destroys `arena` and its memory; pointers into it become dangling.
-/// Accepts NULL.
-void strata_arena_destroy(strata_arena *arena) STRATA_NOEXCEPT;
-
-/// Sets `*ptr` to the arena memory at `offset` for a `bytes`-byte tensor.
-/// Fails with STRATA_ERROR_OUT_OF_RANGE if `offset` is not a multiple of the
-/// arena's alignment or [offset, offset + bytes) does not lie inside the
-/// arena. Thread-safe; does not allocate.
-strata_status strata_arena_alloc(strata_arena *arena, size_t offset, size_t bytes,
-                                 void **ptr) STRATA_NOEXCEPT;
-
-/// Returns the size of `arena` in bytes.
-size_t strata_arena_capacity(const strata_arena *arena) STRATA_NOEXCEPT;
-
-/// Returns the alignment `arena` was created with.
-size_t strata_arena_alignment(const strata_arena *arena) STRATA_NOEXCEPT;
-
-/// Returns the highest end offset (offset + bytes) of any successful
-/// strata_arena_alloc so far: the arena's measured peak, reported next to the
-/// plan's predicted peak.
-size_t strata_arena_high_water(const strata_arena *arena) STRATA_NOEXCEPT;
-
-/*===----------------------------------------------------------------------===*
  * Packed weights (the file layout is in strata/weights.h)
  *===----------------------------------------------------------------------===*/
 
@@ -241,18 +205,27 @@ uint64_t strata_checksum(const void *data, size_t bytes) STRATA_NOEXCEPT;
 
 /// Maps the weights file at `path` and checks it: magic, version, size, that
 /// its model id is `model_id` (the program it was compiled with), that every
-/// tensor is aligned and inside the file, and every tensor's checksum. On
-/// success `*out` owns the mapping (release with strata_weights_close).
+/// name lies in the string table and no two tensors share one, that every
+/// tensor is aligned and inside the data region, and every tensor's checksum.
+/// Errors name the file, and the tensor where one is at fault. On success
+/// `*out` owns the mapping (release with strata_weights_close).
 strata_status strata_weights_open(const char *path, uint64_t model_id,
                                   strata_weights **out) STRATA_NOEXCEPT;
 
 /// Releases the mapping; NULL is ignored.
 void strata_weights_close(strata_weights *weights) STRATA_NOEXCEPT;
 
-/// The start of the mapped file and its size in bytes; tensors lie at their
+/// The start of the data region and its size in bytes; tensors lie at their
 /// offsets from the start.
 const void *strata_weights_data(const strata_weights *weights) STRATA_NOEXCEPT;
 size_t strata_weights_size(const strata_weights *weights) STRATA_NOEXCEPT;
+
+/// Finds the tensor called `name`: `*data` receives its bytes in the mapping
+/// (valid until strata_weights_close) and `*bytes` their number. Fails with
+/// STRATA_ERROR_NOT_FOUND, naming the file and `name`, when the file holds no
+/// tensor of that name; `*data` is then NULL and `*bytes` 0.
+strata_status strata_weights_find(const strata_weights *weights, const char *name,
+                                  const void **data, size_t *bytes) STRATA_NOEXCEPT;
 
 /*===----------------------------------------------------------------------===*
  * Tracing
@@ -286,15 +259,12 @@ namespace strata {
 struct RuntimeDeleter {
   void operator()(strata_status_object *s) const noexcept { strata_status_free(s); }
   void operator()(strata_tensor *t) const noexcept { strata_tensor_destroy(t); }
-  void operator()(strata_arena *a) const noexcept { strata_arena_destroy(a); }
   void operator()(strata_weights *w) const noexcept { strata_weights_close(w); }
 };
 /// Owning handle of an error status (null on success).
 using StatusPtr = std::unique_ptr<strata_status_object, RuntimeDeleter>;
 /// Owning handle of a tensor.
 using TensorPtr = std::unique_ptr<strata_tensor, RuntimeDeleter>;
-/// Owning handle of an arena.
-using ArenaPtr = std::unique_ptr<strata_arena, RuntimeDeleter>;
 /// Owning handle of a mapped weights file.
 using WeightsPtr = std::unique_ptr<strata_weights, RuntimeDeleter>;
 } // namespace strata

@@ -3,14 +3,21 @@
  * `stratac compile ... -o out/model` writes the model's large constants to
  * `out/model.weights`, which the program maps at start-up:
  *
- *   offset 0     strata_weights_header
- *   offset 64    strata_weights_entry[count]          (the index)
- *   ...          each tensor at a multiple of STRATA_WEIGHTS_ALIGNMENT
+ *   offset 0            strata_weights_header
+ *   offset 64           strata_weights_entry[count]          (the index)
+ *   64 + 40 * count     the string table: names_bytes bytes of names
+ *   data_offset         the data region, to the end of the file: each tensor
+ *                       at a multiple of STRATA_WEIGHTS_ALIGNMENT from its start
  *
- * Offsets count from the start of the file. Every entry carries the
- * strata_checksum of its bytes, checked when the file is opened; the header's
- * model_id (the checksum of the index) ties the file to the program that was
- * compiled with it. All integers are little-endian.
+ * The index is keyed by name: each entry's name is a string of any length in
+ * the string table, followed there by a NUL byte. Tensor offsets count from
+ * the start of the data region (itself at a multiple of
+ * STRATA_WEIGHTS_ALIGNMENT), so the compiled code, which is given the data
+ * region, does not depend on the size of the index. Every entry carries the
+ * strata_checksum of its bytes, checked when the file is opened; the
+ * header's model_id (the checksum of the index and the string table) ties the
+ * file to the program that was compiled with it. All integers are
+ * little-endian.
  *
  *===----------------------------------------------------------------------===*/
 
@@ -22,29 +29,30 @@
 /// The first 8 bytes of every weights file.
 #define STRATA_WEIGHTS_MAGIC "STRATAW1"
 /// The layout version this header describes; readers refuse others.
-#define STRATA_WEIGHTS_VERSION 1
-/// Tensor alignment in the file: a page, and enough for O_DIRECT reads.
+#define STRATA_WEIGHTS_VERSION 2
+/// Alignment of the data region in the file and of each tensor in it: a page,
+/// and enough for O_DIRECT reads.
 #define STRATA_WEIGHTS_ALIGNMENT 4096
-/// Bytes of an index entry's name field, the terminating NUL included.
-#define STRATA_WEIGHTS_NAME_SIZE 64
 
 /// The 64 bytes at offset 0.
 typedef struct strata_weights_header {
   char magic[8];        ///< STRATA_WEIGHTS_MAGIC, not NUL-terminated
   uint32_t version;     ///< STRATA_WEIGHTS_VERSION
   uint32_t count;       ///< index entries that follow the header
-  uint64_t model_id;    ///< strata_checksum of the index; also in the program
+  uint64_t model_id;    ///< strata_checksum of the index and string table
   uint64_t file_size;   ///< the whole file, in bytes
-  uint8_t reserved[32]; ///< zero
+  uint64_t names_bytes; ///< size of the string table after the index
+  uint64_t data_offset; ///< start of the data region, aligned
+  uint8_t reserved[16]; ///< zero
 } strata_weights_header;
 
-/// One tensor: 96 bytes, `count` of them right after the header.
+/// One tensor: 40 bytes, `count` of them right after the header.
 typedef struct strata_weights_entry {
-  char name[STRATA_WEIGHTS_NAME_SIZE]; ///< the constant's symbol, for messages
-  uint64_t offset;                     ///< from the start of the file, aligned
-  uint64_t bytes;                      ///< the tensor's size
-  uint64_t checksum;                   ///< strata_checksum of those bytes
-  uint64_t reserved;                   ///< zero
+  uint64_t name_offset; ///< of the name, from the start of the string table
+  uint64_t name_size;   ///< the name's bytes, without the NUL after it
+  uint64_t offset;      ///< from the start of the data region, aligned
+  uint64_t bytes;       ///< the tensor's size
+  uint64_t checksum;    ///< strata_checksum of those bytes
 } strata_weights_entry;
 
 #endif /* STRATA_WEIGHTS_H */

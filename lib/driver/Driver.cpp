@@ -149,14 +149,21 @@ LogicalResult emitProgram(ModuleOp module, const PipelineOptions &options, Strin
   FailureOr<ModelSignature> signature = readModelSignature(entry, modelName);
   if (failed(signature))
     return failure();
+  PassManager plan(module.getContext());
+  buildPipeline(plan, options, Phase::Graph, Phase::Plan);
+  if (failed(plan.run(module)))
+    return failure();
+  auto planned = dyn_cast_or_null<func::FuncOp>(program::findEntry(module).getOperation());
+  if (!planned || failed(readArenaPlan(planned, *signature)))
+    return failure();
   PassManager codegen(module.getContext());
-  buildPipeline(codegen, options, Phase::Graph, Phase::LLVM);
+  buildPipeline(codegen, options, Phase::Plan, Phase::LLVM);
   if (failed(codegen.run(module)))
     return failure();
   const TargetBackend &target = *options.target;
   LinkOptions link = defaultLinkOptions();
   link.targetInputs = target.linkInputs();
-  link.targetGlue = target.glueSource();
+  link.deviceFactory = target.deviceFactory().str();
   auto writeObjects = [&](StringRef workDir, std::vector<std::string> &objects) {
     return target.emitObjects(module, workDir, objects);
   };

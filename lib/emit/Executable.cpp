@@ -26,6 +26,7 @@ namespace strata {
 LinkOptions defaultLinkOptions() {
   LinkOptions options;
   options.includeDir = STRATA_INCLUDE_DIR;
+  options.runtimeMainLibrary = STRATA_RUNTIME_MAIN_LIBRARY;
   options.runtimeCoreLibrary = STRATA_RUNTIME_CORE_LIBRARY;
   return options;
 }
@@ -68,8 +69,8 @@ LogicalResult emitExecutable(ModuleOp module, const ModelSignature &signature, S
     llvm::raw_fd_ostream os(glue, ec);
     if (ec)
       return module.emitError("cannot write '") << glue << "': " << ec.message();
-    os << generateModelGlue(signature, "_mlir_ciface_strata_model_main", weights)
-       << options.targetGlue;
+    os << generateModelGlue(signature, "_mlir_ciface_strata_model_main", weights,
+                            options.deviceFactory);
   }
 
   std::string compiler = options.compiler;
@@ -83,7 +84,7 @@ LogicalResult emitExecutable(ModuleOp module, const ModelSignature &signature, S
   // The runtime core and the target's libraries call each other: one group.
   SmallVector<StringRef> args = {compiler, "-O2", include, glue};
   args.append(objects.begin(), objects.end());
-  args.append({"-Wl,--start-group", options.runtimeCoreLibrary});
+  args.append({options.runtimeMainLibrary, "-Wl,--start-group", options.runtimeCoreLibrary});
   args.append(options.targetInputs.begin(), options.targetInputs.end());
   args.append({"-Wl,--end-group", "-o", linked});
   std::string diagnostics = inWork("link.log");

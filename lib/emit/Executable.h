@@ -25,12 +25,13 @@ namespace strata {
 struct LinkOptions {
   /// Directory with strata/runtime.h and strata/model.h.
   std::string includeDir;
-  /// The target-independent runtime (executor, main, file formats).
-  std::string runtimeCoreLibrary;
+  /// The target-independent runtime: the program's main, and the executor
+  /// with the file formats.
+  std::string runtimeMainLibrary, runtimeCoreLibrary;
   /// The target's libraries and linker flags (TargetBackend::linkInputs).
   std::vector<std::string> targetInputs;
-  /// The target's part of the glue (TargetBackend::glueSource).
-  std::string targetGlue;
+  /// The C symbol of the target's device factory (TargetBackend::deviceFactory).
+  std::string deviceFactory;
   /// The C++ compiler driver (found on PATH when empty).
   std::string compiler;
 };

@@ -1,8 +1,8 @@
 //===- ModelGlue.h - The generated part of an emitted program ---*- C++ -*-===//
 //
 // Writes the C++ source that defines `strata_compiled_model` (see
-// include/strata/model.h) for a signature: value tables and the call into the
-// compiled code's C interface.
+// include/strata/model.h) for a signature: value and arena tables, the
+// device factory and the call into the compiled code's C interface.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,9 +21,11 @@ struct WeightsFileInfo {
 };
 
 /// The source text; `entry` is the compiled function's C-interface symbol,
-/// which takes the mapped weights after the inputs.
+/// which takes the weights' data region after the inputs and the arenas after
+/// the weights; `deviceFactory` is the C symbol of the factory of the device
+/// the compiled code runs on (a strata_device_factory_fn).
 std::string generateModelGlue(const ModelSignature &signature, llvm::StringRef entry,
-                              const WeightsFileInfo &weights);
+                              const WeightsFileInfo &weights, llvm::StringRef deviceFactory);
 
 } // namespace strata
 

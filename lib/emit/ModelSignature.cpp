@@ -150,4 +150,28 @@ FailureOr<ModelSignature> readModelSignature(func::FuncOp func, StringRef modelN
   return signature;
 }
 
+LogicalResult readArenaPlan(func::FuncOp func, ModelSignature &signature) {
+  auto arenas = func->getAttrOfType<ArrayAttr>(program::ProgramDialect::kArenas);
+  if (!arenas)
+    return success();
+  for (auto arena : arenas.getAsRange<program::ArenaAttr>()) {
+    ModelArena a;
+    switch (arena.getSpace()) {
+    case 0:
+      a.space = "STRATA_MEMORY_DEVICE";
+      break;
+    case 1:
+      a.space = "STRATA_MEMORY_HOST";
+      break;
+    default:
+      return func.emitError("the runtime has no memory space ") << arena.getSpace();
+    }
+    a.bytes = arena.getBytes();
+    a.lowerBound = arena.getLowerBound();
+    a.alignment = arena.getAlignment();
+    signature.arenas.push_back(a);
+  }
+  return success();
+}
+
 } // namespace strata

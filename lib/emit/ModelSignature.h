@@ -36,9 +36,21 @@ struct ModelValue {
   bool typeOnly = false;
 };
 
+/// One arena of the buffer plan (strata_model_arena).
+struct ModelArena {
+  /// The runtime's `strata_memory_space` enumerator.
+  std::string space = "STRATA_MEMORY_DEVICE";
+  uint64_t bytes = 0;
+  /// The most bytes live at once: the liveness lower bound of `bytes`.
+  uint64_t lowerBound = 0;
+  uint64_t alignment = 64;
+};
+
 struct ModelSignature {
   std::string name;
   std::vector<ModelValue> inputs, outputs;
+  /// The arenas the entry point takes after the weights, in order.
+  std::vector<ModelArena> arenas;
 };
 
 /// Reads the signature of `func` from its program contract: tensor arguments
@@ -48,6 +60,10 @@ struct ModelSignature {
 /// a diagnostic on a type the runtime cannot carry.
 mlir::FailureOr<ModelSignature> readModelSignature(mlir::func::FuncOp func,
                                                    llvm::StringRef modelName);
+
+/// Adds the arenas of the buffer plan (`program.arenas` on the planned entry
+/// function `func`) to `signature`.
+mlir::LogicalResult readArenaPlan(mlir::func::FuncOp func, ModelSignature &signature);
 
 } // namespace strata
 

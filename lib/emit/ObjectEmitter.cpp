@@ -8,6 +8,7 @@
 #include "lib/emit/ObjectEmitter.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
@@ -20,6 +21,32 @@
 using namespace mlir;
 
 namespace strata {
+namespace {
+
+/// Whether `name` is one of the program dialect's attributes.
+bool isContractAttribute(StringAttr name) { return name.getValue().starts_with("program."); }
+
+/// The program contract's attributes are read into the model description
+/// before code generation; LLVM IR has no place for them.
+void dropContractAttributes(ModuleOp module) {
+  module.walk([](FunctionOpInterface function) {
+    for (unsigned i = 0; i < function.getNumArguments(); ++i)
+      for (NamedAttribute attr : function.getArgAttrs(i))
+        if (isContractAttribute(attr.getName()))
+          function.removeArgAttr(i, attr.getName());
+    for (unsigned i = 0; i < function.getNumResults(); ++i)
+      for (NamedAttribute attr : function.getResultAttrs(i))
+        if (isContractAttribute(attr.getName()))
+          function.removeResultAttr(i, attr.getName());
+  });
+  module.walk([](Operation *op) {
+    for (NamedAttribute attr : op->getDiscardableAttrs())
+      if (isContractAttribute(attr.getName()))
+        op->removeDiscardableAttr(attr.getName());
+  });
+}
+
+} // namespace
 
 LogicalResult emitObjectFile(ModuleOp module, StringRef path, llvm::TargetMachine &machine,
                              llvm::function_ref<void(llvm::Module &)> prepare) {
@@ -27,6 +54,7 @@ LogicalResult emitObjectFile(ModuleOp module, StringRef path, llvm::TargetMachin
   registerLLVMDialectTranslation(*module.getContext());
 
   llvm::LLVMContext llvmContext;
+  dropContractAttributes(module);
   std::unique_ptr<llvm::Module> llvmModule = translateModuleToLLVMIR(module, llvmContext);
   if (!llvmModule)
     return module.emitError("cannot translate the LLVM dialect to LLVM IR");

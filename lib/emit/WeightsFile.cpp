@@ -1,7 +1,9 @@
 //===- WeightsFile.cpp - Writing the packed weights file ------------------===//
 //
 // Tensor bytes are written straight from the attributes (memory-mapped
-// external data stays mapped); only splats are expanded.
+// external data stays mapped); only splats are expanded. The planned offsets
+// count from the start of the data region, which follows the index and the
+// names at the next aligned offset.
 //
 //===----------------------------------------------------------------------===//
 
@@ -60,10 +62,6 @@ LogicalResult readBytes(ModuleOp module, PlannedTensor &t) {
 
 FailureOr<uint64_t> writeWeightsFile(ModuleOp module, StringRef path) {
   auto plan = module->getAttrOfType<ArrayAttr>(program::ProgramDialect::kWeights);
-  // The data region starts at the first aligned offset after the index.
-  uint64_t dataStart = llvm::alignTo(
-      sizeof(strata_weights_header) + (plan ? plan.size() : 0) * sizeof(strata_weights_entry),
-      STRATA_WEIGHTS_ALIGNMENT);
   std::vector<PlannedTensor> tensors;
   SmallVector<program::WeightAttr> entries;
   if (plan)
@@ -71,7 +69,7 @@ FailureOr<uint64_t> writeWeightsFile(ModuleOp module, StringRef path) {
   for (program::WeightAttr entry : entries) {
     PlannedTensor t;
     t.name = entry.getName().str();
-    t.offset = dataStart + entry.getOffset();
+    t.offset = entry.getOffset();
     t.value = entry.getValue();
     if (failed(readBytes(module, t)))
       return failure();
@@ -86,35 +84,41 @@ FailureOr<uint64_t> writeWeightsFile(ModuleOp module, StringRef path) {
   }
   module->removeAttr(program::ProgramDialect::kWeights);
 
+  // The index, then the names (each followed by a NUL), then the data region.
   std::vector<strata_weights_entry> index(tensors.size());
-  size_t indexBytes = index.size() * sizeof(strata_weights_entry);
-  uint64_t fileSize = sizeof(strata_weights_header) + indexBytes;
+  std::string names;
+  uint64_t dataBytes = 0;
   for (auto [e, t] : llvm::zip_equal(index, tensors)) {
-    std::memset(&e, 0, sizeof e);
-    std::strncpy(e.name, t.name.c_str(), STRATA_WEIGHTS_NAME_SIZE - 1);
+    e.name_offset = names.size();
+    e.name_size = t.name.size();
     e.offset = t.offset;
     e.bytes = t.data.size();
     e.checksum = strata_checksum(t.data.data(), t.data.size());
-    fileSize = t.offset + t.data.size();
+    names += t.name;
+    names += '\0';
+    dataBytes = t.offset + t.data.size();
   }
-  if (!tensors.empty() && tensors.front().offset < sizeof(strata_weights_header) + indexBytes)
-    return module.emitError("the weights index (")
-           << tensors.size() << " tensors) does not fit before the first tensor";
+  size_t indexBytes = index.size() * sizeof(strata_weights_entry);
+  std::string described(reinterpret_cast<const char *>(index.data()), indexBytes);
+  described += names;
   strata_weights_header header;
   std::memset(&header, 0, sizeof header);
   std::memcpy(header.magic, STRATA_WEIGHTS_MAGIC, 8);
   header.version = STRATA_WEIGHTS_VERSION;
   header.count = index.size();
-  header.model_id = strata_checksum(index.data(), indexBytes);
-  header.file_size = fileSize;
+  header.model_id = strata_checksum(described.data(), described.size());
+  header.names_bytes = names.size();
+  header.data_offset = llvm::alignTo(sizeof header + described.size(), STRATA_WEIGHTS_ALIGNMENT);
+  header.file_size = header.data_offset + dataBytes;
 
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec);
   if (ec)
     return module.emitError("cannot write '") << path << "': " << ec.message();
   os.write(reinterpret_cast<const char *>(&header), sizeof header);
-  os.write(reinterpret_cast<const char *>(index.data()), indexBytes);
-  uint64_t at = sizeof header + indexBytes;
+  os << described;
+  os.write_zeros(header.data_offset - sizeof header - described.size());
+  uint64_t at = 0;
   for (const PlannedTensor &t : tensors) {
     os.write_zeros(t.offset - at);
     os.write(t.data.data(), t.data.size());

@@ -50,8 +50,9 @@ public:
   /// `workDir` and appends their paths to `objects`.
   virtual mlir::LogicalResult emitObjects(mlir::ModuleOp module, llvm::StringRef workDir,
                                           std::vector<std::string> &objects) const = 0;
-  /// C++ source the target adds to the program's generated glue.
-  virtual std::string glueSource() const = 0;
+  /// The C symbol of the runtime's factory of the device the compiled code
+  /// runs on (a `strata_device_factory_fn`, see strata/model.h).
+  virtual llvm::StringRef deviceFactory() const = 0;
   /// What the emitted program links after its objects and the runtime core:
   /// static libraries (paths) and linker flags, in order.
   virtual std::vector<std::string> linkInputs() const = 0;

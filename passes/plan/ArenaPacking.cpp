@@ -12,10 +12,52 @@
 #include "llvm/Support/MathExtras.h"
 
 #include <algorithm>
+#include <functional>
 #include <numeric>
 #include <utility>
 
 namespace strata::plan {
+
+namespace {
+
+/// Places the requests in `order`, each at the lowest offset free during its
+/// lifetime; returns the offsets and the arena size.
+std::pair<std::vector<int64_t>, int64_t> placeInOrder(const std::vector<ArenaRequest> &requests,
+                                                      const std::vector<size_t> &order,
+                                                      int64_t first, int64_t last) {
+  std::vector<int64_t> offsets(requests.size(), 0);
+  int64_t bytes = 0;
+  // Placed buffers by the positions they are live at.
+  std::vector<std::vector<size_t>> livePlaced(last - first + 1);
+  std::vector<size_t> seenAt(requests.size(), SIZE_MAX);
+  std::vector<std::pair<int64_t, int64_t>> blocked;
+  for (size_t i : order) {
+    const ArenaRequest &r = requests[i];
+    if (r.bytes == 0)
+      continue;
+    blocked.clear();
+    for (int64_t t = r.start; t <= r.end; ++t)
+      for (size_t j : livePlaced[t - first])
+        if (seenAt[j] != i) {
+          seenAt[j] = i;
+          blocked.push_back({offsets[j], offsets[j] + requests[j].bytes});
+        }
+    llvm::sort(blocked);
+    int64_t offset = 0;
+    for (auto [begin, end] : blocked) {
+      if (offset + r.bytes <= begin)
+        break;
+      offset = std::max<int64_t>(offset, llvm::alignTo(end, r.alignment));
+    }
+    offsets[i] = offset;
+    bytes = std::max(bytes, offset + r.bytes);
+    for (int64_t t = r.start; t <= r.end; ++t)
+      livePlaced[t - first].push_back(i);
+  }
+  return {offsets, bytes};
+}
+
+} // namespace
 
 ArenaLayout packArena(const std::vector<ArenaRequest> &requests) {
   ArenaLayout layout;
@@ -41,40 +83,33 @@ ArenaLayout packArena(const std::vector<ArenaRequest> &requests) {
     layout.lowerBound = std::max(layout.lowerBound, live);
   }
 
-  std::vector<size_t> order(n);
-  std::iota(order.begin(), order.end(), 0);
-  llvm::stable_sort(order, [&](size_t a, size_t b) {
-    if (requests[a].bytes != requests[b].bytes)
-      return requests[a].bytes > requests[b].bytes;
-    return requests[a].start < requests[b].start;
-  });
-
-  // Placed buffers by the positions they are live at.
-  std::vector<std::vector<size_t>> livePlaced(last - first + 1);
-  std::vector<size_t> seenAt(n, SIZE_MAX);
-  std::vector<std::pair<int64_t, int64_t>> blocked;
-  for (size_t i : order) {
-    const ArenaRequest &r = requests[i];
-    if (r.bytes == 0)
-      continue;
-    blocked.clear();
-    for (int64_t t = r.start; t <= r.end; ++t)
-      for (size_t j : livePlaced[t - first])
-        if (seenAt[j] != i) {
-          seenAt[j] = i;
-          blocked.push_back({layout.offsets[j], layout.offsets[j] + requests[j].bytes});
-        }
-    llvm::sort(blocked);
-    int64_t offset = 0;
-    for (auto [begin, end] : blocked) {
-      if (offset + r.bytes <= begin)
-        break;
-      offset = std::max<int64_t>(offset, llvm::alignTo(end, r.alignment));
+  // Greedy placement in three orders, keeping the smallest arena: largest
+  // first (best on most graphs), longest-lived first, and largest area
+  // (bytes times lifetime) first, each breaking ties by program order.
+  auto length = [&](size_t i) { return requests[i].end - requests[i].start + 1; };
+  using Key = std::function<std::pair<double, double>(size_t)>;
+  const Key keys[] = {
+      [&](size_t i) { return std::make_pair(double(requests[i].bytes), double(length(i))); },
+      [&](size_t i) { return std::make_pair(double(length(i)), double(requests[i].bytes)); },
+      [&](size_t i) { return std::make_pair(double(requests[i].bytes) * length(i), 0.0); },
+  };
+  layout.bytes = -1;
+  for (const Key &key : keys) {
+    std::vector<size_t> order(n);
+    std::iota(order.begin(), order.end(), 0);
+    llvm::stable_sort(order, [&](size_t a, size_t b) {
+      auto ka = key(a), kb = key(b);
+      if (ka != kb)
+        return ka > kb;
+      return requests[a].start < requests[b].start;
+    });
+    auto [offsets, bytes] = placeInOrder(requests, order, first, last);
+    if (layout.bytes < 0 || bytes < layout.bytes) {
+      layout.offsets = std::move(offsets);
+      layout.bytes = bytes;
     }
-    layout.offsets[i] = offset;
-    layout.bytes = std::max(layout.bytes, offset + r.bytes);
-    for (int64_t t = r.start; t <= r.end; ++t)
-      livePlaced[t - first].push_back(i);
+    if (layout.bytes == layout.lowerBound)
+      break;
   }
   return layout;
 }

@@ -33,11 +33,12 @@ struct ArenaLayout {
   int64_t lowerBound = 0;
 };
 
-/// Places `requests`: the largest first, each at the lowest offset where it
-/// overlaps no buffer already placed whose lifetime meets its own (greedy by
-/// size, which stays within a few percent of the lower bound on the op graphs
-/// of transformer models). Time and memory grow with the number of buffers
-/// times the number alive at once, not with its square.
+/// Places `requests`, one at a time, each at the lowest offset where it
+/// overlaps no buffer already placed whose lifetime meets its own; tries the
+/// largest first, the longest-lived first and the largest bytes-times-lifetime
+/// first, and keeps the smallest arena (within a few percent of the lower
+/// bound on the op graphs of transformer models). Time and memory grow with
+/// the number of buffers times the number alive at once, not with its square.
 ArenaLayout packArena(const std::vector<ArenaRequest> &requests);
 
 } // namespace strata::plan

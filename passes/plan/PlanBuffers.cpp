@@ -79,23 +79,22 @@ void checkSlot(OpBuilder &builder, memref::AllocOp alloc, int64_t slot) {
   for (int64_t d : type.getShape())
     if (!ShapedType::isDynamic(d))
       staticElements *= d;
-  // Elements times bits, with every factor at most the slot's size, cannot
-  // overflow 64 bits before exceeding it; check each partial product.
-  Value bits = arith::ConstantIndexOp::create(builder, loc,
-                                              staticElements * type.getElementTypeBitWidth());
-  Value limit = arith::ConstantIndexOp::create(builder, loc, slot * 8);
+  // Bytes so far times the next size, checked against the slot by division
+  // so that nothing overflows.
+  Value bytes = arith::ConstantIndexOp::create(builder, loc,
+                                               staticElements * storageBytes(type));
+  Value limit = arith::ConstantIndexOp::create(builder, loc, slot);
+  Value one = arith::ConstantIndexOp::create(builder, loc, 1);
   Value fits = arith::ConstantIntOp::create(builder, loc, 1, 1);
   for (Value size : alloc.getDynamicSizes()) {
-    Value sizeFits = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ule, size, limit);
+    Value room = arith::DivUIOp::create(builder, loc, limit,
+                                        arith::MaxUIOp::create(builder, loc, bytes, one));
+    Value sizeFits = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ule, size, room);
     fits = arith::AndIOp::create(builder, loc, fits, sizeFits);
-    Value clamped = arith::MinUIOp::create(builder, loc, size, limit);
-    bits = arith::MulIOp::create(builder, loc, bits, clamped);
-    bits = arith::MinUIOp::create(
-        builder, loc, bits,
-        arith::AddIOp::create(builder, loc, limit,
-                              arith::ConstantIndexOp::create(builder, loc, 1)));
+    bytes = arith::MulIOp::create(builder, loc, bytes,
+                                  arith::MinUIOp::create(builder, loc, size, room));
   }
-  Value within = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ule, bits, limit);
+  Value within = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ule, bytes, limit);
   fits = arith::AndIOp::create(builder, loc, fits, within);
   cf::AssertOp::create(builder, loc, fits,
                        "a buffer of " + describe(loc) + " outgrows the " + std::to_string(slot) +

@@ -656,6 +656,11 @@ bool SizeBounds::assume(const Assumptions &assumed) {
   return true;
 }
 
+int64_t storageBytes(MemRefType type) {
+  // Memory holds every element in whole bytes (an i1 in one).
+  return (type.getElementTypeBitWidth() + 7) / 8;
+}
+
 std::optional<int64_t> SizeBounds::bytesUpperBound(memref::AllocOp alloc) {
   MemRefType type = alloc.getType();
   auto boundUnderCurrent = [&]() -> std::optional<int64_t> {
@@ -664,9 +669,7 @@ std::optional<int64_t> SizeBounds::bytesUpperBound(memref::AllocOp alloc) {
       std::optional<int64_t> size = dimUpperBound(alloc.getResult(), d);
       elements = size ? llvm::checkedMul(*elements, *size) : std::nullopt;
     }
-    std::optional<int64_t> bits =
-        elements ? llvm::checkedMul<int64_t>(*elements, type.getElementTypeBitWidth()) : std::nullopt;
-    return bits ? std::optional<int64_t>((*bits + 7) / 8) : std::nullopt;
+    return elements ? llvm::checkedMul<int64_t>(*elements, storageBytes(type)) : std::nullopt;
   };
   std::optional<int64_t> bytes = boundUnderCurrent();
   // Comparisons the bounds cannot decide (ONNX Reshape's "0 copies the input

@@ -69,6 +69,9 @@ struct SizeExpr {
   std::optional<int64_t> hi;
 };
 
+/// The bytes one element of `type` takes in memory.
+int64_t storageBytes(mlir::MemRefType type);
+
 /// Bounds of the index values of one function.
 class SizeBounds {
 public:

@@ -10,6 +10,7 @@
 
 #include <cstdarg>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <new>
 
@@ -54,6 +55,16 @@ strata_status strata::runtime::makeIoError(int err, const char *format, ...) {
   strata_status status = vmakeError(STRATA_ERROR_IO, suffix.c_str(), format, args);
   va_end(args);
   return status;
+}
+
+void strata::runtime::fatalError(const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  std::fputs("error: ", stderr);
+  std::vfprintf(stderr, format, args);
+  std::fputc('\n', stderr);
+  va_end(args);
+  std::abort();
 }
 
 extern "C" {

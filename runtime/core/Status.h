@@ -30,6 +30,12 @@ strata_status makeError(strata_status_code code, const char *format, ...)
 /// Returns makeError(STRATA_ERROR_IO, ...) with ": <strerror(err)>" appended.
 strata_status makeIoError(int err, const char *format, ...) __attribute__((format(printf, 2, 3)));
 
+/// Prints "error: " and the message formatted from `format` to standard error
+/// and aborts. Only for failures no caller can be told of: in functions that
+/// compiled code calls, which have no way to return an error, and in
+/// destructors.
+[[noreturn]] void fatalError(const char *format, ...) __attribute__((format(printf, 1, 2)));
+
 } // namespace strata::runtime
 
 #endif // STRATA_RUNTIME_CORE_STATUS_H

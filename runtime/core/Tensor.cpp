@@ -2,7 +2,7 @@
 //
 // Runtime tensors: a dtype, a shape of at most STRATA_MAX_RANK dimensions and
 // a block of row-major data, either owned (zero-filled, 64-byte aligned) or a
-// view of caller memory such as a slot of the static arena.
+// view of caller memory such as a slot of an arena.
 //
 //===----------------------------------------------------------------------===//
 

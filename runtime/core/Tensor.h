@@ -29,7 +29,7 @@ struct strata_tensor {
 namespace strata::runtime {
 
 /// Alignment of storage the runtime allocates for tensors: one cache line,
-/// enough for any vector load the CPU target generates.
+/// enough for any vector load compiled code makes.
 constexpr size_t kTensorAlignment = 64;
 
 /// Returns true if `dtype` is one of the strata_dtype enumerators.

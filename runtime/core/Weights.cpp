@@ -2,6 +2,7 @@
 //
 // The file is mapped private and writable (copy-on-write): the compiled code
 // only reads it, and a private mapping costs nothing until a page is written.
+// Opening checks the whole file once and indexes the tensors by name.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,15 +14,21 @@
 #include <cstring>
 #include <new>
 #include <string>
+#include <string_view>
 #include <sys/mman.h>
+#include <unordered_map>
 
 using namespace strata::runtime;
 
 struct strata_weights {
+  std::string path;
   void *data = nullptr;
   size_t size = 0;
-  /// Where the tensors begin: the first aligned offset after the index.
-  size_t dataStart = 0;
+  /// The data region, inside the mapping.
+  const unsigned char *region = nullptr;
+  size_t regionSize = 0;
+  /// Each tensor's entry by name; names point into the mapping.
+  std::unordered_map<std::string_view, strata_weights_entry> byName;
 };
 
 uint64_t strata_checksum(const void *data, size_t bytes) noexcept {
@@ -41,8 +48,10 @@ uint64_t strata_checksum(const void *data, size_t bytes) noexcept {
 
 namespace {
 
-/// Checks the header and index at the start of the mapped file `w`.
-strata_status checkFile(const char *path, strata_weights &w, uint64_t modelId) {
+/// Checks the header, the index and every tensor of the mapped file `w`, and
+/// fills in its data region and names.
+strata_status checkFile(strata_weights &w, uint64_t modelId) {
+  const char *path = w.path.c_str();
   strata_weights_header header;
   if (w.size < sizeof header)
     return makeError(STRATA_ERROR_FORMAT, "weights file '%s' is truncated (%zu bytes)", path,
@@ -58,35 +67,53 @@ strata_status checkFile(const char *path, strata_weights &w, uint64_t modelId) {
     return makeError(STRATA_ERROR_FORMAT,
                      "weights file '%s' is %zu bytes, its header says %llu (truncated?)", path,
                      w.size, static_cast<unsigned long long>(header.file_size));
-  size_t indexBytes = sizeof(strata_weights_entry) * header.count;
-  if (header.count > w.size / sizeof(strata_weights_entry) || sizeof header + indexBytes > w.size)
+  // Each bound is checked before it is added to, so no sum can wrap around.
+  size_t room = w.size - sizeof header;
+  if (header.count > room / sizeof(strata_weights_entry) ||
+      header.names_bytes > room - header.count * sizeof(strata_weights_entry))
     return makeError(STRATA_ERROR_FORMAT, "weights file '%s': the index is truncated", path);
+  size_t indexBytes = header.count * sizeof(strata_weights_entry);
+  size_t namesEnd = sizeof header + indexBytes + header.names_bytes;
+  if (header.data_offset % STRATA_WEIGHTS_ALIGNMENT != 0 || header.data_offset < namesEnd ||
+      header.data_offset > w.size)
+    return makeError(STRATA_ERROR_FORMAT,
+                     "weights file '%s': the data region (offset %llu) is misaligned, "
+                     "overlaps the index or lies outside the file",
+                     path, static_cast<unsigned long long>(header.data_offset));
   const unsigned char *base = static_cast<const unsigned char *>(w.data);
   const unsigned char *index = base + sizeof header;
-  if (header.model_id != modelId || strata_checksum(index, indexBytes) != modelId)
+  if (header.model_id != modelId ||
+      strata_checksum(index, indexBytes + header.names_bytes) != modelId)
     return makeError(STRATA_ERROR_FORMAT,
                      "weights file '%s' belongs to another compilation of the model "
                      "(model id %016llx, this program expects %016llx)",
                      path, static_cast<unsigned long long>(header.model_id),
                      static_cast<unsigned long long>(modelId));
-  size_t dataStart = sizeof header + indexBytes;
-  dataStart = (dataStart + STRATA_WEIGHTS_ALIGNMENT - 1) / STRATA_WEIGHTS_ALIGNMENT *
-              STRATA_WEIGHTS_ALIGNMENT;
-  w.dataStart = dataStart < w.size ? dataStart : w.size;
+  const char *names = reinterpret_cast<const char *>(index + indexBytes);
+  w.region = base + header.data_offset;
+  w.regionSize = w.size - header.data_offset;
   for (uint32_t i = 0; i < header.count; ++i) {
     strata_weights_entry e;
     std::memcpy(&e, index + i * sizeof e, sizeof e);
-    e.name[STRATA_WEIGHTS_NAME_SIZE - 1] = '\0';
-    if (e.offset % STRATA_WEIGHTS_ALIGNMENT != 0 || e.offset > w.size ||
-        e.bytes > w.size - e.offset)
+    if (e.name_offset > header.names_bytes || e.name_size >= header.names_bytes - e.name_offset ||
+        names[e.name_offset + e.name_size] != '\0')
       return makeError(STRATA_ERROR_FORMAT,
-                       "weights file '%s': tensor '%s' lies outside the file or is "
+                       "weights file '%s': the name of tensor %u lies outside the string table",
+                       path, i);
+    // The name is followed by its NUL: usable as a C string.
+    const char *name = names + e.name_offset;
+    if (e.offset % STRATA_WEIGHTS_ALIGNMENT != 0 || e.offset > w.regionSize ||
+        e.bytes > w.regionSize - e.offset)
+      return makeError(STRATA_ERROR_FORMAT,
+                       "weights file '%s': tensor '%s' lies outside the data region or is "
                        "misaligned",
-                       path, e.name);
-    if (strata_checksum(base + e.offset, e.bytes) != e.checksum)
+                       path, name);
+    if (strata_checksum(w.region + e.offset, e.bytes) != e.checksum)
       return makeError(STRATA_ERROR_FORMAT,
-                       "weights file '%s': tensor '%s' is corrupt (checksum mismatch)", path,
-                       e.name);
+                       "weights file '%s': tensor '%s' is corrupt (checksum mismatch)", path, name);
+    if (!w.byName.emplace(std::string_view(name, e.name_size), e).second)
+      return makeError(STRATA_ERROR_FORMAT, "weights file '%s': two tensors are named '%s'", path,
+                       name);
   }
   return nullptr;
 }
@@ -104,6 +131,7 @@ strata_status strata_weights_open(const char *path, uint64_t model_id,
   auto *w = new (std::nothrow) strata_weights;
   if (!w)
     return makeError(STRATA_ERROR_OUT_OF_MEMORY, "cannot map weights file '%s'", path);
+  w->path = path;
   w->size = file.size();
   if (w->size > 0) {
     void *p = mmap(nullptr, w->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, file.descriptor(), 0);
@@ -114,7 +142,7 @@ strata_status strata_weights_open(const char *path, uint64_t model_id,
     }
     w->data = p;
   }
-  if (strata_status s = checkFile(path, *w, model_id)) {
+  if (strata_status s = checkFile(*w, model_id)) {
     strata_weights_close(w);
     return s;
   }
@@ -131,9 +159,24 @@ void strata_weights_close(strata_weights *weights) noexcept {
 }
 
 const void *strata_weights_data(const strata_weights *weights) noexcept {
-  return weights ? static_cast<const char *>(weights->data) + weights->dataStart : nullptr;
+  return weights ? weights->region : nullptr;
 }
 
 size_t strata_weights_size(const strata_weights *weights) noexcept {
-  return weights ? weights->size - weights->dataStart : 0;
+  return weights ? weights->regionSize : 0;
+}
+
+strata_status strata_weights_find(const strata_weights *weights, const char *name,
+                                  const void **data, size_t *bytes) noexcept {
+  if (!weights || !name || !data || !bytes)
+    return makeError(STRATA_ERROR_INVALID_ARGUMENT, "strata_weights_find: NULL argument");
+  *data = nullptr;
+  *bytes = 0;
+  auto it = weights->byName.find(name);
+  if (it == weights->byName.end())
+    return makeError(STRATA_ERROR_NOT_FOUND, "weights file '%s' holds no tensor named '%s'",
+                     weights->path.c_str(), name);
+  *data = weights->region + it->second.offset;
+  *bytes = it->second.bytes;
+  return nullptr;
 }

@@ -69,10 +69,10 @@ public:
     return success();
   }
 
-  std::string glueSource() const override { return ""; }
+  llvm::StringRef deviceFactory() const override { return "strata_cpu_device_create"; }
 
   std::vector<std::string> linkInputs() const override {
-    return {STRATA_CPU_RUNTIME_LIBRARY, STRATA_CPU_BLAS_LIBRARY, "-lm"};
+    return {STRATA_CPU_DEVICE_LIBRARY, STRATA_CPU_BLAS_LIBRARY, "-lm"};
   }
 };
 

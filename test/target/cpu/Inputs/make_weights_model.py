@@ -1,5 +1,6 @@
 """Writes a model y = x @ w + b with a 64x32 weight (8 KiB, so it goes to the
-weights file) and a matching input and expected output, for weights-file.test.
+weights file), the weight, and a matching input and expected output, for
+weights-file.test.
 
   python make_weights_model.py OUT_DIR SEED
 """
@@ -23,5 +24,6 @@ graph = helper.make_graph(
 )
 model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
 onnx.save(model, f"{out}/affine.onnx")
+np.save(f"{out}/w.npy", w)
 np.save(f"{out}/x.npy", x)
 np.save(f"{out}/expected.npy", x @ w + b)

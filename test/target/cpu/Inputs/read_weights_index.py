@@ -1,5 +1,6 @@
-"""Prints a Strata weights file's header and index (include/strata/weights.h),
-checking each tensor's alignment and checksum independently of the runtime.
+"""Prints a Strata weights file's header and index (include/strata/weights.h,
+version 2), checking the layout, each tensor's alignment and checksum, and the
+model id independently of the runtime.
 
   python read_weights_index.py FILE.weights
 """
@@ -7,6 +8,9 @@ import struct
 import sys
 
 MASK = (1 << 64) - 1
+ALIGNMENT = 4096
+HEADER = 64
+ENTRY = 40
 
 
 def checksum(data):
@@ -21,14 +25,21 @@ def checksum(data):
 
 
 data = open(sys.argv[1], "rb").read()
-magic, version, count, model_id, size = struct.unpack_from("<8sIIQQ", data, 0)
+magic, version, count, model_id, size, names_bytes, data_offset = struct.unpack_from(
+    "<8sIIQQQQ", data, 0
+)
 assert magic == b"STRATAW1", magic
 assert size == len(data), (size, len(data))
-print(f"version {version}, {count} tensors, file size {size}")
-index = data[64 : 64 + 96 * count]
-assert checksum(index) == model_id, "model id is not the index checksum"
+names_at = HEADER + ENTRY * count
+assert data_offset % ALIGNMENT == 0 and data_offset >= names_at + names_bytes, data_offset
+print(f"version {version}, {count} tensors, file size {size}, data region at {data_offset}")
+assert checksum(data[HEADER : names_at + names_bytes]) == model_id, "model id is not the index checksum"
+names = data[names_at : names_at + names_bytes]
+region = data[data_offset:]
 for i in range(count):
-    name, offset, nbytes, check, _ = struct.unpack_from("<64sQQQQ", index, 96 * i)
-    assert offset % 4096 == 0, offset
-    ok = "ok" if checksum(data[offset : offset + nbytes]) == check else "MISMATCH"
-    print(f"tensor {name.rstrip(bytes(1)).decode()}: offset {offset}, {nbytes} bytes, checksum {ok}")
+    name_offset, name_size, offset, nbytes, check = struct.unpack_from("<QQQQQ", data, HEADER + ENTRY * i)
+    assert names[name_offset + name_size] == 0, "name not followed by a NUL"
+    name = names[name_offset : name_offset + name_size].decode()
+    assert offset % ALIGNMENT == 0, offset
+    ok = "ok" if checksum(region[offset : offset + nbytes]) == check else "MISMATCH"
+    print(f"tensor {name}: offset {offset}, {nbytes} bytes, checksum {ok}")

@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "runtime/cpu/PassThrough.h"
+#include "runtime/core/PassThrough.h"
 
 #include <cerrno>
 #include <cstdio>

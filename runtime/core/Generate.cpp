@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "runtime/cpu/Generate.h"
+#include "runtime/core/Generate.h"
 
 #include <algorithm>
 #include <cstring>

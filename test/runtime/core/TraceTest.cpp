@@ -6,7 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "TestSupport.h"
+#include "test/runtime/TestSupport.h"
 
 #include <cctype>
 #include <cstdlib>

@@ -5,20 +5,20 @@
 //   model --generate N --input input_ids=IDS.npy [--output tokens=FILE.npy]
 //
 // Without --output, prints each output's name, shape and first values.
-// Sequences are .npz files (see PassThrough.h).
+// Sequences are .npz files (see PassThrough.h). The device is the one the
+// model was compiled for: the generated part names its factory.
 //
 //===----------------------------------------------------------------------===//
 
-#include "runtime/cpu/Executor.h"
-#include "runtime/cpu/Generate.h"
-#include "runtime/cpu/PassThrough.h"
-#include "runtime/cpu/Threads.h"
+#include "runtime/core/Executor.h"
+#include "runtime/core/Generate.h"
+#include "runtime/core/PassThrough.h"
+#include "runtime/core/Report.h"
 
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
-#include <malloc.h>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -59,7 +59,9 @@ void usage(const char *program) {
               "                          as text for a byte-level (256-token) model\n"
               "                          (other bytes as \\xNN);\n"
               "                          --output tokens=FILE.npy writes prompt + tokens\n"
-              "  --report                print time per run\n"
+              "  --report                print the time of the first run, each arena's\n"
+              "                          size and liveness lower bound, and the\n"
+              "                          compiled code's fallback allocations\n"
               "  --threads N             threads for matrix products (default 1)\n"
               "  --trace FILE.json       write a Chrome/Perfetto trace of the runs\n"
               "  --weights FILE          the packed weights (default: %s next to the\n"
@@ -285,16 +287,19 @@ int main(int argc, char **argv) {
   }
   if (generate > 0 && (bench > 0 || report || !tracePath.empty()))
     return fail("--bench, --report and --trace do not apply to --generate");
-  setCpuThreads(static_cast<int>(threads));
-  // Runs allocate and free the same large buffers again and again: keep them
-  // in the heap instead of mapping and zeroing fresh pages each time.
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  strata_device_options deviceOptions{static_cast<int32_t>(threads)};
+  strata_device deviceHandle;
+  if (strata_status s = model.create_device(&deviceOptions, &deviceHandle))
+    return fail(takeMessage(s));
+  std::unique_ptr<Device> device = std::move(deviceHandle.device);
   strata_weights *mapped = nullptr;
   if (strata_status s = strata_weights_open(weightsPath.c_str(), model.weights_id, &mapped))
     return fail(takeMessage(s));
   WeightsPtr weights(mapped);
-  Executor executor(model, weights.get());
+  std::unique_ptr<Executor> loaded;
+  if (std::string e = Executor::load(model, weights.get(), *device, loaded); !e.empty())
+    return fail(e);
+  const Executor &executor = *loaded;
   if (generate > 0) {
     int ids = findValue(model.inputs, model.num_inputs, "input_ids");
     if (ids < 0 || !inputs[ids])
@@ -339,7 +344,7 @@ int main(int argc, char **argv) {
                 first);
   }
   if (report)
-    std::printf("report: %.3f ms for the first run\n", first);
+    std::fputs(reportText(model, executor, first, 1 + bench).c_str(), stdout);
   if (!tracePath.empty())
     if (strata_status s = strata_trace_write(tracePath.c_str()))
       return fail(takeMessage(s));

@@ -8,10 +8,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef STRATA_RUNTIME_CPU_PASSTHROUGH_H
-#define STRATA_RUNTIME_CPU_PASSTHROUGH_H
+#ifndef STRATA_RUNTIME_CORE_PASSTHROUGH_H
+#define STRATA_RUNTIME_CORE_PASSTHROUGH_H
 
-#include "runtime/cpu/Executor.h"
+#include "runtime/core/Executor.h"
 
 namespace strata {
 
@@ -40,4 +40,4 @@ std::string saveListValue(const strata_model_value &value, const ListValue &list
 
 } // namespace strata
 
-#endif // STRATA_RUNTIME_CPU_PASSTHROUGH_H
+#endif // STRATA_RUNTIME_CORE_PASSTHROUGH_H

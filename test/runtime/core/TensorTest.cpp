@@ -5,7 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "TestSupport.h"
+#include "test/runtime/TestSupport.h"
 
 #include <cstdint>
 #include <limits>

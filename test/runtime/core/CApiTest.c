@@ -6,7 +6,9 @@
 |*                                                                            *|
 \*===----------------------------------------------------------------------===*/
 
+#include "strata/model.h"
 #include "strata/runtime.h"
+#include "strata/weights.h"
 
 #include <string.h>
 
@@ -15,41 +17,28 @@ int strataRunCApiScenario(void);
 /* Returns 0 on success, or the number of the first failed check. */
 int strataRunCApiScenario(void) {
   int64_t dims[2] = {2, 2};
+  int32_t storage[4] = {1, 2, 3, 4};
   strata_tensor *tensor = NULL;
-  strata_arena *arena = NULL;
+  strata_tensor *wrong = NULL;
   strata_status status;
-  void *slot = NULL;
   int result = 0;
 
   if (strata_runtime_abi_version() != STRATA_RUNTIME_ABI_VERSION)
     return 1;
-  status = strata_arena_create(256, 64, &arena);
-  if (status) {
-    strata_status_free(status);
+  if (sizeof(strata_weights_header) != 64 || sizeof(strata_weights_entry) != 40)
     return 2;
-  }
-  status = strata_arena_alloc(arena, 64, 16, &slot);
+  status = strata_tensor_wrap(STRATA_DTYPE_I32, 2, dims, storage, sizeof storage, &tensor);
   if (status) {
     strata_status_free(status);
-    result = 3;
-    goto done;
+    return 3;
   }
-  status = strata_tensor_wrap(STRATA_DTYPE_I32, 2, dims, slot, 16, &tensor);
-  if (status) {
-    strata_status_free(status);
+  if (strata_tensor_num_elements(tensor) != 4 || strata_tensor_data(tensor) != storage)
     result = 4;
-    goto done;
-  }
-  if (strata_tensor_num_elements(tensor) != 4 || strata_tensor_data(tensor) != slot)
+  status = strata_tensor_wrap(STRATA_DTYPE_I32, 2, dims, storage, 3, &wrong);
+  if (strata_status_get_code(status) != STRATA_ERROR_INVALID_ARGUMENT ||
+      strstr(strata_status_message(status), "3 bytes given") == NULL || wrong != NULL)
     result = 5;
-  status = strata_arena_alloc(arena, 3, 1, &slot);
-  if (strata_status_get_code(status) != STRATA_ERROR_OUT_OF_RANGE ||
-      strstr(strata_status_message(status), "offset 3") == NULL)
-    result = 6;
   strata_status_free(status);
-
-done:
   strata_tensor_destroy(tensor);
-  strata_arena_destroy(arena);
   return result;
 }

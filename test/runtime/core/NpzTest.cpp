@@ -10,7 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "TestSupport.h"
+#include "test/runtime/TestSupport.h"
 
 #include <cstring>
 #include <sys/stat.h>

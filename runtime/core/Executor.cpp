@@ -1,14 +1,16 @@
-//===- Executor.cpp - Runs a compiled model on the CPU --------------------===//
+//===- Executor.cpp - Runs a compiled model on its device -----------------===//
 //
 // Descriptors are flat arrays of 64-bit words, as the compiled code's C
-// interface lays them out.
+// interface lays them out. Outputs are read in place, so the memory they lie
+// in must be readable by the host.
 //
 //===----------------------------------------------------------------------===//
 
-#include "runtime/cpu/Executor.h"
+#include "runtime/core/Executor.h"
 
-#include <cstdlib>
+#include <algorithm>
 #include <cstring>
+#include <new>
 
 namespace strata {
 namespace {
@@ -72,9 +74,31 @@ std::string copyOut(const strata_model_value &value, const int64_t *words, Owned
 
 } // namespace
 
-Executor::Executor(const strata_model &model, const strata_weights *weights) : model_(model) {
+std::string Executor::load(const strata_model &model, const strata_weights *weights, Device &device,
+                           std::unique_ptr<Executor> &out) {
+  std::unique_ptr<Executor> executor(new (std::nothrow) Executor(model, device));
+  if (!executor)
+    return "out of memory loading the model";
   int64_t size = static_cast<int64_t>(strata_weights_size(weights));
-  weights_ = describe(const_cast<void *>(strata_weights_data(weights)), 1, &size);
+  executor->weights_ = describe(const_cast<void *>(strata_weights_data(weights)), 1, &size);
+  for (int32_t j = 0; j < model.num_arenas; ++j) {
+    const strata_model_arena &a = model.arenas[j];
+    std::unique_ptr<Arena> arena;
+    if (strata_status s = device.allocateArena(a.space, a.bytes, a.alignment, arena))
+      return "arena " + std::to_string(j) + " of the model: " + takeMessage(s);
+    int64_t bytes = static_cast<int64_t>(a.bytes);
+    executor->arenaWords_.push_back(describe(arena->data(), 1, &bytes));
+    executor->arenas_.push_back(std::move(arena));
+  }
+  for (std::vector<int64_t> &words : executor->arenaWords_)
+    executor->arenaPointers_.push_back(words.data());
+  executor->fallbackAtLoad_ = device.counters().fallbackAllocations;
+  out = std::move(executor);
+  return "";
+}
+
+uint64_t Executor::fallbackAllocationsSinceLoad() const {
+  return device_.counters().fallbackAllocations - fallbackAtLoad_;
 }
 
 std::string takeMessage(strata_status s) {
@@ -113,6 +137,8 @@ std::string checkTensor(const strata_model_value &v, const strata_tensor *t,
 }
 
 std::string Executor::checkInputs(const std::vector<strata_tensor *> &inputs) const {
+  // Dimension name -> its size and the input that set it.
+  std::vector<std::pair<std::string, std::pair<int64_t, int32_t>>> named;
   for (int32_t i = 0; i < model_.num_inputs; ++i) {
     const strata_model_value &v = model_.inputs[i];
     if (v.kind != STRATA_VALUE_TENSOR)
@@ -120,6 +146,24 @@ std::string Executor::checkInputs(const std::vector<strata_tensor *> &inputs) co
     std::string what = "input '" + std::string(v.name) + "'";
     if (std::string error = checkTensor(v, inputs[i], what); !error.empty())
       return error;
+    if (v.type_only || v.rank < 0)
+      continue;
+    for (int32_t d = 0; d < v.rank; ++d) {
+      if (!v.dim_names || !v.dim_names[d] || !*v.dim_names[d])
+        continue;
+      int64_t size = strata_tensor_dims(inputs[i])[d];
+      auto it = std::find_if(named.begin(), named.end(),
+                             [&](const auto &entry) { return entry.first == v.dim_names[d]; });
+      if (it == named.end()) {
+        named.push_back({v.dim_names[d], {size, i}});
+        continue;
+      }
+      if (it->second.first != size)
+        return what + " has size " + std::to_string(size) + " in dimension '" +
+               v.dim_names[d] + "' (axis " + std::to_string(d) + "), but input '" +
+               model_.inputs[it->second.second].name + "' has " +
+               std::to_string(it->second.first) + ": inputs sharing a dimension must agree";
+    }
   }
   return "";
 }
@@ -150,10 +194,12 @@ std::string Executor::run(const std::vector<strata_tensor *> &inputs,
     if (model_.outputs[i].source < 0)
       resultWords += descriptorWords(model_.outputs[i].rank);
   std::vector<int64_t> results(resultWords, 0);
-  model_.invoke(inputPointers.data(), const_cast<int64_t *>(weights_.data()), results.data());
+  if (strata_status s = device_.invoke(model_.invoke, inputPointers.data(),
+                                       const_cast<int64_t *>(weights_.data()),
+                                       const_cast<void **>(arenaPointers_.data()), results.data()))
+    return takeMessage(s);
 
   outputs.clear();
-  std::vector<void *> allocations;
   const int64_t *words = results.data();
   std::string error;
   for (int32_t i = 0; i < model_.num_outputs; ++i) {
@@ -165,21 +211,11 @@ std::string Executor::run(const std::vector<strata_tensor *> &inputs,
     if (error.empty())
       error = copyOut(model_.outputs[i], words, out);
     outputs.push_back(std::move(out));
-    allocations.push_back(reinterpret_cast<void *>(words[0]));
     words += descriptorWords(model_.outputs[i].rank);
   }
-  // The buffer-deallocation pipeline hands every result to the caller as its
-  // own allocation (constants and inputs are cloned), so each distinct pointer
-  // is freed once. 0xdeadbeef marks a memref of a global, never a heap block.
-  const void *globalSentinel = reinterpret_cast<const void *>(0xdeadbeef);
-  for (size_t i = 0; i < allocations.size(); ++i) {
-    void *p = allocations[i];
-    bool seen = p == nullptr || p == globalSentinel;
-    for (size_t j = 0; j < i; ++j)
-      seen |= allocations[j] == p;
-    if (!seen)
-      std::free(p);
-  }
+  // Outputs the compiled code allocated itself are the blocks it has not
+  // freed; they are copied out now.
+  device_.releaseFallbackBlocks();
   return error;
 }
 

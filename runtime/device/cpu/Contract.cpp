@@ -11,7 +11,6 @@
 //===----------------------------------------------------------------------===//
 
 #include "strata/contract.h"
-#include "runtime/cpu/Threads.h"
 
 #include <cblas.h>
 
@@ -92,8 +91,6 @@ void forEach(const std::vector<Dim> &loops, size_t level, int64_t a, int64_t b, 
 }
 
 } // namespace
-
-void strata::setCpuThreads(int threads) { openblas_set_num_threads(threads); }
 
 void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a, const float *b,
                              float *c, int64_t accumulate) {

@@ -7,7 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/core/Npy.h"
-#include "TestSupport.h"
+#include "test/runtime/TestSupport.h"
 
 #include <csignal>
 #include <cstring>

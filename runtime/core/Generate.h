@@ -11,10 +11,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef STRATA_RUNTIME_CPU_GENERATE_H
-#define STRATA_RUNTIME_CPU_GENERATE_H
+#ifndef STRATA_RUNTIME_CORE_GENERATE_H
+#define STRATA_RUNTIME_CORE_GENERATE_H
 
-#include "runtime/cpu/Executor.h"
+#include "runtime/core/Executor.h"
 
 #include <string>
 #include <vector>
@@ -31,4 +31,4 @@ std::string generateGreedy(const strata_model &model, const Executor &executor,
 
 } // namespace strata
 
-#endif // STRATA_RUNTIME_CPU_GENERATE_H
+#endif // STRATA_RUNTIME_CORE_GENERATE_H

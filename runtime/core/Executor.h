@@ -1,0 +1,85 @@
+//===- Executor.h - Runs a compiled model on its device ---------*- C++ -*-===//
+//
+// Checks input tensors against the model's description, allocates the
+// model's arenas once on the device, builds the memref descriptors the
+// compiled code takes, runs it through the device, and hands back the
+// outputs as tensors.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_RUNTIME_CORE_EXECUTOR_H
+#define STRATA_RUNTIME_CORE_EXECUTOR_H
+
+#include "runtime/device/Device.h"
+#include "strata/model.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace strata {
+
+/// Owns a tensor from the C API.
+struct TensorDeleter {
+  void operator()(strata_tensor *t) const { strata_tensor_destroy(t); }
+};
+using OwnedTensor = std::unique_ptr<strata_tensor, TensorDeleter>;
+
+/// Runs `model` on a device; every method reports errors as a message, empty
+/// on success.
+class Executor {
+public:
+  /// Prepares `model` to run on `device` with the mapped weights file
+  /// `weights`: allocates each of the model's arenas. Both must outlive the
+  /// executor.
+  static std::string load(const strata_model &model, const strata_weights *weights, Device &device,
+                          std::unique_ptr<Executor> &out);
+
+  /// Checks that `inputs` (one per model input, in order; entries for inputs
+  /// that are not tensors are ignored) match the model: dtype, rank, static
+  /// dimensions and bounds of dynamic ones (dtype only for type-only inputs).
+  std::string checkInputs(const std::vector<strata_tensor *> &inputs) const;
+
+  /// Runs the model once on checked inputs; `outputs` receives one owned tensor
+  /// per model output, null for outputs that pass on a sequence or optional
+  /// input (see PassThrough.h). Blocks the compiled code allocated for
+  /// outputs are released once the outputs are copied out.
+  std::string run(const std::vector<strata_tensor *> &inputs,
+                  std::vector<OwnedTensor> &outputs) const;
+
+  /// The model's arenas, in the model's order.
+  const std::vector<std::unique_ptr<Arena>> &arenas() const { return arenas_; }
+
+  /// The blocks the compiled code allocated through the device's fallback
+  /// allocator since the executor was loaded.
+  uint64_t fallbackAllocationsSinceLoad() const;
+
+private:
+  Executor(const strata_model &model, Device &device) : model_(model), device_(device) {}
+
+  const strata_model &model_;
+  Device &device_;
+  /// The memref descriptor of the weights' data region: a 1-D byte buffer.
+  std::vector<int64_t> weights_;
+  std::vector<std::unique_ptr<Arena>> arenas_;
+  /// The descriptors of the arenas (1-D byte buffers) and pointers to them.
+  std::vector<std::vector<int64_t>> arenaWords_;
+  std::vector<void *> arenaPointers_;
+  /// The device's fallback allocation count when the executor was loaded.
+  uint64_t fallbackAtLoad_ = 0;
+};
+
+/// Checks `t` against the dtype and shape of `v` (any shape when its rank is
+/// -1 or it is type-only); errors begin with `what`.
+std::string checkTensor(const strata_model_value &v, const strata_tensor *t,
+                        const std::string &what);
+
+/// The message of `s`, which it releases.
+std::string takeMessage(strata_status s);
+
+/// The index of the model input or output called `name`, or -1.
+int findValue(const strata_model_value *values, int32_t count, const std::string &name);
+
+} // namespace strata
+
+#endif // STRATA_RUNTIME_CORE_EXECUTOR_H

@@ -1,0 +1,58 @@
+//===- CpuDeviceTest.cpp - The CPU device ---------------------------------===//
+//
+// The conformance suite on the CPU device, and what only the CPU device
+// promises: its factory's defaults and refusals, and that the fallback heap
+// stops a program whose compiled code frees a block it never allocated.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/device/cpu/CpuDevice.h"
+#include "test/runtime/TestSupport.h"
+#include "test/runtime/device/DeviceConformance.h"
+
+extern "C" void _mlir_memref_to_llvm_free(void *pointer);
+
+namespace strata::test {
+namespace {
+
+std::unique_ptr<Device> createCpu(uint64_t capacity) {
+  cpu::CpuDeviceOptions options;
+  for (uint64_t &c : options.capacity)
+    c = capacity;
+  return std::make_unique<cpu::CpuDevice>(options);
+}
+
+INSTANTIATE_TEST_SUITE_P(Cpu, DeviceConformance,
+                         ::testing::Values(DeviceUnderTest{"cpu", &createCpu}), deviceTestName);
+
+TEST(CpuDeviceFactory, GivesTheMachinesMemoryToBothSpaces) {
+  uint64_t memory = 0;
+  ASSERT_STRATA_OK(cpu::physicalMemory(memory));
+  EXPECT_GT(memory, 0u);
+  strata_device_options options{2};
+  strata_device handle;
+  ASSERT_STRATA_OK(strata_cpu_device_create(&options, &handle));
+  ASSERT_NE(handle.device, nullptr);
+  EXPECT_STREQ(handle.device->name(), "cpu");
+  EXPECT_EQ(handle.device->capacity(STRATA_MEMORY_DEVICE), memory);
+  EXPECT_EQ(handle.device->capacity(STRATA_MEMORY_HOST), memory);
+}
+
+TEST(CpuDeviceFactory, RefusesFewerThanOneThread) {
+  strata_device_options options{0};
+  strata_device handle;
+  EXPECT_TRUE(isError(strata_cpu_device_create(&options, &handle), STRATA_ERROR_INVALID_ARGUMENT,
+                      {"at least 1 thread", "not 0"}));
+  EXPECT_EQ(handle.device, nullptr);
+  EXPECT_TRUE(
+      isError(strata_cpu_device_create(nullptr, &handle), STRATA_ERROR_INVALID_ARGUMENT, {"NULL"}));
+}
+
+TEST(CpuFallbackHeapDeathTest, FreeingAForeignBlockStopsTheProgram) {
+  int foreign = 0;
+  EXPECT_DEATH(_mlir_memref_to_llvm_free(&foreign),
+               "error: the compiled code freed 0x[0-9a-f]+, a block it did not allocate");
+}
+
+} // namespace
+} // namespace strata::test
