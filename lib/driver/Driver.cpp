@@ -33,6 +33,7 @@ void buildPipeline(OpPassManager &pm, Phase from, Phase to) {
   if (runs(Phase::Graph))
     buildCanonicalPipeline(pm);
   if (runs(Phase::Linalg)) {
+    pm.addPass(createConvertToSignless());
     pm.addNestedPass<func::FuncOp>(createLowerGraphToLinalg());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());

@@ -201,16 +201,19 @@ struct QuantizeToGraph : OpRewritePattern<g::QuantizeOp> {
     if (Value zp = op.getZeroPoint()) {
       zp = alongAxis(rewriter, loc, zp, op.getAxis(), rank);
       y = g::AddOp::create(rewriter, loc, y,
-                           g::CastOp::create(rewriter, loc, typeOf(zp).clone(element), zp));
+                           g::CastOp::create(rewriter, loc, typeOf(zp).clone(element), zp,
+                                             /*input_unsigned=*/op.getIsUnsigned(),
+                                             /*result_unsigned=*/false));
     }
     unsigned width = intType.getWidth();
-    bool isUnsigned = intType.isUnsigned();
+    bool isUnsigned = intType.isUnsigned() || op.getIsUnsigned();
     double lo = isUnsigned ? 0 : -std::ldexp(1.0, width - 1);
     double hi = isUnsigned ? std::ldexp(1.0, width) - 1 : std::ldexp(1.0, width - 1) - 1;
     y = g::MinOp::create(rewriter, loc,
                          g::MaxOp::create(rewriter, loc, y, scalar(rewriter, loc, element, lo)),
                          scalar(rewriter, loc, element, hi));
-    rewriter.replaceOpWithNewOp<g::CastOp>(op, resultType, y);
+    rewriter.replaceOpWithNewOp<g::CastOp>(op, resultType, y, /*input_unsigned=*/false,
+                                           /*result_unsigned=*/op.getIsUnsigned());
     return success();
   }
 };
@@ -224,11 +227,14 @@ struct DequantizeToGraph : OpRewritePattern<g::DequantizeOp> {
     Type element = resultType.getElementType();
     Value x = op.getInput();
     int64_t rank = typeOf(x).getRank();
-    Value y = g::CastOp::create(rewriter, loc, typeOf(x).clone(element), x);
+    bool isUnsigned = op.getIsUnsigned();
+    Value y = g::CastOp::create(rewriter, loc, typeOf(x).clone(element), x, isUnsigned,
+                                /*result_unsigned=*/false);
     if (Value zp = op.getZeroPoint()) {
       zp = alongAxis(rewriter, loc, zp, op.getAxis(), rank);
       y = g::SubOp::create(rewriter, loc, y,
-                           g::CastOp::create(rewriter, loc, typeOf(zp).clone(element), zp));
+                           g::CastOp::create(rewriter, loc, typeOf(zp).clone(element), zp,
+                                             isUnsigned, /*result_unsigned=*/false));
     }
     Value scale = alongAxis(rewriter, loc, op.getScale(), op.getAxis(), rank);
     rewriter.replaceOpWithNewOp<g::MulOp>(op, y, scale);

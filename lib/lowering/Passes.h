@@ -15,6 +15,7 @@
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
 
@@ -26,7 +27,8 @@ namespace strata {
 #define GEN_PASS_REGISTRATION
 #include "lib/lowering/Passes.h.inc"
 
-/// Patterns that rewrite elementwise graph ops into `linalg.generic`.
+/// The pattern that rewrites every elementwise graph op (every op with a
+/// `ScalarBodyOpInterface`) into a `linalg.generic`.
 void populateElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// Patterns that rewrite `graph.matmul` into a contraction `linalg.generic`.

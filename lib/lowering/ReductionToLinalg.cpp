@@ -309,8 +309,8 @@ struct ReduceToGeneric : OpRewritePattern<g::ReduceOp> {
   LogicalResult matchAndRewrite(g::ReduceOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
-    bool isUnsigned = resultType.getElementType().isUnsignedInteger();
-    Value x = signlessView(rewriter, loc, op.getInput());
+    bool isUnsigned = op.getIsUnsigned();
+    Value x = op.getInput();
     Type t = cast<RankedTensorType>(x.getType()).getElementType();
     ArrayRef<int64_t> axes = op.getAxes();
     SmallVector<Value> flags;
@@ -344,9 +344,10 @@ struct ReduceToGeneric : OpRewritePattern<g::ReduceOp> {
     case g::ReductionKind::l1:
       r = reduce(
           zero, {},
-          [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-            return isa<FloatType>(a[0].getType()) ? math::AbsFOp::create(nb, l, a[0]).getResult()
-                                                  : math::AbsIOp::create(nb, l, a[0]).getResult();
+          [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+            if (isa<FloatType>(a[0].getType()))
+              return math::AbsFOp::create(nb, l, a[0]);
+            return isUnsigned ? a[0] : math::AbsIOp::create(nb, l, a[0]).getResult();
           },
           sum);
       break;
@@ -400,10 +401,10 @@ struct ReduceToGeneric : OpRewritePattern<g::ReduceOp> {
                          });
     }
     if (op.getAxesValue())
-      r = shapeFlagged(rewriter, loc, r, flags, resultType.clone(t));
+      r = shapeFlagged(rewriter, loc, r, flags, resultType);
     else if (op.getKeepDims())
-      r = keepDims(rewriter, loc, r, resultType.clone(t), axes);
-    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, r, resultType));
+      r = keepDims(rewriter, loc, r, resultType, axes);
+    rewriter.replaceOp(op, r);
     return success();
   }
 };
@@ -436,10 +437,10 @@ struct ArgReduceToGeneric : OpRewritePattern<g::ArgReduceOp> {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     auto inType = cast<RankedTensorType>(op.getInput().getType());
-    bool isUnsigned = inType.getElementType().isUnsignedInteger();
+    bool isUnsigned = op.getIsUnsigned();
     bool isMax = op.getKind() == g::ReductionKind::max;
     bool last = op.getSelectLastIndex();
-    Value x = signlessView(rewriter, loc, op.getInput());
+    Value x = op.getInput();
     Type t = cast<RankedTensorType>(x.getType()).getElementType();
     int64_t axis = op.getAxis(), rank = inType.getRank();
     RankedTensorType valueType = reducedType(cast<RankedTensorType>(x.getType()), {axis});

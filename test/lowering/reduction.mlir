@@ -61,10 +61,10 @@ func.func @l2_all(%x: tensor<3x4xf32>) -> tensor<1x1xf32> {
 // CHECK-DAG: arith.constant -1 : i8
 // CHECK: arith.maxsi
 // CHECK: arith.minui
-func.func @integer_extremes(%x: tensor<4xi32>, %u: tensor<4xui8>) -> (tensor<i32>, tensor<ui8>) {
+func.func @integer_extremes(%x: tensor<4xi32>, %u: tensor<4xi8>) -> (tensor<i32>, tensor<i8>) {
   %0 = graph.reduce max %x {axes = array<i64: 0>, keep_dims = false} : (tensor<4xi32>) -> tensor<i32>
-  %1 = graph.reduce min %u {axes = array<i64: 0>, keep_dims = false} : (tensor<4xui8>) -> tensor<ui8>
-  return %0, %1 : tensor<i32>, tensor<ui8>
+  %1 = graph.reduce min %u {axes = array<i64: 0>, keep_dims = false, is_unsigned} : (tensor<4xi8>) -> tensor<i8>
+  return %0, %1 : tensor<i32>, tensor<i8>
 }
 
 // -----
