@@ -13,6 +13,7 @@
 #include "lib/lowering/Passes.h"
 #include "lib/target/cpu/Passes.h"
 #include "passes/canonical/Passes.h"
+#include "passes/decompose/Passes.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -33,6 +34,7 @@ void buildPipeline(OpPassManager &pm, Phase from, Phase to) {
   if (runs(Phase::Graph))
     buildCanonicalPipeline(pm);
   if (runs(Phase::Linalg)) {
+    pm.addNestedPass<func::FuncOp>(createDecompose());
     pm.addPass(createConvertToSignless());
     pm.addNestedPass<func::FuncOp>(createLowerGraphToLinalg());
     pm.addPass(createCanonicalizerPass());

@@ -13,6 +13,7 @@
 #include "lib/lowering/Passes.h"
 #include "lib/target/cpu/Passes.h"
 #include "passes/canonical/Passes.h"
+#include "passes/decompose/Passes.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -27,6 +28,7 @@ void strata::registerAllDialects(mlir::DialectRegistry &registry) {
 void strata::registerAllPasses() {
   mlir::registerAllPasses();
   registerCanonicalPasses();
+  registerDecomposePasses();
   registerLoweringPasses();
   registerCpuTargetPasses();
 }

@@ -50,10 +50,6 @@ void populateTopKToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// Patterns that rewrite `dropout` (a counter-based generator in training mode).
 void populateRandomToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
-/// Patterns that rewrite composite ops (`attention`, `rotary`, `quantize`,
-/// `dequantize`) into the graph ops they are made of.
-void populateCompositeToGraphPatterns(mlir::RewritePatternSet &patterns);
-
 /// Patterns that rewrite reductions, arg-reductions and softmax.
 void populateReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 

@@ -19,8 +19,9 @@ def LowerGraphToLinalg : Pass<"strata-lower-graph-to-linalg", "mlir::func::FuncO
 
     Preconditions: integer element types are signless (`strata-convert-to-signless`:
     the ops that read signedness carry it in their unsigned attributes, which
-    choose the unsigned arithmetic variants). An integer type with signedness
-    stops the pass with an error at the op.
+    choose the unsigned arithmetic variants), and composite ops are decomposed
+    (`strata-decompose`; one the target keeps whole has no lowering here). An
+    integer type with signedness stops the pass with an error at the op.
 
     Elementwise ops (every op with a `ScalarBodyOpInterface`: unary math,
     binary arithmetic with numpy broadcasting, comparisons, `where`, `cast`,
@@ -28,10 +29,6 @@ def LowerGraphToLinalg : Pass<"strata-lower-graph-to-linalg", "mlir::func::FuncO
     whose body is the op's scalar body. Broadcast operands read through
     indexing maps that pin their size-1 dimensions to 0; a dynamic dimension is
     taken to match the result (it is not broadcast at run time).
-
-    `attention` and `rotary` are first rewritten into the graph ops they are made
-    of (matmul, scale, softcap, masks, softmax; slices and products), grouped-query
-    heads sharing key/value heads through matmul batch broadcasting.
 
     `matmul` becomes a `linalg.generic` with one reduction dimension whose batch
     dimensions broadcast through the indexing maps, accumulating into a

@@ -1,5 +1,5 @@
 // RUN: strata-opt %s --strata-convert-to-signless --split-input-file | FileCheck %s
-// RUN: strata-opt %s --strata-convert-to-signless --strata-lower-graph-to-linalg --split-input-file | FileCheck %s --check-prefix=LOWER
+// RUN: strata-opt %s --strata-decompose --strata-convert-to-signless --strata-lower-graph-to-linalg --split-input-file | FileCheck %s --check-prefix=LOWER
 
 // Every op that reads signedness records it before its integer types become
 // signless; ops whose result does not depend on it get no attribute, and
@@ -127,9 +127,9 @@ func.func @unsigned_range(%start: tensor<ui16>, %limit: tensor<ui16>, %delta: te
 
 // -----
 
-// A composite op records its signedness too: quantize without a zero point
-// writes ui8, so its i8 result is unsigned, and its lowering converts to and
-// from unsigned integers.
+// A composite kept whole records its signedness too: quantize without a zero
+// point writes ui8, so its i8 result is unsigned. Decomposed first (the
+// pipeline's order), its casts record it instead.
 // CHECK-LABEL: func.func @quantize
 // CHECK: graph.quantize %{{.+}}, %{{.+}} {is_unsigned} : (tensor<4xf32>, tensor<f32>) -> tensor<4xi8>
 // CHECK: graph.dequantize %{{.+}}, %{{.+}} {is_unsigned} : (tensor<4xi8>, tensor<f32>) -> tensor<4xf32>

@@ -19,3 +19,12 @@ func.func @unsigned_type_not_converted(%x: tensor<4xui8>) -> tensor<4xui8> {
   return %0 : tensor<4xui8>
 }
 
+// -----
+
+// A composite op that the target keeps whole (strata-decompose's `keep`) has
+// no lowering to linalg.
+func.func @composite_kept(%x: tensor<1x2x4x8xf32>, %c: tensor<1x4x2xf32>, %s: tensor<1x4x2xf32>) -> tensor<1x2x4x8xf32> {
+  // expected-error @+1 {{no lowering to linalg for 'graph.rotary' in this form yet}}
+  %0 = graph.rotary %x, %c, %s : (tensor<1x2x4x8xf32>, tensor<1x4x2xf32>, tensor<1x4x2xf32>) -> tensor<1x2x4x8xf32>
+  return %0 : tensor<1x2x4x8xf32>
+}
