@@ -17,18 +17,21 @@ def LowerGraphToLinalg : Pass<"strata-lower-graph-to-linalg", "mlir::func::FuncO
     Each op family has its patterns (`populate*ToLinalgPatterns`); an op
     without one stops the pass with an error at the op.
 
-    Preconditions: integer element types are signless (`strata-convert-to-signless`:
-    the ops that read signedness carry it in their unsigned attributes, which
-    choose the unsigned arithmetic variants), and composite ops are decomposed
-    (`strata-decompose`; one the target keeps whole has no lowering here). An
-    integer type with signedness stops the pass with an error at the op.
+    Preconditions: integer element types are signless
+    (`strata-convert-to-signless`: the ops that read signedness carry it in
+    their unsigned attributes, which choose the unsigned arithmetic variants),
+    and composite ops are decomposed (`strata-decompose`; one the target keeps
+    whole has no lowering here). An integer type with signedness stops the pass
+    with an error at the op.
 
     Elementwise ops (every op with a `ScalarBodyOpInterface`: unary math,
     binary arithmetic with numpy broadcasting, comparisons, `where`, `cast`,
     activations) become one `linalg.generic` over the result's iteration space
     whose body is the op's scalar body. Broadcast operands read through
-    indexing maps that pin their size-1 dimensions to 0; a dynamic dimension is
-    taken to match the result (it is not broadcast at run time).
+    indexing maps that pin their size-1 dimensions to 0; with several
+    operands, one with a dynamic dimension (which may be 1 at run time) is read
+    element by element with `tensor.extract` at an index that broadcasts it
+    when it is.
 
     `matmul` becomes a `linalg.generic` with one reduction dimension whose batch
     dimensions broadcast through the indexing maps, accumulating into a

@@ -76,7 +76,9 @@ struct Decompose : strata::impl::DecomposeBase<Decompose> {
       signalPassFailure();
   }
 
+  /// The composite ops that `keep` names.
   llvm::DenseSet<OperationName> kept;
+  /// The decomposition patterns, frozen once in `initialize`.
   FrozenRewritePatternSet patterns;
 };
 
