@@ -11,25 +11,48 @@
 include "GraphBase.td"
 
 //===----------------------------------------------------------------------===//
+// Family
+//===----------------------------------------------------------------------===//
+
+/// An elementwise op: its scalar computation (`ScalarBodyOpInterface`, one
+/// definition per op in ElementwiseBodies.cpp) and its cost, `flopsPerElement`
+/// per result element with every operand read and the result written once.
+class Graph_ElementwiseOp<string mnemonic, list<Trait> traits = [], bit inferred = 0>
+    : Graph_Op<mnemonic,
+               !listconcat(traits, [DeclareOpInterfaceMethods<Graph_ScalarBodyOpInterface>]),
+               inferred> {
+  /// Flops per result element: a C++ expression of the op.
+  code flopsPerElement = "1";
+  let familyCost = "::strata::graph::elementwiseCost(*this, shapes, " # flopsPerElement # ")";
+}
+
+/// The sentence that documents `is_unsigned` on ops that read signedness.
+defvar Graph_IsUnsignedDoc = "With signless integers, `is_unsigned` reads them as "
+  # "unsigned (see `SignednessOpInterface`).";
+
+//===----------------------------------------------------------------------===//
 // Unary
 //===----------------------------------------------------------------------===//
 
 class Graph_UnaryOp<string mnemonic, string what, Type operandType = Graph_Tensor,
-                    list<Trait> traits = []>
-    : Graph_Op<mnemonic, !listconcat(traits, [Pure, SameOperandsAndResultType,
-                                              Elementwise])> {
+                    list<Trait> traits = [], bit readsSignedness = 0>
+    : Graph_ElementwiseOp<mnemonic, !listconcat(traits,
+        [Pure, SameOperandsAndResultType, Elementwise],
+        !if(readsSignedness, [Graph_SignednessOpInterface], []))> {
   let summary = "elementwise " # what;
   let description = "Computes " # what # " of every element; the result has the "
-    # "operand's type.\n\nExample:\n\n```mlir\n%y = graph." # mnemonic
+    # "operand's type." # !if(readsSignedness, " " # Graph_IsUnsignedDoc, "")
+    # "\n\nExample:\n\n```mlir\n%y = graph." # mnemonic
     # " %x : tensor<2x8xf32>\n```";
-  let arguments = (ins operandType:$input);
+  let arguments = !if(readsSignedness, (ins operandType:$input, UnitAttr:$is_unsigned),
+                      (ins operandType:$input));
   let results = (outs operandType:$result);
   let assemblyFormat = "$input attr-dict `:` type($input)";
 }
 
 def Graph_NegOp : Graph_UnaryOp<"neg", "negation"> { let hasFolder = 1; }
-def Graph_AbsOp : Graph_UnaryOp<"abs", "absolute value">;
-def Graph_SignOp : Graph_UnaryOp<"sign", "sign (-1, 0 or 1)">;
+def Graph_AbsOp : Graph_UnaryOp<"abs", "absolute value", Graph_Tensor, [], 1>;
+def Graph_SignOp : Graph_UnaryOp<"sign", "sign (-1, 0 or 1)", Graph_Tensor, [], 1>;
 def Graph_ExpOp : Graph_UnaryOp<"exp", "the exponential", Graph_FloatTensor>;
 def Graph_LogOp : Graph_UnaryOp<"log", "the natural logarithm", Graph_FloatTensor>;
 def Graph_SqrtOp : Graph_UnaryOp<"sqrt", "the square root", Graph_FloatTensor>;
@@ -39,7 +62,9 @@ def Graph_ReciprocalOp : Graph_UnaryOp<"reciprocal", "the reciprocal",
                                        Graph_FloatTensor>;
 def Graph_TanhOp : Graph_UnaryOp<"tanh", "the hyperbolic tangent", Graph_FloatTensor>;
 def Graph_SigmoidOp : Graph_UnaryOp<"sigmoid", "the logistic sigmoid",
-                                    Graph_FloatTensor>;
+                                    Graph_FloatTensor> {
+  let flopsPerElement = "4";
+}
 def Graph_ErfOp : Graph_UnaryOp<"erf", "the error function", Graph_FloatTensor>;
 def Graph_SinOp : Graph_UnaryOp<"sin", "the sine", Graph_FloatTensor>;
 def Graph_CosOp : Graph_UnaryOp<"cos", "the cosine", Graph_FloatTensor>;
@@ -47,9 +72,11 @@ def Graph_FloorOp : Graph_UnaryOp<"floor", "rounding down", Graph_FloatTensor>;
 def Graph_CeilOp : Graph_UnaryOp<"ceil", "rounding up", Graph_FloatTensor>;
 def Graph_RoundOp : Graph_UnaryOp<"round",
   "rounding to the nearest integer, halves to even", Graph_FloatTensor>;
-def Graph_ReluOp : Graph_UnaryOp<"relu", "max(x, 0)">;
+def Graph_ReluOp : Graph_UnaryOp<"relu", "max(x, 0)", Graph_Tensor, [], 1>;
 def Graph_SiluOp : Graph_UnaryOp<"silu", "x * sigmoid(x) (SiLU, swish)",
-                                 Graph_FloatTensor>;
+                                 Graph_FloatTensor> {
+  let flopsPerElement = "5";
+}
 def Graph_NotOp : Graph_UnaryOp<"not", "logical negation", Graph_BoolTensor>;
 
 def Graph_GeluApproximation : I32EnumAttr<"GeluApproximation",
@@ -59,7 +86,8 @@ def Graph_GeluApproximation : I32EnumAttr<"GeluApproximation",
   let cppNamespace = "::strata::graph";
 }
 
-def Graph_GeluOp : Graph_Op<"gelu", [Pure, SameOperandsAndResultType, Elementwise]> {
+def Graph_GeluOp : Graph_ElementwiseOp<"gelu", [Pure, SameOperandsAndResultType,
+                                                Elementwise]> {
   let summary = "elementwise GELU, exact or tanh-approximated";
   let description = [{
     `x * 0.5 * (1 + erf(x / sqrt(2)))` with `approximate = none`;
@@ -77,10 +105,11 @@ def Graph_GeluOp : Graph_Op<"gelu", [Pure, SameOperandsAndResultType, Elementwis
                      "GeluApproximation::none">:$approximate);
   let results = (outs Graph_FloatTensor:$result);
   let assemblyFormat = "$input (`approximate` $approximate^)? attr-dict `:` type($input)";
+  let flopsPerElement = "getApproximate() == GeluApproximation::tanh ? 9 : 5";
 }
 
-def Graph_IsNanOp : Graph_Op<"is_nan", [Pure, SameOperandsAndResultShape,
-                                        Elementwise]> {
+def Graph_IsNanOp : Graph_ElementwiseOp<"is_nan", [Pure, SameOperandsAndResultShape,
+                                                   Elementwise]> {
   let summary = "elementwise test for NaN";
   let description = [{
     True where the element is a NaN.
@@ -96,8 +125,8 @@ def Graph_IsNanOp : Graph_Op<"is_nan", [Pure, SameOperandsAndResultShape,
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
-def Graph_IsInfOp : Graph_Op<"is_inf", [Pure, SameOperandsAndResultShape,
-                                        Elementwise]> {
+def Graph_IsInfOp : Graph_ElementwiseOp<"is_inf", [Pure, SameOperandsAndResultShape,
+                                                   Elementwise]> {
   let summary = "elementwise test for infinities";
   let description = [{
     True where the element is +inf (when `detect_positive`) or -inf (when
@@ -116,21 +145,27 @@ def Graph_IsInfOp : Graph_Op<"is_inf", [Pure, SameOperandsAndResultShape,
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
 }
 
-def Graph_CastOp : Graph_Op<"cast", [Pure, SameOperandsAndResultShape, Elementwise]> {
+def Graph_CastOp : Graph_ElementwiseOp<"cast", [Pure, SameOperandsAndResultShape, Elementwise,
+    DeclareOpInterfaceMethods<Graph_SignednessOpInterface,
+                              ["recordSignedness", "verifySignedness"]>]> {
   let summary = "elementwise conversion of the element type";
   let description = [{
     Converts every element to the result's element type: floats round to nearest,
     floats to integers truncate toward zero, integers to `i1` compare with zero,
     `i1` to numbers gives 0 or 1, and integer widening follows the signedness of the
-    source (`ui8` zero-extends, `i8` sign-extends).
+    source (`ui8` zero-extends, `i8` sign-extends). With signless integers,
+    `input_unsigned` reads the input as unsigned and `result_unsigned` makes the
+    result unsigned (see `SignednessOpInterface`).
 
     Example:
 
     ```mlir
     %y = graph.cast %x : tensor<2x3xi64> -> tensor<2x3xf32>
+    %u = graph.cast %b {input_unsigned} : tensor<4xi8> -> tensor<4xf32>
     ```
   }];
-  let arguments = (ins Graph_Tensor:$input);
+  let arguments = (ins Graph_Tensor:$input, UnitAttr:$input_unsigned,
+                   UnitAttr:$result_unsigned);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasFolder = 1;
@@ -141,16 +176,20 @@ def Graph_CastOp : Graph_Op<"cast", [Pure, SameOperandsAndResultShape, Elementwi
 //===----------------------------------------------------------------------===//
 
 class Graph_BinaryOp<string mnemonic, string what, Type operandType = Graph_Tensor,
-                     list<Trait> traits = []>
-    : Graph_InferredOp<mnemonic, !listconcat(traits, [Pure, SameOperandsElementType,
-        ResultsBroadcastableShape])> {
+                     list<Trait> traits = [], bit readsSignedness = 0>
+    : Graph_ElementwiseOp<mnemonic, !listconcat(traits,
+        [Pure, SameOperandsElementType, ResultsBroadcastableShape],
+        !if(readsSignedness, [Graph_SignednessOpInterface], [])), /*inferred=*/1> {
   let summary = "elementwise " # what # " with broadcasting";
   let description = "Computes " # what # " of the two operands after broadcasting "
     # "their shapes numpy-style (trailing dimensions aligned; a dimension of 1 "
-    # "stretches). Operands have the same element type.\n\nExample:\n\n```mlir\n"
+    # "stretches). Operands have the same element type."
+    # !if(readsSignedness, " " # Graph_IsUnsignedDoc, "") # "\n\nExample:\n\n```mlir\n"
     # "%z = graph." # mnemonic # " %x, %y : (tensor<2x8xf32>, tensor<8xf32>) -> "
     # "tensor<2x8xf32>\n```";
-  let arguments = (ins operandType:$lhs, operandType:$rhs);
+  let arguments = !if(readsSignedness,
+                      (ins operandType:$lhs, operandType:$rhs, UnitAttr:$is_unsigned),
+                      (ins operandType:$lhs, operandType:$rhs));
   let results = (outs operandType:$result);
   let assemblyFormat =
     "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
@@ -164,25 +203,29 @@ def Graph_MulOp : Graph_BinaryOp<"mul", "the product", Graph_Tensor, [Commutativ
   let hasFolder = 1;
 }
 def Graph_DivOp : Graph_BinaryOp<"div",
-  "the quotient (integers: truncated toward zero)"> { let hasFolder = 1; }
+  "the quotient (integers: truncated toward zero)", Graph_Tensor, [], 1> {
+  let hasFolder = 1;
+}
 def Graph_PowOp : Graph_BinaryOp<"pow", "lhs raised to the power rhs">;
 def Graph_MaxOp : Graph_BinaryOp<"max", "the maximum (NaN-propagating)",
-                                 Graph_Tensor, [Commutative]> { let hasFolder = 1; }
+                                 Graph_Tensor, [Commutative], 1> { let hasFolder = 1; }
 def Graph_MinOp : Graph_BinaryOp<"min", "the minimum (NaN-propagating)",
-                                 Graph_Tensor, [Commutative]> { let hasFolder = 1; }
+                                 Graph_Tensor, [Commutative], 1> { let hasFolder = 1; }
 def Graph_AndOp : Graph_BinaryOp<"and", "logical and", Graph_BoolTensor,
                                  [Commutative]>;
 def Graph_OrOp : Graph_BinaryOp<"or", "logical or", Graph_BoolTensor, [Commutative]>;
 def Graph_XorOp : Graph_BinaryOp<"xor", "logical exclusive or", Graph_BoolTensor,
                                  [Commutative]>;
 
-def Graph_ModOp : Graph_InferredOp<"mod", [Pure, SameOperandsElementType,
-                                           ResultsBroadcastableShape]> {
+def Graph_ModOp : Graph_ElementwiseOp<"mod", [Pure, SameOperandsElementType,
+    ResultsBroadcastableShape, Graph_SignednessOpInterface], /*inferred=*/1> {
   let summary = "elementwise remainder with broadcasting";
   let description = [{
     The remainder of `lhs / rhs`. With `fmod = false` (integers only) the result has
     the sign of the divisor, as Python's `%`; with `fmod = true` it has the sign of
     the dividend, as C's `fmod`. Floating-point operands require `fmod = true`.
+    With signless integers, `is_unsigned` reads them as unsigned (see
+    `SignednessOpInterface`).
 
     Example:
 
@@ -191,7 +234,7 @@ def Graph_ModOp : Graph_InferredOp<"mod", [Pure, SameOperandsElementType,
     ```
   }];
   let arguments = (ins Graph_Tensor:$lhs, Graph_Tensor:$rhs,
-                   DefaultValuedAttr<BoolAttr, "false">:$fmod);
+                   DefaultValuedAttr<BoolAttr, "false">:$fmod, UnitAttr:$is_unsigned);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat =
     "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
@@ -206,12 +249,13 @@ def Graph_ComparisonDirection : I32EnumAttr<"ComparisonDirection",
   let cppNamespace = "::strata::graph";
 }
 
-def Graph_CompareOp : Graph_InferredOp<"compare", [Pure, SameOperandsElementType,
-                                                   ResultsBroadcastableShape]> {
+def Graph_CompareOp : Graph_ElementwiseOp<"compare", [Pure, SameOperandsElementType,
+    ResultsBroadcastableShape, Graph_SignednessOpInterface], /*inferred=*/1> {
   let summary = "elementwise comparison with broadcasting";
   let description = [{
     Compares the broadcast operands with `direction` and gives `i1`. Any comparison
-    with a NaN is false except `ne`.
+    with a NaN is false except `ne`. With signless integers, `is_unsigned` orders
+    them as unsigned (see `SignednessOpInterface`).
 
     Example:
 
@@ -220,14 +264,14 @@ def Graph_CompareOp : Graph_InferredOp<"compare", [Pure, SameOperandsElementType
     ```
   }];
   let arguments = (ins Graph_ComparisonDirection:$direction, Graph_Tensor:$lhs,
-                   Graph_Tensor:$rhs);
+                   Graph_Tensor:$rhs, UnitAttr:$is_unsigned);
   let results = (outs Graph_BoolTensor:$result);
   let assemblyFormat =
     "$direction `,` $lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
   let hasFolder = 1;
 }
 
-def Graph_WhereOp : Graph_InferredOp<"where", [Pure]> {
+def Graph_WhereOp : Graph_ElementwiseOp<"where", [Pure], /*inferred=*/1> {
   let summary = "elementwise select with broadcasting";
   let description = [{
     `condition ? on_true : on_false` after broadcasting all three operands together.

@@ -13,6 +13,7 @@ include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/EnumAttr.td"
 include "mlir/Interfaces/InferTypeOpInterface.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "GraphInterfaces.td"
 
 def Graph_Dialect : Dialect {
   let name = "graph";
@@ -51,21 +52,35 @@ def Graph_ShapeTensor : 1DTensorOf<[I64]>;
 // Op bases
 //===----------------------------------------------------------------------===//
 
-class Graph_Op<string mnemonic, list<Trait> traits = []>
-    : Op<Graph_Dialect, mnemonic, traits>;
+/// Every graph op. Its family's base class (one per `*Ops.td` file) sets the
+/// family's cost rule; an op with `inferred` infers its result types from its
+/// operands and attributes, and the result types a user writes may be more
+/// static than the inferred ones (the importer refines them from ONNX
+/// value_info) but must be compatible with them.
+class Graph_Op<string mnemonic, list<Trait> traits = [], bit inferred = 0>
+    : Op<Graph_Dialect, mnemonic,
+         !listconcat(traits, [DeclareOpInterfaceMethods<Graph_CostOpInterface>],
+                     !if(inferred, [InferTypeOpAdaptorWithIsCompatible], []))> {
+  /// The op's cost as a C++ expression of the op (`*this`) and its `shapes`
+  /// (an `OpShapes`): the family's rule, a function from GraphCost.h.
+  code familyCost = "";
+  /// Set by an op whose cost the family's rule gets wrong; it defines
+  /// `getCost` in GraphCost.cpp.
+  bit hasCustomCost = 0;
 
-/// An op whose result types follow from its operands and attributes. The result
-/// types a user writes may be more static than the inferred ones (the importer
-/// refines them from ONNX value_info) but must be compatible with them.
-class Graph_InferredOp<string mnemonic, list<Trait> traits = []>
-    : Graph_Op<mnemonic, !listconcat(traits, [InferTypeOpAdaptorWithIsCompatible])> {
-  code inferredClassDefinition = [{
+  code inferredDefinition = [{
     bool $cppClass::isCompatibleReturnTypes(::mlir::TypeRange inferred,
                                             ::mlir::TypeRange actual) {
       return ::strata::graph::areCompatibleRefinements(inferred, actual);
     }
   }];
-  let extraClassDefinition = inferredClassDefinition;
+  code familyCostDefinition = [{
+    ::strata::graph::OpCost $cppClass::getCost(const ::strata::graph::OpShapes &shapes) {
+      return }] # familyCost # [{;
+    }
+  }];
+  let extraClassDefinition = !if(inferred, inferredDefinition, "")
+                             # !if(hasCustomCost, "", familyCostDefinition);
 }
 
 #endif // STRATA_GRAPH_BASE_TD

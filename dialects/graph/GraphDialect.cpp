@@ -14,6 +14,20 @@ using namespace strata::graph;
 #include "dialects/graph/GraphEnums.cpp.inc"
 #include "dialects/graph/GraphOpsDialect.cpp.inc"
 
+namespace {
+/// Whether every op in `OpTys` has a cost: planners and the fusion cost model
+/// ask any graph op for one.
+template <typename... OpTys> constexpr bool allHaveCost() {
+  return (OpTys::template hasTrait<CostOpInterface::Trait>() && ...);
+}
+} // namespace
+
+static_assert(allHaveCost<
+#define GET_OP_LIST
+#include "dialects/graph/GraphOps.cpp.inc"
+                  >(),
+              "every graph op implements CostOpInterface");
+
 void GraphDialect::initialize() {
   addOperations<
 #define GET_OP_LIST

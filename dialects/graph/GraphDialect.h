@@ -20,6 +20,7 @@
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "dialects/graph/GraphEnums.h.inc"
+#include "dialects/graph/GraphInterfaces.h"
 #include "dialects/graph/GraphOpsDialect.h.inc"
 
 namespace strata::graph {

@@ -83,10 +83,11 @@ foldIntBinary(ArrayRef<Attribute> operands, Type resultType,
   return DenseElementsAttr::get(type, result);
 }
 
-/// Signed order of two integers of a signless type, as graph ops read them,
-/// except for `i1`, whose `true` is 1 rather than the -1 of a signed reading.
-static bool lessThan(const APInt &a, const APInt &b) {
-  return a.getBitWidth() == 1 ? a.ult(b) : a.slt(b);
+/// The order of two integers of a signless type as graph ops read them: signed
+/// unless `isUnsigned`, except for `i1`, whose `true` is 1 rather than the -1
+/// of a signed reading.
+static bool lessThan(const APInt &a, const APInt &b, bool isUnsigned) {
+  return isUnsigned || a.getBitWidth() == 1 ? a.ult(b) : a.slt(b);
 }
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
@@ -107,8 +108,8 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
     return {};
   Type from = input.getElementType(), to = type.getElementType();
   auto toInt = dyn_cast<IntegerType>(to);
+  bool isSigned = !from.isUnsignedInteger() && !from.isInteger(1) && !getInputUnsigned();
   if (isa<IntegerType>(from) && toInt) {
-    bool isSigned = !from.isUnsignedInteger() && !from.isInteger(1);
     return input.mapValues(to, [&](const APInt &v) {
       if (toInt.getWidth() == 1)
         return APInt(1, !v.isZero());
@@ -116,7 +117,6 @@ OpFoldResult CastOp::fold(FoldAdaptor adaptor) {
     });
   }
   if (isa<IntegerType>(from) && isa<FloatType>(to)) {
-    bool isSigned = !from.isUnsignedInteger() && !from.isInteger(1);
     SmallVector<APFloat> values;
     for (const APInt &v : input.getValues<APInt>()) {
       APFloat f(cast<FloatType>(to).getFloatSemantics());
@@ -144,28 +144,34 @@ OpFoldResult MulOp::fold(FoldAdaptor adaptor) {
 }
 
 OpFoldResult DivOp::fold(FoldAdaptor adaptor) {
+  bool isUnsigned = getIsUnsigned();
   return foldIntBinary(adaptor.getOperands(), getType(),
-                       [](const APInt &a, const APInt &b) -> std::optional<APInt> {
+                       [isUnsigned](const APInt &a, const APInt &b) -> std::optional<APInt> {
                          if (b.isZero())
                            return std::nullopt;
-                         return a.sdiv(b);
+                         return isUnsigned ? a.udiv(b) : a.sdiv(b);
                        });
 }
 
 OpFoldResult MaxOp::fold(FoldAdaptor adaptor) {
-  return foldIntBinary(adaptor.getOperands(), getType(),
-                       [](const APInt &a, const APInt &b) { return lessThan(a, b) ? b : a; });
+  bool isUnsigned = getIsUnsigned();
+  return foldIntBinary(
+      adaptor.getOperands(), getType(),
+      [isUnsigned](const APInt &a, const APInt &b) { return lessThan(a, b, isUnsigned) ? b : a; });
 }
 
 OpFoldResult MinOp::fold(FoldAdaptor adaptor) {
-  return foldIntBinary(adaptor.getOperands(), getType(),
-                       [](const APInt &a, const APInt &b) { return lessThan(b, a) ? b : a; });
+  bool isUnsigned = getIsUnsigned();
+  return foldIntBinary(
+      adaptor.getOperands(), getType(),
+      [isUnsigned](const APInt &a, const APInt &b) { return lessThan(b, a, isUnsigned) ? b : a; });
 }
 
 OpFoldResult CompareOp::fold(FoldAdaptor adaptor) {
   ComparisonDirection direction = getDirection();
+  bool isUnsigned = getIsUnsigned();
   return foldIntBinary({adaptor.getLhs(), adaptor.getRhs()}, getType(),
-                       [direction](const APInt &a, const APInt &b) {
+                       [direction, isUnsigned](const APInt &a, const APInt &b) {
                          bool r = false;
                          switch (direction) {
                          case ComparisonDirection::eq:
@@ -175,16 +181,16 @@ OpFoldResult CompareOp::fold(FoldAdaptor adaptor) {
                            r = a != b;
                            break;
                          case ComparisonDirection::lt:
-                           r = lessThan(a, b);
+                           r = lessThan(a, b, isUnsigned);
                            break;
                          case ComparisonDirection::le:
-                           r = !lessThan(b, a);
+                           r = !lessThan(b, a, isUnsigned);
                            break;
                          case ComparisonDirection::gt:
-                           r = lessThan(b, a);
+                           r = lessThan(b, a, isUnsigned);
                            break;
                          case ComparisonDirection::ge:
-                           r = !lessThan(a, b);
+                           r = !lessThan(a, b, isUnsigned);
                            break;
                          }
                          return APInt(1, r);
@@ -233,14 +239,15 @@ OpFoldResult FillOp::fold(FoldAdaptor) {
   return DenseElementsAttr::get(type, value.getValues<Attribute>()[0]);
 }
 
-/// The elements of a `graph.range` whose operands are the integer constants
-/// `start`, `limit` and `delta`; nullopt when they are not, when `delta` is
-/// zero or when the sequence is longer than `kMaxFoldElements`.
-static std::optional<SmallVector<APInt>> foldRangeValues(Attribute startAttr, Attribute limitAttr,
-                                                         Attribute deltaAttr) {
+/// The elements of `op` when its operands are the integer constants `start`,
+/// `limit` and `delta`; nullopt when they are not, when they are read as
+/// unsigned, when `delta` is zero or when the sequence is longer than
+/// `kMaxFoldElements`.
+static std::optional<SmallVector<APInt>> foldRangeValues(RangeOp op, Attribute startAttr,
+                                                         Attribute limitAttr, Attribute deltaAttr) {
   DenseElementsAttr start = denseOf(startAttr), limit = denseOf(limitAttr),
                     delta = denseOf(deltaAttr);
-  if (!start || !limit || !delta || !isFoldableInt(start.getElementType()))
+  if (!start || !limit || !delta || !isFoldableInt(start.getElementType()) || op.getIsUnsigned())
     return std::nullopt;
   int64_t s = start.getSplatValue<APInt>().getSExtValue();
   int64_t l = limit.getSplatValue<APInt>().getSExtValue();
@@ -263,7 +270,7 @@ OpFoldResult RangeOp::fold(FoldAdaptor adaptor) {
   if (!type.hasStaticShape())
     return {};
   std::optional<SmallVector<APInt>> values =
-      foldRangeValues(adaptor.getStart(), adaptor.getLimit(), adaptor.getDelta());
+      foldRangeValues(*this, adaptor.getStart(), adaptor.getLimit(), adaptor.getDelta());
   if (!values || static_cast<int64_t>(values->size()) != type.getDimSize(0))
     return {};
   return DenseElementsAttr::get(type, *values);
@@ -282,7 +289,7 @@ struct StaticRangeFromConstantOperands : OpRewritePattern<RangeOp> {
         !matchPattern(op.getLimit(), m_Constant(&limit)) ||
         !matchPattern(op.getDelta(), m_Constant(&delta)))
       return failure();
-    std::optional<SmallVector<APInt>> values = foldRangeValues(start, limit, delta);
+    std::optional<SmallVector<APInt>> values = foldRangeValues(op, start, limit, delta);
     if (!values)
       return failure();
     auto type = RankedTensorType::get({static_cast<int64_t>(values->size())},

@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "dialects/graph/GraphCost.h"
 #include "dialects/graph/GraphDialect.h"
 #include "dialects/graph/TypeInference.h"
 
@@ -631,8 +632,10 @@ LogicalResult QuantizeOp::verify() {
     return emitOpError("result must be an integer type of at most 16 bits");
   if (getZeroPoint() && elementOf(getZeroPoint()) != result)
     return emitOpError("zero_point element type must be the result's");
-  if (!getZeroPoint() && !result.isUnsignedInteger(8))
-    return emitOpError("without zero_point the result must be ui8");
+  bool isUnsigned8 =
+      result.isUnsignedInteger(8) || (result.isSignlessInteger(8) && getIsUnsigned());
+  if (!getZeroPoint() && !isUnsigned8)
+    return emitOpError("without zero_point the result must be ui8 (or i8 with is_unsigned)");
   if (shapeOf(getInput()) != shapeOf(getResult()))
     return emitOpError("result must have the input's shape");
   return verifyQuantParams(*this, getInput(), getScale(), getZeroPoint(), getAxis());

@@ -11,7 +11,29 @@
 
 include "GraphBase.td"
 
-def Graph_MatMulOp : Graph_InferredOp<"matmul", [Pure, SameOperandsElementType]> {
+/// A contraction: each result element sums products of operand elements. Its
+/// cost is a multiply-add per term, `getContractedSize` terms per result
+/// element (defined per op in GraphCost.cpp).
+class Graph_ContractionOp<string mnemonic, list<Trait> traits = [], bit inferred = 0>
+    : Graph_Op<mnemonic, traits, inferred> {
+  let familyCost = "::strata::graph::contractionCost(*this, shapes, "
+                   "getContractedSize(shapes))";
+  let extraClassDeclaration = [{
+    /// The number of products summed into each result element for `shapes`.
+    int64_t getContractedSize(const ::strata::graph::OpShapes &shapes);
+  }];
+}
+
+/// A composite op (`Graph_Composite`): `strata-decompose` rewrites it into the
+/// graph ops it is made of unless the target keeps it whole. Each has its own
+/// cost formula (GraphCost.cpp).
+class Graph_CompositeOp<string mnemonic, list<Trait> traits = [], bit inferred = 0>
+    : Graph_Op<mnemonic, !listconcat(traits, [Graph_Composite]), inferred> {
+  let hasCustomCost = 1;
+}
+
+def Graph_MatMulOp : Graph_ContractionOp<"matmul", [Pure, SameOperandsElementType],
+                                         /*inferred=*/1> {
   let summary = "batched matrix product with broadcast batch dimensions";
   let description = [{
     Both operands have rank >= 2; the last two dimensions are the matrices
@@ -32,7 +54,7 @@ def Graph_MatMulOp : Graph_InferredOp<"matmul", [Pure, SameOperandsElementType]>
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
 }
 
-def Graph_EinsumOp : Graph_Op<"einsum", [Pure, SameOperandsAndResultElementType]> {
+def Graph_EinsumOp : Graph_ContractionOp<"einsum", [Pure, SameOperandsAndResultElementType]> {
   let summary = "Einstein summation over explicit subscripts";
   let description = [{
     `equation` names each operand's dimensions with one letter each and the
@@ -55,7 +77,7 @@ def Graph_EinsumOp : Graph_Op<"einsum", [Pure, SameOperandsAndResultElementType]
   let hasVerifier = 1;
 }
 
-def Graph_LayerNormOp : Graph_InferredOp<"layer_norm", [Pure]> {
+def Graph_LayerNormOp : Graph_CompositeOp<"layer_norm", [Pure], /*inferred=*/1> {
   let summary = "layer normalisation over the trailing dimensions";
   let description = [{
     Normalises over dimensions `axis..rank-1`:
@@ -81,7 +103,7 @@ def Graph_LayerNormOp : Graph_InferredOp<"layer_norm", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Graph_RMSNormOp : Graph_InferredOp<"rms_norm", [Pure]> {
+def Graph_RMSNormOp : Graph_CompositeOp<"rms_norm", [Pure], /*inferred=*/1> {
   let summary = "root-mean-square normalisation over the trailing dimensions";
   let description = [{
     `x / sqrt(mean(x^2 over axis..rank-1) + epsilon) * scale`; `scale` broadcasts
@@ -101,7 +123,7 @@ def Graph_RMSNormOp : Graph_InferredOp<"rms_norm", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Graph_AttentionOp : Graph_Op<"attention", [Pure, AttrSizedOperandSegments]> {
+def Graph_AttentionOp : Graph_CompositeOp<"attention", [Pure, AttrSizedOperandSegments]> {
   let summary = "scaled dot-product attention with masks, KV cache and GQA";
   let description = [{
     Operands are 4-D `[batch, heads, sequence, head_dim]`. `query` has `Hq` heads,
@@ -145,7 +167,7 @@ def Graph_AttentionOp : Graph_Op<"attention", [Pure, AttrSizedOperandSegments]> 
   let hasVerifier = 1;
 }
 
-def Graph_RotaryOp : Graph_Op<"rotary", [Pure, AllTypesMatch<["input", "result"]>]> {
+def Graph_RotaryOp : Graph_CompositeOp<"rotary", [Pure, AllTypesMatch<["input", "result"]>]> {
   let summary = "rotary position embedding";
   let description = [{
     `input` is `[batch, heads, sequence, head_dim]`; `cos` and `sin` are
@@ -170,12 +192,15 @@ def Graph_RotaryOp : Graph_Op<"rotary", [Pure, AllTypesMatch<["input", "result"]
   let hasVerifier = 1;
 }
 
-def Graph_QuantizeOp : Graph_Op<"quantize", [Pure]> {
+def Graph_QuantizeOp : Graph_CompositeOp<"quantize", [Pure,
+    DeclareOpInterfaceMethods<Graph_SignednessOpInterface,
+                              ["recordSignedness", "verifySignedness"]>]> {
   let summary = "affine quantisation to 8-bit integers";
   let description = [{
     `saturate(round_half_even(x / scale) + zero_point)`. `scale` and `zero_point`
     are scalars (per tensor) or 1-D along `axis` (per channel); the result element
-    type is that of `zero_point`, or `ui8` without one.
+    type is that of `zero_point`, or `ui8` without one. With a signless result,
+    `is_unsigned` makes it unsigned (see `SignednessOpInterface`).
 
     Example:
 
@@ -186,18 +211,20 @@ def Graph_QuantizeOp : Graph_Op<"quantize", [Pure]> {
   }];
   let arguments = (ins Graph_FloatTensor:$input, Graph_FloatTensor:$scale,
                    Optional<Graph_Tensor>:$zero_point,
-                   DefaultValuedAttr<I64Attr, "1">:$axis);
+                   DefaultValuedAttr<I64Attr, "1">:$axis, UnitAttr:$is_unsigned);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$input `,` $scale (`,` $zero_point^)? attr-dict `:` "
                        "functional-type(operands, results)";
   let hasVerifier = 1;
 }
 
-def Graph_DequantizeOp : Graph_Op<"dequantize", [Pure]> {
+def Graph_DequantizeOp : Graph_CompositeOp<"dequantize",
+                                           [Pure, Graph_SignednessOpInterface]> {
   let summary = "affine dequantisation of integers";
   let description = [{
     `(x - zero_point) * scale`, with `scale` and `zero_point` per tensor or per
-    channel along `axis`; the result has `scale`'s element type.
+    channel along `axis`; the result has `scale`'s element type. With signless
+    integers, `is_unsigned` reads them as unsigned (see `SignednessOpInterface`).
 
     Example:
 
@@ -208,7 +235,7 @@ def Graph_DequantizeOp : Graph_Op<"dequantize", [Pure]> {
   }];
   let arguments = (ins Graph_Tensor:$input, Graph_FloatTensor:$scale,
                    Optional<Graph_Tensor>:$zero_point,
-                   DefaultValuedAttr<I64Attr, "1">:$axis);
+                   DefaultValuedAttr<I64Attr, "1">:$axis, UnitAttr:$is_unsigned);
   let results = (outs Graph_FloatTensor:$result);
   let assemblyFormat = "$input `,` $scale (`,` $zero_point^)? attr-dict `:` "
                        "functional-type(operands, results)";

@@ -12,7 +12,23 @@
 
 include "GraphBase.td"
 
-def Graph_ConstantOp : Graph_Op<"constant", [Pure, ConstantLike, InferTypeOpAdaptor]> {
+/// A data-movement op: no flops, every operand read and every result written
+/// once. Ops that read part of an operand (slices, gathers), or none of it
+/// (a view, `shape_of`), or that compute, have their own cost.
+class Graph_StructuralOp<string mnemonic, list<Trait> traits = [], bit inferred = 0>
+    : Graph_Op<mnemonic, traits, inferred> {
+  let familyCost = "::strata::graph::dataMovementCost(*this, shapes)";
+}
+
+/// An op that names a tensor given by an attribute: it reads and writes
+/// nothing (its users read the data).
+class Graph_ConstantLikeOp<string mnemonic, list<Trait> traits = []>
+    : Graph_StructuralOp<mnemonic, traits> {
+  let familyCost = "::strata::graph::OpCost()";
+}
+
+def Graph_ConstantOp : Graph_ConstantLikeOp<"constant",
+                                            [Pure, ConstantLike, InferTypeOpAdaptor]> {
   let summary = "a tensor given by an attribute";
   let description = [{
     Small tensors: shape computations, scalars, masks. Parameters of a model are
@@ -31,7 +47,7 @@ def Graph_ConstantOp : Graph_Op<"constant", [Pure, ConstantLike, InferTypeOpAdap
   let hasFolder = 1;
 }
 
-def Graph_ShapeOfOp : Graph_Op<"shape_of", [Pure]> {
+def Graph_ShapeOfOp : Graph_StructuralOp<"shape_of", [Pure]> {
   let summary = "the dimensions of a tensor as a 1-D i64 tensor";
   let description = [{
     Folds to a constant when the operand's shape is static.
@@ -47,9 +63,10 @@ def Graph_ShapeOfOp : Graph_Op<"shape_of", [Pure]> {
   let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
   let hasVerifier = 1;
   let hasFolder = 1;
+  let hasCustomCost = 1;
 }
 
-def Graph_FillOp : Graph_Op<"fill", [Pure]> {
+def Graph_FillOp : Graph_StructuralOp<"fill", [Pure]> {
   let summary = "a tensor of a runtime shape filled with one value";
   let description = [{
     Every element is `value` (a one-element tensor attribute of the result's
@@ -70,12 +87,14 @@ def Graph_FillOp : Graph_Op<"fill", [Pure]> {
   let hasFolder = 1;
 }
 
-def Graph_RangeOp : Graph_Op<"range", [Pure]> {
+def Graph_RangeOp : Graph_StructuralOp<"range", [Pure, Graph_SignednessOpInterface]> {
   let summary = "the 1-D sequence start, start + delta, ... below limit";
   let description = [{
     The operands are scalar (rank-0) tensors of the result's element type. The
     length is `max(ceil((limit - start) / delta), 0)`. Folds when all three are
     constant integers; with a dynamic result type the constant is cast back to it.
+    With signless integers, `is_unsigned` reads them as unsigned (see
+    `SignednessOpInterface`).
 
     Example:
 
@@ -84,7 +103,8 @@ def Graph_RangeOp : Graph_Op<"range", [Pure]> {
         : (tensor<i64>, tensor<i64>, tensor<i64>) -> tensor<?xi64>
     ```
   }];
-  let arguments = (ins Graph_Tensor:$start, Graph_Tensor:$limit, Graph_Tensor:$delta);
+  let arguments = (ins Graph_Tensor:$start, Graph_Tensor:$limit, Graph_Tensor:$delta,
+                   UnitAttr:$is_unsigned);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$start `,` $limit `,` $delta attr-dict `:` "
                        "functional-type(operands, results)";
@@ -93,7 +113,7 @@ def Graph_RangeOp : Graph_Op<"range", [Pure]> {
   let hasCanonicalizer = 1;
 }
 
-def Graph_ReshapeOp : Graph_Op<"reshape", [Pure]> {
+def Graph_ReshapeOp : Graph_StructuralOp<"reshape", [Pure]> {
   let summary = "the same elements in row-major order under another shape";
   let description = [{
     Without `shape`, the result type alone gives the new shape; it may have one
@@ -115,9 +135,10 @@ def Graph_ReshapeOp : Graph_Op<"reshape", [Pure]> {
   let hasVerifier = 1;
   let hasFolder = 1;
   let hasCanonicalizer = 1;
+  let hasCustomCost = 1;
 }
 
-def Graph_TransposeOp : Graph_InferredOp<"transpose", [Pure]> {
+def Graph_TransposeOp : Graph_StructuralOp<"transpose", [Pure], /*inferred=*/1> {
   let summary = "permutes the dimensions";
   let description = [{
     Dimension `i` of the result is dimension `permutation[i]` of the operand.
@@ -135,7 +156,7 @@ def Graph_TransposeOp : Graph_InferredOp<"transpose", [Pure]> {
   let hasFolder = 1;
 }
 
-def Graph_SliceOp : Graph_InferredOp<"slice", [Pure]> {
+def Graph_SliceOp : Graph_StructuralOp<"slice", [Pure], /*inferred=*/1> {
   let summary = "a strided window with static, normalised bounds";
   let description = [{
     One `start`, `limit` and `stride` per dimension, already normalised: for a
@@ -156,9 +177,11 @@ def Graph_SliceOp : Graph_InferredOp<"slice", [Pure]> {
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasFolder = 1;
+  let hasCustomCost = 1;
 }
 
-def Graph_DynamicSliceOp : Graph_Op<"dynamic_slice", [Pure, AttrSizedOperandSegments]> {
+def Graph_DynamicSliceOp : Graph_StructuralOp<"dynamic_slice",
+                                              [Pure, AttrSizedOperandSegments]> {
   let summary = "a strided window whose bounds are read at run time";
   let description = [{
     ONNX `Slice` semantics: `starts`, `ends`, `axes` and `steps` are 1-D integer
@@ -183,9 +206,11 @@ def Graph_DynamicSliceOp : Graph_Op<"dynamic_slice", [Pure, AttrSizedOperandSegm
                        "(`steps` $steps^)? attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
   let hasCanonicalizer = 1;
+  let hasCustomCost = 1;
 }
 
-def Graph_ConcatOp : Graph_InferredOp<"concat", [Pure, SameOperandsElementType]> {
+def Graph_ConcatOp : Graph_StructuralOp<"concat", [Pure, SameOperandsElementType],
+                                        /*inferred=*/1> {
   let summary = "joins tensors along one dimension";
   let description = [{
     All operands have the same rank and agree on every dimension but `axis`.
@@ -203,7 +228,7 @@ def Graph_ConcatOp : Graph_InferredOp<"concat", [Pure, SameOperandsElementType]>
   let hasFolder = 1;
 }
 
-def Graph_SplitOp : Graph_InferredOp<"split", [Pure]> {
+def Graph_SplitOp : Graph_StructuralOp<"split", [Pure], /*inferred=*/1> {
   let summary = "cuts a tensor into consecutive pieces along one dimension";
   let description = [{
     Piece `i` has `sizes[i]` elements along `axis`; the sizes add up to the
@@ -222,7 +247,7 @@ def Graph_SplitOp : Graph_InferredOp<"split", [Pure]> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def Graph_GatherOp : Graph_InferredOp<"gather", [Pure]> {
+def Graph_GatherOp : Graph_StructuralOp<"gather", [Pure], /*inferred=*/1> {
   let summary = "selects slices along one dimension by index";
   let description = [{
     The result's shape is `input.shape[:axis] + indices.shape + input.shape[axis+1:]`.
@@ -240,9 +265,11 @@ def Graph_GatherOp : Graph_InferredOp<"gather", [Pure]> {
   let assemblyFormat = "$input `,` $indices attr-dict `:` "
                        "functional-type(operands, results)";
   let hasFolder = 1;
+  let hasCustomCost = 1;
 }
 
-def Graph_GatherElementsOp : Graph_InferredOp<"gather_elements", [Pure]> {
+def Graph_GatherElementsOp : Graph_StructuralOp<"gather_elements", [Pure],
+                                                /*inferred=*/1> {
   let summary = "selects one element per index along one dimension";
   let description = [{
     `input` and `indices` have the same rank and the result has the indices'
@@ -262,9 +289,10 @@ def Graph_GatherElementsOp : Graph_InferredOp<"gather_elements", [Pure]> {
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$input `,` $indices attr-dict `:` "
                        "functional-type(operands, results)";
+  let hasCustomCost = 1;
 }
 
-def Graph_BroadcastOp : Graph_Op<"broadcast", [Pure]> {
+def Graph_BroadcastOp : Graph_StructuralOp<"broadcast", [Pure]> {
   let summary = "stretches a tensor to a larger shape";
   let description = [{
     The operand's dimensions align with the trailing dimensions of the result; each
@@ -285,7 +313,7 @@ def Graph_BroadcastOp : Graph_Op<"broadcast", [Pure]> {
   let hasFolder = 1;
 }
 
-def Graph_TileOp : Graph_Op<"tile", [Pure]> {
+def Graph_TileOp : Graph_StructuralOp<"tile", [Pure]> {
   let summary = "repeats a tensor along every dimension";
   let description = [{
     `repeats` is a 1-D i64 tensor with one count per dimension; dimension `i` of the
@@ -304,7 +332,8 @@ def Graph_TileOp : Graph_Op<"tile", [Pure]> {
   let hasVerifier = 1;
 }
 
-def Graph_TriluOp : Graph_Op<"trilu", [Pure, AllTypesMatch<["input", "result"]>]> {
+def Graph_TriluOp : Graph_StructuralOp<"trilu",
+                                       [Pure, AllTypesMatch<["input", "result"]>]> {
   let summary = "keeps the upper or lower triangle of the last two dimensions";
   let description = [{
     With `upper`, keeps elements with `col - row >= k`; otherwise those with
@@ -326,7 +355,8 @@ def Graph_TriluOp : Graph_Op<"trilu", [Pure, AllTypesMatch<["input", "result"]>]
   let hasVerifier = 1;
 }
 
-def Graph_CumSumOp : Graph_Op<"cumsum", [Pure, AllTypesMatch<["input", "result"]>]> {
+def Graph_CumSumOp : Graph_StructuralOp<"cumsum",
+                                        [Pure, AllTypesMatch<["input", "result"]>]> {
   let summary = "running sum along one dimension";
   let description = [{
     `exclusive` leaves out the element itself; `reverse` sums from the end. The
@@ -346,9 +376,10 @@ def Graph_CumSumOp : Graph_Op<"cumsum", [Pure, AllTypesMatch<["input", "result"]
   let assemblyFormat = "$input (`,` $axis_value^ `:` type($axis_value))? attr-dict "
                        "`:` type($input)";
   let hasVerifier = 1;
+  let hasCustomCost = 1;
 }
 
-def Graph_DropoutOp : Graph_Op<"dropout", [AttrSizedOperandSegments]> {
+def Graph_DropoutOp : Graph_StructuralOp<"dropout", [AttrSizedOperandSegments]> {
   let summary = "random dropout in training, identity in inference";
   let description = [{
     In training mode each element is zeroed with probability `ratio` and the rest
@@ -374,6 +405,7 @@ def Graph_DropoutOp : Graph_Op<"dropout", [AttrSizedOperandSegments]> {
   let assemblyFormat = "$input (`ratio` $ratio_value^)? (`training` $training_value^)? "
                        "attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
+  let hasCustomCost = 1;
 }
 
 #endif // STRATA_GRAPH_STRUCTURAL_OPS_TD

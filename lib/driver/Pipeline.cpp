@@ -9,6 +9,7 @@
 
 #include "lib/lowering/Passes.h"
 #include "passes/canonical/Passes.h"
+#include "passes/decompose/Passes.h"
 #include "passes/plan/Passes.h"
 
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
@@ -48,6 +49,10 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options, Phase from
     pm.addPass(createSymbolDCEPass());
   }
   if (runs(Phase::Linalg)) {
+    DecomposeOptions decompose;
+    decompose.keep.assign(options.linalg.keepWhole.begin(), options.linalg.keepWhole.end());
+    pm.addNestedPass<func::FuncOp>(createDecompose(decompose));
+    pm.addPass(createConvertToSignless());
     pm.addNestedPass<func::FuncOp>(createLowerGraphToLinalg());
     pm.addPass(createCanonicalizerPass());
     pm.addNestedPass<func::FuncOp>(createScalarizeShapeTensors());

@@ -18,6 +18,7 @@
 #include "lib/target/TargetBackend.h"
 #include "passes/canonical/Passes.h"
 #include "passes/plan/Passes.h"
+#include "passes/decompose/Passes.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -33,6 +34,7 @@ void strata::registerAllDialects(mlir::DialectRegistry &registry) {
 void strata::registerAllPasses() {
   mlir::registerAllPasses();
   registerCanonicalPasses();
+  registerDecomposePasses();
   registerLoweringPasses();
   registerPlanPasses();
   registerBuiltinTargetBackends();

@@ -64,22 +64,20 @@ struct MatMulToGeneric : OpRewritePattern<g::MatMulOp> {
       if (resultType.isDynamicDim(i) && !sources[i].first)
         return rewriter.notifyMatchFailure(op, "no operand gives a dynamic batch size");
 
-    Value lhs = signlessView(rewriter, loc, op.getLhs());
-    Value rhs = signlessView(rewriter, loc, op.getRhs());
-    RankedTensorType accType =
-        resultType.clone(cast<RankedTensorType>(lhs.getType()).getElementType());
-    Type element = accType.getElementType();
+    Value lhs = op.getLhs();
+    Value rhs = op.getRhs();
+    Type element = resultType.getElementType();
     bool isFloat = isa<FloatType>(element);
     Value zero =
         arith::ConstantOp::create(rewriter, loc,
                                   isFloat ? cast<TypedAttr>(rewriter.getFloatAttr(element, 0))
                                           : cast<TypedAttr>(rewriter.getIntegerAttr(element, 0)));
-    Value init = filledTensor(rewriter, loc, accType, sources, zero);
+    Value init = filledTensor(rewriter, loc, resultType, sources, zero);
     SmallVector<utils::IteratorType> iterators(rank - 1, utils::IteratorType::parallel);
     iterators.push_back(utils::IteratorType::reduction);
     auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{accType}, ValueRange{lhs, rhs}, ValueRange{init}, maps, iterators,
-        [&](OpBuilder &b, Location l, ValueRange args) {
+        rewriter, loc, TypeRange{resultType}, ValueRange{lhs, rhs}, ValueRange{init}, maps,
+        iterators, [&](OpBuilder &b, Location l, ValueRange args) {
           Value product, sum;
           if (isFloat) {
             product = arith::MulFOp::create(b, l, args[0], args[1]);
@@ -90,7 +88,7 @@ struct MatMulToGeneric : OpRewritePattern<g::MatMulOp> {
           }
           linalg::YieldOp::create(b, l, sum);
         });
-    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, generic.getResult(0), resultType));
+    rewriter.replaceOp(op, generic.getResult(0));
     return success();
   }
 };
@@ -120,11 +118,9 @@ struct EinsumToGeneric : OpRewritePattern<g::EinsumOp> {
       return AffineMap::get(rank, 0, exprs, ctx);
     };
     SmallVector<AffineMap> maps;
-    SmallVector<Value> inputs;
-    for (auto [term, input] : llvm::zip(terms, op.getInputs())) {
+    ValueRange inputs = op.getInputs();
+    for (StringRef term : terms)
       maps.push_back(mapOf(term));
-      inputs.push_back(signlessView(rewriter, loc, input));
-    }
     maps.push_back(mapOf(rhs));
     auto resultType = cast<RankedTensorType>(op.getType());
     // Each output dimension takes its size from an operand that has the letter
@@ -139,13 +135,13 @@ struct EinsumToGeneric : OpRewritePattern<g::EinsumOp> {
         }
       }
     }
-    Type element = cast<RankedTensorType>(inputs.front().getType()).getElementType();
+    Type element = resultType.getElementType();
     bool isFloat = isa<FloatType>(element);
     Value zero =
         arith::ConstantOp::create(rewriter, loc,
                                   isFloat ? cast<TypedAttr>(rewriter.getFloatAttr(element, 0))
                                           : cast<TypedAttr>(rewriter.getIntegerAttr(element, 0)));
-    Value init = filledTensor(rewriter, loc, resultType.clone(element), sources, zero);
+    Value init = filledTensor(rewriter, loc, resultType, sources, zero);
     SmallVector<utils::IteratorType> iterators;
     for (int64_t i = 0; i < rank; ++i)
       iterators.push_back(i < static_cast<int64_t>(rhs.size()) ? utils::IteratorType::parallel
@@ -161,7 +157,7 @@ struct EinsumToGeneric : OpRewritePattern<g::EinsumOp> {
                               : arith::AddIOp::create(b, l, args.back(), product).getResult();
           linalg::YieldOp::create(b, l, sum);
         });
-    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, generic.getResult(0), resultType));
+    rewriter.replaceOp(op, generic.getResult(0));
     return success();
   }
 };

@@ -1,15 +1,14 @@
 //===- ElementwiseToLinalg.cpp - Elementwise graph ops to linalg ----------===//
 //
-// One `linalg.generic` per elementwise graph op: broadcast through indexing maps
-// (or, for dynamic dimensions that may be 1 at run time, through index
-// arithmetic in the body), the result shape from `tensor.empty`, and the body
-// from ScalarOps.
+// One `linalg.generic` per elementwise graph op, that is per op implementing
+// `ScalarBodyOpInterface`: broadcast through indexing maps (or, for dynamic
+// dimensions that may be 1 at run time, through index arithmetic in the body),
+// the result shape from `tensor.empty`, and the body from the op's scalar body.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lib/lowering/LoweringUtils.h"
 #include "lib/lowering/Passes.h"
-#include "lib/lowering/ScalarOps.h"
 
 #include "dialects/graph/GraphDialect.h"
 
@@ -80,26 +79,17 @@ Value extractBroadcast(OpBuilder &b, Location loc, Value operand, ArrayRef<Value
   return tensor::ExtractOp::create(b, loc, operand, indices);
 }
 
-/// The element type that determines an op's scalar semantics.
-Type operandElementType(Operation *op) {
-  Value carrier = isa<g::WhereOp>(op) ? op->getOperand(1) : op->getOperand(0);
-  return cast<RankedTensorType>(carrier.getType()).getElementType();
-}
+struct ElementwiseToGeneric : OpInterfaceRewritePattern<g::ScalarBodyOpInterface> {
+  using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
 
-template <typename OpTy> struct ElementwiseToGeneric : OpRewritePattern<OpTy> {
-  using OpRewritePattern<OpTy>::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
+  LogicalResult matchAndRewrite(g::ScalarBodyOpInterface op,
+                                PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     auto resultType = cast<RankedTensorType>(op->getResult(0).getType());
-    Type resultElement = signlessType(resultType.getElementType());
-    ScalarTypes types{operandElementType(op), resultType.getElementType()};
-
-    SmallVector<Value> operands, inputs;
+    ValueRange operands = op->getOperands();
+    SmallVector<Value> inputs;
     SmallVector<AffineMap> maps;
-    for (Value operand : op->getOperands())
-      operands.push_back(signlessView(rewriter, loc, operand));
     // Operands read through maps, and those read element by element together
     // with their dimension sizes.
     SmallVector<int64_t> mapped, extracted;
@@ -120,10 +110,10 @@ template <typename OpTy> struct ElementwiseToGeneric : OpRewritePattern<OpTy> {
           broadcastMap(type.getShape(), resultType.getShape(), resultType.getRank(), 0, ctx));
     }
     maps.push_back(AffineMap::getMultiDimIdentityMap(resultType.getRank(), ctx));
-    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), resultElement,
-                                         dynamicResultSizes(rewriter, loc, operands, resultType));
+    Value init =
+        tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), resultType.getElementType(),
+                                dynamicResultSizes(rewriter, loc, operands, resultType));
     SmallVector<utils::IteratorType> iterators(resultType.getRank(), utils::IteratorType::parallel);
-    bool bodyFailed = false;
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps, iterators,
         [&](OpBuilder &b, Location l, ValueRange args) {
@@ -133,32 +123,17 @@ template <typename OpTy> struct ElementwiseToGeneric : OpRewritePattern<OpTy> {
           for (auto [k, i] : llvm::enumerate(extracted))
             scalars[i] =
                 extractBroadcast(b, l, operands[i], extractedDims[k], resultType.getRank());
-          FailureOr<Value> v = buildScalarOp(b, l, op, scalars, types);
-          bodyFailed = failed(v);
-          linalg::YieldOp::create(b, l, bodyFailed ? args.back() : *v);
+          linalg::YieldOp::create(b, l, op.buildScalarBody(b, l, scalars));
         });
-    if (bodyFailed) {
-      rewriter.eraseOp(generic);
-      return rewriter.notifyMatchFailure(op, "no scalar form");
-    }
-    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, generic.getResult(0), resultType));
+    rewriter.replaceOp(op, generic.getResult(0));
     return success();
   }
 };
 
-template <typename... OpTys> void addElementwise(RewritePatternSet &patterns) {
-  patterns.add<ElementwiseToGeneric<OpTys>...>(patterns.getContext());
-}
-
 } // namespace
 
 void populateElementwiseToLinalgPatterns(RewritePatternSet &patterns) {
-  addElementwise<g::NegOp, g::AbsOp, g::SignOp, g::ExpOp, g::LogOp, g::SqrtOp, g::RsqrtOp,
-                 g::ReciprocalOp, g::TanhOp, g::SigmoidOp, g::ErfOp, g::SinOp, g::CosOp, g::FloorOp,
-                 g::CeilOp, g::RoundOp, g::ReluOp, g::SiluOp, g::NotOp, g::GeluOp, g::IsNanOp,
-                 g::IsInfOp, g::CastOp, g::AddOp, g::SubOp, g::MulOp, g::DivOp, g::PowOp, g::MaxOp,
-                 g::MinOp, g::AndOp, g::OrOp, g::XorOp, g::ModOp, g::CompareOp, g::WhereOp>(
-      patterns);
+  patterns.add<ElementwiseToGeneric>(patterns.getContext());
 }
 
 } // namespace strata

@@ -1,11 +1,11 @@
 //===- LowerGraphToLinalg.cpp - Graph ops to linalg on tensors -----------===//
 //
-// Applies every family's graph-to-linalg patterns to a function.
+// Checks that integer types are signless, then applies every family's
+// graph-to-linalg patterns to a function.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lib/lowering/Passes.h"
-#include "lib/lowering/ScalarOps.h"
 
 #include "dialects/graph/GraphDialect.h"
 
@@ -17,8 +17,18 @@ namespace strata {
 } // namespace strata
 
 namespace {
+
+/// Whether `type` is a tensor of signed or unsigned integers.
+bool hasSignedness(mlir::Type type) {
+  auto tensor = llvm::dyn_cast<mlir::ShapedType>(type);
+  return tensor && tensor.getElementType().isInteger() &&
+         !tensor.getElementType().isSignlessInteger();
+}
+
 struct LowerGraphToLinalg : strata::impl::LowerGraphToLinalgBase<LowerGraphToLinalg> {
   void runOnOperation() override {
+    if (failed(checkSignless()))
+      return signalPassFailure();
     mlir::RewritePatternSet patterns(&getContext());
     strata::populateElementwiseToLinalgPatterns(patterns);
     strata::populateContractionToLinalgPatterns(patterns);
@@ -28,7 +38,6 @@ struct LowerGraphToLinalg : strata::impl::LowerGraphToLinalgBase<LowerGraphToLin
     strata::populateScanToLinalgPatterns(patterns);
     strata::populateTopKToLinalgPatterns(patterns);
     strata::populateRandomToLinalgPatterns(patterns);
-    strata::populateCompositeToGraphPatterns(patterns);
     if (failed(mlir::applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     mlir::WalkResult unlowered = getOperation().walk([](mlir::Operation *op) {
@@ -39,45 +48,25 @@ struct LowerGraphToLinalg : strata::impl::LowerGraphToLinalgBase<LowerGraphToLin
     });
     if (unlowered.wasInterrupted())
       return signalPassFailure();
-    makeSignatureSignless(getOperation());
   }
 
-  /// The runtime passes raw bytes, so the function takes and returns unsigned
-  /// tensors as signless ones; the bitcasts this inserts cancel against those of
-  /// the lowered ops.
-  void makeSignatureSignless(mlir::func::FuncOp func) {
-    if (func.isDeclaration())
-      return;
-    mlir::OpBuilder builder(func.getContext());
-    auto signless = [](mlir::Type t) -> mlir::Type {
-      auto tensor = llvm::dyn_cast<mlir::RankedTensorType>(t);
-      return tensor ? tensor.clone(strata::signlessType(tensor.getElementType())) : t;
-    };
-    mlir::Block &entry = func.getBody().front();
-    builder.setInsertionPointToStart(&entry);
-    for (mlir::BlockArgument arg : entry.getArguments()) {
-      mlir::Type original = arg.getType(), converted = signless(original);
-      if (original == converted)
-        continue;
-      arg.setType(converted);
-      auto back = mlir::tensor::BitcastOp::create(builder, func.getLoc(), original, arg);
-      arg.replaceAllUsesExcept(back, back);
-    }
-    func.walk([&](mlir::func::ReturnOp ret) {
-      builder.setInsertionPoint(ret);
-      for (mlir::OpOperand &operand : ret->getOpOperands()) {
-        mlir::Type converted = signless(operand.get().getType());
-        if (converted != operand.get().getType())
-          operand.set(
-              mlir::tensor::BitcastOp::create(builder, ret.getLoc(), converted, operand.get()));
-      }
+  /// Fails, with an error at the first graph op that has one, when an integer
+  /// type still carries signedness: the patterns read it from op attributes.
+  mlir::LogicalResult checkSignless() {
+    mlir::WalkResult walk = getOperation().walk([](mlir::Operation *op) {
+      if (!llvm::isa<strata::graph::GraphDialect>(op->getDialect()))
+        return mlir::WalkResult::advance();
+      llvm::SmallVector<mlir::Type> types(op->getOperandTypes());
+      llvm::append_range(types, op->getResultTypes());
+      auto found = llvm::find_if(types, hasSignedness);
+      if (found == types.end())
+        return mlir::WalkResult::advance();
+      op->emitError("the element type of ")
+          << *found << " has signedness; run strata-convert-to-signless before the lowering";
+      return mlir::WalkResult::interrupt();
     });
-    llvm::SmallVector<mlir::Type> inputs, results;
-    for (mlir::Type t : func.getArgumentTypes())
-      inputs.push_back(signless(t));
-    for (mlir::Type t : func.getResultTypes())
-      results.push_back(signless(t));
-    func.setFunctionType(builder.getFunctionType(inputs, results));
+    return mlir::failure(walk.wasInterrupted());
   }
 };
+
 } // namespace

@@ -6,8 +6,6 @@
 
 #include "lib/lowering/LoweringUtils.h"
 
-#include "lib/lowering/ScalarOps.h"
-
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -19,22 +17,6 @@
 using namespace mlir;
 
 namespace strata {
-
-Value signlessView(OpBuilder &b, Location loc, Value v) {
-  auto type = cast<RankedTensorType>(v.getType());
-  Type element = signlessType(type.getElementType());
-  if (element == type.getElementType())
-    return v;
-  return tensor::BitcastOp::create(b, loc, type.clone(element), v);
-}
-
-Type elementOf(Value v) { return cast<RankedTensorType>(v.getType()).getElementType(); }
-
-Value restoreSignedness(OpBuilder &b, Location loc, Value v, RankedTensorType type) {
-  if (v.getType() == type)
-    return v;
-  return tensor::BitcastOp::create(b, loc, type, v);
-}
 
 AffineMap broadcastMap(ArrayRef<int64_t> shape, ArrayRef<int64_t> target, int64_t iterationRank,
                        int64_t firstDim, MLIRContext *ctx) {

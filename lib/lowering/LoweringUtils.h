@@ -1,7 +1,7 @@
 //===- LoweringUtils.h - Shared pieces of graph-to-linalg lowering -*- C++ -*-===//
 //
-// Tensor views, indexing maps, result allocation, slices along one dimension
-// and run-time axes, used by every family's lowering patterns.
+// Indexing maps, result allocation, slices along one dimension and run-time
+// axes, used by every family's lowering patterns.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,17 +13,6 @@
 #include "mlir/IR/BuiltinTypes.h"
 
 namespace strata {
-
-/// `v` with a signless element type; unsigned tensors are reinterpreted with
-/// `tensor.bitcast` (the arithmetic chooses unsigned variants instead).
-mlir::Value signlessView(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v);
-
-/// The element type of tensor `v`.
-mlir::Type elementOf(mlir::Value v);
-
-/// `v` reinterpreted as `type` when only the element signedness differs.
-mlir::Value restoreSignedness(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
-                              mlir::RankedTensorType type);
 
 /// Map from an iteration space of `iterationRank` dims, whose dims
 /// `firstDim..firstDim+shape.size()` correspond to `shape`'s trailing-aligned

@@ -17,6 +17,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
 
@@ -28,7 +29,8 @@ namespace strata {
 #define GEN_PASS_REGISTRATION
 #include "lib/lowering/Passes.h.inc"
 
-/// Patterns that rewrite elementwise graph ops into `linalg.generic`.
+/// The pattern that rewrites every elementwise graph op (every op with a
+/// `ScalarBodyOpInterface`) into a `linalg.generic`.
 void populateElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// Patterns that rewrite `graph.matmul` into a contraction `linalg.generic`.
@@ -49,10 +51,6 @@ void populateTopKToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// Patterns that rewrite `dropout` (a counter-based generator in training mode).
 void populateRandomToLinalgPatterns(mlir::RewritePatternSet &patterns);
-
-/// Patterns that rewrite composite ops (`attention`, `rotary`, `quantize`,
-/// `dequantize`) into the graph ops they are made of.
-void populateCompositeToGraphPatterns(mlir::RewritePatternSet &patterns);
 
 /// Patterns that rewrite reductions, arg-reductions and softmax.
 void populateReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);

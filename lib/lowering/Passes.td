@@ -1,7 +1,8 @@
 //===- Passes.td - Lowering of the graph dialect ----------------*- tablegen -*-===//
 //
 // Passes that take graph ops to upstream linalg, tensor, arith and math ops on
-// tensors, ready for bufferisation and target code generation.
+// tensors, ready for bufferisation and target code generation, and the
+// conversion to signless integer types that prepares graph IR for them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,17 +14,24 @@ include "mlir/Pass/PassBase.td"
 def LowerGraphToLinalg : Pass<"strata-lower-graph-to-linalg", "mlir::func::FuncOp"> {
   let summary = "Lower graph ops to linalg, tensor, arith and math ops on tensors";
   let description = [{
-    Each op family has its patterns (`populate*ToLinalgPatterns`); ops without
-    one are left in place for later lowerings.
+    Each op family has its patterns (`populate*ToLinalgPatterns`); an op
+    without one stops the pass with an error at the op.
 
-    Elementwise ops (unary math, binary arithmetic with numpy
-    broadcasting, comparisons, `where`, `cast`, activations) become one
-    `linalg.generic` over the result's iteration space, whose body applies the
-    scalar `arith` / `math` computation. Broadcast operands read through indexing
-    maps that pin their size-1 dimensions to 0; a dynamic dimension is taken to
-    match the result (it is not broadcast at run time). Unsigned operands are
-    viewed as signless with `tensor.bitcast` and use the unsigned arithmetic
-    variants.
+    Preconditions: integer element types are signless
+    (`strata-convert-to-signless`: the ops that read signedness carry it in
+    their unsigned attributes, which choose the unsigned arithmetic variants),
+    and composite ops are decomposed (`strata-decompose`; one the target keeps
+    whole has no lowering here). An integer type with signedness stops the pass
+    with an error at the op.
+
+    Elementwise ops (every op with a `ScalarBodyOpInterface`: unary math,
+    binary arithmetic with numpy broadcasting, comparisons, `where`, `cast`,
+    activations) become one `linalg.generic` over the result's iteration space
+    whose body is the op's scalar body. Broadcast operands read through
+    indexing maps that pin their size-1 dimensions to 0; with several
+    operands, one with a dynamic dimension (which may be 1 at run time) is read
+    element by element with `tensor.extract` at an index that broadcasts it
+    when it is.
 
     `matmul` becomes a `linalg.generic` with one reduction dimension whose batch
     dimensions broadcast through the indexing maps, accumulating into a
@@ -32,17 +40,11 @@ def LowerGraphToLinalg : Pass<"strata-lower-graph-to-linalg", "mlir::func::FuncO
     by the kind's elementwise epilogue (mean divides by the count, l2 takes the
     square root, log_sum_exp subtracts the maximum first for stability).
 
-    `attention` and `rotary` are first rewritten into the graph ops they are made
-    of (matmul, scale, softcap, masks, softmax; slices and products), grouped-query
-    heads sharing key/value heads through matmul batch broadcasting.
-
     Data movement maps to the tensor dialect where it has the op
     (`extract_slice`, `concat`, `reshape`, `from_elements`) and otherwise to
     linalg ops whose indexing maps do the movement (transpose, broadcast,
     negative-stride slices); `gather` extracts inside a `linalg.generic`, as
     does a `dynamic_slice` whose steps are negative or known only at run time.
-    Unsigned tensors move as signless ones, so that no `tensor.bitcast` is left
-    between two lowered ops.
 
     Ops that walk a dimension in order become `scf.for` loops over tensors:
     `cumsum` carries the running sum, `top_k` runs k selection passes (each a
@@ -79,6 +81,50 @@ def LowerGraphToLinalg : Pass<"strata-lower-graph-to-linalg", "mlir::func::FuncO
                            "::mlir::math::MathDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::cf::ControlFlowDialect"];
+}
+
+def ConvertToSignless : Pass<"strata-convert-to-signless", "mlir::ModuleOp"> {
+  let summary = "Make every integer element type signless, keeping signedness on "
+                "the ops that read it";
+  let description = [{
+    The importer gives unsigned integers their element type (`ui8`, `ui16`, ...),
+    as ONNX does, while `arith`, `linalg` and the rest of the upstream stack
+    work on signless integers. This pass first records, on every op that
+    implements `SignednessOpInterface` (division, remainder, max and min,
+    comparisons, casts, abs, relu and sign, reductions, arg-reductions, top-k,
+    ranges, quantisation), which of its integers are unsigned, in the op's
+    unsigned attribute (`is_unsigned`; `input_unsigned` and `result_unsigned`
+    on `graph.cast`). Then it replaces every signed or unsigned integer type in
+    the module by the signless type of its width: in values, function
+    signatures and attributes (constants, fills and weights keep their bits).
+    What the other ops compute (sums, products, data movement) does not depend
+    on signedness.
+
+    The function signatures become signless too: the runtime passes raw bytes,
+    and the model's declared dtypes are read from the graph IR before this pass.
+
+    Preconditions: none; running it twice changes nothing more.
+
+    Example:
+
+    ```mlir
+    func.func @f(%a: tensor<4xui8>, %b: tensor<4xui8>) -> tensor<4xf32> {
+      %m = graph.max %a, %b : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+      %f = graph.cast %m : tensor<4xui8> -> tensor<4xf32>
+      return %f : tensor<4xf32>
+    }
+    ```
+
+    becomes
+
+    ```mlir
+    func.func @f(%a: tensor<4xi8>, %b: tensor<4xi8>) -> tensor<4xf32> {
+      %m = graph.max %a, %b {is_unsigned} : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+      %f = graph.cast %m {input_unsigned} : tensor<4xi8> -> tensor<4xf32>
+      return %f : tensor<4xf32>
+    }
+    ```
+  }];
 }
 
 def ScalarizeShapeTensors : Pass<"strata-scalarize-shape-tensors", "mlir::func::FuncOp"> {

@@ -13,9 +13,9 @@
 
 #include "lib/lowering/LoweringUtils.h"
 #include "lib/lowering/Passes.h"
-#include "lib/lowering/ScalarOps.h"
 
 #include "dialects/graph/GraphDialect.h"
+#include "dialects/graph/ScalarBuilders.h"
 
 using namespace mlir;
 namespace g = strata::graph;
@@ -64,7 +64,8 @@ struct DropoutToLinalg : OpRewritePattern<g::DropoutOp> {
     Type element = type.getElementType(), f32 = rewriter.getF32Type();
     Value ratio = arith::ConstantOp::create(rewriter, loc, op.getRatioAttr());
     if (Value r = op.getRatioValue())
-      ratio = buildScalarCast(rewriter, loc, extractOnly(rewriter, loc, r), elementOf(r), f32);
+      ratio = g::buildScalarCast(rewriter, loc, extractOnly(rewriter, loc, r), f32,
+                                 /*inputUnsigned=*/false, /*resultUnsigned=*/false);
     Value training =
         op.getTrainingValue()
             ? extractOnly(rewriter, loc, op.getTrainingValue())
@@ -72,12 +73,12 @@ struct DropoutToLinalg : OpRewritePattern<g::DropoutOp> {
     ratio = arith::SelectOp::create(
         rewriter, loc, training, ratio,
         arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(0)));
-    Value keptFraction = buildScalarCast(
+    Value keptFraction = g::buildScalarCast(
         rewriter, loc,
         arith::SubFOp::create(rewriter, loc,
                               arith::ConstantOp::create(rewriter, loc, rewriter.getF32FloatAttr(1)),
                               ratio),
-        f32, element);
+        element, /*inputUnsigned=*/false, /*resultUnsigned=*/false);
     Value seed = arith::ConstantOp::create(rewriter, loc,
                                            rewriter.getI64IntegerAttr(op.getSeed().value_or(0)));
     Value zero = arith::ConstantOp::create(rewriter, loc, rewriter.getZeroAttr(element));

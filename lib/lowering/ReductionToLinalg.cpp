@@ -1,13 +1,12 @@
 //===- ReductionToLinalg.cpp - Reductions and softmax to linalg -----------===//
 //
-// `graph.reduce` of every kind, `graph.arg_reduce`, `graph.softmax`,
-// `graph.log_softmax`, `graph.layer_norm` and `graph.rms_norm`. A reduction is
-// one `linalg.generic` whose output drops the reduced dimensions (with an
-// optional elementwise prologue on the input), then an elementwise epilogue,
-// then `tensor.expand_shape` for `keep_dims`. Axes read at run time give a loop
-// nest over the input that combines each element into the output element at
-// its index with the reduced coordinates set to 0. Softmax and log-softmax
-// subtract the maximum before exponentiating.
+// `graph.reduce` of every kind, `graph.arg_reduce`, `graph.softmax` and
+// `graph.log_softmax`. A reduction is one `linalg.generic` whose output drops
+// the reduced dimensions (with an optional elementwise prologue on the input),
+// then an elementwise epilogue, then `tensor.expand_shape` for `keep_dims`.
+// Axes read at run time give a loop nest over the input that combines each
+// element into the output element at its index with the reduced coordinates
+// set to 0. Softmax and log-softmax subtract the maximum before exponentiating.
 //
 //===----------------------------------------------------------------------===//
 
@@ -309,8 +308,8 @@ struct ReduceToGeneric : OpRewritePattern<g::ReduceOp> {
   LogicalResult matchAndRewrite(g::ReduceOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto resultType = cast<RankedTensorType>(op.getType());
-    bool isUnsigned = resultType.getElementType().isUnsignedInteger();
-    Value x = signlessView(rewriter, loc, op.getInput());
+    bool isUnsigned = op.getIsUnsigned();
+    Value x = op.getInput();
     Type t = cast<RankedTensorType>(x.getType()).getElementType();
     ArrayRef<int64_t> axes = op.getAxes();
     SmallVector<Value> flags;
@@ -344,9 +343,10 @@ struct ReduceToGeneric : OpRewritePattern<g::ReduceOp> {
     case g::ReductionKind::l1:
       r = reduce(
           zero, {},
-          [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-            return isa<FloatType>(a[0].getType()) ? math::AbsFOp::create(nb, l, a[0]).getResult()
-                                                  : math::AbsIOp::create(nb, l, a[0]).getResult();
+          [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+            if (isa<FloatType>(a[0].getType()))
+              return math::AbsFOp::create(nb, l, a[0]);
+            return isUnsigned ? a[0] : math::AbsIOp::create(nb, l, a[0]).getResult();
           },
           sum);
       break;
@@ -400,10 +400,10 @@ struct ReduceToGeneric : OpRewritePattern<g::ReduceOp> {
                          });
     }
     if (op.getAxesValue())
-      r = shapeFlagged(rewriter, loc, r, flags, resultType.clone(t));
+      r = shapeFlagged(rewriter, loc, r, flags, resultType);
     else if (op.getKeepDims())
-      r = keepDims(rewriter, loc, r, resultType.clone(t), axes);
-    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, r, resultType));
+      r = keepDims(rewriter, loc, r, resultType, axes);
+    rewriter.replaceOp(op, r);
     return success();
   }
 };
@@ -436,10 +436,10 @@ struct ArgReduceToGeneric : OpRewritePattern<g::ArgReduceOp> {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     auto inType = cast<RankedTensorType>(op.getInput().getType());
-    bool isUnsigned = inType.getElementType().isUnsignedInteger();
+    bool isUnsigned = op.getIsUnsigned();
     bool isMax = op.getKind() == g::ReductionKind::max;
     bool last = op.getSelectLastIndex();
-    Value x = signlessView(rewriter, loc, op.getInput());
+    Value x = op.getInput();
     Type t = cast<RankedTensorType>(x.getType()).getElementType();
     int64_t axis = op.getAxis(), rank = inType.getRank();
     RankedTensorType valueType = reducedType(cast<RankedTensorType>(x.getType()), {axis});
@@ -494,122 +494,11 @@ struct ArgReduceToGeneric : OpRewritePattern<g::ArgReduceOp> {
   }
 };
 
-/// `(x - mean?) * rstd * scale + bias?` over the input's shape, with the
-/// statistics read along the kept dims and scale/bias broadcast over the
-/// normalised ones.
-Value normalize(OpBuilder &b, Location loc, Value x, Value mean, Value rstd, Value scale,
-                Value bias, ArrayRef<int64_t> axes) {
-  MLIRContext *ctx = b.getContext();
-  auto type = cast<RankedTensorType>(x.getType());
-  int64_t rank = type.getRank();
-  SmallVector<Value> inputs = {x, rstd, scale};
-  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx),
-                                 reducedMap(rank, axes, ctx),
-                                 broadcastMap(cast<RankedTensorType>(scale.getType()).getShape(),
-                                              type.getShape(), rank, 0, ctx)};
-  if (mean) {
-    inputs.push_back(mean);
-    maps.push_back(reducedMap(rank, axes, ctx));
-  }
-  if (bias) {
-    inputs.push_back(bias);
-    maps.push_back(broadcastMap(cast<RankedTensorType>(bias.getType()).getShape(), type.getShape(),
-                                rank, 0, ctx));
-  }
-  maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
-  SmallVector<std::pair<Value, int64_t>> sources;
-  for (int64_t i = 0; i < rank; ++i)
-    sources.push_back({x, i});
-  Value out = emptyTensor(b, loc, type, sources);
-  SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
-  bool hasMean = static_cast<bool>(mean), hasBias = static_cast<bool>(bias);
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{type}, inputs, ValueRange{out}, maps, iterators,
-             [&](OpBuilder &nb, Location l, ValueRange a) {
-               Value v = a[0];
-               if (hasMean)
-                 v = arith::SubFOp::create(nb, l, v, a[3]);
-               v = arith::MulFOp::create(nb, l, arith::MulFOp::create(nb, l, v, a[1]), a[2]);
-               if (hasBias)
-                 v = arith::AddFOp::create(nb, l, v, a[hasMean ? 4 : 3]);
-               linalg::YieldOp::create(nb, l, v);
-             })
-      .getResult(0);
-}
-
-/// `1 / sqrt(sum / count + epsilon)` elementwise over reduced statistics.
-Value inverseRoot(OpBuilder &b, Location loc, Value sum, Value count, float epsilon) {
-  Type t = cast<RankedTensorType>(sum.getType()).getElementType();
-  Value eps = constantOf(b, loc, t, epsilon);
-  return mapElementwise(b, loc, {sum}, {}, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-    Value mean = arith::DivFOp::create(nb, l, a[0], count);
-    return math::RsqrtOp::create(nb, l, arith::AddFOp::create(nb, l, mean, eps));
-  });
-}
-
-SmallVector<int64_t> trailingAxes(int64_t axis, int64_t rank) {
-  return llvm::to_vector(llvm::seq<int64_t>(axis, rank));
-}
-
-struct LayerNormToGeneric : OpRewritePattern<g::LayerNormOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(g::LayerNormOp op, PatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    Value x = op.getInput();
-    auto type = cast<RankedTensorType>(x.getType());
-    Type t = type.getElementType();
-    SmallVector<int64_t> axes = trailingAxes(op.getAxis(), type.getRank());
-    auto identity = [](OpBuilder &, Location, ValueRange a) { return a[0]; };
-    auto sum = [](OpBuilder &nb, Location l, ValueRange a) { return add(nb, l, a[0], a[1]); };
-    Value zero = constantOf(rewriter, loc, t, 0);
-    Value count = reducedCount(rewriter, loc, x, axes, t);
-    Value total = reduceOver(rewriter, loc, x, axes, zero, {}, identity, sum);
-    Value mean = mapElementwise(rewriter, loc, {total}, {},
-                                [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
-                                  return arith::DivFOp::create(nb, l, a[0], count);
-                                });
-    Value squares = reduceOver(
-        rewriter, loc, x, axes, zero, ValueRange{mean},
-        [](OpBuilder &nb, Location l, ValueRange a) -> Value {
-          Value d = arith::SubFOp::create(nb, l, a[0], a[1]);
-          return arith::MulFOp::create(nb, l, d, d);
-        },
-        sum);
-    Value rstd = inverseRoot(rewriter, loc, squares, count, op.getEpsilon().convertToFloat());
-    Value y = normalize(rewriter, loc, x, mean, rstd, op.getScale(), op.getBias(), axes);
-    auto statsType = cast<RankedTensorType>(op.getMean().getType());
-    rewriter.replaceOp(op, {y, keepDims(rewriter, loc, mean, statsType, axes),
-                            keepDims(rewriter, loc, rstd, statsType, axes)});
-    return success();
-  }
-};
-
-struct RMSNormToGeneric : OpRewritePattern<g::RMSNormOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(g::RMSNormOp op, PatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    Value x = op.getInput();
-    auto type = cast<RankedTensorType>(x.getType());
-    Type t = type.getElementType();
-    SmallVector<int64_t> axes = trailingAxes(op.getAxis(), type.getRank());
-    Value squares = reduceOver(
-        rewriter, loc, x, axes, constantOf(rewriter, loc, t, 0), {},
-        [](OpBuilder &nb, Location l, ValueRange a) { return mul(nb, l, a[0], a[0]); },
-        [](OpBuilder &nb, Location l, ValueRange a) { return add(nb, l, a[0], a[1]); });
-    Value count = reducedCount(rewriter, loc, x, axes, t);
-    Value rstd = inverseRoot(rewriter, loc, squares, count, op.getEpsilon().convertToFloat());
-    rewriter.replaceOp(op,
-                       normalize(rewriter, loc, x, Value(), rstd, op.getScale(), Value(), axes));
-    return success();
-  }
-};
-
 } // namespace
 
 void populateReductionToLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<ReduceToGeneric, ArgReduceToGeneric, SoftmaxToGeneric<g::SoftmaxOp, false>,
-               SoftmaxToGeneric<g::LogSoftmaxOp, true>, LayerNormToGeneric, RMSNormToGeneric>(
-      patterns.getContext());
+               SoftmaxToGeneric<g::LogSoftmaxOp, true>>(patterns.getContext());
 }
 
 } // namespace strata

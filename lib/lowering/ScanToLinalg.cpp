@@ -65,7 +65,7 @@ struct CumSumToLinalg : OpRewritePattern<g::CumSumOp> {
     if (rank == 0)
       return rewriter.notifyMatchFailure(op, "rank-0 operand");
     bool exclusive = op.getExclusive(), reverse = op.getReverse();
-    Value x = signlessView(rewriter, loc, op.getInput());
+    Value x = op.getInput();
     auto scan = [&](OpBuilder &b, int64_t axis) {
       return runningSum(b, loc, x, axis, exclusive, reverse);
     };
@@ -81,7 +81,7 @@ struct CumSumToLinalg : OpRewritePattern<g::CumSumOp> {
     } else {
       sum = scanAlongRuntimeAxis(rewriter, loc, op.getAxisValue(), x, scan);
     }
-    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, sum, type));
+    rewriter.replaceOp(op, sum);
     return success();
   }
 

@@ -28,9 +28,8 @@ struct SliceToTensor : OpRewritePattern<g::SliceOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(g::SliceOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType = cast<RankedTensorType>(op.getType());
-    Value input = signlessView(rewriter, loc, op.getInput());
-    RankedTensorType type = resultType.clone(elementOf(input));
+    auto type = cast<RankedTensorType>(op.getType());
+    Value input = op.getInput();
     int64_t rank = type.getRank();
     Value slice;
     if (llvm::all_of(op.getStride(), [](int64_t s) { return s > 0; })) {
@@ -43,7 +42,7 @@ struct SliceToTensor : OpRewritePattern<g::SliceOp> {
       Value init = emptyTensor(rewriter, loc, type, allDims(input));
       slice = copyThroughMap(rewriter, loc, input, init, AffineMap::get(rank, 0, exprs, ctx));
     }
-    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, slice, resultType));
+    rewriter.replaceOp(op, slice);
     return success();
   }
 };
@@ -102,18 +101,18 @@ struct DynamicSliceToTensor : OpRewritePattern<g::DynamicSliceOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(g::DynamicSliceOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType = cast<RankedTensorType>(op.getType());
+    auto type = cast<RankedTensorType>(op.getType());
     auto boundsType = cast<RankedTensorType>(op.getStarts().getType());
     if (boundsType.isDynamicDim(0))
       return rewriter.notifyMatchFailure(op, "bounds of dynamic length");
-    int64_t rank = resultType.getRank();
+    int64_t rank = type.getRank();
     DenseIntElementsAttr constantAxes;
     if (op.getAxes() && matchPattern(op.getAxes(), m_Constant(&constantAxes)) &&
         llvm::any_of(constantAxes.getValues<APInt>(), [&](const APInt &a) {
           return a.getSExtValue() < -rank || a.getSExtValue() >= rank;
         }))
       return rewriter.notifyMatchFailure(op, "constant axis out of range");
-    Value input = signlessView(rewriter, loc, op.getInput());
+    Value input = op.getInput();
     SmallVector<Window> windows;
     for (int64_t d = 0; d < rank; ++d)
       windows.push_back({arith::ConstantIndexOp::create(rewriter, loc, 0),
@@ -144,7 +143,6 @@ struct DynamicSliceToTensor : OpRewritePattern<g::DynamicSliceOp> {
                       pick(w.step, windows[d].step)};
       }
     }
-    RankedTensorType type = resultType.clone(elementOf(input));
     bool forward = llvm::all_of(windows, [](const Window &w) {
       std::optional<int64_t> step = getConstantIntValue(w.step);
       return step && *step > 0;
@@ -153,7 +151,7 @@ struct DynamicSliceToTensor : OpRewritePattern<g::DynamicSliceOp> {
                           : gatherWindows(rewriter, loc, input, type, windows);
     if (slice.getType() != type)
       slice = tensor::CastOp::create(rewriter, loc, type, slice);
-    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, slice, resultType));
+    rewriter.replaceOp(op, slice);
     return success();
   }
 

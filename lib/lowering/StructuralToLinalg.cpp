@@ -4,18 +4,15 @@
 // tiles, shape_of, fill, range and trilu (slices are in SliceToTensor.cpp).
 // Pure data movement maps to the tensor dialect (extract_slice, concat,
 // reshape) or to linalg ops whose indexing maps express the movement; gathers
-// read with `tensor.extract` inside a `linalg.generic`. Every op moves signless
-// elements: an unsigned operand is viewed as signless and the result viewed
-// back, so that these views cancel against those of neighbouring ops (a
-// `tensor.bitcast` left between them could not be bufferised).
+// read with `tensor.extract` inside a `linalg.generic`.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lib/lowering/LoweringUtils.h"
 #include "lib/lowering/Passes.h"
-#include "lib/lowering/ScalarOps.h"
 
 #include "dialects/graph/GraphDialect.h"
+#include "dialects/graph/ScalarBuilders.h"
 
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 
@@ -34,28 +31,12 @@ Value emptyFromShapeTensor(OpBuilder &b, Location loc, RankedTensorType type, Va
   return tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType(), sizes);
 }
 
-/// The constant's value with a signless element type, or null when it cannot be
-/// reinterpreted (an unsigned blob; blobs are float weights in practice).
-TypedAttr signlessValue(ElementsAttr value) {
-  Type element = value.getElementType();
-  if (signlessType(element) == element)
-    return cast<TypedAttr>(value);
-  if (auto dense = dyn_cast<DenseElementsAttr>(value))
-    return dense.bitcast(signlessType(element));
-  return nullptr;
-}
-
 /// Constants and weights become `arith.constant` (dense or `dense_resource`),
 /// which bufferisation turns into read-only globals.
 template <typename OpTy> struct ConstantLikeToArith : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   LogicalResult matchAndRewrite(OpTy op, PatternRewriter &rewriter) const override {
-    TypedAttr value = signlessValue(op.getValue());
-    if (!value)
-      return rewriter.notifyMatchFailure(op, "unsigned blob");
-    auto type = cast<RankedTensorType>(op.getType());
-    Value c = arith::ConstantOp::create(rewriter, op.getLoc(), value);
-    rewriter.replaceOp(op, restoreSignedness(rewriter, op.getLoc(), c, type));
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, cast<TypedAttr>(op.getValue()));
     return success();
   }
 };
@@ -65,14 +46,14 @@ struct TransposeToLinalg : OpRewritePattern<g::TransposeOp> {
   LogicalResult matchAndRewrite(g::TransposeOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
-    Value input = signlessView(rewriter, loc, op.getInput());
+    Value input = op.getInput();
     SmallVector<std::pair<Value, int64_t>> sources;
     for (int64_t p : op.getPermutation())
       sources.push_back({input, p});
-    Value init = emptyTensor(rewriter, loc, type.clone(elementOf(input)), sources);
+    Value init = emptyTensor(rewriter, loc, type, sources);
     Value transposed =
         linalg::TransposeOp::create(rewriter, loc, input, init, op.getPermutation()).getResult()[0];
-    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, transposed, type));
+    rewriter.replaceOp(op, transposed);
     return success();
   }
 };
@@ -86,12 +67,11 @@ struct ReshapeToTensor : OpRewritePattern<g::ReshapeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(g::ReshapeOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto resultType = cast<RankedTensorType>(op.getType());
-    Value input = signlessView(rewriter, loc, op.getInput());
+    auto type = cast<RankedTensorType>(op.getType());
+    Value input = op.getInput();
     auto inType = cast<RankedTensorType>(input.getType());
-    RankedTensorType type = resultType.clone(inType.getElementType());
     auto replace = [&](Value reshaped) {
-      rewriter.replaceOp(op, restoreSignedness(rewriter, loc, reshaped, resultType));
+      rewriter.replaceOp(op, reshaped);
       return success();
     };
     if (!op.getShape() && inType.hasStaticShape() && type.hasStaticShape()) {
@@ -153,9 +133,8 @@ struct ConcatToTensor : OpRewritePattern<g::ConcatOp> {
     SmallVector<Value> inputs;
     for (Value v : op.getInputs())
       if (cast<RankedTensorType>(v.getType()).getDimSize(axis) != 0)
-        inputs.push_back(signlessView(rewriter, loc, v));
-    auto resultType = cast<RankedTensorType>(op.getType());
-    RankedTensorType type = resultType.clone(signlessType(resultType.getElementType()));
+        inputs.push_back(v);
+    auto type = cast<RankedTensorType>(op.getType());
     Value result;
     if (inputs.empty())
       result = emptyTensor(rewriter, loc, type, allDims(op.getInputs().front()));
@@ -165,7 +144,7 @@ struct ConcatToTensor : OpRewritePattern<g::ConcatOp> {
       result = tensor::ConcatOp::create(rewriter, loc, type, static_cast<uint64_t>(axis), inputs);
     if (result.getType() != type)
       result = tensor::CastOp::create(rewriter, loc, type, result);
-    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, result, resultType));
+    rewriter.replaceOp(op, result);
     return success();
   }
 };
@@ -174,12 +153,11 @@ struct SplitToTensor : OpRewritePattern<g::SplitOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(g::SplitOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    Value input = signlessView(rewriter, loc, op.getInput());
+    Value input = op.getInput();
     int64_t axis = op.getAxis(), offset = 0;
     SmallVector<Value> pieces;
     for (auto [result, size] : llvm::zip(op.getResults(), op.getSizes())) {
-      auto resultType = cast<RankedTensorType>(result.getType());
-      RankedTensorType type = resultType.clone(elementOf(input));
+      auto type = cast<RankedTensorType>(result.getType());
       Value piece;
       if (size == 0) {
         // An empty piece may start at the end of the dimension, where
@@ -191,7 +169,7 @@ struct SplitToTensor : OpRewritePattern<g::SplitOp> {
         piece = staticSlice(rewriter, loc, input, type, offsets, strides);
         offset += size;
       }
-      pieces.push_back(restoreSignedness(rewriter, loc, piece, resultType));
+      pieces.push_back(piece);
     }
     rewriter.replaceOp(op, pieces);
     return success();
@@ -206,7 +184,7 @@ struct GatherToLinalg : OpRewritePattern<g::GatherOp> {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     auto type = cast<RankedTensorType>(op.getType());
-    Value input = signlessView(rewriter, loc, op.getInput());
+    Value input = op.getInput();
     auto inType = cast<RankedTensorType>(input.getType());
     Value indices = op.getIndices();
     int64_t axis = op.getAxis(), rank = type.getRank();
@@ -225,7 +203,7 @@ struct GatherToLinalg : OpRewritePattern<g::GatherOp> {
       else
         sources.push_back({input, i - indexRank + 1});
     }
-    Value init = emptyTensor(rewriter, loc, type.clone(inType.getElementType()), sources);
+    Value init = emptyTensor(rewriter, loc, type, sources);
     Value axisSize = dimSize(rewriter, loc, input, axis);
     SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
     auto generic = linalg::GenericOp::create(
@@ -242,7 +220,7 @@ struct GatherToLinalg : OpRewritePattern<g::GatherOp> {
           linalg::YieldOp::create(b, l,
                                   tensor::ExtractOp::create(b, l, input, position).getResult());
         });
-    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, generic.getResult(0), type));
+    rewriter.replaceOp(op, generic.getResult(0));
     return success();
   }
 };
@@ -252,10 +230,9 @@ struct BroadcastToLinalg : OpRewritePattern<g::BroadcastOp> {
   LogicalResult matchAndRewrite(g::BroadcastOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    auto resultType = cast<RankedTensorType>(op.getType());
-    Value input = signlessView(rewriter, loc, op.getInput());
+    auto type = cast<RankedTensorType>(op.getType());
+    Value input = op.getInput();
     auto inType = cast<RankedTensorType>(input.getType());
-    RankedTensorType type = resultType.clone(inType.getElementType());
     Value init;
     if (op.getShape()) {
       init = emptyFromShapeTensor(rewriter, loc, type, op.getShape());
@@ -271,9 +248,7 @@ struct BroadcastToLinalg : OpRewritePattern<g::BroadcastOp> {
       init = emptyTensor(rewriter, loc, type, sources);
     }
     AffineMap map = broadcastMap(inType.getShape(), type.getShape(), type.getRank(), 0, ctx);
-    rewriter.replaceOp(op, restoreSignedness(rewriter, loc,
-                                             copyThroughMap(rewriter, loc, input, init, map),
-                                             resultType));
+    rewriter.replaceOp(op, copyThroughMap(rewriter, loc, input, init, map));
     return success();
   }
 };
@@ -300,26 +275,24 @@ struct FillToLinalg : OpRewritePattern<g::FillOp> {
     if (!dense)
       return rewriter.notifyMatchFailure(op, "fill value is not dense");
     auto type = cast<RankedTensorType>(op.getType());
-    Type signless = signlessType(type.getElementType());
-    Value scalar = arith::ConstantOp::create(
-        rewriter, loc, cast<TypedAttr>(dense.bitcast(signless).getSplatValue<Attribute>()));
-    Value init = emptyFromShapeTensor(rewriter, loc, type.clone(signless), op.getShape());
+    Value scalar =
+        arith::ConstantOp::create(rewriter, loc, cast<TypedAttr>(dense.getSplatValue<Attribute>()));
+    Value init = emptyFromShapeTensor(rewriter, loc, type, op.getShape());
     Value filled =
         linalg::FillOp::create(rewriter, loc, ValueRange{scalar}, ValueRange{init}).getResult(0);
-    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, filled, type));
+    rewriter.replaceOp(op, filled);
     return success();
   }
 };
 
-/// `start + i * delta` for `i < max(ceil((limit - start) / delta), 0)`.
+/// `start + i * delta` for `i < max(ceil((limit - start) / delta), 0)`; with
+/// `is_unsigned` the length is 0 when `limit` is below `start`.
 struct RangeToLinalg : OpRewritePattern<g::RangeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(g::RangeOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     auto type = cast<RankedTensorType>(op.getType());
     Type element = type.getElementType();
-    if (element.isUnsignedInteger())
-      return rewriter.notifyMatchFailure(op, "unsigned range");
     bool isFloat = isa<FloatType>(element);
     auto scalar = [&](Value v) {
       return tensor::ExtractOp::create(rewriter, loc, v, ValueRange{}).getResult();
@@ -334,10 +307,19 @@ struct RangeToLinalg : OpRewritePattern<g::RangeOp> {
                                         arith::SubFOp::create(rewriter, loc, limit, start), delta);
         Value c = math::CeilOp::create(rewriter, loc, q);
         length = arith::FPToSIOp::create(rewriter, loc, rewriter.getI64Type(), c);
+      } else if (op.getIsUnsigned()) {
+        Value diff = arith::SubIOp::create(rewriter, loc, limit, start);
+        Value none = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ult, limit, start);
+        length = arith::SelectOp::create(rewriter, loc, none,
+                                         g::buildScalarConstant(rewriter, loc, element, 0),
+                                         arith::CeilDivUIOp::create(rewriter, loc, diff, delta));
+        length = g::buildScalarCast(rewriter, loc, length, rewriter.getI64Type(),
+                                    /*inputUnsigned=*/true, /*resultUnsigned=*/false);
       } else {
         Value diff = arith::SubIOp::create(rewriter, loc, limit, start);
         length = arith::CeilDivSIOp::create(rewriter, loc, diff, delta);
-        length = buildScalarCast(rewriter, loc, length, element, rewriter.getI64Type());
+        length = g::buildScalarCast(rewriter, loc, length, rewriter.getI64Type(),
+                                    /*inputUnsigned=*/false, /*resultUnsigned=*/false);
       }
       Value zero = arith::ConstantOp::create(rewriter, loc, rewriter.getI64IntegerAttr(0));
       length = arith::MaxSIOp::create(rewriter, loc, length, zero);
@@ -352,7 +334,8 @@ struct RangeToLinalg : OpRewritePattern<g::RangeOp> {
         [&](OpBuilder &b, Location l, ValueRange) {
           Value i =
               arith::IndexCastOp::create(b, l, b.getI64Type(), linalg::IndexOp::create(b, l, 0));
-          Value v = buildScalarCast(b, l, i, b.getI64Type(), element);
+          Value v = g::buildScalarCast(b, l, i, element, /*inputUnsigned=*/false,
+                                       /*resultUnsigned=*/false);
           Value r = isFloat
                         ? arith::AddFOp::create(b, l, start, arith::MulFOp::create(b, l, v, delta))
                               .getResult()
@@ -373,7 +356,7 @@ struct TriluToLinalg : OpRewritePattern<g::TriluOp> {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     auto type = cast<RankedTensorType>(op.getType());
-    Value input = signlessView(rewriter, loc, op.getInput());
+    Value input = op.getInput();
     auto inType = cast<RankedTensorType>(input.getType());
     int64_t rank = type.getRank();
     Value k =
@@ -407,7 +390,7 @@ struct TriluToLinalg : OpRewritePattern<g::TriluOp> {
           linalg::YieldOp::create(b, l,
                                   arith::SelectOp::create(b, l, keep, args[0], zero).getResult());
         });
-    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, generic.getResult(0), type));
+    rewriter.replaceOp(op, generic.getResult(0));
     return success();
   }
 };
@@ -420,12 +403,10 @@ struct GatherElementsToLinalg : OpRewritePattern<g::GatherElementsOp> {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     auto type = cast<RankedTensorType>(op.getType());
-    Value input = signlessView(rewriter, loc, op.getInput());
+    Value input = op.getInput();
     Value indices = op.getIndices();
     int64_t axis = op.getAxis(), rank = type.getRank();
-    Value init = emptyTensor(rewriter, loc,
-                             type.clone(cast<RankedTensorType>(input.getType()).getElementType()),
-                             allDims(indices));
+    Value init = emptyTensor(rewriter, loc, type, allDims(indices));
     Value axisSize = dimSize(rewriter, loc, input, axis);
     SmallVector<AffineMap> maps(2, AffineMap::getMultiDimIdentityMap(rank, ctx));
     SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
@@ -440,7 +421,7 @@ struct GatherElementsToLinalg : OpRewritePattern<g::GatherElementsOp> {
           linalg::YieldOp::create(b, l,
                                   tensor::ExtractOp::create(b, l, input, position).getResult());
         });
-    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, generic.getResult(0), type));
+    rewriter.replaceOp(op, generic.getResult(0));
     return success();
   }
 };
@@ -452,7 +433,7 @@ struct TileToLinalg : OpRewritePattern<g::TileOp> {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     auto type = cast<RankedTensorType>(op.getType());
-    Value input = signlessView(rewriter, loc, op.getInput());
+    Value input = op.getInput();
     int64_t rank = type.getRank();
     SmallVector<Value> sizes, inputDims;
     for (int64_t i = 0; i < rank; ++i) {
@@ -463,8 +444,7 @@ struct TileToLinalg : OpRewritePattern<g::TileOp> {
                                               extractIndex(rewriter, loc, op.getRepeats(), i)));
     }
     Value init =
-        tensor::EmptyOp::create(rewriter, loc, type.getShape(),
-                                cast<RankedTensorType>(input.getType()).getElementType(), sizes);
+        tensor::EmptyOp::create(rewriter, loc, type.getShape(), type.getElementType(), sizes);
     SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx)};
     SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
     auto generic = linalg::GenericOp::create(
@@ -477,7 +457,7 @@ struct TileToLinalg : OpRewritePattern<g::TileOp> {
           linalg::YieldOp::create(b, l,
                                   tensor::ExtractOp::create(b, l, input, position).getResult());
         });
-    rewriter.replaceOp(op, restoreSignedness(rewriter, loc, generic.getResult(0), type));
+    rewriter.replaceOp(op, generic.getResult(0));
     return success();
   }
 };

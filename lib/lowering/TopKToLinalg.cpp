@@ -31,9 +31,9 @@ struct TopKToLinalg : OpRewritePattern<g::TopKOp> {
     MLIRContext *ctx = rewriter.getContext();
     auto valuesType = cast<RankedTensorType>(op.getValues().getType());
     auto indicesType = cast<RankedTensorType>(op.getIndices().getType());
-    bool isUnsigned = valuesType.getElementType().isUnsignedInteger();
+    bool isUnsigned = op.getIsUnsigned();
     bool largest = op.getLargest();
-    Value x = signlessView(rewriter, loc, op.getInput());
+    Value x = op.getInput();
     auto inType = cast<RankedTensorType>(x.getType());
     Type t = inType.getElementType(), i64 = rewriter.getI64Type();
     int64_t axis = op.getAxis(), rank = inType.getRank();
@@ -118,8 +118,7 @@ struct TopKToLinalg : OpRewritePattern<g::TopKOp> {
               ValueRange{insertAlong(b, l, pass.getResult(0), carried[0], axis, p),
                          insertAlong(b, l, pass.getResult(1), carried[1], axis, p)});
         });
-    rewriter.replaceOp(
-        op, {restoreSignedness(rewriter, loc, loop.getResult(0), valuesType), loop.getResult(1)});
+    rewriter.replaceOp(op, loop.getResults());
     return success();
   }
 };

@@ -1,4 +1,4 @@
-// RUN: strata-opt %s --strata-lower-graph-to-linalg --split-input-file | FileCheck %s
+// RUN: strata-opt %s --strata-decompose --strata-lower-graph-to-linalg --split-input-file | FileCheck %s
 
 // Grouped-query attention: the 4 query heads fold into [2 kv heads, 2 groups]
 // and each key/value head is shared by reading its size-1 group dim at index 0;
@@ -55,4 +55,58 @@ func.func @quantize_roundtrip(%x: tensor<4xf32>, %s: tensor<f32>, %z: tensor<i8>
   %q = graph.quantize %x, %s, %z : (tensor<4xf32>, tensor<f32>, tensor<i8>) -> tensor<4xi8>
   %d = graph.dequantize %q, %s, %z : (tensor<4xi8>, tensor<f32>, tensor<i8>) -> tensor<4xf32>
   return %d : tensor<4xf32>
+}
+
+// -----
+
+// layer_norm, decomposed and lowered: the mean is a sum divided by the count,
+// the variance the mean of the squared deviations, and the statistics keep the
+// normalised dimension.
+// CHECK-LABEL: func.func @layer_norm
+// CHECK-SAME: %[[X:[^:]+]]: tensor<2x8xf32>, %[[G:[^:]+]]: tensor<8xf32>, %[[B:[^:]+]]: tensor<8xf32>
+// CHECK-DAG: %[[N:.+]] = arith.constant 8.000000e+00 : f32
+// CHECK-DAG: %[[EPS:.+]] = arith.constant dense<9.99999974E-6> : tensor<f32>
+// CHECK: %[[SUM:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[X]] :
+// CHECK: %[[MEAN:.+]] = linalg.generic {{.*}} ins(%[[SUM]] :
+// CHECK: arith.divf %{{.+}}, %[[N]]
+// CHECK: %[[M:.+]] = tensor.expand_shape %[[MEAN]] {{\[}}[0, 1]] output_shape [2, 1]
+// CHECK: %[[D:.+]] = linalg.generic {{.*}} ins(%[[X]], %[[M]] :
+// CHECK: arith.subf
+// CHECK: %[[D2:.+]] = linalg.generic {{.*}} ins(%[[D]], %[[D]] :
+// CHECK: %[[SQ:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[D2]] :
+// CHECK: %[[VAR:.+]] = linalg.generic {{.*}} ins(%[[SQ]] :
+// CHECK: arith.divf %{{.+}}, %[[N]]
+// CHECK: %[[V:.+]] = tensor.expand_shape %[[VAR]]
+// CHECK: %[[VE:.+]] = linalg.generic {{.*}} ins(%[[V]], %[[EPS]] :
+// CHECK: %[[RSTD:.+]] = linalg.generic {{.*}} ins(%[[VE]] :
+// CHECK: math.rsqrt
+// CHECK: %[[NORM:.+]] = linalg.generic {{.*}} ins(%[[D]], %[[RSTD]] :
+// CHECK: %[[SCALED:.+]] = linalg.generic {{.*}} ins(%[[NORM]], %[[G]] :
+// CHECK: %[[Y:.+]] = linalg.generic {{.*}} ins(%[[SCALED]], %[[B]] :
+// CHECK: return %[[Y]], %[[M]], %[[RSTD]]
+func.func @layer_norm(%x: tensor<2x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>) -> (tensor<2x8xf32>, tensor<2x1xf32>, tensor<2x1xf32>) {
+  %y, %m, %r = graph.layer_norm %x, %g, %b {axis = 1 : i64, epsilon = 1.0e-5 : f32} : (tensor<2x8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<2x8xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
+  return %y, %m, %r : tensor<2x8xf32>, tensor<2x1xf32>, tensor<2x1xf32>
+}
+
+// -----
+
+// rms_norm, decomposed and lowered: x * rsqrt(mean(x^2) + eps) * scale.
+// CHECK-LABEL: func.func @rms_norm
+// CHECK-SAME: %[[X:[^:]+]]: tensor<2x8xf32>, %[[G:[^:]+]]: tensor<8xf32>
+// CHECK: %[[SQ:.+]] = linalg.generic {{.*}} ins(%[[X]], %[[X]] :
+// CHECK: arith.mulf
+// CHECK: %[[SUM:.+]] = linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]} ins(%[[SQ]] :
+// CHECK: %[[MS:.+]] = linalg.generic {{.*}} ins(%[[SUM]] :
+// CHECK: arith.divf
+// CHECK: %[[M:.+]] = tensor.expand_shape %[[MS]]
+// CHECK: %[[V:.+]] = linalg.generic {{.*}} ins(%[[M]], %{{.+}} :
+// CHECK: arith.addf
+// CHECK: %[[RSTD:.+]] = linalg.generic {{.*}} ins(%[[V]] :
+// CHECK: math.rsqrt
+// CHECK: %[[NORM:.+]] = linalg.generic {{.*}} ins(%[[X]], %[[RSTD]] :
+// CHECK: linalg.generic {{.*}} ins(%[[NORM]], %[[G]] :
+func.func @rms_norm(%x: tensor<2x8xf32>, %g: tensor<8xf32>) -> tensor<2x8xf32> {
+  %0 = graph.rms_norm %x, %g {axis = 1 : i64, epsilon = 1.0e-6 : f32} : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32>
+  return %0 : tensor<2x8xf32>
 }

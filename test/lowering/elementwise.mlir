@@ -1,10 +1,4 @@
 // RUN: strata-opt %s --strata-lower-graph-to-linalg --split-input-file | FileCheck %s
-// RUN: strata-opt %s --strata-lower-graph-to-linalg --split-input-file --canonicalize | FileCheck %s --check-prefix=CANON
-// CANON-LABEL: func.func @unsigned_max
-// CANON-NOT: tensor.bitcast
-// CANON: arith.maxui
-// CANON-NOT: tensor.bitcast
-// CANON: return
 
 // Broadcasting reads the smaller operand through a map that drops its leading
 // dimension; the body is the scalar op.
@@ -52,25 +46,21 @@ func.func @dynamic_gelu(%x: tensor<?x8xf32>) -> tensor<?x8xf32> {
 
 // -----
 
-// Unsigned tensors are viewed as signless and use the unsigned variants; the
-// function takes and returns them signless (the bitcasts in between cancel
-// under canonicalisation).
+// An op that reads signedness takes it from its unsigned attribute: the
+// integers stay signless and the body uses the unsigned variant.
 // CHECK-LABEL: func.func @unsigned_max
 // CHECK-SAME: (%[[U:[^:]+]]: tensor<4xi8>) -> tensor<4xi8>
-// CHECK: %[[V:.+]] = tensor.bitcast %[[U]] : tensor<4xi8> to tensor<4xui8>
-// CHECK: %[[G:.+]] = linalg.generic
+// CHECK: %[[G:.+]] = linalg.generic {{.*}} ins(%[[U]], %[[U]] : tensor<4xi8>, tensor<4xi8>)
 // CHECK: arith.maxui
-// CHECK: %[[BACK:.+]] = tensor.bitcast %[[G]] : tensor<4xi8> to tensor<4xui8>
-// CHECK: %[[OUT:.+]] = tensor.bitcast %[[BACK]] : tensor<4xui8> to tensor<4xi8>
-// CHECK: return %[[OUT]]
-func.func @unsigned_max(%u: tensor<4xui8>) -> tensor<4xui8> {
-  %0 = graph.max %u, %u : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
-  return %0 : tensor<4xui8>
+// CHECK: return %[[G]]
+func.func @unsigned_max(%u: tensor<4xi8>) -> tensor<4xi8> {
+  %0 = graph.max %u, %u {is_unsigned} : (tensor<4xi8>, tensor<4xi8>) -> tensor<4xi8>
+  return %0 : tensor<4xi8>
 }
 
 // -----
 
-// Casts follow the source's signedness; comparisons on floats are ordered except
+// Casts follow the input's signedness; comparisons on floats are ordered except
 // `ne`; floating-point max/min propagate NaN.
 // CHECK-LABEL: func.func @casts_and_compares
 // CHECK: arith.uitofp %{{.+}} : i8 to f32
@@ -81,15 +71,15 @@ func.func @unsigned_max(%u: tensor<4xui8>) -> tensor<4xui8> {
 // CHECK: arith.cmpf une
 // CHECK: arith.cmpi ult
 // CHECK: arith.maximumf
-func.func @casts_and_compares(%u: tensor<4xui8>, %i: tensor<4xi32>, %f: tensor<4xf32>, %v: tensor<4xui16>)
+func.func @casts_and_compares(%u: tensor<4xi8>, %i: tensor<4xi32>, %f: tensor<4xf32>, %v: tensor<4xi16>)
     -> (tensor<4xf32>, tensor<4xi64>, tensor<4xi32>, tensor<4xi1>, tensor<4xi1>, tensor<4xi1>, tensor<4xi1>, tensor<4xf32>) {
-  %0 = graph.cast %u : tensor<4xui8> -> tensor<4xf32>
+  %0 = graph.cast %u {input_unsigned} : tensor<4xi8> -> tensor<4xf32>
   %1 = graph.cast %i : tensor<4xi32> -> tensor<4xi64>
   %2 = graph.cast %f : tensor<4xf32> -> tensor<4xi32>
   %3 = graph.cast %f : tensor<4xf32> -> tensor<4xi1>
   %4 = graph.compare lt, %f, %f : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xi1>
   %5 = graph.compare ne, %f, %f : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xi1>
-  %6 = graph.compare lt, %v, %v : (tensor<4xui16>, tensor<4xui16>) -> tensor<4xi1>
+  %6 = graph.compare lt, %v, %v {is_unsigned} : (tensor<4xi16>, tensor<4xi16>) -> tensor<4xi1>
   %7 = graph.max %f, %f : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
   return %0, %1, %2, %3, %4, %5, %6, %7 : tensor<4xf32>, tensor<4xi64>, tensor<4xi32>, tensor<4xi1>, tensor<4xi1>, tensor<4xi1>, tensor<4xi1>, tensor<4xf32>
 }

@@ -84,15 +84,3 @@ func.func @dynamic_slice_runtime_axis(%x: tensor<4x5xf32>, %s: tensor<1xi64>, %e
   %0 = graph.dynamic_slice %x, %s, %e, %a : (tensor<4x5xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<?x?xf32>
   return %0 : tensor<?x?xf32>
 }
-
-// -----
-
-// Unsigned elements are sliced as signless ones.
-// CHECK-LABEL: func.func @unsigned_slice
-// CHECK: %[[V:.+]] = tensor.bitcast %{{.+}} : tensor<4xui8> to tensor<4xi8>
-// CHECK: %[[S:.+]] = tensor.extract_slice %[[V]][1] [2] [1] : tensor<4xi8> to tensor<2xi8>
-// CHECK: tensor.bitcast %[[S]] : tensor<2xi8> to tensor<2xui8>
-func.func @unsigned_slice(%x: tensor<4xui8>) -> tensor<2xui8> {
-  %0 = graph.slice %x {start = array<i64: 1>, limit = array<i64: 3>, stride = array<i64: 1>} : (tensor<4xui8>) -> tensor<2xui8>
-  return %0 : tensor<2xui8>
-}

@@ -56,7 +56,7 @@ func.func @top_k_smallest(%x: tensor<3x4xf32>, %k: tensor<1xi64>) -> (tensor<3x2
 // CHECK: scf.for %{{.+}} = %{{.+}} to %[[N]]
 // CHECK: linalg.fill ins(%[[ZERO]] : i8)
 // CHECK: arith.cmpi ugt
-func.func @top_k_runtime_k(%x: tensor<?x4xui8>, %k: tensor<1xi64>) -> (tensor<?x?xui8>, tensor<?x?xi64>) {
-  %v, %i = graph.top_k %x, %k {axis = 1 : i64} : (tensor<?x4xui8>, tensor<1xi64>) -> (tensor<?x?xui8>, tensor<?x?xi64>)
-  return %v, %i : tensor<?x?xui8>, tensor<?x?xi64>
+func.func @top_k_runtime_k(%x: tensor<?x4xi8>, %k: tensor<1xi64>) -> (tensor<?x?xi8>, tensor<?x?xi64>) {
+  %v, %i = graph.top_k %x, %k {axis = 1 : i64, is_unsigned} : (tensor<?x4xi8>, tensor<1xi64>) -> (tensor<?x?xi8>, tensor<?x?xi64>)
+  return %v, %i : tensor<?x?xi8>, tensor<?x?xi64>
 }

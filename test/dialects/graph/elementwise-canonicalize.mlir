@@ -273,3 +273,29 @@ func.func @no_fold_where_splat_needing_broadcast(%x: tensor<4xf32>, %y: tensor<2
   // CHECK: return %[[W]]
   return %w : tensor<2x4xf32>
 }
+
+// -----
+
+// With `is_unsigned` the signless constants are read as unsigned: -56 is 200,
+// -1 is 255. Signed, -56 / 3 would be -18 and max(-56, 3) would be 3.
+// CHECK-LABEL: func.func @fold_unsigned
+func.func @fold_unsigned() -> (tensor<2xi8>, tensor<2xi8>, tensor<2xi1>, tensor<2xi32>, tensor<2xf32>) {
+  // CHECK-DAG: %[[DIV:.+]] = graph.constant dense<[66, 85]> : tensor<2xi8>
+  // CHECK-DAG: %[[MAX:.+]] = graph.constant dense<[-56, -1]> : tensor<2xi8>
+  // CHECK-DAG: %[[LT:.+]] = graph.constant dense<false> : tensor<2xi1>
+  // CHECK-DAG: %[[WIDE:.+]] = graph.constant dense<[200, 255]> : tensor<2xi32>
+  // CHECK-DAG: %[[FLOAT:.+]] = graph.constant dense<[2.000000e+02, 2.550000e+02]> : tensor<2xf32>
+  // CHECK-NOT: graph.div
+  // CHECK-NOT: graph.max
+  // CHECK-NOT: graph.compare
+  // CHECK-NOT: graph.cast
+  %a = graph.constant dense<[-56, -1]> : tensor<2xi8>
+  %b = graph.constant dense<3> : tensor<2xi8>
+  %div = graph.div %a, %b {is_unsigned} : (tensor<2xi8>, tensor<2xi8>) -> tensor<2xi8>
+  %max = graph.max %a, %b {is_unsigned} : (tensor<2xi8>, tensor<2xi8>) -> tensor<2xi8>
+  %lt = graph.compare lt, %a, %b {is_unsigned} : (tensor<2xi8>, tensor<2xi8>) -> tensor<2xi1>
+  %wide = graph.cast %a {input_unsigned} : tensor<2xi8> -> tensor<2xi32>
+  %float = graph.cast %a {input_unsigned} : tensor<2xi8> -> tensor<2xf32>
+  // CHECK: return %[[DIV]], %[[MAX]], %[[LT]], %[[WIDE]], %[[FLOAT]]
+  return %div, %max, %lt, %wide, %float : tensor<2xi8>, tensor<2xi8>, tensor<2xi1>, tensor<2xi32>, tensor<2xf32>
+}

@@ -220,3 +220,35 @@ func.func @where_result_shape_differs(%c: tensor<1x3xi1>, %x: tensor<3xf32>) {
   %y = graph.where %c, %x, %x : (tensor<1x3xi1>, tensor<3xf32>, tensor<3xf32>) -> tensor<3xf32>
   return
 }
+
+// -----
+
+func.func @unsigned_attr_on_unsigned_type(%x: tensor<4xui8>) {
+  // expected-error @+1 {{'is_unsigned' applies to signless integers of more than one bit, not 'ui8'}}
+  %y = graph.max %x, %x {is_unsigned} : (tensor<4xui8>, tensor<4xui8>) -> tensor<4xui8>
+  return
+}
+
+// -----
+
+func.func @unsigned_attr_on_float(%x: tensor<4xf32>) {
+  // expected-error @+1 {{'is_unsigned' applies to signless integers of more than one bit, not 'f32'}}
+  %y = graph.compare lt, %x, %x {is_unsigned} : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xi1>
+  return
+}
+
+// -----
+
+func.func @unsigned_attr_on_bool(%x: tensor<4xi1>) {
+  // expected-error @+1 {{'is_unsigned' applies to signless integers of more than one bit, not 'i1'}}
+  %y = graph.abs %x {is_unsigned} : tensor<4xi1>
+  return
+}
+
+// -----
+
+func.func @cast_result_unsigned_on_float(%x: tensor<4xi8>) {
+  // expected-error @+1 {{'result_unsigned' applies to signless integers of more than one bit, not 'f32'}}
+  %y = graph.cast %x {input_unsigned, result_unsigned} : tensor<4xi8> -> tensor<4xf32>
+  return
+}

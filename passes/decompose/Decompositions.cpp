@@ -1,15 +1,14 @@
-//===- CompositeToGraph.cpp - Composite ops as simpler graph ops ---------===//
+//===- Decompositions.cpp - Composite ops as their graph ops --------------===//
 //
-// `graph.attention`, `graph.rotary` and the quantisation ops are units for
-// fusion, the CUDA target and the quantisation passes; on the way to linalg they
-// are rewritten into the graph ops they are made of (matmul, softmax, where,
-// slices, arithmetic), which the other patterns then lower.
-// Grouped-query attention folds the query heads into a group dimension so that
-// each key/value head is shared through matmul batch broadcasting, with no copy.
+// One pattern per composite op for `strata-decompose`. A pattern that cannot
+// decompose its op in the op's form fails with the reason, before it changes
+// any IR; the pass reports the reason at the op. Grouped-query attention folds
+// the query heads into a group dimension so that each key/value head is shared
+// through matmul batch broadcasting, with no copy.
 //
 //===----------------------------------------------------------------------===//
 
-#include "lib/lowering/Passes.h"
+#include "passes/decompose/Passes.h"
 
 #include "dialects/graph/GraphDialect.h"
 
@@ -35,6 +34,23 @@ Value reshape(PatternRewriter &rewriter, Location loc, Value v, ArrayRef<int64_t
   return g::ReshapeOp::create(rewriter, loc, typeOf(v).clone(dims), v, Value());
 }
 
+/// `value` as `type` (a type of the same tensor, possibly more or less static).
+Value castTo(PatternRewriter &rewriter, Location loc, Value value, Type type) {
+  return value.getType() == type ? value : tensor::CastOp::create(rewriter, loc, type, value);
+}
+
+/// The dimensions `axis..rank-1`, which the normalisations normalise over.
+SmallVector<int64_t> trailingAxes(int64_t axis, int64_t rank) {
+  return llvm::to_vector(llvm::seq<int64_t>(axis, rank));
+}
+
+/// `type` with the dimensions from `axis` on set to 1.
+RankedTensorType keptDimsType(RankedTensorType type, int64_t axis) {
+  SmallVector<int64_t> dims(type.getShape());
+  std::fill(dims.begin() + axis, dims.end(), 1);
+  return type.clone(dims);
+}
+
 struct AttentionToGraph : OpRewritePattern<g::AttentionOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -42,21 +58,25 @@ struct AttentionToGraph : OpRewritePattern<g::AttentionOp> {
     Location loc = op.getLoc();
     Value q = op.getQuery(), k = op.getKey(), v = op.getValue();
     Type element = typeOf(q).getElementType();
-    if (op.getPastKey()) {
-      k = g::ConcatOp::create(rewriter, loc, ValueRange{op.getPastKey(), k},
-                              static_cast<int64_t>(2));
-      v = g::ConcatOp::create(rewriter, loc, ValueRange{op.getPastValue(), v},
-                              static_cast<int64_t>(2));
-    }
-    ArrayRef<int64_t> qs = typeOf(q).getShape(), ks = typeOf(k).getShape(),
-                      vs = typeOf(v).getShape();
+    // With a past, the keys and values are the concatenations `present_*`.
+    RankedTensorType keyType = typeOf(op.getPastKey() ? op.getPresentKey() : k);
+    RankedTensorType valueType = typeOf(op.getPastKey() ? op.getPresentValue() : v);
+    ArrayRef<int64_t> qs = typeOf(q).getShape(), ks = keyType.getShape(), vs = valueType.getShape();
     int64_t hq = qs[1], hkv = ks[1];
     if (ShapedType::isDynamic(hq) || ShapedType::isDynamic(hkv))
       return rewriter.notifyMatchFailure(op, "dynamic head counts");
     bool grouped = hq != hkv;
     if (grouped &&
-        (!typeOf(q).hasStaticShape() || !typeOf(k).hasStaticShape() || !typeOf(v).hasStaticShape()))
-      return rewriter.notifyMatchFailure(op, "grouped heads with dynamic shapes");
+        (!typeOf(q).hasStaticShape() || !keyType.hasStaticShape() || !valueType.hasStaticShape()))
+      return rewriter.notifyMatchFailure(op, "grouped-query heads with dynamic shapes");
+    if (op.getCausal() && (ShapedType::isDynamic(qs[2]) || ShapedType::isDynamic(ks[2])))
+      return rewriter.notifyMatchFailure(op, "causal mask over dynamic sequence lengths");
+    if (op.getPastKey()) {
+      k = g::ConcatOp::create(rewriter, loc, keyType, ValueRange{op.getPastKey(), k},
+                              static_cast<int64_t>(2));
+      v = g::ConcatOp::create(rewriter, loc, valueType, ValueRange{op.getPastValue(), v},
+                              static_cast<int64_t>(2));
+    }
     int64_t groups = hq / hkv;
     // [B, Hq, Sq, D] -> [B, Hkv, G, Sq, D]; keys and values [B, Hkv, 1, S, D].
     Value qg = grouped ? reshape(rewriter, loc, q, {qs[0], hkv, groups, qs[2], qs[3]}) : q;
@@ -85,8 +105,6 @@ struct AttentionToGraph : OpRewritePattern<g::AttentionOp> {
     }
     if (op.getCausal()) {
       int64_t sq = qs[2], skv = ks[2];
-      if (ShapedType::isDynamic(sq) || ShapedType::isDynamic(skv))
-        return rewriter.notifyMatchFailure(op, "causal mask over dynamic lengths");
       SmallVector<bool> allowed;
       for (int64_t i = 0; i < sq; ++i)
         for (int64_t j = 0; j < skv; ++j)
@@ -114,13 +132,10 @@ struct AttentionToGraph : OpRewritePattern<g::AttentionOp> {
     if (grouped)
       y = reshape(rewriter, loc, y, {qs[0], hq, qs[2], vs[3]});
     Value qk[] = {scaled, masked, capped, p};
-    auto cast = [&](Value value, Type type) -> Value {
-      return value.getType() == type ? value : tensor::CastOp::create(rewriter, loc, type, value);
-    };
-    rewriter.replaceOp(op,
-                       {cast(y, op.getResult().getType()), cast(k, op.getPresentKey().getType()),
-                        cast(v, op.getPresentValue().getType()),
-                        cast(qk[op.getQkMode()], op.getQk().getType())});
+    rewriter.replaceOp(op, {castTo(rewriter, loc, y, op.getResult().getType()),
+                            castTo(rewriter, loc, k, op.getPresentKey().getType()),
+                            castTo(rewriter, loc, v, op.getPresentValue().getType()),
+                            castTo(rewriter, loc, qk[op.getQkMode()], op.getQk().getType())});
     return success();
   }
 };
@@ -135,7 +150,7 @@ struct RotaryToGraph : OpRewritePattern<g::RotaryOp> {
     Value x = op.getInput();
     RankedTensorType type = typeOf(x), tableType = typeOf(op.getCos());
     if (!type.hasStaticShape() || !tableType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic shapes");
+      return rewriter.notifyMatchFailure(op, "dynamic shapes of the input or the tables");
     ArrayRef<int64_t> xs = type.getShape();
     int64_t half = tableType.getDimSize(2), rotary = 2 * half;
     // cos/sin [B, S, r/2] -> [B, 1, S, r/2], broadcast over heads.
@@ -201,16 +216,19 @@ struct QuantizeToGraph : OpRewritePattern<g::QuantizeOp> {
     if (Value zp = op.getZeroPoint()) {
       zp = alongAxis(rewriter, loc, zp, op.getAxis(), rank);
       y = g::AddOp::create(rewriter, loc, y,
-                           g::CastOp::create(rewriter, loc, typeOf(zp).clone(element), zp));
+                           g::CastOp::create(rewriter, loc, typeOf(zp).clone(element), zp,
+                                             /*input_unsigned=*/op.getIsUnsigned(),
+                                             /*result_unsigned=*/false));
     }
     unsigned width = intType.getWidth();
-    bool isUnsigned = intType.isUnsigned();
+    bool isUnsigned = intType.isUnsigned() || op.getIsUnsigned();
     double lo = isUnsigned ? 0 : -std::ldexp(1.0, width - 1);
     double hi = isUnsigned ? std::ldexp(1.0, width) - 1 : std::ldexp(1.0, width - 1) - 1;
     y = g::MinOp::create(rewriter, loc,
                          g::MaxOp::create(rewriter, loc, y, scalar(rewriter, loc, element, lo)),
                          scalar(rewriter, loc, element, hi));
-    rewriter.replaceOpWithNewOp<g::CastOp>(op, resultType, y);
+    rewriter.replaceOpWithNewOp<g::CastOp>(op, resultType, y, /*input_unsigned=*/false,
+                                           /*result_unsigned=*/op.getIsUnsigned());
     return success();
   }
 };
@@ -224,11 +242,14 @@ struct DequantizeToGraph : OpRewritePattern<g::DequantizeOp> {
     Type element = resultType.getElementType();
     Value x = op.getInput();
     int64_t rank = typeOf(x).getRank();
-    Value y = g::CastOp::create(rewriter, loc, typeOf(x).clone(element), x);
+    bool isUnsigned = op.getIsUnsigned();
+    Value y = g::CastOp::create(rewriter, loc, typeOf(x).clone(element), x, isUnsigned,
+                                /*result_unsigned=*/false);
     if (Value zp = op.getZeroPoint()) {
       zp = alongAxis(rewriter, loc, zp, op.getAxis(), rank);
       y = g::SubOp::create(rewriter, loc, y,
-                           g::CastOp::create(rewriter, loc, typeOf(zp).clone(element), zp));
+                           g::CastOp::create(rewriter, loc, typeOf(zp).clone(element), zp,
+                                             isUnsigned, /*result_unsigned=*/false));
     }
     Value scale = alongAxis(rewriter, loc, op.getScale(), op.getAxis(), rank);
     rewriter.replaceOpWithNewOp<g::MulOp>(op, y, scale);
@@ -236,11 +257,66 @@ struct DequantizeToGraph : OpRewritePattern<g::DequantizeOp> {
   }
 };
 
+/// `(x - mean) * rsqrt(variance + epsilon) * scale + bias` over the trailing
+/// dimensions, as reductions that keep the normalised dimensions as 1 and
+/// elementwise ops; the mean and the reciprocal standard deviation are results
+/// too.
+struct LayerNormToGraph : OpRewritePattern<g::LayerNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(g::LayerNormOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = op.getInput();
+    RankedTensorType type = typeOf(x);
+    RankedTensorType statsType = keptDimsType(type, op.getAxis());
+    SmallVector<int64_t> axes = trailingAxes(op.getAxis(), type.getRank());
+    auto meanOver = [&](Value v) -> Value {
+      return g::ReduceOp::create(rewriter, loc, statsType, g::ReductionKind::mean, v, Value(), axes,
+                                 /*keep_dims=*/true);
+    };
+    Value mean = meanOver(x);
+    Value centred = g::SubOp::create(rewriter, loc, type, x, mean);
+    Value variance = meanOver(g::MulOp::create(rewriter, loc, type, centred, centred));
+    Value epsilon = scalar(rewriter, loc, type.getElementType(), op.getEpsilon().convertToDouble());
+    Value rstd = g::RsqrtOp::create(rewriter, loc,
+                                    g::AddOp::create(rewriter, loc, statsType, variance, epsilon));
+    Value y = g::MulOp::create(rewriter, loc, type,
+                               g::MulOp::create(rewriter, loc, type, centred, rstd), op.getScale());
+    if (Value bias = op.getBias())
+      y = g::AddOp::create(rewriter, loc, type, y, bias);
+    rewriter.replaceOp(op, {castTo(rewriter, loc, y, op.getResult().getType()),
+                            castTo(rewriter, loc, mean, op.getMean().getType()),
+                            castTo(rewriter, loc, rstd, op.getInvStdDev().getType())});
+    return success();
+  }
+};
+
+/// `x * rsqrt(mean(x^2) + epsilon) * scale` over the trailing dimensions.
+struct RMSNormToGraph : OpRewritePattern<g::RMSNormOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(g::RMSNormOp op, PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value x = op.getInput();
+    RankedTensorType type = typeOf(x);
+    RankedTensorType statsType = keptDimsType(type, op.getAxis());
+    Value meanSquare =
+        g::ReduceOp::create(rewriter, loc, statsType, g::ReductionKind::mean,
+                            g::MulOp::create(rewriter, loc, type, x, x), Value(),
+                            trailingAxes(op.getAxis(), type.getRank()), /*keep_dims=*/true);
+    Value epsilon = scalar(rewriter, loc, type.getElementType(), op.getEpsilon().convertToDouble());
+    Value rstd = g::RsqrtOp::create(
+        rewriter, loc, g::AddOp::create(rewriter, loc, statsType, meanSquare, epsilon));
+    Value y = g::MulOp::create(rewriter, loc, type, g::MulOp::create(rewriter, loc, type, x, rstd),
+                               op.getScale());
+    rewriter.replaceOp(op, castTo(rewriter, loc, y, op.getResult().getType()));
+    return success();
+  }
+};
+
 } // namespace
 
-void populateCompositeToGraphPatterns(RewritePatternSet &patterns) {
-  patterns.add<AttentionToGraph, RotaryToGraph, QuantizeToGraph, DequantizeToGraph>(
-      patterns.getContext());
+void populateDecompositionPatterns(RewritePatternSet &patterns) {
+  patterns.add<AttentionToGraph, RotaryToGraph, LayerNormToGraph, RMSNormToGraph, QuantizeToGraph,
+               DequantizeToGraph>(patterns.getContext());
 }
 
 } // namespace strata
