@@ -24,4 +24,5 @@ config.substitutions.append(
 llvm_config.with_system_environment(["HOME", "TMPDIR"])
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
-llvm_config.add_tool_substitutions(["strata-opt", "stratac"], [config.strata_tools_dir])
+llvm_config.add_tool_substitutions(["strata-opt", "stratac", "strata-onnx-ops"],
+                                   [config.strata_tools_dir])
