@@ -41,6 +41,15 @@ HandlerRegistry::opsetRanges(llvm::StringRef domain, llvm::StringRef opType) con
   return ranges;
 }
 
+void HandlerRegistry::forEach(
+    llvm::function_ref<void(llvm::StringRef, llvm::StringRef, int64_t, int64_t)> fn) const {
+  for (const auto &item : entries_) {
+    auto [domain, opType] = item.getKey().split("::");
+    for (const Entry &e : item.getValue())
+      fn(domain, opType, e.firstOpset, e.lastOpset);
+  }
+}
+
 const HandlerRegistry &HandlerRegistry::get() {
   static const HandlerRegistry registry = [] {
     HandlerRegistry r;

@@ -10,6 +10,7 @@
 
 #include "lib/onnx/NodeContext.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/StringMap.h"
 
 #include <limits>
@@ -40,6 +41,11 @@ public:
   /// handler; empty for an op Strata does not import at any opset.
   std::vector<std::pair<int64_t, int64_t>> opsetRanges(llvm::StringRef domain,
                                                        llvm::StringRef opType) const;
+
+  /// Calls `fn(domain, opType, firstOpset, lastOpset)` for every registered
+  /// handler, in no particular order.
+  void forEach(llvm::function_ref<void(llvm::StringRef, llvm::StringRef, int64_t, int64_t)> fn)
+      const;
 
   /// Every handler of Strata, built once.
   static const HandlerRegistry &get();

@@ -9,6 +9,7 @@
 #include "lib/onnx/Importer.h"
 
 #include "lib/onnx/GraphImporter.h"
+#include "lib/onnx/HandlerRegistry.h"
 
 #include "dialects/graph/GraphDialect.h"
 #include "dialects/program/ProgramDialect.h"
@@ -20,12 +21,28 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include <algorithm>
+#include <tuple>
+
 #include <google/protobuf/io/coded_stream.h>
 #include <onnx/defs/parser.h>
 
 using namespace mlir;
 
 namespace strata::onnx {
+
+std::vector<ImportedOp> importedOps() {
+  std::vector<ImportedOp> ops;
+  HandlerRegistry::get().forEach(
+      [&](StringRef domain, StringRef opType, int64_t firstOpset, int64_t lastOpset) {
+        ops.push_back({domain.str(), opType.str(), firstOpset, lastOpset});
+      });
+  std::sort(ops.begin(), ops.end(), [](const ImportedOp &a, const ImportedOp &b) {
+    return std::tie(a.domain, a.opType, a.firstOpset) <
+           std::tie(b.domain, b.opType, b.firstOpset);
+  });
+  return ops;
+}
 
 void loadImporterDialects(MLIRContext &context) {
   context.loadDialect<graph::GraphDialect, program::ProgramDialect, func::FuncDialect,

@@ -13,6 +13,9 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <string>
+#include <vector>
+
 namespace strata::onnx {
 
 /// What the user fixes or bounds about the model's inputs.
@@ -38,6 +41,20 @@ mlir::OwningOpRef<mlir::ModuleOp> importModelFile(llvm::StringRef path, mlir::ML
 mlir::OwningOpRef<mlir::ModuleOp> importModelBuffer(llvm::StringRef bytes, llvm::StringRef name,
                                                     mlir::MLIRContext &context,
                                                     const ImportOptions &options);
+
+/// One handler of the importer: nodes of `opType` in `domain` ("" for the default
+/// domain) import at opsets `firstOpset..lastOpset` (inclusive; `lastOpset` is
+/// INT64_MAX for "and every later opset").
+struct ImportedOp {
+  std::string domain;
+  std::string opType;
+  int64_t firstOpset;
+  int64_t lastOpset;
+};
+
+/// Every handler of the importer, sorted by domain, op type and first opset: what
+/// the importer supports, for tools and test harnesses that must not keep a list.
+std::vector<ImportedOp> importedOps();
 
 /// Loads the dialects the importer produces into `context`.
 void loadImporterDialects(mlir::MLIRContext &context);

@@ -35,8 +35,24 @@ template <ReductionKind K> LogicalResult reduce(NodeContext &n) {
       return n.unsupported("run-time reduction axes of unknown length with "
                            "noop_with_empty_axes");
     std::optional<RankedTensorType> declared = n.declaredOutputType(0);
-    if (!declared)
-      return n.unsupported("run-time reduction axes without a declared output type");
+    if (!declared) {
+      // Without a declared type the rank still follows: it is kept with keepdims,
+      // and drops by the static length of axes without. Which dims are reduced is
+      // known only at run time, so every dim not already 1 is dynamic.
+      RankedTensorType axesType = tensorType(n.input(1));
+      if (!keepDims && !axesType.hasStaticShape())
+        return n.unsupported("run-time reduction axes of unknown length without keepdims "
+                             "or a declared output type");
+      int64_t rank = keepDims ? in.getRank() : in.getRank() - axesType.getNumElements();
+      if (rank < 0)
+        return n.emitError() << "axes has " << axesType.getNumElements()
+                             << " elements, more than the input's rank " << in.getRank();
+      SmallVector<int64_t> dims(rank, ShapedType::kDynamic);
+      for (int64_t i = 0; i < rank && keepDims; ++i)
+        if (in.getDimSize(i) == 1)
+          dims[i] = 1;
+      declared = RankedTensorType::get(dims, in.getElementType());
+    }
     return n.setOutputs(
         {n.create<ReduceOp>(*declared, K, x, n.input(1), ArrayRef<int64_t>{}, keepDims)
              .getResult()});
