@@ -1,8 +1,8 @@
 //===- NNOps.td - Contractions and transformer building blocks -*- tablegen -*-===//
 //
 // Matrix products, einsum, normalisations, attention and rotary embedding: the ops
-// that the raise passes recognise and that fusion and the CUDA target treat as
-// units.
+// that the raise passes recognise and that fusion and targets with fused kernels
+// treat as units.
 //
 //===----------------------------------------------------------------------===//
 

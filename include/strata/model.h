@@ -59,7 +59,8 @@ typedef struct strata_model_value {
 
 /// Where an arena lives. Values are part of the contract and never renumbered.
 typedef enum strata_memory_space {
-  /// The device's own memory: a GPU's, or host RAM for the CPU device.
+  /// The device's own memory: a GPU's, or host RAM for a device without
+  /// memory of its own.
   STRATA_MEMORY_DEVICE = 0,
   /// Host memory the device copies to and from directly (pinned on a GPU).
   STRATA_MEMORY_HOST = 1,

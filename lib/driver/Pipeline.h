@@ -38,7 +38,8 @@ enum class Phase {
   /// The memory plan: weights placed in the weights file, every other buffer
   /// at an offset in an arena, entry points exported.
   Plan,
-  /// The target's code generation (for the CPU, the LLVM dialect).
+  /// The target's code generation: the LLVM dialect, from which the target
+  /// emits its objects.
   LLVM,
 };
 

@@ -4,8 +4,9 @@
 // arenas is `void _mlir_ciface_main(results*, in0*, ..., inN-1*, weights*,
 // arena0*, ..., arenaK-1*)`: results come first, through one pointer (a
 // single descriptor, or a struct of them), and only when M > 0; the weights
-// argument is the one strata-cpu-outline-weights adds. Sequence and optional
-// inputs are not arguments: the executor passes them on itself.
+// argument is the one strata-plan-weights adds, the arenas those
+// strata-plan-buffers adds. Sequence and optional inputs are not arguments:
+// the executor passes them on itself.
 //
 //===----------------------------------------------------------------------===//
 

@@ -1,7 +1,7 @@
 //===- WeightsFile.h - Writing the packed weights file ----------*- C++ -*-===//
 //
-// Writes the tensors that strata-cpu-outline-weights planned (the module's
-// `strata.weights` attribute) in the layout of include/strata/weights.h.
+// Writes the tensors that strata-plan-weights placed (the module's
+// `program.weights` attribute) in the layout of include/strata/weights.h.
 //
 //===----------------------------------------------------------------------===//
 

@@ -1,7 +1,7 @@
 //===- ContractionsToBlas.cpp - Matrix products as runtime BLAS calls -----===//
 //
 // Implements `strata-cpu-contractions-to-blas`; the call and its descriptor
-// are declared in include/strata/contract.h. A zero fill of the
+// are declared in runtime/device/cpu/Contract.h. A zero fill of the
 // output that nothing reads or writes (through any view) before the product
 // is dropped and the call told to overwrite (sgemm's beta = 0) instead.
 //
@@ -9,7 +9,7 @@
 
 #include "lib/target/cpu/Passes.h"
 
-#include "strata/contract.h"
+#include "runtime/device/cpu/Contract.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"

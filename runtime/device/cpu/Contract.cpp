@@ -10,7 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "strata/contract.h"
+#include "runtime/device/cpu/Contract.h"
 
 #include <cblas.h>
 

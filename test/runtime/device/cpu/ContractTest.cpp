@@ -7,7 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "strata/contract.h"
+#include "runtime/device/cpu/Contract.h"
 
 #include <gtest/gtest.h>
 

@@ -1,0 +1,120 @@
+// RUN: strata-opt %s --split-input-file --verify-diagnostics
+
+// One case per constraint of the program dialect's attributes.
+
+// expected-error @+1 {{'x' names 1 dimensions for a value of rank 2}}
+func.func @value_dims_c1(%x: tensor<2x3xf32> {program.value = #program.value<"x", dims = [""]>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{result 'y' cannot be type_only}}
+func.func @value_type_only_c2() -> (tensor<2xf32> {program.value = #program.value<"y", dims = [""], type_only>}) {
+  %c = arith.constant dense<1.0> : tensor<2xf32>
+  return %c : tensor<2xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'program.value' must be a #program.value}}
+func.func @value_type_c3(%x: tensor<2xf32> {program.value = "x"}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{unknown argument or result attribute 'program.name'}}
+func.func @unknown_argument_attribute(%x: tensor<2xf32> {program.name = "x"}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{the bound of dimension 'batch' must be a positive integer}}
+func.func @bounds_positive() attributes {program.bounds = #program.bounds<"batch" = 0>} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'program.bounds' must be a #program.bounds}}
+func.func @bounds_type() attributes {program.bounds = {batch = 8 : i64}} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{arena of 100 bytes is below its liveness lower bound 200}}
+func.func @arena_bytes_at_least_lower_bound() attributes {program.arenas = [#program.arena<space = 0, bytes = 100, lower_bound = 200, alignment = 64>]} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{arena alignment must be a power of two, got 48}}
+func.func @arena_alignment() attributes {program.arenas = [#program.arena<space = 0, bytes = 100, lower_bound = 0, alignment = 48>]} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{attribute 'program.arenas' must be an array of #program.arena}}
+func.func @arenas_array() attributes {program.arenas = [1]} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{pass-through output 'ys' needs a source}}
+func.func @pass_through_output_source() attributes {program.pass_through_outputs = [#program.pass_through<"ys", position = 0, kind = sequence, element = tensor<?xf32>>]} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{pass-through input 'xs' cannot have a source}}
+func.func @pass_through_input_source() attributes {program.pass_through_inputs = [#program.pass_through<"xs", position = 0, kind = sequence, element = tensor<?xf32>, source = "ys">]} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{pass-through value 'xs' has a negative position}}
+func.func @pass_through_position() attributes {program.pass_through_inputs = [#program.pass_through<"xs", position = -1, kind = sequence, element = tensor<?xf32>>]} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{unknown value kind 'list'}}
+func.func @pass_through_kind() attributes {program.pass_through_inputs = [#program.pass_through<"xs", position = 0, kind = list, element = tensor<?xf32>>]} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'program.weights' belongs on the module}}
+func.func @weights_on_module() attributes {program.weights = []} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{weight 'w' has a negative offset}}
+module attributes {program.weights = [#program.weight<"w", offset = -4096, value = dense<1.0> : tensor<2xf32>>]} {
+}
+
+// -----
+
+// expected-error @+1 {{unknown attribute 'program.plan'}}
+func.func @unknown_attribute() attributes {program.plan} {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'program.entry' must be a unit attribute}}
+func.func @entry_unit() attributes {program.entry = 1} {
+  return
+}
