@@ -13,12 +13,18 @@
 
 #include <algorithm>
 #include <functional>
+#include <random>
 #include <numeric>
 #include <utility>
 
 namespace strata::plan {
 
 namespace {
+
+/// The local search's most tries, and the product of tries and buffers it
+/// may spend.
+constexpr int64_t kMaxSearchSteps = 4000;
+constexpr int64_t kSearchBudget = 400000;
 
 /// Places the requests in `order`, each at the lowest offset free during its
 /// lifetime; returns the offsets and the arena size.
@@ -83,17 +89,29 @@ ArenaLayout packArena(const std::vector<ArenaRequest> &requests) {
     layout.lowerBound = std::max(layout.lowerBound, live);
   }
 
-  // Greedy placement in three orders, keeping the smallest arena: largest
-  // first (best on most graphs), longest-lived first, and largest area
-  // (bytes times lifetime) first, each breaking ties by program order.
+  // Greedy placement in several orders, keeping the smallest arena: largest
+  // first (best on most graphs), longest-lived first, largest area (bytes
+  // times lifetime) first and latest-ending first, each breaking ties by
+  // program order.
   auto length = [&](size_t i) { return requests[i].end - requests[i].start + 1; };
   using Key = std::function<std::pair<double, double>(size_t)>;
   const Key keys[] = {
       [&](size_t i) { return std::make_pair(double(requests[i].bytes), double(length(i))); },
       [&](size_t i) { return std::make_pair(double(length(i)), double(requests[i].bytes)); },
       [&](size_t i) { return std::make_pair(double(requests[i].bytes) * length(i), 0.0); },
+      [&](size_t i) { return std::make_pair(double(requests[i].end), double(requests[i].bytes)); },
   };
+  std::vector<size_t> bestOrder;
   layout.bytes = -1;
+  auto consider = [&](const std::vector<size_t> &order) {
+    auto [offsets, bytes] = placeInOrder(requests, order, first, last);
+    if (layout.bytes >= 0 && bytes > layout.bytes)
+      return false;
+    layout.offsets = std::move(offsets);
+    layout.bytes = bytes;
+    bestOrder = order;
+    return true;
+  };
   for (const Key &key : keys) {
     std::vector<size_t> order(n);
     std::iota(order.begin(), order.end(), 0);
@@ -103,13 +121,18 @@ ArenaLayout packArena(const std::vector<ArenaRequest> &requests) {
         return ka > kb;
       return requests[a].start < requests[b].start;
     });
-    auto [offsets, bytes] = placeInOrder(requests, order, first, last);
-    if (layout.bytes < 0 || bytes < layout.bytes) {
-      layout.offsets = std::move(offsets);
-      layout.bytes = bytes;
-    }
-    if (layout.bytes == layout.lowerBound)
-      break;
+    consider(order);
+  }
+  // Then a local search over the best order: swap two buffers, keep the
+  // swap when the arena does not grow. The seed is fixed (compiles are
+  // reproducible) and the number of tries shrinks with the number of buffers
+  // (large graphs keep their compile time).
+  std::mt19937_64 random(0x5eed);
+  int64_t tries = std::min<int64_t>(kMaxSearchSteps, kSearchBudget / static_cast<int64_t>(n));
+  for (int64_t step = 0; step < tries && layout.bytes > layout.lowerBound && n > 1; ++step) {
+    std::vector<size_t> order = bestOrder;
+    std::swap(order[random() % n], order[random() % n]);
+    consider(order);
   }
   return layout;
 }

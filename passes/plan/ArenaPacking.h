@@ -34,11 +34,13 @@ struct ArenaLayout {
 };
 
 /// Places `requests`, one at a time, each at the lowest offset where it
-/// overlaps no buffer already placed whose lifetime meets its own; tries the
-/// largest first, the longest-lived first and the largest bytes-times-lifetime
-/// first, and keeps the smallest arena (within a few percent of the lower
-/// bound on the op graphs of transformer models). Time and memory grow with
-/// the number of buffers times the number alive at once, not with its square.
+/// overlaps no buffer already placed whose lifetime meets its own; tries four
+/// orders (largest, longest-lived, largest bytes-times-lifetime and
+/// latest-ending first), then improves the best by swapping pairs in it, and
+/// keeps the smallest arena (within a few percent of the lower bound on the op
+/// graphs of transformer models). One placement costs the number of buffers
+/// times the number alive at once; the search's tries shrink as the number of
+/// buffers grows, so large graphs stay near a few placements.
 ArenaLayout packArena(const std::vector<ArenaRequest> &requests);
 
 } // namespace strata::plan

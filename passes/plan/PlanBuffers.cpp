@@ -187,7 +187,6 @@ LogicalResult PlanBuffers::planFunction(func::FuncOp function) {
         std::max<int64_t>(minAlignment, alloc.getAlignment().value_or(minAlignment));
     if (!llvm::isPowerOf2_64(alignment))
       return alloc.emitError("buffer alignment ") << alignment << " is not a power of two";
-    if (getenv("STRATA_DEBUG_PLAN") && *bytes > (1 << 24)) alloc.emitRemark("big buffer ") << *bytes;
     placedIndex[index] = placed.size();
     placed.push_back({index, *bytes, alignment, *space});
   }

@@ -11,6 +11,7 @@
 
 #include "dialects/program/ProgramDialect.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
@@ -386,6 +387,13 @@ SizeExpr SizeBounds::compute(Value value) {
         std::optional<int64_t> index = constantIndex(dim.getIndex());
         return index ? dimOf(dim.getSource(), *index) : unknown();
       })
+      .Case([&](affine::AffineApplyOp apply) {
+        SmallVector<SizeExpr> operands;
+        for (Value operand : apply.getMapOperands())
+          operands.push_back(analyze(operand));
+        return evaluate(apply.getAffineMap().getResult(0), operands,
+                        apply.getAffineMap().getNumDims());
+      })
       .Case([&](memref::LoadOp load) {
         if (load.getIndices().size() != 1)
           return unknown();
@@ -519,6 +527,46 @@ SizeExpr SizeBounds::select(arith::SelectOp op) {
   }
   std::optional<int64_t> hi = a.hi && b.hi ? std::optional(std::max(*a.hi, *b.hi)) : std::nullopt;
   return interval(std::min(a.lo, b.lo), hi);
+}
+
+SizeExpr SizeBounds::evaluate(AffineExpr expr, ArrayRef<SizeExpr> operands, unsigned numDims) {
+  if (auto constant = dyn_cast<AffineConstantExpr>(expr))
+    return fromPolynomial(Polynomial::constant(constant.getValue()));
+  if (auto dim = dyn_cast<AffineDimExpr>(expr))
+    return operands[dim.getPosition()];
+  if (auto symbol = dyn_cast<AffineSymbolExpr>(expr))
+    return operands[numDims + symbol.getPosition()];
+  auto binary = cast<AffineBinaryOpExpr>(expr);
+  SizeExpr a = evaluate(binary.getLHS(), operands, numDims);
+  SizeExpr b = evaluate(binary.getRHS(), operands, numDims);
+  switch (expr.getKind()) {
+  case AffineExprKind::Add:
+    if (a.poly && b.poly)
+      if (std::optional<Polynomial> p = a.poly->add(*b.poly))
+        return fromPolynomial(std::move(*p));
+    return interval(saturatingAdd(a.lo, b.lo), addBounds(a.hi, b.hi));
+  case AffineExprKind::Mul:
+    if (a.poly && b.poly)
+      if (std::optional<Polynomial> p = a.poly->multiply(*b.poly))
+        return fromPolynomial(std::move(*p));
+    return multiplyIntervals(a, b);
+  case AffineExprKind::FloorDiv:
+  case AffineExprKind::CeilDiv:
+    if (a.poly && b.poly)
+      if (std::optional<Polynomial> p = a.poly->divideExactly(*b.poly))
+        return fromPolynomial(std::move(*p));
+    return divideIntervals(a, b, expr.getKind() == AffineExprKind::CeilDiv);
+  case AffineExprKind::Mod: {
+    if (a.lo < 0 || b.lo < 1)
+      return unknown();
+    std::optional<int64_t> hi = a.hi;
+    if (b.hi)
+      hi = hi ? std::min(*hi, *b.hi - 1) : *b.hi - 1;
+    return interval(0, hi);
+  }
+  default:
+    return unknown();
+  }
 }
 
 SizeExpr SizeBounds::dimOf(Value buffer, int64_t dim) {
@@ -683,7 +731,6 @@ std::optional<int64_t> SizeBounds::bytesUpperBound(memref::AllocOp alloc) {
   for (Value condition : conditions)
     if (!decideAny(condition))
       undecided.push_back(condition);
-  if (getenv("STRATA_DEBUG_PLAN")) { llvm::errs() << "alloc " << alloc << " base " << (bytes ? *bytes : -1) << "\n"; for (Value c : undecided) llvm::errs() << "   cond " << c << "\n"; }
   if (undecided.empty() || undecided.size() > kMaxAssumedConditions)
     return bytes;
   std::optional<int64_t> most = 0;
@@ -694,11 +741,6 @@ std::optional<int64_t> SizeBounds::bytesUpperBound(memref::AllocOp alloc) {
     if (!assume(assumed))
       continue;
     std::optional<int64_t> under = boundUnderCurrent();
-    if (getenv("STRATA_DEBUG_PLAN")) {
-      llvm::errs() << "  mask " << mask << " bytes " << (under ? *under : -1) << " dims:";
-      for (int64_t d = 0; d < type.getRank(); ++d) { auto u = dimUpperBound(alloc.getResult(), d); llvm::errs() << " " << (u ? *u : -1); }
-      llvm::errs() << "\n";
-    }
     most = most && under ? std::optional(std::max(*most, *under)) : std::nullopt;
   }
   current.reset();

@@ -111,6 +111,8 @@ private:
   /// Makes `assumed` current; false when the assumptions contradict.
   bool assume(const Assumptions &assumed);
   SizeExpr compute(mlir::Value value);
+  /// An affine expression over the values of `operands` (dims, then symbols).
+  SizeExpr evaluate(mlir::AffineExpr expr, llvm::ArrayRef<SizeExpr> operands, unsigned numDims);
   SizeExpr select(mlir::arith::SelectOp op);
   /// The value of an i1 comparison when it is assumed or the operands'
   /// bounds decide it.
