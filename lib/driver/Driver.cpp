@@ -58,7 +58,7 @@ llvm::cl::opt<std::string> compileTo(
     llvm::cl::value_desc("phase"), llvm::cl::sub(compileCommand));
 llvm::cl::opt<std::string>
     targetOption("target",
-                 llvm::cl::desc("Code generation target (see the list below; default: the "
+                 llvm::cl::desc("Code generation target (see 'targets' above; default: the "
                                 "first)"),
                  llvm::cl::value_desc("name"), llvm::cl::sub(compileCommand));
 llvm::cl::opt<bool> printResources(

@@ -2,7 +2,8 @@
 the same number of threads: the BERT-style and GPT-style exports of test/models
 at batch 1, sequence 128 (by default). Strata's time per run comes from the
 program's own `--bench` loop, onnxruntime's from the same number of
-`session.run` calls after a warm-up. Prints figures; asserts nothing.
+`session.run` calls after a warm-up; the peak resident memory of the Strata
+program's benchmark run is printed too. Prints figures; asserts nothing.
 
   python cpu_vs_ort.py --stratac build/bin/stratac [--threads 1] [--runs 300]
 """
@@ -59,8 +60,13 @@ def time_strata(stratac, path, feeds, threads, runs, work):
     for name, value in feeds.items():
         np.save(os.path.join(work, name + ".npy"), value)
         args += ["--input", f"{name}={os.path.join(work, name + '.npy')}"]
-    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
-    return float(re.search(r"([0-9.]+) ms per run", out).group(1)), compile_s
+    program = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    out = program.stdout.read()
+    _, status, usage = os.wait4(program.pid, 0)
+    if status != 0:
+        raise RuntimeError(f"{exe} failed with status {status}")
+    # ru_maxrss is in KiB on Linux.
+    return float(re.search(r"([0-9.]+) ms per run", out).group(1)), compile_s, usage.ru_maxrss / 1024
 
 
 def main():
@@ -75,16 +81,17 @@ def main():
     print(f"batch {args.batch}, sequence {args.seq}, {args.threads} thread(s), "
           f"{args.runs} runs each; onnxruntime {ort.__version__}")
     print(f"{'model':<11} {'strata ms':>10} {'ort ms':>8} {'strata seq/s':>13} "
-          f"{'ort seq/s':>10} {'strata/ort':>11}")
+          f"{'ort seq/s':>10} {'strata/ort':>11} {'strata peak RSS':>16}")
     for label, rel in MODELS:
         path = os.path.join(ROOT, rel)
         session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
         feeds = make_inputs(session, args.batch, args.seq)
         with tempfile.TemporaryDirectory() as work:
-            strata_ms, _ = time_strata(args.stratac, path, feeds, args.threads, args.runs, work)
+            strata_ms, _, rss_mib = time_strata(args.stratac, path, feeds, args.threads,
+                                                args.runs, work)
         ort_ms = time_ort(path, feeds, args.threads, args.runs)
         print(f"{label:<11} {strata_ms:>10.3f} {ort_ms:>8.3f} {1e3 / strata_ms:>13.1f} "
-              f"{1e3 / ort_ms:>10.1f} {ort_ms / strata_ms:>10.2f}x")
+              f"{1e3 / ort_ms:>10.1f} {ort_ms / strata_ms:>10.2f}x {rss_mib:>12.1f} MiB")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "lib/target/cpu/Passes.h"
+#include "lib/target/cpu/PlannedAliasing.h"
 
 #include "runtime/device/cpu/Contract.h"
 
@@ -80,40 +81,21 @@ Value dataPointer(OpBuilder &b, Location loc, Value memref) {
   return arith::IndexCastOp::create(b, loc, b.getI64Type(), at);
 }
 
-/// `value` and every view of it (transitively).
-llvm::SmallPtrSet<Value, 8> viewsOf(Value value) {
-  llvm::SmallPtrSet<Value, 8> views;
-  SmallVector<Value> work = {value};
-  while (!work.empty()) {
-    Value v = work.pop_back_val();
-    if (!views.insert(v).second)
-      continue;
-    for (Operation *user : v.getUsers())
-      if (auto view = dyn_cast<ViewLikeOpInterface>(user))
-        if (view.getViewSource() == v)
-          work.push_back(view->getResult(0));
-  }
-  return views;
-}
-
 /// The zero fill of `op`'s output earlier in its block that nothing touches
 /// (through any alias) before `op`, and that `op` does not read through its
 /// inputs, if there is one: the call can overwrite the output instead.
 linalg::FillOp zeroFillBefore(linalg::LinalgOp op) {
   Value out = op.getDpsInitOperand(0)->get();
-  // Everything that may alias the output: every view of the buffer it is a
-  // view of.
-  Value root = out;
-  while (auto view = root.getDefiningOp<ViewLikeOpInterface>())
-    root = view.getViewSource();
-  llvm::SmallPtrSet<Value, 8> views = viewsOf(root);
   for (OpOperand *input : op.getDpsInputOperands())
-    if (views.contains(input->get()))
+    if (strata::mayAlias(input->get(), out))
       return nullptr;
+  // The output is live from its fill to `op`: whatever an op in between
+  // touches is live with it, which the buffer plan keeps apart unless it is
+  // the same buffer.
   auto touches = [&](Operation *prev) {
     WalkResult r = prev->walk([&](Operation *nested) {
       for (Value operand : nested->getOperands())
-        if (views.contains(operand))
+        if (isa<BaseMemRefType>(operand.getType()) && strata::mayAlias(operand, out))
           return WalkResult::interrupt();
       return WalkResult::advance();
     });

@@ -104,4 +104,42 @@ def TileAndVectorize : Pass<"strata-cpu-tile-and-vectorize"> {
                            "mlir::memref::MemRefDialect"];
 }
 
+def OutlineKernels : Pass<"strata-cpu-outline-kernels", "mlir::ModuleOp"> {
+  let summary = "Give every linalg op on buffers its own function, with noalias operands";
+  let description = [{
+    After the buffer plan every buffer is a view of one arena argument, so
+    LLVM cannot tell an op's buffers apart: it keeps reduction accumulators in
+    memory and guards vectorised loops with overlap checks. The plan knows
+    better (the buffers one op reads and writes are live together, and live
+    buffers never overlap, except an elementwise op's input and output written
+    in place). This pass moves each linalg op on buffers into a private
+    function `@strata_kernel*` that takes the op's operands and what its body
+    uses from outside (constants are cloned), calls it in the op's place, and
+    records as `strata.cpu.noalias` the LLVM argument positions (after the
+    function conversion) of the aligned pointers of the memref operands that
+    no other operand may alias; `strata-cpu-mark-noalias` turns them into
+    `llvm.noalias` after the conversion.
+
+    Example: `linalg.generic ... ins(%a : memref<128xf32>) outs(%b : memref<128xf32>)`
+    with `%a`, `%b` views of the arena at offsets 0 and 512 becomes
+    `func.call @strata_kernel(%a, %b)`, whose memref arguments are both
+    noalias (`strata.cpu.noalias = array<i64: 1, 6>`).
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect"];
+}
+
+def MarkNoAlias : Pass<"strata-cpu-mark-noalias", "mlir::ModuleOp"> {
+  let summary = "Set llvm.noalias on the argument positions the kernel outliner recorded";
+  let description = [{
+    On the LLVM dialect: every `llvm.func` with a `strata.cpu.noalias` array
+    (see `strata-cpu-outline-kernels`) gets `llvm.noalias` on those arguments,
+    and loses the array.
+
+    Example: `llvm.func @strata_kernel(%arg0: !llvm.ptr, %arg1: !llvm.ptr, ...)
+    attributes {strata.cpu.noalias = array<i64: 1>}` becomes `llvm.func
+    @strata_kernel(%arg0: !llvm.ptr, %arg1: !llvm.ptr {llvm.noalias}, ...)`.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
 #endif // STRATA_LIB_TARGET_CPU_PASSES_TD

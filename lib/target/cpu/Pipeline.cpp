@@ -27,6 +27,7 @@ void strata::buildCpuTensorPipeline(OpPassManager &pm) {
 
 void strata::buildCpuCodegenPipeline(OpPassManager &pm) {
   pm.addPass(createContractionsToBlas());
+  pm.addPass(createOutlineKernels());
   pm.addNestedPass<func::FuncOp>(createTileAndVectorize());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createConvertBufferizationToMemRefPass());
@@ -50,6 +51,7 @@ void strata::buildCpuCodegenPipeline(OpPassManager &pm) {
   memrefToLLVM.useGenericFunctions = true;
   pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createMarkNoAlias());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
