@@ -1,8 +1,8 @@
 //===- SizeBounds.cpp - Upper bounds of run-time sizes --------------------===//
 //
-// Symbols range over [0, bound]. A polynomial's bounds come from its terms
+// Symbols range over [1, bound]. A polynomial's bounds come from its terms
 // (a term with a positive coefficient is largest at the symbols' bounds, one
-// with a negative coefficient at 0). Index values that are not polynomials
+// with a negative coefficient at 1). Index values that are not polynomials
 // (division that does not cancel, max, select, remainder) keep intervals.
 //
 //===----------------------------------------------------------------------===//
@@ -26,6 +26,25 @@ namespace strata::plan {
 // Polynomial
 //===----------------------------------------------------------------------===//
 
+namespace {
+
+/// Adds `coefficient` (nullopt: an overflow upstream) to the term of
+/// `monomial`, dropping the term when it cancels; false on overflow.
+bool accumulate(std::map<Polynomial::Monomial, int64_t> &terms,
+                const Polynomial::Monomial &monomial, std::optional<int64_t> coefficient) {
+  std::optional<int64_t> total =
+      coefficient ? llvm::checkedAdd(terms[monomial], *coefficient) : std::nullopt;
+  if (!total)
+    return false;
+  if (*total == 0)
+    terms.erase(monomial);
+  else
+    terms[monomial] = *total;
+  return true;
+}
+
+} // namespace
+
 Polynomial Polynomial::constant(int64_t c) {
   Polynomial p;
   if (c != 0)
@@ -42,15 +61,8 @@ Polynomial Polynomial::symbol(int id) {
 std::optional<Polynomial> Polynomial::add(const Polynomial &other, int64_t sign) const {
   Polynomial sum = *this;
   for (const auto &[monomial, coefficient] : other.terms) {
-    std::optional<int64_t> scaled = llvm::checkedMul(coefficient, sign);
-    std::optional<int64_t> total = scaled ? llvm::checkedAdd(sum.terms[monomial], *scaled)
-                                          : std::nullopt;
-    if (!total)
+    if (!accumulate(sum.terms, monomial, llvm::checkedMul(coefficient, sign)))
       return std::nullopt;
-    if (*total == 0)
-      sum.terms.erase(monomial);
-    else
-      sum.terms[monomial] = *total;
   }
   return sum;
 }
@@ -62,14 +74,8 @@ std::optional<Polynomial> Polynomial::multiply(const Polynomial &other) const {
       Monomial m = m1;
       m.insert(m.end(), m2.begin(), m2.end());
       llvm::sort(m);
-      std::optional<int64_t> c = llvm::checkedMul(c1, c2);
-      std::optional<int64_t> total = c ? llvm::checkedAdd(product.terms[m], *c) : std::nullopt;
-      if (!total)
+      if (!accumulate(product.terms, m, llvm::checkedMul(c1, c2)))
         return std::nullopt;
-      if (*total == 0)
-        product.terms.erase(m);
-      else
-        product.terms[m] = *total;
     }
   }
   return product;
@@ -110,13 +116,8 @@ std::optional<Polynomial> Polynomial::substitute(int id, int64_t value) const {
       else
         rest.push_back(s);
     }
-    std::optional<int64_t> total = c ? llvm::checkedAdd(result.terms[rest], *c) : std::nullopt;
-    if (!total)
+    if (!accumulate(result.terms, rest, c))
       return std::nullopt;
-    if (*total == 0)
-      result.terms.erase(rest);
-    else
-      result.terms[rest] = *total;
   }
   return result;
 }
@@ -232,6 +233,15 @@ int SizeBounds::symbolFor(BlockArgument arg, int64_t dim) {
   return it->second;
 }
 
+std::optional<int64_t> SizeBounds::pinnedValue(int id) const {
+  if (!current)
+    return std::nullopt;
+  auto pin = current->pinned.find(id);
+  if (pin == current->pinned.end())
+    return std::nullopt;
+  return pin->second;
+}
+
 SizeExpr SizeBounds::fromPolynomial(Polynomial p) const {
   SizeExpr e;
   int64_t lo = 0;
@@ -241,10 +251,9 @@ SizeExpr SizeBounds::fromPolynomial(Polynomial p) const {
     // product of their bounds]: [1, bound] each, or a pinned value.
     std::optional<int64_t> top = 1, bottom = 1;
     for (int s : monomial) {
-      auto pin = current ? current->pinned.find(s) : current->pinned.end();
-      if (current && pin != current->pinned.end()) {
-        top = top ? llvm::checkedMul(*top, pin->second) : std::nullopt;
-        bottom = bottom ? llvm::checkedMul(*bottom, pin->second) : std::nullopt;
+      if (std::optional<int64_t> pin = pinnedValue(s)) {
+        top = top ? llvm::checkedMul(*top, *pin) : std::nullopt;
+        bottom = bottom ? llvm::checkedMul(*bottom, *pin) : std::nullopt;
         continue;
       }
       top = top && symbolBounds[s] ? llvm::checkedMul(*top, *symbolBounds[s]) : std::nullopt;

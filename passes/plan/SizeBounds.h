@@ -108,6 +108,8 @@ private:
   /// The select conditions `value` may depend on, added to `conditions`.
   void collectConditions(mlir::Value value, llvm::SetVector<mlir::Value> &conditions,
                          llvm::DenseSet<mlir::Value> &visited);
+  /// The value an assumed equality pins symbol `id` to, if one does.
+  std::optional<int64_t> pinnedValue(int id) const;
   /// Makes `assumed` current; false when the assumptions contradict.
   bool assume(const Assumptions &assumed);
   SizeExpr compute(mlir::Value value);
