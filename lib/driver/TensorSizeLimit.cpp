@@ -7,6 +7,8 @@
 
 #include "lib/driver/TensorSizeLimit.h"
 
+#include "dialects/program/ProgramDialect.h"
+
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/Support/MathExtras.h"
 
@@ -67,10 +69,18 @@ LogicalResult checkTensorSizes(ModuleOp module, uint64_t maxBytes) {
          << ") per tensor; --max-tensor-bytes raises it";
     return diag;
   };
-  WalkResult walked = module.walk([&](Operation *op) {
+  // Pre-order, so that an oversized model input is reported at the input
+  // rather than at the first op that uses it.
+  WalkResult walked = module.walk<WalkOrder::PreOrder>([&](Operation *op) {
     if (auto function = dyn_cast<FunctionOpInterface>(op))
       for (auto [i, type] : llvm::enumerate(function.getArgumentTypes()))
-        if (failed(check(type, [&] { return function.emitError("input ") << i << ": "; })))
+        if (failed(check(type, [&] {
+              InFlightDiagnostic diag = function.emitError("input ");
+              if (auto value = function.getArgAttrOfType<program::ValueAttr>(
+                      i, program::ProgramDialect::kValue))
+                return std::move(diag << "'" << value.getName().getValue() << "': ");
+              return std::move(diag << i << ": ");
+            })))
           return WalkResult::interrupt();
     for (Type type : op->getResultTypes())
       if (failed(check(type, [&] { return op->emitError(); })))
