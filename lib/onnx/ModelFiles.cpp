@@ -82,6 +82,12 @@ llvm::Expected<std::string> resolveExternalDataPath(StringRef modelDir, StringRe
   };
   if (location.empty())
     return refuse("is empty");
+  // The system calls would read the path only up to the NUL, unlike the
+  // checks below.
+  if (location.contains('\0'))
+    return createStringError("external data location '" + location.take_until([](char c) {
+      return c == '\0';
+    }) + "\\0...' contains a NUL character");
   if (llvm::sys::path::is_absolute(location))
     return refuse("is an absolute path");
   for (StringRef component :
@@ -100,6 +106,8 @@ llvm::Expected<std::string> resolveExternalDataPath(StringRef modelDir, StringRe
   llvm::SmallString<256> prefix(realDir);
   if (!prefix.ends_with("/"))
     prefix += "/";
+  if (realPath == realDir)
+    return refuse("names the model's folder itself");
   if (!realPath.str().starts_with(prefix))
     return refuse("resolves to '" + realPath + "', outside '" + realDir +
                   "' (through a symbolic link)");

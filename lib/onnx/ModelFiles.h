@@ -28,8 +28,9 @@ llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> openRegularFile(llvm::String
 
 /// The canonical path of external data file `location` of a model whose
 /// folder is `modelDir` ("" for the current directory). Refused: an empty or
-/// absolute location, a `..` component, and a path that, once symbolic links
-/// are resolved, lies outside the model's (resolved) folder.
+/// absolute location, one with a NUL character or a `..` component, and a
+/// path that, once symbolic links are resolved, is the model's (resolved)
+/// folder itself or lies outside it.
 llvm::Expected<std::string> resolveExternalDataPath(llvm::StringRef modelDir,
                                                     llvm::StringRef location);
 

@@ -2,6 +2,7 @@
 damages the data file or the weight's external_data entries as asked, for the
 importer's bad-input tests."""
 import argparse
+import codecs
 import os
 
 import numpy as np
@@ -14,7 +15,8 @@ def main():
     parser.add_argument("path")
     parser.add_argument("--drop-data", action="store_true")
     parser.add_argument("--truncate-data", action="store_true")
-    parser.add_argument("--location", help="the weight's external data location")
+    parser.add_argument("--location", help="the weight's external data location, with "
+                        "backslash escapes decoded (\\0 for a NUL)")
     parser.add_argument("--offset", help="the weight's external data offset")
     parser.add_argument("--length", help="the weight's external data length")
     args = parser.parse_args()
@@ -35,7 +37,8 @@ def main():
     if args.truncate_data:
         with open(data, "r+b") as f:
             f.truncate(100)
-    overrides = {"location": args.location, "offset": args.offset, "length": args.length}
+    location = None if args.location is None else codecs.decode(args.location, "unicode_escape")
+    overrides = {"location": location, "offset": args.offset, "length": args.length}
     if any(v is not None for v in overrides.values()):
         model = onnx.load_model(args.path, load_external_data=False)
         entries = model.graph.initializer[0].external_data
