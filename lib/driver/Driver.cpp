@@ -1,28 +1,33 @@
 //===- Driver.cpp - The stratac command line ------------------------------===//
 //
-// Parses the command line, imports the model, runs the pipeline up to the
-// requested phase and writes the result atomically (a failed run leaves no
-// output file).
+// Parses the command line (refusing unknown options), imports the model, checks
+// tensor sizes after the import and the graph phase, runs the pipeline up to
+// the requested phase and writes the result atomically (a failed or interrupted
+// run leaves no output file).
 //
 //===----------------------------------------------------------------------===//
 
 #include "lib/driver/Driver.h"
 
+#include "lib/driver/OptionNames.h"
 #include "lib/driver/Options.h"
+#include "lib/driver/OutputFile.h"
 #include "lib/driver/Pipeline.h"
 #include "lib/driver/Registration.h"
+#include "lib/driver/TensorSizeLimit.h"
 #include "lib/emit/Executable.h"
+#include "lib/emit/InterruptCleanup.h"
 
 #include "dialects/program/ProgramDialect.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <csignal>
 
 using namespace mlir;
 
@@ -61,6 +66,11 @@ llvm::cl::opt<std::string>
                  llvm::cl::desc("Code generation target (see 'targets' above; default: the "
                                 "first)"),
                  llvm::cl::value_desc("name"), llvm::cl::sub(compileCommand));
+llvm::cl::opt<std::string> maxTensorBytesOption(
+    "max-tensor-bytes",
+    llvm::cl::desc("The largest tensor a model may have, in bytes, with an optional KiB, MiB, "
+                   "GiB or TiB suffix (default: 16GiB)"),
+    llvm::cl::value_desc("size"), llvm::cl::sub(importCommand), llvm::cl::sub(compileCommand));
 llvm::cl::opt<bool> printResources(
     "print-weights", llvm::cl::desc("Print weight blobs in full instead of eliding them"),
     llvm::cl::init(false), llvm::cl::sub(importCommand), llvm::cl::sub(compileCommand));
@@ -174,8 +184,15 @@ LogicalResult emitProgram(ModuleOp module, const PipelineOptions &options, Strin
 
 int runStratac(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  installInterruptCleanup();
+  // A write past `ulimit -f` then fails with EFBIG, reported like a full disk,
+  // instead of killing the process.
+  std::signal(SIGXFSZ, SIG_IGN);
   registerBuiltinTargetBackends();
-  llvm::cl::ParseCommandLineOptions(argc, argv, overview());
+  if (llvm::Error e = checkOptionNames(argc, argv, {&importCommand, &compileCommand}))
+    return fail(llvm::toString(std::move(e)));
+  if (!llvm::cl::ParseCommandLineOptions(argc, argv, overview(), &llvm::errs()))
+    return 1;
   if (!importCommand && !compileCommand)
     return fail("expected a command: 'import' or 'compile' (see --help)");
 
@@ -196,6 +213,10 @@ int runStratac(int argc, char **argv) {
       known += (known.empty() ? "" : ", ") + t->name().str();
     return fail("unknown target '" + targetOption + "' (this build supports: " + known + ")");
   }
+  uint64_t maxTensorBytes = kDefaultMaxTensorBytes;
+  if (!maxTensorBytesOption.empty())
+    if (llvm::Error e = parseByteSize(maxTensorBytesOption, "--max-tensor-bytes", maxTensorBytes))
+      return fail(llvm::toString(std::move(e)));
   PipelineOptions pipeline = defaultPipelineOptions(*target);
   Phase phase = Phase::Graph;
   bool linkProgram = compileCommand && compileTo.empty();
@@ -223,37 +244,32 @@ int runStratac(int argc, char **argv) {
     return success();
   });
   OwningOpRef<ModuleOp> module = onnx::importModelFile(inputFile, context, options);
-  if (!module)
+  if (!module || failed(checkTensorSizes(*module, maxTensorBytes)))
     return 1;
-
-  if (linkProgram) {
+  if (linkProgram || phase > Phase::Import) {
     PassManager graph(&context);
     buildPipeline(graph, pipeline, Phase::Import, Phase::Graph);
-    if (failed(graph.run(*module)))
+    if (failed(graph.run(*module)) || failed(checkTensorSizes(*module, maxTensorBytes)))
       return 1;
-    return failed(emitProgram(*module, pipeline, llvm::sys::path::stem(inputFile), outputFile));
   }
+  if (linkProgram)
+    return failed(emitProgram(*module, pipeline, llvm::sys::path::stem(inputFile), outputFile));
 
   PassManager pm(&context);
-  buildPipeline(pm, pipeline, Phase::Import, phase);
+  buildPipeline(pm, pipeline, std::min(phase, Phase::Graph), phase);
   if (failed(pm.run(*module)))
     return 1;
 
-  std::string error;
-  std::unique_ptr<llvm::ToolOutputFile> out = openOutputFile(outputFile, &error);
-  if (!out)
-    return fail(error);
   OpPrintingFlags flags;
   if (printLocations)
     flags.enableDebugInfo(true, /*prettyForm=*/false);
-  if (printResources)
-    module->print(out->os(), flags);
-  else
-    printWithoutBlobs(*module, flags, out->os());
-  out->os().flush();
-  if (out->os().has_error())
-    return fail("cannot write '" + outputFile + "'");
-  out->keep();
+  if (llvm::Error e = writeOutputFile(outputFile, [&](llvm::raw_ostream &os) {
+        if (printResources)
+          module->print(os, flags);
+        else
+          printWithoutBlobs(*module, flags, os);
+      }))
+    return fail(llvm::toString(std::move(e)));
   return 0;
 }
 

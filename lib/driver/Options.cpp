@@ -1,11 +1,13 @@
 //===- Options.cpp - What a stratac invocation asks for -------------------===//
 //
-// Parsers for `--shape` and `--max-shape`, with errors that quote the
-// offending text.
+// Parsers for `--shape`, `--max-shape` and `--max-tensor-bytes`, with errors
+// that quote the offending text.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lib/driver/Options.h"
+
+#include "llvm/ADT/StringSwitch.h"
 
 using llvm::createStringError;
 using llvm::StringRef;
@@ -56,6 +58,26 @@ llvm::Error parseMaxShapeOption(StringRef text, onnx::ImportOptions &options) {
     options.maxDims[name] = bound;
     return llvm::Error::success();
   });
+}
+
+llvm::Error parseByteSize(StringRef text, StringRef option, uint64_t &bytes) {
+  StringRef digits = text.take_while([](char c) { return c >= '0' && c <= '9'; });
+  StringRef suffix = text.drop_front(digits.size());
+  unsigned shift = llvm::StringSwitch<unsigned>(suffix)
+                       .Case("", 0)
+                       .Cases({"K", "KiB"}, 10)
+                       .Cases({"M", "MiB"}, 20)
+                       .Cases({"G", "GiB"}, 30)
+                       .Cases({"T", "TiB"}, 40)
+                       .Default(~0u);
+  uint64_t count = 0;
+  if (digits.empty() || shift == ~0u || digits.getAsInteger(10, count) || count == 0 ||
+      count > (UINT64_MAX >> shift))
+    return createStringError("%s=%s: expected a positive number of bytes, optionally followed "
+                             "by KiB, MiB, GiB or TiB",
+                             option.str().c_str(), text.str().c_str());
+  bytes = count << shift;
+  return llvm::Error::success();
 }
 
 } // namespace strata

@@ -1,6 +1,6 @@
 //===- Options.h - What a stratac invocation asks for -----------*- C++ -*-===//
 //
-// The parsers of the shape options, kept apart from the command-line library
+// The parsers of the shape and size options, kept apart from the command-line library
 // so tests and embedders can build them.
 //
 //===----------------------------------------------------------------------===//
@@ -22,6 +22,10 @@ llvm::Error parseShapeOption(llvm::StringRef text, onnx::ImportOptions &options)
 
 /// Parses `NAME=N` entries into `options.maxDims`.
 llvm::Error parseMaxShapeOption(llvm::StringRef text, onnx::ImportOptions &options);
+
+/// Parses a positive byte count given to `option`: digits with an optional
+/// suffix K/KiB, M/MiB, G/GiB or T/TiB (powers of 1024).
+llvm::Error parseByteSize(llvm::StringRef text, llvm::StringRef option, uint64_t &bytes);
 
 } // namespace strata
 

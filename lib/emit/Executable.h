@@ -32,6 +32,9 @@ struct LinkOptions {
   std::vector<std::string> targetInputs;
   /// The C symbol of the target's device factory (TargetBackend::deviceFactory).
   std::string deviceFactory;
+  /// Flags for compiling and linking the program that this build of stratac
+  /// was configured with (the sanitizers of STRATA_SANITIZE).
+  std::vector<std::string> extraFlags;
   /// The C++ compiler driver (found on PATH when empty).
   std::string compiler;
 };

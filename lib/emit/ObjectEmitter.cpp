@@ -75,9 +75,13 @@ LogicalResult emitObjectFile(ModuleOp module, StringRef path, llvm::TargetMachin
   if (machine.addPassesToEmitFile(codegen, os, nullptr, llvm::CodeGenFileType::ObjectFile))
     return module.emitError("the target machine cannot emit object files");
   codegen.run(*llvmModule);
-  os.flush();
-  if (os.has_error())
-    return module.emitError("cannot write object file '") << path << "'";
+  os.close();
+  if (os.has_error()) {
+    // Cleared, or the stream's destructor would end the process.
+    std::error_code error = os.error();
+    os.clear_error();
+    return module.emitError("cannot write object file '") << path << "': " << error.message();
+  }
   return success();
 }
 

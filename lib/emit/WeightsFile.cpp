@@ -125,8 +125,12 @@ FailureOr<uint64_t> writeWeightsFile(ModuleOp module, StringRef path) {
     at = t.offset + t.data.size();
   }
   os.close();
-  if (os.has_error())
-    return module.emitError("cannot write '") << path << "': " << os.error().message();
+  if (os.has_error()) {
+    // Cleared, or the stream's destructor would end the process.
+    std::error_code error = os.error();
+    os.clear_error();
+    return module.emitError("cannot write the weights file '") << path << "': " << error.message();
+  }
   return header.model_id;
 }
 

@@ -8,6 +8,7 @@
 
 #include "lib/onnx/GraphImporter.h"
 
+#include "lib/onnx/GraphValidation.h"
 #include "lib/onnx/HandlerRegistry.h"
 
 #include "dialects/program/ProgramDialect.h"
@@ -376,6 +377,12 @@ LogicalResult GraphImporter::importMainGraph() {
   if (failed(checkOpsets()) || failed(resolveFixedDims()))
     return failure();
   const auto &graph = model_.graph();
+  auto locate = [this](const ::onnx::NodeProto &node, int64_t index) {
+    return nodeLoc(node, index);
+  };
+  if (failed(checkSingleAssignment(graph, modelLoc(), locate)) ||
+      failed(checkNodeAttributes(graph, opsets_, locate)))
+    return failure();
   for (const auto &info : graph.value_info())
     valueInfos_[info.name()] = &info;
   for (const auto &info : graph.output())

@@ -10,6 +10,7 @@
 
 #include "lib/onnx/GraphImporter.h"
 #include "lib/onnx/HandlerRegistry.h"
+#include "lib/onnx/ModelFiles.h"
 
 #include "dialects/graph/GraphDialect.h"
 #include "dialects/program/ProgramDialect.h"
@@ -93,12 +94,10 @@ OwningOpRef<ModuleOp> importModelBuffer(StringRef bytes, StringRef name, MLIRCon
 
 OwningOpRef<ModuleOp> importModelFile(StringRef path, MLIRContext &context,
                                       const ImportOptions &options) {
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
+  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> buffer = openRegularFile(path, "model file");
   if (!buffer) {
     loadImporterDialects(context);
-    emitError(FileLineColLoc::get(&context, path, 0, 0), "cannot read model file: ")
-        << buffer.getError().message();
+    emitError(FileLineColLoc::get(&context, path, 0, 0), llvm::toString(buffer.takeError()));
     return nullptr;
   }
   return importModelBuffer((*buffer)->getBuffer(), path, context, options);

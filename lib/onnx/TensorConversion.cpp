@@ -1,18 +1,18 @@
 //===- TensorConversion.cpp - ONNX tensors and types to MLIR --------------===//
 //
 // Decodes TensorProto payloads: raw_data, the typed repeated fields, and external
-// data files, which are memory-mapped once per file and shared by all tensors in
-// them.
+// data files (contained in the model's folder, see ModelFiles.h), which are
+// memory-mapped once per file and shared by all tensors in them.
 //
 //===----------------------------------------------------------------------===//
 
 #include "lib/onnx/TensorConversion.h"
 
+#include "lib/onnx/ModelFiles.h"
+
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MathExtras.h"
-#include "llvm/Support/Path.h"
 
 using namespace mlir;
 using llvm::createStringError;
@@ -102,18 +102,18 @@ static Expected<std::string> typedFieldBytes(const ::onnx::TensorProto &t, Type 
 }
 
 Expected<std::shared_ptr<llvm::MemoryBuffer>> TensorStorage::mapFile(StringRef location) {
-  llvm::SmallString<256> path(baseDir_);
-  llvm::sys::path::append(path, location);
-  auto it = files_.find(path);
+  Expected<std::string> path = resolveExternalDataPath(baseDir_, location);
+  if (!path)
+    return path.takeError();
+  auto it = files_.find(*path);
   if (it != files_.end())
     return it->second;
-  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
-                                            /*RequiresNullTerminator=*/false);
+  Expected<std::unique_ptr<llvm::MemoryBuffer>> buffer =
+      openRegularFile(*path, "external data file");
   if (!buffer)
-    return createStringError("cannot open external data file '" + path.str().str() +
-                             "': " + buffer.getError().message());
+    return buffer.takeError();
   std::shared_ptr<llvm::MemoryBuffer> shared = std::move(*buffer);
-  files_[path] = shared;
+  files_[*path] = shared;
   return shared;
 }
 
@@ -122,31 +122,27 @@ Expected<ArrayRef<char>> TensorStorage::rawBytes(const ::onnx::TensorProto &t,
                                                  std::shared_ptr<const void> &owner,
                                                  bool &present) {
   if (t.data_location() == ::onnx::TensorProto::EXTERNAL) {
-    std::string location;
-    int64_t offset = 0, length = -1;
+    std::string location, offset, length;
     for (const auto &entry : t.external_data()) {
       if (entry.key() == "location")
         location = entry.value();
       else if (entry.key() == "offset")
-        offset = std::strtoll(entry.value().c_str(), nullptr, 10);
+        offset = entry.value();
       else if (entry.key() == "length")
-        length = std::strtoll(entry.value().c_str(), nullptr, 10);
+        length = entry.value();
     }
     if (location.empty())
       return createStringError("tensor '" + t.name() + "' has external data without a location");
     Expected<std::shared_ptr<llvm::MemoryBuffer>> file = mapFile(location);
     if (!file)
-      return file.takeError();
-    if (length < 0)
-      length = expectedBytes;
-    int64_t size = (*file)->getBufferSize();
-    if (offset < 0 || length != expectedBytes || offset + length > size)
-      return createStringError("tensor '" + t.name() + "' needs " + std::to_string(expectedBytes) +
-                               " bytes at offset " + std::to_string(offset) + " of '" + location +
-                               "', which holds " + std::to_string(size) + " bytes");
+      return createStringError("tensor '" + t.name() + "': " + llvm::toString(file.takeError()));
+    Expected<ExternalDataRange> range = checkExternalDataRange(
+        t.name(), location, offset, length, expectedBytes, (*file)->getBufferSize());
+    if (!range)
+      return range.takeError();
     owner = *file;
     present = true;
-    return ArrayRef<char>((*file)->getBufferStart() + offset, length);
+    return ArrayRef<char>((*file)->getBufferStart() + range->offset, range->length);
   }
   if (t.has_raw_data()) {
     if (static_cast<int64_t>(t.raw_data().size()) != expectedBytes)
