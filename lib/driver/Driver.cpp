@@ -9,6 +9,7 @@
 #include "lib/driver/Driver.h"
 
 #include "lib/driver/Options.h"
+#include "lib/driver/PassFailures.h"
 #include "lib/driver/Pipeline.h"
 #include "lib/driver/Registration.h"
 #include "lib/emit/Executable.h"
@@ -150,6 +151,7 @@ LogicalResult emitProgram(ModuleOp module, const PipelineOptions &options, Strin
   if (failed(signature))
     return failure();
   PassManager plan(module.getContext());
+  reportSilentPassFailures(plan);
   buildPipeline(plan, options, Phase::Graph, Phase::Plan);
   if (failed(plan.run(module)))
     return failure();
@@ -157,6 +159,7 @@ LogicalResult emitProgram(ModuleOp module, const PipelineOptions &options, Strin
   if (!planned || failed(readArenaPlan(planned, *signature)))
     return failure();
   PassManager codegen(module.getContext());
+  reportSilentPassFailures(codegen);
   buildPipeline(codegen, options, Phase::Plan, Phase::LLVM);
   if (failed(codegen.run(module)))
     return failure();
@@ -228,6 +231,7 @@ int runStratac(int argc, char **argv) {
 
   if (linkProgram) {
     PassManager graph(&context);
+    reportSilentPassFailures(graph);
     buildPipeline(graph, pipeline, Phase::Import, Phase::Graph);
     if (failed(graph.run(*module)))
       return 1;
@@ -235,6 +239,7 @@ int runStratac(int argc, char **argv) {
   }
 
   PassManager pm(&context);
+  reportSilentPassFailures(pm);
   buildPipeline(pm, pipeline, Phase::Import, phase);
   if (failed(pm.run(*module)))
     return 1;
