@@ -88,17 +88,22 @@ LogicalResult embedLayerNorm(NodeContext &n) {
   if (failed(inferGatherShape(tensorType(n.input(2)).getShape(), idt.getShape(), 0, n.loc())))
     return failure();
   Value sum = n.create<GatherOp>(n.input(2), ids, static_cast<int64_t>(0));
+  // Without position_ids, the first S rows of the table: a slice when S is
+  // static, a gather of positions 0..S-1 when it is not.
   Value positions;
+  int64_t sequence = idt.getDimSize(1);
   if (n.hasInput(8)) {
     if (failed(inferGatherShape(tensorType(positionTable).getShape(),
                                 tensorType(n.input(8)).getShape(), 0, n.loc())))
       return failure();
     positions = n.create<GatherOp>(positionTable, n.input(8), static_cast<int64_t>(0));
+  } else if (ShapedType::isDynamic(sequence)) {
+    Value steps = positionsAlong(n, ids, 1);
+    if (failed(inferGatherShape(tensorType(positionTable).getShape(), tensorType(steps).getShape(),
+                                0, n.loc())))
+      return failure();
+    positions = n.create<GatherOp>(positionTable, steps, static_cast<int64_t>(0));
   } else {
-    int64_t sequence = idt.getDimSize(1);
-    if (ShapedType::isDynamic(sequence))
-      return n.unsupported("EmbedLayerNormalization without position_ids and with a "
-                           "dynamic sequence length");
     SmallVector<int64_t> start = {0, 0}, stride = {1, 1},
                          limit = {sequence, tensorType(positionTable).getDimSize(1)};
     if (failed(
