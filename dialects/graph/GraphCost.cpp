@@ -172,6 +172,18 @@ int64_t MatMulOp::getContractedSize(const OpShapes &shapes) {
   return lhs[lhs.size() - (getTransposeLhs() ? 2 : 1)];
 }
 
+int64_t MatMulNBitsOp::getContractedSize(const OpShapes &shapes) {
+  return shapes.operands[0].back();
+}
+
+/// Each output element sums a group's channels over the kernel window.
+int64_t ConvOp::getContractedSize(const OpShapes &shapes) {
+  int64_t size = 1;
+  for (int64_t d : ArrayRef<int64_t>(shapes.operands[1]).drop_front())
+    size *= d;
+  return size;
+}
+
 /// The product of the sizes of the letters summed over (absent from the
 /// result's subscripts).
 int64_t EinsumOp::getContractedSize(const OpShapes &shapes) {

@@ -381,11 +381,43 @@ void ReshapeOp::getCanonicalizationPatterns(RewritePatternSet &patterns, MLIRCon
   patterns.add<CollapseReshapeChain, StaticReshapeFromConstantShape>(context);
 }
 
-OpFoldResult TransposeOp::fold(FoldAdaptor) {
-  for (auto [i, p] : llvm::enumerate(getPermutation()))
-    if (static_cast<int64_t>(i) != p)
-      return {};
-  return getInput().getType() == getType() ? getInput() : OpFoldResult();
+/// The constant of `type` whose element at each index `coords` is `input`'s
+/// element at the index `source(coords)` writes into `from`: the fold of the
+/// data-movement ops (transpose, slice) on constants.
+static DenseElementsAttr
+moveElements(DenseElementsAttr input, RankedTensorType type,
+             function_ref<void(ArrayRef<int64_t> coords, MutableArrayRef<int64_t> from)> source) {
+  auto values = llvm::to_vector(input.getValues<Attribute>());
+  ArrayRef<int64_t> inputShape = input.getType().getShape();
+  SmallVector<int64_t> coords(type.getRank()), from(inputShape.size());
+  SmallVector<Attribute> result;
+  for (int64_t linear = 0, e = type.getNumElements(); linear < e; ++linear) {
+    for (int64_t d = type.getRank() - 1, rest = linear; d >= 0; --d) {
+      coords[d] = rest % type.getDimSize(d);
+      rest /= type.getDimSize(d);
+    }
+    source(coords, from);
+    int64_t index = 0;
+    for (auto [c, size] : llvm::zip(from, inputShape))
+      index = index * size + c;
+    result.push_back(values[index]);
+  }
+  return DenseElementsAttr::get(type, result);
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
+  ArrayRef<int64_t> permutation = getPermutation();
+  if (llvm::equal(permutation, llvm::seq<int64_t>(0, permutation.size())) &&
+      getInput().getType() == getType())
+    return getInput();
+  DenseElementsAttr input = denseOf(adaptor.getInput());
+  RankedTensorType type = foldableType(getType());
+  if (!input || !type)
+    return {};
+  return moveElements(input, type, [&](ArrayRef<int64_t> coords, MutableArrayRef<int64_t> from) {
+    for (auto [i, p] : llvm::enumerate(permutation))
+      from[p] = coords[i];
+  });
 }
 
 OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
@@ -394,13 +426,13 @@ OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
     return getInput();
   DenseElementsAttr input = denseOf(adaptor.getInput());
   RankedTensorType type = foldableType(getType());
-  if (!input || !type || type.getRank() != 1)
+  if (!input || !type)
     return {};
-  auto values = llvm::to_vector(input.getValues<Attribute>());
-  SmallVector<Attribute> result;
-  for (int64_t i = 0, e = type.getDimSize(0); i < e; ++i)
-    result.push_back(values[getStart()[0] + i * getStride()[0]]);
-  return DenseElementsAttr::get(type, result);
+  ArrayRef<int64_t> start = getStart(), stride = getStride();
+  return moveElements(input, type, [&](ArrayRef<int64_t> coords, MutableArrayRef<int64_t> from) {
+    for (auto [i, c] : llvm::enumerate(coords))
+      from[i] = start[i] + c * stride[i];
+  });
 }
 
 namespace {

@@ -418,6 +418,30 @@ LogicalResult MatMulOp::inferReturnTypes(MLIRContext *, std::optional<Location> 
                     elementOf(adaptor.getLhs()), results);
 }
 
+LogicalResult MatMulNBitsOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                              Adaptor adaptor, SmallVectorImpl<Type> &results) {
+  for (Value bytes : {adaptor.getWeights(), adaptor.getZeroPoints()})
+    if (bytes && !elementOf(bytes).isInteger(8))
+      return emitOptionalError(loc, "packed weights and zero points must be 8-bit integers");
+  if (elementOf(adaptor.getScales()) != elementOf(adaptor.getLhs()))
+    return emitOptionalError(loc, "scales must have lhs's element type");
+  std::optional<ArrayRef<int64_t>> zeroPoints;
+  if (adaptor.getZeroPoints())
+    zeroPoints = shapeOf(adaptor.getZeroPoints());
+  return pushTensor(inferMatMulNBitsShape(shapeOf(adaptor.getLhs()), shapeOf(adaptor.getWeights()),
+                                          shapeOf(adaptor.getScales()), zeroPoints,
+                                          adaptor.getBits(), adaptor.getBlockSize(), loc),
+                    elementOf(adaptor.getLhs()), results);
+}
+
+LogicalResult ConvOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc, Adaptor adaptor,
+                                       SmallVectorImpl<Type> &results) {
+  return pushTensor(inferConvShape(shapeOf(adaptor.getInput()), shapeOf(adaptor.getFilter()),
+                                   adaptor.getStrides(), adaptor.getDilations(), adaptor.getPads(),
+                                   adaptor.getGroup(), loc),
+                    elementOf(adaptor.getInput()), results);
+}
+
 LogicalResult EinsumOp::verify() {
   StringRef equation = getEquation();
   auto [lhs, rhs] = equation.split("->");

@@ -54,6 +54,68 @@ def Graph_MatMulOp : Graph_ContractionOp<"matmul", [Pure, SameOperandsElementTyp
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
 }
 
+def Graph_MatMulNBitsOp : Graph_ContractionOp<"matmul_nbits", [Pure], /*inferred=*/1> {
+  let summary = "matrix product with block-quantised, bit-packed weights";
+  let description = [{
+    `result[..., n] = sum_k lhs[..., k] * w(n, k)`: the weights `w` stay in
+    their packed form and are dequantised inside the product, never expanded
+    to a float tensor. `weights` is `[N, blocks, block_size * bits / 8]` of
+    bytes read as unsigned, each holding `8 / bits` values, the first in the
+    low bits; the value for `(n, k)` is `q(n, k)` at bit `(k % (8 / bits)) *
+    bits` of byte `weights[n, k / block_size, (k % block_size) * bits / 8]`, and
+    `w(n, k) = (q(n, k) - zp(n, b)) * scales[n, b]` for its block `b = k /
+    block_size`. `zero_points`, when given, is `[N, ceil(blocks * bits / 8)]`
+    bytes packed the same way (block `b` at bit `(b % (8 / bits)) * bits` of
+    byte `b / (8 / bits)`); without it every block's zero point is
+    `2^(bits - 1)`. `lhs`'s last dimension `K` lies in the last block: at most
+    `blocks * block_size` and more than `(blocks - 1) * block_size`. `bits` is
+    2, 4 or 8, `block_size` a power of two of at least `8 / bits`.
+
+    This is onnxruntime's `MatMulNBits`, as onnxruntime-genai's model builder
+    and onnxruntime's quantisers write int4 and int8 weight-only models.
+
+    Example:
+
+    ```mlir
+    %y = graph.matmul_nbits %x, %w, %s, %zp {bits = 4 : i64, block_size = 32 : i64}
+        : (tensor<1x7x64xf32>, tensor<256x2x16xui8>, tensor<256x2xf32>, tensor<256x1xui8>)
+        -> tensor<1x7x256xf32>
+    ```
+  }];
+  let arguments = (ins Graph_FloatTensor:$lhs, Graph_Tensor:$weights, Graph_FloatTensor:$scales,
+                   Optional<Graph_Tensor>:$zero_points, I64Attr:$bits, I64Attr:$block_size);
+  let results = (outs Graph_FloatTensor:$result);
+  let assemblyFormat = "$lhs `,` $weights `,` $scales (`,` $zero_points^)? attr-dict `:` "
+                       "functional-type(operands, results)";
+}
+
+def Graph_ConvOp : Graph_ContractionOp<"conv", [Pure, SameOperandsAndResultElementType],
+                                       /*inferred=*/1> {
+  let summary = "grouped convolution of any spatial rank";
+  let description = [{
+    `input` is `[N, C, x_1, ..., x_d]` and `filter` `[F, C / group, k_1, ...,
+    k_d]` for any `d >= 1`; the result is `[N, F, y_1, ..., y_d]` with
+    `y_i = (x_i + pads[i] + pads[d + i] - dilations[i] * (k_i - 1) - 1) /
+    strides[i] + 1`. The input is padded with zeros (`pads` lists the leading
+    pads of every spatial dimension, then the trailing ones, as ONNX does);
+    output channel `f` of group `g = f / (F / group)` sums over the input
+    channels of its group. Spatial and batch dimensions may be dynamic.
+
+    Example:
+
+    ```mlir
+    %y = graph.conv %x, %w {strides = array<i64: 2>, dilations = array<i64: 1>,
+                            pads = array<i64: 1, 1>, group = 1 : i64}
+        : (tensor<1x80x?xf32>, tensor<64x80x3xf32>) -> tensor<1x64x?xf32>
+    ```
+  }];
+  let arguments = (ins Graph_FloatTensor:$input, Graph_FloatTensor:$filter,
+                   DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$dilations,
+                   DenseI64ArrayAttr:$pads, I64Attr:$group);
+  let results = (outs Graph_FloatTensor:$result);
+  let assemblyFormat = "$input `,` $filter attr-dict `:` functional-type(operands, results)";
+}
+
 def Graph_EinsumOp : Graph_ContractionOp<"einsum", [Pure, SameOperandsAndResultElementType]> {
   let summary = "Einstein summation over explicit subscripts";
   let description = [{

@@ -9,6 +9,7 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 
@@ -233,6 +234,82 @@ FailureOr<Shape> inferMatMulShape(ArrayRef<int64_t> lhs, ArrayRef<int64_t> rhs, 
   Shape result = *batch;
   result.push_back(m);
   result.push_back(n);
+  return result;
+}
+
+FailureOr<Shape> inferMatMulNBitsShape(ArrayRef<int64_t> lhs, ArrayRef<int64_t> weights,
+                                       ArrayRef<int64_t> scales,
+                                       std::optional<ArrayRef<int64_t>> zeroPoints, int64_t bits,
+                                       int64_t blockSize, OptLoc loc) {
+  if (bits != 2 && bits != 4 && bits != 8)
+    return emitOptionalError(loc, "bits must be 2, 4 or 8, got ", bits);
+  int64_t perByte = 8 / bits;
+  if (blockSize < perByte || !llvm::isPowerOf2_64(blockSize))
+    return emitOptionalError(loc, "block_size must be a power of two of at least ", perByte,
+                             ", got ", blockSize);
+  if (lhs.empty() || weights.size() != 3 || scales.size() != 2)
+    return emitOptionalError(loc, "matmul_nbits takes lhs [..., K], weights [N, blocks, "
+                                  "bytes per block] and scales [N, blocks]");
+  int64_t n = weights[0], blocks = weights[1], k = lhs.back();
+  if (!areCompatibleDims(weights[2], blockSize / perByte))
+    return emitOptionalError(loc, "weights hold ", weights[2], " bytes per block; ", blockSize,
+                             " values of ", bits, " bits take ", blockSize / perByte);
+  if (!areCompatibleDims(scales[0], n) || !areCompatibleDims(scales[1], blocks))
+    return emitOptionalError(loc, "scales must be [N, blocks] = [", n, ", ", blocks, "]");
+  if (zeroPoints) {
+    int64_t bytes =
+        ShapedType::isDynamic(blocks) ? ShapedType::kDynamic : (blocks + perByte - 1) / perByte;
+    if (zeroPoints->size() != 2 || !areCompatibleDims((*zeroPoints)[0], n) ||
+        !areCompatibleDims((*zeroPoints)[1], bytes))
+      return emitOptionalError(loc, "zero_points must be [N, ceil(blocks * bits / 8)]");
+  }
+  if (!ShapedType::isDynamic(k) && !ShapedType::isDynamic(blocks) &&
+      (k > blocks * blockSize || k <= (blocks - 1) * blockSize))
+    return emitOptionalError(loc, "lhs has K = ", k, ", which ", blocks, " blocks of ", blockSize,
+                             " do not fit exactly");
+  Shape result(lhs);
+  result.back() = n;
+  return result;
+}
+
+FailureOr<Shape> inferConvShape(ArrayRef<int64_t> input, ArrayRef<int64_t> filter,
+                                ArrayRef<int64_t> strides, ArrayRef<int64_t> dilations,
+                                ArrayRef<int64_t> pads, int64_t group, OptLoc loc) {
+  size_t spatial = input.size() < 3 ? 0 : input.size() - 2;
+  if (spatial == 0 || filter.size() != input.size())
+    return emitOptionalError(loc,
+                             "conv takes input [N, C, spatial...] and filter [F, C / group, "
+                             "kernel...] of the same rank >= 3 (got ",
+                             input.size(), " and ", filter.size(), ")");
+  if (strides.size() != spatial || dilations.size() != spatial || pads.size() != 2 * spatial)
+    return emitOptionalError(loc, "conv of ", spatial, " spatial dimensions takes ", spatial,
+                             " strides and dilations and ", 2 * spatial, " pads");
+  if (group < 1 || llvm::any_of(strides, [](int64_t s) { return s < 1; }) ||
+      llvm::any_of(dilations, [](int64_t d) { return d < 1; }) ||
+      llvm::any_of(pads, [](int64_t p) { return p < 0; }))
+    return emitOptionalError(loc, "conv needs a positive group, strides and dilations and pads "
+                                  ">= 0");
+  int64_t filters = filter[0], channels = input[1];
+  if (ShapedType::isDynamic(filters) || ShapedType::isDynamic(filter[1]) ||
+      llvm::any_of(filter.drop_front(2), ShapedType::isDynamic))
+    return emitOptionalError(loc, "conv needs a static filter");
+  if (filters % group != 0 || (!ShapedType::isDynamic(channels) && channels != filter[1] * group))
+    return emitOptionalError(loc, "conv with ", group, " groups of ", filter[1],
+                             " channels does not fit input channels ", channels, " and ", filters,
+                             " filters");
+  Shape result = {input[0], filters};
+  for (size_t i = 0; i < spatial; ++i) {
+    int64_t x = input[2 + i];
+    if (ShapedType::isDynamic(x)) {
+      result.push_back(ShapedType::kDynamic);
+      continue;
+    }
+    int64_t span = x + pads[i] + pads[spatial + i] - dilations[i] * (filter[2 + i] - 1) - 1;
+    if (span < 0)
+      return emitOptionalError(loc, "conv kernel ", filter[2 + i], " (dilation ", dilations[i],
+                               ") is larger than the padded input ", x);
+    result.push_back(span / strides[i] + 1);
+  }
   return result;
 }
 

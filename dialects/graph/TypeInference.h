@@ -67,6 +67,21 @@ mlir::FailureOr<Shape> inferMatMulShape(llvm::ArrayRef<int64_t> lhs, llvm::Array
                                         bool transposeLhs, bool transposeRhs, OptLoc loc);
 
 /// Shape of the statistics of a normalisation over `axis..rank-1`.
+/// The result shape of `graph.matmul_nbits` (`lhs` with its last dimension
+/// `N`), after checking the operands against each other (see the op).
+mlir::FailureOr<Shape> inferMatMulNBitsShape(llvm::ArrayRef<int64_t> lhs,
+                                             llvm::ArrayRef<int64_t> weights,
+                                             llvm::ArrayRef<int64_t> scales,
+                                             std::optional<llvm::ArrayRef<int64_t>> zeroPoints,
+                                             int64_t bits, int64_t blockSize, OptLoc loc);
+
+/// The result shape of `graph.conv` (see the op) after checking its operands
+/// and attributes.
+mlir::FailureOr<Shape> inferConvShape(llvm::ArrayRef<int64_t> input, llvm::ArrayRef<int64_t> filter,
+                                      llvm::ArrayRef<int64_t> strides,
+                                      llvm::ArrayRef<int64_t> dilations,
+                                      llvm::ArrayRef<int64_t> pads, int64_t group, OptLoc loc);
+
 mlir::FailureOr<Shape> inferNormStatsShape(llvm::ArrayRef<int64_t> input, int64_t axis, OptLoc loc);
 
 /// Bounds of a `graph.slice` that selects what an ONNX `Slice` with these

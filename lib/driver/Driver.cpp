@@ -12,6 +12,7 @@
 #include "lib/driver/OptionNames.h"
 #include "lib/driver/Options.h"
 #include "lib/driver/OutputFile.h"
+#include "lib/driver/PassFailures.h"
 #include "lib/driver/Pipeline.h"
 #include "lib/driver/Registration.h"
 #include "lib/driver/TensorSizeLimit.h"
@@ -160,6 +161,7 @@ LogicalResult emitProgram(ModuleOp module, const PipelineOptions &options, Strin
   if (failed(signature))
     return failure();
   PassManager plan(module.getContext());
+  reportSilentPassFailures(plan);
   buildPipeline(plan, options, Phase::Graph, Phase::Plan);
   if (failed(plan.run(module)))
     return failure();
@@ -167,6 +169,7 @@ LogicalResult emitProgram(ModuleOp module, const PipelineOptions &options, Strin
   if (!planned || failed(readArenaPlan(planned, *signature)))
     return failure();
   PassManager codegen(module.getContext());
+  reportSilentPassFailures(codegen);
   buildPipeline(codegen, options, Phase::Plan, Phase::LLVM);
   if (failed(codegen.run(module)))
     return failure();
@@ -248,6 +251,7 @@ int runStratac(int argc, char **argv) {
     return 1;
   if (linkProgram || phase > Phase::Import) {
     PassManager graph(&context);
+    reportSilentPassFailures(graph);
     buildPipeline(graph, pipeline, Phase::Import, Phase::Graph);
     if (failed(graph.run(*module)) || failed(checkTensorSizes(*module, maxTensorBytes)))
       return 1;
@@ -256,6 +260,7 @@ int runStratac(int argc, char **argv) {
     return failed(emitProgram(*module, pipeline, llvm::sys::path::stem(inputFile), outputFile));
 
   PassManager pm(&context);
+  reportSilentPassFailures(pm);
   buildPipeline(pm, pipeline, std::min(phase, Phase::Graph), phase);
   if (failed(pm.run(*module)))
     return 1;

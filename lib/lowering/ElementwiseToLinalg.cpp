@@ -55,30 +55,6 @@ SmallVector<Value> dynamicResultSizes(OpBuilder &b, Location loc, ValueRange ope
   return sizes;
 }
 
-/// Reads `operand` at the body's iteration point, broadcasting each dimension
-/// whose run-time size is 1.
-Value extractBroadcast(OpBuilder &b, Location loc, Value operand, ArrayRef<Value> dims,
-                       int64_t resultRank) {
-  auto type = cast<RankedTensorType>(operand.getType());
-  int64_t offset = resultRank - type.getRank();
-  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  Value one = arith::ConstantIndexOp::create(b, loc, 1);
-  SmallVector<Value> indices;
-  for (int64_t j = 0; j < type.getRank(); ++j) {
-    if (type.getDimSize(j) == 1) {
-      indices.push_back(zero);
-      continue;
-    }
-    Value index = linalg::IndexOp::create(b, loc, offset + j);
-    if (type.isDynamicDim(j)) {
-      Value isOne = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, dims[j], one);
-      index = arith::SelectOp::create(b, loc, isOne, zero, index);
-    }
-    indices.push_back(index);
-  }
-  return tensor::ExtractOp::create(b, loc, operand, indices);
-}
-
 struct ElementwiseToGeneric : OpInterfaceRewritePattern<g::ScalarBodyOpInterface> {
   using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
 

@@ -32,6 +32,8 @@ struct LowerGraphToLinalg : strata::impl::LowerGraphToLinalgBase<LowerGraphToLin
     mlir::RewritePatternSet patterns(&getContext());
     strata::populateElementwiseToLinalgPatterns(patterns);
     strata::populateContractionToLinalgPatterns(patterns);
+    strata::populateQuantMatMulToLinalgPatterns(patterns);
+    strata::populateConvToLinalgPatterns(patterns);
     strata::populateReductionToLinalgPatterns(patterns);
     strata::populateStructuralToLinalgPatterns(patterns);
     strata::populateSliceToTensorPatterns(patterns);

@@ -155,6 +155,28 @@ Value copyThroughMap(OpBuilder &b, Location loc, Value input, Value init, Affine
       .getResult(0);
 }
 
+Value extractBroadcast(OpBuilder &b, Location loc, Value operand, ArrayRef<Value> dims,
+                       int64_t resultRank) {
+  auto type = cast<RankedTensorType>(operand.getType());
+  int64_t offset = resultRank - type.getRank();
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  SmallVector<Value> indices;
+  for (int64_t j = 0; j < type.getRank(); ++j) {
+    if (type.getDimSize(j) == 1) {
+      indices.push_back(zero);
+      continue;
+    }
+    Value index = linalg::IndexOp::create(b, loc, offset + j);
+    if (type.isDynamicDim(j)) {
+      Value isOne = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, dims[j], one);
+      index = arith::SelectOp::create(b, loc, isOne, zero, index);
+    }
+    indices.push_back(index);
+  }
+  return tensor::ExtractOp::create(b, loc, operand, indices);
+}
+
 Value extremeValue(OpBuilder &b, Location loc, Type t, bool lowest, bool isUnsigned) {
   if (auto ft = dyn_cast<FloatType>(t))
     return arith::ConstantOp::create(b, loc, b.getFloatAttr(ft, lowest ? -INFINITY : INFINITY));

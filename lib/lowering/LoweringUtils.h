@@ -75,6 +75,14 @@ mlir::Value staticSlice(mlir::OpBuilder &b, mlir::Location loc, mlir::Value inpu
                         mlir::RankedTensorType type, llvm::ArrayRef<int64_t> offsets,
                         llvm::ArrayRef<int64_t> strides);
 
+/// Reads `operand`, in the body of a `linalg.generic` over a result of rank
+/// `resultRank` (its dimensions trailing-aligned with the result's), at the
+/// iteration point: index 0 in each dimension of static size 1, and in each
+/// dynamic dimension whose run-time size (`dims`) is 1 (numpy broadcasting
+/// that the types cannot show).
+mlir::Value extractBroadcast(mlir::OpBuilder &b, mlir::Location loc, mlir::Value operand,
+                             llvm::ArrayRef<mlir::Value> dims, int64_t resultRank);
+
 /// Copies `input` into `init`, element `i` of the result reading `input` at
 /// `inputMap(i)` (a broadcast, a reversal).
 mlir::Value copyThroughMap(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,

@@ -36,6 +36,13 @@ void populateElementwiseToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// Patterns that rewrite `graph.matmul` into a contraction `linalg.generic`.
 void populateContractionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
+/// `graph.conv` to zero padding and a convolution `linalg.generic`.
+void populateConvToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
+/// `graph.matmul_nbits` to a `linalg.generic` that dequantises its packed
+/// weights inside the product.
+void populateQuantMatMulToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
 /// Patterns that rewrite constants and data-movement ops (reshape, concat,
 /// split, gather, broadcast, tile, shape_of, fill, range, trilu).
 void populateStructuralToLinalgPatterns(mlir::RewritePatternSet &patterns);

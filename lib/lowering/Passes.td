@@ -35,7 +35,12 @@ def LowerGraphToLinalg : Pass<"strata-lower-graph-to-linalg", "mlir::func::FuncO
 
     `matmul` becomes a `linalg.generic` with one reduction dimension whose batch
     dimensions broadcast through the indexing maps, accumulating into a
-    zero-filled tensor. `reduce`, `arg_reduce`, `softmax` and `log_softmax`
+    zero-filled tensor. `matmul_nbits` becomes the same product whose packed
+    weights, scales and zero points are read through maps that select each
+    k's byte and block, the body unpacking and dequantising the value. `conv`
+    pads its input with zeros (`tensor.pad`) and becomes one `linalg.generic`
+    over the output positions, channels and kernel offsets.
+    `reduce`, `arg_reduce`, `softmax` and `log_softmax`
     become reductions over the given axes with the kind's initial value, followed
     by the kind's elementwise epilogue (mean divides by the count, l2 takes the
     square root, log_sum_exp subtracts the maximum first for stability).

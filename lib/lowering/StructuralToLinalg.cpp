@@ -247,6 +247,22 @@ struct BroadcastToLinalg : OpRewritePattern<g::BroadcastOp> {
       }
       init = emptyTensor(rewriter, loc, type, sources);
     }
+    // A dynamic input dimension under a run-time shape may be 1 where the
+    // result's is not: the input is read element by element, broadcasting it.
+    if (op.getShape() && !inType.hasStaticShape()) {
+      SmallVector<Value> dims;
+      for (int64_t j = 0; j < inType.getRank(); ++j)
+        dims.push_back(dimSize(rewriter, loc, input, j));
+      SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(type.getRank(), ctx)};
+      SmallVector<utils::IteratorType> iterators(type.getRank(), utils::IteratorType::parallel);
+      auto generic = linalg::GenericOp::create(
+          rewriter, loc, TypeRange{type}, ValueRange{}, ValueRange{init}, maps, iterators,
+          [&](OpBuilder &b, Location l, ValueRange) {
+            linalg::YieldOp::create(b, l, extractBroadcast(b, l, input, dims, type.getRank()));
+          });
+      rewriter.replaceOp(op, generic.getResult(0));
+      return success();
+    }
     AffineMap map = broadcastMap(inType.getShape(), type.getShape(), type.getRank(), 0, ctx);
     rewriter.replaceOp(op, copyThroughMap(rewriter, loc, input, init, map));
     return success();

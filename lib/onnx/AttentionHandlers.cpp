@@ -78,29 +78,18 @@ Value padMaskToKeys(NodeContext &n, Value mask, int64_t kvLength) {
   return n.create<ConcatOp>(ValueRange{mask, pad}, rank - 1);
 }
 
-/// `0, 1, ..., d - 1` (i64) over dimension `dim` of `v`; folds when static.
-Value positions(NodeContext &n, Value v, int64_t dim) {
-  Type i64 = n.builder().getI64Type();
-  auto scalar = RankedTensorType::get({}, i64);
-  Value limit = n.create<ReshapeOp>(scalar, shapeSlice(n, v, dim, dim + 1), Value());
-  auto type = RankedTensorType::get({tensorType(v).getDimSize(dim)}, i64);
-  return n.create<RangeOp>(type, scalarConstant(n, i64, 0), limit, scalarConstant(n, i64, 1));
-}
-
 /// The keys each query may see in an external KV cache whose batch entry `b`
 /// holds `valid[b]` valid keys: `[batch, 1, 1, Skv]` with `j < valid[b]`, or,
 /// when causal, `[batch, 1, Sq, Skv]` with ONNX's per-batch bottom-right
 /// frontier `j <= i + valid[b] - Sq` (which lies below `valid[b]`, so it
 /// implies the padding bound).
 Value externalCacheMask(NodeContext &n, Value validLengths, Value q, Value k, bool causal) {
-  Type i64 = n.builder().getI64Type();
   Value valid = unsqueeze(n, validLengths, {1, 2, 3});
-  Value keys = positions(n, k, 2);
+  Value keys = positionsAlong(n, k, 2);
   if (!causal)
     return n.create<CompareOp>(ComparisonDirection::lt, keys, valid);
-  Value queries = positions(n, q, 2);
-  Value queryCount =
-      n.create<ReshapeOp>(RankedTensorType::get({}, i64), shapeSlice(n, q, 2, 3), Value());
+  Value queries = positionsAlong(n, q, 2);
+  Value queryCount = dimScalar(n, q, 2);
   Value frontier = n.create<SubOp>(n.create<AddOp>(unsqueeze(n, queries, {1}), valid), queryCount);
   return n.create<CompareOp>(ComparisonDirection::le, keys, frontier);
 }

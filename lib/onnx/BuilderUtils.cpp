@@ -79,6 +79,21 @@ Value shapeSlice(NodeContext &n, Value v, int64_t begin, int64_t end) {
   return n.create<graph::SliceOp>(shape, start, limit, stride);
 }
 
+Value dimScalar(NodeContext &n, Value v, int64_t dim) {
+  return n.create<graph::ReshapeOp>(RankedTensorType::get({}, n.builder().getI64Type()),
+                                    shapeSlice(n, v, dim, dim + 1), Value());
+}
+
+Value iota(NodeContext &n, Value count, int64_t staticCount) {
+  Type i64 = n.builder().getI64Type();
+  return n.create<graph::RangeOp>(RankedTensorType::get({staticCount}, i64),
+                                  scalarConstant(n, i64, 0), count, scalarConstant(n, i64, 1));
+}
+
+Value positionsAlong(NodeContext &n, Value v, int64_t dim) {
+  return iota(n, dimScalar(n, v, dim), tensorType(v).getDimSize(dim));
+}
+
 Value reshapeWithDims(NodeContext &n, Value v, ArrayRef<int64_t> dims,
                       ArrayRef<int64_t> dynamicFrom) {
   RankedTensorType type = tensorType(v);

@@ -35,6 +35,14 @@ mlir::Value shapeOf(NodeContext &n, mlir::Value v);
 /// Dimensions `begin..end` of `v`'s shape as a 1-D i64 tensor.
 mlir::Value shapeSlice(NodeContext &n, mlir::Value v, int64_t begin, int64_t end);
 
+/// Dimension `dim` of `v` as a rank-0 i64 tensor (folds when static).
+mlir::Value dimScalar(NodeContext &n, mlir::Value v, int64_t dim);
+/// `0, 1, ..., count - 1` (i64) for a rank-0 i64 `count` whose value is
+/// `staticCount` when known (else `ShapedType::kDynamic`); folds when static.
+mlir::Value iota(NodeContext &n, mlir::Value count, int64_t staticCount);
+/// `0, 1, ..., d - 1` (i64) over dimension `dim` of `v`; folds when static.
+mlir::Value positionsAlong(NodeContext &n, mlir::Value v, int64_t dim);
+
 /// Reshapes `v` to `dims`, where each entry is a static size or
 /// `ShapedType::kDynamic` paired with `dynamicFrom` naming the dimension of `v` it
 /// copies (or -1 for "inferred from the element count", at most once).

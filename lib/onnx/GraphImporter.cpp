@@ -1,8 +1,8 @@
 //===- GraphImporter.cpp - One ONNX graph into one function ---------------===//
 //
 // Signature (with `--shape` and `--max-shape` applied), initializers, nodes in
-// order, and the return with declared output types checked against the computed
-// ones.
+// topological order (exporters do not always write them sorted), and the
+// return with declared output types checked against the computed ones.
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,6 +17,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/StringSet.h"
+
+#include <queue>
 
 // LLVM code is built without exceptions; with this, the schema header's inline
 // error paths abort instead of throwing. Schema lookups never take them.
@@ -212,6 +214,7 @@ static ArrayRef<int64_t> requiredInputsWithoutSchema(StringRef domain, StringRef
       {"com.microsoft:FastGelu", {0}},
       {"com.microsoft:Gelu", {0}},
       {"com.microsoft:GroupQueryAttention", {0, 5, 6}},
+      {"com.microsoft:MatMulNBits", {0, 1, 2}},
       {"com.microsoft:MultiHeadAttention", {0}},
       {"com.microsoft:RotaryEmbedding", {0, 1, 2, 3}},
       {"com.microsoft:SimplifiedLayerNormalization", {0, 1}},
@@ -370,7 +373,22 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node, int64_t i
     if (!(domain.empty() && node.op_type() == "CastLike" && i == 1))
       readValues_.insert(input);
   NodeContext context(*this, node, loc, opset->second);
-  return handler(context);
+  return runHandler(handler, context);
+}
+
+LogicalResult GraphImporter::runHandler(Handler handler, NodeContext &node) {
+  bool reported = false;
+  // Counts the errors the handler reports and passes them on.
+  ScopedDiagnosticHandler watch(ctx_, [&](Diagnostic &diag) {
+    reported |= diag.getSeverity() == DiagnosticSeverity::Error;
+    return failure();
+  });
+  if (succeeded(handler(node)))
+    return success();
+  if (!reported)
+    node.emitError() << "the " << node.node().op_type()
+                     << " handler failed without saying why (a bug in Strata)";
+  return failure();
 }
 
 LogicalResult GraphImporter::importMainGraph() {
@@ -444,8 +462,12 @@ LogicalResult GraphImporter::importMainGraph() {
 
   if (failed(importInitializers()))
     return failure();
-  for (auto [index, node] : llvm::enumerate(graph.node()))
-    if (failed(importNode(node, index)))
+  collectConsumedValues();
+  FailureOr<SmallVector<int64_t>> order = topologicalOrder();
+  if (failed(order))
+    return failure();
+  for (int64_t index : *order)
+    if (failed(importNode(graph.node(index), index)))
       return failure();
 
   SmallVector<Value> results;
@@ -507,6 +529,69 @@ LogicalResult GraphImporter::importMainGraph() {
                   builder_.getArrayAttr(passThroughOutputs));
   }
   return success();
+}
+
+void GraphImporter::collectConsumedValues() {
+  const auto &graph = model_.graph();
+  for (const auto &node : graph.node())
+    for (const std::string &input : node.input())
+      if (!input.empty())
+        consumedValues_.insert(input);
+  for (const auto &output : graph.output())
+    consumedValues_.insert(output.name());
+}
+
+FailureOr<SmallVector<int64_t>> GraphImporter::topologicalOrder() {
+  const auto &graph = model_.graph();
+  int64_t numNodes = graph.node_size();
+  // Values no node produces (graph inputs, initializers, or names nothing
+  // defines, which importNode reports) are available from the start.
+  llvm::StringMap<int64_t> producer;
+  for (int64_t i = 0; i < numNodes; ++i)
+    for (const std::string &output : graph.node(i).output())
+      if (!output.empty())
+        producer.try_emplace(output, i);
+  SmallVector<int64_t> pending(numNodes, 0);
+  SmallVector<SmallVector<int64_t>> consumers(numNodes);
+  for (int64_t i = 0; i < numNodes; ++i) {
+    for (const std::string &input : graph.node(i).input()) {
+      auto it = producer.find(input);
+      if (input.empty() || it == producer.end() || values_.count(input))
+        continue;
+      ++pending[i];
+      consumers[it->second].push_back(i);
+    }
+  }
+  // The lowest-indexed ready node first, so that a sorted graph keeps its
+  // order.
+  std::priority_queue<int64_t, std::vector<int64_t>, std::greater<int64_t>> ready;
+  for (int64_t i = 0; i < numNodes; ++i)
+    if (pending[i] == 0)
+      ready.push(i);
+  SmallVector<int64_t> order;
+  while (!ready.empty()) {
+    int64_t i = ready.top();
+    ready.pop();
+    order.push_back(i);
+    for (int64_t consumer : consumers[i])
+      if (--pending[consumer] == 0)
+        ready.push(consumer);
+  }
+  if (static_cast<int64_t>(order.size()) == numNodes)
+    return order;
+  InFlightDiagnostic diag = emitError(modelLoc(), "the graph has a cycle: nodes ");
+  SmallVector<std::string> stuck;
+  for (int64_t i = 0; i < numNodes; ++i)
+    if (pending[i] != 0) {
+      const ::onnx::NodeProto &node = graph.node(i);
+      stuck.push_back("'" + (node.name().empty() ? "#" + std::to_string(i) : node.name()) + "' (" +
+                      node.op_type() + ")");
+    }
+  llvm::interleaveComma(ArrayRef(stuck).take_front(8), diag);
+  if (stuck.size() > 8)
+    diag << " and " << stuck.size() - 8 << " more";
+  diag << " each wait, directly or not, for an output of another of them";
+  return diag;
 }
 
 SmallVector<StringAttr> GraphImporter::outputDimNames(const ::onnx::ValueInfoProto &output,

@@ -8,6 +8,7 @@
 #ifndef STRATA_LIB_ONNX_GRAPHIMPORTER_H
 #define STRATA_LIB_ONNX_GRAPHIMPORTER_H
 
+#include "lib/onnx/HandlerRegistry.h"
 #include "lib/onnx/Importer.h"
 #include "lib/onnx/TensorConversion.h"
 
@@ -34,6 +35,9 @@ public:
   mlir::FailureOr<mlir::Value> lookup(llvm::StringRef name) const;
   void define(llvm::StringRef name, mlir::Value value) { values_[name] = value; }
   std::optional<mlir::RankedTensorType> declaredType(llvm::StringRef name) const;
+  /// Whether a node or the graph's outputs read the value `name`: an output a
+  /// node names but nothing reads is treated as not requested.
+  bool isConsumed(llvm::StringRef name) const { return consumedValues_.contains(name); }
 
 private:
   /// The location of diagnostics about the model as a whole.
@@ -48,6 +52,15 @@ private:
   /// A weight as an immutable `ml_program.global` named `name`, and its load.
   mlir::Value importWeight(llvm::StringRef name, mlir::ElementsAttr value, mlir::Location loc);
   mlir::LogicalResult importNode(const ::onnx::NodeProto &node, int64_t index);
+  /// Runs `handler` on `node`; a handler that fails without reporting an
+  /// error gets one at the node, so that no failed import is silent.
+  mlir::LogicalResult runHandler(Handler handler, NodeContext &node);
+  /// The indices of the graph's nodes in an order in which every node comes
+  /// after the nodes producing its inputs, keeping the file's order where it
+  /// already is one; fails with an error naming the nodes of a cycle.
+  mlir::FailureOr<llvm::SmallVector<int64_t>> topologicalOrder();
+  /// Records in `consumedValues_` every value a node or a graph output reads.
+  void collectConsumedValues();
   /// Describes a sequence or optional value for `program.pass_through_*`.
   mlir::FailureOr<program::PassThroughAttr> describePassThrough(const ::onnx::ValueInfoProto &info,
                                                                 int64_t position);
@@ -76,6 +89,8 @@ private:
   llvm::StringMap<std::string> passThrough_;
   /// Values whose data or shape a node or the graph's outputs read.
   llvm::StringSet<> readValues_;
+  /// Values some node reads as an input, or the graph returns.
+  llvm::StringSet<> consumedValues_;
   llvm::StringMap<const ::onnx::ValueInfoProto *> valueInfos_;
   llvm::StringMap<int64_t> opsets_;
   /// Symbolic dim name -> static size, from `--shape`.

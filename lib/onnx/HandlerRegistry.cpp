@@ -59,6 +59,8 @@ const HandlerRegistry &HandlerRegistry::get() {
     registerNNHandlers(r);
     registerAttentionHandlers(r);
     registerContribHandlers(r);
+    registerContribAttentionHandlers(r);
+    registerContribQuantHandlers(r);
     registerIndexingHandlers(r);
     registerLossHandlers(r);
     registerQuantHandlers(r);

@@ -64,6 +64,8 @@ void registerReductionHandlers(HandlerRegistry &registry);
 void registerNNHandlers(HandlerRegistry &registry);
 void registerAttentionHandlers(HandlerRegistry &registry);
 void registerContribHandlers(HandlerRegistry &registry);
+void registerContribAttentionHandlers(HandlerRegistry &registry);
+void registerContribQuantHandlers(HandlerRegistry &registry);
 void registerIndexingHandlers(HandlerRegistry &registry);
 void registerLossHandlers(HandlerRegistry &registry);
 void registerQuantHandlers(HandlerRegistry &registry);

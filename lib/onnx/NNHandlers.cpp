@@ -1,8 +1,9 @@
 //===- NNHandlers.cpp - Contractions and normalisations -------------------===//
 //
 // MatMul (with ONNX's 1-D promotion), Gemm, Einsum, LayerNormalization,
-// RMSNormalization, Dropout, and Conv in the one form transformers use it: a
-// non-overlapping patch embedding (kernel == stride), rewritten as a matmul.
+// RMSNormalization, Dropout, and Conv of any spatial rank: the non-overlapping
+// patch embedding of vision transformers (kernel == stride) as a matmul, the
+// rest (the 1-D audio front ends of speech encoders, ...) as `graph.conv`.
 //
 //===----------------------------------------------------------------------===//
 
@@ -212,27 +213,25 @@ LogicalResult dropout(NodeContext &n) {
   return n.setOutputs(op.getResults());
 }
 
-/// Conv with kernel == stride, no padding, dilation 1 and one group: every output
-/// pixel sees one disjoint patch, so the convolution is a matmul over flattened
-/// patches.
-LogicalResult patchConv(NodeContext &n) {
-  Value x = n.input(0), w = n.input(1);
+/// Conv with kernel == stride, no padding, dilation 1 and one group on a 2-D
+/// input with static channels and sizes (the patch embedding of vision
+/// transformers): every output pixel sees one disjoint patch, so the
+/// convolution is a matmul over flattened patches.
+bool isPatchEmbedding(RankedTensorType xt, RankedTensorType wt, ArrayRef<int64_t> strides,
+                      ArrayRef<int64_t> pads, ArrayRef<int64_t> dilations, int64_t group) {
+  return xt.getRank() == 4 && wt.getRank() == 4 && wt.hasStaticShape() && group == 1 &&
+         !xt.isDynamicDim(1) && !xt.isDynamicDim(2) && !xt.isDynamicDim(3) &&
+         xt.getDimSize(1) == wt.getDimSize(1) &&
+         strides == ArrayRef<int64_t>{wt.getDimSize(2), wt.getDimSize(3)} &&
+         llvm::all_of(pads, [](int64_t p) { return p == 0; }) &&
+         llvm::all_of(dilations, [](int64_t d) { return d == 1; }) &&
+         xt.getDimSize(2) % wt.getDimSize(2) == 0 && xt.getDimSize(3) % wt.getDimSize(3) == 0;
+}
+
+Value patchEmbedding(NodeContext &n, Value x, Value w) {
   RankedTensorType xt = tensorType(x), wt = tensorType(w);
-  if (xt.getRank() != 4 || wt.getRank() != 4 || !wt.hasStaticShape())
-    return n.unsupported("Conv other than 2-D with a static kernel");
   int64_t cout = wt.getDimSize(0), cin = wt.getDimSize(1), kh = wt.getDimSize(2),
           kw = wt.getDimSize(3);
-  SmallVector<int64_t> strides = n.intsAttr("strides").value_or(SmallVector<int64_t>{1, 1});
-  SmallVector<int64_t> pads = n.intsAttr("pads").value_or(SmallVector<int64_t>{0, 0, 0, 0});
-  SmallVector<int64_t> dil = n.intsAttr("dilations").value_or(SmallVector<int64_t>{1, 1});
-  std::string autoPad = n.stringAttr("auto_pad", "NOTSET");
-  if (n.intAttr("group", 1) != 1 || strides != SmallVector<int64_t>{kh, kw} ||
-      llvm::any_of(pads, [](int64_t p) { return p != 0; }) || dil != SmallVector<int64_t>{1, 1} ||
-      (autoPad != "NOTSET" && autoPad != "VALID"))
-    return n.unsupported("Conv other than a non-overlapping patch embedding (kernel == "
-                         "stride, no padding, no dilation, one group)");
-  if (xt.isDynamicDim(1) || xt.isDynamicDim(2) || xt.isDynamicDim(3) || xt.getDimSize(1) != cin)
-    return n.emitError() << "input " << xt << " does not match kernel " << wt;
   int64_t h = xt.getDimSize(2) / kh, wd = xt.getDimSize(3) / kw;
   int64_t batch = xt.getDimSize(0);
   // [N, C, H*kh, W*kw] -> [N, C, H, kh, W, kw] -> [N, H, W, C, kh, kw] -> [N*H*W, C*kh*kw]
@@ -241,15 +240,82 @@ LogicalResult patchConv(NodeContext &n) {
   p = reshapeWithDims(n, p, {batch, h * wd, cin * kh * kw}, {0, -2, -2});
   Value kernel = reshapeWithDims(n, w, {cout, cin * kh * kw}, {0, 1});
   Value y = n.create<MatMulOp>(p, unsqueeze(n, kernel, {0}), false, true);
-  if (n.hasInput(2)) {
-    if (tensorType(n.input(2)).getRank() != 1)
-      return n.emitError() << "Conv bias B must be 1-D [M], got " << tensorType(n.input(2));
-    if (failed(checkElementwiseOperands(n, {y, n.input(2)})))
-      return failure();
-    y = n.create<AddOp>(y, n.input(2));
-  }
   y = n.create<TransposeOp>(y, ArrayRef<int64_t>{0, 2, 1});
-  return n.setOutputs({reshapeWithDims(n, y, {batch, cout, h, wd}, {0, 1, -2, -2})});
+  return reshapeWithDims(n, y, {batch, cout, h, wd}, {0, 1, -2, -2});
+}
+
+/// Conv of any spatial rank (1-D audio front ends, 2-D patch embeddings,
+/// 3-D), with groups, strides, dilations and explicit or `SAME_*` padding.
+/// The patch-embedding form becomes a matmul, the rest `graph.conv`; the bias
+/// is added per output channel.
+LogicalResult conv(NodeContext &n) {
+  Value x = n.input(0), w = n.input(1);
+  RankedTensorType xt = tensorType(x), wt = tensorType(w);
+  int64_t spatial = xt.getRank() - 2;
+  if (spatial < 1 || wt.getRank() != xt.getRank())
+    return n.emitError() << "X must be [N, C, spatial...] and W [M, C / group, kernel...] of the "
+                            "same rank >= 3, got "
+                         << xt << " and " << wt;
+  if (!wt.hasStaticShape())
+    return n.unsupported("Conv with a kernel of dynamic shape");
+  if (elementType(x) != elementType(w))
+    return n.emitError() << "X and W have different element types";
+  SmallVector<int64_t> ones(spatial, 1);
+  SmallVector<int64_t> strides = n.intsAttr("strides").value_or(ones);
+  SmallVector<int64_t> dilations = n.intsAttr("dilations").value_or(ones);
+  SmallVector<int64_t> pads = n.intsAttr("pads").value_or(SmallVector<int64_t>(2 * spatial, 0));
+  int64_t group = n.intAttr("group", 1);
+  if (static_cast<int64_t>(strides.size()) != spatial ||
+      static_cast<int64_t>(dilations.size()) != spatial ||
+      static_cast<int64_t>(pads.size()) != 2 * spatial)
+    return n.emitError() << "strides and dilations need " << spatial << " entries and pads "
+                         << 2 * spatial;
+  if (std::optional<SmallVector<int64_t>> kernel = n.intsAttr("kernel_shape"))
+    if (ArrayRef<int64_t>(*kernel) != wt.getShape().drop_front(2))
+      return n.emitError() << "kernel_shape does not match W " << wt;
+  std::string autoPad = n.stringAttr("auto_pad", "NOTSET");
+  if (autoPad == "VALID") {
+    pads.assign(2 * spatial, 0);
+  } else if (autoPad == "SAME_UPPER" || autoPad == "SAME_LOWER") {
+    // Output size ceil(x / stride); the odd pad goes last (upper) or first.
+    for (int64_t i = 0; i < spatial; ++i) {
+      int64_t size = xt.getDimSize(2 + i);
+      if (ShapedType::isDynamic(size))
+        return n.unsupported("Conv with auto_pad " + autoPad + " over a dynamic spatial size");
+      int64_t out = (size + strides[i] - 1) / strides[i];
+      int64_t total = std::max<int64_t>(
+          0, (out - 1) * strides[i] + dilations[i] * (wt.getDimSize(2 + i) - 1) + 1 - size);
+      int64_t small = total / 2, large = total - small;
+      pads[i] = autoPad == "SAME_UPPER" ? small : large;
+      pads[spatial + i] = autoPad == "SAME_UPPER" ? large : small;
+    }
+  } else if (autoPad != "NOTSET") {
+    return n.emitError() << "unknown auto_pad '" << autoPad << "'";
+  }
+  Value y;
+  if (isPatchEmbedding(xt, wt, strides, pads, dilations, group)) {
+    y = patchEmbedding(n, x, w);
+  } else {
+    if (failed(
+            inferConvShape(xt.getShape(), wt.getShape(), strides, dilations, pads, group, n.loc())))
+      return failure();
+    OpBuilder &b = n.builder();
+    y = n.create<ConvOp>(x, w, b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(dilations),
+                         b.getDenseI64ArrayAttr(pads), b.getI64IntegerAttr(group));
+  }
+  if (n.hasInput(2)) {
+    Value bias = n.input(2);
+    if (tensorType(bias).getRank() != 1)
+      return n.emitError() << "Conv bias B must be 1-D [M], got " << tensorType(bias);
+    SmallVector<int64_t> axes(spatial);
+    for (int64_t i = 0; i < spatial; ++i)
+      axes[i] = 1 + i;
+    bias = unsqueeze(n, bias, axes);
+    if (failed(checkElementwiseOperands(n, {y, bias})))
+      return failure();
+    y = n.create<AddOp>(y, bias);
+  }
+  return n.setOutputs({y});
 }
 
 } // namespace
@@ -263,7 +329,7 @@ void registerNNHandlers(HandlerRegistry &r) {
   r.add("RMSNormalization", 23, rmsNorm);
   // Dropout's mask is boolean from opset 10 on.
   r.add("Dropout", 10, dropout);
-  r.add("Conv", 1, patchConv);
+  r.add("Conv", 1, conv);
 }
 
 } // namespace strata::onnx

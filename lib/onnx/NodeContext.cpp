@@ -138,7 +138,8 @@ const ::onnx::TensorProto *NodeContext::tensorAttr(StringRef name) const {
 }
 
 bool NodeContext::wantsOutput(int64_t i) const {
-  return i < node_.output_size() && !node_.output(i).empty();
+  return i < node_.output_size() && !node_.output(i).empty() &&
+         importer_.isConsumed(node_.output(i));
 }
 
 std::optional<RankedTensorType> NodeContext::declaredOutputType(int64_t i) const {

@@ -57,7 +57,8 @@ public:
   std::optional<llvm::SmallVector<int64_t>> intsAttr(llvm::StringRef name) const;
   const ::onnx::TensorProto *tensorAttr(llvm::StringRef name) const;
 
-  /// Outputs. An output with an empty name is not wanted.
+  /// Outputs. An output with an empty name, or one that no node and no graph
+  /// output reads, is not wanted.
   int64_t numOutputs() const { return node_.output_size(); }
   bool wantsOutput(int64_t i) const;
   /// The type ONNX declares for output `i` (value_info or graph output), if any.

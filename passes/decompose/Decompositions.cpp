@@ -4,7 +4,9 @@
 // decompose its op in the op's form fails with the reason, before it changes
 // any IR; the pass reports the reason at the op. Grouped-query attention folds
 // the query heads into a group dimension so that each key/value head is shared
-// through matmul batch broadcasting, with no copy.
+// through matmul batch broadcasting, with no copy. Dynamic dimensions (batch,
+// sequence and past lengths) are read with `graph.shape_of`: reshapes take
+// their shape as an operand and the causal mask compares two ranges.
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,6 +36,77 @@ Value reshape(PatternRewriter &rewriter, Location loc, Value v, ArrayRef<int64_t
   return g::ReshapeOp::create(rewriter, loc, typeOf(v).clone(dims), v, Value());
 }
 
+/// Dimension `dim` of `v` as a 1-D i64 tensor of one element.
+Value dimOf(PatternRewriter &rewriter, Location loc, Value v, int64_t dim) {
+  auto shapeType = RankedTensorType::get({typeOf(v).getRank()}, rewriter.getI64Type());
+  Value shape = g::ShapeOfOp::create(rewriter, loc, shapeType, v);
+  return g::SliceOp::create(rewriter, loc, shape, ArrayRef<int64_t>{dim},
+                            ArrayRef<int64_t>{dim + 1}, ArrayRef<int64_t>{1});
+}
+
+/// Dimension `dim` of `v` as a rank-0 i64 tensor.
+Value dimScalar(PatternRewriter &rewriter, Location loc, Value v, int64_t dim) {
+  return reshape(rewriter, loc, dimOf(rewriter, loc, v, dim), {});
+}
+
+/// Reshapes `v` to `dims`, where a dynamic entry takes the size of dimension
+/// `from[i]` of `v`; static shapes need no shape operand.
+Value reshapeFrom(PatternRewriter &rewriter, Location loc, Value v, ArrayRef<int64_t> dims,
+                  ArrayRef<int64_t> from) {
+  RankedTensorType result = typeOf(v).clone(dims);
+  if (result.hasStaticShape())
+    return reshape(rewriter, loc, v, dims);
+  SmallVector<Value> parts;
+  Type i64 = rewriter.getI64Type();
+  for (auto [d, source] : llvm::zip(dims, from)) {
+    if (!ShapedType::isDynamic(d)) {
+      auto type = RankedTensorType::get({1}, i64);
+      parts.push_back(g::ConstantOp::create(
+          rewriter, loc, cast<ElementsAttr>(DenseElementsAttr::get(type, ArrayRef<int64_t>{d}))));
+      continue;
+    }
+    parts.push_back(dimOf(rewriter, loc, v, source));
+  }
+  Value shape = g::ConcatOp::create(rewriter, loc, parts, static_cast<int64_t>(0));
+  return g::ReshapeOp::create(rewriter, loc, result, v, shape);
+}
+
+/// `0, 1, ..., count - 1` for a rank-0 i64 `count` of static value `size`
+/// (or dynamic).
+Value iota(PatternRewriter &rewriter, Location loc, Value count, int64_t size) {
+  Type i64 = rewriter.getI64Type();
+  auto scalarType = RankedTensorType::get({}, i64);
+  auto constant = [&](int64_t value) -> Value {
+    return g::ConstantOp::create(
+        rewriter, loc,
+        cast<ElementsAttr>(DenseElementsAttr::get(scalarType, ArrayRef<int64_t>{value})));
+  };
+  return g::RangeOp::create(rewriter, loc, RankedTensorType::get({size}, i64), constant(0), count,
+                            constant(1));
+}
+
+/// The causal mask `[Sq, Skv]` for queries `q` and keys `k` (4-D): query `i`
+/// sees key `j` iff `j <= i + Skv - Sq`; a constant when both lengths are
+/// static.
+Value causalMask(PatternRewriter &rewriter, Location loc, Value q, Value k) {
+  int64_t sq = typeOf(q).getDimSize(2), skv = typeOf(k).getDimSize(2);
+  if (!ShapedType::isDynamic(sq) && !ShapedType::isDynamic(skv)) {
+    SmallVector<bool> allowed;
+    for (int64_t i = 0; i < sq; ++i)
+      for (int64_t j = 0; j < skv; ++j)
+        allowed.push_back(j <= i + skv - sq);
+    auto maskType = RankedTensorType::get({sq, skv}, rewriter.getI1Type());
+    return g::ConstantOp::create(rewriter, loc,
+                                 cast<ElementsAttr>(DenseElementsAttr::get(maskType, allowed)));
+  }
+  Value queries = dimScalar(rewriter, loc, q, 2), keys = dimScalar(rewriter, loc, k, 2);
+  Value rows = reshapeFrom(rewriter, loc, iota(rewriter, loc, queries, sq), {sq, 1}, {0, 0});
+  Value columns = iota(rewriter, loc, keys, skv);
+  Value frontier =
+      g::AddOp::create(rewriter, loc, rows, g::SubOp::create(rewriter, loc, keys, queries));
+  return g::CompareOp::create(rewriter, loc, g::ComparisonDirection::le, columns, frontier);
+}
+
 /// `value` as `type` (a type of the same tensor, possibly more or less static).
 Value castTo(PatternRewriter &rewriter, Location loc, Value value, Type type) {
   return value.getType() == type ? value : tensor::CastOp::create(rewriter, loc, type, value);
@@ -61,16 +134,10 @@ struct AttentionToGraph : OpRewritePattern<g::AttentionOp> {
     // With a past, the keys and values are the concatenations `present_*`.
     RankedTensorType keyType = typeOf(op.getPastKey() ? op.getPresentKey() : k);
     RankedTensorType valueType = typeOf(op.getPastKey() ? op.getPresentValue() : v);
-    ArrayRef<int64_t> qs = typeOf(q).getShape(), ks = keyType.getShape(), vs = valueType.getShape();
-    int64_t hq = qs[1], hkv = ks[1];
+    int64_t hq = typeOf(q).getDimSize(1), hkv = keyType.getDimSize(1);
     if (ShapedType::isDynamic(hq) || ShapedType::isDynamic(hkv))
       return rewriter.notifyMatchFailure(op, "dynamic head counts");
     bool grouped = hq != hkv;
-    if (grouped &&
-        (!typeOf(q).hasStaticShape() || !keyType.hasStaticShape() || !valueType.hasStaticShape()))
-      return rewriter.notifyMatchFailure(op, "grouped-query heads with dynamic shapes");
-    if (op.getCausal() && (ShapedType::isDynamic(qs[2]) || ShapedType::isDynamic(ks[2])))
-      return rewriter.notifyMatchFailure(op, "causal mask over dynamic sequence lengths");
     if (op.getPastKey()) {
       k = g::ConcatOp::create(rewriter, loc, keyType, ValueRange{op.getPastKey(), k},
                               static_cast<int64_t>(2));
@@ -79,12 +146,20 @@ struct AttentionToGraph : OpRewritePattern<g::AttentionOp> {
     }
     int64_t groups = hq / hkv;
     // [B, Hq, Sq, D] -> [B, Hkv, G, Sq, D]; keys and values [B, Hkv, 1, S, D].
-    Value qg = grouped ? reshape(rewriter, loc, q, {qs[0], hkv, groups, qs[2], qs[3]}) : q;
-    Value kg = grouped ? reshape(rewriter, loc, k, {ks[0], hkv, 1, ks[2], ks[3]}) : k;
-    Value vg = grouped ? reshape(rewriter, loc, v, {vs[0], hkv, 1, vs[2], vs[3]}) : v;
+    auto group = [&](Value x, int64_t count) {
+      ArrayRef<int64_t> xs = typeOf(x).getShape();
+      return reshapeFrom(rewriter, loc, x, {xs[0], hkv, count, xs[2], xs[3]}, {0, 1, 1, 2, 3});
+    };
+    auto ungroup = [&](Value x) {
+      ArrayRef<int64_t> xs = typeOf(x).getShape();
+      return reshapeFrom(rewriter, loc, x, {xs[0], hq, xs[3], xs[4]}, {0, 1, 3, 4});
+    };
+    Value qg = grouped ? group(q, groups) : q;
+    Value kg = grouped ? group(k, 1) : k;
+    Value vg = grouped ? group(v, 1) : v;
     Value s = g::MatMulOp::create(rewriter, loc, qg, kg, false, true);
     if (grouped)
-      s = reshape(rewriter, loc, s, {qs[0], hq, qs[2], ks[2]});
+      s = ungroup(s);
     s = g::MulOp::create(rewriter, loc, s,
                          scalar(rewriter, loc, element, op.getScale().convertToDouble()));
     Value scaled = s;
@@ -103,17 +178,8 @@ struct AttentionToGraph : OpRewritePattern<g::AttentionOp> {
       else
         s = g::AddOp::create(rewriter, loc, s, mask);
     }
-    if (op.getCausal()) {
-      int64_t sq = qs[2], skv = ks[2];
-      SmallVector<bool> allowed;
-      for (int64_t i = 0; i < sq; ++i)
-        for (int64_t j = 0; j < skv; ++j)
-          allowed.push_back(j <= i + skv - sq);
-      auto maskType = RankedTensorType::get({sq, skv}, rewriter.getI1Type());
-      Value causal = g::ConstantOp::create(
-          rewriter, loc, cast<ElementsAttr>(DenseElementsAttr::get(maskType, allowed)));
-      s = g::WhereOp::create(rewriter, loc, causal, s, negInf);
-    }
+    if (op.getCausal())
+      s = g::WhereOp::create(rewriter, loc, causalMask(rewriter, loc, q, k), s, negInf);
     Value masked = s;
     Value p = g::SoftmaxOp::create(rewriter, loc, s, static_cast<int64_t>(3));
     if (op.getMask() || op.getCausal()) {
@@ -127,10 +193,10 @@ struct AttentionToGraph : OpRewritePattern<g::AttentionOp> {
       Value empty = g::CompareOp::create(rewriter, loc, g::ComparisonDirection::eq, rowMax, negInf);
       p = g::WhereOp::create(rewriter, loc, empty, scalar(rewriter, loc, element, 0), p);
     }
-    Value pg = grouped ? reshape(rewriter, loc, p, {qs[0], hkv, groups, qs[2], ks[2]}) : p;
+    Value pg = grouped ? group(p, groups) : p;
     Value y = g::MatMulOp::create(rewriter, loc, pg, vg, false, false);
     if (grouped)
-      y = reshape(rewriter, loc, y, {qs[0], hq, qs[2], vs[3]});
+      y = ungroup(y);
     Value qk[] = {scaled, masked, capped, p};
     rewriter.replaceOp(op, {castTo(rewriter, loc, y, op.getResult().getType()),
                             castTo(rewriter, loc, k, op.getPresentKey().getType()),
@@ -149,16 +215,20 @@ struct RotaryToGraph : OpRewritePattern<g::RotaryOp> {
     Location loc = op.getLoc();
     Value x = op.getInput();
     RankedTensorType type = typeOf(x), tableType = typeOf(op.getCos());
-    if (!type.hasStaticShape() || !tableType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "dynamic shapes of the input or the tables");
     ArrayRef<int64_t> xs = type.getShape();
+    if (ShapedType::isDynamic(xs[3]) || tableType.isDynamicDim(2))
+      return rewriter.notifyMatchFailure(op, "a dynamic head size or rotary dimension");
     int64_t half = tableType.getDimSize(2), rotary = 2 * half;
     // cos/sin [B, S, r/2] -> [B, 1, S, r/2], broadcast over heads.
-    Value cos = reshape(rewriter, loc, op.getCos(), {tableType.getDimSize(0), 1, xs[2], half});
-    Value sin = reshape(rewriter, loc, op.getSin(), {tableType.getDimSize(0), 1, xs[2], half});
+    ArrayRef<int64_t> ts = tableType.getShape();
+    Value cos = reshapeFrom(rewriter, loc, op.getCos(), {ts[0], 1, ts[1], half}, {0, 0, 1, 2});
+    Value sin = reshapeFrom(rewriter, loc, op.getSin(), {ts[0], 1, ts[1], half}, {0, 0, 1, 2});
+    // A window of the last dimension; the others whole ("limit -1" when
+    // dynamic).
     auto slice = [&](Value v, int64_t start, int64_t limit, int64_t stride) {
-      SmallVector<int64_t> starts = {0, 0, 0, start}, limits(typeOf(v).getShape()),
-                           strides = {1, 1, 1, stride};
+      SmallVector<int64_t> starts = {0, 0, 0, start}, limits, strides = {1, 1, 1, stride};
+      for (int64_t d : typeOf(v).getShape())
+        limits.push_back(ShapedType::isDynamic(d) ? -1 : d);
       limits[3] = limit;
       return g::SliceOp::create(rewriter, loc, v, starts, limits, strides).getResult();
     };
@@ -172,12 +242,12 @@ struct RotaryToGraph : OpRewritePattern<g::RotaryOp> {
     Value rotated;
     if (interleaved) {
       // Stack (ra, rb) on a new last dim and merge it back: [.., r/2, 2] -> [.., r].
-      SmallVector<int64_t> pairShape = {xs[0], xs[1], xs[2], half, 1};
-      Value pairs = g::ConcatOp::create(
-          rewriter, loc,
-          ValueRange{reshape(rewriter, loc, ra, pairShape), reshape(rewriter, loc, rb, pairShape)},
-          static_cast<int64_t>(4));
-      rotated = reshape(rewriter, loc, pairs, {xs[0], xs[1], xs[2], rotary});
+      SmallVector<int64_t> pairShape = {xs[0], xs[1], xs[2], half, 1}, from = {0, 1, 2, 3, 3};
+      Value pairs = g::ConcatOp::create(rewriter, loc,
+                                        ValueRange{reshapeFrom(rewriter, loc, ra, pairShape, from),
+                                                   reshapeFrom(rewriter, loc, rb, pairShape, from)},
+                                        static_cast<int64_t>(4));
+      rotated = reshapeFrom(rewriter, loc, pairs, {xs[0], xs[1], xs[2], rotary}, {0, 1, 2, 3});
     } else {
       rotated = g::ConcatOp::create(rewriter, loc, ValueRange{ra, rb}, static_cast<int64_t>(3));
     }

@@ -24,9 +24,12 @@ def Decompose : Pass<"strata-decompose", "mlir::func::FuncOp"> {
     normalised dimensions and elementwise ops; quantisation into elementwise
     arithmetic and casts.
 
-    A composite op that cannot be decomposed in its form (grouped-query or
-    causal attention with dynamic shapes, rotary embedding with dynamic shapes)
-    stops the pass with an error at the op that names the op and the reason.
+    Dynamic batch, sequence and past lengths decompose: reshapes then take
+    their shape from `graph.shape_of`, and the causal mask compares two
+    `graph.range`s instead of being a constant. A composite op that cannot be
+    decomposed in its form (attention with dynamic head counts, rotary
+    embedding with a dynamic head size) stops the pass with an error at the op
+    that names the op and the reason.
 
     Preconditions: none. `keep` lists the composite ops the target keeps whole,
     by op name; a name that is not a composite graph op is an error.

@@ -1,7 +1,11 @@
 //===- Generate.cpp - Greedy decoding with a KV cache ---------------------===//
 //
-// The first step runs the whole prompt with empty past tensors; each further
-// step runs the last token with the previous step's present tensors as past.
+// The first step runs the whole prompt batch with empty past tensors; each
+// further step runs each row's last token with the previous step's present
+// tensors as past. The attention mask grows by one real column a step, so
+// that padding of the prompt (on either side) stays masked; positions count a
+// row's real tokens, and GroupQueryAttention's `seqlens_k` is a row's real
+// tokens less one, `total_sequence_length` the mask's length.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,7 +18,7 @@ namespace strata {
 namespace {
 
 /// How each model input is filled at every step.
-enum class Feed { Ids, Mask, Positions, Past };
+enum class Feed { Ids, Mask, Positions, SequenceLengths, TotalLength, Past };
 
 struct Plan {
   std::vector<Feed> feeds;
@@ -34,6 +38,12 @@ std::string presentName(const std::string &name) {
   return "";
 }
 
+bool isInteger(strata_dtype d) { return d == STRATA_DTYPE_I32 || d == STRATA_DTYPE_I64; }
+
+bool isFloat(strata_dtype d) {
+  return d == STRATA_DTYPE_F32 || d == STRATA_DTYPE_F16 || d == STRATA_DTYPE_BF16;
+}
+
 std::string makePlan(const strata_model &m, Plan &plan) {
   bool haveIds = false;
   for (int32_t i = 0; i < m.num_inputs; ++i) {
@@ -50,6 +60,10 @@ std::string makePlan(const strata_model &m, Plan &plan) {
       feed = Feed::Mask;
     } else if (name == "position_ids") {
       feed = Feed::Positions;
+    } else if (name == "seqlens_k") {
+      feed = Feed::SequenceLengths;
+    } else if (name == "total_sequence_length") {
+      feed = Feed::TotalLength;
     } else if (!presentName(name).empty()) {
       feed = Feed::Past;
       present = findValue(m.outputs, m.num_outputs, presentName(name));
@@ -59,13 +73,23 @@ std::string makePlan(const strata_model &m, Plan &plan) {
       if (v.rank < 4 || v.dims[v.rank - 2] >= 0)
         return "--generate: past input '" + name +
                "' needs a dynamic sequence axis (compile with --max-shape for it)";
+      if (m.outputs[present].dtype != v.dtype)
+        return "--generate: past input '" + name + "' and its present output differ in dtype";
     } else {
       return "--generate: input '" + name +
              "' is not one a decoder loop can fill (input_ids, attention_mask, "
-             "position_ids, past_key_values.*, past_*)";
+             "position_ids, seqlens_k, total_sequence_length, past_key_values.*, past_*)";
     }
-    if (v.dtype != (feed == Feed::Past ? STRATA_DTYPE_F32 : STRATA_DTYPE_I64))
-      return "--generate: input '" + name + "' has an unexpected dtype";
+    bool dtypeFits = feed == Feed::Past ? isFloat(v.dtype)
+                     : feed == Feed::SequenceLengths || feed == Feed::TotalLength
+                         ? v.dtype == STRATA_DTYPE_I32
+                         : isInteger(v.dtype);
+    if (!dtypeFits)
+      return "--generate: input '" + name + "' has dtype " + strata_dtype_name(v.dtype) +
+             (feed == Feed::Past ? ", not f32, f16 or bf16"
+              : feed == Feed::SequenceLengths || feed == Feed::TotalLength
+                  ? ", not int32"
+                  : ", not int32 or int64");
     plan.feeds.push_back(feed);
     plan.presentOf.push_back(present);
   }
@@ -77,9 +101,9 @@ std::string makePlan(const strata_model &m, Plan &plan) {
   if (plan.logits < 0)
     plan.logits = 0;
   const strata_model_value &logits = m.outputs[plan.logits];
-  if (logits.kind != STRATA_VALUE_TENSOR || logits.dtype != STRATA_DTYPE_F32 || logits.rank != 3)
+  if (logits.kind != STRATA_VALUE_TENSOR || !isFloat(logits.dtype) || logits.rank != 3)
     return "--generate: output '" + std::string(logits.name) +
-           "' is not f32 logits [batch, sequence, vocabulary]";
+           "' is not f32, f16 or bf16 logits [batch, sequence, vocabulary]";
   return "";
 }
 
@@ -92,40 +116,130 @@ std::string makeTensor(strata_dtype dtype, std::vector<int64_t> dims, OwnedTenso
   return "";
 }
 
-/// An int64 [1, values.size()] tensor.
-std::string rowTensor(const std::vector<int64_t> &values, OwnedTensor &out) {
-  if (std::string e = makeTensor(STRATA_DTYPE_I64, {1, int64_t(values.size())}, out); !e.empty())
+/// An integer tensor of `dtype` (int32 or int64) and `dims` holding `values`.
+std::string integerTensor(strata_dtype dtype, std::vector<int64_t> dims,
+                          const std::vector<int64_t> &values, OwnedTensor &out) {
+  if (std::string e = makeTensor(dtype, std::move(dims), out); !e.empty())
     return e;
-  std::memcpy(strata_tensor_data(out.get()), values.data(), values.size() * 8);
+  void *data = strata_tensor_data(out.get());
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (dtype == STRATA_DTYPE_I64)
+      static_cast<int64_t *>(data)[i] = values[i];
+    else
+      static_cast<int32_t *>(data)[i] = static_cast<int32_t>(values[i]);
+  }
   return "";
 }
 
-/// The index of the largest of the last position's logits.
-int64_t argmaxLast(strata_tensor *logits) {
+/// Logit `i` of `data` (f32, f16 or bf16) as a float.
+float logitAt(const void *data, strata_dtype dtype, int64_t i) {
+  if (dtype == STRATA_DTYPE_F32)
+    return static_cast<const float *>(data)[i];
+  uint16_t h = static_cast<const uint16_t *>(data)[i];
+  uint32_t bits;
+  if (dtype == STRATA_DTYPE_BF16) {
+    bits = static_cast<uint32_t>(h) << 16;
+  } else {
+    uint32_t sign = static_cast<uint32_t>(h & 0x8000) << 16, exponent = (h >> 10) & 0x1f,
+             mantissa = h & 0x3ff;
+    if (exponent == 0x1f) {
+      bits = sign | 0x7f800000 | (mantissa << 13);
+    } else if (exponent != 0) {
+      bits = sign | ((exponent + 112) << 23) | (mantissa << 13);
+    } else if (mantissa == 0) {
+      bits = sign;
+    } else {
+      // A subnormal: normalise the mantissa.
+      int shift = 0;
+      while (!(mantissa & 0x400)) {
+        mantissa <<= 1;
+        ++shift;
+      }
+      bits = sign | ((113 - shift) << 23) | ((mantissa & 0x3ff) << 13);
+    }
+  }
+  float f;
+  std::memcpy(&f, &bits, sizeof f);
+  return f;
+}
+
+/// The index of the largest logit of row `b` at sequence position `s`.
+int64_t argmaxAt(strata_tensor *logits, int64_t b, int64_t s) {
   const int64_t *dims = strata_tensor_dims(logits);
   int64_t vocab = dims[2];
-  const float *row = static_cast<const float *>(strata_tensor_data(logits)) + (dims[1] - 1) * vocab;
+  int64_t offset = (b * dims[1] + s) * vocab;
+  strata_dtype dtype = strata_tensor_dtype(logits);
+  const void *data = strata_tensor_data(logits);
   int64_t best = 0;
-  for (int64_t i = 1; i < vocab; ++i)
-    if (row[i] > row[best])
-      best = i;
+  float bestValue = logitAt(data, dtype, offset);
+  for (int64_t i = 1; i < vocab; ++i) {
+    float value = logitAt(data, dtype, offset + i);
+    if (value > bestValue)
+      best = i, bestValue = value;
+  }
   return best;
 }
 
 } // namespace
 
+std::string readPrompts(const strata_tensor *ids, const strata_tensor *mask, Prompts &prompts) {
+  auto *idsTensor = const_cast<strata_tensor *>(ids);
+  if (!isInteger(strata_tensor_dtype(idsTensor)) || strata_tensor_rank(idsTensor) != 2 ||
+      strata_tensor_dims(idsTensor)[0] < 1 || strata_tensor_dims(idsTensor)[1] < 1)
+    return "--generate: input_ids must be int32 or int64 [batch, n] with batch, n >= 1";
+  prompts.batch = strata_tensor_dims(idsTensor)[0];
+  prompts.length = strata_tensor_dims(idsTensor)[1];
+  int64_t count = prompts.batch * prompts.length;
+  auto read = [&](strata_tensor *t, std::vector<int64_t> &out) {
+    const void *data = strata_tensor_data(t);
+    out.resize(count);
+    for (int64_t i = 0; i < count; ++i)
+      out[i] = strata_tensor_dtype(t) == STRATA_DTYPE_I64 ? static_cast<const int64_t *>(data)[i]
+                                                          : static_cast<const int32_t *>(data)[i];
+  };
+  read(idsTensor, prompts.ids);
+  if (!mask) {
+    prompts.mask.assign(count, 1);
+    return "";
+  }
+  auto *maskTensor = const_cast<strata_tensor *>(mask);
+  if (!isInteger(strata_tensor_dtype(maskTensor)) || strata_tensor_rank(maskTensor) != 2 ||
+      strata_tensor_dims(maskTensor)[0] != prompts.batch ||
+      strata_tensor_dims(maskTensor)[1] != prompts.length)
+    return "--generate: attention_mask must be int32 or int64 of input_ids' shape";
+  read(maskTensor, prompts.mask);
+  for (int64_t b = 0; b < prompts.batch; ++b) {
+    int64_t real = 0;
+    for (int64_t s = 0; s < prompts.length; ++s) {
+      int64_t m = prompts.mask[b * prompts.length + s];
+      if (m != 0 && m != 1)
+        return "--generate: attention_mask holds " + std::to_string(m) +
+               "; only 0 and 1 mean "
+               "padding and token";
+      real += m;
+    }
+    if (real == 0)
+      return "--generate: row " + std::to_string(b) + " of attention_mask has no token";
+  }
+  return "";
+}
+
 std::string generateGreedy(const strata_model &model, const Executor &executor,
-                           const strata_tensor *prompt, long steps, std::vector<int64_t> &tokens,
-                           int64_t &vocabulary) {
+                           const Prompts &prompts, long steps,
+                           std::vector<std::vector<int64_t>> &tokens, int64_t &vocabulary) {
   Plan plan;
   if (std::string e = makePlan(model, plan); !e.empty())
     return e;
-  if (strata_tensor_dtype(prompt) != STRATA_DTYPE_I64 || strata_tensor_rank(prompt) != 2 ||
-      strata_tensor_dims(prompt)[0] != 1 || strata_tensor_dims(prompt)[1] < 1)
-    return "--generate: input_ids must be int64 [1, n] with n >= 1";
-  const int64_t *ids =
-      static_cast<const int64_t *>(strata_tensor_data(const_cast<strata_tensor *>(prompt)));
-  tokens.assign(ids, ids + strata_tensor_dims(prompt)[1]);
+  int64_t batch = prompts.batch;
+  tokens.assign(batch, {});
+  // The mask over every column so far, row by row.
+  std::vector<std::vector<int64_t>> mask(batch);
+  for (int64_t b = 0; b < batch; ++b) {
+    auto row = prompts.ids.begin() + b * prompts.length;
+    tokens[b].assign(row, row + prompts.length);
+    auto maskRow = prompts.mask.begin() + b * prompts.length;
+    mask[b].assign(maskRow, maskRow + prompts.length);
+  }
 
   std::vector<OwnedTensor> inputs(model.num_inputs), outputs;
   for (int32_t i = 0; i < model.num_inputs; ++i) {
@@ -134,32 +248,48 @@ std::string generateGreedy(const strata_model &model, const Executor &executor,
     const strata_model_value &v = model.inputs[i];
     std::vector<int64_t> dims(v.dims, v.dims + v.rank);
     dims[v.rank - 2] = 0;
+    // The other dynamic dimension of a cache is its batch.
     for (int32_t d = 0; d < v.rank; ++d)
       if (dims[d] < 0)
-        dims[d] = 1; // the batch
-    if (std::string e = makeTensor(STRATA_DTYPE_F32, dims, inputs[i]); !e.empty())
+        dims[d] = batch;
+    if (std::string e = makeTensor(v.dtype, dims, inputs[i]); !e.empty())
       return e;
   }
-  int64_t past = 0;
+  int64_t done = 0;
   for (long step = 0; step < steps; ++step) {
-    std::vector<int64_t> fresh(tokens.begin() + past, tokens.end());
-    int64_t total = static_cast<int64_t>(tokens.size());
+    int64_t columns = static_cast<int64_t>(mask[0].size()), fresh = columns - done;
+    std::vector<int64_t> ids, maskValues, positions, lengths;
+    for (int64_t b = 0; b < batch; ++b) {
+      ids.insert(ids.end(), tokens[b].begin() + done, tokens[b].end());
+      maskValues.insert(maskValues.end(), mask[b].begin(), mask[b].end());
+      int64_t real = 0;
+      for (int64_t c = 0; c < columns; ++c) {
+        real += mask[b][c];
+        // Hugging Face's convention: a padding column's position is 1.
+        if (c >= done)
+          positions.push_back(mask[b][c] ? real - 1 : 1);
+      }
+      lengths.push_back(real - 1);
+    }
     for (int32_t i = 0; i < model.num_inputs; ++i) {
+      const strata_model_value &v = model.inputs[i];
       std::string e;
       switch (plan.feeds[i]) {
       case Feed::Ids:
-        e = rowTensor(fresh, inputs[i]);
+        e = integerTensor(v.dtype, {batch, fresh}, ids, inputs[i]);
         break;
       case Feed::Mask:
-        e = rowTensor(std::vector<int64_t>(total, 1), inputs[i]);
+        e = integerTensor(v.dtype, {batch, columns}, maskValues, inputs[i]);
         break;
-      case Feed::Positions: {
-        std::vector<int64_t> positions;
-        for (int64_t p = past; p < total; ++p)
-          positions.push_back(p);
-        e = rowTensor(positions, inputs[i]);
+      case Feed::Positions:
+        e = integerTensor(v.dtype, {batch, fresh}, positions, inputs[i]);
         break;
-      }
+      case Feed::SequenceLengths:
+        e = integerTensor(v.dtype, {batch}, lengths, inputs[i]);
+        break;
+      case Feed::TotalLength:
+        e = integerTensor(v.dtype, std::vector<int64_t>(v.rank, 1), {columns}, inputs[i]);
+        break;
       case Feed::Past:
         if (step > 0)
           inputs[i] = std::move(outputs[plan.presentOf[i]]);
@@ -175,9 +305,22 @@ std::string generateGreedy(const strata_model &model, const Executor &executor,
       return "--generate step " + std::to_string(step) + ": " + e;
     if (std::string e = executor.run(raw, outputs); !e.empty())
       return e;
-    vocabulary = strata_tensor_dims(outputs[plan.logits].get())[2];
-    tokens.push_back(argmaxLast(outputs[plan.logits].get()));
-    past = total;
+    strata_tensor *logits = outputs[plan.logits].get();
+    const int64_t *dims = strata_tensor_dims(logits);
+    if (dims[0] != batch || dims[1] != fresh)
+      return "--generate: logits have shape [" + std::to_string(dims[0]) + ", " +
+             std::to_string(dims[1]) + ", ...] for " + std::to_string(batch) + " rows of " +
+             std::to_string(fresh) + " tokens";
+    vocabulary = dims[2];
+    done = columns;
+    for (int64_t b = 0; b < batch; ++b) {
+      // The row's last real token among the new columns.
+      int64_t last = fresh - 1;
+      while (last > 0 && mask[b][columns - fresh + last] == 0)
+        --last;
+      tokens[b].push_back(argmaxAt(logits, b, last));
+      mask[b].push_back(1);
+    }
   }
   return "";
 }

@@ -2,7 +2,8 @@
 //
 //   model --input NAME=FILE.npy ... [--output NAME=FILE.npy ...] [--bench N]
 //         [--report] [--trace FILE.json] [--weights FILE] [--threads N]
-//   model --generate N --input input_ids=IDS.npy [--output tokens=FILE.npy]
+//   model --generate N (--input input_ids=IDS.npy [--input attention_mask=M.npy]
+//         | --prompt TEXT) [--output tokens=FILE.npy]
 //
 // Without --output, prints each output's name, shape and first values.
 // Sequences are .npz files (see PassThrough.h). The device is the one the
@@ -15,6 +16,7 @@
 #include "runtime/core/PassThrough.h"
 #include "runtime/core/Report.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -43,6 +45,16 @@ std::string describeType(const strata_model_value &v) {
   }
 }
 
+/// Whether the model's logits (the output `logits`, else the first) have 256
+/// entries: its tokens are bytes, and prompts may be text.
+bool isByteLevel(const strata_model &m) {
+  int logits = findValue(m.outputs, m.num_outputs, "logits");
+  if (logits < 0)
+    logits = 0;
+  const strata_model_value &v = m.outputs[logits];
+  return m.num_outputs > 0 && v.kind == STRATA_VALUE_TENSOR && v.rank == 3 && v.dims[2] == 256;
+}
+
 void usage(const char *program) {
   const strata_model &m = strata_compiled_model;
   std::printf("usage: %s --input NAME=FILE.npy ... [options]\n\n"
@@ -54,11 +66,15 @@ void usage(const char *program) {
               "  --output NAME=FILE.npy  write an output (default: print a summary);\n"
               "                          .npz for a sequence, none for an empty optional\n"
               "  --bench N               run N more times and print the time per run\n"
-              "  --generate N            greedy decoding of N tokens after the prompt in\n"
-              "                          input_ids (models with a KV cache); prints them,\n"
-              "                          as text for a byte-level (256-token) model\n"
-              "                          (other bytes as \\xNN);\n"
+              "  --generate N            greedy decoding of N tokens after each prompt row\n"
+              "                          of input_ids (int32/int64 [batch, n]; models with\n"
+              "                          a KV cache); attention_mask, if given, marks\n"
+              "                          padding (0) on either side of a row's tokens;\n"
+              "                          prints each row, as text for a byte-level\n"
+              "                          (256-token) model (other bytes as \\xNN);\n"
               "                          --output tokens=FILE.npy writes prompt + tokens\n"
+              "  --prompt TEXT           with --generate, a byte-level model's prompt as\n"
+              "                          text instead of input_ids\n"
               "  --report                print the time of the first run, each arena's\n"
               "                          size and liveness lower bound, and the\n"
               "                          compiled code's fallback allocations\n"
@@ -66,8 +82,11 @@ void usage(const char *program) {
               "  --trace FILE.json       write a Chrome/Perfetto trace of the runs\n"
               "  --weights FILE          the packed weights (default: %s next to the\n"
               "                          program)\n"
-              "  --help                  this text\n\ninputs:\n",
+              "  --help                  this text\n",
               program, m.name, m.weights_file);
+  std::printf("  (this model's prompts for --generate: %s)\n\ninputs:\n",
+              isByteLevel(m) ? "text with --prompt, or byte ids in input_ids"
+                             : "token ids in input_ids; --prompt does not apply");
   for (int32_t i = 0; i < m.num_inputs; ++i)
     std::printf("  %s (%s)%s\n", m.inputs[i].name, describeType(m.inputs[i]).c_str(),
                 m.inputs[i].type_only ? ", not read: only its dtype matters" : "");
@@ -153,52 +172,73 @@ void printOutput(const strata_model &model, int32_t index, strata_tensor *comput
     printSummary(std::string(v.name) + "[" + std::to_string(i) + "]", list.tensors[i].get());
 }
 
-/// Prints `tokens`: as text (other bytes as \xNN) for a byte-level model.
-void printTokens(const std::vector<int64_t> &tokens, int64_t vocabulary) {
-  if (vocabulary == 256) {
-    for (int64_t t : tokens) {
-      if ((t >= 0x20 && t < 0x7f) || t == '\n' || t == '\t')
+/// Prints each row of `tokens` on a line, leaving out the prompt's padding
+/// (`mask` 0): as text (other bytes as \xNN) for a byte-level model.
+void printTokens(const std::vector<std::vector<int64_t>> &tokens, const Prompts &prompts,
+                 int64_t vocabulary) {
+  for (size_t b = 0; b < tokens.size(); ++b) {
+    bool first = true;
+    for (size_t i = 0; i < tokens[b].size(); ++i) {
+      int64_t t = tokens[b][i];
+      if (i < static_cast<size_t>(prompts.length) && prompts.mask[b * prompts.length + i] == 0)
+        continue;
+      if (vocabulary != 256)
+        std::printf("%s%lld", first ? "" : " ", static_cast<long long>(t));
+      else if ((t >= 0x20 && t < 0x7f) || t == '\n' || t == '\t')
         std::putchar(static_cast<int>(t));
       else
         std::printf("\\x%02x", static_cast<unsigned>(t));
+      first = false;
     }
-  } else {
-    for (size_t i = 0; i < tokens.size(); ++i)
-      std::printf("%s%lld", i ? " " : "", static_cast<long long>(tokens[i]));
+    std::printf("\n");
   }
-  std::printf("\n");
   std::fflush(stdout);
 }
 
 /// --generate: decodes, prints the tokens and writes them to `tokensPath` if
 /// given. A failing step still prints what was generated before it.
-int runGenerate(const strata_model &model, const Executor &executor, const strata_tensor *prompt,
+int runGenerate(const strata_model &model, const Executor &executor, const Prompts &prompts,
                 long steps, const std::string &tokensPath) {
-  std::vector<int64_t> tokens;
+  std::vector<std::vector<int64_t>> tokens;
   int64_t vocabulary = 0;
   auto start = std::chrono::steady_clock::now();
-  std::string error = generateGreedy(model, executor, prompt, steps, tokens, vocabulary);
+  std::string error = generateGreedy(model, executor, prompts, steps, tokens, vocabulary);
   double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (!error.empty()) {
     if (vocabulary > 0)
-      printTokens(tokens, vocabulary);
+      printTokens(tokens, prompts, vocabulary);
     return fail(error);
   }
-  printTokens(tokens, vocabulary);
+  printTokens(tokens, prompts, vocabulary);
   std::fprintf(stderr, "generated %ld tokens in %.1f ms (%.2f ms per token)\n", steps, ms,
                ms / steps);
   if (tokensPath.empty())
     return 0;
   strata_tensor *t = nullptr;
-  int64_t dims[2] = {1, static_cast<int64_t>(tokens.size())};
+  int64_t dims[2] = {prompts.batch, static_cast<int64_t>(tokens.front().size())};
   if (strata_status s = strata_tensor_create(STRATA_DTYPE_I64, 2, dims, &t))
     return fail(takeMessage(s));
   OwnedTensor owned(t);
-  std::memcpy(strata_tensor_data(t), tokens.data(), tokens.size() * sizeof(int64_t));
+  auto *data = static_cast<int64_t *>(strata_tensor_data(t));
+  for (const std::vector<int64_t> &row : tokens)
+    data = std::copy(row.begin(), row.end(), data);
   if (strata_status s = strata_npy_save(tokensPath.c_str(), t))
     return fail(takeMessage(s));
   return 0;
+}
+
+/// `text` as a `[1, bytes]` int64 tensor of its bytes.
+std::string textPrompt(const std::string &text, OwnedTensor &out) {
+  strata_tensor *t = nullptr;
+  int64_t dims[2] = {1, static_cast<int64_t>(text.size())};
+  if (strata_status s = strata_tensor_create(STRATA_DTYPE_I64, 2, dims, &t))
+    return takeMessage(s);
+  out.reset(t);
+  auto *data = static_cast<int64_t *>(strata_tensor_data(t));
+  for (unsigned char c : text)
+    *data++ = c;
+  return "";
 }
 
 } // namespace
@@ -212,7 +252,8 @@ int main(int argc, char **argv) {
   std::vector<ListValue> lists(model.num_inputs);
   std::vector<std::pair<int, std::string>> outputFiles;
   long bench = 0, threads = 1, generate = 0;
-  std::string tokensPath;
+  std::string tokensPath, promptText;
+  bool havePromptText = false;
   std::vector<std::pair<std::string, std::string>> outputArgs;
   bool report = false;
   std::string tracePath, weightsPath = defaultWeightsPath(argv[0]);
@@ -258,6 +299,9 @@ int main(int argc, char **argv) {
       generate = std::strtol(value("--generate"), &end, 10);
       if (!end || *end || generate < 1)
         return fail("--generate takes a positive number of tokens");
+    } else if (arg == "--prompt") {
+      promptText = value("--prompt");
+      havePromptText = true;
     } else if (arg == "--threads") {
       char *end = nullptr;
       threads = std::strtol(value("--threads"), &end, 10);
@@ -287,6 +331,11 @@ int main(int argc, char **argv) {
   }
   if (generate > 0 && (bench > 0 || report || !tracePath.empty()))
     return fail("--bench, --report and --trace do not apply to --generate");
+  if (havePromptText && generate == 0)
+    return fail("--prompt goes with --generate");
+  if (havePromptText && !isByteLevel(model))
+    return fail("--prompt takes text only for a byte-level model (256 logits); give this "
+                "model's prompt as token ids with --input input_ids=IDS.npy");
   strata_device_options deviceOptions{static_cast<int32_t>(threads)};
   strata_device deviceHandle;
   if (strata_status s = model.create_device(&deviceOptions, &deviceHandle))
@@ -302,9 +351,25 @@ int main(int argc, char **argv) {
   const Executor &executor = *loaded;
   if (generate > 0) {
     int ids = findValue(model.inputs, model.num_inputs, "input_ids");
-    if (ids < 0 || !inputs[ids])
-      return fail("--generate needs --input input_ids=IDS.npy");
-    return runGenerate(model, executor, inputs[ids].get(), generate, tokensPath);
+    int mask = findValue(model.inputs, model.num_inputs, "attention_mask");
+    OwnedTensor text;
+    if (havePromptText) {
+      if (ids >= 0 && inputs[ids])
+        return fail("give the prompt either with --prompt or as input_ids, not both");
+      if (promptText.empty())
+        return fail("--prompt needs at least one character");
+      if (std::string e = textPrompt(promptText, text); !e.empty())
+        return fail(e);
+    } else if (ids < 0 || !inputs[ids]) {
+      return fail("--generate needs --input input_ids=IDS.npy" +
+                  std::string(isByteLevel(model) ? " or --prompt TEXT" : ""));
+    }
+    Prompts prompts;
+    if (std::string e = readPrompts(text ? text.get() : inputs[ids].get(),
+                                    mask >= 0 && !text ? inputs[mask].get() : nullptr, prompts);
+        !e.empty())
+      return fail(e);
+    return runGenerate(model, executor, prompts, generate, tokensPath);
   }
   std::vector<strata_tensor *> raw;
   for (int32_t i = 0; i < model.num_inputs; ++i) {

@@ -83,6 +83,25 @@ func.func @broadcast_shape_fill(%x: tensor<2x3x4xf32>, %d: tensor<?x4xf32>) -> (
 
 // -----
 
+// A dynamic input dimension under a run-time shape may be 1 where the result's
+// is not (an Expand of [1, ?] to [1, 7] with the ? 1 at run time): the input
+// is read element by element, at index 0 where its size is 1, never past its
+// end.
+// CHECK-LABEL: func.func @broadcast_dynamic_to_shape
+// CHECK: %[[D1:.+]] = tensor.dim %[[X:.+]], %c1
+// CHECK: linalg.generic
+// CHECK-SAME: outs(
+// CHECK: %[[I:.+]] = linalg.index 1
+// CHECK: %[[ONE:.+]] = arith.cmpi eq, %[[D1]], %c1
+// CHECK: %[[AT:.+]] = arith.select %[[ONE]], %c0, %[[I]]
+// CHECK: tensor.extract %[[X]][%c0, %[[AT]]]
+func.func @broadcast_dynamic_to_shape(%x: tensor<1x?xf32>, %shape: tensor<2xi64>) -> tensor<?x?xf32> {
+  %0 = graph.broadcast %x, %shape : (tensor<1x?xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return %0 : tensor<?x?xf32>
+}
+
+// -----
+
 // A run-time range: length max(ceil((limit - start) / delta), 0), element
 // start + i * delta.
 // CHECK-LABEL: func.func @range

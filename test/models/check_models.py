@@ -2,15 +2,24 @@
 inputs fixed (`--shape`), with its symbolic dimensions left dynamic, and with
 them dynamic but bounded (`--max-shape`, twice the saved size); runs each
 executable and compares every output with onnxruntime's on the same inputs
-(fp32: 1e-4 relative, with a 1e-5 absolute floor for values near zero). The
-static and bounded programs must also make no allocation after load: every
-buffer is in the memory plan's arena (`--report` counts the compiled code's
-fallback allocations).
-Models with a KV cache (`*_kv_*`) are also compiled twice more with dynamic
-shapes (unbounded, and bounded by the longest sequence) and run with
-`--generate`: greedy decoding from the first row of their
-saved input_ids must give the same tokens as the same loop on onnxruntime
-(empty past first, then one token a step with the present tensors fed back).
+(fp32: 1e-4 relative, with a 1e-5 absolute floor for values near zero; fp16
+outputs: 1e-2 of the output's largest magnitude). The static and bounded
+programs must also make no allocation after load: every buffer is in the
+memory plan's arena (`--report` counts the compiled code's fallback
+allocations). Decoders (models with past inputs) are also compiled twice more
+with dynamic shapes (unbounded, and bounded by the longest sequence) and run
+with `--generate`: greedy decoding from the first row of their saved input_ids
+must give the same tokens as the same loop on onnxruntime (empty past first,
+then one token a step with the present tensors fed back).
+
+The ecosystem exports (`ecosystem/`, written by export_ecosystem.py with
+optimum, onnxruntime-genai's model builder and onnxruntime's transformer
+optimiser) are compiled with dynamic dimensions only; their saved inputs are a
+padded batch of two, and outputs over the sequence are compared at the real
+tokens (onnxruntime leaves the padded positions of GroupQueryAttention
+unspecified). Each decoder among them must also generate onnxruntime's greedy
+tokens for two prompts: the first row alone, and both rows with their padding
+(`attention_mask`).
 Prints one line per model and variant and `N passed, N failed`; exits 1 on any
 failure.
 
@@ -28,13 +37,41 @@ import onnx
 import onnxruntime as ort
 
 RTOL, ATOL = 1e-4, 1e-5
+# fp16 outputs: within 1e-2 of the output's largest magnitude (fp16 products of
+# onnxruntime and Strata round differently; a bound per element would fail on values
+# near zero).
+RTOL_F16 = 1e-2
+
+
+def session_for(model_path):
+    """An onnxruntime session that does not reuse buffers across runs of
+    different shapes (its planner refuses the genai builder's fp16 exports
+    otherwise), with MatMulNBits at accuracy_level 0: the genai builder's
+    level 4 lets onnxruntime quantise the activations to int8, where Strata
+    computes the exact product of the dequantised weights."""
+    options = ort.SessionOptions()
+    options.enable_mem_reuse = False
+    model = onnx.load(model_path)
+    levels = [a for n in model.graph.node if n.op_type == "MatMulNBits"
+              for a in n.attribute if a.name == "accuracy_level" and a.i != 0]
+    for attribute in levels:
+        attribute.i = 0
+    source = model.SerializeToString() if levels else model_path
+    return ort.InferenceSession(source, options, providers=["CPUExecutionProvider"])
+
+
+def is_ecosystem(model_path):
+    return os.path.basename(os.path.dirname(model_path)) == "ecosystem"
 
 
 def reference_set(model_path):
-    """The .npz of saved inputs that belongs to a model file: gpt2_kv_ts17.onnx
-    reads gpt2_kv.npz."""
+    """The .npz of saved inputs that belongs to a model file: its own
+    (ecosystem/llama_optimum.onnx reads llama_optimum.npz), or its variant's
+    (gpt2_kv_ts17.onnx reads gpt2_kv.npz)."""
+    own = os.path.splitext(model_path)[0] + ".npz"
     stem = os.path.basename(model_path).rsplit("_", 1)[0]
-    path = os.path.join(os.path.dirname(model_path), stem + ".npz")
+    path = own if os.path.exists(own) else os.path.join(os.path.dirname(model_path),
+                                                        stem + ".npz")
     data = np.load(path)
     return {k.split("/", 1)[1]: data[k] for k in data.keys() if k.startswith("inputs/")}
 
@@ -53,9 +90,28 @@ def dimension_bounds(model_path, inputs, scale=2, least=16):
     return ",".join(f"{name}={bound}" for name, bound in bounds.items())
 
 
+def real_positions(inputs, value):
+    """Where `value` holds real tokens: the attention mask broadcast over an
+    output's trailing dimensions when the output is [batch, sequence, ...] of
+    the mask's batch and sequence, over heads and head size for a present
+    cache, else everywhere."""
+    mask = inputs.get("attention_mask")
+    if mask is None or value.ndim < 2:
+        return np.ones(value.shape, bool)
+    if value.shape[:2] == mask.shape:
+        return np.broadcast_to(mask.reshape(mask.shape + (1,) * (value.ndim - 2)) != 0,
+                               value.shape)
+    # A present cache [batch, heads, total, head_size]: its keys at the
+    # padding are the padded positions' own, which onnxruntime leaves
+    # unspecified from the second layer on.
+    if value.ndim == 4 and (value.shape[0], value.shape[2]) == mask.shape:
+        return np.broadcast_to(mask[:, None, :, None] != 0, value.shape)
+    return np.ones(value.shape, bool)
+
+
 def check(stratac, model_path, work, variant):
     inputs = reference_set(model_path)
-    session = ort.InferenceSession(model_path, providers=["CPUExecutionProvider"])
+    session = session_for(model_path)
     names = [o.name for o in session.get_outputs()]
     expected = dict(zip(names, session.run(None, inputs)))
     exe = os.path.join(work, "model")
@@ -88,70 +144,157 @@ def check(stratac, model_path, work, variant):
         want = expected[name]
         if got.shape != want.shape:
             return f"output {name}: shape {got.shape}, onnxruntime {want.shape}"
-        if not np.allclose(got, want, rtol=RTOL, atol=ATOL):
-            err = np.max(np.abs(got - want) / (np.abs(want) + ATOL))
-            return f"output {name}: relative error {err:.3g} exceeds {RTOL}"
-        worst = max(worst, float(np.max(np.abs(got - want))))
+        rtol, atol = RTOL, ATOL
+        if want.dtype == np.float16:
+            rtol, atol = 0, RTOL_F16 * max(float(np.max(np.abs(want), initial=0)), 1e-3)
+        if is_ecosystem(model_path):
+            keep = real_positions(inputs, want)
+            got, want = got[keep], want[keep]
+        got, want = got.astype(np.float64), want.astype(np.float64)
+        if not np.allclose(got, want, rtol=rtol, atol=atol):
+            if rtol == 0:
+                return (f"output {name}: max abs error {np.max(np.abs(got - want)):.3g} "
+                        f"exceeds {atol:.3g}")
+            err = np.max(np.abs(got - want) / (np.abs(want) + atol))
+            return f"output {name}: relative error {err:.3g} exceeds {rtol}"
+        if got.size:
+            worst = max(worst, float(np.max(np.abs(got - want))))
     return f"ok (max abs error {worst:.2g})"
 
 
 GENERATE_STEPS = 12
 
 
-def ort_greedy(session, prompt, steps):
-    """Greedy decoding on onnxruntime with the KV cache, as `--generate` does it."""
-    inputs = session.get_inputs()
+def present_name(name):
+    """The present output that a past input's next value comes from."""
+    if name.startswith("past_key_values."):
+        return "present." + name[len("past_key_values."):]
+    return "present_" + name[len("past_"):]
+
+
+NUMPY_TYPES = {"tensor(int64)": np.int64, "tensor(int32)": np.int32,
+               "tensor(float)": np.float32, "tensor(float16)": np.float16}
+
+
+def ort_greedy(session, ids, mask, steps):
+    """Greedy decoding on onnxruntime with the KV cache, as `--generate` does
+    it: every row of `ids` ([batch, n]) is a prompt whose padding `mask`
+    marks; the mask grows by a real column a step, positions count a row's
+    real tokens (1 at padding), `seqlens_k` is a row's real tokens less one
+    and `total_sequence_length` the mask's length. Returns each row's ids
+    followed by its generated tokens, and for each row and step whether its
+    fp16 logits made the choice a near tie (the best two within RTOL_F16 of
+    the row's largest magnitude)."""
+    batch = ids.shape[0]
+    inputs = {i.name: i for i in session.get_inputs()}
     names = [o.name for o in session.get_outputs()]
+    logits_name = "logits" if "logits" in names else names[0]
     past = {}
-    for i in inputs:
-        if i.name.startswith("past_key_values."):
-            shape = [1 if not isinstance(d, int) else d for d in i.shape]
+    for name, i in inputs.items():
+        if name.startswith("past"):
+            shape = [batch if not isinstance(d, int) else d for d in i.shape]
             shape[-2] = 0
-            past[i.name] = np.zeros(shape, np.float32)
-    tokens = list(prompt)
+            past[name] = np.zeros(shape, NUMPY_TYPES[i.type])
+    tokens = [list(row) for row in ids]
+    masks = [list(row) for row in mask]
+    near_ties = [[] for _ in range(batch)]
     done = 0
     for _ in range(steps):
-        feed = {"input_ids": np.array([tokens[done:]], np.int64)}
-        names_in = {i.name for i in inputs}
-        if "attention_mask" in names_in:
-            feed["attention_mask"] = np.ones((1, len(tokens)), np.int64)
-        if "position_ids" in names_in:
-            feed["position_ids"] = np.arange(done, len(tokens), dtype=np.int64)[None]
-        feed.update(past)
+        columns = len(masks[0])
+        fresh = columns - done
+        feed = dict(past)
+        for name, i in inputs.items():
+            dtype = NUMPY_TYPES[i.type]
+            if name == "input_ids":
+                feed[name] = np.array([row[done:] for row in tokens], dtype)
+            elif name == "attention_mask":
+                feed[name] = np.array(masks, dtype)
+            elif name == "position_ids":
+                feed[name] = np.array([[int(np.sum(m[:c + 1])) - 1 if m[c] else 1
+                                        for c in range(done, columns)] for m in masks], dtype)
+            elif name == "seqlens_k":
+                feed[name] = np.array([int(np.sum(m)) - 1 for m in masks], dtype)
+            elif name == "total_sequence_length":
+                feed[name] = np.full([1] * len(i.shape), columns, dtype)
         out = dict(zip(names, session.run(None, feed)))
-        tokens.append(int(np.argmax(out["logits"][0, -1])))
-        past = {k: out[k.replace("past_key_values.", "present.")] for k in past}
-        done = len(tokens) - 1
-    return tokens
+        half = out[logits_name].dtype == np.float16
+        logits = out[logits_name].astype(np.float32)
+        for b in range(batch):
+            last = fresh - 1
+            while last > 0 and masks[b][columns - fresh + last] == 0:
+                last -= 1
+            row = logits[b, last]
+            top = np.sort(row)[-2:]
+            near_ties[b].append(half and top[1] - top[0] <= RTOL_F16 * np.max(np.abs(row)))
+            tokens[b].append(int(np.argmax(row)))
+            masks[b].append(1)
+        past = {k: out[present_name(k)] for k in past}
+        done = columns
+    return tokens, near_ties
+
+
+def strata_greedy(exe, work, ids, mask, with_mask, steps):
+    """`--generate` of the compiled program on the same prompts: the tokens, or
+    an error message."""
+    np.save(os.path.join(work, "ids.npy"), ids.astype(np.int64))
+    np.save(os.path.join(work, "mask.npy"), mask.astype(np.int64))
+    tokens = os.path.join(work, "tokens.npy")
+    args = [exe, "--generate", str(steps), "--input", f"input_ids={work}/ids.npy",
+            "--output", f"tokens={tokens}"]
+    if with_mask:
+        args += ["--input", f"attention_mask={work}/mask.npy"]
+    result = subprocess.run(args, capture_output=True, text=True)
+    if result.returncode:
+        return "run failed: " + result.stderr.strip()[:300]
+    return np.load(tokens).tolist()
 
 
 def check_generate(stratac, model_path, work, bounded):
-    prompt = reference_set(model_path)["input_ids"][0]
-    session = ort.InferenceSession(model_path, providers=["CPUExecutionProvider"])
-    expected = ort_greedy(session, prompt, GENERATE_STEPS)
+    inputs = reference_set(model_path)
+    session = session_for(model_path)
+    ids = inputs["input_ids"].astype(np.int64)
     exe = os.path.join(work, "model")
     compile_args = [stratac, "compile", model_path, "-o", exe]
     if bounded:
         # Every named dimension up to the longest sequence the loop reaches.
         graph = onnx.load(model_path, load_external_data=False).graph
         names = {d.dim_param for v in graph.input for d in v.type.tensor_type.shape.dim}
-        longest = len(prompt) + GENERATE_STEPS
+        longest = max(ids.shape[1] + GENERATE_STEPS, ids.shape[0])
         compile_args += ["--max-shape",
                          ",".join(f"{n}={longest}" for n in sorted(names) if n)]
     result = subprocess.run(compile_args, capture_output=True, text=True)
     if result.returncode:
         return "compile failed: " + result.stderr.strip()[:300]
-    np.save(os.path.join(work, "prompt.npy"), prompt[None].astype(np.int64))
-    tokens = os.path.join(work, "tokens.npy")
-    result = subprocess.run([exe, "--generate", str(GENERATE_STEPS), "--input",
-                             f"input_ids={work}/prompt.npy", "--output", f"tokens={tokens}"],
-                            capture_output=True, text=True)
-    if result.returncode:
-        return "run failed: " + result.stderr.strip()[:300]
-    got = np.load(tokens)[0].tolist()
-    if got != expected:
-        return f"tokens {got} differ from onnxruntime's {expected}"
-    return f"ok ({GENERATE_STEPS} tokens match onnxruntime's)"
+    with_mask = "attention_mask" in {i.name for i in session.get_inputs()}
+    # The other exports' saved masks also cover a saved past; their first row
+    # has no padding.
+    mask = (inputs["attention_mask"] if with_mask and is_ecosystem(model_path)
+            else np.ones(ids.shape, np.int64))
+    # The first row alone, unpadded; for the ecosystem exports also the whole
+    # padded batch.
+    prompts = [(ids[:1], mask[:1])]
+    if is_ecosystem(model_path) and with_mask:
+        prompts.append((ids, mask))
+    notes = []
+    for prompt, prompt_mask in prompts:
+        expected, near_ties = ort_greedy(session, prompt, prompt_mask, GENERATE_STEPS)
+        got = strata_greedy(exe, work, prompt, prompt_mask, with_mask, GENERATE_STEPS)
+        if isinstance(got, str):
+            return got
+        for b, (row, want) in enumerate(zip(got, expected)):
+            step = next((i for i, (x, y) in enumerate(zip(row, want)) if x != y), None)
+            if step is None:
+                continue
+            step -= prompt.shape[1]
+            # Past a near tie of fp16 logits, either choice is right and the
+            # continuations differ.
+            if not near_ties[b][step]:
+                return (f"batch {len(prompt)}: row {b}: tokens {row} differ from "
+                        f"onnxruntime's {[int(t) for t in want]} at step {step}")
+            notes.append(f"batch {len(prompt)} row {b} from step {step} on, after an fp16 near tie")
+    return (f"ok ({GENERATE_STEPS} tokens match onnxruntime's for "
+            f"{' and '.join(f'batch {len(p)}' for p, _ in prompts)}"
+            f"{'; except ' + ', '.join(notes) if notes else ''})")
 
 
 def main():
@@ -162,21 +305,25 @@ def main():
     args = parser.parse_args()
     passed = failed = 0
     for model_path in sorted(glob.glob(os.path.join(args.models, "*", "*.onnx"))):
-        for variant in ("static", "dynamic", "bounded"):
+        # The ecosystem exports are large: dynamic dimensions only.
+        ecosystem = is_ecosystem(model_path)
+        for variant in ("dynamic",) if ecosystem else ("static", "dynamic", "bounded"):
             with tempfile.TemporaryDirectory() as work:
                 status = check(args.stratac, model_path, work, variant)
             ok = status.startswith("ok")
             passed, failed = passed + ok, failed + (not ok)
             print(f"{'PASS' if ok else 'FAIL'} {os.path.relpath(model_path, args.models)} "
                   f"({variant}): {status}")
-        if "_kv_" in os.path.basename(model_path):
-            for bounded in (False, True):
-                with tempfile.TemporaryDirectory() as work:
-                    status = check_generate(args.stratac, model_path, work, bounded)
-                ok = status.startswith("ok")
-                passed, failed = passed + ok, failed + (not ok)
-                print(f"{'PASS' if ok else 'FAIL'} {os.path.relpath(model_path, args.models)} "
-                      f"(generate{', bounded' if bounded else ''}): {status}")
+        graph = onnx.load(model_path, load_external_data=False).graph
+        if not any(i.name.startswith("past") for i in graph.input):
+            continue
+        for bounded in (False,) if ecosystem else (False, True):
+            with tempfile.TemporaryDirectory() as work:
+                status = check_generate(args.stratac, model_path, work, bounded)
+            ok = status.startswith("ok")
+            passed, failed = passed + ok, failed + (not ok)
+            print(f"{'PASS' if ok else 'FAIL'} {os.path.relpath(model_path, args.models)} "
+                  f"(generate{', bounded' if bounded else ''}): {status}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 

@@ -158,3 +158,29 @@ func.func @norms(%x: tensor<2x8xf32>, %g: tensor<8xf32>, %b: tensor<8xf32>) -> (
   %1, %2, %3 = graph.layer_norm %x, %g, %b {axis = 1 : i64, epsilon = 1.0e-5 : f32} : (tensor<2x8xf32>, tensor<8xf32>, tensor<8xf32>) -> (tensor<2x8xf32>, tensor<2x1xf32>, tensor<2x1xf32>)
   return %0, %1, %2, %3 : tensor<2x8xf32>, tensor<2x8xf32>, tensor<2x1xf32>, tensor<2x1xf32>
 }
+
+// -----
+
+// matmul_nbits [2,64] x (N = 8, K = 64): a multiply-add per term, the packed
+// operands read as they are.
+//   flops = 2 * 2 * 8 * 64 = 2048
+//   read = 2*64*4 + 8*2*16*1 + 8*2*4 = 512 + 256 + 64 = 832
+//   written = 2*8*4 = 64
+func.func @matmul_nbits(%x: tensor<2x64xf32>, %w: tensor<8x2x16xui8>, %s: tensor<8x2xf32>) -> tensor<2x8xf32> {
+  // expected-remark @+1 {{flops 2048, bytes read 832, bytes written 64}}
+  %y = graph.matmul_nbits %x, %w, %s {bits = 4 : i64, block_size = 32 : i64} : (tensor<2x64xf32>, tensor<8x2x16xui8>, tensor<8x2xf32>) -> tensor<2x8xf32>
+  return %y : tensor<2x8xf32>
+}
+
+// -----
+
+// A 1-D conv [1,4,10] * [6,2,3] in two groups: each output element sums 2
+// channels over 3 taps. Output [1,6,8].
+//   flops = 2 * (1*6*8) * (2*3) = 576
+//   read = (1*4*10 + 6*2*3) * 4 = (40 + 36) * 4 = 304
+//   written = 1*6*8 * 4 = 192
+func.func @conv_grouped(%x: tensor<1x4x10xf32>, %w: tensor<6x2x3xf32>) -> tensor<1x6x8xf32> {
+  // expected-remark @+1 {{flops 576, bytes read 304, bytes written 192}}
+  %y = graph.conv %x, %w {strides = array<i64: 1>, dilations = array<i64: 1>, pads = array<i64: 0, 0>, group = 2 : i64} : (tensor<1x4x10xf32>, tensor<6x2x3xf32>) -> tensor<1x6x8xf32>
+  return %y : tensor<1x6x8xf32>
+}

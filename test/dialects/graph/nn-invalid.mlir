@@ -580,3 +580,93 @@ func.func @dequantize_per_channel_scale_length_differs(%x: tensor<4x8xi8>, %s: t
   %y = graph.dequantize %x, %s : (tensor<4x8xi8>, tensor<4xf32>) -> tensor<4x8xf32>
   return
 }
+
+// -----
+
+func.func @matmul_nbits_bits(%x: tensor<2x64xf32>, %w: tensor<8x2x16xui8>, %s: tensor<8x2xf32>) {
+  // expected-error @+2 {{bits must be 2, 4 or 8, got 3}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = graph.matmul_nbits %x, %w, %s {bits = 3 : i64, block_size = 32 : i64} : (tensor<2x64xf32>, tensor<8x2x16xui8>, tensor<8x2xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_nbits_block_bytes(%x: tensor<2x64xf32>, %w: tensor<8x2x32xui8>, %s: tensor<8x2xf32>) {
+  // expected-error @+2 {{weights hold 32 bytes per block; 32 values of 4 bits take 16}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = graph.matmul_nbits %x, %w, %s {bits = 4 : i64, block_size = 32 : i64} : (tensor<2x64xf32>, tensor<8x2x32xui8>, tensor<8x2xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_nbits_k(%x: tensor<2x65xf32>, %w: tensor<8x2x16xui8>, %s: tensor<8x2xf32>) {
+  // expected-error @+2 {{lhs has K = 65, which 2 blocks of 32 do not fit exactly}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = graph.matmul_nbits %x, %w, %s {bits = 4 : i64, block_size = 32 : i64} : (tensor<2x65xf32>, tensor<8x2x16xui8>, tensor<8x2xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_nbits_scales(%x: tensor<2x64xf32>, %w: tensor<8x2x16xui8>, %s: tensor<8x3xf32>) {
+  // expected-error @+2 {{scales must be [N, blocks] = [8, 2]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = graph.matmul_nbits %x, %w, %s {bits = 4 : i64, block_size = 32 : i64} : (tensor<2x64xf32>, tensor<8x2x16xui8>, tensor<8x3xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_nbits_zero_points(%x: tensor<2x64xf32>, %w: tensor<8x2x16xui8>, %s: tensor<8x2xf32>, %z: tensor<8x2xui8>) {
+  // expected-error @+2 {{zero_points must be [N, ceil(blocks * bits / 8)]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = graph.matmul_nbits %x, %w, %s, %z {bits = 4 : i64, block_size = 32 : i64} : (tensor<2x64xf32>, tensor<8x2x16xui8>, tensor<8x2xf32>, tensor<8x2xui8>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @matmul_nbits_weight_type(%x: tensor<2x64xf32>, %w: tensor<8x2x16xi16>, %s: tensor<8x2xf32>) {
+  // expected-error @+2 {{packed weights and zero points must be 8-bit integers}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = graph.matmul_nbits %x, %w, %s {bits = 4 : i64, block_size = 32 : i64} : (tensor<2x64xf32>, tensor<8x2x16xi16>, tensor<8x2xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_rank(%x: tensor<1x80xf32>, %w: tensor<64x80xf32>) {
+  // expected-error @+2 {{conv takes input [N, C, spatial...] and filter [F, C / group, kernel...] of the same rank >= 3 (got 2 and 2)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = graph.conv %x, %w {strides = array<i64>, dilations = array<i64>, pads = array<i64>, group = 1 : i64} : (tensor<1x80xf32>, tensor<64x80xf32>) -> tensor<1x64xf32>
+  return
+}
+
+// -----
+
+func.func @conv_attributes(%x: tensor<1x80x10xf32>, %w: tensor<64x80x3xf32>) {
+  // expected-error @+2 {{conv of 1 spatial dimensions takes 1 strides and dilations and 2 pads}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = graph.conv %x, %w {strides = array<i64: 1>, dilations = array<i64: 1>, pads = array<i64: 1>, group = 1 : i64} : (tensor<1x80x10xf32>, tensor<64x80x3xf32>) -> tensor<1x64x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_groups(%x: tensor<1x6x10xf32>, %w: tensor<4x4x3xf32>) {
+  // expected-error @+2 {{conv with 2 groups of 4 channels does not fit input channels 6 and 4 filters}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = graph.conv %x, %w {strides = array<i64: 1>, dilations = array<i64: 1>, pads = array<i64: 0, 0>, group = 2 : i64} : (tensor<1x6x10xf32>, tensor<4x4x3xf32>) -> tensor<1x4x8xf32>
+  return
+}
+
+// -----
+
+func.func @conv_kernel_too_large(%x: tensor<1x2x2xf32>, %w: tensor<4x2x3xf32>) {
+  // expected-error @+2 {{conv kernel 3 (dilation 1) is larger than the padded input 2}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %y = graph.conv %x, %w {strides = array<i64: 1>, dilations = array<i64: 1>, pads = array<i64: 0, 0>, group = 1 : i64} : (tensor<1x2x2xf32>, tensor<4x2x3xf32>) -> tensor<1x4x1xf32>
+  return
+}

@@ -155,3 +155,30 @@ func.func @dequantize(%q: tensor<4x8xui8>, %s: tensor<f32>, %zp: tensor<ui8>,
   %y = graph.dequantize %c, %cs {axis = 0 : i64} : (tensor<4x8xi8>, tensor<4xf16>) -> tensor<4x8xf16>
   return
 }
+
+// CHECK-LABEL: func.func @matmul_nbits
+// CHECK-SAME: (%[[X:.+]]: tensor<?x7x64xf32>, %[[W:.+]]: tensor<256x2x16xui8>, %[[S:.+]]: tensor<256x2xf32>, %[[Z:.+]]: tensor<256x1xui8>, %[[W8:.+]]: tensor<256x2x32xui8>)
+func.func @matmul_nbits(%x: tensor<?x7x64xf32>, %w: tensor<256x2x16xui8>, %s: tensor<256x2xf32>,
+                        %zp: tensor<256x1xui8>, %w8: tensor<256x2x32xui8>) {
+  // CHECK: graph.matmul_nbits %[[X]], %[[W]], %[[S]], %[[Z]] {bits = 4 : i64, block_size = 32 : i64} : (tensor<?x7x64xf32>, tensor<256x2x16xui8>, tensor<256x2xf32>, tensor<256x1xui8>) -> tensor<?x7x256xf32>
+  %y = graph.matmul_nbits %x, %w, %s, %zp {bits = 4 : i64, block_size = 32 : i64} : (tensor<?x7x64xf32>, tensor<256x2x16xui8>, tensor<256x2xf32>, tensor<256x1xui8>) -> tensor<?x7x256xf32>
+  // Without zero points; 8 bits a value.
+  // CHECK: graph.matmul_nbits %[[X]], %[[W8]], %[[S]] {bits = 8 : i64, block_size = 32 : i64} : (tensor<?x7x64xf32>, tensor<256x2x32xui8>, tensor<256x2xf32>) -> tensor<?x7x256xf32>
+  %z = graph.matmul_nbits %x, %w8, %s {bits = 8 : i64, block_size = 32 : i64} : (tensor<?x7x64xf32>, tensor<256x2x32xui8>, tensor<256x2xf32>) -> tensor<?x7x256xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @conv
+func.func @conv(%a: tensor<1x80x?xf32>, %w1: tensor<64x80x3xf32>, %i: tensor<2x4x8x8xf32>,
+                %w2: tensor<6x2x3x3xf32>, %v: tensor<1x2x4x4x4xf32>, %w3: tensor<3x2x2x2x2xf32>) {
+  // 1-D, strided and padded, over a dynamic length.
+  // CHECK: graph.conv %{{.+}}, %{{.+}} {dilations = array<i64: 1>, group = 1 : i64, pads = array<i64: 1, 1>, strides = array<i64: 2>} : (tensor<1x80x?xf32>, tensor<64x80x3xf32>) -> tensor<1x64x?xf32>
+  %y1 = graph.conv %a, %w1 {strides = array<i64: 2>, dilations = array<i64: 1>, pads = array<i64: 1, 1>, group = 1 : i64} : (tensor<1x80x?xf32>, tensor<64x80x3xf32>) -> tensor<1x64x?xf32>
+  // 2-D with two groups and a dilation: (8 + 1 + 1 - 2 * 2 - 1) / 1 + 1 = 6.
+  // CHECK: graph.conv {{.+}} : (tensor<2x4x8x8xf32>, tensor<6x2x3x3xf32>) -> tensor<2x6x6x6xf32>
+  %y2 = graph.conv %i, %w2 {strides = array<i64: 1, 1>, dilations = array<i64: 2, 2>, pads = array<i64: 1, 1, 1, 1>, group = 2 : i64} : (tensor<2x4x8x8xf32>, tensor<6x2x3x3xf32>) -> tensor<2x6x6x6xf32>
+  // 3-D.
+  // CHECK: graph.conv {{.+}} : (tensor<1x2x4x4x4xf32>, tensor<3x2x2x2x2xf32>) -> tensor<1x3x2x2x2xf32>
+  %y3 = graph.conv %v, %w3 {strides = array<i64: 2, 2, 2>, dilations = array<i64: 1, 1, 1>, pads = array<i64: 0, 0, 0, 0, 0, 0>, group = 1 : i64} : (tensor<1x2x4x4x4xf32>, tensor<3x2x2x2x2xf32>) -> tensor<1x3x2x2x2xf32>
+  return
+}

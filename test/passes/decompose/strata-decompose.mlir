@@ -165,3 +165,39 @@ func.func @quantize_signless(%x: tensor<4xf32>, %s: tensor<f32>) -> tensor<4xf32
   %d = graph.dequantize %q, %s {is_unsigned} : (tensor<4xi8>, tensor<f32>) -> tensor<4xf32>
   return %d : tensor<4xf32>
 }
+
+// -----
+
+// Grouped-query, causal attention over a cache with dynamic batch, sequence
+// and past lengths: the group reshapes read their shape at run time and the
+// causal mask compares ranges (key j <= query i + Skv - Sq).
+// CHECK-LABEL: func.func @gqa_causal_dynamic
+// CHECK: %[[K:.+]] = graph.concat %{{.+}}, %{{.+}} {axis = 2 : i64} : (tensor<?x2x?x8xf32>, tensor<?x2x?x8xf32>) -> tensor<?x2x?x8xf32>
+// CHECK: %[[QSHAPE:.+]] = graph.concat {{.+}} -> tensor<5xi64>
+// CHECK: %[[QG:.+]] = graph.reshape %{{.+}}, %[[QSHAPE]] : (tensor<?x4x?x8xf32>, tensor<5xi64>) -> tensor<?x2x2x?x8xf32>
+// CHECK: %[[KG:.+]] = graph.reshape %[[K]], %{{.+}} : (tensor<?x2x?x8xf32>, tensor<5xi64>) -> tensor<?x2x1x?x8xf32>
+// CHECK: graph.matmul %[[QG]], %[[KG]] {transpose_rhs = true} : (tensor<?x2x2x?x8xf32>, tensor<?x2x1x?x8xf32>) -> tensor<?x2x2x?x?xf32>
+// CHECK: %[[ROWS:.+]] = graph.range %{{.+}}, %{{.+}}, %{{.+}} : (tensor<i64>, tensor<i64>, tensor<i64>) -> tensor<?xi64>
+// CHECK: %[[COLS:.+]] = graph.range
+// CHECK: %[[OFFSET:.+]] = graph.sub
+// CHECK: %[[FRONTIER:.+]] = graph.add %{{.+}}, %[[OFFSET]] : (tensor<?x1xi64>, tensor<i64>) -> tensor<?x1xi64>
+// CHECK: %[[CAUSAL:.+]] = graph.compare le, %[[COLS]], %[[FRONTIER]] : (tensor<?xi64>, tensor<?x1xi64>) -> tensor<?x?xi1>
+// CHECK: graph.where %[[CAUSAL]]
+// CHECK: graph.softmax
+func.func @gqa_causal_dynamic(%q: tensor<?x4x?x8xf32>, %k: tensor<?x2x?x8xf32>, %v: tensor<?x2x?x8xf32>, %pk: tensor<?x2x?x8xf32>, %pv: tensor<?x2x?x8xf32>) -> (tensor<?x4x?x8xf32>, tensor<?x2x?x8xf32>) {
+  %y, %pk1, %pv1, %qk = graph.attention %q, %k, %v past %pk, %pv {scale = 0.5 : f32, causal = true} : (tensor<?x4x?x8xf32>, tensor<?x2x?x8xf32>, tensor<?x2x?x8xf32>, tensor<?x2x?x8xf32>, tensor<?x2x?x8xf32>) -> (tensor<?x4x?x8xf32>, tensor<?x2x?x8xf32>, tensor<?x2x?x8xf32>, tensor<?x4x?x?xf32>)
+  return %y, %pk1 : tensor<?x4x?x8xf32>, tensor<?x2x?x8xf32>
+}
+
+// -----
+
+// Rotary embedding over a dynamic batch and sequence: the tables are reshaped
+// with a run-time shape and the slices keep the dynamic dimensions whole.
+// CHECK-LABEL: func.func @rotary_dynamic
+// CHECK: %[[COS:.+]] = graph.reshape %{{.+}}, %{{.+}} : (tensor<?x?x4xf32>, tensor<4xi64>) -> tensor<?x1x?x4xf32>
+// CHECK: graph.slice %{{.+}} {limit = array<i64: -1, 2, -1, 4>, start = array<i64: 0, 0, 0, 0>, stride = array<i64: 1, 1, 1, 1>} : (tensor<?x2x?x8xf32>) -> tensor<?x2x?x4xf32>
+// CHECK: graph.concat
+func.func @rotary_dynamic(%x: tensor<?x2x?x8xf32>, %c: tensor<?x?x4xf32>, %s: tensor<?x?x4xf32>) -> tensor<?x2x?x8xf32> {
+  %0 = graph.rotary %x, %c, %s : (tensor<?x2x?x8xf32>, tensor<?x?x4xf32>, tensor<?x?x4xf32>) -> tensor<?x2x?x8xf32>
+  return %0 : tensor<?x2x?x8xf32>
+}
