@@ -2,10 +2,12 @@
 //
 // The first step runs the whole prompt with empty past tensors; each further
 // step runs the last token with the previous step's present tensors as past.
+// The loop stops at the model's position limit (TokenLimit.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "runtime/core/Generate.h"
+#include "runtime/core/TokenLimit.h"
 
 #include <algorithm>
 #include <cstring>
@@ -144,6 +146,8 @@ std::string generateGreedy(const strata_model &model, const Executor &executor,
   for (long step = 0; step < steps; ++step) {
     std::vector<int64_t> fresh(tokens.begin() + past, tokens.end());
     int64_t total = static_cast<int64_t>(tokens.size());
+    if (std::string e = checkStepWithinBounds(model, past, total - past); !e.empty())
+      return tokenLimitMessage(step, steps, past, total - past, e);
     for (int32_t i = 0; i < model.num_inputs; ++i) {
       std::string e;
       switch (plan.feeds[i]) {
@@ -174,7 +178,7 @@ std::string generateGreedy(const strata_model &model, const Executor &executor,
     if (std::string e = executor.checkInputs(raw); !e.empty())
       return "--generate step " + std::to_string(step) + ": " + e;
     if (std::string e = executor.run(raw, outputs); !e.empty())
-      return e;
+      return tokenLimitMessage(step, steps, past, total - past, e);
     vocabulary = strata_tensor_dims(outputs[plan.logits].get())[2];
     tokens.push_back(argmaxLast(outputs[plan.logits].get()));
     past = total;

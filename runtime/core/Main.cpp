@@ -11,9 +11,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/core/Executor.h"
+#include "runtime/core/File.h"
 #include "runtime/core/Generate.h"
 #include "runtime/core/PassThrough.h"
 #include "runtime/core/Report.h"
+#include "runtime/core/TemporaryFile.h"
 
 #include <chrono>
 #include <cstdio>
@@ -208,6 +210,9 @@ int main(int argc, char **argv) {
   if (model.abi_version != STRATA_MODEL_ABI_VERSION)
     return fail("the compiled model uses contract version " + std::to_string(model.abi_version) +
                 ", this runtime expects " + std::to_string(STRATA_MODEL_ABI_VERSION));
+  // An interrupted write leaves no temporary file behind.
+  if (strata_status s = runtime::removeTemporaryFilesOnSignals())
+    return fail(takeMessage(s));
   std::vector<OwnedTensor> inputs(model.num_inputs);
   std::vector<ListValue> lists(model.num_inputs);
   std::vector<std::pair<int, std::string>> outputFiles;
@@ -287,6 +292,17 @@ int main(int argc, char **argv) {
   }
   if (generate > 0 && (bench > 0 || report || !tracePath.empty()))
     return fail("--bench, --report and --trace do not apply to --generate");
+  // Paths that can never be written are refused before anything runs.
+  std::vector<std::string> written = {tracePath, tokensPath};
+  for (auto &[index, file] : outputFiles)
+    written.push_back(file);
+  for (const std::string &path : written) {
+    runtime::OutputKind kind;
+    if (path.empty())
+      continue;
+    if (strata_status s = runtime::checkOutputPath(path.c_str(), kind))
+      return fail(takeMessage(s));
+  }
   strata_device_options deviceOptions{static_cast<int32_t>(threads)};
   strata_device deviceHandle;
   if (strata_status s = model.create_device(&deviceOptions, &deviceHandle))
