@@ -134,17 +134,30 @@ struct ReshapeToTensor : OpRewritePattern<g::ReshapeOp> {
         dims.push_back(constant(type.isDynamicDim(i) ? -1 : type.getDimSize(i)));
       }
     }
-    // A -1 entry is the element count divided by the product of the others.
+    // A -1 entry is the element count divided by the product of the others,
+    // which must not be 0 (as onnxruntime requires: any size would do). The
+    // division is by 1 instead of 0, so that it never traps.
     Value minusOne = constant(-1), known = constant(1);
+    Value anyInferred = arith::ConstantIntOp::create(rewriter, loc, 0, 1);
     SmallVector<Value> inferredHere;
     for (Value d : dims) {
       Value isInferred =
           arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, d, minusOne);
       inferredHere.push_back(isInferred);
+      anyInferred = arith::OrIOp::create(rewriter, loc, anyInferred, isInferred);
       known = arith::MulIOp::create(
           rewriter, loc, known, arith::SelectOp::create(rewriter, loc, isInferred, constant(1), d));
     }
-    Value inferred = arith::DivUIOp::create(rewriter, loc, count, known);
+    Value knownZero =
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, known, constant(0));
+    program::emitRuntimeCheck(
+        rewriter, loc,
+        arith::XOrIOp::create(rewriter, loc, arith::AndIOp::create(rewriter, loc, anyInferred,
+                                                                    knownZero),
+                              arith::ConstantIntOp::create(rewriter, loc, 1, 1)),
+        "the shape read at run time has -1 beside a 0, which leaves the -1 undefined");
+    Value divisor = arith::MaxUIOp::create(rewriter, loc, known, constant(1));
+    Value inferred = arith::DivUIOp::create(rewriter, loc, count, divisor);
     SmallVector<Value> resolved;
     for (auto [d, isInferred] : llvm::zip(dims, inferredHere))
       resolved.push_back(arith::SelectOp::create(rewriter, loc, isInferred, inferred, d));

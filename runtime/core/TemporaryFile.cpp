@@ -127,8 +127,7 @@ void TemporaryFile::commit() {
 void removeStaleTemporaries(const std::string &target) {
   size_t slash = target.rfind('/');
   std::string dir = slash == std::string::npos ? "." : target.substr(0, slash + 1);
-  std::string prefix =
-      (slash == std::string::npos ? target : target.substr(slash + 1)) + ".tmp.";
+  std::string prefix = (slash == std::string::npos ? target : target.substr(slash + 1)) + ".tmp.";
   // An unreadable directory has nothing this process could remove; the
   // write itself reports why the directory cannot be written.
   std::unique_ptr<DIR, DirectoryCloser> entries(::opendir(dir.c_str()));

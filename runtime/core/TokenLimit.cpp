@@ -59,9 +59,9 @@ std::string checkStepWithinBounds(const strata_model &model, int64_t past, int64
 
 std::string tokenLimitMessage(long step, long steps, int64_t past, int64_t fresh,
                               const std::string &reason) {
-  std::string positions = fresh == 1 ? "position " + std::to_string(past)
-                                     : "positions " + std::to_string(past) + " to " +
-                                           std::to_string(past + fresh - 1);
+  std::string positions =
+      fresh == 1 ? "position " + std::to_string(past)
+                 : "positions " + std::to_string(past) + " to " + std::to_string(past + fresh - 1);
   return "--generate stopped after " + std::to_string(step) + " of " + std::to_string(steps) +
          " tokens: the model cannot run " + positions + ": " + reason;
 }

@@ -46,9 +46,8 @@ struct LowerChecks : strata::impl::LowerChecksBase<LowerChecks> {
           b, module.getLoc(), kCheckFailed,
           LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx), {pointer}));
       // It never returns, and the code leading to it is never the hot path.
-      callee.setPassthroughAttr(b.getArrayAttr({b.getStringAttr("noreturn"),
-                                                b.getStringAttr("nounwind"),
-                                                b.getStringAttr("cold")}));
+      callee.setPassthroughAttr(b.getArrayAttr(
+          {b.getStringAttr("noreturn"), b.getStringAttr("nounwind"), b.getStringAttr("cold")}));
     }
     // One constant per distinct message.
     SymbolTable symbols(module);
@@ -61,9 +60,8 @@ struct LowerChecks : strata::impl::LowerChecksBase<LowerChecks> {
         text.push_back('\0');
         auto type = LLVM::LLVMArrayType::get(IntegerType::get(ctx, 8), text.size());
         b.setInsertionPointToStart(module.getBody());
-        message = LLVM::GlobalOp::create(b, loc, type, /*isConstant=*/true,
-                                         LLVM::Linkage::Internal, "strata_check_message",
-                                         b.getStringAttr(text));
+        message = LLVM::GlobalOp::create(b, loc, type, /*isConstant=*/true, LLVM::Linkage::Internal,
+                                         "strata_check_message", b.getStringAttr(text));
         // Renamed to a name no other symbol has.
         symbols.insert(message);
       }

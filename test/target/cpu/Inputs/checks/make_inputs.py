@@ -27,6 +27,13 @@ arrays = {
     "delta0": np.array(0, np.int64),
     "grow_3x2": np.array([3, 2], np.int64),
     "grow_3x5": np.array([3, 5], np.int64),
+    "x04": np.zeros((0, 4), np.float32),
+    "x24": np.arange(8, dtype=np.float32).reshape(2, 4),
+    "shape_0x-1": np.array([0, -1], np.int64),
+    "shape_0x4": np.array([0, 4], np.int64),
+    "shape_4x-1": np.array([4, -1], np.int64),
+    "n32": np.arange(6, dtype=np.int32).reshape(3, 2),
+    "n30": np.zeros((3, 0), np.int32),
 }
 for name, value in arrays.items():
     np.save(os.path.join(out, name + ".npy"), value)
