@@ -117,6 +117,27 @@ Value checkedIndex(OpBuilder &b, Location loc, Value index, Value size, int64_t 
   return wrapped;
 }
 
+void checkByteSize(OpBuilder &b, Location loc, Type elementType, ArrayRef<Value> factors) {
+  int64_t elementBytes =
+      elementType.isIntOrFloat() ? (elementType.getIntOrFloatBitWidth() + 7) / 8 : 8;
+  Type i64 = b.getI64Type();
+  Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+  Value bytes = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(elementBytes));
+  Value fits = arith::ConstantIntOp::create(b, loc, 1, 1);
+  for (Value factor : factors) {
+    Value size = arith::IndexCastOp::create(b, loc, i64, factor);
+    auto product = arith::MulUIExtendedOp::create(b, loc, bytes, size);
+    fits = arith::AndIOp::create(
+        b, loc, fits,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, product.getHigh(), zero));
+    bytes = product.getLow();
+  }
+  fits = arith::AndIOp::create(
+      b, loc, fits, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, bytes, zero));
+  program::emitRuntimeCheck(b, loc, fits,
+                            "the result's size read at run time comes to 2^63 bytes or more");
+}
+
 /// Offsets, sizes and strides of the unit-thick slice at `position` along `axis`.
 static void sliceAlong(OpBuilder &b, Location loc, Value t, int64_t axis, Value position,
                        SmallVector<OpFoldResult> &offsets, SmallVector<OpFoldResult> &sizes,

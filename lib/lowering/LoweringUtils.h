@@ -67,6 +67,14 @@ mlir::Value wrapNegative(mlir::OpBuilder &b, mlir::Location loc, mlir::Value ind
 mlir::Value checkedIndex(mlir::OpBuilder &b, mlir::Location loc, mlir::Value index,
                          mlir::Value size, int64_t axis);
 
+/// Stops the program unless `factors` (indices read or computed at run time,
+/// none negative) multiplied together and by the size of `elementType` come
+/// to fewer than 2^63 bytes: a result that large would wrap its allocation's
+/// byte count, and its loops would write past a too small buffer. For ops
+/// whose result sizes come from tensor data (shapes, repeats, range lengths).
+void checkByteSize(mlir::OpBuilder &b, mlir::Location loc, mlir::Type elementType,
+                   mlir::ArrayRef<mlir::Value> factors);
+
 /// The slice of `t` at `position` along `axis`, without that dimension.
 mlir::Value extractAlong(mlir::OpBuilder &b, mlir::Location loc, mlir::Value t, int64_t axis,
                          mlir::Value position);

@@ -37,6 +37,11 @@ Value emptyFromShapeTensor(OpBuilder &b, Location loc, RankedTensorType type, Va
         "dimension " + std::to_string(i) + " of the shape read at run time is negative");
     sizes.push_back(size);
   }
+  SmallVector<Value> factors(sizes);
+  for (int64_t d : type.getShape())
+    if (!ShapedType::isDynamic(d))
+      factors.push_back(arith::ConstantIndexOp::create(b, loc, d));
+  checkByteSize(b, loc, type.getElementType(), factors);
   return tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType(), sizes);
 }
 
@@ -393,6 +398,7 @@ struct RangeToLinalg : OpRewritePattern<g::RangeOp> {
       Value zero = arith::ConstantOp::create(rewriter, loc, rewriter.getI64IntegerAttr(0));
       length = arith::MaxSIOp::create(rewriter, loc, length, zero);
       sizes.push_back(arith::IndexCastOp::create(rewriter, loc, rewriter.getIndexType(), length));
+      checkByteSize(rewriter, loc, element, sizes);
     }
     Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), element, sizes);
     MLIRContext *ctx = rewriter.getContext();
@@ -504,12 +510,15 @@ struct TileToLinalg : OpRewritePattern<g::TileOp> {
     auto type = cast<RankedTensorType>(op.getType());
     Value input = op.getInput();
     int64_t rank = type.getRank();
-    SmallVector<Value> sizes, inputDims;
+    SmallVector<Value> sizes, inputDims, factors;
     for (int64_t i = 0; i < rank; ++i) {
       Value d = dimSize(rewriter, loc, input, i);
       inputDims.push_back(d);
-      if (!type.isDynamicDim(i))
+      if (!type.isDynamicDim(i)) {
+        factors.push_back(arith::ConstantIndexOp::create(rewriter, loc, type.getDimSize(i)));
         continue;
+      }
+      factors.push_back(d);
       Value repeats = extractIndex(rewriter, loc, op.getRepeats(), i);
       program::emitRuntimeCheck(
           rewriter, loc,
@@ -517,7 +526,9 @@ struct TileToLinalg : OpRewritePattern<g::TileOp> {
                                 arith::ConstantIndexOp::create(rewriter, loc, 0)),
           "the repeat count of dimension " + std::to_string(i) + " is negative");
       sizes.push_back(arith::MulIOp::create(rewriter, loc, d, repeats));
+      factors.push_back(repeats);
     }
+    checkByteSize(rewriter, loc, type.getElementType(), factors);
     Value init =
         tensor::EmptyOp::create(rewriter, loc, type.getShape(), type.getElementType(), sizes);
     SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx)};

@@ -34,6 +34,12 @@ arrays = {
     "shape_4x-1": np.array([4, -1], np.int64),
     "n32": np.arange(6, dtype=np.int32).reshape(3, 2),
     "n30": np.zeros((3, 0), np.int32),
+    "shape_2x3": np.array([2, 3], np.int64),
+    "shape_4eib": np.array([1 << 30, 1 << 30], np.int64),
+    "shape_wraps": np.array([1 << 62, 4], np.int64),
+    "t4": np.arange(4, dtype=np.float32),
+    "repeats2": np.array([2], np.int64),
+    "repeats_wraps": np.array([1 << 62], np.int64),
 }
 for name, value in arrays.items():
     np.save(os.path.join(out, name + ".npy"), value)
