@@ -40,6 +40,9 @@ arrays = {
     "t4": np.arange(4, dtype=np.float32),
     "repeats2": np.array([2], np.int64),
     "repeats_wraps": np.array([1 << 62], np.int64),
+    "k2": np.array([2], np.int64),
+    "k5": np.array([5], np.int64),
+    "k-1": np.array([-1], np.int64),
 }
 for name, value in arrays.items():
     np.save(os.path.join(out, name + ".npy"), value)
