@@ -2,8 +2,9 @@
 //
 // One `linalg.generic` per elementwise graph op, that is per op implementing
 // `ScalarBodyOpInterface`: broadcast through indexing maps (or, for dynamic
-// dimensions that may be 1 at run time, through index arithmetic in the body),
-// the result shape from `tensor.empty`, and the body from the op's scalar body.
+// dimensions that may be 1 at run time, through index arithmetic in the body,
+// with a run-time check that the operands' sizes agree), the result shape from
+// `tensor.empty`, and the body from the op's scalar body.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,6 +12,7 @@
 #include "lib/lowering/Passes.h"
 
 #include "dialects/graph/GraphDialect.h"
+#include "dialects/program/RuntimeCheck.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -55,6 +57,42 @@ SmallVector<Value> dynamicResultSizes(OpBuilder &b, Location loc, ValueRange ope
   return sizes;
 }
 
+/// Stops the program unless, in each dimension of the result whose size the
+/// types leave open, every operand's size is 1 or the result's (`sizes`: the
+/// result's dynamic sizes): an operand of another size would be read outside
+/// its bounds.
+void checkBroadcast(OpBuilder &b, Location loc, ValueRange operands, RankedTensorType resultType,
+                    ArrayRef<Value> sizes) {
+  if (operands.size() < 2)
+    return;
+  int64_t rank = resultType.getRank();
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  for (int64_t i = 0, dynamic = 0; i < rank; ++i) {
+    Value resultSize = resultType.isDynamicDim(i)
+                           ? sizes[dynamic++]
+                           : arith::ConstantIndexOp::create(b, loc, resultType.getDimSize(i));
+    Value fits;
+    for (Value v : operands) {
+      auto t = cast<RankedTensorType>(v.getType());
+      int64_t j = i - (rank - t.getRank());
+      if (j < 0 || t.getDimSize(j) == 1 || (!t.isDynamicDim(j) && !resultType.isDynamicDim(i)))
+        continue;
+      Value size = dimSize(b, loc, v, j);
+      Value ok = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, size, resultSize);
+      if (t.isDynamicDim(j))
+        ok = arith::OrIOp::create(
+            b, loc, ok, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, size, one));
+      fits = fits ? arith::AndIOp::create(b, loc, fits, ok).getResult() : ok;
+    }
+    if (fits)
+      program::emitRuntimeCheck(b, loc, fits,
+                                "the operands cannot be broadcast together: in dimension " +
+                                    std::to_string(i) +
+                                    " of the result, an operand's size is neither 1 nor the "
+                                    "others'");
+  }
+}
+
 struct ElementwiseToGeneric : OpInterfaceRewritePattern<g::ScalarBodyOpInterface> {
   using OpInterfaceRewritePattern::OpInterfaceRewritePattern;
 
@@ -86,9 +124,10 @@ struct ElementwiseToGeneric : OpInterfaceRewritePattern<g::ScalarBodyOpInterface
           broadcastMap(type.getShape(), resultType.getShape(), resultType.getRank(), 0, ctx));
     }
     maps.push_back(AffineMap::getMultiDimIdentityMap(resultType.getRank(), ctx));
-    Value init =
-        tensor::EmptyOp::create(rewriter, loc, resultType.getShape(), resultType.getElementType(),
-                                dynamicResultSizes(rewriter, loc, operands, resultType));
+    SmallVector<Value> sizes = dynamicResultSizes(rewriter, loc, operands, resultType);
+    checkBroadcast(rewriter, loc, operands, resultType, sizes);
+    Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                         resultType.getElementType(), sizes);
     SmallVector<utils::IteratorType> iterators(resultType.getRank(), utils::IteratorType::parallel);
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps, iterators,

@@ -6,8 +6,9 @@
 
 #include "lib/lowering/LoweringUtils.h"
 
+#include "dialects/program/RuntimeCheck.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
@@ -91,7 +92,9 @@ Value normalizeAxis(OpBuilder &b, Location loc, Value axis, int64_t rank) {
   Value inRange = arith::AndIOp::create(
       b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, axis, lowest),
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, axis, r));
-  cf::AssertOp::create(b, loc, inRange, "axis read at run time is out of range");
+  program::emitRuntimeCheck(b, loc, inRange,
+                            "an axis read at run time lies outside [" + std::to_string(-rank) +
+                                ", " + std::to_string(rank - 1) + "]");
   return wrapNegative(b, loc, axis, r);
 }
 
@@ -100,6 +103,39 @@ Value wrapNegative(OpBuilder &b, Location loc, Value index, Value size) {
                                          arith::ConstantIndexOp::create(b, loc, 0));
   return arith::SelectOp::create(b, loc, negative, arith::AddIOp::create(b, loc, index, size),
                                  index);
+}
+
+Value checkedIndex(OpBuilder &b, Location loc, Value index, Value size, int64_t axis) {
+  index = arith::IndexCastOp::create(b, loc, b.getIndexType(), index);
+  Value wrapped = wrapNegative(b, loc, index, size);
+  Value inRange = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult, wrapped, size);
+  std::string range = "[-n, n - 1], n being the size of axis " + std::to_string(axis);
+  if (std::optional<int64_t> known = getConstantIntValue(size))
+    range = "[" + std::to_string(-*known) + ", " + std::to_string(*known - 1) + "], the range of "
+            "axis " + std::to_string(axis);
+  program::emitRuntimeCheck(b, loc, inRange, "an index lies outside " + range + " of the data");
+  return wrapped;
+}
+
+void checkByteSize(OpBuilder &b, Location loc, Type elementType, ArrayRef<Value> factors) {
+  int64_t elementBytes =
+      elementType.isIntOrFloat() ? (elementType.getIntOrFloatBitWidth() + 7) / 8 : 8;
+  Type i64 = b.getI64Type();
+  Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+  Value bytes = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(elementBytes));
+  Value fits = arith::ConstantIntOp::create(b, loc, 1, 1);
+  for (Value factor : factors) {
+    Value size = arith::IndexCastOp::create(b, loc, i64, factor);
+    auto product = arith::MulUIExtendedOp::create(b, loc, bytes, size);
+    fits = arith::AndIOp::create(
+        b, loc, fits,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, product.getHigh(), zero));
+    bytes = product.getLow();
+  }
+  fits = arith::AndIOp::create(
+      b, loc, fits, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, bytes, zero));
+  program::emitRuntimeCheck(b, loc, fits,
+                            "the result's size read at run time comes to 2^63 bytes or more");
 }
 
 /// Offsets, sizes and strides of the unit-thick slice at `position` along `axis`.

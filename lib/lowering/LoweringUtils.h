@@ -50,7 +50,7 @@ mlir::Value extractIndex(mlir::OpBuilder &b, mlir::Location loc, mlir::Value ten
 mlir::Value extractOnly(mlir::OpBuilder &b, mlir::Location loc, mlir::Value tensor);
 
 /// A run-time `axis` (an index) of a tensor of `rank`, counted from the front
-/// when negative; a `cf.assert` stops the program when it is outside
+/// when negative; a run-time check stops the program when it is outside
 /// `[-rank, rank)`.
 mlir::Value normalizeAxis(mlir::OpBuilder &b, mlir::Location loc, mlir::Value axis, int64_t rank);
 
@@ -58,6 +58,22 @@ mlir::Value normalizeAxis(mlir::OpBuilder &b, mlir::Location loc, mlir::Value ax
 /// end), else `index`.
 mlir::Value wrapNegative(mlir::OpBuilder &b, mlir::Location loc, mlir::Value index,
                          mlir::Value size);
+
+/// An index read at run time (of any integer type) into dimension `axis`, of
+/// `size`, of an op's data operand, counted from the end when negative; a
+/// run-time check naming the node of `loc` stops the program when it lies
+/// outside `[-size, size)`. The check is one unsigned comparison of the
+/// wrapped index, which catches both ends.
+mlir::Value checkedIndex(mlir::OpBuilder &b, mlir::Location loc, mlir::Value index,
+                         mlir::Value size, int64_t axis);
+
+/// Stops the program unless `factors` (indices read or computed at run time,
+/// none negative) multiplied together and by the size of `elementType` come
+/// to fewer than 2^63 bytes: a result that large would wrap its allocation's
+/// byte count, and its loops would write past a too small buffer. For ops
+/// whose result sizes come from tensor data (shapes, repeats, range lengths).
+void checkByteSize(mlir::OpBuilder &b, mlir::Location loc, mlir::Type elementType,
+                   mlir::ArrayRef<mlir::Value> factors);
 
 /// The slice of `t` at `position` along `axis`, without that dimension.
 mlir::Value extractAlong(mlir::OpBuilder &b, mlir::Location loc, mlir::Value t, int64_t axis,

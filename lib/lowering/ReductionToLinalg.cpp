@@ -14,6 +14,8 @@
 #include "lib/lowering/Passes.h"
 
 #include "dialects/graph/GraphDialect.h"
+#include "dialects/graph/ScalarBuilders.h"
+#include "dialects/program/RuntimeCheck.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
@@ -381,6 +383,13 @@ struct ReduceToGeneric : OpRewritePattern<g::ReduceOp> {
     if (op.getKind() == g::ReductionKind::mean) {
       Value count = op.getAxesValue() ? flaggedCount(rewriter, loc, x, flags, t)
                                       : reducedCount(rewriter, loc, x, axes, t);
+      // An integer division by 0 would trap; a float one gives NaN, as in ONNX.
+      if (!isa<FloatType>(t))
+        program::emitRuntimeCheck(
+            rewriter, loc,
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne, count,
+                                  g::buildScalarConstant(rewriter, loc, t, 0)),
+            "the integer mean of an empty reduction divides by 0");
       r = mapElementwise(
           rewriter, loc, {r}, {}, [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
             if (isa<FloatType>(t))

@@ -12,6 +12,7 @@
 #include "lib/lowering/Passes.h"
 
 #include "dialects/graph/GraphDialect.h"
+#include "dialects/program/RuntimeCheck.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/Matchers.h"
@@ -122,6 +123,13 @@ struct DynamicSliceToTensor : OpRewritePattern<g::DynamicSliceOp> {
       Value start = boundAt(rewriter, loc, op.getStarts(), n, 0);
       Value end = boundAt(rewriter, loc, op.getEnds(), n, 0);
       Value step = boundAt(rewriter, loc, op.getSteps(), n, 1);
+      // The window's length divides by the step.
+      if (std::optional<int64_t> known = getConstantIntValue(step); !known || *known == 0)
+        program::emitRuntimeCheck(
+            rewriter, loc,
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne, step,
+                                  arith::ConstantIndexOp::create(rewriter, loc, 0)),
+            "step " + std::to_string(n) + " of the slice is 0");
       Value axis = boundAt(rewriter, loc, op.getAxes(), n, n);
       if (std::optional<int64_t> known = getConstantIntValue(axis)) {
         int64_t d = *known < 0 ? *known + rank : *known;

@@ -13,6 +13,7 @@
 
 #include "dialects/graph/GraphDialect.h"
 #include "dialects/graph/ScalarBuilders.h"
+#include "dialects/program/RuntimeCheck.h"
 
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 
@@ -22,12 +23,25 @@ namespace g = strata::graph;
 namespace strata {
 namespace {
 
-/// `tensor.empty` of `type` whose dynamic dims are read from a 1-D shape tensor.
+/// `tensor.empty` of `type` whose dynamic dims are read from a 1-D shape tensor;
+/// a run-time check stops the program on a negative one.
 Value emptyFromShapeTensor(OpBuilder &b, Location loc, RankedTensorType type, Value shape) {
   SmallVector<Value> sizes;
-  for (int64_t i = 0; i < type.getRank(); ++i)
-    if (type.isDynamicDim(i))
-      sizes.push_back(extractIndex(b, loc, shape, i));
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  for (int64_t i = 0; i < type.getRank(); ++i) {
+    if (!type.isDynamicDim(i))
+      continue;
+    Value size = extractIndex(b, loc, shape, i);
+    program::emitRuntimeCheck(
+        b, loc, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, size, zero),
+        "dimension " + std::to_string(i) + " of the shape read at run time is negative");
+    sizes.push_back(size);
+  }
+  SmallVector<Value> factors(sizes);
+  for (int64_t d : type.getShape())
+    if (!ShapedType::isDynamic(d))
+      factors.push_back(arith::ConstantIndexOp::create(b, loc, d));
+  checkByteSize(b, loc, type.getElementType(), factors);
   return tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType(), sizes);
 }
 
@@ -57,6 +71,29 @@ struct TransposeToLinalg : OpRewritePattern<g::TransposeOp> {
     return success();
   }
 };
+
+/// Stops the program unless the dimensions `dims` (i64), none negative, hold
+/// exactly `count` elements: a reshape to more would read past its input.
+/// Their product is taken with overflow detection, so that no wrapped product
+/// passes for the count.
+void checkElementCount(OpBuilder &b, Location loc, ArrayRef<Value> dims, Value count) {
+  Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+  Value product = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(1));
+  Value valid = arith::ConstantIntOp::create(b, loc, 1, 1);
+  for (Value d : dims) {
+    valid = arith::AndIOp::create(
+        b, loc, valid, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, d, zero));
+    auto extended = arith::MulUIExtendedOp::create(b, loc, product, d);
+    valid = arith::AndIOp::create(
+        b, loc, valid,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, extended.getHigh(), zero));
+    product = extended.getLow();
+  }
+  valid = arith::AndIOp::create(
+      b, loc, valid, arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, product, count));
+  program::emitRuntimeCheck(b, loc, valid,
+                            "the shape read at run time does not hold the input's elements");
+}
 
 /// `graph.reshape` between static shapes that only merge or split adjacent
 /// dimensions becomes `tensor.collapse_shape` / `tensor.expand_shape` (views,
@@ -102,20 +139,34 @@ struct ReshapeToTensor : OpRewritePattern<g::ReshapeOp> {
         dims.push_back(constant(type.isDynamicDim(i) ? -1 : type.getDimSize(i)));
       }
     }
-    // A -1 entry is the element count divided by the product of the others.
+    // A -1 entry is the element count divided by the product of the others,
+    // which must not be 0 (as onnxruntime requires: any size would do). The
+    // division is by 1 instead of 0, so that it never traps.
     Value minusOne = constant(-1), known = constant(1);
+    Value anyInferred = arith::ConstantIntOp::create(rewriter, loc, 0, 1);
     SmallVector<Value> inferredHere;
     for (Value d : dims) {
       Value isInferred =
           arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, d, minusOne);
       inferredHere.push_back(isInferred);
+      anyInferred = arith::OrIOp::create(rewriter, loc, anyInferred, isInferred);
       known = arith::MulIOp::create(
           rewriter, loc, known, arith::SelectOp::create(rewriter, loc, isInferred, constant(1), d));
     }
-    Value inferred = arith::DivUIOp::create(rewriter, loc, count, known);
+    Value knownZero =
+        arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, known, constant(0));
+    program::emitRuntimeCheck(
+        rewriter, loc,
+        arith::XOrIOp::create(rewriter, loc, arith::AndIOp::create(rewriter, loc, anyInferred,
+                                                                    knownZero),
+                              arith::ConstantIntOp::create(rewriter, loc, 1, 1)),
+        "the shape read at run time has -1 beside a 0, which leaves the -1 undefined");
+    Value divisor = arith::MaxUIOp::create(rewriter, loc, known, constant(1));
+    Value inferred = arith::DivUIOp::create(rewriter, loc, count, divisor);
     SmallVector<Value> resolved;
     for (auto [d, isInferred] : llvm::zip(dims, inferredHere))
       resolved.push_back(arith::SelectOp::create(rewriter, loc, isInferred, inferred, d));
+    checkElementCount(rewriter, loc, resolved, count);
     auto shapeType = RankedTensorType::get({static_cast<int64_t>(resolved.size())}, i64);
     Value shape = tensor::FromElementsOp::create(rewriter, loc, shapeType, resolved);
     return replace(tensor::ReshapeOp::create(rewriter, loc, type, input, shape));
@@ -176,8 +227,9 @@ struct SplitToTensor : OpRewritePattern<g::SplitOp> {
   }
 };
 
-/// Each result element reads its index from `indices` (negative ones wrap) and
-/// extracts from the input at that position along `axis`.
+/// Each result element reads its index from `indices` (negative ones wrap,
+/// any out of range stops the program) and extracts from the input at that
+/// position along `axis`.
 struct GatherToLinalg : OpRewritePattern<g::GatherOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(g::GatherOp op, PatternRewriter &rewriter) const override {
@@ -209,8 +261,7 @@ struct GatherToLinalg : OpRewritePattern<g::GatherOp> {
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{init.getType()}, ValueRange{indices}, ValueRange{init}, maps,
         iterators, [&](OpBuilder &b, Location l, ValueRange args) {
-          Value index = arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
-          index = wrapNegative(b, l, index, axisSize);
+          Value index = checkedIndex(b, l, args[0], axisSize, axis);
           SmallVector<Value> position;
           for (int64_t i = 0; i < axis; ++i)
             position.push_back(linalg::IndexOp::create(b, l, i));
@@ -248,8 +299,30 @@ struct BroadcastToLinalg : OpRewritePattern<g::BroadcastOp> {
       init = emptyTensor(rewriter, loc, type, sources);
     }
     // A dynamic input dimension under a run-time shape may be 1 where the
-    // result's is not: the input is read element by element, broadcasting it.
-    if (op.getShape() && !inType.hasStaticShape()) {
+    // result's is not: the input is then read element by element, broadcasting
+    // it. Any other dimension not statically 1 is read as it is. Either way an
+    // input dimension of another size than the result's (and not 1) would be
+    // read outside its bounds.
+    bool elementwise = op.getShape() && !inType.hasStaticShape();
+    int64_t offset = type.getRank() - inType.getRank();
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    for (int64_t j = 0; j < inType.getRank(); ++j) {
+      int64_t i = offset + j;
+      if (inType.getDimSize(j) == 1 || (!inType.isDynamicDim(j) && !type.isDynamicDim(i)))
+        continue;
+      Value size = dimSize(rewriter, loc, input, j);
+      Value fits = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, size,
+                                         dimSize(rewriter, loc, init, i));
+      if (elementwise && inType.isDynamicDim(j))
+        fits = arith::OrIOp::create(
+            rewriter, loc, fits,
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, size, one));
+      program::emitRuntimeCheck(rewriter, loc, fits,
+                                "dimension " + std::to_string(j) +
+                                    " of the input differs from dimension " + std::to_string(i) +
+                                    " of the result and is not 1");
+    }
+    if (elementwise) {
       SmallVector<Value> dims;
       for (int64_t j = 0; j < inType.getRank(); ++j)
         dims.push_back(dimSize(rewriter, loc, input, j));
@@ -317,6 +390,14 @@ struct RangeToLinalg : OpRewritePattern<g::RangeOp> {
           delta = scalar(op.getDelta());
     SmallVector<Value> sizes;
     if (type.isDynamicDim(0)) {
+      // The length divides by delta.
+      Value noStep = g::buildScalarConstant(rewriter, loc, element, 0);
+      Value nonZero =
+          isFloat ? arith::CmpFOp::create(rewriter, loc, arith::CmpFPredicate::ONE, delta, noStep)
+                        .getResult()
+                  : arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ne, delta, noStep)
+                        .getResult();
+      program::emitRuntimeCheck(rewriter, loc, nonZero, "the range's delta is 0");
       Value length;
       if (isFloat) {
         Value q = arith::DivFOp::create(rewriter, loc,
@@ -340,6 +421,7 @@ struct RangeToLinalg : OpRewritePattern<g::RangeOp> {
       Value zero = arith::ConstantOp::create(rewriter, loc, rewriter.getI64IntegerAttr(0));
       length = arith::MaxSIOp::create(rewriter, loc, length, zero);
       sizes.push_back(arith::IndexCastOp::create(rewriter, loc, rewriter.getIndexType(), length));
+      checkByteSize(rewriter, loc, element, sizes);
     }
     Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), element, sizes);
     MLIRContext *ctx = rewriter.getContext();
@@ -412,7 +494,8 @@ struct TriluToLinalg : OpRewritePattern<g::TriluOp> {
 };
 
 /// Element `i` of the result reads the input at `i` with the `axis` coordinate
-/// replaced by `indices[i]` (negative indices wrap).
+/// replaced by `indices[i]` (negative indices wrap, any out of range stops the
+/// program).
 struct GatherElementsToLinalg : OpRewritePattern<g::GatherElementsOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(g::GatherElementsOp op, PatternRewriter &rewriter) const override {
@@ -429,8 +512,7 @@ struct GatherElementsToLinalg : OpRewritePattern<g::GatherElementsOp> {
     auto generic = linalg::GenericOp::create(
         rewriter, loc, TypeRange{init.getType()}, ValueRange{indices}, ValueRange{init}, maps,
         iterators, [&](OpBuilder &b, Location l, ValueRange args) {
-          Value index = arith::IndexCastOp::create(b, l, b.getIndexType(), args[0]);
-          index = wrapNegative(b, l, index, axisSize);
+          Value index = checkedIndex(b, l, args[0], axisSize, axis);
           SmallVector<Value> position;
           for (int64_t i = 0; i < rank; ++i)
             position.push_back(i == axis ? index : linalg::IndexOp::create(b, l, i).getResult());
@@ -451,14 +533,25 @@ struct TileToLinalg : OpRewritePattern<g::TileOp> {
     auto type = cast<RankedTensorType>(op.getType());
     Value input = op.getInput();
     int64_t rank = type.getRank();
-    SmallVector<Value> sizes, inputDims;
+    SmallVector<Value> sizes, inputDims, factors;
     for (int64_t i = 0; i < rank; ++i) {
       Value d = dimSize(rewriter, loc, input, i);
       inputDims.push_back(d);
-      if (type.isDynamicDim(i))
-        sizes.push_back(arith::MulIOp::create(rewriter, loc, d,
-                                              extractIndex(rewriter, loc, op.getRepeats(), i)));
+      if (!type.isDynamicDim(i)) {
+        factors.push_back(arith::ConstantIndexOp::create(rewriter, loc, type.getDimSize(i)));
+        continue;
+      }
+      factors.push_back(d);
+      Value repeats = extractIndex(rewriter, loc, op.getRepeats(), i);
+      program::emitRuntimeCheck(
+          rewriter, loc,
+          arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::sge, repeats,
+                                arith::ConstantIndexOp::create(rewriter, loc, 0)),
+          "the repeat count of dimension " + std::to_string(i) + " is negative");
+      sizes.push_back(arith::MulIOp::create(rewriter, loc, d, repeats));
+      factors.push_back(repeats);
     }
+    checkByteSize(rewriter, loc, type.getElementType(), factors);
     Value init =
         tensor::EmptyOp::create(rewriter, loc, type.getShape(), type.getElementType(), sizes);
     SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(rank, ctx)};

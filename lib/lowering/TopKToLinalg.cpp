@@ -14,6 +14,7 @@
 #include "lib/lowering/Passes.h"
 
 #include "dialects/graph/GraphDialect.h"
+#include "dialects/program/RuntimeCheck.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -44,6 +45,14 @@ struct TopKToLinalg : OpRewritePattern<g::TopKOp> {
                         .getResult()
                   : arith::ConstantIndexOp::create(rewriter, loc, valuesType.getDimSize(axis))
                         .getResult();
+    // A k read at run time selects at most the whole axis; a negative one
+    // compares as a huge unsigned index.
+    if (valuesType.isDynamicDim(axis))
+      program::emitRuntimeCheck(rewriter, loc,
+                                arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::ule, k,
+                                                      dimSize(rewriter, loc, x, axis)),
+                                "k lies outside [0, n], n being the size of axis " +
+                                    std::to_string(axis) + " of the input");
     SmallVector<Value> sizes;
     for (int64_t d = 0; d < rank; ++d)
       if (valuesType.isDynamicDim(d))

@@ -12,6 +12,8 @@
 #include "passes/plan/Passes.h"
 #include "passes/plan/SizeBounds.h"
 
+#include "dialects/program/RuntimeCheck.h"
+
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "llvm/ADT/EquivalenceClasses.h"
@@ -60,15 +62,6 @@ Operation *firstUser(memref::AllocOp alloc) {
   return first;
 }
 
-/// `loc` for a message: the ONNX node's name when it has one.
-std::string describe(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return "node '" + name.getName().str() + "'";
-  if (auto file = dyn_cast<FileLineColLoc>(loc))
-    return file.getFilename().str() + ":" + std::to_string(file.getLine());
-  return "an unnamed op";
-}
-
 /// Stops the program when the run-time size of dynamic `alloc` exceeds the
 /// `slot` bytes the plan gave it (possible only where the size analysis
 /// assumed input dimensions of at least 1).
@@ -96,10 +89,10 @@ void checkSlot(OpBuilder &builder, memref::AllocOp alloc, int64_t slot) {
   }
   Value within = arith::CmpIOp::create(builder, loc, arith::CmpIPredicate::ule, bytes, limit);
   fits = arith::AndIOp::create(builder, loc, fits, within);
-  cf::AssertOp::create(builder, loc, fits,
-                       "a buffer of " + describe(loc) + " outgrows the " + std::to_string(slot) +
-                           " bytes the memory plan reserved for it (an empty input dimension "
-                           "can make ONNX shapes grow)");
+  program::emitRuntimeCheck(builder, loc, fits,
+                            "a buffer outgrows the " + std::to_string(slot) +
+                                " bytes the memory plan reserved for it (an empty input "
+                                "dimension can make ONNX shapes grow)");
 }
 
 struct PlanBuffers : strata::impl::PlanBuffersBase<PlanBuffers> {

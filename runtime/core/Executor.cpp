@@ -196,8 +196,11 @@ std::string Executor::run(const std::vector<strata_tensor *> &inputs,
   std::vector<int64_t> results(resultWords, 0);
   if (strata_status s = device_.invoke(model_.invoke, inputPointers.data(),
                                        const_cast<int64_t *>(weights_.data()),
-                                       const_cast<void **>(arenaPointers_.data()), results.data()))
+                                       const_cast<void **>(arenaPointers_.data()), results.data())) {
+    // The run stopped part way: the blocks it allocated are garbage.
+    device_.releaseFallbackBlocks();
     return takeMessage(s);
+  }
 
   outputs.clear();
   const int64_t *words = results.data();

@@ -43,7 +43,10 @@ public:
   /// Runs the model once on checked inputs; `outputs` receives one owned tensor
   /// per model output, null for outputs that pass on a sequence or optional
   /// input (see PassThrough.h). Blocks the compiled code allocated for
-  /// outputs are released once the outputs are copied out.
+  /// outputs are released once the outputs are copied out. An error the
+  /// compiled code raises (a failed run-time check naming its ONNX node, an
+  /// allocation it cannot make) ends the run: its message is returned and
+  /// `outputs` is left as it was.
   std::string run(const std::vector<strata_tensor *> &inputs,
                   std::vector<OwnedTensor> &outputs) const;
 

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <sys/types.h>
 
 namespace strata::runtime {
 
@@ -41,11 +42,12 @@ private:
   int fd = -1;
 };
 
-/// A file opened for reading, with its size taken when it was opened.
+/// A regular file opened for reading, with its size taken when it was opened.
 class InputFile {
 public:
   /// Opens `path` for reading into `out`, which is valid only when NULL is
-  /// returned.
+  /// returned. Anything but a regular file (a FIFO, a device, a directory)
+  /// is refused without waiting for it.
   static strata_status open(const char *path, InputFile &out);
 
   /// Size of the file in bytes.
@@ -71,11 +73,30 @@ struct ByteRange {
   size_t size;
 };
 
-/// Writes the concatenation of `ranges` to `path` atomically: into
-/// "<path>.tmp.<pid>" (created exclusively), then fsync, close and rename over
-/// `path`. On any failure the temporary file is removed and `path` is left as
-/// it was.
+/// How an output path is written.
+enum class OutputKind {
+  /// A regular file, or none yet: replaced atomically.
+  Replaced,
+  /// A character device (/dev/null, a terminal) or a FIFO: written in place.
+  InPlace,
+};
+
+/// Sets `kind` to how `path` would be written; fails, naming the path and
+/// what it is, for a directory, block device or socket, which are never
+/// written.
+strata_status checkOutputPath(const char *path, OutputKind &kind);
+
+/// Writes the concatenation of `ranges` to `path`. A regular file (or a new
+/// one) is written atomically: into "<path>.tmp.<pid>" (TemporaryFile.h;
+/// stale ones of dead processes removed first), then fsync, close and rename
+/// over `path`, or over the file a symbolic link `path` points to; on any
+/// failure the temporary file is removed and `path` is left as it was. A
+/// character device or FIFO is written in place (a FIFO only when a process
+/// has it open for reading); anything else is refused (checkOutputPath).
 strata_status writeFileAtomically(const char *path, const ByteRange *ranges, size_t numRanges);
+
+/// "a FIFO", "a directory", ... for the file type in `mode` (from stat).
+const char *fileTypeName(mode_t mode);
 
 /// Returns the `count`-byte little-endian unsigned integer at `bytes`.
 inline uint64_t readLittleEndian(const unsigned char *bytes, size_t count) {

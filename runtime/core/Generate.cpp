@@ -6,10 +6,12 @@
 // that padding of the prompt (on either side) stays masked; positions count a
 // row's real tokens, and GroupQueryAttention's `seqlens_k` is a row's real
 // tokens less one, `total_sequence_length` the mask's length.
+// The loop stops at the model's position limit (TokenLimit.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "runtime/core/Generate.h"
+#include "runtime/core/TokenLimit.h"
 
 #include <algorithm>
 #include <cstring>
@@ -271,6 +273,8 @@ std::string generateGreedy(const strata_model &model, const Executor &executor,
       }
       lengths.push_back(real - 1);
     }
+    if (std::string e = checkStepWithinBounds(model, done, fresh); !e.empty())
+      return tokenLimitMessage(step, steps, done, fresh, e);
     for (int32_t i = 0; i < model.num_inputs; ++i) {
       const strata_model_value &v = model.inputs[i];
       std::string e;
@@ -304,7 +308,7 @@ std::string generateGreedy(const strata_model &model, const Executor &executor,
     if (std::string e = executor.checkInputs(raw); !e.empty())
       return "--generate step " + std::to_string(step) + ": " + e;
     if (std::string e = executor.run(raw, outputs); !e.empty())
-      return e;
+      return tokenLimitMessage(step, steps, done, fresh, e);
     strata_tensor *logits = outputs[plan.logits].get();
     const int64_t *dims = strata_tensor_dims(logits);
     if (dims[0] != batch || dims[1] != fresh)

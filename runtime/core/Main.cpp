@@ -12,9 +12,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/core/Executor.h"
+#include "runtime/core/File.h"
 #include "runtime/core/Generate.h"
 #include "runtime/core/PassThrough.h"
 #include "runtime/core/Report.h"
+#include "runtime/core/TemporaryFile.h"
 
 #include <algorithm>
 #include <chrono>
@@ -248,6 +250,9 @@ int main(int argc, char **argv) {
   if (model.abi_version != STRATA_MODEL_ABI_VERSION)
     return fail("the compiled model uses contract version " + std::to_string(model.abi_version) +
                 ", this runtime expects " + std::to_string(STRATA_MODEL_ABI_VERSION));
+  // An interrupted write leaves no temporary file behind.
+  if (strata_status s = runtime::removeTemporaryFilesOnSignals())
+    return fail(takeMessage(s));
   std::vector<OwnedTensor> inputs(model.num_inputs);
   std::vector<ListValue> lists(model.num_inputs);
   std::vector<std::pair<int, std::string>> outputFiles;
@@ -336,6 +341,17 @@ int main(int argc, char **argv) {
   if (havePromptText && !isByteLevel(model))
     return fail("--prompt takes text only for a byte-level model (256 logits); give this "
                 "model's prompt as token ids with --input input_ids=IDS.npy");
+  // Paths that can never be written are refused before anything runs.
+  std::vector<std::string> written = {tracePath, tokensPath};
+  for (auto &[index, file] : outputFiles)
+    written.push_back(file);
+  for (const std::string &path : written) {
+    runtime::OutputKind kind;
+    if (path.empty())
+      continue;
+    if (strata_status s = runtime::checkOutputPath(path.c_str(), kind))
+      return fail(takeMessage(s));
+  }
   strata_device_options deviceOptions{static_cast<int32_t>(threads)};
   strata_device deviceHandle;
   if (strata_status s = model.create_device(&deviceOptions, &deviceHandle))

@@ -159,7 +159,12 @@ public:
   [[nodiscard]] virtual strata_status synchronizeEvent(const Event &event) = 0;
 
   /// Runs compiled code: `invoke` with the descriptors of the model contract
-  /// (include/strata/model.h), on the calling thread, until it returns.
+  /// (include/strata/model.h), on the calling thread, until it returns or
+  /// raises an error: a failed run-time check of the compiled code (an index
+  /// out of range, a buffer outgrowing its slot; STRATA_ERROR_OUT_OF_RANGE,
+  /// the message naming the ONNX node) or an allocation it cannot make
+  /// (STRATA_ERROR_OUT_OF_MEMORY). Blocks the compiled code allocated stay
+  /// live either way (see releaseFallbackBlocks).
   [[nodiscard]] virtual strata_status invoke(strata_model_invoke_fn invoke, void **inputs,
                                              void *weights, void **arenas, void *results) = 0;
 

@@ -30,3 +30,6 @@ add_test(NAME fuzz-import-long
           ${CMAKE_CURRENT_BINARY_DIR}/fuzz-import-long)
 set_tests_properties(fuzz-import-long PROPERTIES
   FIXTURES_REQUIRED strata-fuzzer LABELS fuzz-long TIMEOUT 2700)
+
+# The runtime's fuzzers.
+include(${CMAKE_CURRENT_LIST_DIR}/RuntimeFuzzTests.cmake)

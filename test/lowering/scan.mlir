@@ -49,7 +49,7 @@ func.func @cumsum_exclusive_reverse(%x: tensor<?xi32>) -> tensor<?xi32> {
 // CHECK-SAME: %[[X:[^:]+]]: tensor<2x3xf64>, %[[A:[^:]+]]: tensor<i32>
 // CHECK: %[[RAW:.+]] = tensor.extract %[[A]][] : tensor<i32>
 // CHECK: arith.index_cast %[[RAW]] : i32 to index
-// CHECK: cf.assert %{{.+}}, "axis read at run time is out of range"
+// CHECK: cf.assert %{{.+}}, "an op at {{.+}}: an axis read at run time lies outside [-2, 1]"
 // CHECK: %[[AXIS:.+]] = arith.select
 // CHECK: %[[R:.+]] = scf.index_switch %[[AXIS]] -> tensor<2x3xf64>
 // CHECK: case 0 {

@@ -71,7 +71,7 @@ func.func @dynamic_slice_runtime_step(%x: tensor<20x10xf32>, %s: tensor<1xi64>, 
 // CHECK-DAG: %[[C1:.+]] = arith.constant 1 : index
 // CHECK-DAG: %[[C4:.+]] = arith.constant 4 : index
 // CHECK-DAG: %[[C5:.+]] = arith.constant 5 : index
-// CHECK: cf.assert %{{.+}}, "axis read at run time is out of range"
+// CHECK: cf.assert %{{.+}}, "an op at {{.+}}: an axis read at run time lies outside [-2, 1]"
 // CHECK: %[[AXIS:.+]] = arith.select
 // CHECK: %[[ROWS:.+]] = arith.cmpi eq, %[[AXIS]], %[[C0]] : index
 // CHECK: %[[R0:.+]] = arith.select %[[ROWS]], %{{.+}}, %[[C0]] : index

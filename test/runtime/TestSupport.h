@@ -1,7 +1,7 @@
 //===- TestSupport.h - Helpers shared by the runtime tests ------*- C++ -*-===//
 //
-// Status assertions, a self-removing temporary directory and small file
-// helpers used by the runtime GoogleTest suites.
+// Status assertions, a self-removing temporary directory, small file helpers
+// and forked children used by the runtime GoogleTest suites.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,8 +16,11 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <string>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <vector>
 
 /// Asserts that a runtime call returned success, printing its message if not.
@@ -97,6 +100,21 @@ inline bool writeBytes(const std::string &path, const std::string &bytes) {
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   out.close();
   return static_cast<bool>(out);
+}
+
+/// Runs `body` in a forked child and returns its exit code (-1 if it did not
+/// exit normally), so tests can change process-wide state such as the user id
+/// or resource limits without affecting other tests.
+inline int runInChild(const std::function<int()> &body) {
+  pid_t pid = ::fork();
+  if (pid < 0)
+    return -1;
+  if (pid == 0)
+    ::_exit(body());
+  int status = 0;
+  if (::waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+    return -1;
+  return WEXITSTATUS(status);
 }
 
 /// Path of a committed fixture in test/runtime/data.

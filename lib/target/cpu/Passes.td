@@ -63,6 +63,29 @@ def FuseElementwise : Pass<"strata-cpu-fuse-elementwise"> {
   let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
+def LowerChecks : Pass<"strata-cpu-lower-checks", "mlir::ModuleOp"> {
+  let summary = "Make failed run-time checks report to the executor";
+  let description = [{
+    Rewrites every `cf.assert` (the compiled code's run-time checks: gather
+    indices, broadcast sizes, buffers against their slots in the memory plan)
+    into a conditional branch to a block that calls
+    `strata_cpu_check_failed` (runtime/device/cpu/Checks.h) with the
+    assert's message, a private constant of the module, and ends in
+    `llvm.unreachable`. The runtime function unwinds to the device's invoke,
+    so that the program prints the message and exits with status 1 where
+    upstream's lowering of `cf.assert` would abort. Runs on control flow
+    graphs (after `scf` is lowered to `cf`), since it splits blocks.
+
+    Example: `cf.assert %ok, "node 'g (Gather)': an index lies outside
+    [-4, 3], the range of axis 0 of the data"` becomes
+    `cf.cond_br %ok, ^next, ^failed` and
+    `^failed: %m = llvm.mlir.addressof @strata_check_message : !llvm.ptr;
+    llvm.call @strata_cpu_check_failed(%m) : (!llvm.ptr) -> ();
+    llvm.unreachable`.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect", "mlir::cf::ControlFlowDialect"];
+}
+
 def ReassociateReductions : Pass<"strata-cpu-reassociate-reductions"> {
   let summary = "Allow floating-point reductions to be reassociated";
   let description = [{

@@ -4,7 +4,8 @@
 // planned buffers to the LLVM dialect. f32 matrix products become calls into
 // the runtime's BLAS path; elementwise ops become loops over vector-width
 // tiles of vector code; the rest become loops that LLVM's loop vectoriser
-// takes.
+// takes. Failed run-time checks call into the CPU device, which reports them
+// to the executor instead of aborting.
 //
 //===----------------------------------------------------------------------===//
 
@@ -38,6 +39,7 @@ void strata::buildCpuCodegenPipeline(OpPassManager &pm) {
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(createLowerChecks());
   pm.addPass(createConvertMathToFuncs());
   pm.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());

@@ -10,6 +10,7 @@
 #include "runtime/device/cpu/CopyStream.h"
 #include "runtime/device/cpu/CpuEvent.h"
 #include "runtime/device/cpu/FallbackHeap.h"
+#include "runtime/device/cpu/RunGuard.h"
 
 #include <cblas.h>
 
@@ -151,8 +152,7 @@ strata_status CpuDevice::invoke(strata_model_invoke_fn invoke, void **inputs, vo
                                 void **arenas, void *results) {
   if (!invoke)
     return makeError(STRATA_ERROR_INVALID_ARGUMENT, "invoke: the compiled function is NULL");
-  invoke(inputs, weights, arenas, results);
-  return nullptr;
+  return guardedInvoke(invoke, inputs, weights, arenas, results);
 }
 
 DeviceCounters CpuDevice::counters() const {

@@ -2,8 +2,9 @@
 //
 // The device of programs compiled for the CPU: arenas in host RAM under a
 // budget per memory space, a copy thread per stream, compiled code run on the
-// calling thread with matrix products on OpenBLAS's threads, and the
-// fallback heap (FallbackHeap.h). Tiering is thereby exercised on machines
+// calling thread with matrix products on OpenBLAS's threads (errors it
+// raises unwinding to the device's invoke, RunGuard.h), and the fallback heap
+// (FallbackHeap.h). Tiering is thereby exercised on machines
 // without a GPU the way it runs on one.
 //
 //===----------------------------------------------------------------------===//

@@ -7,13 +7,14 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/device/cpu/FallbackHeap.h"
-#include "runtime/core/Status.h"
+#include "runtime/device/cpu/RunGuard.h"
 
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <malloc.h>
 
-using strata::runtime::fatalError;
+using strata::cpu::raiseFromCompiledCode;
 
 namespace strata::cpu {
 
@@ -29,35 +30,36 @@ FallbackHeap::FallbackHeap() {
   mallopt(M_TRIM_THRESHOLD, 1 << 30);
 }
 
-void *FallbackHeap::allocate(size_t bytes, size_t alignment) {
+int FallbackHeap::allocate(size_t bytes, size_t alignment, void *&block) {
   // A zero-byte request still gets a block of its own, so that every block
   // the compiled code holds is distinct and non-null.
   size_t size = bytes ? bytes : 1;
-  void *block = nullptr;
+  block = nullptr;
   if (alignment == 0) {
     block = std::malloc(size);
+    if (!block)
+      return ENOMEM;
   } else if (int err = posix_memalign(
                  &block, alignment < sizeof(void *) ? sizeof(void *) : alignment, size)) {
-    fatalError("the compiled code's allocation of %zu bytes aligned to %zu failed: %s", bytes,
-               alignment, std::strerror(err));
+    block = nullptr;
+    return err;
   }
-  if (!block)
-    fatalError("the compiled code's allocation of %zu bytes failed: out of memory", bytes);
   std::lock_guard<std::mutex> lock(mutex);
   ++count;
   live.insert(block);
-  return block;
+  return 0;
 }
 
-void FallbackHeap::free(void *block) {
+bool FallbackHeap::free(void *block) {
   if (!block)
-    return;
+    return true;
   {
     std::lock_guard<std::mutex> lock(mutex);
     if (live.erase(block) == 0)
-      fatalError("the compiled code freed %p, a block it did not allocate", block);
+      return false;
   }
   std::free(block);
+  return true;
 }
 
 uint64_t FallbackHeap::allocations() const {
@@ -81,18 +83,33 @@ uint64_t FallbackHeap::releaseAll() {
 
 } // namespace strata::cpu
 
+// The functions compiled code calls raise their failures from frames that
+// hold nothing needing destruction (RunGuard.h).
 extern "C" {
 
 void *_mlir_memref_to_llvm_alloc(size_t size) {
-  return strata::cpu::FallbackHeap::instance().allocate(size, 0);
+  void *block = nullptr;
+  if (int err = strata::cpu::FallbackHeap::instance().allocate(size, 0, block))
+    raiseFromCompiledCode(STRATA_ERROR_OUT_OF_MEMORY,
+                          "the compiled code's allocation of %zu bytes failed: %s", size,
+                          std::strerror(err));
+  return block;
 }
 
 void *_mlir_memref_to_llvm_aligned_alloc(size_t alignment, size_t size) {
-  return strata::cpu::FallbackHeap::instance().allocate(size, alignment);
+  void *block = nullptr;
+  if (int err = strata::cpu::FallbackHeap::instance().allocate(size, alignment, block))
+    raiseFromCompiledCode(err == ENOMEM ? STRATA_ERROR_OUT_OF_MEMORY
+                                        : STRATA_ERROR_INVALID_ARGUMENT,
+                          "the compiled code's allocation of %zu bytes aligned to %zu failed: %s",
+                          size, alignment, std::strerror(err));
+  return block;
 }
 
 void _mlir_memref_to_llvm_free(void *pointer) {
-  strata::cpu::FallbackHeap::instance().free(pointer);
+  if (!strata::cpu::FallbackHeap::instance().free(pointer))
+    raiseFromCompiledCode(STRATA_ERROR_INVALID_ARGUMENT,
+                          "the compiled code freed %p, a block it did not allocate", pointer);
 }
 
 } // extern "C"

@@ -8,7 +8,8 @@
 // process-wide heap (compiled code passes no device), which counts the
 // allocations and keeps the blocks not yet freed, so that the executor can
 // release the ones the compiled code returned as outputs once they are
-// copied out.
+// copied out. An allocation that fails, or a free of a block the heap does
+// not hold, ends the run with an error (RunGuard.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,14 +29,14 @@ public:
   /// The heap the compiled code's allocation functions use.
   static FallbackHeap &instance();
 
-  /// A block of `bytes` bytes aligned to `alignment` (a power of two; 0 for
-  /// malloc's alignment). Aborts with a message when memory runs out: the
-  /// compiled code cannot be told.
-  void *allocate(size_t bytes, size_t alignment);
+  /// Sets `block` to a new block of `bytes` bytes aligned to `alignment` (a
+  /// power of two; 0 for malloc's alignment); returns 0, or the errno of the
+  /// failure (ENOMEM when memory runs out) with `block` null.
+  int allocate(size_t bytes, size_t alignment, void *&block);
 
-  /// Frees `block`, which allocate returned; ignores null. Aborts with a
-  /// message for a block this heap does not hold.
-  void free(void *block);
+  /// Frees `block`, which allocate returned; ignores null. Returns false,
+  /// freeing nothing, for a block this heap does not hold.
+  [[nodiscard]] bool free(void *block);
 
   /// The allocate calls so far.
   uint64_t allocations() const;

@@ -106,6 +106,7 @@ func.func @not_in_place_transposed(%x: memref<32x32xf32>) -> memref<32x32xf32> {
 // CHECK-LABEL: func.func @bounded_dynamic
 // CHECK-SAME: program.arenas = [#program.arena<space = 0, bytes = 2048, lower_bound = 2048, alignment = 64>]
 // CHECK: %[[N:.+]] = memref.dim %{{.+}}, %{{.+}} : memref<?x64xf32>
+// CHECK: cf.assert %{{.+}}, "an op at {{.+}}: a buffer outgrows the 2048 bytes the memory plan reserved for it
 // CHECK: memref.view %{{.+}}[%{{.+}}][%[[N]]] : memref<?xi8> to memref<?x64xf32>
 func.func @bounded_dynamic(%x: memref<?x64xf32> {program.value = #program.value<"x", dims = ["n", ""]>})
     -> memref<?x64xf32> attributes {program.bounds = #program.bounds<"n" = 8>} {

@@ -5,16 +5,19 @@
 // same arena descriptor to every run, reads an output placed in the arena
 // and one the compiled code allocated through the fallback allocator, and
 // releases the latter once it is copied out; --report's text shows the arenas
-// and counts the fallback allocations. The device is the CPU device, the one
-// these tests can run on everywhere.
+// and counts the fallback allocations; a failed check or allocation inside the
+// compiled code ends the run with an error and leaks nothing. The device is
+// the CPU device, the one these tests can run on everywhere.
 //
 //===----------------------------------------------------------------------===//
 
 #include "runtime/core/Executor.h"
 #include "runtime/core/Report.h"
+#include "runtime/device/cpu/Checks.h"
 #include "runtime/device/cpu/CpuDevice.h"
 #include "test/runtime/TestSupport.h"
 
+#include <cstdint>
 #include <cstring>
 
 extern "C" void *_mlir_memref_to_llvm_alloc(size_t size);
@@ -49,6 +52,19 @@ void doubleAndIncrement(void **inputs, void *weights, void **arenas, void *resul
   int64_t zWords[] = {reinterpret_cast<int64_t>(z), reinterpret_cast<int64_t>(z), 0, 4, 1};
   std::memcpy(out, yWords, sizeof yWords);
   std::memcpy(out + 5, zWords, sizeof zWords);
+}
+
+/// Compiled code whose run-time check fails after it allocated a block, as a
+/// gather with an index out of range does.
+void failCheck(void **, void *, void **, void *) {
+  _mlir_memref_to_llvm_alloc(64);
+  strata_cpu_check_failed("node 'lookup (Gather)': an index is out of range");
+}
+
+/// Compiled code whose allocation cannot be made.
+void failAllocation(void **, void *, void **, void *) {
+  _mlir_memref_to_llvm_alloc(64);
+  _mlir_memref_to_llvm_alloc(SIZE_MAX);
 }
 
 const int64_t kDims[] = {4};
@@ -197,6 +213,35 @@ TEST_F(ExecutorTest, InputsSharingADimensionNameMustAgreeOnItsSize) {
   EXPECT_EQ(executor->checkInputs({a.get(), b5.get(), c.get()}),
             "input 'b' has size 5 in dimension 'n' (axis 0), but input 'a' has 3: inputs "
             "sharing a dimension must agree");
+}
+
+TEST_F(ExecutorTest, ErrorsRaisedByTheCompiledCodeEndTheRunAndLeakNothing) {
+  const strata_model_arena arenas[] = {{STRATA_MEMORY_DEVICE, 4096, 96, 256}};
+  strata_model model = makeModel(arenas, 1);
+  std::unique_ptr<Executor> executor;
+  ASSERT_EQ(Executor::load(model, nullptr, *device, executor), "");
+  float values[] = {1, 2, 3, 4};
+  int64_t dims[] = {4};
+  strata_tensor *raw = nullptr;
+  ASSERT_STRATA_OK(strata_tensor_wrap(STRATA_DTYPE_F32, 1, dims, values, sizeof values, &raw));
+  OwnedTensor x(raw);
+  std::vector<OwnedTensor> outputs;
+  model.invoke = failCheck;
+  EXPECT_EQ(executor->run({x.get()}, outputs),
+            "node 'lookup (Gather)': an index is out of range");
+  EXPECT_TRUE(outputs.empty());
+  EXPECT_EQ(device->counters().liveFallbackBlocks, 0u);
+  model.invoke = failAllocation;
+  std::string error = executor->run({x.get()}, outputs);
+  EXPECT_NE(error.find("the compiled code's allocation of " + std::to_string(SIZE_MAX) +
+                       " bytes failed: Cannot allocate memory"),
+            std::string::npos)
+      << error;
+  EXPECT_EQ(device->counters().liveFallbackBlocks, 0u);
+  // The executor runs again as if nothing had happened.
+  model.invoke = doubleAndIncrement;
+  ASSERT_EQ(executor->run({x.get()}, outputs), "");
+  EXPECT_EQ(static_cast<const float *>(strata_tensor_data(outputs[1].get()))[3], 5.0f);
 }
 
 } // namespace

@@ -11,34 +11,18 @@
 
 #include <csignal>
 #include <cstring>
-#include <functional>
 #include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 using strata::test::fixture;
 using strata::test::isError;
 using strata::test::readBytes;
+using strata::test::runInChild;
 using strata::test::TempDir;
 using strata::test::writeBytes;
 
 namespace {
-
-/// Runs `body` in a forked child and returns its exit code (-1 if it did not
-/// exit normally), so tests can change process-wide state such as the user id
-/// or resource limits without affecting other tests.
-int runInChild(const std::function<int()> &body) {
-  pid_t pid = ::fork();
-  if (pid < 0)
-    return -1;
-  if (pid == 0)
-    ::_exit(body());
-  int status = 0;
-  if (::waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
-    return -1;
-  return WEXITSTATUS(status);
-}
 
 /// A .npy file with header dict `dict` followed by `data`.
 std::string npyBytes(const std::string &dict, const std::string &data) {
@@ -276,7 +260,7 @@ TEST_F(NpyLoadError, MissingFile) {
 TEST_F(NpyLoadError, DirectoryIsNotAFile) {
   strata_tensor *raw = nullptr;
   EXPECT_TRUE(isError(strata_npy_load(dir.str().c_str(), &raw), STRATA_ERROR_IO,
-                      {dir.str() + ": not a regular file"}));
+                      {dir.str() + ": is a directory, not a regular file"}));
 }
 
 TEST_F(NpyLoadError, NullArguments) {
@@ -487,11 +471,11 @@ TEST_F(NpySaveError, FailedWriteRemovesTheTemporaryAndKeepsTheOldFile) {
   EXPECT_EQ(readBytes(path), "previous");
 }
 
-TEST_F(NpySaveError, FailedRenameRemovesTheTemporary) {
+TEST_F(NpySaveError, ADirectoryIsRefusedAndNothingIsLeft) {
   std::string path = dir.path("taken");
   ASSERT_EQ(::mkdir(path.c_str(), 0755), 0);
   EXPECT_TRUE(isError(strata_npy_save(path.c_str(), tensor.get()), STRATA_ERROR_IO,
-                      {path + ": cannot rename"}));
+                      {path + ": is a directory; outputs are written to regular files"}));
   EXPECT_EQ(dir.entries(), std::vector<std::string>{"taken"});
 }
 

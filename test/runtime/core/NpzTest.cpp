@@ -492,11 +492,11 @@ TEST_F(NpzSaveError, MoreThan65534TensorsAreRefused) {
   EXPECT_TRUE(dir.entries().empty());
 }
 
-TEST_F(NpzSaveError, FailedRenameRemovesTheTemporary) {
+TEST_F(NpzSaveError, ADirectoryIsRefusedAndNothingIsLeft) {
   std::string path = dir.path("taken");
   ASSERT_EQ(::mkdir(path.c_str(), 0755), 0);
   EXPECT_TRUE(isError(strata_npz_save(path.c_str(), pair.list, 2), STRATA_ERROR_IO,
-                      {path + ": cannot rename"}));
+                      {path + ": is a directory; outputs are written to regular files"}));
   EXPECT_EQ(dir.entries(), std::vector<std::string>{"taken"});
 }
 
