@@ -12,6 +12,7 @@
 
 #include "lib/lowering/Passes.h"
 
+#include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -64,7 +65,11 @@ struct ScalarizeGeneric : OpRewritePattern<linalg::GenericOp> {
       if (!op.getMatchingIndexingMap(&init).isIdentity())
         return rewriter.notifyMatchFailure(op, "output not written in order");
     Block &body = op.getRegion().front();
-    if (!llvm::all_of(body.without_terminator(), [](Operation &inner) { return isMemoryEffectFree(&inner); }))
+    // A run-time check (a gather's index bounds) is evaluated at each point
+    // like the rest of the body.
+    if (!llvm::all_of(body.without_terminator(), [](Operation &inner) {
+          return isMemoryEffectFree(&inner) || isa<cf::AssertOp>(inner);
+        }))
       return rewriter.notifyMatchFailure(op, "body has side effects");
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
     SmallVector<int64_t> strides = computeStrides(ranges);

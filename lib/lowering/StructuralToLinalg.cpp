@@ -306,11 +306,14 @@ struct BroadcastToLinalg : OpRewritePattern<g::BroadcastOp> {
     bool elementwise = op.getShape() && !inType.hasStaticShape();
     int64_t offset = type.getRank() - inType.getRank();
     Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    SmallVector<Value> dims;
+    for (int64_t j = 0; j < inType.getRank(); ++j)
+      dims.push_back(dimSize(rewriter, loc, input, j));
     for (int64_t j = 0; j < inType.getRank(); ++j) {
       int64_t i = offset + j;
       if (inType.getDimSize(j) == 1 || (!inType.isDynamicDim(j) && !type.isDynamicDim(i)))
         continue;
-      Value size = dimSize(rewriter, loc, input, j);
+      Value size = dims[j];
       Value fits = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, size,
                                          dimSize(rewriter, loc, init, i));
       if (elementwise && inType.isDynamicDim(j))
@@ -323,9 +326,6 @@ struct BroadcastToLinalg : OpRewritePattern<g::BroadcastOp> {
                                     " of the result and is not 1");
     }
     if (elementwise) {
-      SmallVector<Value> dims;
-      for (int64_t j = 0; j < inType.getRank(); ++j)
-        dims.push_back(dimSize(rewriter, loc, input, j));
       SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(type.getRank(), ctx)};
       SmallVector<utils::IteratorType> iterators(type.getRank(), utils::IteratorType::parallel);
       auto generic = linalg::GenericOp::create(

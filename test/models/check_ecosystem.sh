@@ -3,7 +3,8 @@
 # export virtual environment, which has torch, transformers, optimum-onnx and
 # onnxruntime-genai) into OUT/ecosystem, unless they are there already from the
 # same version of the script, and checks each against onnxruntime with
-# check_models.py. Nothing is downloaded or committed. Exits 77 (skipped) when
+# check_models.py. Nothing is downloaded (the committed copies in
+# test/models/ecosystem are checked by the models test). Exits 77 (skipped) when
 # the export environment is missing: `tools/setup --export-deps` creates it.
 #
 #   check_ecosystem.sh EXPORT_PYTHON PYTHON STRATAC OUT
