@@ -441,7 +441,8 @@ LogicalResult groupQueryAttention(NodeContext &n) {
   RankedTensorType lengthsType = tensorType(n.input(5)), totalType = tensorType(n.input(6));
   if (lengthsType.getRank() != 1 || !isa<IntegerType>(lengthsType.getElementType()))
     return n.emitError() << "seqlens_k must be a 1-D integer tensor [batch], got " << lengthsType;
-  if (totalType.getNumElements() != 1 || !isa<IntegerType>(totalType.getElementType()))
+  if (!totalType.hasStaticShape() || totalType.getNumElements() != 1 ||
+      !isa<IntegerType>(totalType.getElementType()))
     return n.emitError() << "total_sequence_length must be one integer, got " << totalType;
 
   // past[b]: 0 on the first prompt, else seqlens_k[b] + 1 - S.
