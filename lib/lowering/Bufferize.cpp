@@ -14,6 +14,8 @@
 #include "mlir/Dialect/Bufferization/Transforms/OneShotModuleBufferize.h"
 #include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
 using namespace mlir::bufferization;
@@ -51,6 +53,34 @@ struct GlobalLoadConstModel
   }
 };
 
+/// Gives every use of a `tensor.empty` or of a weight load its own copy of the
+/// op, placed right before the user (or the user's ancestor in the op's block,
+/// so no allocation moves into a loop). One-Shot analysis checks every tensor
+/// operand against all the reads and writes of its alias set, so a value with
+/// n uses costs n^2: CSE merges the empty tensors of equal shape into one, and
+/// one weight may feed every layer (a 10,000-node chain spent minutes here).
+/// Split, each set holds one use and the analysis is linear. Neither op
+/// computes anything: a copy is free, and the buffer plan, not bufferisation,
+/// decides which buffers share memory.
+void giveEachUseItsOwnDefinition(Operation *root) {
+  SmallVector<Operation *> shared;
+  root->walk([&](Operation *op) {
+    if (isa<tensor::EmptyOp, ml_program::GlobalLoadConstOp>(op) && !op->hasOneUse() &&
+        !op->use_empty())
+      shared.push_back(op);
+  });
+  IRRewriter rewriter(root->getContext());
+  for (Operation *op : shared) {
+    for (OpOperand &use : llvm::make_early_inc_range(llvm::drop_begin(op->getUses()))) {
+      Operation *user = op->getBlock()->findAncestorOpInBlock(*use.getOwner());
+      if (!user)
+        continue;
+      rewriter.setInsertionPoint(user);
+      use.set(rewriter.clone(*op)->getResult(0));
+    }
+  }
+}
+
 struct Bufferize : strata::impl::BufferizeBase<Bufferize> {
   using Base::Base;
 
@@ -64,6 +94,7 @@ struct Bufferize : strata::impl::BufferizeBase<Bufferize> {
         return space;
       };
     }
+    giveEachUseItsOwnDefinition(getOperation());
     BufferizationState state;
     if (failed(runOneShotModuleBufferize(getOperation(), options, state)))
       return signalPassFailure();

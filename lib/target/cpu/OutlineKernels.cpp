@@ -117,15 +117,15 @@ struct OutlineKernels : strata::impl::OutlineKernelsBase<OutlineKernels> {
 
 struct MarkNoAlias : strata::impl::MarkNoAliasBase<MarkNoAlias> {
   void runOnOperation() override {
-    getOperation().walk([&](LLVM::LLVMFuncOp function) {
+    for (auto function : getOperation().getOps<LLVM::LLVMFuncOp>()) {
       auto positions = function->getAttrOfType<DenseI64ArrayAttr>(kNoAlias);
       if (!positions)
-        return;
+        continue;
       for (int64_t p : positions.asArrayRef())
         function.setArgAttr(p, LLVM::LLVMDialect::getNoAliasAttrName(),
                             UnitAttr::get(&getContext()));
       function->removeAttr(kNoAlias);
-    });
+    }
   }
 };
 

@@ -15,6 +15,7 @@
 #include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
 #include "mlir/Conversion/VectorToSCF/VectorToSCF.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/Transforms/Passes.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Transforms/Passes.h"
@@ -29,6 +30,8 @@ void strata::buildCpuTensorPipeline(OpPassManager &pm) {
 void strata::buildCpuCodegenPipeline(OpPassManager &pm) {
   pm.addPass(createContractionsToBlas());
   pm.addPass(createOutlineKernels());
+  // Repeated layers outline to identical kernels: one of each is compiled.
+  pm.addPass(func::createDuplicateFunctionEliminationPass());
   pm.addNestedPass<func::FuncOp>(createTileAndVectorize());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createConvertBufferizationToMemRefPass());
