@@ -3,22 +3,17 @@
 // MLIR -> LLVM IR translation, the -O2 module pipeline with the target's
 // machine, then codegen to an object file.
 //
-// The pipeline is LLVM's -O2 without the SLP vectoriser: the kernels arrive
-// vectorised by MLIR, and the entry function (one call per graph node, in one
-// basic block) made SLP's scheduling quadratic in the graph's size, a fifth
-// of the compile time of a 10,000-node graph.
-//
 //===----------------------------------------------------------------------===//
 
 #include "lib/emit/ObjectEmitter.h"
 
+#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
-#include "llvm/Passes/PassBuilder.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/raw_ostream.h"
 #include "llvm/Target/TargetMachine.h"
@@ -51,27 +46,6 @@ void dropContractAttributes(ModuleOp module) {
   });
 }
 
-/// Runs the -O2 module pipeline tuned for the target's machine (see the file
-/// comment for why without SLP vectorisation).
-void optimize(llvm::Module &module, llvm::TargetMachine &machine) {
-  llvm::PipelineTuningOptions tuning;
-  tuning.LoopUnrolling = true;
-  tuning.LoopInterleaving = true;
-  tuning.LoopVectorization = true;
-  tuning.SLPVectorization = false;
-  llvm::PassBuilder builder(&machine, tuning);
-  llvm::LoopAnalysisManager loops;
-  llvm::FunctionAnalysisManager functions;
-  llvm::CGSCCAnalysisManager sccs;
-  llvm::ModuleAnalysisManager modules;
-  builder.registerModuleAnalyses(modules);
-  builder.registerCGSCCAnalyses(sccs);
-  builder.registerFunctionAnalyses(functions);
-  builder.registerLoopAnalyses(loops);
-  builder.crossRegisterProxies(loops, functions, sccs, modules);
-  builder.buildPerModuleDefaultPipeline(llvm::OptimizationLevel::O2).run(module, modules);
-}
-
 } // namespace
 
 LogicalResult emitObjectFile(ModuleOp module, StringRef path, llvm::TargetMachine &machine,
@@ -89,7 +63,9 @@ LogicalResult emitObjectFile(ModuleOp module, StringRef path, llvm::TargetMachin
   if (prepare)
     prepare(*llvmModule);
 
-  optimize(*llvmModule, machine);
+  auto optimize = makeOptimizingTransformer(/*optLevel=*/2, /*sizeLevel=*/0, &machine);
+  if (llvm::Error e = optimize(llvmModule.get()))
+    return module.emitError("LLVM optimisation failed: ") << llvm::toString(std::move(e));
 
   std::error_code ec;
   llvm::raw_fd_ostream os(path, ec, llvm::sys::fs::OF_None);

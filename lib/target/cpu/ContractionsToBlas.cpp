@@ -5,6 +5,12 @@
 // output that nothing reads or writes (through any view) before the product
 // is dropped and the call told to overwrite (sgemm's beta = 0) instead.
 //
+// A product whose sizes and strides are all static reads its descriptor from
+// a constant global (one per distinct descriptor); the others fill a stack
+// descriptor before the call. Filled descriptors in the entry function cost a
+// stack slot each and gave LLVM's SLP vectoriser a store chain per product to
+// schedule, which made compile time quadratic in the number of products.
+//
 //===----------------------------------------------------------------------===//
 
 #include "lib/target/cpu/Passes.h"
@@ -16,6 +22,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/Interfaces/CallInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
@@ -116,41 +123,111 @@ linalg::FillOp zeroFillBefore(linalg::LinalgOp op) {
   return nullptr;
 }
 
-void rewrite(linalg::LinalgOp op, ArrayRef<int64_t> roles, func::FuncOp callee) {
+/// The descriptor's words, if every size and stride it holds is static.
+std::optional<SmallVector<int64_t>> staticDescriptor(linalg::LinalgOp op,
+                                                     ArrayRef<int64_t> roles) {
+  SmallVector<int64_t> words(STRATA_CONTRACT_WORDS * roles.size(), 0);
+  for (auto [i, operand] : llvm::enumerate(op->getOpOperands())) {
+    auto type = cast<MemRefType>(operand.get().getType());
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    if (!type.hasStaticShape() || failed(type.getStridesAndOffset(strides, offset)) ||
+        llvm::any_of(strides, ShapedType::isDynamic))
+      return std::nullopt;
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    for (auto [r, expr] : llvm::enumerate(map.getResults())) {
+      unsigned d = cast<AffineDimExpr>(expr).getPosition();
+      words[STRATA_CONTRACT_WORDS * d] = type.getDimSize(r);
+      words[STRATA_CONTRACT_WORDS * d + 1 + i] = strides[r];
+    }
+  }
+  for (auto [d, role] : llvm::enumerate(roles))
+    words[STRATA_CONTRACT_WORDS * d + 4] = role;
+  return words;
+}
+
+/// Builds each product's descriptor: a load of a constant global when it is
+/// static, stores into a stack buffer otherwise.
+class DescriptorBuilder {
+public:
+  explicit DescriptorBuilder(ModuleOp module) : module_(module), symbols_(module) {}
+
+  Value build(OpBuilder &b, linalg::LinalgOp op, ArrayRef<int64_t> roles) {
+    Location loc = op.getLoc();
+    if (std::optional<SmallVector<int64_t>> words = staticDescriptor(op, roles))
+      return memref::GetGlobalOp::create(b, loc, type(roles.size()),
+                                         global(*words).getSymName());
+    return fill(b, op, roles);
+  }
+
+private:
+  MemRefType type(int64_t rank) {
+    return MemRefType::get({STRATA_CONTRACT_WORDS * rank}, IntegerType::get(module_.getContext(), 64));
+  }
+
+  memref::GlobalOp global(ArrayRef<int64_t> words) {
+    MemRefType memref = type(words.size() / STRATA_CONTRACT_WORDS);
+    auto value = DenseElementsAttr::get(
+        RankedTensorType::get(memref.getShape(), memref.getElementType()), words);
+    memref::GlobalOp &global = globals_[value];
+    if (!global) {
+      OpBuilder b = OpBuilder::atBlockBegin(module_.getBody());
+      global = memref::GlobalOp::create(b, module_.getLoc(), "strata_contract_descriptor",
+                                        b.getStringAttr("private"), memref, value,
+                                        /*constant=*/true, b.getI64IntegerAttr(8));
+      symbols_.insert(global);
+    }
+    return global;
+  }
+
+  Value fill(OpBuilder &b, linalg::LinalgOp op, ArrayRef<int64_t> roles) {
+    Location loc = op.getLoc();
+    Type i64 = b.getI64Type();
+    int64_t rank = roles.size();
+    Value desc = memref::AllocaOp::create(b, loc, type(rank));
+    auto constant = [&](int64_t v) { return arith::ConstantIntOp::create(b, loc, i64, v); };
+    auto store = [&](Value v, int64_t slot) {
+      if (v.getType().isIndex())
+        v = arith::IndexCastOp::create(b, loc, i64, v);
+      memref::StoreOp::create(b, loc, v, desc,
+                              ValueRange{arith::ConstantIndexOp::create(b, loc, slot)});
+    };
+    SmallVector<Value> sizes(rank);
+    SmallVector<std::array<Value, 3>> strides(rank);
+    for (auto [i, operand] : llvm::enumerate(op->getOpOperands())) {
+      auto meta = memref::ExtractStridedMetadataOp::create(b, loc, operand.get());
+      AffineMap map = op.getMatchingIndexingMap(&operand);
+      for (auto [r, expr] : llvm::enumerate(map.getResults())) {
+        unsigned d = cast<AffineDimExpr>(expr).getPosition();
+        strides[d][i] = meta.getStrides()[r];
+        sizes[d] = meta.getSizes()[r];
+      }
+    }
+    for (int64_t d = 0; d < rank; ++d) {
+      store(sizes[d], STRATA_CONTRACT_WORDS * d);
+      for (int64_t i = 0; i < 3; ++i)
+        store(strides[d][i] ? strides[d][i] : constant(0), STRATA_CONTRACT_WORDS * d + 1 + i);
+      store(constant(roles[d]), STRATA_CONTRACT_WORDS * d + 4);
+    }
+    return desc;
+  }
+
+  ModuleOp module_;
+  SymbolTable symbols_;
+  llvm::DenseMap<Attribute, memref::GlobalOp> globals_;
+};
+
+void rewrite(linalg::LinalgOp op, ArrayRef<int64_t> roles, func::FuncOp callee,
+             DescriptorBuilder &descriptors) {
   linalg::FillOp fill = zeroFillBefore(op);
   OpBuilder b(op);
   Location loc = op.getLoc();
   Type i64 = b.getI64Type();
-  int64_t rank = roles.size();
-  auto descType = MemRefType::get({STRATA_CONTRACT_WORDS * rank}, i64);
-  Value desc = memref::AllocaOp::create(b, loc, descType);
   auto constant = [&](int64_t v) { return arith::ConstantIntOp::create(b, loc, i64, v); };
-  auto store = [&](Value v, int64_t slot) {
-    if (v.getType().isIndex())
-      v = arith::IndexCastOp::create(b, loc, i64, v);
-    memref::StoreOp::create(b, loc, v, desc,
-                            ValueRange{arith::ConstantIndexOp::create(b, loc, slot)});
-  };
-  SmallVector<Value> sizes(rank);
-  SmallVector<std::array<Value, 3>> strides(rank);
-  for (auto [i, operand] : llvm::enumerate(op->getOpOperands())) {
-    auto meta = memref::ExtractStridedMetadataOp::create(b, loc, operand.get());
-    AffineMap map = op.getMatchingIndexingMap(&operand);
-    for (auto [r, expr] : llvm::enumerate(map.getResults())) {
-      unsigned d = cast<AffineDimExpr>(expr).getPosition();
-      strides[d][i] = meta.getStrides()[r];
-      sizes[d] = meta.getSizes()[r];
-    }
-  }
-  for (int64_t d = 0; d < rank; ++d) {
-    store(sizes[d], STRATA_CONTRACT_WORDS * d);
-    for (int64_t i = 0; i < 3; ++i)
-      store(strides[d][i] ? strides[d][i] : constant(0), STRATA_CONTRACT_WORDS * d + 1 + i);
-    store(constant(roles[d]), STRATA_CONTRACT_WORDS * d + 4);
-  }
+  Value desc = descriptors.build(b, op, roles);
   Value descPointer = arith::IndexCastOp::create(
       b, loc, i64, memref::ExtractAlignedPointerAsIndexOp::create(b, loc, desc));
-  SmallVector<Value> args = {constant(rank), descPointer};
+  SmallVector<Value> args = {constant(roles.size()), descPointer};
   for (OpOperand &operand : op->getOpOperands())
     args.push_back(dataPointer(b, loc, operand.get()));
   args.push_back(constant(fill ? 0 : 1));
@@ -171,8 +248,9 @@ struct ContractionsToBlas : strata::impl::ContractionsToBlasBase<ContractionsToB
     if (found.empty())
       return;
     func::FuncOp callee = declareContract(module);
+    DescriptorBuilder descriptors(module);
     for (auto &[op, roles] : found)
-      rewrite(op, roles, callee);
+      rewrite(op, roles, callee, descriptors);
   }
 };
 

@@ -1,43 +1,19 @@
 // RUN: strata-opt %s --strata-cpu-contractions-to-blas --canonicalize --split-input-file | FileCheck %s
 
 // A matmul with broadcast weights becomes one runtime call: per loop dimension
-// size, stride in A, B and C, and role (0 batch, 1 m, 2 n, 3 k).
+// size, stride in A, B and C, and role (0 batch, 1 m, 2 n, 3 k). All static,
+// the descriptor is a constant global:
+// d0: size 2, strides 128 / - / 32, role m; d1: size 8, strides 16 / - / 4,
+// role m; d2: size 4, strides - / 1 / 1, role n; d3: size 16, strides 1 / 4 / -,
+// role k.
+// CHECK: memref.global "private" constant @[[DESC:strata_contract_descriptor.*]] : memref<20xi64> = dense<[2, 128, 0, 32, 1, 8, 16, 0, 4, 1, 4, 0, 1, 1, 2, 16, 1, 4, 0, 3]>
 // CHECK-LABEL: func.func private @strata_cpu_contract_f32(i64, i64, i64, i64, i64, i64)
 // CHECK-LABEL: func.func @affine
-// CHECK-DAG: %[[C0:.+]] = arith.constant 0 : i64
 // CHECK-DAG: %[[C1:.+]] = arith.constant 1 : i64
-// CHECK-DAG: %[[C2:.+]] = arith.constant 2 : i64
-// CHECK-DAG: %[[C3:.+]] = arith.constant 3 : i64
 // CHECK-DAG: %[[C4:.+]] = arith.constant 4 : i64
-// CHECK-DAG: %[[C8:.+]] = arith.constant 8 : i64
-// CHECK-DAG: %[[C16:.+]] = arith.constant 16 : i64
-// CHECK-DAG: %[[C32:.+]] = arith.constant 32 : i64
-// CHECK-DAG: %[[C128:.+]] = arith.constant 128 : i64
-// CHECK: %[[DESC:.+]] = memref.alloca() : memref<20xi64>
-// d0: size 2, strides 128 / - / 32, role m
-// CHECK-NEXT: memref.store %[[C2]], %[[DESC]]
-// CHECK-NEXT: memref.store %[[C128]], %[[DESC]]
-// CHECK-NEXT: memref.store %[[C0]], %[[DESC]]
-// CHECK-NEXT: memref.store %[[C32]], %[[DESC]]
-// CHECK-NEXT: memref.store %[[C1]], %[[DESC]]
-// d1: size 8, strides 16 / - / 4, role m
-// CHECK-NEXT: memref.store %[[C8]], %[[DESC]]
-// CHECK-NEXT: memref.store %[[C16]], %[[DESC]]
-// CHECK-NEXT: memref.store %[[C0]], %[[DESC]]
-// CHECK-NEXT: memref.store %[[C4]], %[[DESC]]
-// CHECK-NEXT: memref.store %[[C1]], %[[DESC]]
-// d2: size 4, strides - / 1 / 1, role n
-// CHECK-NEXT: memref.store %[[C4]], %[[DESC]]
-// CHECK-NEXT: memref.store %[[C0]], %[[DESC]]
-// CHECK-NEXT: memref.store %[[C1]], %[[DESC]]
-// CHECK-NEXT: memref.store %[[C1]], %[[DESC]]
-// CHECK-NEXT: memref.store %[[C2]], %[[DESC]]
-// d3: size 16, strides 1 / 4 / -, role k
-// CHECK-NEXT: memref.store %[[C16]], %[[DESC]]
-// CHECK-NEXT: memref.store %[[C1]], %[[DESC]]
-// CHECK-NEXT: memref.store %[[C4]], %[[DESC]]
-// CHECK-NEXT: memref.store %[[C0]], %[[DESC]]
-// CHECK-NEXT: memref.store %[[C3]], %[[DESC]]
+// CHECK-NOT: memref.alloca
+// CHECK-NOT: memref.store
+// CHECK: memref.get_global @[[DESC]] : memref<20xi64>
 // Accumulates: nothing filled the output.
 // CHECK: call @strata_cpu_contract_f32(%[[C4]], %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[C1]])
 // CHECK-NOT: linalg.generic
@@ -59,17 +35,50 @@ func.func @affine(%x: memref<2x8x16xf32>, %w: memref<16x4xf32>, %y: memref<2x8x4
 // -----
 
 // Named ops and strided views are covered too: A's strides 12 and 2.
+// CHECK: memref.global "private" constant @{{.+}} : memref<15xi64> = dense<[4, 12, 0, 5, 1, 5, 0, 1, 1, 2, 6, 2, 5, 0, 3]>
 // CHECK-LABEL: func.func @named_on_view
-// CHECK-DAG: %[[C12:.+]] = arith.constant 12 : i64
-// CHECK-DAG: %[[C2:.+]] = arith.constant 2 : i64
-// CHECK: memref.store %[[C12]]
-// CHECK: memref.store %[[C2]]
 // CHECK: call @strata_cpu_contract_f32
 // CHECK-NOT: linalg.matmul
 func.func @named_on_view(%a: memref<4x6xf32, strided<[12, 2]>>, %b: memref<6x5xf32>,
                          %c: memref<4x5xf32>) {
   linalg.matmul ins(%a, %b : memref<4x6xf32, strided<[12, 2]>>, memref<6x5xf32>)
                 outs(%c : memref<4x5xf32>)
+  return
+}
+
+// -----
+
+// A size known only at run time: the descriptor is filled on the stack.
+// d0: size ?, strides 6 / - / 5, role m; d1: size 5, strides - / 1 / 1, role n;
+// d2: size 6, strides 1 / 5 / -, role k.
+// CHECK-NOT: memref.global
+// CHECK-LABEL: func.func @dynamic
+// CHECK-DAG: %[[C0:.+]] = arith.constant 0 : i64
+// CHECK-DAG: %[[C1:.+]] = arith.constant 1 : i64
+// CHECK-DAG: %[[C2:.+]] = arith.constant 2 : i64
+// CHECK-DAG: %[[C3:.+]] = arith.constant 3 : i64
+// CHECK-DAG: %[[C5:.+]] = arith.constant 5 : i64
+// CHECK-DAG: %[[C6:.+]] = arith.constant 6 : i64
+// CHECK: %[[DESC:.+]] = memref.alloca() : memref<15xi64>
+// CHECK: %[[M:.+]] = arith.index_cast %{{.+}} : index to i64
+// CHECK-NEXT: memref.store %[[M]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C6]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C0]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C5]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C1]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C5]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C0]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C1]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C1]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C2]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C6]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C1]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C5]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C0]], %[[DESC]]
+// CHECK-NEXT: memref.store %[[C3]], %[[DESC]]
+// CHECK: call @strata_cpu_contract_f32
+func.func @dynamic(%a: memref<?x6xf32>, %b: memref<6x5xf32>, %c: memref<?x5xf32>) {
+  linalg.matmul ins(%a, %b : memref<?x6xf32>, memref<6x5xf32>) outs(%c : memref<?x5xf32>)
   return
 }
 
