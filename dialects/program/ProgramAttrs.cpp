@@ -55,12 +55,26 @@ Attribute ValueAttr::parse(AsmParser &parser, Type) {
         return success();
       }))
     return {};
-  bool typeOnly = succeeded(parser.parseOptionalComma());
-  if (typeOnly && parser.parseKeyword("type_only"))
-    return {};
+  bool typeOnly = false;
+  ElementsAttr defaultValue;
+  while (succeeded(parser.parseOptionalComma())) {
+    if (succeeded(parser.parseOptionalKeyword("type_only"))) {
+      typeOnly = true;
+      continue;
+    }
+    Attribute value;
+    if (parser.parseKeyword("default") || parser.parseEqual() || parser.parseAttribute(value))
+      return {};
+    defaultValue = dyn_cast<ElementsAttr>(value);
+    if (!defaultValue) {
+      parser.emitError(parser.getNameLoc(), "the default of '")
+          << name.getValue() << "' must be an elements attribute";
+      return {};
+    }
+  }
   if (parser.parseGreater())
     return {};
-  return ValueAttr::get(parser.getContext(), name, dims, typeOnly);
+  return ValueAttr::get(parser.getContext(), name, dims, typeOnly, defaultValue);
 }
 
 void ValueAttr::print(AsmPrinter &printer) const {
@@ -72,6 +86,10 @@ void ValueAttr::print(AsmPrinter &printer) const {
   printer << "]";
   if (getTypeOnly())
     printer << ", type_only";
+  if (getDefaultValue()) {
+    printer << ", default = ";
+    printer.printAttribute(getDefaultValue());
+  }
   printer << ">";
 }
 

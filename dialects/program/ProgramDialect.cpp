@@ -29,6 +29,47 @@ template <typename AttrT> LogicalResult verifyArrayOf(Operation *op, NamedAttrib
   return success();
 }
 
+/// "[2x?]" for messages about shapes.
+std::string shapeText(ArrayRef<int64_t> shape) {
+  std::string text = "[";
+  for (auto [i, d] : llvm::enumerate(shape))
+    text += (i ? "x" : "") + (ShapedType::isDynamic(d) ? std::string("?") : std::to_string(d));
+  return text + "]";
+}
+
+/// Checks that the default of input `value` fits the input's type `type`: the
+/// executor passes the default where the caller passes nothing, so it must be
+/// a value the compiled code accepts.
+LogicalResult verifyDefault(Operation *op, ValueAttr value, Type type, bool isResult) {
+  StringRef name = value.getName().getValue();
+  if (isResult)
+    return op->emitOpError("result '") << name << "' cannot have a default";
+  if (value.getTypeOnly())
+    return op->emitOpError("input '") << name << "' is type_only and cannot have a default";
+  // After the conversion to LLVM an argument is a descriptor, which has no
+  // shape to check against.
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!shaped)
+    return success();
+  if (!shaped.hasRank())
+    return op->emitOpError("input '") << name << "' has a default but no rank";
+  ShapedType defaultType = value.getDefaultValue().getShapedType();
+  if (defaultType.getElementType() != shaped.getElementType())
+    return op->emitOpError("the default of input '")
+           << name << "' has element type " << defaultType.getElementType() << ", the input "
+           << shaped.getElementType();
+  bool fits = defaultType.getRank() == shaped.getRank() &&
+              llvm::all_of(llvm::zip(defaultType.getShape(), shaped.getShape()), [](auto dims) {
+                auto [d, s] = dims;
+                return ShapedType::isDynamic(s) || d == s;
+              });
+  if (!fits)
+    return op->emitOpError("the default of input '")
+           << name << "' has shape " << shapeText(defaultType.getShape()) << ", the input "
+           << shapeText(shaped.getShape());
+  return success();
+}
+
 /// Checks a `program.value` attached to a value of type `type`.
 LogicalResult verifyValue(Operation *op, NamedAttribute attr, Type type, bool isResult) {
   if (attr.getName() != ProgramDialect::kValue)
@@ -45,6 +86,8 @@ LogicalResult verifyValue(Operation *op, NamedAttribute attr, Type type, bool is
     return op->emitOpError("'")
            << value.getName().getValue() << "' names " << value.getDims().size()
            << " dimensions for a value of rank " << shaped.getRank();
+  if (value.getDefaultValue())
+    return verifyDefault(op, value, type, isResult);
   return success();
 }
 

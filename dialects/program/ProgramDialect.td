@@ -80,13 +80,19 @@ def Program_ValueAttr : Program_Attr<"Value", "value"> {
     Inputs that share a dimension name must agree on its size at run time.
     `type_only` marks an input whose data and shape the model never reads
     (only its element type matters); results cannot be type-only.
+    `default` is the value of an input the caller may leave out (an ONNX
+    initializer that shares the input's name, from IR version 4 on): of the
+    input's element type and rank, and of its size in each static dimension.
+    Only inputs have defaults, and a type-only input has none.
 
     Example: `#program.value<"attention_mask", dims = ["batch", "sequence"]>`,
-    `#program.value<"like", dims = [""], type_only>`.
+    `#program.value<"like", dims = [""], type_only>`,
+    `#program.value<"bias", dims = [""], default = dense<[1.0, 2.0]> : tensor<2xf32>>`.
   }];
   let parameters = (ins "mlir::StringAttr":$name,
                         ArrayRefParameter<"mlir::StringAttr">:$dims,
-                        "bool":$typeOnly);
+                        "bool":$typeOnly,
+                        OptionalParameter<"mlir::ElementsAttr">:$defaultValue);
   let hasCustomAssemblyFormat = 1;
 }
 

@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /// Version of this contract; the executor refuses a model built for another.
-#define STRATA_MODEL_ABI_VERSION 4
+#define STRATA_MODEL_ABI_VERSION 5
 
 /// What an input or output holds. Sequences and optionals are not computed on:
 /// each is an input that the model passes on unchanged to outputs (`source`).
@@ -55,6 +55,13 @@ typedef struct strata_model_value {
   /// dtype (CastLike's second input, or an input no node uses), so the
   /// executor checks only the dtype.
   int32_t type_only;
+  /// Inputs: the shape (`rank` sizes) of the input's default, which the
+  /// weights file holds under the input's name, in the input's dtype
+  /// (booleans one byte each); the executor passes it when the caller gives
+  /// no value. NULL when the input has no default and must be given. (An ONNX
+  /// initializer that shares its name with a graph input is that input's
+  /// default.)
+  const int64_t *default_dims;
 } strata_model_value;
 
 /// Where an arena lives. Values are part of the contract and never renumbered.

@@ -44,20 +44,28 @@ void writeValues(llvm::raw_ostream &os, llvm::StringRef table,
     };
     array("dims", v.dims);
     array("max", v.maxDims);
+    if (v.defaultDims)
+      array("default", *v.defaultDims);
     os << "static const char *const " << table << "_names" << i << "[] = {";
     for (const std::string &name : v.dimNames)
       os << quote(name) << ", ";
     os << "nullptr};\n";
   }
   os << "static const strata_model_value " << table << "[] = {\n";
-  for (auto [i, v] : llvm::enumerate(values))
+  for (auto [i, v] : llvm::enumerate(values)) {
     os << "  {" << quote(v.name) << ", " << v.kind << ", " << v.dtype << ", "
        << (v.ranked ? static_cast<int64_t>(v.dims.size()) : -1) << ", " << table << "_dims" << i
        << ", " << table << "_max" << i << ", " << table << "_names" << i << ", " << v.source
-       << ", " << (v.typeOnly ? 1 : 0) << "},\n";
+       << ", " << (v.typeOnly ? 1 : 0) << ", ";
+    if (v.defaultDims)
+      os << table << "_default" << i;
+    else
+      os << "nullptr";
+    os << "},\n";
+  }
   if (values.empty())
     os << "  {nullptr, STRATA_VALUE_TENSOR, STRATA_DTYPE_F32, 0, nullptr, nullptr, nullptr, -1, "
-          "0},\n";
+          "0, nullptr},\n";
   os << "};\n";
 }
 

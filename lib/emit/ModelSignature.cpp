@@ -49,6 +49,10 @@ FailureOr<ModelValue> describe(func::FuncOp func, Type type, DictionaryAttr attr
       attrs ? attrs.getAs<program::ValueAttr>(program::ProgramDialect::kValue) : nullptr;
   value.name = described ? described.getName().str() : (role + std::to_string(index)).str();
   value.typeOnly = described && described.getTypeOnly();
+  if (described && described.getDefaultValue()) {
+    ArrayRef<int64_t> shape = described.getDefaultValue().getShapedType().getShape();
+    value.defaultDims.emplace(shape.begin(), shape.end());
+  }
   auto bounds = func->getAttrOfType<program::BoundsAttr>(program::ProgramDialect::kBounds);
   for (auto [i, d] : llvm::enumerate(tensor.getShape())) {
     bool dynamic = ShapedType::isDynamic(d);

@@ -10,6 +10,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,8 @@ struct ModelValue {
   int64_t source = -1;
   /// Inputs: the model reads neither the data nor the shape (only the dtype).
   bool typeOnly = false;
+  /// Inputs: the shape of the default the weights file holds, if any.
+  std::optional<std::vector<int64_t>> defaultDims;
 };
 
 /// One arena of the buffer plan (strata_model_arena).
@@ -55,7 +58,7 @@ struct ModelSignature {
 
 /// Reads the signature of `func` from its program contract: tensor arguments
 /// and results with their `program.value` (names, dimension names, type-only
-/// inputs), bounds from `program.bounds`, and the sequence and optional values
+/// inputs, defaults), bounds from `program.bounds`, and the sequence and optional values
 /// of `program.pass_through_inputs|outputs` at their ONNX positions. Fails with
 /// a diagnostic on a type the runtime cannot carry.
 mlir::FailureOr<ModelSignature> readModelSignature(mlir::func::FuncOp func,

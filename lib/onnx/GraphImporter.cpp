@@ -160,20 +160,30 @@ LogicalResult GraphImporter::resolveFixedDims() {
   return success();
 }
 
-LogicalResult GraphImporter::importInitializers() {
+FailureOr<ElementsAttr> GraphImporter::convertInitializer(const ::onnx::TensorProto &init) {
   MLIRContext *ctx = builder_.getContext();
+  llvm::Expected<Type> element = convertElementType(ctx, init.data_type());
+  if (!element)
+    return emitError(modelLoc(), "initializer '")
+           << init.name() << "': " << llvm::toString(element.takeError());
+  int64_t count = 1;
+  for (int64_t d : init.dims())
+    count *= d;
+  bool inlineData = isa<IntegerType>(*element) || count <= kMaxInlineElements;
+  llvm::Expected<ElementsAttr> attr = storage_.convert(ctx, init, inlineData);
+  if (!attr)
+    return emitError(modelLoc(), llvm::toString(attr.takeError()));
+  return *attr;
+}
+
+LogicalResult GraphImporter::importInitializers() {
   for (const auto &init : model_.graph().initializer()) {
-    llvm::Expected<Type> element = convertElementType(ctx, init.data_type());
-    if (!element)
-      return emitError(modelLoc(), "initializer '")
-             << init.name() << "': " << llvm::toString(element.takeError());
-    int64_t count = 1;
-    for (int64_t d : init.dims())
-      count *= d;
-    bool inlineData = isa<IntegerType>(*element) || count <= kMaxInlineElements;
-    llvm::Expected<ElementsAttr> attr = storage_.convert(ctx, init, inlineData);
-    if (!attr)
-      return emitError(modelLoc(), llvm::toString(attr.takeError()));
+    // The input's argument carries the name; the initializer is its default.
+    if (inputDefaults_.contains(init.name()))
+      continue;
+    FailureOr<ElementsAttr> attr = convertInitializer(init);
+    if (failed(attr))
+      return failure();
     Location loc = NameLoc::get(builder_.getStringAttr(init.name()), modelLoc());
     if (isa<DenseElementsAttr>(*attr)) {
       define(init.name(), graph::ConstantOp::create(builder_, loc, *attr));
@@ -182,6 +192,26 @@ LogicalResult GraphImporter::importInitializers() {
     define(init.name(), importWeight(init.name(), *attr, loc));
   }
   return success();
+}
+
+FailureOr<ElementsAttr> GraphImporter::importInputDefault(const ::onnx::TensorProto &init,
+                                                          RankedTensorType declared) {
+  FailureOr<ElementsAttr> value = convertInitializer(init);
+  if (failed(value))
+    return failure();
+  ShapedType type = value->getShapedType();
+  bool fits = type.getElementType() == declared.getElementType() &&
+              type.getRank() == declared.getRank() &&
+              llvm::all_of(llvm::zip(type.getShape(), declared.getShape()), [](auto dims) {
+                auto [d, s] = dims;
+                return ShapedType::isDynamic(s) || d == s;
+              });
+  if (!fits)
+    return emitError(modelLoc(), "graph input '")
+           << init.name() << "' is declared as " << declared << ", but its initializer, the "
+           << "input's default, is " << type;
+  inputDefaults_.insert(init.name());
+  return *value;
 }
 
 Value GraphImporter::importWeight(StringRef name, ElementsAttr value, Location loc) {
@@ -406,9 +436,9 @@ LogicalResult GraphImporter::importMainGraph() {
   for (const auto &info : graph.output())
     valueInfos_[info.name()] = &info;
 
-  llvm::StringSet<> initializerNames;
+  llvm::StringMap<const ::onnx::TensorProto *> initializers;
   for (const auto &init : graph.initializer())
-    initializerNames.insert(init.name());
+    initializers[init.name()] = &init;
 
   SmallVector<Type> argTypes;
   SmallVector<std::string> argNames;
@@ -417,7 +447,8 @@ LogicalResult GraphImporter::importMainGraph() {
   llvm::StringMap<program::PassThroughAttr> passThroughTypes;
   int64_t inputPosition = -1;
   for (const auto &input : graph.input()) {
-    if (initializerNames.contains(input.name()))
+    const ::onnx::TensorProto *init = initializers.lookup(input.name());
+    if (init && !initializersAreDefaults())
       continue;
     ++inputPosition;
     if (!input.type().has_tensor_type()) {
@@ -433,16 +464,23 @@ LogicalResult GraphImporter::importMainGraph() {
     FailureOr<RankedTensorType> type = convertValueType(input, true, &dimNames);
     if (failed(type))
       return failure();
+    ElementsAttr defaultValue;
+    if (init) {
+      FailureOr<ElementsAttr> converted = importInputDefault(*init, *type);
+      if (failed(converted))
+        return failure();
+      defaultValue = *converted;
+    }
     argTypes.push_back(*type);
     argNames.push_back(input.name());
     argValues.push_back(program::ValueAttr::get(ctx_, builder_.getStringAttr(input.name()),
-                                                dimNames, /*typeOnly=*/false));
+                                                dimNames, /*typeOnly=*/false, defaultValue));
   }
 
   // Weights are symbols named after their initializers; the function takes a
   // name none of them has.
   std::string entryName = "main";
-  while (initializerNames.contains(entryName))
+  while (initializers.contains(entryName))
     entryName += "_";
   builder_.setInsertionPointToEnd(module_.getBody());
   auto func = func::FuncOp::create(builder_, modelLoc(), entryName,
@@ -510,16 +548,18 @@ LogicalResult GraphImporter::importMainGraph() {
     resultValues.push_back(program::ValueAttr::get(
         ctx_, builder_.getStringAttr(output.name()),
         outputDimNames(output, cast<RankedTensorType>(value->getType()).getRank()),
-        /*typeOnly=*/false));
+        /*typeOnly=*/false, /*defaultValue=*/nullptr));
   }
   func::ReturnOp::create(builder_, modelLoc(), results);
   func.setFunctionType(builder_.getFunctionType(argTypes, resultTypes));
   // Inputs whose data and shape nothing reads: the program checks only their
-  // dtype.
+  // dtype. One with a default keeps it instead, so that a caller may still
+  // leave it out.
   for (auto [name, value, arg] : llvm::zip(argNames, argValues, entry->getArguments()))
     func.setArgAttr(arg.getArgNumber(), program::ProgramDialect::kValue,
                     program::ValueAttr::get(ctx_, value.getName(), value.getDims(),
-                                            !readValues_.contains(name)));
+                                            !value.getDefaultValue() && !readValues_.contains(name),
+                                            value.getDefaultValue()));
   for (auto [i, value] : llvm::enumerate(resultValues))
     func.setResultAttr(i, program::ProgramDialect::kValue, value);
   if (!passThroughInputs.empty()) {

@@ -48,7 +48,20 @@ private:
                    llvm::SmallVectorImpl<mlir::StringAttr> *dimNames);
   mlir::LogicalResult checkOpsets();
   mlir::LogicalResult resolveFixedDims();
+  /// Whether an initializer that shares its name with a graph input is the
+  /// input's default, which the caller may override (IR version 4 on), rather
+  /// than its value (before: every initializer had to be a graph input).
+  bool initializersAreDefaults() const { return model_.ir_version() >= 4; }
+  /// The data of `init`: a blob for large floating-point initializers, inline
+  /// attributes for the rest.
+  mlir::FailureOr<mlir::ElementsAttr> convertInitializer(const ::onnx::TensorProto &init);
+  /// Defines every initializer that is not an input's default.
   mlir::LogicalResult importInitializers();
+  /// The data of `init` as the default of the graph input of its name, whose
+  /// declared type is `declared`; fails, naming the input, when the two
+  /// disagree in element type, rank or a static dimension.
+  mlir::FailureOr<mlir::ElementsAttr> importInputDefault(const ::onnx::TensorProto &init,
+                                                         mlir::RankedTensorType declared);
   /// A weight as an immutable `ml_program.global` named `name`, and its load.
   mlir::Value importWeight(llvm::StringRef name, mlir::ElementsAttr value, mlir::Location loc);
   mlir::LogicalResult importNode(const ::onnx::NodeProto &node, int64_t index);
@@ -92,6 +105,9 @@ private:
   /// Values some node reads as an input, or the graph returns.
   llvm::StringSet<> consumedValues_;
   llvm::StringMap<const ::onnx::ValueInfoProto *> valueInfos_;
+  /// Initializers that are the defaults of graph inputs: the input's argument
+  /// carries the name.
+  llvm::StringSet<> inputDefaults_;
   llvm::StringMap<int64_t> opsets_;
   /// Symbolic dim name -> static size, from `--shape`.
   llvm::StringMap<int64_t> fixedDims_;

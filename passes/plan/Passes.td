@@ -23,6 +23,10 @@ def PlanWeights : Pass<"strata-plan-weights", "mlir::ModuleOp"> {
     outlined global becomes a `memref.view` of that argument at its offset.
     The module records the placement as `program.weights`, an array of
     `#program.weight<name, offset, value>` that the emitter writes out.
+    The default of each public function's input (`default` in its
+    `#program.value`) is placed after them under the input's name (booleans
+    one byte each), for the executor to pass when the caller leaves the input
+    out; a weight of the same name is an error.
 
     Preconditions: bufferised IR; outlined globals are used only inside public
     functions.

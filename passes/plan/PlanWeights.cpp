@@ -13,6 +13,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
@@ -39,6 +40,22 @@ int64_t outlinableBytes(memref::GlobalOp global) {
   return type.getNumElements() * (bits / 8);
 }
 
+/// `value` as the runtime holds it: booleans one byte each (an elements
+/// attribute packs them eight to a byte), everything else as it is.
+ElementsAttr runtimeLayout(ElementsAttr value) {
+  auto dense = dyn_cast<DenseIntElementsAttr>(value);
+  if (!dense || !dense.getElementType().isInteger(1))
+    return value;
+  return dense.mapValues(IntegerType::get(value.getContext(), 8),
+                         [](const APInt &bit) { return bit.zext(8); });
+}
+
+/// The bytes of `value`'s data in the weights file.
+int64_t fileBytes(ElementsAttr value) {
+  ShapedType type = value.getShapedType();
+  return type.getNumElements() * (type.getElementTypeBitWidth() / 8);
+}
+
 struct PlanWeights : strata::impl::PlanWeightsBase<PlanWeights> {
   using Base::Base;
 
@@ -54,12 +71,16 @@ struct PlanWeights : strata::impl::PlanWeightsBase<PlanWeights> {
     int64_t end = 0;
     llvm::StringMap<int64_t> offsets;
     SmallVector<Attribute> plan;
+    auto place = [&](StringAttr name, ElementsAttr value, int64_t bytes) {
+      plan.push_back(program::WeightAttr::get(ctx, name, end, value));
+      end += llvm::alignTo(bytes, STRATA_WEIGHTS_ALIGNMENT);
+    };
     for (auto [global, bytes] : outlined) {
       offsets[global.getSymName()] = end;
-      plan.push_back(program::WeightAttr::get(ctx, global.getSymNameAttr(), end,
-                                              cast<ElementsAttr>(*global.getInitialValue())));
-      end += llvm::alignTo(bytes, STRATA_WEIGHTS_ALIGNMENT);
+      place(global.getSymNameAttr(), cast<ElementsAttr>(*global.getInitialValue()), bytes);
     }
+    if (failed(placeInputDefaults(place, offsets)))
+      return signalPassFailure();
     module->setAttr(program::ProgramDialect::kWeights, ArrayAttr::get(ctx, plan));
 
     Type bytesType = MemRefType::get({ShapedType::kDynamic}, IntegerType::get(ctx, 8));
@@ -95,6 +116,32 @@ struct PlanWeights : strata::impl::PlanWeightsBase<PlanWeights> {
     for (auto global : llvm::make_early_inc_range(module.getOps<memref::GlobalOp>()))
       if (offsets.contains(global.getSymName()))
         global.erase();
+  }
+
+  /// Places the default of each input of a public function under the input's
+  /// name, where the executor looks for it when the caller leaves the input
+  /// out; the compiled code never reads it there. Fails when a weight
+  /// (`weights`) already has that name.
+  LogicalResult
+  placeInputDefaults(function_ref<void(StringAttr, ElementsAttr, int64_t)> place,
+                     const llvm::StringMap<int64_t> &weights) {
+    for (auto func : getOperation().getOps<func::FuncOp>()) {
+      if (func.isDeclaration() || !func.isPublic())
+        continue;
+      for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
+        auto value =
+            func.getArgAttrOfType<program::ValueAttr>(i, program::ProgramDialect::kValue);
+        if (!value || !value.getDefaultValue())
+          continue;
+        if (weights.contains(value.getName()))
+          return func.emitError("the default of input '")
+                 << value.getName().getValue()
+                 << "' would share its weights file entry with the weight of that name";
+        ElementsAttr data = runtimeLayout(value.getDefaultValue());
+        place(value.getName(), data, fileBytes(data));
+      }
+    }
+    return success();
   }
 };
 

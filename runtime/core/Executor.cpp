@@ -13,7 +13,6 @@
 #include <new>
 
 namespace strata {
-namespace {
 
 std::string shapeText(int32_t rank, const int64_t *dims) {
   std::string s = "[";
@@ -21,6 +20,8 @@ std::string shapeText(int32_t rank, const int64_t *dims) {
     s += (i ? "x" : "") + (dims[i] < 0 ? std::string("?") : std::to_string(dims[i]));
   return s + "]";
 }
+
+namespace {
 
 size_t descriptorWords(int32_t rank) { return 3 + 2 * static_cast<size_t>(rank); }
 

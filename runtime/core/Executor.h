@@ -77,6 +77,9 @@ private:
 std::string checkTensor(const strata_model_value &v, const strata_tensor *t,
                         const std::string &what);
 
+/// A shape for messages, "[2x?x8]": a size of -1 is "?".
+std::string shapeText(int32_t rank, const int64_t *dims);
+
 /// The message of `s`, which it releases.
 std::string takeMessage(strata_status s);
 

@@ -19,8 +19,9 @@
 namespace strata {
 namespace {
 
-/// How each model input is filled at every step.
-enum class Feed { Ids, Mask, Positions, SequenceLengths, TotalLength, Past };
+/// How each model input is filled at every step; `Fixed` inputs keep the
+/// tensor given on the command line, or their default, at every step.
+enum class Feed { Ids, Mask, Positions, SequenceLengths, TotalLength, Past, Fixed };
 
 struct Plan {
   std::vector<Feed> feeds;
@@ -46,7 +47,8 @@ bool isFloat(strata_dtype d) {
   return d == STRATA_DTYPE_F32 || d == STRATA_DTYPE_F16 || d == STRATA_DTYPE_BF16;
 }
 
-std::string makePlan(const strata_model &m, Plan &plan) {
+std::string makePlan(const strata_model &m, const std::vector<strata_tensor *> &fixed,
+                     Plan &plan) {
   bool haveIds = false;
   for (int32_t i = 0; i < m.num_inputs; ++i) {
     const strata_model_value &v = m.inputs[i];
@@ -77,10 +79,15 @@ std::string makePlan(const strata_model &m, Plan &plan) {
                "' needs a dynamic sequence axis (compile with --max-shape for it)";
       if (m.outputs[present].dtype != v.dtype)
         return "--generate: past input '" + name + "' and its present output differ in dtype";
+    } else if (fixed[i]) {
+      plan.feeds.push_back(Feed::Fixed);
+      plan.presentOf.push_back(-1);
+      continue;
     } else {
       return "--generate: input '" + name +
              "' is not one a decoder loop can fill (input_ids, attention_mask, "
-             "position_ids, seqlens_k, total_sequence_length, past_key_values.*, past_*)";
+             "position_ids, seqlens_k, total_sequence_length, past_key_values.*, past_*), "
+             "and has no default; give it with --input";
     }
     bool dtypeFits = feed == Feed::Past ? isFloat(v.dtype)
                      : feed == Feed::SequenceLengths || feed == Feed::TotalLength
@@ -228,9 +235,10 @@ std::string readPrompts(const strata_tensor *ids, const strata_tensor *mask, Pro
 
 std::string generateGreedy(const strata_model &model, const Executor &executor,
                            const Prompts &prompts, long steps,
+                           const std::vector<strata_tensor *> &fixed,
                            std::vector<std::vector<int64_t>> &tokens, int64_t &vocabulary) {
   Plan plan;
-  if (std::string e = makePlan(model, plan); !e.empty())
+  if (std::string e = makePlan(model, fixed, plan); !e.empty())
     return e;
   int64_t batch = prompts.batch;
   tokens.assign(batch, {});
@@ -298,13 +306,15 @@ std::string generateGreedy(const strata_model &model, const Executor &executor,
         if (step > 0)
           inputs[i] = std::move(outputs[plan.presentOf[i]]);
         break;
+      case Feed::Fixed:
+        break;
       }
       if (!e.empty())
         return e;
     }
     std::vector<strata_tensor *> raw;
-    for (OwnedTensor &t : inputs)
-      raw.push_back(t.get());
+    for (int32_t i = 0; i < model.num_inputs; ++i)
+      raw.push_back(plan.feeds[i] == Feed::Fixed ? fixed[i] : inputs[i].get());
     if (std::string e = executor.checkInputs(raw); !e.empty())
       return "--generate step " + std::to_string(step) + ": " + e;
     if (std::string e = executor.run(raw, outputs); !e.empty())

@@ -9,7 +9,8 @@
 // onnxruntime-genai) or `past_<i>` (onnxruntime's transformer exports), each
 // with its present output (`present.<i>.key|value`, `present_<i>`); logits
 // (the output `logits`, else the first) of f32, f16 or bf16. The cache's
-// sequence axis is the one before the last.
+// sequence axis is the one before the last. Any other input keeps the tensor
+// given with --input, or its default, at every step.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,13 +37,17 @@ struct Prompts {
 /// given, `mask` (the same shape, 0 or 1); without a mask every id is a token.
 std::string readPrompts(const strata_tensor *ids, const strata_tensor *mask, Prompts &prompts);
 
-/// Greedy decoding of `steps` tokens after each prompt row. `tokens` receives,
+/// Greedy decoding of `steps` tokens after each prompt row. An input the loop
+/// does not fill takes its tensor from `fixed` (one entry per model input: the
+/// tensor given, or the input's default; null for neither) at every step.
+/// `tokens` receives,
 /// row by row, the row's ids followed by its generated tokens (`steps` of
 /// them on success, those before the failing step otherwise), and
 /// `vocabulary` the logits' last dimension once the model is known to suit.
 /// Returns an error message or "".
 std::string generateGreedy(const strata_model &model, const Executor &executor,
                            const Prompts &prompts, long steps,
+                           const std::vector<strata_tensor *> &fixed,
                            std::vector<std::vector<int64_t>> &tokens, int64_t &vocabulary);
 
 } // namespace strata

@@ -14,6 +14,7 @@
 #include "runtime/core/Executor.h"
 #include "runtime/core/File.h"
 #include "runtime/core/Generate.h"
+#include "runtime/core/InputDefaults.h"
 #include "runtime/core/PassThrough.h"
 #include "runtime/core/Report.h"
 #include "runtime/core/TemporaryFile.h"
@@ -63,8 +64,9 @@ void usage(const char *program) {
               "Runs the compiled model '%s'.\n\n"
               "options:\n"
               "  --input NAME=FILE.npy   an input tensor (every input is required, except\n"
-              "                          optionals); a sequence is a .npz file as\n"
-              "                          numpy.savez(FILE, *tensors) writes it\n"
+              "                          optionals and inputs with a default); a sequence\n"
+              "                          is a .npz file as numpy.savez(FILE, *tensors)\n"
+              "                          writes it\n"
               "  --output NAME=FILE.npy  write an output (default: print a summary);\n"
               "                          .npz for a sequence, none for an empty optional\n"
               "  --bench N               run N more times and print the time per run\n"
@@ -89,9 +91,15 @@ void usage(const char *program) {
   std::printf("  (this model's prompts for --generate: %s)\n\ninputs:\n",
               isByteLevel(m) ? "text with --prompt, or byte ids in input_ids"
                              : "token ids in input_ids; --prompt does not apply");
-  for (int32_t i = 0; i < m.num_inputs; ++i)
-    std::printf("  %s (%s)%s\n", m.inputs[i].name, describeType(m.inputs[i]).c_str(),
-                m.inputs[i].type_only ? ", not read: only its dtype matters" : "");
+  for (int32_t i = 0; i < m.num_inputs; ++i) {
+    const strata_model_value &v = m.inputs[i];
+    std::printf("  %s (%s)%s", v.name, describeType(v).c_str(),
+                v.type_only ? ", not read: only its dtype matters" : "");
+    if (v.default_dims)
+      std::printf(", optional: default of shape %s in the weights file",
+                  shapeText(v.rank, v.default_dims).c_str());
+    std::printf("\n");
+  }
   std::printf("outputs:\n");
   for (int32_t i = 0; i < m.num_outputs; ++i) {
     const strata_model_value &v = m.outputs[i];
@@ -198,13 +206,18 @@ void printTokens(const std::vector<std::vector<int64_t>> &tokens, const Prompts 
 }
 
 /// --generate: decodes, prints the tokens and writes them to `tokensPath` if
-/// given. A failing step still prints what was generated before it.
+/// given. A failing step still prints what was generated before it. `inputs`
+/// holds the tensors given or defaulted for the inputs the loop does not fill.
 int runGenerate(const strata_model &model, const Executor &executor, const Prompts &prompts,
-                long steps, const std::string &tokensPath) {
+                long steps, const std::vector<OwnedTensor> &inputs,
+                const std::string &tokensPath) {
   std::vector<std::vector<int64_t>> tokens;
   int64_t vocabulary = 0;
+  std::vector<strata_tensor *> fixed;
+  for (const OwnedTensor &t : inputs)
+    fixed.push_back(t.get());
   auto start = std::chrono::steady_clock::now();
-  std::string error = generateGreedy(model, executor, prompts, steps, tokens, vocabulary);
+  std::string error = generateGreedy(model, executor, prompts, steps, fixed, tokens, vocabulary);
   double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   if (!error.empty()) {
@@ -365,6 +378,8 @@ int main(int argc, char **argv) {
   if (std::string e = Executor::load(model, weights.get(), *device, loaded); !e.empty())
     return fail(e);
   const Executor &executor = *loaded;
+  if (std::string e = fillInputDefaults(model, weights.get(), inputs); !e.empty())
+    return fail(e);
   if (generate > 0) {
     int ids = findValue(model.inputs, model.num_inputs, "input_ids");
     int mask = findValue(model.inputs, model.num_inputs, "attention_mask");
@@ -385,7 +400,7 @@ int main(int argc, char **argv) {
                                     mask >= 0 && !text ? inputs[mask].get() : nullptr, prompts);
         !e.empty())
       return fail(e);
-    return runGenerate(model, executor, prompts, generate, tokensPath);
+    return runGenerate(model, executor, prompts, generate, inputs, tokensPath);
   }
   std::vector<strata_tensor *> raw;
   for (int32_t i = 0; i < model.num_inputs; ++i) {

@@ -17,6 +17,56 @@ func.func @value_type_only_c2() -> (tensor<2xf32> {program.value = #program.valu
 
 // -----
 
+// expected-error @+1 {{result 'y' cannot have a default}}
+func.func @value_default_result() -> (tensor<2xf32> {program.value = #program.value<"y", dims = [""], default = dense<1.0> : tensor<2xf32>>}) {
+  %c = arith.constant dense<1.0> : tensor<2xf32>
+  return %c : tensor<2xf32>
+}
+
+// -----
+
+// expected-error @+1 {{input 'x' is type_only and cannot have a default}}
+func.func @value_default_type_only(%x: tensor<2xf32> {program.value = #program.value<"x", dims = [""], type_only, default = dense<1.0> : tensor<2xf32>>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{the default of input 'x' has element type 'f16', the input 'f32'}}
+func.func @value_default_element_type(%x: tensor<2xf32> {program.value = #program.value<"x", dims = [""], default = dense<1.0> : tensor<2xf16>>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{the default of input 'x' has shape [2], the input [?x2]}}
+func.func @value_default_rank(%x: tensor<?x2xf32> {program.value = #program.value<"x", dims = ["", ""], default = dense<1.0> : tensor<2xf32>>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{the default of input 'x' has shape [3x3], the input [?x2]}}
+func.func @value_default_static_dims(%x: tensor<?x2xf32> {program.value = #program.value<"x", dims = ["", ""], default = dense<1.0> : tensor<3x3xf32>>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{the default of input 'x' has shape [3], the input [2]}}
+func.func @value_default_memref(%x: memref<2xf32> {program.value = #program.value<"x", dims = [""], default = dense<1.0> : tensor<3xf32>>}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{the default of 'x' must be an elements attribute}}
+func.func @value_default_elements(%x: tensor<2xf32> {program.value = #program.value<"x", dims = [""], default = 1.0 : f32>}) {
+  return
+}
+
+// -----
+
 // expected-error @+1 {{'program.value' must be a #program.value}}
 func.func @value_type_c3(%x: tensor<2xf32> {program.value = "x"}) {
   return

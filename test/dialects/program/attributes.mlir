@@ -9,6 +9,8 @@ module attributes {program.weights = [
   // CHECK-LABEL: func.func @main
   // CHECK-SAME: %{{.+}}: tensor<?x?xi64> {program.value = #program.value<"input_ids", dims = ["batch", "past_sequence + 1"]>}
   // CHECK-SAME: %{{.+}}: tensor<2xf16> {program.value = #program.value<"like", dims = [""], type_only>}
+  // CHECK-SAME: %{{.+}}: tensor<?x2xf32> {program.value = #program.value<"bias", dims = ["n", ""], default = dense<{{\[\[}}1.000000e+00, 2.000000e+00]]> : tensor<1x2xf32>>}
+  // CHECK-SAME: %{{.+}}: tensor<64xf32> {program.value = #program.value<"scale", dims = [""], default = dense_resource<scale_blob> : tensor<64xf32>>}
   // CHECK-SAME: -> (tensor<?x?x8xf32> {program.value = #program.value<"logits", dims = ["batch", "past_sequence + 1", ""]>})
   // CHECK-SAME: program.arenas = [#program.arena<space = 0, bytes = 4096, lower_bound = 4000, alignment = 64>, #program.arena<space = 1, bytes = 0, lower_bound = 0, alignment = 4096>]
   // CHECK-SAME: program.bounds = #program.bounds<"batch" = 8, "past_sequence + 1" = 2048>
@@ -16,7 +18,9 @@ module attributes {program.weights = [
   // CHECK-SAME: program.pass_through_inputs = [#program.pass_through<"xs", position = 2, kind = sequence, element = tensor<?x2xf32>>, #program.pass_through<"maybe", position = 3, kind = optional_tensor, element = tensor<*xf32>>]
   // CHECK-SAME: program.pass_through_outputs = [#program.pass_through<"ys", position = 1, kind = sequence, element = tensor<?x2xf32>, source = "xs">]
   func.func @main(%ids: tensor<?x?xi64> {program.value = #program.value<"input_ids", dims = ["batch", "past_sequence + 1"]>},
-                  %like: tensor<2xf16> {program.value = #program.value<"like", dims = [""], type_only>})
+                  %like: tensor<2xf16> {program.value = #program.value<"like", dims = [""], type_only>},
+                  %bias: tensor<?x2xf32> {program.value = #program.value<"bias", dims = ["n", ""], default = dense<[[1.0, 2.0]]> : tensor<1x2xf32>>},
+                  %scale: tensor<64xf32> {program.value = #program.value<"scale", dims = [""], default = dense_resource<scale_blob> : tensor<64xf32>>})
       -> (tensor<?x?x8xf32> {program.value = #program.value<"logits", dims = ["batch", "past_sequence + 1", ""]>})
       attributes {program.entry,
                   program.bounds = #program.bounds<"batch" = 8, "past_sequence + 1" = 2048>,
@@ -35,3 +39,12 @@ module attributes {program.weights = [
     return %e : tensor<?x?x8xf32>
   }
 }
+
+// A default's data may be a blob, as large initializers are.
+{-#
+  dialect_resources: {
+    builtin: {
+      scale_blob: "0x04000000000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F000000000000803F"
+    }
+  }
+#-}
