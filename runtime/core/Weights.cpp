@@ -100,8 +100,12 @@ strata_status checkFile(strata_weights &w, uint64_t modelId) {
       return makeError(STRATA_ERROR_FORMAT,
                        "weights file '%s': the name of tensor %u lies outside the string table",
                        path, i);
-    // The name is followed by its NUL: usable as a C string.
+    // The name is followed by its NUL and holds none: usable as a C string,
+    // which is how strata_weights_find is asked for it.
     const char *name = names + e.name_offset;
+    if (std::memchr(name, '\0', e.name_size))
+      return makeError(STRATA_ERROR_FORMAT, "weights file '%s': the name of tensor %u holds a NUL byte",
+                       path, i);
     if (e.offset % STRATA_WEIGHTS_ALIGNMENT != 0 || e.offset > w.regionSize ||
         e.bytes > w.regionSize - e.offset)
       return makeError(STRATA_ERROR_FORMAT,

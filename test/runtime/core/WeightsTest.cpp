@@ -207,6 +207,17 @@ TEST_F(WeightsFile, ANameOutsideTheStringTableIsRefused) {
   EXPECT_TRUE(isError(open(bytes, w), STRATA_ERROR_FORMAT, {"the name of tensor 0"}));
 }
 
+// Found by the weights fuzzer: a name holding a NUL before its end could not
+// be found by its C string, and two such names could share one C string.
+TEST_F(WeightsFile, ANameHoldingANulIsRefused) {
+  strata::WeightsPtr w;
+  std::string bytes = buildFile({{"ab", "abcd"}, {"cd", "efgh"}});
+  put64(bytes, entryAt(0) + kNameSizeAt, 5);
+  reseal(bytes);
+  EXPECT_TRUE(
+      isError(open(bytes, w), STRATA_ERROR_FORMAT, {"the name of tensor 0 holds a NUL byte"}));
+}
+
 TEST_F(WeightsFile, TwoTensorsOfOneNameAreRefused) {
   strata::WeightsPtr w;
   std::vector<TestTensor> twice = {{"w", "abcd"}, {"v", "efgh"}, {"w", "ijkl"}};
