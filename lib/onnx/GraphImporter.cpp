@@ -17,6 +17,7 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <queue>
 
@@ -160,16 +161,24 @@ LogicalResult GraphImporter::resolveFixedDims() {
   return success();
 }
 
+/// Whether `init` declares at most `limit` elements. Its dims come from the
+/// file and may be anything (the conversion checks them): a product that
+/// overflows, or a negative dim, is not small.
+static bool hasAtMostElements(const ::onnx::TensorProto &init, int64_t limit) {
+  int64_t count = 1;
+  for (int64_t d : init.dims())
+    if (d < 0 || llvm::MulOverflow(count, d, count))
+      return false;
+  return count <= limit;
+}
+
 FailureOr<ElementsAttr> GraphImporter::convertInitializer(const ::onnx::TensorProto &init) {
   MLIRContext *ctx = builder_.getContext();
   llvm::Expected<Type> element = convertElementType(ctx, init.data_type());
   if (!element)
     return emitError(modelLoc(), "initializer '")
            << init.name() << "': " << llvm::toString(element.takeError());
-  int64_t count = 1;
-  for (int64_t d : init.dims())
-    count *= d;
-  bool inlineData = isa<IntegerType>(*element) || count <= kMaxInlineElements;
+  bool inlineData = isa<IntegerType>(*element) || hasAtMostElements(init, kMaxInlineElements);
   llvm::Expected<ElementsAttr> attr = storage_.convert(ctx, init, inlineData);
   if (!attr)
     return emitError(modelLoc(), llvm::toString(attr.takeError()));
