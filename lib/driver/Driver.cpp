@@ -25,6 +25,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
@@ -76,6 +77,12 @@ llvm::cl::opt<std::string> maxTensorBytesOption(
     llvm::cl::value_desc("size"), llvm::cl::sub(importCommand), llvm::cl::sub(compileCommand));
 llvm::cl::opt<bool> printResources(
     "print-weights", llvm::cl::desc("Print weight blobs in full instead of eliding them"),
+    llvm::cl::init(false), llvm::cl::sub(importCommand), llvm::cl::sub(compileCommand));
+
+llvm::cl::opt<bool> timeReport(
+    "time-report",
+    llvm::cl::desc("Print, when done, the time the import, each pass, LLVM's code generation "
+                   "and the link took (to stderr)"),
     llvm::cl::init(false), llvm::cl::sub(importCommand), llvm::cl::sub(compileCommand));
 
 /// `model.onnx: node 'name (Op)'` for importer locations, `file:line:col` for IR.
@@ -158,35 +165,47 @@ std::string overview() {
 /// 10,000-node graph the per-pass verification of the LLVM-dialect module
 /// took a fifth of the compile time. `strata-opt` (the tests) still verifies
 /// after each pass.
-LogicalResult runPhases(ModuleOp module, const PipelineOptions &options, Phase from, Phase to) {
+LogicalResult runPhases(ModuleOp module, const PipelineOptions &options, Phase from, Phase to,
+                        TimingScope &timing) {
   PassManager pm(module.getContext());
   pm.enableVerifier(false);
   reportSilentPassFailures(pm);
   buildPipeline(pm, options, from, to);
-  return failure(failed(pm.run(module)) || failed(verify(module)));
+  auto first = static_cast<Phase>(static_cast<int>(from) + 1);
+  std::string name = first == to ? "phase " + phaseName(to).str()
+                                 : "phases " + phaseName(first).str() + " to " + phaseName(to).str();
+  TimingScope passes = timing.nest(name);
+  pm.enableTiming(passes);
+  if (failed(pm.run(module)))
+    return failure();
+  passes.stop();
+  TimingScope verification = timing.nest("verification");
+  return verify(module);
 }
 
 /// Runs the phases after the graph phase and links the program.
 LogicalResult emitProgram(ModuleOp module, const PipelineOptions &options, StringRef modelName,
-                          StringRef outputPath) {
+                          StringRef outputPath, TimingScope &timing) {
   auto entry = dyn_cast_or_null<func::FuncOp>(program::findEntry(module).getOperation());
   if (!entry)
     return module.emitError("the module has no entry function (program.entry)");
   FailureOr<ModelSignature> signature = readModelSignature(entry, modelName);
   if (failed(signature))
     return failure();
-  if (failed(runPhases(module, options, Phase::Graph, Phase::Plan)))
+  if (failed(runPhases(module, options, Phase::Graph, Phase::Plan, timing)))
     return failure();
   auto planned = dyn_cast_or_null<func::FuncOp>(program::findEntry(module).getOperation());
   if (!planned || failed(readArenaPlan(planned, *signature)))
     return failure();
-  if (failed(runPhases(module, options, Phase::Plan, Phase::LLVM)))
+  if (failed(runPhases(module, options, Phase::Plan, Phase::LLVM, timing)))
     return failure();
   const TargetBackend &target = *options.target;
   LinkOptions link = defaultLinkOptions();
   link.targetInputs = target.linkInputs();
   link.deviceFactory = target.deviceFactory().str();
+  TimingScope executable = timing.nest("executable");
   auto writeObjects = [&](StringRef workDir, std::vector<std::string> &objects) {
+    TimingScope codegen = executable.nest("LLVM code generation");
     return target.emitObjects(module, workDir, objects);
   };
   return emitExecutable(module, *signature, outputPath, writeObjects, link);
@@ -255,19 +274,26 @@ int runStratac(int argc, char **argv) {
       llvm::errs() << describeLocation(note.getLocation()) << ": note: " << note.str() << "\n";
     return success();
   });
+  DefaultTimingManager timingManager;
+  timingManager.setEnabled(timeReport);
+  TimingScope timing = timingManager.getRootScope();
+  TimingScope importing = timing.nest("import");
   OwningOpRef<ModuleOp> module = onnx::importModelFile(inputFile, context, options);
   if (!module || failed(checkTensorSizes(*module, maxTensorBytes)))
     return 1;
+  importing.stop();
   if (linkProgram || phase > Phase::Import) {
-    if (failed(runPhases(*module, pipeline, Phase::Import, Phase::Graph)) ||
+    if (failed(runPhases(*module, pipeline, Phase::Import, Phase::Graph, timing)) ||
         failed(checkTensorSizes(*module, maxTensorBytes)))
       return 1;
   }
   if (linkProgram)
-    return failed(emitProgram(*module, pipeline, llvm::sys::path::stem(inputFile), outputFile));
+    return failed(
+        emitProgram(*module, pipeline, llvm::sys::path::stem(inputFile), outputFile, timing));
 
-  if (failed(runPhases(*module, pipeline, std::min(phase, Phase::Graph), phase)))
+  if (failed(runPhases(*module, pipeline, std::min(phase, Phase::Graph), phase, timing)))
     return 1;
+  TimingScope printing = timing.nest("output");
 
   OpPrintingFlags flags;
   if (printLocations)

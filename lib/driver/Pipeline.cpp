@@ -15,24 +15,27 @@
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
-#include "llvm/ADT/StringSwitch.h"
+#include "llvm/ADT/STLExtras.h"
 
 using namespace mlir;
 
 namespace strata {
 
+namespace {
+constexpr llvm::StringLiteral kPhaseNames[] = {"import", "graph", "linalg",
+                                               "buffers", "plan", "llvm"};
+} // namespace
+
 std::optional<Phase> parsePhase(llvm::StringRef name) {
-  return llvm::StringSwitch<std::optional<Phase>>(name)
-      .Case("import", Phase::Import)
-      .Case("graph", Phase::Graph)
-      .Case("linalg", Phase::Linalg)
-      .Case("buffers", Phase::Buffers)
-      .Case("plan", Phase::Plan)
-      .Case("llvm", Phase::LLVM)
-      .Default(std::nullopt);
+  for (auto [i, known] : llvm::enumerate(kPhaseNames))
+    if (name == known)
+      return static_cast<Phase>(i);
+  return std::nullopt;
 }
 
 llvm::StringRef phaseNames() { return "import, graph, linalg, buffers, plan, llvm"; }
+
+llvm::StringRef phaseName(Phase phase) { return kPhaseNames[static_cast<int>(phase)]; }
 
 PipelineOptions defaultPipelineOptions(const TargetBackend &target) {
   PipelineOptions options;

@@ -49,6 +49,9 @@ std::optional<Phase> parsePhase(llvm::StringRef name);
 /// The phase names `parsePhase` accepts, in order, for messages.
 llvm::StringRef phaseNames();
 
+/// The name `parsePhase` accepts for `phase`.
+llvm::StringRef phaseName(Phase phase);
+
 /// import -> graph.
 struct GraphPhaseOptions {
   /// Rounds of folding and shape refinement.

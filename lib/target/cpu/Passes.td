@@ -151,6 +151,36 @@ def OutlineKernels : Pass<"strata-cpu-outline-kernels", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::func::FuncDialect"];
 }
 
+def OutlineSegments : Pass<"strata-cpu-outline-segments", "mlir::ModuleOp"> {
+  let summary = "Split long function bodies into calls of bounded segments";
+  let description = [{
+    A model of many nodes lowers to one entry function holding a call per
+    node; LLVM's register allocation and scheduling grow faster than linearly
+    with a function's length, and the passes nested on functions cannot run
+    it in parallel. This pass cuts the body of every single-block function
+    longer than `ops-per-segment` operations (nested ones counted, those it
+    recomputes not) into consecutive runs of about that many and moves each
+    run into a private
+    function called in its place, which LLVM neither inlines nor optimises
+    (`noinline`, `optnone`: a segment only passes buffers to kernels, and
+    unoptimised code generation is linear in its length). A segment takes as arguments
+    the values it uses from outside, except side-effect-free ops without
+    regions (constants, views of the arenas, index arithmetic), which it
+    recomputes, and returns the values used after it. A cut never separates a
+    stack allocation from a use, which the segment's return would outlive.
+
+    Example: an entry function of 5,000 kernel calls and buffer views with
+    `ops-per-segment=2048` becomes three calls, of `@main_segment`,
+    `@main_segment_0` and `@main_segment_1`, each taking the arena and
+    weights buffers.
+  }];
+  let options = [
+    Option<"opsPerSegment", "ops-per-segment", "int64_t", "2048",
+           "The operations a segment holds, about; bodies up to this long stay whole">
+  ];
+  let dependentDialects = ["mlir::func::FuncDialect"];
+}
+
 def MarkNoAlias : Pass<"strata-cpu-mark-noalias", "mlir::ModuleOp"> {
   let summary = "Set llvm.noalias on the argument positions the kernel outliner recorded";
   let description = [{

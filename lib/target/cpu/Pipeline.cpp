@@ -32,24 +32,30 @@ void strata::buildCpuCodegenPipeline(OpPassManager &pm) {
   pm.addPass(createOutlineKernels());
   // Repeated layers outline to identical kernels: one of each is compiled.
   pm.addPass(func::createDuplicateFunctionEliminationPass());
-  pm.addNestedPass<func::FuncOp>(createTileAndVectorize());
-  pm.addPass(createCanonicalizerPass());
+  // Bounded functions for LLVM, and work for each thread of the passes
+  // nested on functions below (those that only rewrite ops in place).
+  pm.addPass(createOutlineSegments());
+  OpPassManager &lowerLoops = pm.nest<func::FuncOp>();
+  lowerLoops.addPass(createTileAndVectorize());
+  lowerLoops.addPass(createCanonicalizerPass());
   pm.addPass(createConvertBufferizationToMemRefPass());
-  pm.addNestedPass<func::FuncOp>(createApproximateMath());
-  pm.addNestedPass<func::FuncOp>(createReassociateReductions());
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  pm.addNestedPass<func::FuncOp>(createConvertVectorToSCFPass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createSCFToControlFlowPass());
+  OpPassManager &lowerToCfg = pm.nest<func::FuncOp>();
+  lowerToCfg.addPass(createApproximateMath());
+  lowerToCfg.addPass(createReassociateReductions());
+  lowerToCfg.addPass(createConvertLinalgToLoopsPass());
+  lowerToCfg.addPass(createConvertVectorToSCFPass());
+  lowerToCfg.addPass(memref::createExpandStridedMetadataPass());
+  lowerToCfg.addPass(createLowerAffinePass());
+  lowerToCfg.addPass(createSCFToControlFlowPass());
   pm.addPass(createLowerChecks());
   pm.addPass(createConvertMathToFuncs());
-  pm.addPass(createConvertMathToLLVMPass());
+  pm.addNestedPass<func::FuncOp>(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
-  pm.addPass(createConvertVectorToLLVMPass());
-  pm.addPass(createUBToLLVMConversionPass());
-  pm.addPass(createArithToLLVMConversionPass());
-  pm.addPass(createConvertIndexToLLVMPass());
+  OpPassManager &lowerOps = pm.nest<func::FuncOp>();
+  lowerOps.addPass(createConvertVectorToLLVMPass());
+  lowerOps.addPass(createUBToLLVMConversionPass());
+  lowerOps.addPass(createArithToLLVMConversionPass());
+  lowerOps.addPass(createConvertIndexToLLVMPass());
   // Allocations go through the device's fallback allocator, which counts
   // them and releases the blocks returned as outputs (runtime/device).
   FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;

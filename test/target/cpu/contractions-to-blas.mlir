@@ -121,6 +121,26 @@ func.func @fill_further_up(%a: memref<4x6xf32>, %b: memref<6x5xf32>, %c: memref<
 
 // -----
 
+// Views taken between the fill and the product (a weight's view, placed
+// before its use) read and write nothing: the fill is still dropped.
+// CHECK-LABEL: func.func @views_in_between
+// CHECK-NOT: linalg.fill
+// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c0_i64)
+func.func @views_in_between(%weights: memref<?xi8>, %arena: memref<?xi8>) {
+  %zero = arith.constant 0.0 : f32
+  %c0 = arith.constant 0 : index
+  %c96 = arith.constant 96 : index
+  %c256 = arith.constant 256 : index
+  %c = memref.view %arena[%c0][] : memref<?xi8> to memref<4x5xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x5xf32>)
+  %a = memref.view %arena[%c96][] : memref<?xi8> to memref<4x6xf32>
+  %b = memref.view %weights[%c256][] : memref<?xi8> to memref<6x5xf32>
+  linalg.matmul ins(%a, %b : memref<4x6xf32>, memref<6x5xf32>) outs(%c : memref<4x5xf32>)
+  return
+}
+
+// -----
+
 // CHECK-LABEL: func.func @fill_read_through_view
 // CHECK: linalg.fill
 // CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c1_i64)
