@@ -381,6 +381,59 @@ void ReshapeOp::getCanonicalizationPatterns(RewritePatternSet &patterns, MLIRCon
   patterns.add<CollapseReshapeChain, StaticReshapeFromConstantShape>(context);
 }
 
+namespace {
+/// The input of `transpose` if it only swaps the last two dimensions (and
+/// its type is the input's with those two swapped), else null.
+Value matrixTransposed(TransposeOp transpose) {
+  if (!transpose)
+    return nullptr;
+  ArrayRef<int64_t> permutation = transpose.getPermutation();
+  auto rank = static_cast<int64_t>(permutation.size());
+  if (rank < 2)
+    return nullptr;
+  for (int64_t i = 0; i < rank - 2; ++i)
+    if (permutation[i] != i)
+      return nullptr;
+  if (permutation[rank - 2] != rank - 1 || permutation[rank - 1] != rank - 2)
+    return nullptr;
+  auto input = cast<RankedTensorType>(transpose.getInput().getType());
+  SmallVector<int64_t> swapped(input.getShape());
+  std::swap(swapped[rank - 2], swapped[rank - 1]);
+  if (input.clone(swapped) != transpose.getType())
+    return nullptr;
+  return transpose.getInput();
+}
+
+/// A matmul operand made by a transpose of its last two dimensions (a tied
+/// language-model head `x @ Transpose(embedding)`, attention's `q @ k^T`)
+/// becomes the operand's transpose flag: the product reads the matrix
+/// transposed, by its strides, where the transpose copied it on every run.
+struct FoldMatrixTranspose : OpRewritePattern<MatMulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(MatMulOp op, PatternRewriter &rewriter) const override {
+    Value lhs = matrixTransposed(op.getLhs().getDefiningOp<TransposeOp>());
+    Value rhs = matrixTransposed(op.getRhs().getDefiningOp<TransposeOp>());
+    if (!lhs && !rhs)
+      return failure();
+    rewriter.modifyOpInPlace(op, [&] {
+      if (lhs) {
+        op.getLhsMutable().assign(lhs);
+        op.setTransposeLhs(!op.getTransposeLhs());
+      }
+      if (rhs) {
+        op.getRhsMutable().assign(rhs);
+        op.setTransposeRhs(!op.getTransposeRhs());
+      }
+    });
+    return success();
+  }
+};
+} // namespace
+
+void MatMulOp::getCanonicalizationPatterns(RewritePatternSet &patterns, MLIRContext *context) {
+  patterns.add<FoldMatrixTranspose>(context);
+}
+
 /// The constant of `type` whose element at each index `coords` is `input`'s
 /// element at the index `source(coords)` writes into `from`: the fold of the
 /// data-movement ops (transpose, slice) on constants.

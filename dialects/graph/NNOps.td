@@ -52,6 +52,9 @@ def Graph_MatMulOp : Graph_ContractionOp<"matmul", [Pure, SameOperandsElementTyp
                    DefaultValuedAttr<BoolAttr, "false">:$transpose_rhs);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$lhs `,` $rhs attr-dict `:` functional-type(operands, results)";
+  // An operand made by a transpose of its last two dimensions becomes its
+  // transpose flag.
+  let hasCanonicalizer = 1;
 }
 
 def Graph_MatMulNBitsOp : Graph_ContractionOp<"matmul_nbits", [Pure], /*inferred=*/1> {

@@ -5,8 +5,9 @@
 // loop dimensions described by (size, stride in A, B, C, role). Dimensions of
 // size 1 are dropped and neighbouring dimensions of one role merged where the
 // strides allow; one m, one n and one k dimension then form a cblas_sgemm
-// call, and the rest become loops around it. A layout no sgemm call can take
-// (no unit stride where one is needed) runs as plain loops.
+// call (cblas_sgemv when m or n is 1), and the rest become loops around it.
+// A layout no sgemm call can take (no unit stride where one is needed) runs
+// as plain loops.
 //
 //===----------------------------------------------------------------------===//
 
@@ -77,6 +78,32 @@ bool planGemm(const Dim &dm, const Dim &dn, const Dim &dk, Gemm &g) {
     return false;
   return layout(g.m, g.k, dm.stride[0], dk.stride[0], g.transA, g.lda) &&
          layout(g.k, g.n, dk.stride[1], dn.stride[1], g.transB, g.ldb);
+}
+
+/// Runs `g` on one set of operands. A product with one row or one column is
+/// a matrix-vector product, run by sgemv: Debian's OpenBLAS (0.3.21) packs
+/// the whole matrix in sgemm even for one row, which made a decode step (one
+/// token: every product has m = 1) read each weight twice.
+void run(const Gemm &g, const float *a, const float *b, float *c, float beta) {
+  if (g.m == 1 && g.n > 1) {
+    // c[n] = a[k] B: B is k x n, or n x k when transposed.
+    int64_t incA = g.transA == CblasNoTrans ? 1 : g.lda;
+    if (g.transB == CblasNoTrans)
+      cblas_sgemv(CblasRowMajor, CblasTrans, g.k, g.n, 1.0f, b, g.ldb, a, incA, beta, c, 1);
+    else
+      cblas_sgemv(CblasRowMajor, CblasNoTrans, g.n, g.k, 1.0f, b, g.ldb, a, incA, beta, c, 1);
+    return;
+  }
+  if (g.n == 1 && g.m > 1) {
+    // c[m] = A b[k]: A is m x k, or k x m when transposed; b is a column.
+    if (g.transA == CblasNoTrans)
+      cblas_sgemv(CblasRowMajor, CblasNoTrans, g.m, g.k, 1.0f, a, g.lda, b, g.ldb, beta, c, g.ldc);
+    else
+      cblas_sgemv(CblasRowMajor, CblasTrans, g.k, g.m, 1.0f, a, g.lda, b, g.ldb, beta, c, g.ldc);
+    return;
+  }
+  cblas_sgemm(CblasRowMajor, g.transA, g.transB, g.m, g.n, g.k, 1.0f, a, g.lda, b, g.ldb, beta,
+              c, g.ldc);
 }
 
 /// Calls `body(offA, offB, offC)` for every index of `loops`.
@@ -163,8 +190,7 @@ void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a, 
     return;
   if (planned) {
     forEach(loops, 0, 0, 0, 0, [&](int64_t oa, int64_t ob, int64_t oc) {
-      cblas_sgemm(CblasRowMajor, g.transA, g.transB, g.m, g.n, g.k, 1.0f, a + oa, g.lda, b + ob,
-                  g.ldb, beta, c + oc, g.ldc);
+      run(g, a + oa, b + ob, c + oc, beta);
     });
     return;
   }

@@ -3,7 +3,8 @@
 // `memref.copy` between non-contiguous memrefs lowers to a call of
 // `memrefCopy(elementSize, source, target)` with unranked descriptors
 // `{rank, pointer to ranked descriptor}`. The runtime provides it so emitted
-// programs need no MLIR runtime library.
+// programs need no MLIR runtime library. The innermost dimensions that are
+// contiguous on both sides are copied as one block per outer index.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,23 +37,34 @@ extern "C" void memrefCopy(int64_t elementSize, UnrankedDescriptor *source,
                            UnrankedDescriptor *target) {
   int64_t rank = source->rank;
   RankedView src = view(source), dst = view(target);
-  int64_t count = 1;
   for (int64_t i = 0; i < rank; ++i)
-    count *= src.sizes[i];
-  if (count == 0)
-    return;
-  std::vector<int64_t> index(rank, 0);
-  for (int64_t n = 0; n < count; ++n) {
-    int64_t s = src.offset, t = dst.offset;
-    for (int64_t i = 0; i < rank; ++i) {
-      s += index[i] * src.strides[i];
-      t += index[i] * dst.strides[i];
-    }
-    std::memcpy(dst.aligned + t * elementSize, src.aligned + s * elementSize, elementSize);
-    for (int64_t i = rank - 1; i >= 0; --i) {
+    if (src.sizes[i] == 0)
+      return;
+  // The innermost dimensions both sides hold contiguously are one block of
+  // `block` bytes, copied at once (a KV cache's rows of one head: the whole
+  // head); the outer dimensions are walked.
+  int64_t inner = rank, elements = 1;
+  while (inner > 0 && (src.sizes[inner - 1] == 1 ||
+                       (src.strides[inner - 1] == elements && dst.strides[inner - 1] == elements))) {
+    elements *= src.sizes[inner - 1];
+    --inner;
+  }
+  int64_t block = elements * elementSize;
+  std::vector<int64_t> index(inner, 0);
+  char *from = src.aligned + src.offset * elementSize, *to = dst.aligned + dst.offset * elementSize;
+  while (true) {
+    std::memcpy(to, from, block);
+    int64_t i = inner - 1;
+    for (; i >= 0; --i) {
+      from += src.strides[i] * elementSize;
+      to += dst.strides[i] * elementSize;
       if (++index[i] < src.sizes[i])
         break;
+      from -= src.strides[i] * src.sizes[i] * elementSize;
+      to -= dst.strides[i] * src.sizes[i] * elementSize;
       index[i] = 0;
     }
+    if (i < 0)
+      return;
   }
 }

@@ -1,7 +1,8 @@
 // RUN: strata-opt %s --canonicalize --split-input-file | FileCheck %s
 
 // The ops in NNOps.td have no folders: canonicalisation keeps them as they are and
-// erases them only when unused (they are pure).
+// erases them only when unused (they are pure). A matmul takes a transpose of an
+// operand's last two dimensions into its transpose flag.
 
 // CHECK-LABEL: func.func @unused_nn_ops_are_erased
 func.func @unused_nn_ops_are_erased(%x: tensor<1x8x16x64xf32>, %w: tensor<64x64xf32>,
@@ -37,4 +38,40 @@ func.func @contractions_of_constants_are_kept() -> (tensor<2x2xf32>, tensor<f32>
   %t = graph.einsum %id {equation = "ii->"} : (tensor<2x2xf32>) -> tensor<f32>
   // CHECK: return %[[M]], %[[T]]
   return %m, %t : tensor<2x2xf32>, tensor<f32>
+}
+
+// -----
+
+// A tied language-model head (x @ Transpose(embedding)) and attention scores
+// (q @ Transpose(k) over the last two dimensions): the transposes become the
+// flags, and go when nothing else uses them; a transposed-twice operand is read
+// as it is.
+// CHECK-LABEL: func.func @matrix_transposes_become_flags
+// CHECK-SAME: %[[X:[^:]+]]: tensor<1x1x768xf32>, %[[E:[^:]+]]: tensor<50257x768xf32>, %[[Q:[^:]+]]: tensor<1x12x1x64xf32>, %[[K:[^:]+]]: tensor<1x12x128x64xf32>
+func.func @matrix_transposes_become_flags(%x: tensor<1x1x768xf32>, %e: tensor<50257x768xf32>,
+                                          %q: tensor<1x12x1x64xf32>, %k: tensor<1x12x128x64xf32>)
+    -> (tensor<1x1x50257xf32>, tensor<1x12x1x128xf32>, tensor<768x768xf32>) {
+  // CHECK-NOT: graph.transpose
+  // CHECK-DAG: graph.matmul %[[X]], %[[E]] {transpose_rhs = true} : (tensor<1x1x768xf32>, tensor<50257x768xf32>) -> tensor<1x1x50257xf32>
+  // CHECK-DAG: graph.matmul %[[Q]], %[[K]] {transpose_rhs = true} : (tensor<1x12x1x64xf32>, tensor<1x12x128x64xf32>) -> tensor<1x12x1x128xf32>
+  // CHECK-DAG: graph.matmul %[[E]], %[[E]] {transpose_lhs = true} : (tensor<50257x768xf32>, tensor<50257x768xf32>) -> tensor<768x768xf32>
+  %et = graph.transpose %e {permutation = array<i64: 1, 0>} : (tensor<50257x768xf32>) -> tensor<768x50257xf32>
+  %logits = graph.matmul %x, %et : (tensor<1x1x768xf32>, tensor<768x50257xf32>) -> tensor<1x1x50257xf32>
+  %kt = graph.transpose %k {permutation = array<i64: 0, 1, 3, 2>} : (tensor<1x12x128x64xf32>) -> tensor<1x12x64x128xf32>
+  %scores = graph.matmul %q, %kt : (tensor<1x12x1x64xf32>, tensor<1x12x64x128xf32>) -> tensor<1x12x1x128xf32>
+  %gram = graph.matmul %et, %e {transpose_rhs = false} : (tensor<768x50257xf32>, tensor<50257x768xf32>) -> tensor<768x768xf32>
+  return %logits, %scores, %gram : tensor<1x1x50257xf32>, tensor<1x12x1x128xf32>, tensor<768x768xf32>
+}
+
+// -----
+
+// Transposes that move other dimensions stay: the flags only swap the last two.
+// CHECK-LABEL: func.func @other_transposes_stay
+// CHECK: %[[T:.+]] = graph.transpose
+// CHECK: graph.matmul %{{.+}}, %[[T]] :
+func.func @other_transposes_stay(%q: tensor<1x12x1x64xf32>, %k: tensor<1x128x12x64xf32>)
+    -> tensor<1x12x1x128xf32> {
+  %kt = graph.transpose %k {permutation = array<i64: 0, 2, 3, 1>} : (tensor<1x128x12x64xf32>) -> tensor<1x12x64x128xf32>
+  %scores = graph.matmul %q, %kt : (tensor<1x12x1x64xf32>, tensor<1x12x64x128xf32>) -> tensor<1x12x1x128xf32>
+  return %scores : tensor<1x12x1x128xf32>
 }

@@ -2,8 +2,8 @@
 //
 // strata_cpu_contract_f32 against a plain loop nest over the same
 // descriptor: plain, transposed and batched products, broadcast batches,
-// dimensions that merge, an m-major output, layouts no sgemm call can take,
-// and empty dimensions.
+// dimensions that merge, an m-major output, matrix-vector products (sgemv),
+// layouts no sgemm call can take, and empty dimensions.
 //
 //===----------------------------------------------------------------------===//
 
@@ -138,6 +138,31 @@ TEST(Contract, AttentionScores) {
 }
 
 TEST(Contract, MatrixVector) { check({{6, M, 0, -1, 0}, {7, K, 1, 0, -1}}); }
+
+TEST(Contract, TransposedMatrixVector) {
+  // A is [k, m], b is [k]: c = A^T b.
+  check({{6, M, 1, -1, 0}, {7, K, 0, 0, -1}});
+}
+
+TEST(Contract, ColumnOfB) {
+  // b is a column of a [k, 3] matrix (stride 3): c[m] = A b.
+  check({{6, M, 0, -1, 0}, {7, K, 1, 0, -1}, {3, Batch, -1, 1, 1}});
+}
+
+TEST(Contract, RowVectorTimesMatrix) {
+  // One token's activations times a weight: a[k] @ w[k, n].
+  check({{9, N, -1, 1, 0}, {5, K, 0, 0, -1}});
+}
+
+TEST(Contract, RowVectorTimesTransposedMatrix) {
+  // a[k] @ w[n, k]^T: a tied language-model head.
+  check({{9, N, -1, 0, 0}, {5, K, 0, 1, -1}});
+}
+
+TEST(Contract, StridedRowVector) {
+  // a is a column of a [k, 2] matrix (stride 2), batched over it.
+  check({{2, Batch, 1, -1, 0}, {9, N, -1, 1, 1}, {5, K, 0, 0, -1}});
+}
 
 TEST(Contract, OuterProduct) { check({{3, M, 0, -1, 0}, {4, N, -1, 0, 1}}); }
 

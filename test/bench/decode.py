@@ -1,0 +1,119 @@
+"""One decode step of a GPT-2-small-sized model (12 layers, d_model 768, 12 heads,
+vocabulary 50257; random weights) with a KV cache of 127 tokens: the export of
+test/models/export.py's cached GPT-2 variant by torch's default (dynamo) exporter
+at opset 18 with static shapes, made on the fly (never committed), compiled for the CPU with every input's shape fixed, against
+onnxruntime on the same inputs at the same thread counts. Strata's time per step
+comes from the program's own `--bench` loop, onnxruntime's from as many
+`session.run` calls after a warm-up. Prints figures; asserts nothing. Needs torch
+and transformers (`tools/setup --export-deps`).
+
+  .venv-export/bin/python decode.py --stratac build/bin/stratac [--threads 1 2]
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SHAPE = {"batch": 1, "sequence": 1, "past_sequence": 127}
+
+
+def export(work, layers, width, heads):
+    """Writes WORK/gpt2_kv.onnx and WORK/NAME.npy per input (in input order, listed
+    in WORK/inputs.txt)."""
+    sys.path.insert(0, os.path.join(ROOT, "test", "models"))
+    import torch
+    import transformers
+
+    import export as models
+
+    config = transformers.GPT2Config(vocab_size=50257, n_positions=1024, n_embd=width,
+                                     n_layer=layers, n_head=heads, bos_token_id=50256,
+                                     eos_token_id=50256, attn_implementation="eager")
+    variant = next(v for v in models.decoder_variants(
+        "gpt2", transformers.GPT2LMHeadModel, config, with_position_ids=False)
+        if v.name == "gpt2_kv")
+    # Exported with static shapes: torch.export's dynamic-shape export of the
+    # cached model did not finish in 25 minutes (one layer: 30 s).
+    inputs = variant.make_inputs(SHAPE, np.random.default_rng(1))
+    program = torch.onnx.export(variant.module, tuple(inputs.values()), dynamo=True,
+                                opset_version=18, input_names=list(inputs),
+                                output_names=variant.output_names, external_data=False,
+                                verbose=False)
+    program.save(os.path.join(work, "gpt2_kv.onnx"), external_data=False)
+    for name, value in inputs.items():
+        np.save(os.path.join(work, name + ".npy"), value.numpy())
+    with open(os.path.join(work, "inputs.txt"), "w") as f:
+        f.write("\n".join(inputs))
+
+
+def time_ort(path, feeds, threads, runs):
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+    for _ in range(5):
+        session.run(None, feeds)
+    start = time.perf_counter()
+    for _ in range(runs):
+        session.run(None, feeds)
+    return (time.perf_counter() - start) / runs * 1e3
+
+
+def time_strata(exe, work, names, threads, runs):
+    args = [exe, "--bench", str(runs), "--threads", str(threads)]
+    for name in names:
+        args += ["--input", f"{name}={os.path.join(work, name + '.npy')}"]
+    out = subprocess.run(args, check=True, stdout=subprocess.PIPE, text=True).stdout
+    return float(re.search(r"([0-9.]+) ms per run", out).group(1))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stratac", required=True)
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--layers", type=int, default=12)
+    parser.add_argument("--width", type=int, default=768)
+    parser.add_argument("--heads", type=int, default=12)
+    parser.add_argument("--export-to", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.export_to:
+        export(args.export_to, args.layers, args.width, args.heads)
+        return
+    with tempfile.TemporaryDirectory() as work:
+        start = time.perf_counter()
+        subprocess.run([sys.executable, __file__, "--stratac", args.stratac, "--export-to", work,
+                        "--layers", str(args.layers), "--width", str(args.width),
+                        "--heads", str(args.heads)], check=True)
+        model = os.path.join(work, "gpt2_kv.onnx")
+        print(f"exported {args.layers} layers, d_model {args.width}, cache of "
+              f"{SHAPE['past_sequence']} tokens: {os.path.getsize(model) / 2**20:.0f} MiB, "
+              f"in {time.perf_counter() - start:.1f} s")
+        with open(os.path.join(work, "inputs.txt")) as f:
+            names = f.read().split("\n")
+        feeds = {name: np.load(os.path.join(work, name + ".npy")) for name in names}
+        shapes = [f"--shape={name}={'x'.join(map(str, feeds[name].shape))}"
+                  for name in ("input_ids", "attention_mask", "past_key_values.0.key")]
+        exe = os.path.join(work, "out", "gpt2_kv")
+        start = time.perf_counter()
+        subprocess.run([args.stratac, "compile", model, "-o", exe, *shapes], check=True)
+        print(f"compiled in {time.perf_counter() - start:.1f} s")
+        print(f"{'threads':>7} {'strata ms':>10} {'ort ms':>8} {'ort/strata':>11}")
+        for threads in args.threads:
+            strata_ms = time_strata(exe, work, names, threads, args.runs)
+            ort_ms = time_ort(model, feeds, threads, args.runs)
+            print(f"{threads:>7} {strata_ms:>10.2f} {ort_ms:>8.2f} {ort_ms / strata_ms:>10.2f}x",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()
