@@ -172,8 +172,9 @@ LogicalResult runPhases(ModuleOp module, const PipelineOptions &options, Phase f
   reportSilentPassFailures(pm);
   buildPipeline(pm, options, from, to);
   auto first = static_cast<Phase>(static_cast<int>(from) + 1);
-  std::string name = first == to ? "phase " + phaseName(to).str()
-                                 : "phases " + phaseName(first).str() + " to " + phaseName(to).str();
+  std::string name = first == to
+                         ? "phase " + phaseName(to).str()
+                         : "phases " + phaseName(first).str() + " to " + phaseName(to).str();
   TimingScope passes = timing.nest(name);
   pm.enableTiming(passes);
   if (failed(pm.run(module)))

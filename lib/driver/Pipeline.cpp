@@ -22,8 +22,8 @@ using namespace mlir;
 namespace strata {
 
 namespace {
-constexpr llvm::StringLiteral kPhaseNames[] = {"import", "graph", "linalg",
-                                               "buffers", "plan", "llvm"};
+constexpr llvm::StringLiteral kPhaseNames[] = {"import",  "graph", "linalg",
+                                               "buffers", "plan",  "llvm"};
 } // namespace
 
 std::optional<Phase> parsePhase(llvm::StringRef name) {

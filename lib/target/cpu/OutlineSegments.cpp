@@ -112,8 +112,8 @@ public:
       });
     OpBuilder epilogue = OpBuilder::atBlockEnd(entry);
     func::ReturnOp::create(epilogue, loc, results.getArrayRef());
-    segment.setFunctionType(
-        builder.getFunctionType(entry->getArgumentTypes(), ValueRange(results.getArrayRef()).getTypes()));
+    segment.setFunctionType(builder.getFunctionType(entry->getArgumentTypes(),
+                                                    ValueRange(results.getArrayRef()).getTypes()));
 
     OpBuilder after(end);
     auto call = func::CallOp::create(after, loc, segment, arguments);

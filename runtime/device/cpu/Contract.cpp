@@ -102,8 +102,8 @@ void run(const Gemm &g, const float *a, const float *b, float *c, float beta) {
       cblas_sgemv(CblasRowMajor, CblasTrans, g.k, g.m, 1.0f, a, g.lda, b, g.ldb, beta, c, g.ldc);
     return;
   }
-  cblas_sgemm(CblasRowMajor, g.transA, g.transB, g.m, g.n, g.k, 1.0f, a, g.lda, b, g.ldb, beta,
-              c, g.ldc);
+  cblas_sgemm(CblasRowMajor, g.transA, g.transB, g.m, g.n, g.k, 1.0f, a, g.lda, b, g.ldb, beta, c,
+              g.ldc);
 }
 
 /// Calls `body(offA, offB, offC)` for every index of `loops`.
@@ -189,9 +189,8 @@ void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a, 
   if (emptyReduction)
     return;
   if (planned) {
-    forEach(loops, 0, 0, 0, 0, [&](int64_t oa, int64_t ob, int64_t oc) {
-      run(g, a + oa, b + ob, c + oc, beta);
-    });
+    forEach(loops, 0, 0, 0, 0,
+            [&](int64_t oa, int64_t ob, int64_t oc) { run(g, a + oa, b + ob, c + oc, beta); });
     return;
   }
   forEach(dims, 0, 0, 0, 0, [&](int64_t oa, int64_t ob, int64_t oc) { c[oc] += a[oa] * b[ob]; });

@@ -44,8 +44,8 @@ extern "C" void memrefCopy(int64_t elementSize, UnrankedDescriptor *source,
   // `block` bytes, copied at once (a KV cache's rows of one head: the whole
   // head); the outer dimensions are walked.
   int64_t inner = rank, elements = 1;
-  while (inner > 0 && (src.sizes[inner - 1] == 1 ||
-                       (src.strides[inner - 1] == elements && dst.strides[inner - 1] == elements))) {
+  while (inner > 0 && (src.sizes[inner - 1] == 1 || (src.strides[inner - 1] == elements &&
+                                                     dst.strides[inner - 1] == elements))) {
     elements *= src.sizes[inner - 1];
     --inner;
   }

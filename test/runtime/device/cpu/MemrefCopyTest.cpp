@@ -79,9 +79,7 @@ TEST(MemrefCopy, Transposing) {
   check({3, 4}, 0, {4, 1}, 12, 0, {1, 3}, 12);
 }
 
-TEST(MemrefCopy, OffsetsAndUnitDimensions) {
-  check({2, 1, 3}, 5, {3, 7, 1}, 11, 2, {4, 9, 1}, 10);
-}
+TEST(MemrefCopy, OffsetsAndUnitDimensions) { check({2, 1, 3}, 5, {3, 7, 1}, 11, 2, {4, 9, 1}, 10); }
 
 TEST(MemrefCopy, Scalar) { check({}, 3, {}, 4, 1, {}, 2); }
 
