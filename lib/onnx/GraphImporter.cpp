@@ -264,10 +264,30 @@ static ArrayRef<int64_t> requiredInputsWithoutSchema(StringRef domain, StringRef
   return it == table.end() ? ArrayRef<int64_t>() : ArrayRef<int64_t>(it->second);
 }
 
+/// Checks that `node` has every output its ONNX schema requires (a variadic
+/// one at least its minimum number): handlers size their results by the
+/// node's outputs, and a Split with none divided by zero.
+static LogicalResult checkRequiredOutputs(const ::onnx::NodeProto &node,
+                                          const ::onnx::OpSchema &schema, Location loc) {
+  int64_t numOutputs = node.output_size();
+  for (auto [i, formal] : llvm::enumerate(schema.outputs())) {
+    using Option = ::onnx::OpSchema::FormalParameterOption;
+    if (formal.GetOption() == Option::Optional)
+      continue;
+    int64_t needed = static_cast<int64_t>(i) +
+                     (formal.GetOption() == Option::Variadic ? formal.GetMinArity() : 1);
+    if (numOutputs < needed)
+      return emitError(loc, "output ") << numOutputs << " ('" << formal.GetName() << "') of "
+                                       << node.op_type() << " is missing, but ONNX requires it";
+  }
+  return success();
+}
+
 /// Checks that `node` names every input its ONNX schema (or, without one,
-/// `requiredInputsWithoutSchema`) requires: handlers read required inputs without
-/// checking, and a missing one would reach them as a null value.
-static LogicalResult checkRequiredInputs(const ::onnx::NodeProto &node, const std::string &domain,
+/// `requiredInputsWithoutSchema`) requires, and has the outputs the schema
+/// requires: handlers read required inputs without checking, and a missing one
+/// would reach them as a null value.
+static LogicalResult checkRequiredValues(const ::onnx::NodeProto &node, const std::string &domain,
                                          int64_t opset, Location loc) {
   int64_t numInputs = node.input_size();
   auto missing = [&](int64_t i) { return i >= numInputs || node.input(i).empty(); };
@@ -292,7 +312,7 @@ static LogicalResult checkRequiredInputs(const ::onnx::NodeProto &node, const st
         return emitError(loc, "input ") << j << " ('" << formal.GetName() << "') of "
                                         << node.op_type() << " is missing, but ONNX requires it";
   }
-  return success();
+  return checkRequiredOutputs(node, *schema, loc);
 }
 
 FailureOr<program::PassThroughAttr> GraphImporter::describePassThrough(const ::onnx::ValueInfoProto &info,
@@ -405,7 +425,7 @@ LogicalResult GraphImporter::importNode(const ::onnx::NodeProto &node, int64_t i
       return emitError(loc, "input '")
              << input << "' is not produced by any earlier node, initializer or "
              << "graph input (the graph is not topologically sorted?)";
-  if (failed(checkRequiredInputs(node, domain, opset->second, loc)))
+  if (failed(checkRequiredValues(node, domain, opset->second, loc)))
     return failure();
   // CastLike reads only the element type of its second input.
   for (auto [i, input] : llvm::enumerate(node.input()))
