@@ -19,6 +19,8 @@ import time
 
 import numpy as np
 
+from cpu_vs_ort import time_ort
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHAPE = {"batch": 1, "sequence": 1, "past_sequence": 127}
 
@@ -50,21 +52,6 @@ def export(work, layers, width, heads):
         np.save(os.path.join(work, name + ".npy"), value.numpy())
     with open(os.path.join(work, "inputs.txt"), "w") as f:
         f.write("\n".join(inputs))
-
-
-def time_ort(path, feeds, threads, runs):
-    import onnxruntime as ort
-
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = threads
-    options.inter_op_num_threads = 1
-    session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
-    for _ in range(5):
-        session.run(None, feeds)
-    start = time.perf_counter()
-    for _ in range(runs):
-        session.run(None, feeds)
-    return (time.perf_counter() - start) / runs * 1e3
 
 
 def time_strata(exe, work, names, threads, runs):
