@@ -96,6 +96,9 @@ LogicalResult mod(NodeContext &n) {
 }
 
 LogicalResult where(NodeContext &n) {
+  // Folding reads a constant condition as bools.
+  if (Type condition = elementType(n.input(0)); !condition.isInteger(1))
+    return n.emitError() << "the condition must be bool, but it is " << condition;
   if (failed(checkElementwiseOperands(n, {n.input(1), n.input(2)})) ||
       failed(
           inferBroadcastShape({tensorType(n.input(0)).getShape(), tensorType(n.input(1)).getShape(),
