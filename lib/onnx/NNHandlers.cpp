@@ -270,6 +270,11 @@ LogicalResult conv(NodeContext &n) {
       static_cast<int64_t>(pads.size()) != 2 * spatial)
     return n.emitError() << "strides and dilations need " << spatial << " entries and pads "
                          << 2 * spatial;
+  auto positive = [](ArrayRef<int64_t> values) {
+    return llvm::all_of(values, [](int64_t v) { return v >= 1; });
+  };
+  if (!positive(strides) || !positive(dilations))
+    return n.emitError() << "strides and dilations must be at least 1";
   if (std::optional<SmallVector<int64_t>> kernel = n.intsAttr("kernel_shape"))
     if (ArrayRef<int64_t>(*kernel) != wt.getShape().drop_front(2))
       return n.emitError() << "kernel_shape does not match W " << wt;
