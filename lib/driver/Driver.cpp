@@ -79,6 +79,12 @@ llvm::cl::opt<bool> printResources(
     "print-weights", llvm::cl::desc("Print weight blobs in full instead of eliding them"),
     llvm::cl::init(false), llvm::cl::sub(importCommand), llvm::cl::sub(compileCommand));
 
+llvm::cl::opt<bool> noRaise(
+    "no-raise",
+    llvm::cl::desc("Keep exported primitive subgraphs (GELU, SiLU, layer and RMS norm written "
+                   "as arithmetic) as they are instead of raising them to graph ops"),
+    llvm::cl::init(false), llvm::cl::sub(compileCommand));
+
 llvm::cl::opt<bool> timeReport(
     "time-report",
     llvm::cl::desc("Print, when done, the time the import, each pass, LLVM's code generation "
@@ -236,9 +242,8 @@ int runStratac(int argc, char **argv) {
     if (llvm::Error e = parseMaxShapeOption(s, options))
       return fail(llvm::toString(std::move(e)));
   std::vector<const TargetBackend *> targets = registeredTargetBackends();
-  const TargetBackend *target = targetOption.empty()
-                                    ? (targets.empty() ? nullptr : targets.front())
-                                    : lookupTargetBackend(targetOption);
+  const TargetBackend *target = targetOption.empty() ? (targets.empty() ? nullptr : targets.front())
+                                                     : lookupTargetBackend(targetOption);
   if (!target) {
     std::string known;
     for (const TargetBackend *t : targets)
@@ -250,6 +255,7 @@ int runStratac(int argc, char **argv) {
     if (llvm::Error e = parseByteSize(maxTensorBytesOption, "--max-tensor-bytes", maxTensorBytes))
       return fail(llvm::toString(std::move(e)));
   PipelineOptions pipeline = defaultPipelineOptions(*target);
+  pipeline.graph.raise = !noRaise;
   Phase phase = Phase::Graph;
   bool linkProgram = compileCommand && compileTo.empty();
   if (linkProgram && outputFile == "-")

@@ -11,6 +11,7 @@
 #include "passes/canonical/Passes.h"
 #include "passes/decompose/Passes.h"
 #include "passes/plan/Passes.h"
+#include "passes/raise/Passes.h"
 
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -49,6 +50,8 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options, Phase from
   auto runs = [&](Phase p) { return from < p && p <= to; };
   if (runs(Phase::Graph)) {
     buildCanonicalPipeline(pm, options.graph.refinementRounds);
+    if (options.graph.raise)
+      pm.addNestedPass<func::FuncOp>(createRaise());
     pm.addPass(createSymbolDCEPass());
   }
   if (runs(Phase::Linalg)) {
@@ -70,7 +73,8 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options, Phase from
   }
   if (runs(Phase::Plan)) {
     pm.addPass(createPlanWeights(PlanWeightsOptions{options.plan.weightsMinBytes}));
-    pm.addPass(createPlanBuffers(PlanBuffersOptions{options.plan.bufferAlignment, options.plan.inPlace}));
+    pm.addPass(
+        createPlanBuffers(PlanBuffersOptions{options.plan.bufferAlignment, options.plan.inPlace}));
     pm.addPass(createExportEntryPoints(ExportEntryPointsOptions{options.plan.entryPrefix}));
   }
   if (runs(Phase::LLVM))
@@ -113,7 +117,8 @@ void registerPhasePipeline(Phase phase, llvm::StringRef name, llvm::StringRef de
 
 void registerPhasePipelines() {
   registerPhasePipeline(Phase::Graph, "graph",
-                        "The graph phase: shape folding, canonicalisation, dead code removed");
+                        "The graph phase: shape folding, canonicalisation, primitive subgraphs "
+                        "raised to graph ops, dead code removed");
   registerPhasePipeline(Phase::Linalg, "linalg",
                         "The linalg phase: graph ops to linalg on tensors, the target's tensor "
                         "passes");

@@ -56,6 +56,9 @@ llvm::StringRef phaseName(Phase phase);
 struct GraphPhaseOptions {
   /// Rounds of folding and shape refinement.
   int refinementRounds = 2;
+  /// Whether exported primitive subgraphs are raised to graph ops
+  /// (`strata-raise`).
+  bool raise = true;
 };
 
 /// graph -> linalg.

@@ -19,6 +19,7 @@
 #include "passes/canonical/Passes.h"
 #include "passes/plan/Passes.h"
 #include "passes/decompose/Passes.h"
+#include "passes/raise/Passes.h"
 
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
@@ -35,6 +36,7 @@ void strata::registerAllPasses() {
   mlir::registerAllPasses();
   registerCanonicalPasses();
   registerDecomposePasses();
+  registerRaisePasses();
   registerLoweringPasses();
   registerPlanPasses();
   registerBuiltinTargetBackends();
