@@ -24,6 +24,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <sched.h>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -31,6 +32,15 @@
 using namespace strata;
 
 namespace {
+
+/// The cores this process may run on (its affinity mask, which `taskset` and
+/// container CPU sets narrow), capped at the 1,024 `--threads` accepts.
+long availableCores() {
+  cpu_set_t set;
+  if (sched_getaffinity(0, sizeof set, &set) != 0)
+    return 1;
+  return std::clamp<long>(CPU_COUNT(&set), 1, 1024);
+}
 
 /// "f32, rank 2", with the kind for sequences and optionals.
 std::string describeType(const strata_model_value &v) {
@@ -82,7 +92,8 @@ void usage(const char *program) {
               "  --report                print the time of the first run, each arena's\n"
               "                          size and liveness lower bound, and the\n"
               "                          compiled code's fallback allocations\n"
-              "  --threads N             threads for matrix products (default 1)\n"
+              "  --threads N             threads for matrix products (default: the cores\n"
+              "                          this process may run on)\n"
               "  --trace FILE.json       write a Chrome/Perfetto trace of the runs\n"
               "  --weights FILE          the packed weights (default: %s next to the\n"
               "                          program)\n"
@@ -209,8 +220,7 @@ void printTokens(const std::vector<std::vector<int64_t>> &tokens, const Prompts 
 /// given. A failing step still prints what was generated before it. `inputs`
 /// holds the tensors given or defaulted for the inputs the loop does not fill.
 int runGenerate(const strata_model &model, const Executor &executor, const Prompts &prompts,
-                long steps, const std::vector<OwnedTensor> &inputs,
-                const std::string &tokensPath) {
+                long steps, const std::vector<OwnedTensor> &inputs, const std::string &tokensPath) {
   std::vector<std::vector<int64_t>> tokens;
   int64_t vocabulary = 0;
   std::vector<strata_tensor *> fixed;
@@ -269,7 +279,7 @@ int main(int argc, char **argv) {
   std::vector<OwnedTensor> inputs(model.num_inputs);
   std::vector<ListValue> lists(model.num_inputs);
   std::vector<std::pair<int, std::string>> outputFiles;
-  long bench = 0, threads = 1, generate = 0;
+  long bench = 0, threads = availableCores(), generate = 0;
   std::string tokensPath, promptText;
   bool havePromptText = false;
   std::vector<std::pair<std::string, std::string>> outputArgs;
@@ -440,7 +450,8 @@ int main(int argc, char **argv) {
                 first);
   }
   if (report)
-    std::fputs(reportText(model, executor, first, 1 + bench).c_str(), stdout);
+    std::fputs(reportText(model, executor, static_cast<int>(threads), first, 1 + bench).c_str(),
+               stdout);
   if (!tracePath.empty())
     if (strata_status s = strata_trace_write(tracePath.c_str()))
       return fail(takeMessage(s));

@@ -22,9 +22,10 @@ template <typename... Args> std::string format(const char *format, Args... args)
 
 } // namespace
 
-std::string reportText(const strata_model &model, const Executor &executor, double firstRunMs,
-                       long runs) {
-  std::string text = format("report: %.3f ms for the first run\n", firstRunMs);
+std::string reportText(const strata_model &model, const Executor &executor, int threads,
+                       double firstRunMs, long runs) {
+  std::string text = format("report: %d thread%s\n", threads, threads == 1 ? "" : "s");
+  text += format("report: %.3f ms for the first run\n", firstRunMs);
   for (int32_t j = 0; j < model.num_arenas; ++j) {
     const strata_model_arena &a = model.arenas[j];
     text += format("report: arena %d (%s): %llu bytes, liveness lower bound %llu bytes", j,

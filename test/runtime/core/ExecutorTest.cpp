@@ -158,7 +158,8 @@ TEST_F(ExecutorTest, TheReportShowsArenasAndFallbackAllocations) {
   OwnedTensor x(raw);
   std::vector<OwnedTensor> outputs;
   ASSERT_EQ(executor->run({x.get()}, outputs), "");
-  EXPECT_EQ(reportText(model, *executor, 1.5, 1),
+  EXPECT_EQ(reportText(model, *executor, 2, 1.5, 1),
+            "report: 2 threads\n"
             "report: 1.500 ms for the first run\n"
             "report: arena 0 (device memory): 4096 bytes, liveness lower bound 96 bytes "
             "(42.667x)\n"
@@ -167,7 +168,8 @@ TEST_F(ExecutorTest, TheReportShowsArenasAndFallbackAllocations) {
   const strata_model noArenas = makeModel(nullptr, 0);
   std::unique_ptr<Executor> plain;
   ASSERT_EQ(Executor::load(noArenas, nullptr, *device, plain), "");
-  EXPECT_EQ(reportText(noArenas, *plain, 0.25, 3),
+  EXPECT_EQ(reportText(noArenas, *plain, 1, 0.25, 3),
+            "report: 1 thread\n"
             "report: 0.250 ms for the first run\n"
             "report: no arenas\n"
             "report: 0 fallback allocations by the compiled code in 3 runs after load\n");
@@ -203,9 +205,9 @@ TEST_F(ExecutorTest, InputsSharingADimensionNameMustAgreeOnItsSize) {
   ASSERT_EQ(Executor::load(model, nullptr, *device, executor), "");
   auto make = [](std::vector<int64_t> dims) {
     strata_tensor *t = nullptr;
-    EXPECT_EQ(strata_tensor_create(STRATA_DTYPE_F32, static_cast<int32_t>(dims.size()),
-                                   dims.data(), &t),
-              nullptr);
+    EXPECT_EQ(
+        strata_tensor_create(STRATA_DTYPE_F32, static_cast<int32_t>(dims.size()), dims.data(), &t),
+        nullptr);
     return OwnedTensor(t);
   };
   OwnedTensor a = make({3, 2}), b3 = make({3}), b5 = make({5}), c = make({7});
@@ -227,8 +229,7 @@ TEST_F(ExecutorTest, ErrorsRaisedByTheCompiledCodeEndTheRunAndLeakNothing) {
   OwnedTensor x(raw);
   std::vector<OwnedTensor> outputs;
   model.invoke = failCheck;
-  EXPECT_EQ(executor->run({x.get()}, outputs),
-            "node 'lookup (Gather)': an index is out of range");
+  EXPECT_EQ(executor->run({x.get()}, outputs), "node 'lookup (Gather)': an index is out of range");
   EXPECT_TRUE(outputs.empty());
   EXPECT_EQ(device->counters().liveFallbackBlocks, 0u);
   model.invoke = failAllocation;
