@@ -133,6 +133,9 @@ LogicalResult embedLayerNorm(NodeContext &n) {
     if (!n.hasInput(7) || n.intAttr("mask_index_type", 1) != 1)
       return n.unsupported("EmbedLayerNormalization's mask_index without a mask or "
                            "with mask_index_type other than 1");
+    if (tensorType(n.input(7)).getRank() != 2)
+      return n.emitError() << "mask must be 2-D [batch, sequence], got "
+                           << tensorType(n.input(7));
     Value mask = castTo(n, n.input(7), n.builder().getI32Type());
     RankedTensorType mt = tensorType(mask);
     maskIndex = n.create<ReduceOp>(RankedTensorType::get({mt.getDimSize(0)}, mt.getElementType()),
