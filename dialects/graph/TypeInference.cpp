@@ -22,9 +22,8 @@ bool areCompatibleDims(int64_t a, int64_t b) { return a == kDynamic || b == kDyn
 std::optional<int64_t> staticElementCount(ArrayRef<int64_t> shape) {
   int64_t count = 1;
   for (int64_t d : shape) {
-    if (d == kDynamic)
+    if (d == kDynamic || llvm::MulOverflow(count, d, count))
       return std::nullopt;
-    count *= d;
   }
   return count;
 }

@@ -97,7 +97,8 @@ mlir::FailureOr<SliceBounds> normalizeOnnxSlice(llvm::ArrayRef<int64_t> shape,
                                                 llvm::ArrayRef<int64_t> axes,
                                                 llvm::ArrayRef<int64_t> steps, OptLoc loc);
 
-/// Number of elements, or nullopt when a dimension is dynamic.
+/// Number of elements, or nullopt when a dimension is dynamic or the count
+/// overflows int64.
 std::optional<int64_t> staticElementCount(llvm::ArrayRef<int64_t> shape);
 
 } // namespace strata::graph

@@ -32,6 +32,9 @@ int64_t addDims(int64_t a, int64_t b) {
   return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) ? ShapedType::kDynamic : a + b;
 }
 
+/// The most entries of a causal mask built as a constant (16 MiB of i1).
+constexpr int64_t kMaxCausalMaskCells = int64_t(1) << 24;
+
 /// The causal mask ONNX means: query `i` sees key `j` iff `j <= i + offset`.
 Value causalMaskConstant(NodeContext &n, int64_t queries, int64_t keys, int64_t offset) {
   SmallVector<bool> allowed;
@@ -170,6 +173,9 @@ LogicalResult attention(NodeContext &n) {
     if (ShapedType::isDynamic(qs[2]) || ShapedType::isDynamic(kvLength))
       return n.unsupported("is_causal with dynamic query or key sequence lengths that "
                            "may differ");
+    int64_t cells;
+    if (llvm::MulOverflow(qs[2], kvLength, cells) || cells > kMaxCausalMaskCells)
+      return n.unsupported("is_causal with a constant causal mask of more than 2^24 entries");
     FailureOr<Value> restricted =
         restrictMask(n, mask, causalMaskConstant(n, qs[2], kvLength, pastLength));
     if (failed(restricted))
@@ -224,6 +230,10 @@ LogicalResult rotaryEmbedding(NodeContext &n) {
     return n.emitError() << "input must be 3-D or 4-D, got " << tensorType(x);
   }
   if (n.hasInput(3)) {
+    for (Value cache : {cosCache, sinCache})
+      if (failed(inferGatherShape(tensorType(cache).getShape(), tensorType(n.input(3)).getShape(),
+                                  0, n.loc())))
+        return failure();
     cosCache = n.create<GatherOp>(cosCache, n.input(3), static_cast<int64_t>(0));
     sinCache = n.create<GatherOp>(sinCache, n.input(3), static_cast<int64_t>(0));
   }

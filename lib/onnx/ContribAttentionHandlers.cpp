@@ -191,6 +191,9 @@ LogicalResult contribAttention(NodeContext &n) {
   }
   if (sizes.size() != 3 || sizes[0] != sizes[1])
     return n.emitError() << "qkv_hidden_sizes must list equal Q and K sizes and a V size";
+  if (sizes[2] != sizes[0] && (n.hasInput(4) || n.wantsOutput(1)))
+    return n.unsupported("com.microsoft.Attention with past or present and a V hidden size "
+                         "other than Q's and K's");
   RankedTensorType xt = tensorType(x);
   if (xt.getRank() != 3 || xt.getElementType() != wt.getElementType())
     return n.emitError() << "input must be 3-D ([batch, sequence, hidden]) of the "
@@ -441,6 +444,10 @@ LogicalResult groupQueryAttention(NodeContext &n) {
   RankedTensorType lengthsType = tensorType(n.input(5)), totalType = tensorType(n.input(6));
   if (lengthsType.getRank() != 1 || !isa<IntegerType>(lengthsType.getElementType()))
     return n.emitError() << "seqlens_k must be a 1-D integer tensor [batch], got " << lengthsType;
+  int64_t batch = tensorType(q).getDimSize(0);
+  if (!areCompatibleDims(lengthsType.getDimSize(0), batch))
+    return n.emitError() << "seqlens_k has " << lengthsType.getDimSize(0)
+                         << " entries, but the batch is " << batch;
   if (!totalType.hasStaticShape() || totalType.getNumElements() != 1 ||
       !isa<IntegerType>(totalType.getElementType()))
     return n.emitError() << "total_sequence_length must be one integer, got " << totalType;

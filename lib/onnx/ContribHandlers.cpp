@@ -42,6 +42,8 @@ LogicalResult skipLayerNorm(NodeContext &n) {
   if (failed(residual))
     return failure();
   Value sum = *residual;
+  if (tensorType(sum).getRank() == 0)
+    return n.emitError() << "input and skip must be [batch, sequence, hidden], got scalars";
   int64_t axis = tensorType(sum).getRank() - 1;
   Value beta = n.hasInput(3) ? n.input(3) : Value();
   auto op = n.create<LayerNormOp>(sum, n.input(2), beta, n.builder().getI64IntegerAttr(axis),
@@ -134,8 +136,7 @@ LogicalResult embedLayerNorm(NodeContext &n) {
       return n.unsupported("EmbedLayerNormalization's mask_index without a mask or "
                            "with mask_index_type other than 1");
     if (tensorType(n.input(7)).getRank() != 2)
-      return n.emitError() << "mask must be 2-D [batch, sequence], got "
-                           << tensorType(n.input(7));
+      return n.emitError() << "mask must be 2-D [batch, sequence], got " << tensorType(n.input(7));
     Value mask = castTo(n, n.input(7), n.builder().getI32Type());
     RankedTensorType mt = tensorType(mask);
     maskIndex = n.create<ReduceOp>(RankedTensorType::get({mt.getDimSize(0)}, mt.getElementType()),

@@ -22,6 +22,10 @@ using namespace strata::graph;
 namespace strata::onnx {
 namespace {
 
+/// The most batch entries GatherND's offsets are built for as a constant
+/// (64 MiB of int64).
+constexpr int64_t kMaxBatchEntries = int64_t(1) << 23;
+
 /// The product of dimensions `begin..end` of `v` as a rank-0 i64 tensor.
 Value dimProduct(NodeContext &n, Value v, int64_t begin, int64_t end) {
   auto scalar = RankedTensorType::get({}, n.builder().getI64Type());
@@ -54,7 +58,7 @@ LogicalResult gatherND(NodeContext &n) {
   int64_t depth = it.getDimSize(indexRank - 1);
   if (ShapedType::isDynamic(depth))
     return n.unsupported("GatherND with a dynamic index tuple length");
-  if (depth < 1 || batchDims + depth > dataRank)
+  if (depth < 1 || depth > dataRank - batchDims)
     return n.emitError() << "index tuples of length " << depth << " do not fit data " << dt
                          << " after " << batchDims << " batch dimensions";
   Type i64 = n.builder().getI64Type();
@@ -87,7 +91,8 @@ LogicalResult gatherND(NodeContext &n) {
       return n.unsupported("GatherND with batch_dims > 0 and dynamic batch dimensions");
     int64_t batchCount = 1;
     for (int64_t d : batchShape)
-      batchCount *= d;
+      if (llvm::MulOverflow(batchCount, d, batchCount) || batchCount > kMaxBatchEntries)
+        return n.unsupported("GatherND with batch_dims > 0 and more than 2^23 batch entries");
     SmallVector<int64_t> iota(batchCount);
     for (int64_t i = 0; i < batchCount; ++i)
       iota[i] = i;

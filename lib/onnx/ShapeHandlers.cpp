@@ -15,6 +15,8 @@
 #include "dialects/graph/TypeInference.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/Support/CheckedArithmetic.h"
+#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace strata::graph;
@@ -79,8 +81,8 @@ LogicalResult reshape(NodeContext &n) {
       } else {
         from.push_back(i);
       }
-      if (!ShapedType::isDynamic(d))
-        known *= d;
+      if (!ShapedType::isDynamic(d) && llvm::MulOverflow(known, d, known))
+        return n.emitError() << "shape has more elements than 64 bits can count";
       dims.push_back(d);
     }
     std::optional<int64_t> count = staticElementCount(in.getShape());
@@ -230,6 +232,8 @@ LogicalResult split(NodeContext &n) {
 
 LogicalResult gather(NodeContext &n) {
   Value x = n.input(0);
+  if (!isa<IntegerType>(elementType(n.input(1))))
+    return n.emitError() << "indices must be int32 or int64, got " << tensorType(n.input(1));
   FailureOr<int64_t> axis = normalizeAxis(n.intAttr("axis", 0), tensorType(x).getRank(), n.loc());
   if (failed(axis) || failed(inferGatherShape(tensorType(x).getShape(),
                                               tensorType(n.input(1)).getShape(), *axis, n.loc())))
@@ -524,6 +528,11 @@ LogicalResult size(NodeContext &n) {
 /// A tensor attribute of the node as an inline constant (attributes hold their
 /// data in the node, never in external files).
 FailureOr<ElementsAttr> inlineTensor(NodeContext &n, const ::onnx::TensorProto &t) {
+  // Read with no model folder, external data would resolve against the
+  // working directory.
+  if (t.data_location() == ::onnx::TensorProto::EXTERNAL || t.external_data_size() > 0)
+    return n.emitError() << "tensor attribute '" << t.name()
+                         << "' refers to external data; attributes must hold their data";
   TensorStorage storage(nullptr, "");
   llvm::Expected<ElementsAttr> attr = storage.convert(n.context(), t, true);
   if (!attr)
@@ -579,10 +588,14 @@ LogicalResult range(NodeContext &n) {
     compute = stash == ::onnx::TensorProto::FLOAT ? Type(n.builder().getF32Type())
                                                   : Type(n.builder().getF64Type());
   }
+  for (int i = 0; i < 3; ++i)
+    if (!n.inputType(i).hasStaticShape() || n.inputType(i).getNumElements() != 1)
+      return n.emitError() << "start, limit and delta must be scalars, got " << n.inputType(i);
   int64_t length = kDyn;
   std::optional<int64_t> s = n.constantInt(0), l = n.constantInt(1), d = n.constantInt(2);
-  if (s && l && d && *d != 0)
-    length = std::max<int64_t>((*l - *s + *d + (*d > 0 ? -1 : 1)) / *d, 0);
+  std::optional<int64_t> span = s && l ? llvm::checkedSub(*l, *s) : std::nullopt;
+  if (span && d && *d != 0 && !llvm::divideSignedWouldOverflow(*span, *d))
+    length = std::max<int64_t>(llvm::divideCeilSigned(*span, *d), 0);
   std::optional<double> fs = n.constantFloat(0), fl = n.constantFloat(1), fd = n.constantFloat(2);
   if (fs && fl && fd && *fd != 0)
     length = std::max<int64_t>(static_cast<int64_t>(std::ceil((*fl - *fs) / *fd)), 0);
