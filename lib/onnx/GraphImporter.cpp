@@ -228,11 +228,11 @@ Value GraphImporter::importWeight(StringRef name, ElementsAttr value, Location l
   // function, so that every later phase (and the weights file) addresses the
   // weight by that name.
   OpBuilder globals(builder_.getInsertionBlock()->getParentOp());
-  auto global = ml_program::GlobalOp::create(globals, loc, name, value.getType(),
-                                             /*is_mutable=*/false, value,
-                                             globals.getStringAttr("private"));
+  auto global =
+      ml_program::GlobalOp::create(globals, loc, name, value.getType(),
+                                   /*is_mutable=*/false, value, globals.getStringAttr("private"));
   return ml_program::GlobalLoadConstOp::create(builder_, loc, value.getType(),
-                                          FlatSymbolRefAttr::get(global.getSymNameAttr()));
+                                               FlatSymbolRefAttr::get(global.getSymNameAttr()));
 }
 
 /// The required inputs of the ops Strata imports that the ONNX library has no
@@ -315,8 +315,8 @@ static LogicalResult checkRequiredValues(const ::onnx::NodeProto &node, const st
   return checkRequiredOutputs(node, *schema, loc);
 }
 
-FailureOr<program::PassThroughAttr> GraphImporter::describePassThrough(const ::onnx::ValueInfoProto &info,
-                                                             int64_t position) {
+FailureOr<program::PassThroughAttr>
+GraphImporter::describePassThrough(const ::onnx::ValueInfoProto &info, int64_t position) {
   const ::onnx::TypeProto *type = &info.type();
   bool optional = type->has_optional_type();
   if (optional)
@@ -346,11 +346,15 @@ FailureOr<program::PassThroughAttr> GraphImporter::describePassThrough(const ::o
                                                                  : ShapedType::kDynamic);
     elementType = RankedTensorType::get(dims, *element);
   }
-  program::ValueKind kind = !optional ? program::ValueKind::sequence
+  program::ValueKind kind = !optional  ? program::ValueKind::sequence
                             : sequence ? program::ValueKind::optional_sequence
                                        : program::ValueKind::optional_tensor;
-  return program::PassThroughAttr::get(ctx_, builder_.getStringAttr(info.name()), position, kind,
-                                       cast<TensorType>(elementType), StringAttr());
+  auto attr = program::PassThroughAttr::getChecked(
+      [&] { return emitError(modelLoc()); }, ctx_, builder_.getStringAttr(info.name()), position,
+      kind, cast<TensorType>(elementType), StringAttr());
+  if (!attr)
+    return failure();
+  return attr;
 }
 
 LogicalResult GraphImporter::checkPassThroughOutput(program::PassThroughAttr output,
@@ -512,8 +516,8 @@ LogicalResult GraphImporter::importMainGraph() {
   while (initializers.contains(entryName))
     entryName += "_";
   builder_.setInsertionPointToEnd(module_.getBody());
-  auto func = func::FuncOp::create(builder_, modelLoc(), entryName,
-                                   builder_.getFunctionType(argTypes, {}));
+  auto func =
+      func::FuncOp::create(builder_, modelLoc(), entryName, builder_.getFunctionType(argTypes, {}));
   func->setAttr(program::ProgramDialect::kEntry, builder_.getUnitAttr());
   Block *entry = func.addEntryBlock();
   if (!options_.maxDims.empty()) {

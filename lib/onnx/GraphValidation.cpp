@@ -43,6 +43,12 @@ LogicalResult checkSingleAssignment(const ::onnx::GraphProto &graph, Location mo
                                     NodeLocation nodeLoc) {
   llvm::StringMap<int64_t> inputs, initializers;
   for (auto [i, input] : llvm::enumerate(graph.input()))
+    if (input.name().empty())
+      return emitError(modelLoc, "graph input ") << i << " has no name";
+  for (auto [i, output] : llvm::enumerate(graph.output()))
+    if (output.name().empty())
+      return emitError(modelLoc, "graph output ") << i << " has no name";
+  for (auto [i, input] : llvm::enumerate(graph.input()))
     if (!inputs.try_emplace(input.name(), i).second)
       return emitError(modelLoc, "graph input '")
              << input.name() << "' is declared twice (inputs " << inputs.lookup(input.name())

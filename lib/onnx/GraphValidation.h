@@ -22,9 +22,10 @@ namespace strata::onnx {
 /// Where diagnostics about node `index` of the graph go.
 using NodeLocation = llvm::function_ref<mlir::Location(const ::onnx::NodeProto &, int64_t)>;
 
-/// Checks that each graph input and each initializer is declared once, and
-/// that each node output is a new value: not a graph input, an initializer or
-/// another node's (or the same node's) output. An initializer may share its
+/// Checks that each graph input and output has a name, that each graph input
+/// and each initializer is declared once, and that each node output is a new
+/// value: not a graph input, an initializer or another node's (or the same
+/// node's) output. An initializer may share its
 /// name with a graph input (it is then the input's default value). Errors are
 /// emitted at `modelLoc`, or at the node's location for node outputs.
 mlir::LogicalResult checkSingleAssignment(const ::onnx::GraphProto &graph, mlir::Location modelLoc,
