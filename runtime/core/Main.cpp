@@ -34,7 +34,7 @@ using namespace strata;
 namespace {
 
 /// The cores this process may run on (its affinity mask, which `taskset` and
-/// container CPU sets narrow), capped at the 1,024 `--threads` accepts.
+/// cgroup cpusets narrow), capped at the 1,024 `--threads` accepts.
 long availableCores() {
   cpu_set_t set;
   if (sched_getaffinity(0, sizeof set, &set) != 0)

@@ -1,13 +1,20 @@
 """Counts, per op family, the ONNX node tests whose function expansion
 (`test_<family>*_expanded*`) compiles to the graph phase with exactly one of
 the family's graph op and none of the primitive ops the expansion is made of.
-Prints one line per family and the names of the tests that did not raise."""
+Prints one line per family and the names of the tests that did not raise. The
+node tests are generated from the pinned onnx package into the build tree first
+(test/conformance/generate_testdata.py, cached)."""
 
 import argparse
+import os
 import pathlib
 import re
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..",
+                                "conformance"))
+import generate_testdata  # noqa: E402
 
 # family: (test name prefix, raised op, primitive ops that must be gone)
 FAMILIES = {
@@ -29,11 +36,14 @@ def op_counts(ir):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--stratac", required=True)
-    parser.add_argument("--data-dir", required=True, type=pathlib.Path)
+    parser.add_argument("--data-dir", required=True, type=pathlib.Path,
+                        help="where generate_testdata.py writes (and caches) its sets")
     args = parser.parse_args()
+    generate_testdata.ensure(str(args.data_dir), ["onnx-node"])
+    node_tests = args.data_dir / "onnx-node"
     failed = False
     for family, (prefix, op, primitives) in FAMILIES.items():
-        cases = sorted(p for p in args.data_dir.glob(prefix + "*_expanded*") if p.is_dir())
+        cases = sorted(p for p in node_tests.glob(prefix + "*_expanded*") if p.is_dir())
         missed = []
         for case in cases:
             run = subprocess.run([args.stratac, "compile", str(case / "model.onnx"),
