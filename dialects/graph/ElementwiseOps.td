@@ -24,6 +24,7 @@ class Graph_ElementwiseOp<string mnemonic, list<Trait> traits = [], bit inferred
   /// Flops per result element: a C++ expression of the op.
   code flopsPerElement = "1";
   let familyCost = "::strata::graph::elementwiseCost(*this, shapes, " # flopsPerElement # ")";
+  let fusionKind = "::strata::graph::FusionKind::elementwise";
 }
 
 /// The sentence that documents `is_unsigned` on ops that read signedness.

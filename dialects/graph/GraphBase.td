@@ -59,7 +59,8 @@ def Graph_ShapeTensor : 1DTensorOf<[I64]>;
 /// value_info) but must be compatible with them.
 class Graph_Op<string mnemonic, list<Trait> traits = [], bit inferred = 0>
     : Op<Graph_Dialect, mnemonic,
-         !listconcat(traits, [DeclareOpInterfaceMethods<Graph_CostOpInterface>],
+         !listconcat(traits, [DeclareOpInterfaceMethods<Graph_CostOpInterface>,
+                                      DeclareOpInterfaceMethods<Graph_FusionOpInterface>],
                      !if(inferred, [InferTypeOpAdaptorWithIsCompatible], []))> {
   /// The op's cost as a C++ expression of the op (`*this`) and its `shapes`
   /// (an `OpShapes`): the family's rule, a function from GraphCost.h.
@@ -67,6 +68,10 @@ class Graph_Op<string mnemonic, list<Trait> traits = [], bit inferred = 0>
   /// Set by an op whose cost the family's rule gets wrong; it defines
   /// `getCost` in GraphCost.cpp.
   bit hasCustomCost = 0;
+  /// The kind of fusion group the op forms on its own (see
+  /// `FusionOpInterface`): a C++ expression of type
+  /// `std::optional<FusionKind>`, the family's unless the op sets its own.
+  code fusionKind = "::strata::graph::FusionKind::movement";
 
   code inferredDefinition = [{
     bool $cppClass::isCompatibleReturnTypes(::mlir::TypeRange inferred,
@@ -79,8 +84,14 @@ class Graph_Op<string mnemonic, list<Trait> traits = [], bit inferred = 0>
       return }] # familyCost # [{;
     }
   }];
+  code fusionKindDefinition = [{
+    std::optional<::strata::graph::FusionKind> $cppClass::getFusionKind() {
+      return }] # fusionKind # [{;
+    }
+  }];
   let extraClassDefinition = !if(inferred, inferredDefinition, "")
-                             # !if(hasCustomCost, "", familyCostDefinition);
+                             # !if(hasCustomCost, "", familyCostDefinition)
+                             # fusionKindDefinition;
 }
 
 #endif // STRATA_GRAPH_BASE_TD

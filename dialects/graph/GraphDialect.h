@@ -19,7 +19,6 @@
 #include "mlir/Interfaces/InferTypeOpInterface.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
-#include "dialects/graph/GraphEnums.h.inc"
 #include "dialects/graph/GraphInterfaces.h"
 #include "dialects/graph/GraphOpsDialect.h.inc"
 

@@ -57,6 +57,8 @@ class Composite : public mlir::OpTrait::TraitBase<ConcreteType, Composite> {};
 
 } // namespace strata::graph
 
+// The enums come first: interface methods return them (`FusionKind`).
+#include "dialects/graph/GraphEnums.h.inc"
 #include "dialects/graph/GraphInterfaces.h.inc"
 
 #endif // STRATA_DIALECTS_GRAPH_GRAPHINTERFACES_H

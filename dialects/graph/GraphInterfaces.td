@@ -133,6 +133,30 @@ def Graph_SignednessOpInterface : OpInterface<"SignednessOpInterface"> {
   }];
 }
 
+def Graph_FusionOpInterface : OpInterface<"FusionOpInterface"> {
+  let cppNamespace = "::strata::graph";
+  let description = [{
+    How an op takes part in fusion groups (`graph.fusion_group`): the kind of
+    group it forms on its own, which `strata-form-fusion-groups` reads to decide
+    what may join it (an elementwise producer joins any consumer but a
+    contraction; an elementwise consumer joins a contraction as its epilogue; a
+    softmax and the contraction after it join a contraction into an attention
+    block). An op that only names a tensor (a constant, a weight, a reshape, a
+    shape) has no kind: it computes nothing, joins the group of its user where
+    it sits between two ops of that group, and is never a group of its own.
+
+    Each op-family base class gives its family's kind (elementwise, reduction,
+    contraction, data movement); a composite op gives its own.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        The kind of group the op forms on its own, or nothing for an op that
+        only names a tensor.
+      }],
+      "std::optional<::strata::graph::FusionKind>", "getFusionKind">,
+  ];
+}
+
 /// A composite op: one made of other graph ops (attention, rotary embedding,
 /// normalisations, quantisation), kept whole for fusion and for targets with a
 /// fused kernel, and otherwise rewritten into those ops by `strata-decompose`.

@@ -677,5 +677,19 @@ LogicalResult DequantizeOp::verify() {
   return verifyQuantParams(*this, getInput(), getScale(), getZeroPoint(), getAxis());
 }
 
+LogicalResult FusionGroupOp::verify() {
+  Block &body = getBody().front();
+  if (body.getNumArguments() != 0)
+    return emitOpError("region must have no arguments (it reads values from above)");
+  auto yield = dyn_cast_or_null<YieldOp>(body.empty() ? nullptr : &body.back());
+  if (!yield)
+    return emitOpError("region must end in 'graph.yield'");
+  if (yield.getValues().getTypes() != getResultTypes())
+    return emitOpError("yields ")
+           << yield.getValues().size() << " value(s) of types " << yield.getValues().getTypes()
+           << " but has results of types " << getResultTypes();
+  return success();
+}
+
 #define GET_OP_CLASSES
 #include "dialects/graph/GraphOps.cpp.inc"

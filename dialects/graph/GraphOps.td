@@ -13,5 +13,6 @@ include "ElementwiseOps.td"
 include "StructuralOps.td"
 include "ReductionOps.td"
 include "NNOps.td"
+include "FusionOps.td"
 
 #endif // STRATA_GRAPH_OPS_TD

@@ -18,6 +18,7 @@ class Graph_ContractionOp<string mnemonic, list<Trait> traits = [], bit inferred
     : Graph_Op<mnemonic, traits, inferred> {
   let familyCost = "::strata::graph::contractionCost(*this, shapes, "
                    "getContractedSize(shapes))";
+  let fusionKind = "::strata::graph::FusionKind::contraction";
   let extraClassDeclaration = [{
     /// The number of products summed into each result element for `shapes`.
     int64_t getContractedSize(const ::strata::graph::OpShapes &shapes);
@@ -143,6 +144,7 @@ def Graph_EinsumOp : Graph_ContractionOp<"einsum", [Pure, SameOperandsAndResultE
 }
 
 def Graph_LayerNormOp : Graph_CompositeOp<"layer_norm", [Pure], /*inferred=*/1> {
+  let fusionKind = "::strata::graph::FusionKind::reduction";
   let summary = "layer normalisation over the trailing dimensions";
   let description = [{
     Normalises over dimensions `axis..rank-1`:
@@ -169,6 +171,7 @@ def Graph_LayerNormOp : Graph_CompositeOp<"layer_norm", [Pure], /*inferred=*/1> 
 }
 
 def Graph_RMSNormOp : Graph_CompositeOp<"rms_norm", [Pure], /*inferred=*/1> {
+  let fusionKind = "::strata::graph::FusionKind::reduction";
   let summary = "root-mean-square normalisation over the trailing dimensions";
   let description = [{
     `x / sqrt(mean(x^2 over axis..rank-1) + epsilon) * scale`; `scale` broadcasts
@@ -189,6 +192,7 @@ def Graph_RMSNormOp : Graph_CompositeOp<"rms_norm", [Pure], /*inferred=*/1> {
 }
 
 def Graph_AttentionOp : Graph_CompositeOp<"attention", [Pure, AttrSizedOperandSegments]> {
+  let fusionKind = "::strata::graph::FusionKind::attention";
   let summary = "scaled dot-product attention with masks, KV cache and GQA";
   let description = [{
     Operands are 4-D `[batch, heads, sequence, head_dim]`. `query` has `Hq` heads,
@@ -233,6 +237,7 @@ def Graph_AttentionOp : Graph_CompositeOp<"attention", [Pure, AttrSizedOperandSe
 }
 
 def Graph_RotaryOp : Graph_CompositeOp<"rotary", [Pure, AllTypesMatch<["input", "result"]>]> {
+  let fusionKind = "::strata::graph::FusionKind::elementwise";
   let summary = "rotary position embedding";
   let description = [{
     `input` is `[batch, heads, sequence, head_dim]`; `cos` and `sin` are
@@ -260,6 +265,7 @@ def Graph_RotaryOp : Graph_CompositeOp<"rotary", [Pure, AllTypesMatch<["input", 
 def Graph_QuantizeOp : Graph_CompositeOp<"quantize", [Pure,
     DeclareOpInterfaceMethods<Graph_SignednessOpInterface,
                               ["recordSignedness", "verifySignedness"]>]> {
+  let fusionKind = "::strata::graph::FusionKind::elementwise";
   let summary = "affine quantisation to 8-bit integers";
   let description = [{
     `saturate(round_half_even(x / scale) + zero_point)`. `scale` and `zero_point`
@@ -285,6 +291,7 @@ def Graph_QuantizeOp : Graph_CompositeOp<"quantize", [Pure,
 
 def Graph_DequantizeOp : Graph_CompositeOp<"dequantize",
                                            [Pure, Graph_SignednessOpInterface]> {
+  let fusionKind = "::strata::graph::FusionKind::elementwise";
   let summary = "affine dequantisation of integers";
   let description = [{
     `(x - zero_point) * scale`, with `scale` and `zero_point` per tensor or per

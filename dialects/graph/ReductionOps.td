@@ -18,6 +18,7 @@ class Graph_ReductionOp<string mnemonic, list<Trait> traits = [], bit inferred =
   code flopsPerInputElement = "1";
   let familyCost =
     "::strata::graph::reductionCost(*this, shapes, " # flopsPerInputElement # ")";
+  let fusionKind = "::strata::graph::FusionKind::reduction";
 }
 
 def Graph_ReductionKind : I32EnumAttr<"ReductionKind", "how a reduction combines", [

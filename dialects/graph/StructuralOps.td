@@ -25,6 +25,7 @@ class Graph_StructuralOp<string mnemonic, list<Trait> traits = [], bit inferred 
 class Graph_ConstantLikeOp<string mnemonic, list<Trait> traits = []>
     : Graph_StructuralOp<mnemonic, traits> {
   let familyCost = "::strata::graph::OpCost()";
+  let fusionKind = "std::nullopt";
 }
 
 def Graph_ConstantOp : Graph_ConstantLikeOp<"constant",
@@ -48,6 +49,7 @@ def Graph_ConstantOp : Graph_ConstantLikeOp<"constant",
 }
 
 def Graph_ShapeOfOp : Graph_StructuralOp<"shape_of", [Pure]> {
+  let fusionKind = "std::nullopt";
   let summary = "the dimensions of a tensor as a 1-D i64 tensor";
   let description = [{
     Folds to a constant when the operand's shape is static.
@@ -114,6 +116,7 @@ def Graph_RangeOp : Graph_StructuralOp<"range", [Pure, Graph_SignednessOpInterfa
 }
 
 def Graph_ReshapeOp : Graph_StructuralOp<"reshape", [Pure]> {
+  let fusionKind = "std::nullopt";
   let summary = "the same elements in row-major order under another shape";
   let description = [{
     Without `shape`, the result type alone gives the new shape; it may have one

@@ -20,6 +20,7 @@
 #include "lib/emit/InterruptCleanup.h"
 
 #include "dialects/program/ProgramDialect.h"
+#include "passes/fusion/FusionReport.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/MLIRContext.h"
@@ -62,8 +63,8 @@ llvm::cl::list<std::string> maxShapeOption(
     llvm::cl::value_desc("DIM=N"), llvm::cl::sub(importCommand), llvm::cl::sub(compileCommand));
 llvm::cl::opt<std::string> compileTo(
     "compile-to",
-    llvm::cl::desc("Stop after this phase and print its IR: import, graph, linalg, buffers, "
-                   "plan, llvm"),
+    llvm::cl::desc("Stop after this phase and print its IR: import, graph, fusion, linalg, "
+                   "buffers, plan, llvm"),
     llvm::cl::value_desc("phase"), llvm::cl::sub(compileCommand));
 llvm::cl::opt<std::string>
     targetOption("target",
@@ -84,6 +85,20 @@ llvm::cl::opt<bool> noRaise(
     llvm::cl::desc("Keep exported primitive subgraphs (GELU, SiLU, layer and RMS norm written "
                    "as arithmetic) as they are instead of raising them to graph ops"),
     llvm::cl::init(false), llvm::cl::sub(compileCommand));
+
+llvm::cl::opt<bool> noFusion(
+    "no-fusion",
+    llvm::cl::desc("Run every graph op as a kernel of its own instead of fusing ops into groups "
+                   "(bias, activation and residual adds into their matrix product, elementwise "
+                   "chains, norms, attention blocks)"),
+    llvm::cl::init(false), llvm::cl::sub(compileCommand));
+
+llvm::cl::opt<std::string> reportOption(
+    "report",
+    llvm::cl::desc("Print a report after the fusion phase (to stderr): 'fusion' gives, per "
+                   "layer, the kernels and the bytes moved through memory before and after "
+                   "fusion"),
+    llvm::cl::value_desc("fusion"), llvm::cl::sub(compileCommand));
 
 llvm::cl::opt<bool> timeReport(
     "time-report",
@@ -190,16 +205,16 @@ LogicalResult runPhases(ModuleOp module, const PipelineOptions &options, Phase f
   return verify(module);
 }
 
-/// Runs the phases after the graph phase and links the program.
-LogicalResult emitProgram(ModuleOp module, const PipelineOptions &options, StringRef modelName,
-                          StringRef outputPath, TimingScope &timing) {
+/// Runs the phases after `reached` and links the program.
+LogicalResult emitProgram(ModuleOp module, const PipelineOptions &options, Phase reached,
+                          StringRef modelName, StringRef outputPath, TimingScope &timing) {
   auto entry = dyn_cast_or_null<func::FuncOp>(program::findEntry(module).getOperation());
   if (!entry)
     return module.emitError("the module has no entry function (program.entry)");
   FailureOr<ModelSignature> signature = readModelSignature(entry, modelName);
   if (failed(signature))
     return failure();
-  if (failed(runPhases(module, options, Phase::Graph, Phase::Plan, timing)))
+  if (failed(runPhases(module, options, reached, Phase::Plan, timing)))
     return failure();
   auto planned = dyn_cast_or_null<func::FuncOp>(program::findEntry(module).getOperation());
   if (!planned || failed(readArenaPlan(planned, *signature)))
@@ -256,6 +271,9 @@ int runStratac(int argc, char **argv) {
       return fail(llvm::toString(std::move(e)));
   PipelineOptions pipeline = defaultPipelineOptions(*target);
   pipeline.graph.raise = !noRaise;
+  pipeline.fusion.fuse = !noFusion;
+  if (!reportOption.empty() && reportOption != "fusion")
+    return fail("unknown report '" + reportOption + "' for --report (expected 'fusion')");
   Phase phase = Phase::Graph;
   bool linkProgram = compileCommand && compileTo.empty();
   if (linkProgram && outputFile == "-")
@@ -267,6 +285,9 @@ int runStratac(int argc, char **argv) {
       return fail("unknown phase '" + compileTo + "' for --compile-to (expected one of " +
                   phaseNames().str() + ")");
     phase = *p;
+    if (!reportOption.empty() && phase < Phase::Fusion)
+      return fail("--report=" + reportOption +
+                  " needs the fusion phase (--compile-to=fusion or later)");
   }
 
   DialectRegistry registry;
@@ -289,16 +310,24 @@ int runStratac(int argc, char **argv) {
   if (!module || failed(checkTensorSizes(*module, maxTensorBytes)))
     return 1;
   importing.stop();
+  Phase reached = Phase::Import;
   if (linkProgram || phase > Phase::Import) {
     if (failed(runPhases(*module, pipeline, Phase::Import, Phase::Graph, timing)) ||
         failed(checkTensorSizes(*module, maxTensorBytes)))
       return 1;
+    reached = Phase::Graph;
+  }
+  if (!reportOption.empty()) {
+    if (failed(runPhases(*module, pipeline, reached, Phase::Fusion, timing)))
+      return 1;
+    reached = Phase::Fusion;
+    printFusionReport(*module, llvm::errs());
   }
   if (linkProgram)
-    return failed(
-        emitProgram(*module, pipeline, llvm::sys::path::stem(inputFile), outputFile, timing));
+    return failed(emitProgram(*module, pipeline, reached, llvm::sys::path::stem(inputFile),
+                              outputFile, timing));
 
-  if (failed(runPhases(*module, pipeline, std::min(phase, Phase::Graph), phase, timing)))
+  if (failed(runPhases(*module, pipeline, std::min(phase, reached), phase, timing)))
     return 1;
   TimingScope printing = timing.nest("output");
 

@@ -10,6 +10,7 @@
 #include "lib/lowering/Passes.h"
 #include "passes/canonical/Passes.h"
 #include "passes/decompose/Passes.h"
+#include "passes/fusion/Passes.h"
 #include "passes/plan/Passes.h"
 #include "passes/raise/Passes.h"
 
@@ -23,7 +24,7 @@ using namespace mlir;
 namespace strata {
 
 namespace {
-constexpr llvm::StringLiteral kPhaseNames[] = {"import",  "graph", "linalg",
+constexpr llvm::StringLiteral kPhaseNames[] = {"import",  "graph", "fusion", "linalg",
                                                "buffers", "plan",  "llvm"};
 } // namespace
 
@@ -34,7 +35,7 @@ std::optional<Phase> parsePhase(llvm::StringRef name) {
   return std::nullopt;
 }
 
-llvm::StringRef phaseNames() { return "import, graph, linalg, buffers, plan, llvm"; }
+llvm::StringRef phaseNames() { return "import, graph, fusion, linalg, buffers, plan, llvm"; }
 
 llvm::StringRef phaseName(Phase phase) { return kPhaseNames[static_cast<int>(phase)]; }
 
@@ -54,6 +55,9 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options, Phase from
       pm.addNestedPass<func::FuncOp>(createRaise());
     pm.addPass(createSymbolDCEPass());
   }
+  if (runs(Phase::Fusion))
+    pm.addNestedPass<func::FuncOp>(
+        createFormFusionGroups(FormFusionGroupsOptions{!options.fusion.fuse}));
   if (runs(Phase::Linalg)) {
     DecomposeOptions decompose;
     decompose.keep.assign(options.linalg.keepWhole.begin(), options.linalg.keepWhole.end());
@@ -119,6 +123,9 @@ void registerPhasePipelines() {
   registerPhasePipeline(Phase::Graph, "graph",
                         "The graph phase: shape folding, canonicalisation, primitive subgraphs "
                         "raised to graph ops, dead code removed");
+  registerPhasePipeline(Phase::Fusion, "fusion",
+                        "The fusion phase: ops that run as one kernel grouped into "
+                        "graph.fusion_group regions");
   registerPhasePipeline(Phase::Linalg, "linalg",
                         "The linalg phase: graph ops to linalg on tensors, the target's tensor "
                         "passes");

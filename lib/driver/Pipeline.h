@@ -30,6 +30,8 @@ enum class Phase {
   Import,
   /// After the canonical phase: shapes folded, dead code removed.
   Graph,
+  /// Ops grouped into fusion groups (`graph.fusion_group`).
+  Fusion,
   /// Composite ops decomposed and graph ops lowered to linalg, tensor, arith
   /// and math on tensors; the target's tensor passes (fusion) run.
   Linalg,
@@ -61,6 +63,13 @@ struct GraphPhaseOptions {
   bool raise = true;
 };
 
+/// graph -> fusion.
+struct FusionPhaseOptions {
+  /// Whether ops are fused into groups (`strata-form-fusion-groups`); without,
+  /// every op that computes is a group of its own.
+  bool fuse = true;
+};
+
 /// graph -> linalg.
 struct LinalgPhaseOptions {
   /// Composite graph ops the decomposition leaves whole.
@@ -90,6 +99,7 @@ struct PipelineOptions {
   /// The target of the linalg phase's tensor passes and of the llvm phase.
   const TargetBackend *target = nullptr;
   GraphPhaseOptions graph;
+  FusionPhaseOptions fusion;
   LinalgPhaseOptions linalg;
   BufferPhaseOptions buffers;
   PlanPhaseOptions plan;

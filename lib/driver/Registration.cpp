@@ -19,6 +19,7 @@
 #include "passes/canonical/Passes.h"
 #include "passes/plan/Passes.h"
 #include "passes/decompose/Passes.h"
+#include "passes/fusion/Passes.h"
 #include "passes/raise/Passes.h"
 
 #include "mlir/InitAllDialects.h"
@@ -37,6 +38,7 @@ void strata::registerAllPasses() {
   registerCanonicalPasses();
   registerDecomposePasses();
   registerRaisePasses();
+  registerFusionPasses();
   registerLoweringPasses();
   registerPlanPasses();
   registerBuiltinTargetBackends();

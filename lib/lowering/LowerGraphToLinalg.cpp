@@ -40,6 +40,7 @@ struct LowerGraphToLinalg : strata::impl::LowerGraphToLinalgBase<LowerGraphToLin
     strata::populateScanToLinalgPatterns(patterns);
     strata::populateTopKToLinalgPatterns(patterns);
     strata::populateRandomToLinalgPatterns(patterns);
+    strata::populateFusionGroupToRegionPatterns(patterns);
     if (failed(mlir::applyPatternsGreedily(getOperation(), std::move(patterns))))
       return signalPassFailure();
     mlir::WalkResult unlowered = getOperation().walk([](mlir::Operation *op) {

@@ -62,6 +62,9 @@ void populateRandomToLinalgPatterns(mlir::RewritePatternSet &patterns);
 /// Patterns that rewrite reductions, arg-reductions and softmax.
 void populateReductionToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
+/// `graph.fusion_group` to `scf.execute_region` marked `no_inline`.
+void populateFusionGroupToRegionPatterns(mlir::RewritePatternSet &patterns);
+
 } // namespace strata
 
 #endif // STRATA_LIB_LOWERING_PASSES_H

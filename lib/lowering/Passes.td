@@ -59,6 +59,10 @@ def LowerGraphToLinalg : Pass<"strata-lower-graph-to-linalg", "mlir::func::FuncO
     `dropout` in training mode draws from a counter-based generator (seed and
     element position).
 
+    A `graph.fusion_group` becomes an `scf.execute_region` marked
+    `no_inline` holding its lowered ops, so that the target's tensor passes
+    still see each group (the CPU target fuses within it, then inlines it).
+
     Example:
 
     ```mlir

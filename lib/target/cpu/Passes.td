@@ -46,16 +46,20 @@ def ApproximateMath : Pass<"strata-cpu-approximate-math"> {
 }
 
 def FuseElementwise : Pass<"strata-cpu-fuse-elementwise"> {
-  let summary = "Fuse elementwise linalg ops into their consumers";
+  let summary = "Fuse elementwise linalg ops into their consumers within fusion groups";
   let description = [{
     On linalg ops on tensors, fuses an all-parallel `linalg.generic` into the
-    op that consumes it when it has no other use, so that chains such as
+    op that consumes it when it has no other use and both are in the same
+    fusion group (the same `scf.execute_region`, which is what
+    `strata-lower-graph-to-linalg` makes of a `graph.fusion_group`; ops
+    outside every group fuse with each other), so that chains such as
     bias add, GELU and residual add become one loop nest and the
     intermediate tensors are never stored. Contractions are never a fusion
     consumer: they stay recognisable for the BLAS path
     (`strata-cpu-contractions-to-blas`). First, a `linalg.fill` with several
     uses is cloned per use, so that each consumer fills its own buffer
-    (bufferisation would otherwise copy one filled buffer for each).
+    (bufferisation would otherwise copy one filled buffer for each). Last,
+    each group's ops replace the group.
 
     Example: `%a = add(%x, %b)` followed by `%g = gelu(%a)` becomes one
     `linalg.generic` computing `gelu(x + b)`.
