@@ -61,7 +61,7 @@ def LowerGraphToLinalg : Pass<"strata-lower-graph-to-linalg", "mlir::func::FuncO
 
     A `graph.fusion_group` becomes an `scf.execute_region` marked
     `no_inline` holding its lowered ops, so that the target's tensor passes
-    still see each group (the CPU target fuses within it, then inlines it).
+    still see each group (a target fuses within a group, then inlines it).
 
     Example:
 

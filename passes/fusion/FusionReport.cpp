@@ -28,8 +28,9 @@ std::optional<int64_t> layerIn(StringRef name) {
   return layer;
 }
 
-/// The layer named by `group`'s weights, or, when it reads none, by its ops'
-/// locations; nothing when it reads weights outside layers.
+/// The layer named by `group`'s weights or else by its ops' locations;
+/// outside layers (an empty layer) when it reads weights that name none;
+/// nothing when it says nothing.
 std::optional<std::optional<int64_t>> layerOf(graph::FusionGroupOp group) {
   bool readsWeights = false;
   std::optional<int64_t> fromWeights, fromLocations;
@@ -43,10 +44,12 @@ std::optional<std::optional<int64_t>> layerOf(graph::FusionGroupOp group) {
     if (auto name = dyn_cast<NameLoc>(op->getLoc()); name && !fromLocations)
       fromLocations = layerIn(name.getName());
   });
-  if (readsWeights)
+  if (fromWeights)
     return std::optional<std::optional<int64_t>>(fromWeights);
   if (fromLocations)
     return std::optional<std::optional<int64_t>>(fromLocations);
+  if (readsWeights)
+    return std::optional<std::optional<int64_t>>(std::nullopt);
   return std::nullopt;
 }
 

@@ -40,7 +40,8 @@ struct LayerFusion {
 /// The figures of `function`'s fusion groups per layer, layers in order and
 /// the groups outside layers last. A group's layer is the one its weights'
 /// names say (`h.3`, `layers.3`, `layer.3`, `blocks.3`), or else the one its
-/// ops' location names say, or else that of the group before it.
+/// ops' location names say; a group that reads weights naming no layer is
+/// outside layers, one that reads none has the layer of the group before it.
 std::vector<LayerFusion> measureFusion(mlir::func::FuncOp function);
 
 /// Prints the figures of every function with fusion groups.

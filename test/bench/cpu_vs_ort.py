@@ -1,11 +1,17 @@
-"""Throughput of compiled test models against onnxruntime on the same inputs and
-the same number of threads: the BERT-style and GPT-style exports of test/models
-at batch 1, sequence 128 (by default). Strata's time per run comes from the
+"""Time per run of compiled models against onnxruntime on the same inputs and
+the same number of threads (1 and 2 by default): the BERT-style and GPT-style
+test models of test/models at batch 1, sequence 128, then, with torch and
+transformers (`tools/setup --export-deps`), real-sized exports made on the fly
+and never committed: GPT-2-small-sized prefill of 128 tokens (TorchScript with
+static and with dynamic shapes, dynamo with static shapes), a BERT-base-sized
+encoder on 128 tokens, and one GPT-2-small-sized decode step with a 127-token
+cache (test/bench/decode.py's export). Strata's time per run comes from the
 program's own `--bench` loop, onnxruntime's from the same number of
 `session.run` calls after a warm-up; the peak resident memory of the Strata
 program's benchmark run is printed too. Prints figures; asserts nothing.
 
-  python cpu_vs_ort.py --stratac build/bin/stratac [--threads 1] [--runs 300]
+  python cpu_vs_ort.py --stratac build/bin/stratac [--threads 1 2] [--runs 300]
+      [--real-size-runs 20] [--small-only]
 """
 import argparse
 import os
@@ -50,48 +56,103 @@ def time_ort(path, feeds, threads, runs):
     return (time.perf_counter() - start) / runs * 1e3
 
 
-def time_strata(stratac, path, feeds, threads, runs, work):
+def compile_strata(stratac, path, feeds, work, static=True):
+    """Compiles `path` into WORK/model (every input's shape fixed when `static`) and
+    saves `feeds` next to it; returns the program's arguments and the compile time."""
     exe = os.path.join(work, "model")
     shapes = [f"--shape={name}={'x'.join(map(str, v.shape))}" for name, v in feeds.items()]
     start = time.perf_counter()
-    subprocess.run([stratac, "compile", path, "-o", exe, *shapes], check=True)
+    subprocess.run([stratac, "compile", path, "-o", exe, *(shapes if static else [])], check=True)
     compile_s = time.perf_counter() - start
-    args = [exe, "--bench", str(runs), "--threads", str(threads)]
+    args = [exe]
     for name, value in feeds.items():
         np.save(os.path.join(work, name + ".npy"), value)
         args += ["--input", f"{name}={os.path.join(work, name + '.npy')}"]
-    program = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
+    return args, compile_s
+
+
+def run_strata(args, threads, runs):
+    """Time per run of the compiled program and its peak resident memory (MiB)."""
+    program = subprocess.Popen([*args, "--bench", str(runs), "--threads", str(threads)],
+                               stdout=subprocess.PIPE, text=True)
     out = program.stdout.read()
     _, status, usage = os.wait4(program.pid, 0)
     if status != 0:
-        raise RuntimeError(f"{exe} failed with status {status}")
+        raise RuntimeError(f"{args[0]} failed with status {status}")
     # ru_maxrss is in KiB on Linux.
-    return float(re.search(r"([0-9.]+) ms per run", out).group(1)), compile_s, usage.ru_maxrss / 1024
+    return float(re.search(r"([0-9.]+) ms per run", out).group(1)), usage.ru_maxrss / 1024
+
+
+def real_size_models(work, stratac):
+    """The real-sized rows: (label, model, feeds, static), exported into WORK by
+    export_real_sizes.py and decode.py in the export environment; none without it."""
+    python = os.path.join(ROOT, ".venv-export", "bin", "python")
+    if not os.path.exists(python):
+        print("real-sized models left out: they need torch and transformers "
+              "(tools/setup --export-deps)")
+        return []
+    start = time.perf_counter()
+    subprocess.run([python, os.path.join(ROOT, "test/bench/export_real_sizes.py"),
+                    "--out", work], check=True)
+    decode = os.path.join(work, "decode")
+    os.makedirs(decode)
+    subprocess.run([python, os.path.join(ROOT, "test/bench/decode.py"), "--stratac", stratac,
+                    "--export-to", decode], check=True)
+    print(f"exported the real-sized models in {time.perf_counter() - start:.0f} s")
+    rng = np.random.default_rng(0)
+    gpt2 = {"input_ids": rng.integers(0, 50257, (1, 128), dtype=np.int64),
+            "attention_mask": np.ones((1, 128), np.int64)}
+    bert = {"input_ids": rng.integers(0, 30522, (1, 128), dtype=np.int64),
+            "attention_mask": np.ones((1, 128), np.int64),
+            "token_type_ids": np.zeros((1, 128), np.int64)}
+    with open(os.path.join(decode, "inputs.txt")) as f:
+        step = {name: np.load(os.path.join(decode, name + ".npy")) for name in f.read().split()}
+    return [
+        ("GPT-2 124M prefill 128, static, TorchScript", os.path.join(work, "gpt2_ts17.onnx"),
+         gpt2, True),
+        ("GPT-2 124M prefill 128, static, dynamo", os.path.join(work, "gpt2_dynamo18.onnx"),
+         gpt2, True),
+        ("GPT-2 124M prefill 128, dynamic, TorchScript", os.path.join(work, "gpt2_ts17.onnx"),
+         gpt2, False),
+        ("BERT-base 128, static, TorchScript", os.path.join(work, "bert_ts17.onnx"), bert, True),
+        ("GPT-2 124M decode, 127 cached, dynamo", os.path.join(decode, "gpt2_kv.onnx"), step,
+         True),
+    ]
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stratac", default=os.path.join(ROOT, "build/bin/stratac"))
-    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--runs", type=int, default=300)
+    parser.add_argument("--real-size-runs", type=int, default=20)
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--seq", type=int, default=128)
+    parser.add_argument("--small-only", action="store_true",
+                        help="leave out the real-sized exports")
     args = parser.parse_args()
-    print(f"batch {args.batch}, sequence {args.seq}, {args.threads} thread(s), "
-          f"{args.runs} runs each; onnxruntime {ort.__version__}")
-    print(f"{'model':<11} {'strata ms':>10} {'ort ms':>8} {'strata seq/s':>13} "
-          f"{'ort seq/s':>10} {'strata/ort':>11} {'strata peak RSS':>16}")
-    for label, rel in MODELS:
-        path = os.path.join(ROOT, rel)
-        session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
-        feeds = make_inputs(session, args.batch, args.seq)
-        with tempfile.TemporaryDirectory() as work:
-            strata_ms, _, rss_mib = time_strata(args.stratac, path, feeds, args.threads,
-                                                args.runs, work)
-        ort_ms = time_ort(path, feeds, args.threads, args.runs)
-        print(f"{label:<11} {strata_ms:>10.3f} {ort_ms:>8.3f} {1e3 / strata_ms:>13.1f} "
-              f"{1e3 / ort_ms:>10.1f} {ort_ms / strata_ms:>10.2f}x {rss_mib:>12.1f} MiB")
+    print(f"batch {args.batch}, sequence {args.seq}; onnxruntime {ort.__version__} "
+          f"with the same thread count")
+    print(f"{'model':<46} {'threads':>7} {'strata ms':>10} {'ort ms':>9} {'ort/strata':>11} "
+          f"{'strata peak RSS':>16}")
+    with tempfile.TemporaryDirectory() as work:
+        rows = []
+        for label, rel in MODELS:
+            path = os.path.join(ROOT, rel)
+            session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+            rows.append((f"{label} test model", path, make_inputs(session, args.batch, args.seq),
+                         True, args.runs))
+        if not args.small_only:
+            rows += [(*row, args.real_size_runs) for row in real_size_models(work, args.stratac)]
+        for i, (label, path, feeds, static, runs) in enumerate(rows):
+            program, _ = compile_strata(args.stratac, path, feeds,
+                                        os.path.join(work, f"program{i}"), static)
+            for threads in args.threads:
+                strata_ms, rss_mib = run_strata(program, threads, runs)
+                ort_ms = time_ort(path, feeds, threads, runs)
+                print(f"{label:<46} {threads:>7} {strata_ms:>10.2f} {ort_ms:>9.2f} "
+                      f"{ort_ms / strata_ms:>10.2f}x {rss_mib:>12.1f} MiB", flush=True)
 
 
 if __name__ == "__main__":

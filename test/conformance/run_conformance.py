@@ -147,6 +147,10 @@ def import_model(stratac, model_dir):
     return first_error(result, "import") if result.returncode else None
 
 
+# Flags every compile gets (--compile-flag), such as --no-fusion.
+COMPILE_FLAGS = []
+
+
 def run_model(stratac, model_dir):
     """None when the compiled model reproduces every data set, else the first
     difference or error."""
@@ -157,7 +161,8 @@ def run_model(stratac, model_dir):
     with tempfile.TemporaryDirectory() as work:
         exe = os.path.join(work, "model")
         result = subprocess.run([stratac, "compile", os.path.join(model_dir, "model.onnx"),
-                                 "-o", exe], capture_output=True, text=True, timeout=300)
+                                 "-o", exe, *COMPILE_FLAGS], capture_output=True, text=True,
+                                timeout=300)
         if result.returncode:
             return first_error(result, "compile")
         for data_set in sorted(glob.glob(os.path.join(model_dir, "test_data_set_*"))):
@@ -297,10 +302,13 @@ def main():
     parser.add_argument("--import-only", action="store_true",
                         help="a case passes when `stratac import` accepts it")
     parser.add_argument("--jobs", type=int, default=os.cpu_count())
+    parser.add_argument("--compile-flag", action="append", default=[],
+                        help="a flag every `stratac compile` gets (repeatable)")
     parser.add_argument("--only", nargs="*", help="run just these cases (suite/case)")
     parser.add_argument("--show-unsupported", action="store_true",
                         help="list the cases left out and their unsupported ops")
     args = parser.parse_args()
+    COMPILE_FLAGS.extend(args.compile_flag)
 
     start = time.monotonic()
     generate_testdata.ensure(args.data_dir)

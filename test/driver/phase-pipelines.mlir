@@ -1,7 +1,8 @@
 // Each phase of the compile is a pipeline strata-opt runs alone on textual IR;
 // chained, they take graph IR to the LLVM dialect as stratac does.
 // RUN: strata-opt %s --strata-graph-pipeline | FileCheck %s --check-prefix=GRAPH
-// RUN: strata-opt %s --strata-graph-pipeline | strata-opt --strata-linalg-pipeline | FileCheck %s --check-prefix=LINALG
+// RUN: strata-opt %s --strata-graph-pipeline | strata-opt --strata-fusion-pipeline | FileCheck %s --check-prefix=FUSION
+// RUN: strata-opt %s --strata-graph-pipeline | strata-opt --strata-fusion-pipeline | strata-opt --strata-linalg-pipeline | FileCheck %s --check-prefix=LINALG
 // RUN: strata-opt %s --strata-graph-pipeline | strata-opt --strata-linalg-pipeline | strata-opt --strata-buffers-pipeline | FileCheck %s --check-prefix=BUFFERS
 // RUN: strata-opt %s --strata-graph-pipeline | strata-opt --strata-linalg-pipeline | strata-opt --strata-buffers-pipeline | strata-opt --strata-plan-pipeline=target=cpu | FileCheck %s --check-prefix=PLAN
 // RUN: strata-opt %s --strata-graph-pipeline | strata-opt --strata-linalg-pipeline | strata-opt --strata-buffers-pipeline | strata-opt --strata-plan-pipeline | strata-opt --strata-llvm-pipeline | FileCheck %s --check-prefix=LLVM
@@ -12,8 +13,14 @@
 // GRAPH-LABEL: func.func @main
 // GRAPH: graph.matmul
 
+// FUSION-LABEL: func.func @main
+// FUSION: graph.fusion_group contraction
+// FUSION-NEXT: graph.matmul
+// FUSION-NEXT: graph.relu
+// FUSION-NEXT: graph.yield
+
 // LINALG-LABEL: func.func @main
-// LINALG-NOT: graph.
+// LINALG-NOT: {{graph\.|scf.execute_region}}
 // LINALG: ml_program.global_load_const @w
 // LINALG: linalg.generic
 

@@ -109,13 +109,17 @@ def real_positions(inputs, value):
     return np.ones(value.shape, bool)
 
 
+# Flags every compile gets (--compile-flag), such as --no-fusion.
+COMPILE_FLAGS = []
+
+
 def check(stratac, model_path, work, variant):
     inputs = reference_set(model_path)
     session = session_for(model_path)
     names = [o.name for o in session.get_outputs()]
     expected = dict(zip(names, session.run(None, inputs)))
     exe = os.path.join(work, "model")
-    compile_args = [stratac, "compile", model_path, "-o", exe]
+    compile_args = [stratac, "compile", model_path, "-o", exe, *COMPILE_FLAGS]
     if variant == "bounded":
         compile_args += ["--max-shape", dimension_bounds(model_path, inputs)]
     for name, value in inputs.items():
@@ -254,7 +258,7 @@ def check_generate(stratac, model_path, work, bounded):
     session = session_for(model_path)
     ids = inputs["input_ids"].astype(np.int64)
     exe = os.path.join(work, "model")
-    compile_args = [stratac, "compile", model_path, "-o", exe]
+    compile_args = [stratac, "compile", model_path, "-o", exe, *COMPILE_FLAGS]
     if bounded:
         # Every named dimension up to the longest sequence the loop reaches.
         graph = onnx.load(model_path, load_external_data=False).graph
@@ -302,7 +306,10 @@ def main():
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stratac", required=True)
     parser.add_argument("--models", default=os.path.dirname(os.path.abspath(__file__)))
+    parser.add_argument("--compile-flag", action="append", default=[],
+                        help="a flag every `stratac compile` gets (repeatable)")
     args = parser.parse_args()
+    COMPILE_FLAGS.extend(args.compile_flag)
     passed = failed = 0
     for model_path in sorted(glob.glob(os.path.join(args.models, "*", "*.onnx"))):
         # The ecosystem exports are large: dynamic dimensions only.
