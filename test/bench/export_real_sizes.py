@@ -24,6 +24,11 @@ import transformers  # noqa: E402
 
 import export as models  # noqa: E402
 
+# transformers 4.57 builds masks with torch.vmap on torch >= 2.6, which the
+# TorchScript tracer cannot follow; its path for older torch builds the same
+# masks with broadcasting.
+transformers.masking_utils.sdpa_mask = transformers.masking_utils.sdpa_mask_older_torch
+
 SHAPE = {"batch": 1, "sequence": 128, "past_sequence": 0}
 
 
