@@ -134,7 +134,17 @@ LogicalResult ProgramDialect::verifyRegionArgAttribute(Operation *op, unsigned r
   if (!function || region != 0)
     return op->emitOpError("'") << attr.getName().getValue()
                                 << "' belongs on an entry function's arguments";
-  return verifyValue(op, attr, function.getArgumentTypes()[argIndex], /*isResult=*/false);
+  Type type = function.getArgumentTypes()[argIndex];
+  if (attr.getName() == kWeightsRegion) {
+    // A memref until the function is lowered to LLVM.
+    auto memref = dyn_cast<MemRefType>(type);
+    if (!isa<UnitAttr>(attr.getValue()) ||
+        (memref && (memref.getRank() != 1 || !memref.getElementType().isInteger(8))))
+      return op->emitOpError("'") << kWeightsRegion
+                                  << "' must be a unit attribute on a memref of bytes";
+    return success();
+  }
+  return verifyValue(op, attr, type, /*isResult=*/false);
 }
 
 LogicalResult ProgramDialect::verifyRegionResultAttribute(Operation *op, unsigned region,

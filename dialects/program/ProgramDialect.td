@@ -56,6 +56,9 @@ def Program_Dialect : Dialect {
     static constexpr llvm::StringLiteral kPassThroughOutputs = "program.pass_through_outputs";
     static constexpr llvm::StringLiteral kArenas = "program.arenas";
     static constexpr llvm::StringLiteral kWeights = "program.weights";
+    /// On the entry point's argument that receives the mapped weights file
+    /// (added by strata-plan-weights): what is read through it never changes.
+    static constexpr llvm::StringLiteral kWeightsRegion = "program.weights_region";
   }];
 }
 

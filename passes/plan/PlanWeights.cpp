@@ -90,7 +90,9 @@ struct PlanWeights : strata::impl::PlanWeightsBase<PlanWeights> {
       Value weights;
       if (func.isPublic()) {
         unsigned index = func.getNumArguments();
-        if (failed(func.insertArgument(index, bytesType, {}, func.getLoc())))
+        auto region = NamedAttribute(program::ProgramDialect::kWeightsRegion, UnitAttr::get(ctx));
+        if (failed(func.insertArgument(index, bytesType, DictionaryAttr::get(ctx, {region}),
+                                       func.getLoc())))
           return signalPassFailure();
         weights = func.getArgument(index);
       }

@@ -4,6 +4,8 @@
 // are declared in runtime/device/cpu/Contract.h. A zero fill of the
 // output that nothing reads or writes (through any view) before the product
 // is dropped and the call told to overwrite (sgemm's beta = 0) instead.
+// Operands read from weights (PlannedAliasing.h's isConstant) are flagged in
+// the call, so that the runtime may keep them re-laid out for its kernel.
 //
 // A product whose sizes and strides are all static reads its descriptor from
 // a constant global (one per distinct descriptor); the others fill a stack
@@ -72,7 +74,7 @@ func::FuncOp declareContract(ModuleOp module) {
     return f;
   OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
   Type i64 = b.getI64Type();
-  auto type = b.getFunctionType({i64, i64, i64, i64, i64, i64}, {});
+  auto type = b.getFunctionType({i64, i64, i64, i64, i64, i64, i64}, {});
   auto f = func::FuncOp::create(b, module.getLoc(), kContractF32, type);
   f.setPrivate();
   return f;
@@ -222,7 +224,7 @@ private:
 };
 
 void rewrite(linalg::LinalgOp op, ArrayRef<int64_t> roles, func::FuncOp callee,
-             DescriptorBuilder &descriptors) {
+             DescriptorBuilder &descriptors, SymbolTable &symbols) {
   linalg::FillOp fill = zeroFillBefore(op);
   OpBuilder b(op);
   Location loc = op.getLoc();
@@ -235,6 +237,12 @@ void rewrite(linalg::LinalgOp op, ArrayRef<int64_t> roles, func::FuncOp callee,
   for (OpOperand &operand : op->getOpOperands())
     args.push_back(dataPointer(b, loc, operand.get()));
   args.push_back(constant(fill ? 0 : 1));
+  int64_t constants = 0;
+  if (strata::isConstant(op.getDpsInputOperand(0)->get(), symbols))
+    constants |= STRATA_CONTRACT_CONSTANT_A;
+  if (strata::isConstant(op.getDpsInputOperand(1)->get(), symbols))
+    constants |= STRATA_CONTRACT_CONSTANT_B;
+  args.push_back(constant(constants));
   func::CallOp::create(b, loc, callee, args);
   op->erase();
   if (fill)
@@ -252,9 +260,10 @@ struct ContractionsToBlas : strata::impl::ContractionsToBlasBase<ContractionsToB
     if (found.empty())
       return;
     func::FuncOp callee = declareContract(module);
+    SymbolTable symbols(module);
     DescriptorBuilder descriptors(module);
     for (auto &[op, roles] : found)
-      rewrite(op, roles, callee, descriptors);
+      rewrite(op, roles, callee, descriptors, symbols);
   }
 };
 

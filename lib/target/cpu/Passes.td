@@ -19,13 +19,15 @@ def ContractionsToBlas : Pass<"strata-cpu-contractions-to-blas", "mlir::ModuleOp
     batched `cblas_sgemm` calls accumulating into the output. The call gets,
     per loop dimension, its size, its stride in each operand (0 where the
     operand does not have it) and its role (batch, m, n, k), packed into a
-    stack buffer, the three operands' aligned data pointers, and whether to
+    stack buffer, the three operands' aligned data pointers, whether to
     accumulate into the output (0 when a zero `linalg.fill` of it right before
-    the product was dropped).
+    the product was dropped), and which operands are constant (bit 0: A, bit
+    1: B; a view of the weights region or of a constant global), which the
+    runtime may keep re-laid out for its kernel.
 
     Example: `linalg.matmul ins(%a, %b : memref<128x64xf32>, memref<64x64xf32>)
     outs(%c : memref<128x64xf32>)` becomes a
-    `func.call @strata_cpu_contract_f32(%rank, %desc, %pa, %pb, %pc, %acc)`.
+    `func.call @strata_cpu_contract_f32(%rank, %desc, %pa, %pb, %pc, %acc, %constants)`.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::memref::MemRefDialect"];
 }

@@ -6,7 +6,10 @@
 
 #include "lib/target/cpu/PlannedAliasing.h"
 
+#include "dialects/program/ProgramDialect.h"
+
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
@@ -60,6 +63,21 @@ bool mayAlias(Value a, Value b) {
   // Views of one arena at different offsets, live together: the buffer plan
   // keeps them apart.
   return !(x.offset && y.offset && *x.offset != *y.offset);
+}
+
+bool isConstant(Value memref, SymbolTable &symbols) {
+  Value root = originOf(memref).root;
+  if (auto argument = dyn_cast<BlockArgument>(root)) {
+    auto function = dyn_cast<FunctionOpInterface>(argument.getOwner()->getParentOp());
+    return function && argument.getOwner()->isEntryBlock() &&
+           function.getArgAttr(argument.getArgNumber(),
+                               program::ProgramDialect::kWeightsRegion);
+  }
+  if (auto get = root.getDefiningOp<memref::GetGlobalOp>()) {
+    auto global = symbols.lookup<memref::GlobalOp>(get.getName());
+    return global && global.getConstant();
+  }
+  return false;
 }
 
 } // namespace strata

@@ -12,6 +12,7 @@
 #ifndef STRATA_LIB_TARGET_CPU_PLANNEDALIASING_H
 #define STRATA_LIB_TARGET_CPU_PLANNEDALIASING_H
 
+#include "mlir/IR/SymbolTable.h"
 #include "mlir/IR/Value.h"
 
 namespace strata {
@@ -20,6 +21,11 @@ namespace strata {
 /// share memory: false for views of one arena at different constant offsets,
 /// and for views of distinct allocations (arguments, globals, heap blocks).
 bool mayAlias(mlir::Value a, mlir::Value b);
+
+/// Whether `memref` reads memory that never changes while the program runs: a
+/// view of the entry point's weights region (`program.weights_region`) or of
+/// a constant global in `symbols`.
+bool isConstant(mlir::Value memref, mlir::SymbolTable &symbols);
 
 } // namespace strata
 

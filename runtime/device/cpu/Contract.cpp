@@ -5,13 +5,15 @@
 // loop dimensions described by (size, stride in A, B, C, role). Dimensions of
 // size 1 are dropped and neighbouring dimensions of one role merged where the
 // strides allow; one m, one n and one k dimension then form a cblas_sgemm
-// call (cblas_sgemv when m or n is 1), and the rest become loops around it.
-// A layout no sgemm call can take (no unit stride where one is needed) runs
-// as plain loops.
+// call (cblas_sgemv when m or n is 1), and the rest become loops around it;
+// when B is a weight, that call runs on its pre-packed copy instead
+// (PackedProducts.h). A layout no sgemm call can take (no unit stride where
+// one is needed) runs as plain loops.
 //
 //===----------------------------------------------------------------------===//
 
 #include "runtime/device/cpu/Contract.h"
+#include "runtime/device/cpu/PackedProducts.h"
 
 #include <cblas.h>
 
@@ -84,7 +86,12 @@ bool planGemm(const Dim &dm, const Dim &dn, const Dim &dk, Gemm &g) {
 /// a matrix-vector product, run by sgemv: Debian's OpenBLAS (0.3.21) packs
 /// the whole matrix in sgemm even for one row, which made a decode step (one
 /// token: every product has m = 1) read each weight twice.
-void run(const Gemm &g, const float *a, const float *b, float *c, float beta) {
+void run(const Gemm &g, const float *a, const float *b, float *c, float beta, bool constantB) {
+  if (constantB &&
+      strata::cpu::runPacked({g.transA == CblasTrans, g.transB == CblasTrans, g.m, g.n, g.k,
+                              g.lda, g.ldb, g.ldc},
+                             a, b, c, beta))
+    return;
   if (g.m == 1 && g.n > 1) {
     // c[n] = a[k] B: B is k x n, or n x k when transposed.
     int64_t incA = g.transA == CblasNoTrans ? 1 : g.lda;
@@ -120,7 +127,7 @@ void forEach(const std::vector<Dim> &loops, size_t level, int64_t a, int64_t b, 
 } // namespace
 
 void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a, const float *b,
-                             float *c, int64_t accumulate) {
+                             float *c, int64_t accumulate, int64_t constants) {
   std::vector<Dim> dims;
   bool emptyReduction = false;
   for (int64_t d = 0; d < rank; ++d) {
@@ -143,8 +150,10 @@ void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a, 
         return static_cast<int>(i);
     return -1;
   };
+  bool constantB = constants & STRATA_CONTRACT_CONSTANT_B;
   if (unitInC(N) < 0 && unitInC(M) >= 0) {
     std::swap(a, b);
+    constantB = constants & STRATA_CONTRACT_CONSTANT_A;
     for (Dim &d : dims) {
       std::swap(d.stride[0], d.stride[1]);
       d.role = d.role == M ? N : d.role == N ? M : d.role;
@@ -190,7 +199,7 @@ void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a, 
     return;
   if (planned) {
     forEach(loops, 0, 0, 0, 0,
-            [&](int64_t oa, int64_t ob, int64_t oc) { run(g, a + oa, b + ob, c + oc, beta); });
+            [&](int64_t oa, int64_t ob, int64_t oc) { run(g, a + oa, b + ob, c + oc, beta, constantB); });
     return;
   }
   forEach(dims, 0, 0, 0, 0, [&](int64_t oa, int64_t ob, int64_t oc) { c[oc] += a[oa] * b[ob]; });

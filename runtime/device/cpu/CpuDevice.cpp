@@ -10,6 +10,7 @@
 #include "runtime/device/cpu/CopyStream.h"
 #include "runtime/device/cpu/CpuEvent.h"
 #include "runtime/device/cpu/FallbackHeap.h"
+#include "runtime/device/cpu/PackedProducts.h"
 #include "runtime/device/cpu/RunGuard.h"
 
 #include <cblas.h>
@@ -60,8 +61,13 @@ CpuDevice::CpuDevice(const CpuDeviceOptions &options)
     : budgets{MemoryBudget(options.capacity[STRATA_MEMORY_DEVICE]),
               MemoryBudget(options.capacity[STRATA_MEMORY_HOST])},
       fallbackBase(FallbackHeap::instance().allocations()) {
-  openblas_set_num_threads(options.threads);
+  // oneDNN's OpenMP threads spin between products: OpenBLAS threads too
+  // would oversubscribe the cores (docs/design.md, "Weights packed once").
+  openblas_set_num_threads(1);
+  setPackedProductThreads(options.threads);
 }
+
+CpuDevice::~CpuDevice() { releasePackedProducts(); }
 
 uint64_t CpuDevice::capacity(strata_memory_space space) const {
   return isMemorySpace(space) ? budgets[space].capacity() : 0;

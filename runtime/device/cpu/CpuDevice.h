@@ -33,6 +33,8 @@ strata_status physicalMemory(uint64_t &bytes);
 class CpuDevice final : public Device {
 public:
   explicit CpuDevice(const CpuDeviceOptions &options);
+  /// Frees the weights packed for the products (PackedProducts.h).
+  ~CpuDevice() override;
 
   const char *name() const override { return "cpu"; }
   uint64_t capacity(strata_memory_space space) const override;

@@ -168,3 +168,17 @@ func.func @unknown_attribute() attributes {program.plan} {
 func.func @entry_unit() attributes {program.entry = 1} {
   return
 }
+
+// -----
+
+// expected-error @+1 {{'program.weights_region' must be a unit attribute on a memref of bytes}}
+func.func @weights_region_of_floats(%w: memref<?xf32> {program.weights_region}) {
+  return
+}
+
+// -----
+
+// expected-error @+1 {{'program.weights_region' must be a unit attribute on a memref of bytes}}
+func.func @weights_region_not_unit(%w: memref<?xi8> {program.weights_region = 1}) {
+  return
+}

@@ -13,7 +13,7 @@
 // CHECK-NOT: memref.global
 // CHECK-LABEL: func.func @main(
 // CHECK-SAME: %arg1: memref<2xf32> {program.value = #program.value<"b", dims = [""], default = dense<[1.000000e+00, 2.000000e+00]> : tensor<2xf32>>}
-// CHECK-SAME: %arg3: memref<?xi8>)
+// CHECK-SAME: %arg3: memref<?xi8> {program.weights_region})
 // CHECK: memref.view %arg3[%{{.+}}][] : memref<?xi8> to memref<256xf32>
 module {
   memref.global "private" constant @w : memref<256xf32> = dense<1.0>

@@ -7,7 +7,7 @@
 // role m; d2: size 4, strides - / 1 / 1, role n; d3: size 16, strides 1 / 4 / -,
 // role k.
 // CHECK: memref.global "private" constant @[[DESC:strata_contract_descriptor.*]] : memref<20xi64> = dense<[2, 128, 0, 32, 1, 8, 16, 0, 4, 1, 4, 0, 1, 1, 2, 16, 1, 4, 0, 3]>
-// CHECK-LABEL: func.func private @strata_cpu_contract_f32(i64, i64, i64, i64, i64, i64)
+// CHECK-LABEL: func.func private @strata_cpu_contract_f32(i64, i64, i64, i64, i64, i64, i64)
 // CHECK-LABEL: func.func @affine
 // CHECK-DAG: %[[C1:.+]] = arith.constant 1 : i64
 // CHECK-DAG: %[[C4:.+]] = arith.constant 4 : i64
@@ -15,7 +15,7 @@
 // CHECK-NOT: memref.store
 // CHECK: memref.get_global @[[DESC]] : memref<20xi64>
 // Accumulates: nothing filled the output.
-// CHECK: call @strata_cpu_contract_f32(%[[C4]], %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[C1]])
+// CHECK: call @strata_cpu_contract_f32(%[[C4]], %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[C1]], %{{.+}})
 // CHECK-NOT: linalg.generic
 #x = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3)>
 #w = affine_map<(d0, d1, d2, d3) -> (d3, d2)>
@@ -89,7 +89,7 @@ func.func @dynamic(%a: memref<?x6xf32>, %b: memref<6x5xf32>, %c: memref<?x5xf32>
 // CHECK-NOT: linalg.fill
 // CHECK: %[[ZERO:.+]] = arith.constant 0 : i64
 // CHECK-NOT: linalg.fill
-// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[ZERO]])
+// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %[[ZERO]], %{{.+}})
 func.func @overwrite(%a: memref<4x6xf32>, %b: memref<6x5xf32>, %c: memref<4x5xf32>) {
   %zero = arith.constant 0.0 : f32
   linalg.fill ins(%zero : f32) outs(%c : memref<4x5xf32>)
@@ -104,7 +104,7 @@ func.func @overwrite(%a: memref<4x6xf32>, %b: memref<6x5xf32>, %c: memref<4x5xf3
 // CHECK-LABEL: func.func @fill_further_up
 // CHECK-NOT: linalg.fill
 // CHECK: linalg.generic
-// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c0_i64)
+// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c0_i64, %{{.+}})
 #id = affine_map<(d0) -> (d0)>
 func.func @fill_further_up(%a: memref<4x6xf32>, %b: memref<6x5xf32>, %c: memref<4x5xf32>,
                            %x: memref<8xf32>, %y: memref<8xf32>) {
@@ -125,7 +125,7 @@ func.func @fill_further_up(%a: memref<4x6xf32>, %b: memref<6x5xf32>, %c: memref<
 // before its use) read and write nothing: the fill is still dropped.
 // CHECK-LABEL: func.func @views_in_between
 // CHECK-NOT: linalg.fill
-// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c0_i64)
+// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c0_i64, %{{.+}})
 func.func @views_in_between(%weights: memref<?xi8>, %arena: memref<?xi8>) {
   %zero = arith.constant 0.0 : f32
   %c0 = arith.constant 0 : index
@@ -143,7 +143,7 @@ func.func @views_in_between(%weights: memref<?xi8>, %arena: memref<?xi8>) {
 
 // CHECK-LABEL: func.func @fill_read_through_view
 // CHECK: linalg.fill
-// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c1_i64)
+// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c1_i64, %{{.+}})
 func.func @fill_read_through_view(%a: memref<4x6xf32>, %b: memref<6x5xf32>,
                                   %c: memref<4x5xf32>, %d: memref<20xf32>) {
   %zero = arith.constant 0.0 : f32
@@ -160,7 +160,7 @@ func.func @fill_read_through_view(%a: memref<4x6xf32>, %b: memref<6x5xf32>,
 // CHECK-LABEL: func.func @fill_of_view_read_through_parent
 // CHECK: linalg.fill
 // CHECK: memref.copy
-// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c1_i64)
+// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c1_i64, %{{.+}})
 func.func @fill_of_view_read_through_parent(%a: memref<4x6xf32>, %b: memref<6x5xf32>,
                                             %d: memref<8x5xf32>) {
   %zero = arith.constant 0.0 : f32
@@ -179,7 +179,7 @@ func.func @fill_of_view_read_through_parent(%a: memref<4x6xf32>, %b: memref<6x5x
 // The product reads its own output as an input: the fill stays.
 // CHECK-LABEL: func.func @output_is_input
 // CHECK: linalg.fill
-// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c1_i64)
+// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c1_i64, %{{.+}})
 func.func @output_is_input(%b: memref<5x5xf32>, %c: memref<5x5xf32>) {
   %zero = arith.constant 0.0 : f32
   linalg.fill ins(%zero : f32) outs(%c : memref<5x5xf32>)
@@ -229,9 +229,9 @@ func.func @left_alone(%a: memref<4x6xf64>, %b: memref<6x5xf64>, %c: memref<4x5xf
 // second product's fill.
 // CHECK-LABEL: func.func @two_products
 // CHECK-NOT: linalg.fill
-// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c0_i64)
+// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c0_i64, %{{.+}})
 // CHECK-NOT: linalg.fill
-// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c0_i64)
+// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c0_i64, %{{.+}})
 func.func @two_products(%a: memref<4x6xf32>, %b: memref<6x5xf32>, %c: memref<4x5xf32>,
                         %d: memref<4x5xf32>) {
   %zero = arith.constant 0.0 : f32
@@ -239,5 +239,28 @@ func.func @two_products(%a: memref<4x6xf32>, %b: memref<6x5xf32>, %c: memref<4x5
   linalg.fill ins(%zero : f32) outs(%d : memref<4x5xf32>)
   linalg.matmul ins(%a, %b : memref<4x6xf32>, memref<6x5xf32>) outs(%c : memref<4x5xf32>)
   linalg.matmul ins(%a, %b : memref<4x6xf32>, memref<6x5xf32>) outs(%d : memref<4x5xf32>)
+  return
+}
+
+// -----
+
+// Operands read from memory that never changes are flagged (bit 0: A, bit 1:
+// B): views of the weights region and constant globals; not a mutable global
+// or another argument.
+// CHECK-LABEL: func.func @constants
+// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c2_i64)
+// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c3_i64)
+// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c0_i64)
+memref.global "private" constant @table : memref<4x6xf32> = dense<1.0>
+memref.global "private" @scratch : memref<4x6xf32> = dense<1.0>
+func.func @constants(%x: memref<4x6xf32>, %b: memref<6x5xf32>,
+                     %weights: memref<?xi8> {program.weights_region}, %y: memref<4x5xf32>) {
+  %c64 = arith.constant 64 : index
+  %w = memref.view %weights[%c64][] : memref<?xi8> to memref<6x5xf32>
+  linalg.matmul ins(%x, %w : memref<4x6xf32>, memref<6x5xf32>) outs(%y : memref<4x5xf32>)
+  %t = memref.get_global @table : memref<4x6xf32>
+  linalg.matmul ins(%t, %w : memref<4x6xf32>, memref<6x5xf32>) outs(%y : memref<4x5xf32>)
+  %s = memref.get_global @scratch : memref<4x6xf32>
+  linalg.matmul ins(%s, %b : memref<4x6xf32>, memref<6x5xf32>) outs(%y : memref<4x5xf32>)
   return
 }

@@ -3,11 +3,14 @@
 // strata_cpu_contract_f32 against a plain loop nest over the same
 // descriptor: plain, transposed and batched products, broadcast batches,
 // dimensions that merge, an m-major output, matrix-vector products (sgemv),
-// layouts no sgemm call can take, and empty dimensions.
+// layouts no sgemm call can take, and empty dimensions; each also with B
+// flagged constant (a weight), which runs on oneDNN with B packed on the
+// first call and read packed on the second.
 //
 //===----------------------------------------------------------------------===//
 
 #include "runtime/device/cpu/Contract.h"
+#include "runtime/device/cpu/PackedProducts.h"
 
 #include <gtest/gtest.h>
 
@@ -99,10 +102,18 @@ void check(const std::vector<LoopDim> &dims, bool accumulate) {
     if (i == 0)
       break;
   }
-  strata_cpu_contract_f32(static_cast<int64_t>(dims.size()), desc.data(), a.data.data(),
-                          b.data.data(), c.data.data(), accumulate);
-  for (size_t i = 0; i < expected.size(); ++i)
-    ASSERT_NEAR(c.data[i], expected[i], 1e-4) << "element " << i;
+  for (int64_t constants : {0, STRATA_CONTRACT_CONSTANT_B}) {
+    for (int call = 0; call < (constants ? 2 : 1); ++call) {
+      std::vector<float> out = c.data;
+      strata_cpu_contract_f32(static_cast<int64_t>(dims.size()), desc.data(), a.data.data(),
+                              b.data.data(), out.data(), accumulate, constants);
+      for (size_t i = 0; i < expected.size(); ++i)
+        ASSERT_NEAR(out[i], expected[i], 1e-4)
+            << "element " << i << ", constants " << constants << ", call " << call;
+    }
+  }
+  // The next test's B may reuse this one's address.
+  strata::cpu::releasePackedProducts();
 }
 
 /// Both modes.
@@ -179,6 +190,38 @@ TEST(Contract, NoUnitStrideFallsBackToLoops) {
 
 TEST(Contract, EmptyDimensionLeavesOutputAlone) {
   check({{4, M, 0, -1, 0}, {3, N, -1, 1, 1}, {0, K, 1, 0, -1}});
+}
+
+TEST(Contract, ModelSizedWeight) {
+  // x[40, 96] @ w[96, 200]: oneDNN's blocked kernel with its tails.
+  check({{40, M, 0, -1, 0}, {200, N, -1, 1, 1}, {96, K, 1, 0, -1}});
+}
+
+TEST(Contract, WeightReadAtTwoRowCounts) {
+  // One weight, packed for a prefill, then read by a decode step (m = 1).
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<float> u(-1, 1);
+  const int64_t k = 48, n = 70;
+  std::vector<float> w(k * n), x(5 * k);
+  for (float &v : w)
+    v = u(rng);
+  for (float &v : x)
+    v = u(rng);
+  for (int64_t m : {5, 1}) {
+    int64_t desc[] = {m, k, 0, n, M, n, 0, 1, 1, N, k, 1, n, 0, K};
+    std::vector<float> y(m * n, 0.0f);
+    strata_cpu_contract_f32(3, desc, x.data(), w.data(), y.data(), 0, STRATA_CONTRACT_CONSTANT_B);
+    for (int64_t i = 0; i < m; ++i)
+      for (int64_t j = 0; j < n; ++j) {
+        double sum = 0;
+        for (int64_t l = 0; l < k; ++l)
+          sum += static_cast<double>(x[i * k + l]) * w[l * n + j];
+        ASSERT_NEAR(y[i * n + j], sum, 1e-4) << "m " << m << ", row " << i << ", column " << j;
+      }
+    EXPECT_EQ(strata::cpu::packedWeightCount(), 1u) << "m " << m;
+  }
+  strata::cpu::releasePackedProducts();
+  EXPECT_EQ(strata::cpu::packedWeightCount(), 0u);
 }
 
 TEST(Contract, UnitDimensionsAreDropped) {

@@ -1,0 +1,261 @@
+//===- PackedProducts.cpp - Products with a weight, on pre-packed weights -===//
+//
+// oneDNN's C API: its C++ one throws, and the runtime is built without
+// exceptions. Every failure is reported to the caller as "not taken", never
+// as an error: the product then runs on OpenBLAS, as before.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/device/cpu/PackedProducts.h"
+
+#include <oneapi/dnnl/dnnl.h>
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <tuple>
+
+// oneDNN's threading runtime (Debian builds it on GNU OpenMP).
+extern "C" void omp_set_num_threads(int);
+extern "C" int omp_get_max_threads(void);
+
+namespace strata::cpu {
+namespace {
+
+/// The row count whose kernel picks the packed layout.
+constexpr int64_t kLayoutRows = 128;
+/// Primitives kept before all are dropped (a program with dynamic shapes
+/// meets a new row count per distinct input length).
+constexpr size_t kMaxPrimitives = 256;
+
+/// A weight in oneDNN's layout; `memory` is null if packing failed.
+struct Packed {
+  dnnl_memory_t memory = nullptr;
+  dnnl_memory_desc_t desc{};
+};
+
+/// A product's primitive, with memory objects that are pointed at each
+/// call's A and C.
+struct Primitive {
+  dnnl_primitive_t primitive = nullptr;
+  dnnl_memory_t src = nullptr, dst = nullptr;
+};
+
+/// b, k, n, ldb, transB.
+using WeightKey = std::tuple<const float *, int64_t, int64_t, int64_t, bool>;
+/// m, n, k, lda, transA, ldc, accumulate.
+using PrimitiveKey = std::tuple<int64_t, int64_t, int64_t, int64_t, bool, int64_t, bool>;
+
+void destroy(Primitive &p) {
+  dnnl_primitive_destroy(p.primitive);
+  dnnl_memory_destroy(p.src);
+  dnnl_memory_destroy(p.dst);
+}
+
+class Cache {
+public:
+  static Cache &instance() {
+    static Cache cache;
+    return cache;
+  }
+
+  bool run(const PackedProduct &p, const float *a, const float *b, float *c, float beta) {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (!ready())
+      return false;
+    const Packed &w = packed(p, b);
+    if (!w.memory)
+      return false;
+    Primitive *prim = primitive(p, beta != 0.0f, w.desc);
+    if (!prim)
+      return false;
+    if (omp_get_max_threads() != threads)
+      omp_set_num_threads(threads);
+    if (dnnl_memory_set_data_handle(prim->src, const_cast<float *>(a)) != dnnl_success ||
+        dnnl_memory_set_data_handle(prim->dst, c) != dnnl_success)
+      return false;
+    dnnl_exec_arg_t args[] = {{DNNL_ARG_SRC, prim->src},
+                              {DNNL_ARG_WEIGHTS, w.memory},
+                              {DNNL_ARG_DST, prim->dst}};
+    return dnnl_primitive_execute(prim->primitive, stream, 3, args) == dnnl_success &&
+           dnnl_stream_wait(stream) == dnnl_success;
+  }
+
+  void setThreads(int n) {
+    std::lock_guard<std::mutex> lock(mutex);
+    threads = n;
+  }
+
+  uint64_t packedCount() {
+    std::lock_guard<std::mutex> lock(mutex);
+    uint64_t count = 0;
+    for (auto &[key, w] : weights)
+      count += w.memory != nullptr;
+    return count;
+  }
+
+  void release() {
+    std::lock_guard<std::mutex> lock(mutex);
+    dropPrimitives();
+    for (auto &[key, w] : weights)
+      dnnl_memory_destroy(w.memory);
+    weights.clear();
+  }
+
+private:
+  Cache() : threads(omp_get_max_threads()) {}
+
+  bool ready() {
+    if (!engine && dnnl_engine_create(&engine, dnnl_cpu, 0) == dnnl_success &&
+        dnnl_stream_create(&stream, engine, dnnl_stream_default_flags) != dnnl_success) {
+      dnnl_engine_destroy(engine);
+      engine = nullptr;
+    }
+    return engine && stream;
+  }
+
+  /// The packed copy of `b`, made on first use (`memory` null if that failed:
+  /// it is not tried again).
+  const Packed &packed(const PackedProduct &p, const float *b) {
+    auto [it, added] = weights.try_emplace(WeightKey{b, p.k, p.n, p.ldb, p.transB});
+    if (added && !pack(p, b, it->second)) {
+      dnnl_memory_destroy(it->second.memory);
+      it->second.memory = nullptr;
+    }
+    return it->second;
+  }
+
+  bool pack(const PackedProduct &p, const float *b, Packed &out) {
+    dnnl_dims_t srcDims = {kLayoutRows, p.k}, weightDims = {p.k, p.n},
+                dstDims = {kLayoutRows, p.n};
+    dnnl_memory_desc_t src, any, dst, plain;
+    dnnl_dims_t plainStrides = {p.transB ? 1 : p.ldb, p.transB ? p.ldb : 1};
+    if (dnnl_memory_desc_init_by_tag(&src, 2, srcDims, dnnl_f32, dnnl_ab) != dnnl_success ||
+        dnnl_memory_desc_init_by_tag(&any, 2, weightDims, dnnl_f32, dnnl_format_tag_any) !=
+            dnnl_success ||
+        dnnl_memory_desc_init_by_tag(&dst, 2, dstDims, dnnl_f32, dnnl_ab) != dnnl_success ||
+        dnnl_memory_desc_init_by_strides(&plain, 2, weightDims, dnnl_f32, plainStrides) !=
+            dnnl_success)
+      return false;
+    dnnl_matmul_desc_t matmul;
+    dnnl_primitive_desc_t pd = nullptr;
+    if (dnnl_matmul_desc_init(&matmul, &src, &any, nullptr, &dst) != dnnl_success ||
+        dnnl_primitive_desc_create(&pd, &matmul, nullptr, engine, nullptr) != dnnl_success)
+      return false;
+    out.desc = *dnnl_primitive_desc_query_md(pd, dnnl_query_weights_md, 0);
+    dnnl_primitive_desc_destroy(pd);
+    dnnl_memory_t from = nullptr;
+    dnnl_primitive_desc_t reorderPd = nullptr;
+    dnnl_primitive_t reorder = nullptr;
+    bool ok =
+        dnnl_memory_create(&from, &plain, engine, const_cast<float *>(b)) == dnnl_success &&
+        dnnl_memory_create(&out.memory, &out.desc, engine, DNNL_MEMORY_ALLOCATE) ==
+            dnnl_success &&
+        dnnl_reorder_primitive_desc_create(&reorderPd, &plain, engine, &out.desc, engine,
+                                           nullptr) == dnnl_success &&
+        dnnl_primitive_create(&reorder, reorderPd) == dnnl_success;
+    if (ok) {
+      dnnl_exec_arg_t args[] = {{DNNL_ARG_FROM, from}, {DNNL_ARG_TO, out.memory}};
+      ok = dnnl_primitive_execute(reorder, stream, 2, args) == dnnl_success &&
+           dnnl_stream_wait(stream) == dnnl_success;
+    }
+    dnnl_primitive_destroy(reorder);
+    dnnl_primitive_desc_destroy(reorderPd);
+    dnnl_memory_destroy(from);
+    if (ok)
+      pageOut(p, b);
+    return ok;
+  }
+
+  /// Hands the pages wholly inside `b` back to the kernel: the packed copy is
+  /// what products read from now on. The contents stay (a file's pages are
+  /// read again on the next touch, anonymous ones swapped), so anything else
+  /// that reads the weight still sees it.
+  static void pageOut(const PackedProduct &p, const float *b) {
+    int64_t elements = p.transB ? (p.n - 1) * p.ldb + p.k : (p.k - 1) * p.ldb + p.n;
+    auto page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+    auto begin = reinterpret_cast<uintptr_t>(b);
+    uintptr_t end = begin + static_cast<uintptr_t>(elements) * sizeof(float);
+    begin = (begin + page - 1) / page * page;
+    end = end / page * page;
+    if (end > begin)
+      madvise(reinterpret_cast<void *>(begin), end - begin, MADV_PAGEOUT);
+  }
+
+  Primitive *primitive(const PackedProduct &p, bool accumulate,
+                       const dnnl_memory_desc_t &weights) {
+    PrimitiveKey key{p.m, p.n, p.k, p.lda, p.transA, p.ldc, accumulate};
+    auto found = primitives.find(key);
+    if (found != primitives.end())
+      return &found->second;
+    if (primitives.size() >= kMaxPrimitives)
+      dropPrimitives();
+    Primitive prim;
+    if (!create(p, accumulate, weights, prim)) {
+      destroy(prim);
+      return nullptr;
+    }
+    return &primitives.emplace(key, prim).first->second;
+  }
+
+  bool create(const PackedProduct &p, bool accumulate, const dnnl_memory_desc_t &weights,
+              Primitive &out) {
+    dnnl_dims_t srcDims = {p.m, p.k}, dstDims = {p.m, p.n};
+    dnnl_dims_t srcStrides = {p.transA ? 1 : p.lda, p.transA ? p.lda : 1},
+                dstStrides = {p.ldc, 1};
+    dnnl_memory_desc_t src, dst;
+    dnnl_matmul_desc_t matmul;
+    if (dnnl_memory_desc_init_by_strides(&src, 2, srcDims, dnnl_f32, srcStrides) !=
+            dnnl_success ||
+        dnnl_memory_desc_init_by_strides(&dst, 2, dstDims, dnnl_f32, dstStrides) !=
+            dnnl_success ||
+        dnnl_matmul_desc_init(&matmul, &src, &weights, nullptr, &dst) != dnnl_success)
+      return false;
+    dnnl_primitive_attr_t attr = nullptr;
+    dnnl_post_ops_t ops = nullptr;
+    dnnl_primitive_desc_t pd = nullptr;
+    bool ok = dnnl_primitive_attr_create(&attr) == dnnl_success;
+    if (ok && accumulate)
+      ok = dnnl_post_ops_create(&ops) == dnnl_success &&
+           dnnl_post_ops_append_sum(ops, 1.0f) == dnnl_success &&
+           dnnl_primitive_attr_set_post_ops(attr, ops) == dnnl_success;
+    ok = ok && dnnl_primitive_desc_create(&pd, &matmul, attr, engine, nullptr) == dnnl_success &&
+         dnnl_primitive_create(&out.primitive, pd) == dnnl_success &&
+         dnnl_memory_create(&out.src, &src, engine, DNNL_MEMORY_NONE) == dnnl_success &&
+         dnnl_memory_create(&out.dst, &dst, engine, DNNL_MEMORY_NONE) == dnnl_success;
+    dnnl_primitive_desc_destroy(pd);
+    dnnl_post_ops_destroy(ops);
+    dnnl_primitive_attr_destroy(attr);
+    return ok;
+  }
+
+  void dropPrimitives() {
+    for (auto &[key, prim] : primitives)
+      destroy(prim);
+    primitives.clear();
+  }
+
+  std::mutex mutex;
+  dnnl_engine_t engine = nullptr;
+  dnnl_stream_t stream = nullptr;
+  int threads;
+  std::map<WeightKey, Packed> weights;
+  std::map<PrimitiveKey, Primitive> primitives;
+};
+
+} // namespace
+
+bool runPacked(const PackedProduct &p, const float *a, const float *b, float *c, float beta) {
+  return Cache::instance().run(p, a, b, c, beta);
+}
+
+void setPackedProductThreads(int threads) { Cache::instance().setThreads(threads); }
+
+uint64_t packedWeightCount() { return Cache::instance().packedCount(); }
+
+void releasePackedProducts() { Cache::instance().release(); }
+
+} // namespace strata::cpu

@@ -1,0 +1,47 @@
+//===- PackedProducts.h - Products with a weight, on pre-packed weights -*- C++ -*-===//
+//
+// A matrix product whose B operand is a weight (constant for the program's
+// life: stratac says so in the call) runs on oneDNN's matmul with B re-laid
+// out once, on first use, into the blocked layout oneDNN's kernel reads, and
+// kept: OpenBLAS's sgemm repacks B on every call, which cost a sixth of a
+// GPT-2 prefill, and its sgemv reads the row-major weight at a fraction of
+// the bandwidth a blocked kernel reaches. The layout is the one oneDNN picks
+// for a 128-row product, so that every row count (a prefill, a decode step)
+// reads the same packed copy; the original weight's pages are then handed
+// back to the kernel (MADV_PAGEOUT keeps their contents), so resident memory
+// holds one copy of each weight. Primitives are kept per shape, not per
+// weight: the layers of a model share them.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_RUNTIME_DEVICE_CPU_PACKEDPRODUCTS_H
+#define STRATA_RUNTIME_DEVICE_CPU_PACKEDPRODUCTS_H
+
+#include <cstdint>
+
+namespace strata::cpu {
+
+/// C = A B (beta 0) or C += A B (beta 1) for row-major A (m x k, or k x m
+/// when `transA`), constant B (k x n, or n x k when `transB`) and C (m x n).
+struct PackedProduct {
+  bool transA, transB;
+  int64_t m, n, k, lda, ldb, ldc;
+};
+
+/// Runs `p` on the packed copy of `b`, packing it on first use. Returns false
+/// when oneDNN cannot take the product (no memory for the packed copy, a
+/// layout it has no kernel for): the caller then runs it another way.
+bool runPacked(const PackedProduct &p, const float *a, const float *b, float *c, float beta);
+
+/// Sets the threads oneDNN's products use.
+void setPackedProductThreads(int threads);
+
+/// The weights packed so far (for tests and reports).
+uint64_t packedWeightCount();
+
+/// Frees every packed weight and primitive.
+void releasePackedProducts();
+
+} // namespace strata::cpu
+
+#endif // STRATA_RUNTIME_DEVICE_CPU_PACKEDPRODUCTS_H
