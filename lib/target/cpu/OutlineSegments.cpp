@@ -72,9 +72,11 @@ public:
     }
     // The segment returns what is used after it, except what can be
     // recomputed there from what it returns.
+    // Visited once each: index arithmetic is a DAG whose paths multiply.
     SetVector<Value> results;
+    DenseSet<Value> visited;
     std::function<void(Value)> needed = [&](Value v) {
-      if (!definedWithin(v))
+      if (!definedWithin(v) || !visited.insert(v).second)
         return;
       if (Operation *def = v.getDefiningOp(); recomputable(def))
         llvm::for_each(def->getOperands(), needed);
