@@ -17,6 +17,7 @@
 #include "runtime/core/InputDefaults.h"
 #include "runtime/core/PassThrough.h"
 #include "runtime/core/Report.h"
+#include "runtime/core/ResidentMemory.h"
 #include "runtime/core/TemporaryFile.h"
 
 #include <algorithm>
@@ -440,6 +441,8 @@ int main(int argc, char **argv) {
   double first = timedRun();
   if (!error.empty())
     return fail(error);
+  ResidentMemory afterFirstRun;
+  bool residentKnown = report && readResidentMemory(afterFirstRun);
   if (bench > 0) {
     double total = 0;
     for (long i = 0; i < bench && error.empty(); ++i)
@@ -450,7 +453,9 @@ int main(int argc, char **argv) {
                 first);
   }
   if (report)
-    std::fputs(reportText(model, executor, static_cast<int>(threads), first, 1 + bench).c_str(),
+    std::fputs(reportText(model, executor, static_cast<int>(threads), first, 1 + bench,
+                          residentKnown ? &afterFirstRun : nullptr)
+                   .c_str(),
                stdout);
   if (!tracePath.empty())
     if (strata_status s = strata_trace_write(tracePath.c_str()))

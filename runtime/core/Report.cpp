@@ -23,7 +23,7 @@ template <typename... Args> std::string format(const char *format, Args... args)
 } // namespace
 
 std::string reportText(const strata_model &model, const Executor &executor, int threads,
-                       double firstRunMs, long runs) {
+                       double firstRunMs, long runs, const ResidentMemory *afterFirstRun) {
   std::string text = format("report: %d thread%s\n", threads, threads == 1 ? "" : "s");
   text += format("report: %.3f ms for the first run\n", firstRunMs);
   for (int32_t j = 0; j < model.num_arenas; ++j) {
@@ -40,6 +40,16 @@ std::string reportText(const strata_model &model, const Executor &executor, int 
   text += format("report: %llu fallback allocations by the compiled code in %ld run%s after load\n",
                  static_cast<unsigned long long>(executor.fallbackAllocationsSinceLoad()), runs,
                  runs == 1 ? "" : "s");
+  ResidentMemory now;
+  if (afterFirstRun && readResidentMemory(now)) {
+    constexpr double MiB = 1024.0 * 1024.0;
+    auto after = static_cast<double>(afterFirstRun->currentBytes);
+    text += format("report: resident memory %.1f MiB after the first run, %.1f MiB after the "
+                   "last (%+.1f MiB), peak %.1f MiB\n",
+                   after / MiB, static_cast<double>(now.currentBytes) / MiB,
+                   (static_cast<double>(now.currentBytes) - after) / MiB,
+                   static_cast<double>(now.peakBytes) / MiB);
+  }
   return text;
 }
 

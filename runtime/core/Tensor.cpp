@@ -144,18 +144,20 @@ strata_status strata_tensor_create(strata_dtype dtype, int32_t rank, const int64
     return status;
   strata::TensorPtr owner(tensor);
   if (tensor->byteSize > 0) {
-    // aligned_alloc needs a size that is a multiple of the alignment.
-    size_t rounded =
-        (tensor->byteSize + kTensorAlignment - 1) / kTensorAlignment * kTensorAlignment;
-    if (rounded < tensor->byteSize)
+    // Room to align the start within the block.
+    size_t padded = tensor->byteSize + kTensorAlignment;
+    if (padded < tensor->byteSize)
       return makeError(STRATA_ERROR_OUT_OF_MEMORY,
                        "strata_tensor_create: %zu bytes cannot be allocated", tensor->byteSize);
-    tensor->data = std::aligned_alloc(kTensorAlignment, rounded);
-    if (!tensor->data)
+    tensor->block = std::malloc(padded);
+    if (!tensor->block)
       return makeError(STRATA_ERROR_OUT_OF_MEMORY,
                        "strata_tensor_create: cannot allocate %zu bytes for a "
                        "%s tensor",
                        tensor->byteSize, strata_dtype_name(dtype));
+    auto start = reinterpret_cast<uintptr_t>(tensor->block);
+    tensor->data = reinterpret_cast<void *>((start + kTensorAlignment - 1) / kTensorAlignment *
+                                            kTensorAlignment);
     tensor->ownsData = true;
     std::memset(tensor->data, 0, tensor->byteSize);
   }
@@ -186,7 +188,7 @@ void strata_tensor_destroy(strata_tensor *tensor) noexcept {
   if (!tensor)
     return;
   if (tensor->ownsData)
-    std::free(tensor->data);
+    std::free(tensor->block);
   delete tensor;
 }
 

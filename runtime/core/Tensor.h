@@ -15,7 +15,8 @@
 #include <cstdint>
 
 /// A dense row-major tensor. `ownsData` tells whether `data` was allocated by
-/// the runtime (and is freed with the tensor) or is a caller's view.
+/// the runtime (and is freed with the tensor, through `block`) or is a
+/// caller's view.
 struct strata_tensor {
   strata_dtype dtype;
   int32_t rank;
@@ -24,6 +25,11 @@ struct strata_tensor {
   size_t byteSize;
   void *data;
   bool ownsData;
+  /// The malloc block `data` is aligned within, when `ownsData`. Not
+  /// aligned_alloc: glibc's aligned allocation asks for more than the block
+  /// it freed, so a run that freed its outputs and made new ones of the same
+  /// size grew the heap by their size instead of reusing it.
+  void *block;
 };
 
 namespace strata::runtime {

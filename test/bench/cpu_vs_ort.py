@@ -72,15 +72,18 @@ def compile_strata(stratac, path, feeds, work, static=True):
 
 
 def run_strata(args, threads, runs):
-    """Time per run of the compiled program and its peak resident memory (MiB)."""
-    program = subprocess.Popen([*args, "--bench", str(runs), "--threads", str(threads)],
-                               stdout=subprocess.PIPE, text=True)
-    out = program.stdout.read()
-    _, status, usage = os.wait4(program.pid, 0)
-    if status != 0:
-        raise RuntimeError(f"{args[0]} failed with status {status}")
-    # ru_maxrss is in KiB on Linux.
-    return float(re.search(r"([0-9.]+) ms per run", out).group(1)), usage.ru_maxrss / 1024
+    """Time per run of the compiled program and its peak resident memory (MiB),
+    from its own report: the kernel counts a forked child's memory before exec
+    (this process's, at the time) into the peak wait4() returns."""
+    result = subprocess.run([*args, "--bench", str(runs), "--threads", str(threads), "--report"],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"{args[0]} failed with status {result.returncode}: "
+                           f"{result.stderr.strip()[-300:]}")
+    ms = float(re.search(r"([0-9.]+) ms per run", result.stdout).group(1))
+    peak = float(re.search(r"report: resident memory .*, peak ([0-9.]+) MiB",
+                           result.stdout).group(1))
+    return ms, peak
 
 
 def real_size_models(work, stratac):

@@ -6,7 +6,9 @@ executable and compares every output with onnxruntime's on the same inputs
 outputs: 1e-2 of the output's largest magnitude). The static and bounded
 programs must also make no allocation after load: every buffer is in the
 memory plan's arena (`--report` counts the compiled code's fallback
-allocations). Decoders (models with past inputs) are also compiled twice more
+allocations), and their resident memory must not grow after the first of
+their three runs (`--report`'s resident memory, within MAX_GROWTH_MIB).
+Decoders (models with past inputs) are also compiled twice more
 with dynamic shapes (unbounded, and bounded by the longest sequence) and run
 with `--generate`: greedy decoding from the first row of their saved input_ids
 must give the same tokens as the same loop on onnxruntime (empty past first,
@@ -28,6 +30,7 @@ failure.
 import argparse
 import glob
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -41,6 +44,9 @@ RTOL, ATOL = 1e-4, 1e-5
 # onnxruntime and Strata round differently; a bound per element would fail on values
 # near zero).
 RTOL_F16 = 1e-2
+# What runs after the first may add to the resident memory: the heap's
+# bookkeeping; a buffer or an output kept per run would add its size.
+MAX_GROWTH_MIB = 0.5
 
 
 def session_for(model_path):
@@ -142,6 +148,12 @@ def check(stratac, model_path, work, variant):
         return "run failed: " + result.stderr.strip()[:300]
     if variant != "dynamic" and "report: 0 fallback allocations" not in result.stdout:
         return "the compiled code allocated after load: " + result.stdout.strip()[-300:]
+    if variant != "dynamic":
+        growth = re.search(r"report: resident memory .* \(([-+][0-9.]+) MiB\)", result.stdout)
+        if not growth:
+            return "no resident memory in the report: " + result.stdout.strip()[-300:]
+        if float(growth.group(1)) > MAX_GROWTH_MIB:
+            return f"resident memory grew by {growth.group(1)} MiB after the first run"
     worst = 0.0
     for name in names:
         got = np.load(os.path.join(work, "out_" + name + ".npy"))

@@ -13,6 +13,7 @@
 
 #include "runtime/core/Executor.h"
 #include "runtime/core/Report.h"
+#include "runtime/core/ResidentMemory.h"
 #include "runtime/device/cpu/Checks.h"
 #include "runtime/device/cpu/CpuDevice.h"
 #include "test/runtime/TestSupport.h"
@@ -158,7 +159,7 @@ TEST_F(ExecutorTest, TheReportShowsArenasAndFallbackAllocations) {
   OwnedTensor x(raw);
   std::vector<OwnedTensor> outputs;
   ASSERT_EQ(executor->run({x.get()}, outputs), "");
-  EXPECT_EQ(reportText(model, *executor, 2, 1.5, 1),
+  EXPECT_EQ(reportText(model, *executor, 2, 1.5, 1, nullptr),
             "report: 2 threads\n"
             "report: 1.500 ms for the first run\n"
             "report: arena 0 (device memory): 4096 bytes, liveness lower bound 96 bytes "
@@ -168,11 +169,32 @@ TEST_F(ExecutorTest, TheReportShowsArenasAndFallbackAllocations) {
   const strata_model noArenas = makeModel(nullptr, 0);
   std::unique_ptr<Executor> plain;
   ASSERT_EQ(Executor::load(noArenas, nullptr, *device, plain), "");
-  EXPECT_EQ(reportText(noArenas, *plain, 1, 0.25, 3),
+  EXPECT_EQ(reportText(noArenas, *plain, 1, 0.25, 3, nullptr),
             "report: 1 thread\n"
             "report: 0.250 ms for the first run\n"
             "report: no arenas\n"
             "report: 0 fallback allocations by the compiled code in 3 runs after load\n");
+  // Given the resident memory after the first run, the report adds a line
+  // with it, the memory now and the peak.
+  ResidentMemory afterFirst{3 << 20, 0};
+  std::string text = reportText(noArenas, *plain, 1, 0.25, 3, &afterFirst);
+  size_t line = text.find("report: resident memory 3.0 MiB after the first run, ");
+  ASSERT_NE(line, std::string::npos) << text;
+  EXPECT_NE(text.find(" MiB after the last (+", line), std::string::npos) << text;
+  EXPECT_NE(text.find(" MiB), peak ", line), std::string::npos) << text;
+}
+
+TEST(ResidentMemoryTest, ReadsThisProcess) {
+  ResidentMemory before;
+  ASSERT_TRUE(readResidentMemory(before));
+  EXPECT_GT(before.currentBytes, 0u);
+  EXPECT_GE(before.peakBytes, before.currentBytes);
+  // 64 MiB touched: the resident set and its peak grow by about that much.
+  std::vector<char> block(64 << 20, 1);
+  ResidentMemory after;
+  ASSERT_TRUE(readResidentMemory(after));
+  EXPECT_GE(after.currentBytes, before.currentBytes + (60u << 20)) << int(block[12345]);
+  EXPECT_GE(after.peakBytes, after.currentBytes);
 }
 
 TEST_F(ExecutorTest, AnArenaTheDeviceCannotHoldFailsTheLoad) {
