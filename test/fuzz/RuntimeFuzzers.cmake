@@ -10,6 +10,8 @@ find_path(STRATA_CBLAS_INCLUDE_DIR cblas.h REQUIRED
           PATHS /usr/include/x86_64-linux-gnu/openblas-pthread /usr/include/openblas
           NO_DEFAULT_PATH)
 find_library(STRATA_OPENBLAS_LIBRARY openblas REQUIRED)
+find_library(STRATA_DNNL_LIBRARY dnnl REQUIRED)
+find_library(STRATA_GOMP_LIBRARY NAMES gomp libgomp.so.1 REQUIRED)
 find_package(Threads REQUIRED)
 file(GLOB runtime_sources CONFIGURE_DEPENDS
   ${STRATA_SOURCE_DIR}/runtime/core/*.cpp
@@ -22,7 +24,7 @@ target_include_directories(StrataRuntimeInstrumented
   PUBLIC ${STRATA_SOURCE_DIR}/include ${STRATA_SOURCE_DIR}
   PRIVATE ${STRATA_CBLAS_INCLUDE_DIR})
 target_link_libraries(StrataRuntimeInstrumented PUBLIC
-  ${STRATA_OPENBLAS_LIBRARY} Threads::Threads)
+  ${STRATA_OPENBLAS_LIBRARY} ${STRATA_DNNL_LIBRARY} ${STRATA_GOMP_LIBRARY} Threads::Threads)
 
 # The .npy/.npz readers and the weights loader.
 add_executable(strata-arrays-fuzzer ArraysFuzzer.cpp)
