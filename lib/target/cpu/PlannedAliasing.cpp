@@ -9,8 +9,8 @@
 #include "dialects/program/ProgramDialect.h"
 
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
-#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/IR/Matchers.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
@@ -70,8 +70,7 @@ bool isConstant(Value memref, SymbolTable &symbols) {
   if (auto argument = dyn_cast<BlockArgument>(root)) {
     auto function = dyn_cast<FunctionOpInterface>(argument.getOwner()->getParentOp());
     return function && argument.getOwner()->isEntryBlock() &&
-           function.getArgAttr(argument.getArgNumber(),
-                               program::ProgramDialect::kWeightsRegion);
+           function.getArgAttr(argument.getArgNumber(), program::ProgramDialect::kWeightsRegion);
   }
   if (auto get = root.getDefiningOp<memref::GetGlobalOp>()) {
     auto global = symbols.lookup<memref::GlobalOp>(get.getName());

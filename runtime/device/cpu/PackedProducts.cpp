@@ -140,8 +140,7 @@ private:
   }
 
   bool pack(const PackedProduct &p, const float *b, Packed &out) {
-    dnnl_dims_t srcDims = {kLayoutRows, p.k}, weightDims = {p.k, p.n},
-                dstDims = {kLayoutRows, p.n};
+    dnnl_dims_t srcDims = {kLayoutRows, p.k}, weightDims = {p.k, p.n}, dstDims = {kLayoutRows, p.n};
     dnnl_memory_desc_t src, any, dst, plain;
     dnnl_dims_t plainStrides = {p.transB ? 1 : p.ldb, p.transB ? p.ldb : 1};
     if (dnnl_memory_desc_init_by_tag(&src, 2, srcDims, dnnl_f32, dnnl_ab) != dnnl_success ||
@@ -163,8 +162,7 @@ private:
     dnnl_primitive_t reorder = nullptr;
     bool ok =
         dnnl_memory_create(&from, &plain, engine, const_cast<float *>(b)) == dnnl_success &&
-        dnnl_memory_create(&out.memory, &out.desc, engine, DNNL_MEMORY_ALLOCATE) ==
-            dnnl_success &&
+        dnnl_memory_create(&out.memory, &out.desc, engine, DNNL_MEMORY_ALLOCATE) == dnnl_success &&
         dnnl_reorder_primitive_desc_create(&reorderPd, &plain, engine, &out.desc, engine,
                                            nullptr) == dnnl_success &&
         dnnl_primitive_create(&reorder, reorderPd) == dnnl_success;
@@ -196,8 +194,7 @@ private:
       madvise(reinterpret_cast<void *>(begin), end - begin, MADV_PAGEOUT);
   }
 
-  Primitive *primitive(const PackedProduct &p, bool accumulate,
-                       const dnnl_memory_desc_t &weights) {
+  Primitive *primitive(const PackedProduct &p, bool accumulate, const dnnl_memory_desc_t &weights) {
     PrimitiveKey key{p.m, p.n, p.k, p.lda, p.transA, p.ldc, accumulate};
     auto found = primitives.find(key);
     if (found != primitives.end())
@@ -215,22 +212,19 @@ private:
   bool create(const PackedProduct &p, bool accumulate, const dnnl_memory_desc_t &weights,
               Primitive &out) {
     dnnl_dims_t srcDims = {p.m, p.k}, dstDims = {p.m, p.n};
-    dnnl_dims_t srcStrides = {p.transA ? 1 : p.lda, p.transA ? p.lda : 1},
-                dstStrides = {p.ldc, 1};
+    dnnl_dims_t srcStrides = {p.transA ? 1 : p.lda, p.transA ? p.lda : 1}, dstStrides = {p.ldc, 1};
     dnnl_memory_desc_t src, dst;
     dnnl_matmul_desc_t matmul;
-    if (dnnl_memory_desc_init_by_strides(&src, 2, srcDims, dnnl_f32, srcStrides) !=
-            dnnl_success ||
-        dnnl_memory_desc_init_by_strides(&dst, 2, dstDims, dnnl_f32, dstStrides) !=
-            dnnl_success ||
+    if (dnnl_memory_desc_init_by_strides(&src, 2, srcDims, dnnl_f32, srcStrides) != dnnl_success ||
+        dnnl_memory_desc_init_by_strides(&dst, 2, dstDims, dnnl_f32, dstStrides) != dnnl_success ||
         dnnl_matmul_desc_init(&matmul, &src, &weights, nullptr, &dst) != dnnl_success)
       return false;
     dnnl_primitive_attr_t attr = nullptr;
     dnnl_post_ops_t ops = nullptr;
     dnnl_primitive_desc_t pd = nullptr;
-    bool ok = dnnl_primitive_attr_create(&attr) == dnnl_success &&
-              dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user) ==
-                  dnnl_success;
+    bool ok =
+        dnnl_primitive_attr_create(&attr) == dnnl_success &&
+        dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user) == dnnl_success;
     if (ok && accumulate)
       ok = dnnl_post_ops_create(&ops) == dnnl_success &&
            dnnl_post_ops_append_sum(ops, 1.0f) == dnnl_success &&
@@ -240,7 +234,8 @@ private:
          dnnl_memory_create(&out.src, &src, engine, DNNL_MEMORY_NONE) == dnnl_success &&
          dnnl_memory_create(&out.dst, &dst, engine, DNNL_MEMORY_NONE) == dnnl_success;
     if (ok) {
-      const dnnl_memory_desc_t *scratch = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
+      const dnnl_memory_desc_t *scratch =
+          dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
       out.scratchpadBytes = dnnl_memory_desc_get_size(scratch);
       ok = dnnl_memory_create(&out.scratchpad, scratch, engine, DNNL_MEMORY_NONE) == dnnl_success;
     }
