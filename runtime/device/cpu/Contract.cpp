@@ -87,10 +87,9 @@ bool planGemm(const Dim &dm, const Dim &dn, const Dim &dk, Gemm &g) {
 /// the whole matrix in sgemm even for one row, which made a decode step (one
 /// token: every product has m = 1) read each weight twice.
 void run(const Gemm &g, const float *a, const float *b, float *c, float beta, bool constantB) {
-  if (constantB &&
-      strata::cpu::runPacked({g.transA == CblasTrans, g.transB == CblasTrans, g.m, g.n, g.k,
-                              g.lda, g.ldb, g.ldc},
-                             a, b, c, beta))
+  if (constantB && strata::cpu::runPacked({g.transA == CblasTrans, g.transB == CblasTrans, g.m, g.n,
+                                           g.k, g.lda, g.ldb, g.ldc},
+                                          a, b, c, beta))
     return;
   if (g.m == 1 && g.n > 1) {
     // c[n] = a[k] B: B is k x n, or n x k when transposed.
@@ -198,8 +197,9 @@ void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a, 
   if (emptyReduction)
     return;
   if (planned) {
-    forEach(loops, 0, 0, 0, 0,
-            [&](int64_t oa, int64_t ob, int64_t oc) { run(g, a + oa, b + ob, c + oc, beta, constantB); });
+    forEach(loops, 0, 0, 0, 0, [&](int64_t oa, int64_t ob, int64_t oc) {
+      run(g, a + oa, b + ob, c + oc, beta, constantB);
+    });
     return;
   }
   forEach(dims, 0, 0, 0, 0, [&](int64_t oa, int64_t ob, int64_t oc) { c[oc] += a[oa] * b[ob]; });
