@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/device/cpu/PackedProducts.h"
+#include "runtime/device/cpu/StreamedRows.h"
 
 #include <oneapi/dnnl/dnnl.h>
 
@@ -36,10 +37,24 @@ constexpr int64_t kLayoutRows = 128;
 constexpr size_t kMaxPrimitives = 256;
 
 /// A weight in oneDNN's layout; `memory` is null if packing failed.
+/// `blocked.data` is null unless the layout is one streamRows reads.
 struct Packed {
   dnnl_memory_t memory = nullptr;
   dnnl_memory_desc_t desc{};
+  BlockedWeight blocked{};
 };
+
+/// `desc`'s layout as a BlockedWeight (data null if it is not one).
+BlockedWeight describeBlocks(const dnnl_memory_desc_t &desc, dnnl_memory_t memory) {
+  const dnnl_blocking_desc_t &b = desc.format_desc.blocking;
+  void *data = nullptr;
+  if (desc.format_kind != dnnl_blocked || desc.offset0 != 0 || b.inner_nblks != 2 ||
+      b.inner_idxs[0] != 0 || b.inner_idxs[1] != 1 ||
+      dnnl_memory_get_data_handle(memory, &data) != dnnl_success)
+    return {};
+  return {static_cast<const float *>(data), b.inner_blks[0], b.inner_blks[1], b.strides[0],
+          b.strides[1]};
+}
 
 /// A product's primitive, with memory objects that are pointed at each
 /// call's A and C and at the shared scratchpad.
@@ -75,6 +90,10 @@ public:
     const Packed &w = packed(p, b);
     if (!w.memory)
       return false;
+    if (w.blocked.data && canStreamRows(p.m, w.blocked)) {
+      streamRows(p, a, w.blocked, c, beta, threads);
+      return true;
+    }
     Primitive *prim = primitive(p, beta != 0.0f, w.desc);
     if (!prim)
       return false;
@@ -174,8 +193,10 @@ private:
     dnnl_primitive_destroy(reorder);
     dnnl_primitive_desc_destroy(reorderPd);
     dnnl_memory_destroy(from);
-    if (ok)
+    if (ok) {
+      out.blocked = describeBlocks(out.desc, out.memory);
       pageOut(p, b);
+    }
     return ok;
   }
 

@@ -10,7 +10,8 @@
 // reads the same packed copy; the original weight's pages are then handed
 // back to the kernel (MADV_PAGEOUT keeps their contents), so resident memory
 // holds one copy of each weight. Primitives are kept per shape, not per
-// weight: the layers of a model share them.
+// weight: the layers of a model share them. A product of a few rows (a
+// decode step's) reads the packed copy in one pass instead (StreamedRows.h).
 //
 //===----------------------------------------------------------------------===//
 
