@@ -229,6 +229,10 @@ OpCost RMSNormOp::getCost(const OpShapes &shapes) {
 /// softmax over the scores; the scaling, softcap and masks are not counted.
 /// Every operand is read. `present_key` and `present_value` are written only
 /// with a past (otherwise they are `key` and `value`), and `qk` only when used.
+/// Unfused, its primitives are the two products, the scaling, the softcap's
+/// quotient, tanh and product, each mask, the softmax and the guard of
+/// fully masked rows (a maximum, a comparison, a choice), each writing the
+/// scores and the next reading them back.
 OpCost AttentionOp::getCost(const OpShapes &shapes) {
   ArrayRef<int64_t> query = shapes.operands[0];
   int64_t headDim = query[3], valueDim = shapes.results[0][3];
@@ -236,6 +240,23 @@ OpCost AttentionOp::getCost(const OpShapes &shapes) {
   int64_t scores = query[0] * query[1] * query[2] * keys;
   OpCost cost = movedBytes(*this, shapes);
   cost.flops = 2 * scores * headDim + 2 * scores * valueDim + 5 * scores;
+  int64_t passes = 2; // the first product writes the scores, the last reads them
+  cost.unfusedKernels = 2;
+  auto pass = [&](int64_t kernels, int64_t roundTrips) {
+    cost.unfusedKernels += kernels;
+    passes += 2 * roundTrips;
+  };
+  pass(1, 1); // the scaling
+  if (getSoftcap().convertToDouble() > 0)
+    pass(3, 3);
+  if (getMask())
+    pass(1, 1);
+  if (getCausal())
+    pass(1, 1);
+  pass(1, 1); // the softmax
+  if ((getMask() || getCausal()) && getZeroMaskedRows())
+    pass(3, 2);
+  cost.unfusedIntermediateBytes = passes * scores * elementBytes(elementTypeOf(getQuery()));
   if (!getPastKey())
     cost.bytesWritten -=
         bytesOf(getPresentKey(), shapes.results[1]) + bytesOf(getPresentValue(), shapes.results[2]);

@@ -26,6 +26,13 @@ struct OpCost {
   int64_t bytesRead = 0;
   /// Bytes of results written.
   int64_t bytesWritten = 0;
+  /// Kernels the op runs as when nothing is fused with it: 1, or for a
+  /// composite whose primitives an exporter would write (attention), as
+  /// many as those primitives.
+  int64_t unfusedKernels = 1;
+  /// Bytes those primitives write and read back between them (the scores of
+  /// an attention), besides the op's own operands and results.
+  int64_t unfusedIntermediateBytes = 0;
 };
 
 /// The sizes of an op's operands and results, in operand and result order, with

@@ -206,6 +206,11 @@ def Graph_AttentionOp : Graph_CompositeOp<"attention", [Pure, AttrSizedOperandSe
     when `softcap > 0`; the `mask` (boolean: false masks out; otherwise added),
     broadcast to `[batch, Hq, Sq, Skv]`; the causal mask when `causal` (query `i`
     sees keys up to `i + Skv - Sq`); softmax over keys; the product with `value`.
+    A query whose keys are all masked out (its scores all `-inf`) gets a row of
+    zeros when `zero_masked_rows` (the default, as the ONNX and onnxruntime
+    attention ops define it), else the plain softmax's NaN row, as the
+    primitives an exporter writes compute (what `strata-raise` raises keeps
+    their meaning).
     `qk` is the intermediate named by `qk_mode` (0: scaled scores, 1: after the
     mask, 2: after softcap, 3: after softmax) for models that output it.
 
@@ -227,7 +232,8 @@ def Graph_AttentionOp : Graph_CompositeOp<"attention", [Pure, AttrSizedOperandSe
                    F32Attr:$scale,
                    DefaultValuedAttr<BoolAttr, "false">:$causal,
                    DefaultValuedAttr<F32Attr, "0.0">:$softcap,
-                   DefaultValuedAttr<I64Attr, "0">:$qk_mode);
+                   DefaultValuedAttr<I64Attr, "0">:$qk_mode,
+                   DefaultValuedAttr<BoolAttr, "true">:$zero_masked_rows);
   let results = (outs Graph_FloatTensor:$result, Graph_FloatTensor:$present_key,
                   Graph_FloatTensor:$present_value, Graph_FloatTensor:$qk);
   let assemblyFormat = "$query `,` $key `,` $value (`mask` $mask^)? "

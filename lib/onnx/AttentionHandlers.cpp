@@ -209,7 +209,7 @@ LogicalResult attention(NodeContext &n) {
   OpBuilder &b = n.builder();
   auto op = n.create<AttentionOp>(
       results, q, k, v, mask, pastKey, pastValue, b.getF32FloatAttr(scale), b.getBoolAttr(causal),
-      b.getF32FloatAttr(softcap), b.getI64IntegerAttr(kGraphQkMode[onnxMode]));
+      b.getF32FloatAttr(softcap), b.getI64IntegerAttr(kGraphQkMode[onnxMode]), b.getBoolAttr(true));
   SmallVector<Value> outs;
   for (Value r : op.getResults())
     outs.push_back(castTo(n, r, element));

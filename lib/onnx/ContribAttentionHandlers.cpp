@@ -80,7 +80,7 @@ FailureOr<AttentionOp> buildAttention(NodeContext &n, Value q, Value k, Value v,
   OpBuilder &b = n.builder();
   return n.create<AttentionOp>(results, q, k, v, mask, pastKey, pastValue, b.getF32FloatAttr(scale),
                                b.getBoolAttr(causal), b.getF32FloatAttr(softcap),
-                               b.getI64IntegerAttr(0));
+                               b.getI64IntegerAttr(0), b.getBoolAttr(true));
 }
 
 /// The positions `0 .. T-1` of the keys, `T` being the sum of the sequence

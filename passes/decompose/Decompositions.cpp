@@ -182,7 +182,7 @@ struct AttentionToGraph : OpRewritePattern<g::AttentionOp> {
       s = g::WhereOp::create(rewriter, loc, causalMask(rewriter, loc, q, k), s, negInf);
     Value masked = s;
     Value p = g::SoftmaxOp::create(rewriter, loc, s, static_cast<int64_t>(3));
-    if (op.getMask() || op.getCausal()) {
+    if ((op.getMask() || op.getCausal()) && op.getZeroMaskedRows()) {
       // A query whose keys are all masked attends to nothing: its row of
       // probabilities is zero rather than the NaN of softmax over -inf.
       RankedTensorType st = typeOf(s);

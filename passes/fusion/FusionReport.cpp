@@ -80,12 +80,14 @@ FusionFigures measureGroup(graph::FusionGroupOp group) {
     auto fusion = dyn_cast<graph::FusionOpInterface>(op);
     if (!fusion || !fusion.getFusionKind())
       return;
-    ++figures.kernelsBefore;
     FailureOr<graph::OpCost> cost = cast<graph::CostOpInterface>(op).getStaticCost();
-    if (failed(cost))
+    if (failed(cost)) {
+      ++figures.kernelsBefore;
       figures.sized = false;
-    else
-      figures.bytesBefore += cost->bytesRead + cost->bytesWritten;
+    } else {
+      figures.kernelsBefore += cost->unfusedKernels;
+      figures.bytesBefore += cost->bytesRead + cost->bytesWritten + cost->unfusedIntermediateBytes;
+    }
   });
   for (Value result : group.getResults())
     addBytes(figures, figures.bytesAfter, bytesOf(result));

@@ -25,6 +25,9 @@ namespace strata {
 /// Patterns that raise GELU (erf and tanh forms) and SiLU.
 void populateRaiseActivationPatterns(mlir::RewritePatternSet &patterns);
 
+/// Patterns that raise scaled dot-product attention.
+void populateRaiseAttentionPatterns(mlir::RewritePatternSet &patterns);
+
 /// Patterns that raise layer and RMS normalisation.
 void populateRaiseNormPatterns(mlir::RewritePatternSet &patterns);
 

@@ -27,7 +27,15 @@ def Raise : Pass<"strata-raise", "mlir::func::FuncOp"> {
     - `graph.layer_norm`: `(x - mean(x)) / sqrt(var + eps) * w + b`, with the
       variance as `mean((x - mean)^2)` or `mean(x^2) - mean^2`; uses of the
       mean and of `1 / sqrt(var + eps)` elsewhere read the op's `mean` and
-      `inv_std_dev` results.
+      `inv_std_dev` results;
+    - `graph.attention` (with `zero_masked_rows = false`, the primitives'
+      meaning): `softmax(q . k^T * scale + mask) . v` over the last axis, the
+      keys transposed by the product's flag or by a transpose op, the scale
+      a scalar product or quotient (or none), the mask added or a `where`
+      that puts -inf (or none); keys and values concatenated after a past
+      along the sequence become the op's past, and other uses of the
+      concatenations read its present results. Head counts must be static
+      and equal; the probabilities may have no other use.
 
     Products and quotients are read as one product of factors, so the
     association and the order of operands do not matter, and scalar

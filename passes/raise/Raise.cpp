@@ -24,6 +24,7 @@ struct Raise : strata::impl::RaiseBase<Raise> {
   LogicalResult initialize(MLIRContext *context) override {
     RewritePatternSet patternSet(context);
     strata::populateRaiseActivationPatterns(patternSet);
+    strata::populateRaiseAttentionPatterns(patternSet);
     strata::populateRaiseNormPatterns(patternSet);
     patterns = FrozenRewritePatternSet(std::move(patternSet));
     return success();

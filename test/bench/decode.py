@@ -4,7 +4,10 @@ test/models/export.py's cached GPT-2 variant by torch's default (dynamo) exporte
 at opset 18 with static shapes, made on the fly (never committed), compiled for the CPU with every input's shape fixed, against
 onnxruntime on the same inputs at the same thread counts. Strata's time per step
 comes from the program's own `--bench` loop, onnxruntime's from as many
-`session.run` calls after a warm-up. Prints figures; asserts nothing. Needs torch
+`session.run` calls after a warm-up; each is also printed as the bandwidth at
+which the step streams the weights (the weights file's size over the time per
+step), to set next to the machine's memory bandwidth. Prints figures; asserts
+nothing. Needs torch
 and transformers (`tools/setup --export-deps`).
 
   .venv-export/bin/python decode.py --stratac build/bin/stratac [--threads 1 2]
@@ -94,11 +97,17 @@ def main():
         start = time.perf_counter()
         subprocess.run([args.stratac, "compile", model, "-o", exe, *shapes], check=True)
         print(f"compiled in {time.perf_counter() - start:.1f} s")
-        print(f"{'threads':>7} {'strata ms':>10} {'ort ms':>8} {'ort/strata':>11}")
+        # A step reads every weight once: the weights file's size over the
+        # time per step is the bandwidth the step streams them at.
+        weight_bytes = os.path.getsize(exe + ".weights")
+        print(f"weights: {weight_bytes / 1e6:.0f} MB read per step")
+        print(f"{'threads':>7} {'strata ms':>10} {'ort ms':>8} {'ort/strata':>11} "
+              f"{'strata GB/s':>12} {'ort GB/s':>9}")
         for threads in args.threads:
             strata_ms = time_strata(exe, work, names, threads, args.runs)
             ort_ms = time_ort(model, feeds, threads, args.runs)
-            print(f"{threads:>7} {strata_ms:>10.2f} {ort_ms:>8.2f} {ort_ms / strata_ms:>10.2f}x",
+            print(f"{threads:>7} {strata_ms:>10.2f} {ort_ms:>8.2f} {ort_ms / strata_ms:>10.2f}x "
+                  f"{weight_bytes / strata_ms / 1e6:>12.1f} {weight_bytes / ort_ms / 1e6:>9.1f}",
                   flush=True)
 
 

@@ -37,6 +37,20 @@ func.func @gqa_causal(%q: tensor<1x4x2x8xf32>, %k: tensor<1x2x3x8xf32>, %v: tens
 
 // -----
 
+// Without zero_masked_rows (attention raised from an export's primitives) the
+// probabilities are the softmax's, NaN rows and all: no guard.
+// CHECK-LABEL: func.func @masked_rows_kept
+// CHECK: %[[MASKED:.+]] = graph.where
+// CHECK: %[[P:.+]] = graph.softmax %[[MASKED]] {axis = 3 : i64}
+// CHECK-NOT: graph.reduce
+// CHECK: graph.matmul %[[P]]
+func.func @masked_rows_kept(%q: tensor<1x2x2x8xf32>, %k: tensor<1x2x3x8xf32>, %v: tensor<1x2x3x8xf32>, %m: tensor<1x1x2x3xi1>) -> tensor<1x2x2x8xf32> {
+  %y, %pk, %pv, %qk = graph.attention %q, %k, %v mask %m {scale = 0.5 : f32, zero_masked_rows = false} : (tensor<1x2x2x8xf32>, tensor<1x2x3x8xf32>, tensor<1x2x3x8xf32>, tensor<1x1x2x3xi1>) -> (tensor<1x2x2x8xf32>, tensor<1x2x3x8xf32>, tensor<1x2x3x8xf32>, tensor<1x2x2x3xf32>)
+  return %y : tensor<1x2x2x8xf32>
+}
+
+// -----
+
 // With a KV cache the keys and values are the past concatenated in front of
 // the new ones, and those concatenations are present_key and present_value.
 // CHECK-LABEL: func.func @kv_cache
