@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "dialects/graph/GraphDialect.h"
+#include "dialects/graph/KnownElements.h"
 #include "dialects/graph/TypeInference.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -375,10 +376,82 @@ struct StaticReshapeFromConstantShape : OpRewritePattern<ReshapeOp> {
     return success();
   }
 };
+
+/// A reshape whose run-time shape has elements known at compile time
+/// (elementOf) gets those dimensions in its result type, and the -1 one too
+/// when the input's dimensions that the other elements do not copy are
+/// static (the head count of `[batch, sequence, -1, head_dim]` from
+/// `[batch, sequence, width]`). The result is cast back for existing users,
+/// which strata-refine-shapes then looks through.
+struct RefineReshapeFromKnownShapeElements : OpRewritePattern<ReshapeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReshapeOp op, PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(op.getType());
+    if (!op.getShape() || !type)
+      return failure();
+    auto input = cast<RankedTensorType>(op.getInput().getType());
+    SmallVector<int64_t> dims(type.getShape());
+    // What the input's elements are, less the dimensions copied into the
+    // result and the result's static dimensions.
+    SmallVector<bool> copied(input.getRank(), false);
+    int64_t inferred = -1, other = 1;
+    bool refined = false, othersKnown = true;
+    for (auto [i, dim] : llvm::enumerate(dims)) {
+      std::optional<ShapeElement> element = elementOf(op.getShape(), static_cast<int64_t>(i));
+      if (element && element->value && *element->value == -1 && inferred < 0) {
+        inferred = static_cast<int64_t>(i);
+        continue;
+      }
+      if (element && element->of == op.getInput() && !copied[element->dim]) {
+        copied[element->dim] = true;
+        continue;
+      }
+      if (ShapedType::isDynamic(dim) && element && element->value && *element->value >= 0) {
+        dim = *element->value;
+        refined = true;
+      }
+      if (ShapedType::isDynamic(dim))
+        othersKnown = false;
+      else
+        other *= dim;
+    }
+    if (inferred >= 0 && ShapedType::isDynamic(dims[inferred]) && othersKnown && other > 0) {
+      int64_t rest = 1;
+      for (auto [d, size] : llvm::enumerate(input.getShape()))
+        if (!copied[d])
+          rest = ShapedType::isDynamic(size) || rest < 0 ? -1 : rest * size;
+      if (rest >= 0 && rest % other == 0) {
+        dims[inferred] = rest / other;
+        refined = true;
+      }
+    }
+    if (!refined)
+      return failure();
+    std::optional<int64_t> count = staticElementCount(input.getShape());
+    std::optional<int64_t> refinedCount = staticElementCount(dims);
+    // A shape that contradicts a static element count is an error at run
+    // time, left to the run-time check.
+    if (count && refinedCount && count != refinedCount)
+      return failure();
+    if (count && !refinedCount) {
+      int64_t known = 1;
+      for (int64_t d : dims)
+        if (!ShapedType::isDynamic(d))
+          known *= d;
+      if (known == 0 || *count % known != 0)
+        return failure();
+    }
+    Value reshaped =
+        ReshapeOp::create(rewriter, op.getLoc(), type.clone(dims), op.getInput(), op.getShape());
+    rewriter.replaceOp(op, tensor::CastOp::create(rewriter, op.getLoc(), type, reshaped));
+    return success();
+  }
+};
 } // namespace
 
 void ReshapeOp::getCanonicalizationPatterns(RewritePatternSet &patterns, MLIRContext *context) {
-  patterns.add<CollapseReshapeChain, StaticReshapeFromConstantShape>(context);
+  patterns.add<CollapseReshapeChain, StaticReshapeFromConstantShape,
+               RefineReshapeFromKnownShapeElements>(context);
 }
 
 namespace {

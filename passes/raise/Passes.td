@@ -34,8 +34,9 @@ def Raise : Pass<"strata-raise", "mlir::func::FuncOp"> {
       a scalar product or quotient (or none), the mask added or a `where`
       that puts -inf (or none); keys and values concatenated after a past
       along the sequence become the op's past, and other uses of the
-      concatenations read its present results. Head counts must be static
-      and equal; the probabilities may have no other use.
+      concatenations read its present results. The query and key head
+      counts must be static and equal, the values' equal or dynamic; the
+      probabilities may have no other use.
 
     Products and quotients are read as one product of factors, so the
     association and the order of operands do not matter, and scalar

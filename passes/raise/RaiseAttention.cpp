@@ -171,10 +171,13 @@ struct RaiseAttention : OpRewritePattern<g::SoftmaxOp> {
                      yt = rankedOf(output);
     if (!qt || !kt || !vt || !yt || qt.getRank() != 4 || kt.getRank() != 4 || vt.getRank() != 4)
       return rewriter.notifyMatchFailure(softmax, "not 4-D queries, keys and values");
-    // The products must not broadcast the heads: one query head per
-    // key/value head, known statically (the decomposition needs the counts).
+    // The products must not broadcast the heads: one query head per key
+    // head, both known statically (the decomposition needs the counts). The
+    // values' count may be dynamic: the decomposition's product with them
+    // broadcasts as the exported one does.
     int64_t heads = qt.getDimSize(1);
-    if (ShapedType::isDynamic(heads) || kt.getDimSize(1) != heads || vt.getDimSize(1) != heads)
+    if (ShapedType::isDynamic(heads) || kt.getDimSize(1) != heads ||
+        (!ShapedType::isDynamic(vt.getDimSize(1)) && vt.getDimSize(1) != heads))
       return rewriter.notifyMatchFailure(softmax, "head counts not static and equal");
     if (scoresType.getDimSize(1) != heads || yt.getDimSize(1) != heads)
       return rewriter.notifyMatchFailure(softmax, "the products broadcast the heads");
@@ -198,8 +201,12 @@ struct RaiseAttention : OpRewritePattern<g::SoftmaxOp> {
       pastValue = pastV.getInputs()[0];
       newK = pastK.getInputs()[1];
       newV = pastV.getInputs()[1];
+      // The concatenations' static head counts hold for their inputs too.
       RankedTensorType nk = rankedOf(newK), nv = rankedOf(newV);
-      if (!nk || !nv || nk.getDimSize(1) != heads || nv.getDimSize(1) != heads)
+      auto otherHeads = [&](RankedTensorType t) {
+        return !t || (!ShapedType::isDynamic(t.getDimSize(1)) && t.getDimSize(1) != heads);
+      };
+      if (otherHeads(nk) || otherHeads(nv))
         return rewriter.notifyMatchFailure(softmax, "new keys or values of other head counts");
       // The concatenations' other uses will read the op's results: they
       // must come after it.

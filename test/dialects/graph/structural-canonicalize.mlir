@@ -557,3 +557,64 @@ func.func @dropout_is_not_dead_code(%x: tensor<2x8xf32>) {
   %t = graph.transpose %x {permutation = array<i64: 1, 0>} : (tensor<2x8xf32>) -> tensor<8x2xf32>
   return
 }
+
+// -----
+
+// The head split of a dynamic-shape TorchScript export: the target shape is
+// [batch, sequence, -1, 16] read from the input's own shape, with ONNX's
+// "0 copies" rule as a where; the batch and sequence elements copy the
+// input's dimensions and cancel, so the -1 is 64 / 16 = 4. The refined
+// reshape is cast back for the function's result type.
+// CHECK-LABEL: func.func @reshape_head_split_known_elements
+// CHECK: %[[R:.+]] = graph.reshape %{{.+}}, %{{.+}} : (tensor<?x?x64xf32>, tensor<4xi64>) -> tensor<?x?x4x16xf32>
+// CHECK: tensor.cast %[[R]] : tensor<?x?x4x16xf32> to tensor<?x?x?x?xf32>
+func.func @reshape_head_split_known_elements(%x: tensor<?x?x64xf32>) -> tensor<?x?x?x?xf32> {
+  %zero = graph.constant dense<0> : tensor<1xi64>
+  %one = graph.constant dense<1> : tensor<1xi64>
+  %first = graph.constant dense<0> : tensor<i64>
+  %second = graph.constant dense<1> : tensor<i64>
+  %inferred = graph.constant dense<-1> : tensor<1xi64>
+  %size = graph.constant dense<16> : tensor<1xi64>
+  %shape = graph.shape_of %x : tensor<?x?x64xf32> -> tensor<3xi64>
+  %b = graph.gather %shape, %first {axis = 0 : i64} : (tensor<3xi64>, tensor<i64>) -> tensor<i64>
+  %s = graph.gather %shape, %second {axis = 0 : i64} : (tensor<3xi64>, tensor<i64>) -> tensor<i64>
+  %b1 = graph.reshape %b : (tensor<i64>) -> tensor<1xi64>
+  %s1 = graph.reshape %s : (tensor<i64>) -> tensor<1xi64>
+  %target = graph.concat %b1, %s1, %inferred, %size {axis = 0 : i64} : (tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<4xi64>
+  %copies = graph.concat %shape, %one {axis = 0 : i64} : (tensor<3xi64>, tensor<1xi64>) -> tensor<4xi64>
+  %isZero = graph.compare eq, %target, %zero : (tensor<4xi64>, tensor<1xi64>) -> tensor<4xi1>
+  %resolved = graph.where %isZero, %copies, %target : (tensor<4xi1>, tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
+  %y = graph.reshape %x, %resolved : (tensor<?x?x64xf32>, tensor<4xi64>) -> tensor<?x?x?x?xf32>
+  return %y : tensor<?x?x?x?xf32>
+}
+
+// -----
+
+// Near miss: the leading elements copy another tensor's dimensions, which
+// need not equal this input's, so the -1 stays dynamic; the 16 is known.
+// CHECK-LABEL: func.func @reshape_other_tensor_dims
+// CHECK: graph.reshape %{{.+}}, %{{.+}} : (tensor<?x?x64xf32>, tensor<4xi64>) -> tensor<?x?x?x16xf32>
+func.func @reshape_other_tensor_dims(%x: tensor<?x?x64xf32>, %z: tensor<?x?x64xf32>) -> tensor<?x?x?x?xf32> {
+  %inferred = graph.constant dense<-1> : tensor<1xi64>
+  %size = graph.constant dense<16> : tensor<1xi64>
+  %lead = graph.constant dense<[0, 1]> : tensor<2xi64>
+  %shape = graph.shape_of %z : tensor<?x?x64xf32> -> tensor<3xi64>
+  %dims = graph.gather %shape, %lead {axis = 0 : i64} : (tensor<3xi64>, tensor<2xi64>) -> tensor<2xi64>
+  %target = graph.concat %dims, %inferred, %size {axis = 0 : i64} : (tensor<2xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<4xi64>
+  %y = graph.reshape %x, %target : (tensor<?x?x64xf32>, tensor<4xi64>) -> tensor<?x?x?x?xf32>
+  return %y : tensor<?x?x?x?xf32>
+}
+
+// -----
+
+// Near miss: an element whose where condition depends on a run-time value
+// and whose branches differ stays dynamic.
+// CHECK-LABEL: func.func @reshape_unknown_choice
+// CHECK: graph.reshape %{{.+}}, %{{.+}} : (tensor<?xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+func.func @reshape_unknown_choice(%x: tensor<?xf32>, %c: tensor<2xi1>) -> tensor<?x?xf32> {
+  %a = graph.constant dense<[2, 8]> : tensor<2xi64>
+  %b = graph.constant dense<[4, 4]> : tensor<2xi64>
+  %target = graph.where %c, %a, %b : (tensor<2xi1>, tensor<2xi64>, tensor<2xi64>) -> tensor<2xi64>
+  %y = graph.reshape %x, %target : (tensor<?xf32>, tensor<2xi64>) -> tensor<?x?xf32>
+  return %y : tensor<?x?xf32>
+}

@@ -181,3 +181,23 @@ func.func @dynamic_query_heads(%q: tensor<?x?x?x?xf32>, %k: tensor<?x4x?x16xf32>
   %2 = graph.matmul %1, %v : (tensor<?x4x?x?xf32>, tensor<?x4x?x16xf32>) -> tensor<?x4x?x16xf32>
   return %2 : tensor<?x4x?x16xf32>
 }
+
+// -----
+
+// GPT-2 exported by TorchScript with dynamic axes, once the canonical phase
+// has found the query's and keys' head count from their head splits; the
+// values' head split copies another tensor's dimensions and stays dynamic,
+// which the op allows (its decomposition's product with the values
+// broadcasts as the exported one does).
+// CHECK-LABEL: func.func @dynamic_value_heads
+// CHECK-NEXT: %[[Y:[^,]+]], %{{.+}} = graph.attention %{{.+}}, %{{.+}}, %{{.+}} mask %{{.+}} {scale = 2.500000e-01 : f32, zero_masked_rows = false} : (tensor<?x4x?x16xf32>, tensor<?x4x?x16xf32>, tensor<?x?x?x16xf32>, tensor<?x?x?x?xf32>)
+// CHECK-NEXT: return %[[Y]]
+func.func @dynamic_value_heads(%q: tensor<?x4x?x16xf32>, %k: tensor<?x4x?x16xf32>, %v: tensor<?x?x?x16xf32>, %mask: tensor<?x?x?x?xf32>) -> tensor<?x4x?x16xf32> {
+  %scale = graph.constant dense<2.500000e-01> : tensor<f32>
+  %0 = graph.matmul %q, %k {transpose_rhs = true} : (tensor<?x4x?x16xf32>, tensor<?x4x?x16xf32>) -> tensor<?x4x?x?xf32>
+  %1 = graph.mul %0, %scale : (tensor<?x4x?x?xf32>, tensor<f32>) -> tensor<?x4x?x?xf32>
+  %2 = graph.add %1, %mask : (tensor<?x4x?x?xf32>, tensor<?x?x?x?xf32>) -> tensor<?x4x?x?xf32>
+  %3 = graph.softmax %2 {axis = 3 : i64} : tensor<?x4x?x?xf32>
+  %4 = graph.matmul %3, %v : (tensor<?x4x?x?xf32>, tensor<?x?x?x16xf32>) -> tensor<?x4x?x16xf32>
+  return %4 : tensor<?x4x?x16xf32>
+}
