@@ -199,6 +199,10 @@ OpFoldResult CompareOp::fold(FoldAdaptor adaptor) {
 }
 
 OpFoldResult WhereOp::fold(FoldAdaptor adaptor) {
+  // Either way the same value (ONNX's Attention expansion chooses between a
+  // head count and itself).
+  if (getOnTrue() == getOnFalse() && getOnTrue().getType() == getType())
+    return getOnTrue();
   RankedTensorType type = foldableType(getType());
   DenseElementsAttr cond = denseOf(adaptor.getCondition());
   DenseElementsAttr onTrue = denseOf(adaptor.getOnTrue());
@@ -317,12 +321,16 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
 }
 
 namespace {
-/// `reshape(reshape(x))` reads `x` directly when the outer reshape needs no shape
-/// operand.
+/// `reshape(reshape(x))`, also through a cast between them, reads `x`
+/// directly when the outer reshape needs no shape operand.
 struct CollapseReshapeChain : OpRewritePattern<ReshapeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(ReshapeOp op, PatternRewriter &rewriter) const override {
-    auto inner = op.getInput().getDefiningOp<ReshapeOp>();
+    // A cast between it and the inner reshape changes no element.
+    Value input = op.getInput();
+    if (auto cast = input.getDefiningOp<tensor::CastOp>())
+      input = cast.getSource();
+    auto inner = input.getDefiningOp<ReshapeOp>();
     if (!inner || op.getShape())
       return failure();
     // Both inputs have the same element count, which is all that determines the
@@ -644,6 +652,45 @@ OpFoldResult GatherOp::fold(FoldAdaptor adaptor) {
     result.push_back(values[index]);
   }
   return DenseElementsAttr::get(type, result);
+}
+
+namespace {
+/// A broadcast whose run-time shape is known element by element (elementOf)
+/// gets it as its static result type, and when that is its input's type it
+/// is the input (ONNX's Attention expansion broadcasts the keys to the
+/// shape they have when there are as many key heads as query heads). Either
+/// result is cast back for existing users.
+struct StaticBroadcastFromKnownShape : OpRewritePattern<BroadcastOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(BroadcastOp op, PatternRewriter &rewriter) const override {
+    auto type = cast<RankedTensorType>(op.getType());
+    if (!op.getShape() || type.hasStaticShape())
+      return failure();
+    SmallVector<int64_t> dims;
+    for (int64_t i = 0; i < type.getRank(); ++i) {
+      std::optional<ShapeElement> element = elementOf(op.getShape(), i);
+      if (!element || !element->value || *element->value < 0)
+        return failure();
+      dims.push_back(*element->value);
+    }
+    auto staticType = type.clone(dims);
+    if (!areCompatibleRefinements(type, staticType))
+      return failure();
+    Value result = op.getInput();
+    if (result.getType() != staticType) {
+      if (failed(verifyBroadcastableTo(cast<RankedTensorType>(result.getType()).getShape(), dims,
+                                       std::nullopt)))
+        return failure();
+      result = BroadcastOp::create(rewriter, op.getLoc(), staticType, result, Value());
+    }
+    rewriter.replaceOp(op, tensor::CastOp::create(rewriter, op.getLoc(), type, result));
+    return success();
+  }
+};
+} // namespace
+
+void BroadcastOp::getCanonicalizationPatterns(RewritePatternSet &patterns, MLIRContext *context) {
+  patterns.add<StaticBroadcastFromKnownShape>(context);
 }
 
 OpFoldResult BroadcastOp::fold(FoldAdaptor adaptor) {

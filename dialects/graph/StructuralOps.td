@@ -314,6 +314,7 @@ def Graph_BroadcastOp : Graph_StructuralOp<"broadcast", [Pure]> {
                        "functional-type(operands, results)";
   let hasVerifier = 1;
   let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 def Graph_TileOp : Graph_StructuralOp<"tile", [Pure]> {

@@ -28,11 +28,15 @@ def Raise : Pass<"strata-raise", "mlir::func::FuncOp"> {
       variance as `mean((x - mean)^2)` or `mean(x^2) - mean^2`; uses of the
       mean and of `1 / sqrt(var + eps)` elsewhere read the op's `mean` and
       `inv_std_dev` results;
-    - `graph.attention` (with `zero_masked_rows = false`, the primitives'
-      meaning): `softmax(q . k^T * scale + mask) . v` over the last axis, the
-      keys transposed by the product's flag or by a transpose op, the scale
-      a scalar product or quotient (or none), the mask added or a `where`
-      that puts -inf (or none); keys and values concatenated after a past
+    - `graph.attention`: `softmax(q . k^T * scale + mask) . v` over the
+      last axis, the keys transposed by the product's flag or by a transpose
+      op, the scale scalar products or quotients of the scores, of q and of
+      k^T (or none), then optionally a softcap `c * tanh(s / c)`, the mask
+      added or a `where` that puts -inf (or none); with
+      `zero_masked_rows = false` (the primitives' NaN rows) unless the
+      probabilities are zeroed where the mask's row maximum is -inf (ONNX's
+      function expansion), which is the op's guard; keys and values
+      concatenated after a past
       along the sequence become the op's past, and other uses of the
       concatenations read its present results. The query and key head
       counts must be static and equal, the values' equal or dynamic; the

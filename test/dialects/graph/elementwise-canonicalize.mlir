@@ -299,3 +299,24 @@ func.func @fold_unsigned() -> (tensor<2xi8>, tensor<2xi8>, tensor<2xi1>, tensor<
   // CHECK: return %[[DIV]], %[[MAX]], %[[LT]], %[[WIDE]], %[[FLOAT]]
   return %div, %max, %lt, %wide, %float : tensor<2xi8>, tensor<2xi8>, tensor<2xi1>, tensor<2xi32>, tensor<2xf32>
 }
+
+// -----
+
+// A choice between a value and itself is the value, whatever the condition.
+// CHECK-LABEL: func.func @where_same_branches
+// CHECK-SAME: %{{[^:]+}}: tensor<4xi1>, %[[X:[^:]+]]: tensor<4xi64>
+// CHECK-NEXT: return %[[X]]
+func.func @where_same_branches(%c: tensor<4xi1>, %x: tensor<4xi64>) -> tensor<4xi64> {
+  %y = graph.where %c, %x, %x : (tensor<4xi1>, tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
+  return %y : tensor<4xi64>
+}
+
+// -----
+
+// Near miss: the same value broadcast to a larger result stays a where.
+// CHECK-LABEL: func.func @where_same_branches_broadcast
+// CHECK: graph.where
+func.func @where_same_branches_broadcast(%c: tensor<2x4xi1>, %x: tensor<4xi64>) -> tensor<2x4xi64> {
+  %y = graph.where %c, %x, %x : (tensor<2x4xi1>, tensor<4xi64>, tensor<4xi64>) -> tensor<2x4xi64>
+  return %y : tensor<2x4xi64>
+}

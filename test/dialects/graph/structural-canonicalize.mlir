@@ -618,3 +618,50 @@ func.func @reshape_unknown_choice(%x: tensor<?xf32>, %c: tensor<2xi1>) -> tensor
   %y = graph.reshape %x, %target : (tensor<?xf32>, tensor<2xi64>) -> tensor<?x?xf32>
   return %y : tensor<?x?xf32>
 }
+
+// -----
+
+// A broadcast to a run-time shape whose elements are all known is static; to
+// its input's own shape it is the input (ONNX's Attention expansion
+// replicating as many key heads as there are query heads). Cast back for the
+// function's result type.
+// CHECK-LABEL: func.func @broadcast_to_known_shape
+// CHECK-SAME: %[[X:[^:]+]]: tensor<2x3x1x6x8xf32>
+// CHECK-NOT: graph.broadcast
+// CHECK: %[[C:.+]] = tensor.cast %[[X]] : tensor<2x3x1x6x8xf32> to tensor<?x?x?x?x?xf32>
+// CHECK: return %[[C]]
+func.func @broadcast_to_known_shape(%x: tensor<2x3x1x6x8xf32>, %c: tensor<1xi1>) -> tensor<?x?x?x?x?xf32> {
+  %one = graph.constant dense<1> : tensor<1xi64>
+  %lead = graph.constant dense<[2, 3]> : tensor<2xi64>
+  %tail = graph.constant dense<[6, 8]> : tensor<2xi64>
+  %groups = graph.where %c, %one, %one : (tensor<1xi1>, tensor<1xi64>, tensor<1xi64>) -> tensor<1xi64>
+  %shape = graph.concat %lead, %groups, %tail {axis = 0 : i64} : (tensor<2xi64>, tensor<1xi64>, tensor<2xi64>) -> tensor<5xi64>
+  %y = graph.broadcast %x, %shape : (tensor<2x3x1x6x8xf32>, tensor<5xi64>) -> tensor<?x?x?x?x?xf32>
+  return %y : tensor<?x?x?x?x?xf32>
+}
+
+// -----
+
+// A broadcast to a known shape that replicates stays a (static) broadcast.
+// CHECK-LABEL: func.func @broadcast_replicating
+// CHECK: graph.broadcast %{{.+}} : (tensor<2x1x8xf32>) -> tensor<2x4x8xf32>
+func.func @broadcast_replicating(%x: tensor<2x1x8xf32>) -> tensor<?x?x?xf32> {
+  %shape = graph.constant dense<[2, 4, 8]> : tensor<3xi64>
+  %cast = tensor.cast %shape : tensor<3xi64> to tensor<3xi64>
+  %y = graph.broadcast %x, %cast : (tensor<2x1x8xf32>, tensor<3xi64>) -> tensor<?x?x?xf32>
+  return %y : tensor<?x?x?xf32>
+}
+
+// -----
+
+// reshape(cast(reshape(x))): the cast changes no element, so the outer
+// reshape reads x, and here is x.
+// CHECK-LABEL: func.func @reshape_chain_through_cast
+// CHECK-SAME: %[[X:[^:]+]]: tensor<2x3x6x8xf32>
+// CHECK-NEXT: return %[[X]]
+func.func @reshape_chain_through_cast(%x: tensor<2x3x6x8xf32>) -> tensor<2x3x6x8xf32> {
+  %0 = graph.reshape %x : (tensor<2x3x6x8xf32>) -> tensor<2x3x1x6x8xf32>
+  %1 = tensor.cast %0 : tensor<2x3x1x6x8xf32> to tensor<?x?x?x?x?xf32>
+  %2 = graph.reshape %1 : (tensor<?x?x?x?x?xf32>) -> tensor<2x3x6x8xf32>
+  return %2 : tensor<2x3x6x8xf32>
+}

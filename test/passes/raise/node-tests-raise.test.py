@@ -1,7 +1,9 @@
 """Counts, per op family, the ONNX node tests whose function expansion
 (`test_<family>*_expanded*`) compiles to the graph phase with exactly one of
 the family's graph op and none of the primitive ops the expansion is made of.
-Prints one line per family and the names of the tests that did not raise. The
+Prints one line per family and the names of the tests that did not raise, and
+fails when a family that must raise entirely (every one but attention, whose
+count the lit test pins) misses one. The
 node tests are generated from the pinned onnx package into the build tree first
 (test/conformance/generate_testdata.py, cached)."""
 
@@ -23,7 +25,11 @@ FAMILIES = {
     "rms_norm": ("test_rms_normalization_", "graph.rms_norm",
                  ["graph.reduce", "graph.sqrt", "graph.div"]),
     "gelu": ("test_gelu_", "graph.gelu", ["graph.erf", "graph.tanh", "graph.pow"]),
+    "attention": ("test_attention_", "graph.attention", ["graph.softmax"]),
 }
+# Families of which only some expansions raise (their count is checked by the
+# lit test instead).
+PARTIAL = {"attention"}
 
 
 def op_counts(ir):
@@ -55,7 +61,7 @@ def main():
         print(f"{family}: {len(cases) - len(missed)} of {len(cases)} raised")
         for name in missed:
             print(f"  not raised: {name}")
-        failed |= bool(missed) or not cases
+        failed |= (bool(missed) and family not in PARTIAL) or not cases
     return 1 if failed else 0
 
 

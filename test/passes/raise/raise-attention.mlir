@@ -201,3 +201,70 @@ func.func @dynamic_value_heads(%q: tensor<?x4x?x16xf32>, %k: tensor<?x4x?x16xf32
   %4 = graph.matmul %3, %v : (tensor<?x4x?x?xf32>, tensor<?x?x?x16xf32>) -> tensor<?x4x?x16xf32>
   return %4 : tensor<?x4x?x16xf32>
 }
+
+// -----
+
+// ONNX's function expansion of Attention (opset 23, the attn_mask node test's
+// shapes, after the canonical phase): q and k^T each multiplied by the root
+// of the scale, the keys transposed by a transpose op, and rows whose mask
+// has no key set to zero after the softmax: the op's zero_masked_rows (its
+// default, so not printed).
+// CHECK-LABEL: func.func @onnx_expansion
+// CHECK-SAME: %[[Q:[^:]+]]: tensor<2x3x4x8xf32>, %[[K:[^:]+]]: tensor<2x3x6x8xf32>, %[[V:[^:]+]]: tensor<2x3x6x8xf32>, %[[M:[^:]+]]: tensor<4x6xf32>
+// CHECK: %[[Y:[^,]+]], %{{.+}} = graph.attention %[[Q]], %{{.+}}, %[[V]] mask %[[M]] {scale = 0.353553{{[0-9]*}} : f32}
+// CHECK-NOT: graph.softmax
+// CHECK: return %[[Y]]
+func.func @onnx_expansion(%q: tensor<2x3x4x8xf32>, %k: tensor<2x3x6x8xf32>, %v: tensor<2x3x6x8xf32>, %mask: tensor<4x6xf32>) -> tensor<2x3x4x8xf32> {
+  %root = graph.constant dense<0.594603539> : tensor<1xf32>
+  %zero = graph.constant dense<0.000000e+00> : tensor<1xf32>
+  %ninf = graph.constant dense<0xFF800000> : tensor<1xf32>
+  %kt = graph.transpose %k {permutation = array<i64: 0, 1, 3, 2>} : (tensor<2x3x6x8xf32>) -> tensor<2x3x8x6xf32>
+  %qs = graph.mul %q, %root : (tensor<2x3x4x8xf32>, tensor<1xf32>) -> tensor<2x3x4x8xf32>
+  %ks = graph.mul %kt, %root : (tensor<2x3x8x6xf32>, tensor<1xf32>) -> tensor<2x3x8x6xf32>
+  %0 = graph.matmul %qs, %ks : (tensor<2x3x4x8xf32>, tensor<2x3x8x6xf32>) -> tensor<2x3x4x6xf32>
+  %1 = graph.add %0, %mask : (tensor<2x3x4x6xf32>, tensor<4x6xf32>) -> tensor<2x3x4x6xf32>
+  %2 = graph.softmax %1 {axis = 3 : i64} : tensor<2x3x4x6xf32>
+  %3 = graph.reduce max %mask {axes = array<i64: 1>} : (tensor<4x6xf32>) -> tensor<4x1xf32>
+  %4 = graph.compare eq, %3, %ninf : (tensor<4x1xf32>, tensor<1xf32>) -> tensor<4x1xi1>
+  %5 = graph.where %4, %zero, %2 : (tensor<4x1xi1>, tensor<1xf32>, tensor<2x3x4x6xf32>) -> tensor<2x3x4x6xf32>
+  %6 = graph.matmul %5, %v : (tensor<2x3x4x6xf32>, tensor<2x3x6x8xf32>) -> tensor<2x3x4x8xf32>
+  return %6 : tensor<2x3x4x8xf32>
+}
+
+// -----
+
+// A softcap between the scale and the softmax: 30 * tanh(s / 30).
+// CHECK-LABEL: func.func @softcap
+// CHECK: graph.attention {{.+}} {scale = 1.250000e-01 : f32, softcap = 3.000000e+01 : f32, zero_masked_rows = false}
+// CHECK-NOT: graph.tanh
+func.func @softcap(%q: tensor<1x2x4x64xf32>, %k: tensor<1x2x4x64xf32>, %v: tensor<1x2x4x64xf32>) -> tensor<1x2x4x64xf32> {
+  %scale = graph.constant dense<1.250000e-01> : tensor<f32>
+  %cap = graph.constant dense<3.000000e+01> : tensor<f32>
+  %0 = graph.matmul %q, %k {transpose_rhs = true} : (tensor<1x2x4x64xf32>, tensor<1x2x4x64xf32>) -> tensor<1x2x4x4xf32>
+  %1 = graph.mul %0, %scale : (tensor<1x2x4x4xf32>, tensor<f32>) -> tensor<1x2x4x4xf32>
+  %2 = graph.div %1, %cap : (tensor<1x2x4x4xf32>, tensor<f32>) -> tensor<1x2x4x4xf32>
+  %3 = graph.tanh %2 : tensor<1x2x4x4xf32>
+  %4 = graph.mul %3, %cap : (tensor<1x2x4x4xf32>, tensor<f32>) -> tensor<1x2x4x4xf32>
+  %5 = graph.softmax %4 {axis = 3 : i64} : tensor<1x2x4x4xf32>
+  %6 = graph.matmul %5, %v : (tensor<1x2x4x4xf32>, tensor<1x2x4x64xf32>) -> tensor<1x2x4x64xf32>
+  return %6 : tensor<1x2x4x64xf32>
+}
+
+// -----
+
+// Near miss: the zero rows chosen from another tensor than the mask.
+// CHECK-LABEL: func.func @guard_of_other_tensor
+// CHECK-NOT: graph.attention
+// CHECK: graph.softmax
+func.func @guard_of_other_tensor(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x4x8xf32>, %v: tensor<1x2x4x8xf32>, %mask: tensor<4x4xf32>, %other: tensor<4x4xf32>) -> tensor<1x2x4x8xf32> {
+  %zero = graph.constant dense<0.000000e+00> : tensor<1xf32>
+  %ninf = graph.constant dense<0xFF800000> : tensor<1xf32>
+  %0 = graph.matmul %q, %k {transpose_rhs = true} : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x4xf32>
+  %1 = graph.add %0, %mask : (tensor<1x2x4x4xf32>, tensor<4x4xf32>) -> tensor<1x2x4x4xf32>
+  %2 = graph.softmax %1 {axis = 3 : i64} : tensor<1x2x4x4xf32>
+  %3 = graph.reduce max %other {axes = array<i64: 1>} : (tensor<4x4xf32>) -> tensor<4x1xf32>
+  %4 = graph.compare eq, %3, %ninf : (tensor<4x1xf32>, tensor<1xf32>) -> tensor<4x1xi1>
+  %5 = graph.where %4, %zero, %2 : (tensor<4x1xi1>, tensor<1xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %6 = graph.matmul %5, %v : (tensor<1x2x4x4xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
+  return %6 : tensor<1x2x4x8xf32>
+}
