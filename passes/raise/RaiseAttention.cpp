@@ -219,10 +219,10 @@ struct RaiseAttention : OpRewritePattern<g::SoftmaxOp> {
     Value probabilities = softmax.getResult();
     if (!probabilities.hasOneUse())
       return rewriter.notifyMatchFailure(softmax, "probabilities used elsewhere");
-    Value weights = *probabilities.getUsers().begin()->getResults().begin();
-    bool zeroMaskedRows = isMaskedRowGuard(weights, probabilities, scores.mask);
-    if (!zeroMaskedRows)
-      weights = probabilities;
+    Operation *user = *probabilities.getUsers().begin();
+    bool zeroMaskedRows = user->getNumResults() == 1 &&
+                          isMaskedRowGuard(user->getResult(0), probabilities, scores.mask);
+    Value weights = zeroMaskedRows ? user->getResult(0) : probabilities;
     if (!weights.hasOneUse())
       return rewriter.notifyMatchFailure(softmax, "probabilities used elsewhere");
     auto output = dyn_cast<g::MatMulOp>(*weights.getUsers().begin());

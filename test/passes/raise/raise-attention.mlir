@@ -268,3 +268,16 @@ func.func @guard_of_other_tensor(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x4x8xf32
   %6 = graph.matmul %5, %v : (tensor<1x2x4x4xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
   return %6 : tensor<1x2x4x8xf32>
 }
+
+// -----
+
+// Near miss: the probabilities are the function's result (an op without
+// results is their one use), not multiplied with values.
+// CHECK-LABEL: func.func @probabilities_returned
+// CHECK-NOT: graph.attention
+// CHECK: graph.softmax
+func.func @probabilities_returned(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x4x8xf32>) -> tensor<1x2x4x4xf32> {
+  %0 = graph.matmul %q, %k {transpose_rhs = true} : (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x4xf32>
+  %1 = graph.softmax %0 {axis = 3 : i64} : tensor<1x2x4x4xf32>
+  return %1 : tensor<1x2x4x4xf32>
+}
