@@ -12,6 +12,7 @@
 
 #include "dialects/graph/GraphDialect.h"
 #include "dialects/program/ProgramDialect.h"
+#include "dialects/tier/TierDialect.h"
 #include "lib/driver/Pipeline.h"
 #include "lib/lowering/Bufferize.h"
 #include "lib/lowering/Passes.h"
@@ -27,7 +28,7 @@
 #include "mlir/InitAllPasses.h"
 
 void strata::registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<graph::GraphDialect, program::ProgramDialect>();
+  registry.insert<graph::GraphDialect, program::ProgramDialect, tier::TierDialect>();
   mlir::registerAllDialects(registry);
   mlir::registerAllExtensions(registry);
   registerBufferizationModels(registry);
