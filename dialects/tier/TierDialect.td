@@ -48,6 +48,9 @@ def Tier_Dialect : Dialect {
 
     /// The module attribute that holds the plan.
     static constexpr llvm::StringLiteral kPlan = "tier.plan";
+    /// On the entry function's argument that receives a tier's arena: the
+    /// tier's name ("gpu" or "host").
+    static constexpr llvm::StringLiteral kArena = "tier.arena";
   }];
 }
 

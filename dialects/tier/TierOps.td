@@ -52,6 +52,13 @@ def Tier_CopyOp : Tier_Op<"copy"> {
   let results = (outs Tier_EventType:$done);
   let assemblyFormat = "$source `to` $target `on` $stream (`after` $after^)? attr-dict `:` "
                        "type($source) `to` type($target)";
+  let builders = [
+    OpBuilder<(ins "mlir::Value":$source, "mlir::Value":$target, "llvm::StringRef":$stream,
+                   CArg<"mlir::ValueRange", "{}">:$after), [{
+      build($_builder, $_state, EventType::get($_builder.getContext()), source, target,
+            $_builder.getStringAttr(stream), after);
+    }]>
+  ];
   let hasVerifier = 1;
 }
 

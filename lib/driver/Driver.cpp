@@ -16,6 +16,7 @@
 #include "lib/driver/Pipeline.h"
 #include "lib/driver/Registration.h"
 #include "lib/driver/TensorSizeLimit.h"
+#include "lib/driver/TierOptions.h"
 #include "lib/emit/Executable.h"
 #include "lib/emit/InterruptCleanup.h"
 
@@ -99,6 +100,25 @@ llvm::cl::opt<std::string> reportOption(
                    "layer, the kernels and the bytes moved through memory before and after "
                    "fusion"),
     llvm::cl::value_desc("fusion"), llvm::cl::sub(compileCommand));
+
+llvm::cl::opt<std::string> gpuMemOption(
+    "gpu-mem",
+    llvm::cl::desc("Plan the model to run in this much device memory (with an optional KiB, "
+                   "MiB, GiB or TiB suffix): weights that do not fit stream in per stage from "
+                   "host memory or NVMe, as the tier plan decides (docs/tiers.md)"),
+    llvm::cl::value_desc("size"), llvm::cl::sub(compileCommand));
+
+llvm::cl::opt<std::string> hostMemOption(
+    "host-mem",
+    llvm::cl::desc("With --gpu-mem: the pinned host memory the tier plan may use for weights "
+                   "and NVMe staging (default: unlimited)"),
+    llvm::cl::value_desc("size"), llvm::cl::sub(compileCommand));
+
+llvm::cl::opt<std::string> bandwidthsOption(
+    "bandwidths",
+    llvm::cl::desc("With --gpu-mem: a file of the link and compute rates the tier plan "
+                   "predicts with (NAME = VALUE lines; docs/tiers.md)"),
+    llvm::cl::value_desc("file"), llvm::cl::sub(compileCommand));
 
 llvm::cl::opt<bool> timeReport(
     "time-report",
@@ -272,6 +292,11 @@ int runStratac(int argc, char **argv) {
   PipelineOptions pipeline = defaultPipelineOptions(*target);
   pipeline.graph.raise = !noRaise;
   pipeline.fusion.fuse = !noFusion;
+  llvm::Expected<std::optional<TierPlanOptions>> tiers =
+      parseTierOptions(gpuMemOption, hostMemOption, bandwidthsOption);
+  if (!tiers)
+    return fail(llvm::toString(tiers.takeError()));
+  pipeline.plan.tiers = *tiers;
   if (!reportOption.empty() && reportOption != "fusion")
     return fail("unknown report '" + reportOption + "' for --report (expected 'fusion')");
   Phase phase = Phase::Graph;

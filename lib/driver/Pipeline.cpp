@@ -55,9 +55,14 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options, Phase from
       pm.addNestedPass<func::FuncOp>(createRaise());
     pm.addPass(createSymbolDCEPass());
   }
-  if (runs(Phase::Fusion))
+  if (runs(Phase::Fusion)) {
     pm.addNestedPass<func::FuncOp>(
         createFormFusionGroups(FormFusionGroupsOptions{!options.fusion.fuse}));
+    if (const std::optional<TierPlanOptions> &tiers = options.plan.tiers)
+      pm.addPass(createPlanTiers(
+          PlanTiersOptions{tiers->gpuMem, tiers->hostMem, tiers->hostToDevice, tiers->nvmeRead,
+                           tiers->deviceMemory, tiers->deviceFlops, options.plan.weightsMinBytes}));
+  }
   if (runs(Phase::Linalg)) {
     DecomposeOptions decompose;
     decompose.keep.assign(options.linalg.keepWhole.begin(), options.linalg.keepWhole.end());
@@ -76,9 +81,11 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options, Phase from
     pm.addPass(createCanonicalizerPass());
   }
   if (runs(Phase::Plan)) {
+    pm.addPass(createMaterializeTiers());
     pm.addPass(createPlanWeights(PlanWeightsOptions{options.plan.weightsMinBytes}));
     pm.addPass(
         createPlanBuffers(PlanBuffersOptions{options.plan.bufferAlignment, options.plan.inPlace}));
+    pm.addPass(createPlanTierArenas());
     pm.addPass(createExportEntryPoints(ExportEntryPointsOptions{options.plan.entryPrefix}));
   }
   if (runs(Phase::LLVM))

@@ -82,8 +82,23 @@ struct BufferPhaseOptions {
   unsigned memorySpace = 0;
 };
 
+/// The tier plan's budgets and rates (strata-plan-tiers).
+struct TierPlanOptions {
+  int64_t gpuMem = 0;
+  /// -1: unlimited.
+  int64_t hostMem = -1;
+  double hostToDevice = 25e9;
+  double nvmeRead = 3e9;
+  double deviceMemory = 1e12;
+  double deviceFlops = 50e12;
+};
+
 /// buffers -> plan.
 struct PlanPhaseOptions {
+  /// The tier plan, when a device memory budget is given: decided on the
+  /// graph at the end of the fusion phase (it reads the cost interface) and
+  /// written into the program in this phase.
+  std::optional<TierPlanOptions> tiers;
   /// Constants of at least this many bytes go to the weights file.
   int64_t weightsMinBytes = 1024;
   /// Least alignment of every planned buffer, in bytes.

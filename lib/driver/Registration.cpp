@@ -18,9 +18,9 @@
 #include "lib/lowering/Passes.h"
 #include "lib/target/TargetBackend.h"
 #include "passes/canonical/Passes.h"
-#include "passes/plan/Passes.h"
 #include "passes/decompose/Passes.h"
 #include "passes/fusion/Passes.h"
+#include "passes/plan/Passes.h"
 #include "passes/raise/Passes.h"
 
 #include "mlir/InitAllDialects.h"

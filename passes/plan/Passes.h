@@ -8,6 +8,7 @@
 #define STRATA_PASSES_PLAN_PASSES_H
 
 #include "dialects/program/ProgramDialect.h"
+#include "dialects/tier/TierDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"

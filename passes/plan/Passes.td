@@ -93,4 +93,105 @@ def PlanBuffers : Pass<"strata-plan-buffers", "mlir::ModuleOp"> {
                            "mlir::memref::MemRefDialect", "strata::program::ProgramDialect"];
 }
 
+def PlanTiers : Pass<"strata-plan-tiers", "mlir::ModuleOp"> {
+  let summary = "Choose the home tier of every weight under device and host memory budgets";
+  let description = [{
+    The tier plan of ARCHITECTURE §4.2, for the weights (docs/tiers.md). The
+    entry function's top-level ops are cut into stages, each beginning at an
+    op that reads a weight the stage before did not; a stage's compute time
+    is the roofline of its ops' cost-interface flops and bytes at the given
+    rates. Each stage's weights either stay resident in device memory or
+    stream to one of two device slots from pinned host memory or from NVMe
+    (the weights file), loading while the stage before computes. The homes
+    minimise the predicted step time
+    `transfer[0] + sum over s of max(compute[s-1], transfer[s]) + compute[last]`
+    under `gpu-mem` (resident weights, the two slots, the activations at
+    their peak and the program's constants) and `host-mem` (weights at home
+    on the host, and two pinned staging slots when anything streams from
+    NVMe): a knapsack over the stages, solved by dynamic programming for each
+    slot size. A weight read by several stages takes the nearest home any of
+    them chose. The module gets `tier.plan`; a budget no placement fits is an
+    error stating the least each tier needs.
+
+    Preconditions: graph ops with static shapes (after the fusion phase).
+
+    Example: with `gpu-mem=1048576`, a graph whose two stages read 512 KiB
+    weights `w0` and `w1` gets
+    `tier.plan = #tier.plan<slots = 2, slot_bytes = 524288, ...,
+    placements = [#tier.placement<"w0", home = host, ...>, ...]>`.
+  }];
+  let options = [
+    Option<"gpuMem", "gpu-mem", "int64_t", "0", "Device memory budget, in bytes">,
+    Option<"hostMem", "host-mem", "int64_t", "-1",
+           "Pinned host memory budget, in bytes (-1: unlimited)">,
+    Option<"hostToDevice", "h2d-bandwidth", "double", "25e9",
+           "Host-to-device copy bandwidth, in bytes per second">,
+    Option<"nvmeRead", "nvme-bandwidth", "double", "3e9",
+           "NVMe read bandwidth, in bytes per second">,
+    Option<"deviceMemory", "memory-bandwidth", "double", "1e12",
+           "Device memory bandwidth, in bytes per second">,
+    Option<"deviceFlops", "flops", "double", "50e12", "Device arithmetic rate, in flops per second">,
+    Option<"minBytes", "min-bytes", "int64_t", "1024",
+           "Weights smaller than this stay in the program (as strata-plan-weights)">
+  ];
+  let dependentDialects = ["strata::tier::TierDialect"];
+}
+
+def MaterializeTiers : Pass<"strata-materialize-tiers", "mlir::ModuleOp"> {
+  let summary = "Write the tier plan into the program as allocations, copies, waits and frees";
+  let description = [{
+    Follows the module's `tier.plan` (from `strata-plan-tiers`) in the
+    bufferised entry function. Its top-level ops are cut into stages as the
+    planner cut them: a stage begins at an op that reads a streamed weight
+    (one whose home is `host` or `nvme`) the stage before did not. Each
+    stage's streamed weights get buffers packed into device slot `k mod 2`
+    (`tier.alloc gpu`, each at a multiple of 64 bytes, offsets counted in one
+    arena of two slots); their
+    copies are queued one stage ahead (stage 0's at the start): from the
+    weight's home on stream "h2d", or from the weights file through a pinned
+    staging slot (`tier.alloc host`) on stream "nvme" then "h2d". The stage
+    waits for its copies before its first op, reads the weights from its
+    slot, and frees them after its last reader. Views of a weight are cloned
+    next to each reader first, so a slot is read only inside its stage.
+    Weights at home on `gpu` are read where they are.
+
+    Preconditions: bufferised IR; weights are `memref.get_global`s of static
+    shape (before strata-plan-weights).
+
+    Example: a stage reading streamed weight `@w1` becomes
+
+    ```mlir
+    %slot = tier.alloc gpu offset 32768 : memref<64x128xf32>
+    %home = memref.get_global @w1 : memref<64x128xf32>
+    %ready = tier.copy %home to %slot on "h2d" : memref<64x128xf32> to memref<64x128xf32>
+    ...
+    tier.wait %ready
+    linalg.matmul ins(%x, %slot : ...) outs(...)
+    tier.free %slot : memref<64x128xf32>
+    ```
+  }];
+  let dependentDialects = ["mlir::memref::MemRefDialect", "strata::tier::TierDialect"];
+}
+
+def PlanTierArenas : Pass<"strata-plan-tier-arenas", "mlir::ModuleOp"> {
+  let summary = "Give the tier plan's device slots and host staging slots their arenas";
+  let description = [{
+    After the buffer plan: the entry function gains one trailing
+    `memref<?xi8>` argument per tier its `tier.alloc`s use, marked
+    `tier.arena = "gpu"` or `"host"`, and `program.arenas` gains an arena of
+    the bytes they span (device memory for `gpu`, host memory for `host`),
+    which the executor allocates once like the buffer plan's. The
+    allocations keep their offsets; the target's code generation reads them
+    as views of these arguments.
+
+    Preconditions: after strata-plan-buffers; no `tier.alloc nvme`.
+
+    Example: `tier.alloc gpu offset 32768 : memref<64x128xf32>` in a function
+    gives it an argument `%arena: memref<?xi8> {tier.arena = "gpu"}` and the
+    arena `#program.arena<space = 0, bytes = 65536, lower_bound = 65536,
+    alignment = 64>`.
+  }];
+  let dependentDialects = ["strata::program::ProgramDialect", "strata::tier::TierDialect"];
+}
+
 #endif // STRATA_PASSES_PLAN_PASSES_TD

@@ -201,4 +201,26 @@ def MarkNoAlias : Pass<"strata-cpu-mark-noalias", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::LLVM::LLVMDialect"];
 }
 
+def LowerTiers : Pass<"strata-cpu-lower-tiers", "mlir::ModuleOp"> {
+  let summary = "Run the tier plan's copies in order on the compute thread";
+  let description = [{
+    The CPU target's lowering of the tier dialect: each `tier.alloc` becomes
+    a `memref.view` of its tier's arena argument (`tier.arena`, from
+    strata-plan-tier-arenas) at its offset, each `tier.copy` a `memref.copy`
+    where it was queued, and waits and frees disappear: the copies finish
+    before the next op starts, so every event is complete when waited for.
+    The slots and the bytes moved are those of the plan; the overlap of
+    copies with compute is not (the CPU device's copy stream is not yet
+    driven from compiled code).
+
+    Preconditions: after strata-plan-tier-arenas.
+
+    Example: `%s = tier.alloc gpu offset 64 : memref<4xf32>` and
+    `%e = tier.copy %w to %s on "h2d" : ...` become
+    `%s = memref.view %arena[%c64][] : memref<?xi8> to memref<4xf32>` and
+    `memref.copy %w, %s`.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::memref::MemRefDialect"];
+}
+
 #endif // STRATA_LIB_TARGET_CPU_PASSES_TD

@@ -28,6 +28,7 @@ void strata::buildCpuTensorPipeline(OpPassManager &pm) {
 }
 
 void strata::buildCpuCodegenPipeline(OpPassManager &pm) {
+  pm.addPass(createLowerTiers());
   pm.addPass(createContractionsToBlas());
   pm.addPass(createOutlineKernels());
   // Repeated layers outline to identical kernels: one of each is compiled.

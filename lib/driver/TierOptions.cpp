@@ -1,0 +1,92 @@
+//===- TierOptions.cpp - The tier plan's budgets and rates ----------------===//
+//
+// The bandwidths file is what `out/model --probe` is to write: plain text a
+// person can also write or edit, each rate on a line of its own.
+//
+//===----------------------------------------------------------------------===//
+
+#include "lib/driver/TierOptions.h"
+
+#include "lib/driver/Options.h"
+
+#include "llvm/ADT/StringSwitch.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <cmath>
+
+using llvm::createStringError;
+using llvm::StringRef;
+
+namespace strata {
+
+llvm::Error readBandwidthsFile(StringRef path, TierPlanOptions &options) {
+  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> file = llvm::MemoryBuffer::getFile(path);
+  if (!file)
+    return createStringError("--bandwidths: cannot read '%s': %s", path.str().c_str(),
+                             file.getError().message().c_str());
+  llvm::SmallVector<StringRef> lines;
+  (*file)->getBuffer().split(lines, '\n');
+  for (auto [index, raw] : llvm::enumerate(lines)) {
+    StringRef line = raw.split('#').first.trim();
+    if (line.empty())
+      continue;
+    auto fail = [&](const std::string &what) {
+      return createStringError("%s:%zu: %s", path.str().c_str(), index + 1, what.c_str());
+    };
+    auto [name, text] = line.split('=');
+    name = name.trim();
+    text = text.trim();
+    double *target = llvm::StringSwitch<double *>(name)
+                         .Case("h2d_bytes_per_second", &options.hostToDevice)
+                         .Case("nvme_read_bytes_per_second", &options.nvmeRead)
+                         .Case("memory_bytes_per_second", &options.deviceMemory)
+                         .Case("flops_per_second", &options.deviceFlops)
+                         .Default(nullptr);
+    if (!target)
+      return fail("unknown rate '" + name.str() +
+                  "' (expected h2d_bytes_per_second, nvme_read_bytes_per_second, "
+                  "memory_bytes_per_second or flops_per_second)");
+    double value;
+    if (text.getAsDouble(value) || !(value > 0) || !std::isfinite(value))
+      return fail("the value of '" + name.str() + "' must be a positive number, not '" +
+                  text.str() + "'");
+    *target = value;
+  }
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::optional<TierPlanOptions>> parseTierOptions(StringRef gpuMem, StringRef hostMem,
+                                                                StringRef bandwidths) {
+  if (gpuMem.empty()) {
+    if (!hostMem.empty())
+      return createStringError("--host-mem needs --gpu-mem: the tier plan starts from the "
+                               "device memory budget");
+    if (!bandwidths.empty())
+      return createStringError("--bandwidths needs --gpu-mem: the rates are the tier plan's");
+    return std::nullopt;
+  }
+  TierPlanOptions options;
+  uint64_t bytes;
+  if (llvm::Error e = parseByteSize(gpuMem, "--gpu-mem", bytes))
+    return std::move(e);
+  if (bytes > static_cast<uint64_t>(INT64_MAX))
+    return createStringError("--gpu-mem=%s is larger than the compiler can count",
+                             gpuMem.str().c_str());
+  options.gpuMem = static_cast<int64_t>(bytes);
+  if (hostMem == "0") {
+    options.hostMem = 0;
+  } else if (!hostMem.empty()) {
+    if (llvm::Error e = parseByteSize(hostMem, "--host-mem", bytes))
+      return std::move(e);
+    if (bytes > static_cast<uint64_t>(INT64_MAX))
+      return createStringError("--host-mem=%s is larger than the compiler can count",
+                               hostMem.str().c_str());
+    options.hostMem = static_cast<int64_t>(bytes);
+  }
+  if (!bandwidths.empty())
+    if (llvm::Error e = readBandwidthsFile(bandwidths, options))
+      return std::move(e);
+  return options;
+}
+
+} // namespace strata

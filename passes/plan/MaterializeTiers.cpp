@@ -1,0 +1,204 @@
+//===- MaterializeTiers.cpp - The tier plan written into the program ------===//
+//
+// Implements `strata-materialize-tiers`. The stages are cut as the planner
+// cut them, but on the bufferised ops; the plan's slot size bounds what each
+// stage's streamed weights may occupy, and a stage that outgrows it (the
+// bufferised program reading weights in another grouping than the graph) is
+// an error rather than an overlap.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/plan/Passes.h"
+#include "passes/plan/TierPlacement.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/Support/MathExtras.h"
+
+using namespace mlir;
+using namespace strata;
+using tier::Kind;
+
+namespace strata {
+#define GEN_PASS_DEF_MATERIALIZETIERS
+#include "passes/plan/Passes.h.inc"
+} // namespace strata
+
+namespace {
+
+/// The `memref.get_global` that `value` views, directly or through view
+/// ops, or null.
+memref::GetGlobalOp viewedGlobal(Value value) {
+  while (Operation *def = value.getDefiningOp()) {
+    if (auto get = dyn_cast<memref::GetGlobalOp>(def))
+      return get;
+    auto view = dyn_cast<ViewLikeOpInterface>(def);
+    if (!view || view.getViewSource() == value)
+      return {};
+    value = view.getViewSource();
+  }
+  return {};
+}
+
+/// Whether `op` only names or views a weight.
+bool isWeightView(Operation &op) {
+  return op.getNumResults() == 1 && viewedGlobal(op.getResult(0));
+}
+
+/// A copy of the chain of views that makes `value`, built at `builder`.
+Value cloneViewChain(OpBuilder &builder, Value value) {
+  Operation *def = value.getDefiningOp();
+  IRMapping mapping;
+  if (auto view = dyn_cast<ViewLikeOpInterface>(def); view && !isa<memref::GetGlobalOp>(def))
+    mapping.map(view.getViewSource(), cloneViewChain(builder, view.getViewSource()));
+  return builder.clone(*def, mapping)->getResult(cast<OpResult>(value).getResultNumber());
+}
+
+/// A stage: the streamed weights it reads and its ops that read them.
+struct Stage {
+  llvm::MapVector<StringAttr, memref::GetGlobalOp> weights;
+  SmallVector<Operation *> readers;
+};
+
+struct MaterializeTiers : strata::impl::MaterializeTiersBase<MaterializeTiers> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto plan = module->getAttrOfType<tier::PlanAttr>(tier::TierDialect::kPlan);
+    if (!plan)
+      return;
+    auto entry = dyn_cast_or_null<func::FuncOp>(program::findEntry(module).getOperation());
+    if (!entry) {
+      module.emitError("the tier plan needs the model's entry function (program.entry)");
+      return signalPassFailure();
+    }
+    Block &body = entry.getBody().front();
+    auto streamedWeightOf = [&](Value value) -> memref::GetGlobalOp {
+      memref::GetGlobalOp get = viewedGlobal(value);
+      if (!get)
+        return {};
+      tier::PlacementAttr placement = plan.lookup(get.getName());
+      return placement && placement.getHome() != Kind::gpu ? get : memref::GetGlobalOp();
+    };
+
+    // Each reader gets its own views of the weights it reads.
+    for (Operation &op : llvm::make_early_inc_range(body)) {
+      if (isWeightView(op))
+        continue;
+      OpBuilder builder(&op);
+      op.walk([&](Operation *inner) {
+        for (OpOperand &operand : inner->getOpOperands())
+          if (operand.get().getDefiningOp() && operand.get().getDefiningOp()->getBlock() == &body &&
+              streamedWeightOf(operand.get()))
+            operand.set(cloneViewChain(builder, operand.get()));
+      });
+    }
+    for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
+      if (isWeightView(op) && op.use_empty())
+        op.erase();
+
+    std::vector<Stage> stages;
+    for (Operation &op : body) {
+      if (isWeightView(op))
+        continue;
+      SmallVector<memref::GetGlobalOp> reads;
+      op.walk([&](Operation *inner) {
+        for (Value operand : inner->getOperands())
+          if (memref::GetGlobalOp get = streamedWeightOf(operand))
+            reads.push_back(get);
+      });
+      if (reads.empty())
+        continue;
+      bool opens = stages.empty() || llvm::any_of(reads, [&](memref::GetGlobalOp get) {
+                     return !stages.back().weights.contains(get.getNameAttr().getAttr());
+                   });
+      if (opens)
+        stages.emplace_back();
+      for (memref::GetGlobalOp get : reads)
+        stages.back().weights.insert({get.getNameAttr().getAttr(), get});
+      stages.back().readers.push_back(&op);
+    }
+    if (stages.empty())
+      return;
+    if (failed(materialize(plan, stages)))
+      signalPassFailure();
+  }
+
+  LogicalResult materialize(tier::PlanAttr plan, std::vector<Stage> &stages) {
+    // Buffers and copies of each stage, queued before the stage ahead of it.
+    struct Queued {
+      SmallVector<std::pair<memref::GetGlobalOp, Value>> slots;
+      SmallVector<Value> staging;
+      SmallVector<Value> events;
+    };
+    std::vector<Queued> queued(stages.size());
+    int64_t slotBytes = plan.getSlotBytes();
+    for (auto [k, stage] : llvm::enumerate(stages)) {
+      Operation *issueAt = stages[k == 0 ? 0 : k - 1].readers.front();
+      OpBuilder builder(issueAt);
+      int64_t offset = 0;
+      for (auto [name, get] : stage.weights) {
+        auto type = cast<MemRefType>(get.getType());
+        int64_t bytes = static_cast<int64_t>(llvm::alignTo(
+            type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8), kSlotAlignment));
+        if (offset + bytes > slotBytes)
+          return stage.readers.front()->emitError("the weights this op's stage reads need more ")
+                 << "than the tier plan's slot of " << slotBytes
+                 << " bytes; the bufferised program groups weight reads unlike the graph";
+        Location loc = get.getLoc();
+        int64_t base = static_cast<int64_t>(k % 2) * slotBytes + offset;
+        Value home = memref::GetGlobalOp::create(builder, loc, type, get.getName());
+        Value slot = tier::AllocOp::create(builder, loc, type, Kind::gpu, base);
+        SmallVector<Value> after;
+        Value source = home;
+        if (plan.lookup(name.getValue()).getHome() == Kind::nvme) {
+          Value staging = tier::AllocOp::create(builder, loc, type, Kind::host, base);
+          after.push_back(tier::CopyOp::create(builder, loc, home, staging, "nvme"));
+          source = staging;
+          queued[k].staging.push_back(staging);
+        }
+        queued[k].events.push_back(tier::CopyOp::create(builder, loc, source, slot, "h2d", after));
+        queued[k].slots.push_back({get, slot});
+        offset += bytes;
+      }
+    }
+    for (auto [k, stage] : llvm::enumerate(stages)) {
+      Operation *first = stage.readers.front();
+      OpBuilder builder(first);
+      for (Value event : queued[k].events)
+        tier::WaitOp::create(builder, first->getLoc(), event);
+      for (Value staging : queued[k].staging)
+        tier::FreeOp::create(builder, first->getLoc(), staging);
+      for (Operation *reader : stage.readers)
+        for (auto [get, slot] : queued[k].slots)
+          replaceInReader(reader, get.getName(), slot);
+      builder.setInsertionPointAfter(stage.readers.back());
+      for (auto [get, slot] : queued[k].slots)
+        tier::FreeOp::create(builder, first->getLoc(), slot);
+    }
+    return success();
+  }
+
+  /// Makes `reader`'s views of weight `name` view `slot` instead; the views
+  /// are its own (cloned just before it).
+  void replaceInReader(Operation *reader, StringRef name, Value slot) {
+    for (Operation *op = reader->getPrevNode(); op && isWeightView(*op); op = op->getPrevNode())
+      if (auto get = dyn_cast<memref::GetGlobalOp>(op); get && get.getName() == name) {
+        get.getResult().replaceUsesWithIf(slot, [&](OpOperand &use) {
+          return reader->isAncestor(use.getOwner()) ||
+                 (use.getOwner()->getBlock() == reader->getBlock() &&
+                  use.getOwner()->isBeforeInBlock(reader));
+        });
+      }
+    reader->walk([&](Operation *inner) {
+      for (OpOperand &operand : inner->getOpOperands())
+        if (auto get = operand.get().getDefiningOp<memref::GetGlobalOp>();
+            get && get.getName() == name && get->getBlock() == reader->getBlock())
+          operand.set(slot);
+    });
+  }
+};
+
+} // namespace

@@ -1,0 +1,76 @@
+//===- PlanTierArenas.cpp - Arenas for the tier plan's slots --------------===//
+//
+// Implements `strata-plan-tier-arenas`. The tier plan placed its buffers at
+// offsets already; this pass only makes the arenas they live in part of the
+// program's contract, after the buffer plan's, so that the executor
+// allocates them once and passes them in.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/plan/Passes.h"
+#include "passes/plan/TierPlacement.h"
+
+#include "strata/model.h"
+
+#include "llvm/Support/MathExtras.h"
+
+#include <map>
+
+using namespace mlir;
+using namespace strata;
+
+namespace strata {
+#define GEN_PASS_DEF_PLANTIERARENAS
+#include "passes/plan/Passes.h.inc"
+} // namespace strata
+
+namespace {
+
+struct PlanTierArenas : strata::impl::PlanTierArenasBase<PlanTierArenas> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    for (auto function : getOperation().getOps<func::FuncOp>())
+      if (failed(planArenas(function)))
+        return signalPassFailure();
+  }
+
+  LogicalResult planArenas(func::FuncOp function) {
+    std::map<tier::Kind, int64_t> spans;
+    WalkResult walk = function.walk([&](tier::AllocOp alloc) {
+      if (alloc.getTier() == tier::Kind::nvme) {
+        alloc.emitError("the runtime has no NVMe arena; buffers on NVMe are files");
+        return WalkResult::interrupt();
+      }
+      MemRefType type = alloc.getBuffer().getType();
+      int64_t bytes = type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+      int64_t &span = spans[alloc.getTier()];
+      span = std::max<int64_t>(span, alloc.getOffset() + bytes);
+      return WalkResult::advance();
+    });
+    if (walk.wasInterrupted())
+      return failure();
+    if (spans.empty())
+      return success();
+    MLIRContext *ctx = &getContext();
+    SmallVector<Attribute> arenas;
+    if (auto planned = function->getAttrOfType<ArrayAttr>(program::ProgramDialect::kArenas))
+      arenas.assign(planned.begin(), planned.end());
+    auto type = MemRefType::get({ShapedType::kDynamic}, IntegerType::get(ctx, 8));
+    for (auto [kind, span] : spans) {
+      int64_t bytes = static_cast<int64_t>(llvm::alignTo(span, kSlotAlignment));
+      int64_t space = kind == tier::Kind::gpu ? STRATA_MEMORY_DEVICE : STRATA_MEMORY_HOST;
+      arenas.push_back(program::ArenaAttr::get(ctx, space, bytes, bytes, kSlotAlignment));
+      auto marker = NamedAttribute(tier::TierDialect::kArena,
+                                   StringAttr::get(ctx, tier::stringifyKind(kind)));
+      unsigned index = function.getNumArguments();
+      if (failed(function.insertArgument(index, type, DictionaryAttr::get(ctx, {marker}),
+                                         function.getLoc())))
+        return failure();
+    }
+    function->setAttr(program::ProgramDialect::kArenas, ArrayAttr::get(ctx, arenas));
+    return success();
+  }
+};
+
+} // namespace

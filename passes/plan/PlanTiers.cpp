@@ -1,0 +1,183 @@
+//===- PlanTiers.cpp - The home tier of every weight ----------------------===//
+//
+// Implements `strata-plan-tiers`: reads the stages of the entry function
+// (TierStages), solves the placement (TierPlacement), and records it with its
+// predicted figures as the module's `tier.plan`. When no placement fits, the
+// error says the least each tier needs and what makes it so.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/plan/Passes.h"
+#include "passes/plan/TierPlacement.h"
+#include "passes/plan/TierStages.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/Support/Format.h"
+
+#include <cmath>
+#include <set>
+
+using namespace mlir;
+using namespace strata;
+using tier::Kind;
+
+namespace strata {
+#define GEN_PASS_DEF_PLANTIERS
+#include "passes/plan/Passes.h.inc"
+} // namespace strata
+
+namespace {
+
+/// `bytes` for people: "1.50 MiB (1572864 bytes)".
+std::string describeBytes(int64_t bytes) {
+  static const char *units[] = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+  double value = bytes;
+  int unit = 0;
+  while (value >= 1024 && unit < 4) {
+    value /= 1024;
+    ++unit;
+  }
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  if (unit == 0)
+    os << bytes << " bytes";
+  else
+    os << llvm::format("%.2f %s (%lld bytes)", value, units[unit], (long long)bytes);
+  return text;
+}
+
+/// The least device memory any placement needs: with slots of `slot` bytes,
+/// every stage larger than a slot stays resident.
+std::pair<int64_t, int64_t> leastDeviceBytes(const GraphStages &graph, int64_t fixedBytes) {
+  std::set<int64_t> slotSizes = {0};
+  for (const TierStage &stage : graph.stages)
+    slotSizes.insert(stage.weightBytes);
+  std::pair<int64_t, int64_t> least = {INT64_MAX, 0};
+  for (int64_t slot : slotSizes) {
+    int64_t bytes = fixedBytes + (slot ? 2 * slot : 0);
+    for (const TierStage &stage : graph.stages)
+      if (stage.weightBytes > slot)
+        bytes += stage.weightBytes;
+    least = std::min(least, {bytes, slot});
+  }
+  return least;
+}
+
+struct PlanTiers : strata::impl::PlanTiersBase<PlanTiers> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto entry = dyn_cast_or_null<func::FuncOp>(program::findEntry(module).getOperation());
+    if (!entry) {
+      module.emitError("the tier plan needs the model's entry function (program.entry)");
+      return signalPassFailure();
+    }
+    if (gpuMem <= 0) {
+      module.emitError("the tier plan needs a device memory budget (gpu-mem) of at least one "
+                       "byte; it is ")
+          << gpuMem;
+      return signalPassFailure();
+    }
+    TierBandwidths bandwidths{hostToDevice, nvmeRead, deviceMemory, deviceFlops};
+    for (double rate : {bandwidths.hostToDevice, bandwidths.nvmeRead, bandwidths.deviceMemory,
+                        bandwidths.deviceFlops})
+      if (!(rate > 0) || !std::isfinite(rate)) {
+        module.emitError("the tier plan's bandwidths and flop rate must be positive and "
+                         "finite; one is ")
+            << rate;
+        return signalPassFailure();
+      }
+    FailureOr<GraphStages> graph = collectStages(entry, minBytes, bandwidths);
+    if (failed(graph))
+      return signalPassFailure();
+
+    TierProblem problem;
+    problem.stages = graph->stages;
+    problem.fixedDeviceBytes = graph->activationBytes + graph->constantBytes;
+    problem.deviceBudget = gpuMem;
+    if (hostMem >= 0)
+      problem.hostBudget = hostMem;
+    problem.bandwidths = bandwidths;
+    std::optional<TierSolution> solution = solveTierPlacement(problem);
+    if (!solution) {
+      reportInfeasible(entry, *graph, problem);
+      return signalPassFailure();
+    }
+    module->setAttr(tier::TierDialect::kPlan, buildPlan(*graph, problem, *solution));
+  }
+
+  void reportInfeasible(func::FuncOp entry, const GraphStages &graph, const TierProblem &problem) {
+    auto [device, slot] = leastDeviceBytes(graph, problem.fixedDeviceBytes);
+    if (device > problem.deviceBudget) {
+      InFlightDiagnostic diag =
+          entry.emitError("the device memory budget (gpu-mem) of ")
+          << describeBytes(problem.deviceBudget) << " cannot hold this model: it needs at least "
+          << describeBytes(device) << ": " << describeBytes(graph.activationBytes)
+          << " for the activations at their peak, " << describeBytes(graph.constantBytes)
+          << " for the constants in the program";
+      if (slot)
+        diag << ", two slots of " << describeBytes(slot)
+             << " for the weights of the largest streamed stage";
+      diag << ", and the stages larger than a slot resident";
+      if (graph.activationPeak)
+        diag.attachNote(graph.activationPeak->getLoc()) << "the activations peak after this op";
+      return;
+    }
+    entry.emitError("the host memory budget (host-mem) of ")
+        << describeBytes(*problem.hostBudget)
+        << " cannot stage this model's weights: streaming them from NVMe needs two pinned "
+           "slots of "
+        << describeBytes(slot) << ", at least " << describeBytes(2 * slot)
+        << " of host memory; raise host-mem or gpu-mem";
+  }
+
+  /// The plan attribute: each weight at the nearest home its stages chose,
+  /// and the figures predicted for that placement.
+  tier::PlanAttr buildPlan(const GraphStages &graph, const TierProblem &problem,
+                           const TierSolution &solution) {
+    MLIRContext *ctx = &getContext();
+    std::vector<Kind> homes(graph.weights.size(), Kind::nvme);
+    for (auto [stage, weights] : llvm::enumerate(graph.stageWeights))
+      for (size_t w : weights)
+        homes[w] = std::min(homes[w], solution.homes[stage]);
+
+    std::vector<double> transfers(graph.stages.size(), 0);
+    int64_t gpuBytes = problem.fixedDeviceBytes, hostBytes = 0, nvmeBytes = 0;
+    int64_t h2dBytes = 0, nvmeReadBytes = 0, slotBytes = 0;
+    bool fromNvme = false;
+    for (auto [w, weight] : llvm::enumerate(graph.weights)) {
+      Kind home = homes[w];
+      (home == Kind::gpu ? gpuBytes : home == Kind::host ? hostBytes : nvmeBytes) += weight.bytes;
+      fromNvme |= home == Kind::nvme;
+    }
+    for (auto [stage, weights] : llvm::enumerate(graph.stageWeights)) {
+      int64_t streamed = 0;
+      for (size_t w : weights) {
+        Kind home = homes[w];
+        if (home == Kind::gpu)
+          continue;
+        streamed += graph.weights[w].bytes;
+        h2dBytes += graph.weights[w].bytes;
+        if (home == Kind::nvme)
+          nvmeReadBytes += graph.weights[w].bytes;
+        transfers[stage] += transferSeconds(problem.bandwidths, home, graph.weights[w].bytes);
+      }
+      slotBytes = std::max(slotBytes, streamed);
+    }
+    int64_t slots = slotBytes ? 2 : 0;
+    gpuBytes += slots * slotBytes;
+    if (fromNvme)
+      hostBytes += slots * slotBytes;
+    double step = pipelinedStepSeconds(graph.stages, transfers);
+
+    SmallVector<tier::PlacementAttr> placements;
+    for (auto [w, weight] : llvm::enumerate(graph.weights))
+      placements.push_back(tier::PlacementAttr::get(ctx, weight.name, homes[w], weight.bytes,
+                                                    weight.stages.front(), weight.stages.back()));
+    return tier::PlanAttr::get(ctx, slots, slotBytes, std::llround(step * 1e9), gpuBytes, hostBytes,
+                               nvmeBytes, h2dBytes, nvmeReadBytes, placements);
+  }
+};
+
+} // namespace

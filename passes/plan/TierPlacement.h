@@ -1,0 +1,85 @@
+//===- TierPlacement.h - Where each stage's weights live --------*- C++ -*-===//
+//
+// The optimisation at the heart of the tier plan (docs/tiers.md): given the
+// stages of one step in order, each with its predicted compute time and the
+// bytes of the weights it reads, choose for each stage whether its weights
+// stay resident in device memory, stream from pinned host memory or stream
+// from NVMe, minimising the predicted step time under the device and host
+// budgets. A dynamic programme over the stages, exact up to the rounding of
+// bytes to 1/kBudgetUnits of each budget (rounded up, so a plan it accepts
+// fits).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_PASSES_PLAN_TIERPLACEMENT_H
+#define STRATA_PASSES_PLAN_TIERPLACEMENT_H
+
+#include "dialects/tier/TierDialect.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace strata {
+
+/// Every weight in a slot starts at a multiple of this many bytes, so a
+/// weight occupies its size rounded up to it.
+constexpr int64_t kSlotAlignment = 64;
+
+/// Link and compute rates, in bytes or flops per second.
+struct TierBandwidths {
+  double hostToDevice = 25e9;
+  double nvmeRead = 3e9;
+  double deviceMemory = 1e12;
+  double deviceFlops = 50e12;
+};
+
+/// One stage: the ops from one weight-reading op up to the next.
+struct TierStage {
+  /// Predicted compute time, in seconds.
+  double computeSeconds = 0;
+  /// Bytes of the weights the stage reads.
+  int64_t weightBytes = 0;
+};
+
+/// What the planner must fit.
+struct TierProblem {
+  std::vector<TierStage> stages;
+  /// Device bytes needed whatever the placement: activations at their peak
+  /// and constants the plan does not move.
+  int64_t fixedDeviceBytes = 0;
+  /// Budgets; a host budget of nothing is unlimited.
+  int64_t deviceBudget = 0;
+  std::optional<int64_t> hostBudget;
+  TierBandwidths bandwidths;
+};
+
+/// The chosen placement and its predicted figures.
+struct TierSolution {
+  /// The home of each stage's weights (gpu for stages without weights).
+  std::vector<tier::Kind> homes;
+  /// Each of the two device slots (and, with NVMe, the two pinned staging
+  /// slots) holds the weights of one streamed stage.
+  int64_t slotBytes = 0;
+  double stepSeconds = 0;
+};
+
+/// The placement minimising the predicted step time, or nothing when no
+/// placement fits the budgets.
+std::optional<TierSolution> solveTierPlacement(const TierProblem &problem);
+
+/// The predicted step time when stage s's weights take `transfers[s]`
+/// seconds to reach the device: the first stage's transfer, then each
+/// stage's compute overlapped with the next stage's transfer (double
+/// buffering, prefetch distance one), then the last stage's compute.
+double pipelinedStepSeconds(const std::vector<TierStage> &stages,
+                            const std::vector<double> &transfers);
+
+/// Seconds to move `bytes` to the device from `home` (0 for gpu): an NVMe
+/// read is pipelined through the staging slots, so the slower link bounds it.
+double transferSeconds(const TierBandwidths &bandwidths, tier::Kind home, int64_t bytes);
+
+} // namespace strata
+
+#endif // STRATA_PASSES_PLAN_TIERPLACEMENT_H

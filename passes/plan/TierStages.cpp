@@ -1,0 +1,191 @@
+//===- TierStages.cpp - One step of a graph, cut where weights are read ---===//
+//
+// Reads the entry function once, in order. An op's compute time is the sum,
+// over the ops it holds (itself, or a fusion group's members), of the larger
+// of flops over the device's flop rate and bytes over its memory bandwidth,
+// both from the cost interface. Activations live from the op that makes
+// them to the last top-level op that reads them; inputs from the start;
+// results to the end.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/plan/TierStages.h"
+
+#include "dialects/graph/GraphDialect.h"
+#include "dialects/graph/GraphInterfaces.h"
+
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/MapVector.h"
+#include "llvm/Support/MathExtras.h"
+
+using namespace mlir;
+using namespace strata;
+
+namespace {
+
+/// The bytes of a value of static type `type`, or nothing.
+std::optional<int64_t> staticBytes(Type type) {
+  auto shaped = dyn_cast<ShapedType>(type);
+  if (!shaped || !shaped.hasStaticShape() || !shaped.getElementType().isIntOrFloat())
+    return std::nullopt;
+  return shaped.getNumElements() * ((shaped.getElementTypeBitWidth() + 7) / 8);
+}
+
+/// The bytes `global` occupies in a slot (its size rounded up to the slot
+/// alignment), or 0 when it stays in the program (strata-plan-weights' rule:
+/// static, byte-sized integers or floats, at least `minBytes` bytes).
+int64_t weightBytes(ml_program::GlobalOp global, int64_t minBytes) {
+  if (global.getIsMutable())
+    return 0;
+  auto type = dyn_cast<RankedTensorType>(global.getType());
+  if (!type || !type.hasStaticShape() || !type.getElementType().isIntOrFloat() ||
+      type.getElementTypeBitWidth() % 8 != 0)
+    return 0;
+  int64_t bytes = type.getNumElements() * (type.getElementTypeBitWidth() / 8);
+  return bytes >= minBytes ? static_cast<int64_t>(llvm::alignTo(bytes, kSlotAlignment)) : 0;
+}
+
+/// Every value `op` reads from outside itself.
+llvm::SetVector<Value> valuesRead(Operation *op) {
+  llvm::SetVector<Value> read;
+  op->walk([&](Operation *inner) {
+    for (Value operand : inner->getOperands()) {
+      Operation *owner = operand.getParentBlock()->getParentOp();
+      if (inner == op || !op->isAncestor(owner))
+        read.insert(operand);
+    }
+  });
+  return read;
+}
+
+/// The predicted seconds `op` computes for.
+FailureOr<double> computeSeconds(Operation *op, const TierBandwidths &bandwidths) {
+  double seconds = 0;
+  WalkResult walk = op->walk([&](graph::CostOpInterface costed) {
+    FailureOr<graph::OpCost> cost = costed.getStaticCost();
+    if (failed(cost)) {
+      costed->emitError("the tier plan needs every size of this op; give the model's inputs "
+                        "static shapes with --shape");
+      return WalkResult::interrupt();
+    }
+    double flops = cost->flops / bandwidths.deviceFlops;
+    double bytes = (cost->bytesRead + cost->bytesWritten) / bandwidths.deviceMemory;
+    seconds += std::max(flops, bytes);
+    return WalkResult::advance();
+  });
+  if (walk.wasInterrupted())
+    return failure();
+  return seconds;
+}
+
+} // namespace
+
+FailureOr<GraphStages> strata::collectStages(func::FuncOp entry, int64_t minBytes,
+                                             const TierBandwidths &bandwidths) {
+  GraphStages result;
+  ModuleOp module = entry->getParentOfType<ModuleOp>();
+  llvm::StringMap<size_t> weightIndex;
+  auto weightOf = [&](Value value) -> std::optional<size_t> {
+    auto load = value.getDefiningOp<ml_program::GlobalLoadConstOp>();
+    if (!load)
+      return std::nullopt;
+    auto global =
+        SymbolTable::lookupNearestSymbolFrom<ml_program::GlobalOp>(module, load.getGlobalAttr());
+    int64_t bytes = global ? weightBytes(global, minBytes) : 0;
+    if (bytes == 0)
+      return std::nullopt;
+    auto [it, inserted] = weightIndex.try_emplace(global.getSymName(), result.weights.size());
+    if (inserted)
+      result.weights.push_back({global.getSymNameAttr(), bytes, {}});
+    return it->second;
+  };
+
+  Block &body = entry.getBody().front();
+  // The last top-level op reading each activation.
+  llvm::DenseMap<Value, Operation *> lastUse;
+  for (Operation &op : body)
+    for (Value value : valuesRead(&op))
+      lastUse[value] = &op;
+
+  llvm::DenseSet<Attribute> keptGlobals;
+  llvm::MapVector<Value, int64_t> live;
+  int64_t liveBytes = 0;
+  for (BlockArgument argument : entry.getArguments()) {
+    std::optional<int64_t> bytes = staticBytes(argument.getType());
+    if (!bytes)
+      return entry.emitError("the tier plan needs every size of input #")
+             << argument.getArgNumber() << "; give it a static shape with --shape";
+    live[argument] = *bytes;
+    liveBytes += *bytes;
+  }
+  result.activationBytes = liveBytes;
+
+  for (Operation &op : body) {
+    if (auto load = dyn_cast<ml_program::GlobalLoadConstOp>(op)) {
+      if (!weightOf(load.getResult()) && keptGlobals.insert(load.getGlobalAttr()).second)
+        result.constantBytes += staticBytes(load.getType()).value_or(0);
+      continue;
+    }
+    if (isa<graph::ConstantOp>(op)) {
+      std::optional<int64_t> bytes = staticBytes(op.getResult(0).getType());
+      result.constantBytes += bytes.value_or(0);
+      continue;
+    }
+    std::vector<size_t> reads;
+    for (Value value : valuesRead(&op))
+      if (std::optional<size_t> weight = weightOf(value))
+        reads.push_back(*weight);
+    bool readsNewWeight = llvm::any_of(reads, [&](size_t w) {
+      return !result.stageWeights.empty() && !llvm::is_contained(result.stageWeights.back(), w);
+    });
+    bool opensStage =
+        result.stages.empty() || (readsNewWeight && !result.stageWeights.back().empty());
+    if (opensStage) {
+      result.stages.emplace_back();
+      result.starts.push_back(&op);
+      result.stageWeights.emplace_back();
+    }
+    size_t stage = result.stages.size() - 1;
+    for (size_t w : reads)
+      if (!llvm::is_contained(result.stageWeights[stage], w)) {
+        result.stageWeights[stage].push_back(w);
+        result.stages[stage].weightBytes += result.weights[w].bytes;
+        result.weights[w].stages.push_back(stage);
+      }
+    FailureOr<double> seconds = computeSeconds(&op, bandwidths);
+    if (failed(seconds))
+      return failure();
+    result.stages[stage].computeSeconds += *seconds;
+
+    for (Value value : op.getResults()) {
+      std::optional<int64_t> bytes = staticBytes(value.getType());
+      if (!bytes)
+        return op.emitError("the tier plan needs the size of every value; result #")
+               << cast<OpResult>(value).getResultNumber()
+               << " has a dynamic shape: give the model's inputs static shapes with --shape";
+      live[value] = *bytes;
+      liveBytes += *bytes;
+    }
+    if (liveBytes > result.activationBytes) {
+      result.activationBytes = liveBytes;
+      result.activationPeak = &op;
+    }
+    bool returns = op.hasTrait<OpTrait::ReturnLike>();
+    SmallVector<Value> ended;
+    for (Value value : valuesRead(&op))
+      if (lastUse.lookup(value) == &op && !returns)
+        ended.push_back(value);
+    for (Value value : op.getResults())
+      if (!lastUse.count(value))
+        ended.push_back(value);
+    for (Value value : ended) {
+      auto it = live.find(value);
+      if (it == live.end())
+        continue;
+      liveBytes -= it->second;
+      live.erase(it);
+    }
+  }
+  return result;
+}
