@@ -55,10 +55,22 @@ Value cloneViewChain(OpBuilder &builder, Value value) {
   return builder.clone(*def, mapping)->getResult(cast<OpResult>(value).getResultNumber());
 }
 
+/// A reader of streamed weights and the views of them cloned just before it.
+struct Reader {
+  Operation *op;
+  SmallVector<Operation *> views;
+};
+
 /// A stage: the streamed weights it reads and its ops that read them.
 struct Stage {
   llvm::MapVector<StringAttr, memref::GetGlobalOp> weights;
-  SmallVector<Operation *> readers;
+  SmallVector<Reader> readers;
+
+  /// Where work queued before the stage goes: before its first reader's views.
+  Operation *front() const {
+    const Reader &first = readers.front();
+    return first.views.empty() ? first.op : first.views.front();
+  }
 };
 
 struct MaterializeTiers : strata::impl::MaterializeTiersBase<MaterializeTiers> {
@@ -118,12 +130,19 @@ struct MaterializeTiers : strata::impl::MaterializeTiersBase<MaterializeTiers> {
         stages.emplace_back();
       for (memref::GetGlobalOp get : reads)
         stages.back().weights.insert({get.getNameAttr().getAttr(), get});
-      stages.back().readers.push_back(&op);
+      Reader reader{&op, {}};
+      for (Operation *view = op.getPrevNode(); view && isWeightView(*view);
+           view = view->getPrevNode())
+        reader.views.insert(reader.views.begin(), view);
+      stages.back().readers.push_back(reader);
     }
     if (stages.empty())
       return;
     if (failed(materialize(plan, stages)))
-      signalPassFailure();
+      return signalPassFailure();
+    for (Operation &op : llvm::make_early_inc_range(llvm::reverse(body)))
+      if (isWeightView(op) && op.use_empty())
+        op.erase();
   }
 
   LogicalResult materialize(tier::PlanAttr plan, std::vector<Stage> &stages) {
@@ -136,15 +155,14 @@ struct MaterializeTiers : strata::impl::MaterializeTiersBase<MaterializeTiers> {
     std::vector<Queued> queued(stages.size());
     int64_t slotBytes = plan.getSlotBytes();
     for (auto [k, stage] : llvm::enumerate(stages)) {
-      Operation *issueAt = stages[k == 0 ? 0 : k - 1].readers.front();
-      OpBuilder builder(issueAt);
+      OpBuilder builder(stages[k == 0 ? 0 : k - 1].front());
       int64_t offset = 0;
       for (auto [name, get] : stage.weights) {
         auto type = cast<MemRefType>(get.getType());
         int64_t bytes = static_cast<int64_t>(llvm::alignTo(
             type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8), kSlotAlignment));
         if (offset + bytes > slotBytes)
-          return stage.readers.front()->emitError("the weights this op's stage reads need more ")
+          return stage.readers.front().op->emitError("the weights this op's stage reads need more ")
                  << "than the tier plan's slot of " << slotBytes
                  << " bytes; the bufferised program groups weight reads unlike the graph";
         Location loc = get.getLoc();
@@ -165,37 +183,35 @@ struct MaterializeTiers : strata::impl::MaterializeTiersBase<MaterializeTiers> {
       }
     }
     for (auto [k, stage] : llvm::enumerate(stages)) {
-      Operation *first = stage.readers.front();
+      for (const Reader &reader : stage.readers)
+        for (auto [get, slot] : queued[k].slots)
+          replaceInReader(reader, get.getName(), slot);
+      Operation *first = stage.readers.front().op;
       OpBuilder builder(first);
       for (Value event : queued[k].events)
         tier::WaitOp::create(builder, first->getLoc(), event);
       for (Value staging : queued[k].staging)
         tier::FreeOp::create(builder, first->getLoc(), staging);
-      for (Operation *reader : stage.readers)
-        for (auto [get, slot] : queued[k].slots)
-          replaceInReader(reader, get.getName(), slot);
-      builder.setInsertionPointAfter(stage.readers.back());
+      builder.setInsertionPointAfter(stage.readers.back().op);
       for (auto [get, slot] : queued[k].slots)
         tier::FreeOp::create(builder, first->getLoc(), slot);
     }
     return success();
   }
 
-  /// Makes `reader`'s views of weight `name` view `slot` instead; the views
-  /// are its own (cloned just before it).
-  void replaceInReader(Operation *reader, StringRef name, Value slot) {
-    for (Operation *op = reader->getPrevNode(); op && isWeightView(*op); op = op->getPrevNode())
-      if (auto get = dyn_cast<memref::GetGlobalOp>(op); get && get.getName() == name) {
-        get.getResult().replaceUsesWithIf(slot, [&](OpOperand &use) {
-          return reader->isAncestor(use.getOwner()) ||
-                 (use.getOwner()->getBlock() == reader->getBlock() &&
-                  use.getOwner()->isBeforeInBlock(reader));
-        });
-      }
-    reader->walk([&](Operation *inner) {
+  /// Makes `reader` and its views read weight `name` from `slot`.
+  void replaceInReader(const Reader &reader, StringRef name, Value slot) {
+    auto isWeight = [&](Value value) {
+      auto get = value.getDefiningOp<memref::GetGlobalOp>();
+      return get && get.getName() == name;
+    };
+    for (Operation *view : reader.views)
+      for (OpOperand &operand : view->getOpOperands())
+        if (isWeight(operand.get()))
+          operand.set(slot);
+    reader.op->walk([&](Operation *inner) {
       for (OpOperand &operand : inner->getOpOperands())
-        if (auto get = operand.get().getDefiningOp<memref::GetGlobalOp>();
-            get && get.getName() == name && get->getBlock() == reader->getBlock())
+        if (isWeight(operand.get()))
           operand.set(slot);
     });
   }

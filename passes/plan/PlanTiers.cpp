@@ -46,19 +46,28 @@ std::string describeBytes(int64_t bytes) {
   return text;
 }
 
-/// The least device memory any placement needs: with slots of `slot` bytes,
-/// every stage larger than a slot stays resident.
-std::pair<int64_t, int64_t> leastDeviceBytes(const GraphStages &graph, int64_t fixedBytes) {
+/// The least device memory any placement needs, and how: with slots of
+/// `slotBytes` (0: nothing streams), the stages larger than a slot stay
+/// resident (`residentBytes`).
+struct LeastDevice {
+  int64_t bytes = INT64_MAX;
+  int64_t slotBytes = 0;
+  int64_t residentBytes = 0;
+};
+
+LeastDevice leastDeviceBytes(const GraphStages &graph, int64_t fixedBytes) {
   std::set<int64_t> slotSizes = {0};
   for (const TierStage &stage : graph.stages)
     slotSizes.insert(stage.weightBytes);
-  std::pair<int64_t, int64_t> least = {INT64_MAX, 0};
+  LeastDevice least;
   for (int64_t slot : slotSizes) {
-    int64_t bytes = fixedBytes + (slot ? 2 * slot : 0);
+    int64_t resident = 0;
     for (const TierStage &stage : graph.stages)
       if (stage.weightBytes > slot)
-        bytes += stage.weightBytes;
-    least = std::min(least, {bytes, slot});
+        resident += stage.weightBytes;
+    int64_t bytes = fixedBytes + 2 * slot + resident;
+    if (bytes < least.bytes)
+      least = {bytes, slot, resident};
   }
   return least;
 }
@@ -76,7 +85,7 @@ struct PlanTiers : strata::impl::PlanTiersBase<PlanTiers> {
     if (gpuMem <= 0) {
       module.emitError("the tier plan needs a device memory budget (gpu-mem) of at least one "
                        "byte; it is ")
-          << gpuMem;
+          << static_cast<int64_t>(gpuMem);
       return signalPassFailure();
     }
     TierBandwidths bandwidths{hostToDevice, nvmeRead, deviceMemory, deviceFlops};
@@ -108,21 +117,40 @@ struct PlanTiers : strata::impl::PlanTiersBase<PlanTiers> {
   }
 
   void reportInfeasible(func::FuncOp entry, const GraphStages &graph, const TierProblem &problem) {
-    auto [device, slot] = leastDeviceBytes(graph, problem.fixedDeviceBytes);
-    if (device > problem.deviceBudget) {
+    LeastDevice least = leastDeviceBytes(graph, problem.fixedDeviceBytes);
+    int64_t slot = least.slotBytes;
+    if (least.bytes > problem.deviceBudget) {
       InFlightDiagnostic diag =
           entry.emitError("the device memory budget (gpu-mem) of ")
           << describeBytes(problem.deviceBudget) << " cannot hold this model: it needs at least "
-          << describeBytes(device) << ": " << describeBytes(graph.activationBytes)
+          << describeBytes(least.bytes) << ": " << describeBytes(graph.activationBytes)
           << " for the activations at their peak, " << describeBytes(graph.constantBytes)
           << " for the constants in the program";
       if (slot)
         diag << ", two slots of " << describeBytes(slot)
              << " for the weights of the largest streamed stage";
-      diag << ", and the stages larger than a slot resident";
+      if (least.residentBytes)
+        diag << ", " << describeBytes(least.residentBytes)
+             << (slot ? " for the weights of stages larger than a slot, kept resident"
+                      : " for the weights, all resident");
       if (graph.activationPeak)
         diag.attachNote(graph.activationPeak->getLoc()) << "the activations peak after this op";
       return;
+    }
+    // The device fits some placement but the host cannot stage it: the
+    // smallest slots the device budget allows set the staging it needs.
+    std::set<int64_t> slotSizes;
+    for (const TierStage &stage : graph.stages)
+      slotSizes.insert(stage.weightBytes);
+    for (int64_t size : slotSizes) {
+      int64_t resident = 0;
+      for (const TierStage &stage : graph.stages)
+        if (stage.weightBytes > size)
+          resident += stage.weightBytes;
+      if (problem.fixedDeviceBytes + 2 * size + resident <= problem.deviceBudget) {
+        slot = size;
+        break;
+      }
     }
     entry.emitError("the host memory budget (host-mem) of ")
         << describeBytes(*problem.hostBudget)

@@ -1,0 +1,35 @@
+// RUN: strata-opt %s --split-input-file --strata-plan-tier-arenas --verify-diagnostics | FileCheck %s
+
+// The slots get arenas after the buffer plan's, each as large as the bytes
+// its tier's buffers span (rounded up to 64): device memory for gpu, host
+// memory for the staging slots.
+// CHECK-LABEL: func.func @main
+// CHECK-SAME: %{{.+}}: memref<?xi8>, %{{.+}}: memref<?xi8> {tier.arena = "gpu"}, %{{.+}}: memref<?xi8> {tier.arena = "host"})
+// CHECK-SAME: program.arenas = [#program.arena<space = 0, bytes = 512, lower_bound = 512, alignment = 64>, #program.arena<space = 0, bytes = 32832, lower_bound = 32832, alignment = 64>, #program.arena<space = 1, bytes = 16512, lower_bound = 16512, alignment = 64>]
+func.func @main(%x: memref<4x4xf32>, %arena: memref<?xi8>)
+    attributes {program.entry, program.arenas = [#program.arena<space = 0, bytes = 512, lower_bound = 512, alignment = 64>]} {
+  %a = tier.alloc gpu offset 0 : memref<64x64xf32>
+  %b = tier.alloc gpu offset 16448 : memref<64x64xf32>
+  %c = tier.alloc host offset 16448 : memref<3xf32>
+  tier.free %a : memref<64x64xf32>
+  tier.free %b : memref<64x64xf32>
+  tier.free %c : memref<3xf32>
+  return
+}
+
+// -----
+
+// Without tier buffers nothing changes.
+// CHECK-LABEL: func.func @untiered(%{{.+}}: memref<4xf32>)
+// CHECK-NOT: tier.arena
+func.func @untiered(%x: memref<4xf32>) {
+  return
+}
+
+// -----
+
+func.func @on_nvme() {
+  // expected-error @+1 {{the runtime has no NVMe arena; buffers on NVMe are files}}
+  %a = tier.alloc nvme offset 0 : memref<4xf32>
+  return
+}
