@@ -21,9 +21,8 @@ def Tier_Dialect : Dialect {
   let summary = "Buffers on device, host and NVMe tiers, and the copies between them";
   let description = [{
     A tier is a level of the memory hierarchy the runtime manages: `gpu` (the
-    device's memory; on the CPU target, the device's budgeted arena), `host`
-    (pinned host memory) and `nvme` (files in `--nvme-dir`, or the weights
-    file itself). Buffers are allocated at compile-time offsets in one arena
+    memory the device computes in, whatever the device), `host` (pinned host
+    memory) and `nvme` (the weights file on disk). Buffers are allocated at compile-time offsets in one arena
     per tier, copies run asynchronously on named streams and return events,
     and compute waits for the events of the bytes it reads.
 
