@@ -9,9 +9,11 @@
 #include "strata/weights.h"
 #include "runtime/core/File.h"
 #include "runtime/core/Status.h"
+#include "runtime/core/WeightsFiles.h"
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <new>
 #include <string>
 #include <string_view>
@@ -124,6 +126,26 @@ strata_status checkFile(strata_weights &w, uint64_t modelId) {
 
 } // namespace
 
+namespace {
+
+/// The open weights files by the start of their data region.
+std::mutex openFilesMutex;
+std::unordered_map<const void *, const strata_weights *> openFiles;
+
+} // namespace
+
+bool strata::runtime::findWeightsFile(const void *region, std::string &path,
+                                      uint64_t &dataOffset) {
+  std::lock_guard<std::mutex> lock(openFilesMutex);
+  auto it = openFiles.find(region);
+  if (it == openFiles.end())
+    return false;
+  path = it->second->path;
+  dataOffset = static_cast<uint64_t>(it->second->region -
+                                     static_cast<const unsigned char *>(it->second->data));
+  return true;
+}
+
 strata_status strata_weights_open(const char *path, uint64_t model_id,
                                   strata_weights **out) noexcept {
   if (!path || !out)
@@ -150,6 +172,10 @@ strata_status strata_weights_open(const char *path, uint64_t model_id,
     strata_weights_close(w);
     return s;
   }
+  if (w->region) {
+    std::lock_guard<std::mutex> lock(openFilesMutex);
+    openFiles[w->region] = w;
+  }
   *out = w;
   return nullptr;
 }
@@ -157,6 +183,12 @@ strata_status strata_weights_open(const char *path, uint64_t model_id,
 void strata_weights_close(strata_weights *weights) noexcept {
   if (!weights)
     return;
+  {
+    std::lock_guard<std::mutex> lock(openFilesMutex);
+    auto it = openFiles.find(weights->region);
+    if (it != openFiles.end() && it->second == weights)
+      openFiles.erase(it);
+  }
   if (weights->data)
     munmap(weights->data, weights->size);
   delete weights;

@@ -72,8 +72,13 @@ public:
   llvm::StringRef deviceFactory() const override { return "strata_cpu_device_create"; }
 
   std::vector<std::string> linkInputs() const override {
-    return {STRATA_CPU_DEVICE_LIBRARY, STRATA_CPU_BLAS_LIBRARY, STRATA_CPU_DNNL_LIBRARY,
-            STRATA_CPU_GOMP_LIBRARY, "-lm"};
+    return {STRATA_CPU_DEVICE_LIBRARY,
+            STRATA_RUNTIME_TIERS_LIBRARY,
+            STRATA_LIBURING_LIBRARY,
+            STRATA_CPU_BLAS_LIBRARY,
+            STRATA_CPU_DNNL_LIBRARY,
+            STRATA_CPU_GOMP_LIBRARY,
+            "-lm"};
   }
 };
 

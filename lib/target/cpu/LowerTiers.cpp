@@ -8,10 +8,12 @@
 
 #include "lib/target/cpu/Passes.h"
 
+#include "dialects/program/ProgramDialect.h"
 #include "dialects/tier/TierDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Utils/StaticValueUtils.h"
 
 using namespace mlir;
 using namespace strata;
@@ -23,11 +25,55 @@ namespace strata {
 
 namespace {
 
+constexpr llvm::StringLiteral kReadWeights = "strata_cpu_read_weights";
+
+/// The runtime's read of weights from the file (runtime/device/cpu/WeightsReads.cpp):
+/// (data region, offset in it, target, bytes), pointers as i64.
+func::FuncOp declareReadWeights(ModuleOp module) {
+  if (auto f = module.lookupSymbol<func::FuncOp>(kReadWeights))
+    return f;
+  OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
+  Type i64 = b.getI64Type();
+  auto f = func::FuncOp::create(b, module.getLoc(), kReadWeights,
+                                b.getFunctionType({i64, i64, i64, i64}, {}));
+  f.setPrivate();
+  return f;
+}
+
+/// The address of `memref`'s first element, as an i64.
+Value addressOf(OpBuilder &b, Location loc, Value memref) {
+  auto type = cast<MemRefType>(memref.getType());
+  auto meta = memref::ExtractStridedMetadataOp::create(b, loc, memref);
+  Value base = memref::ExtractAlignedPointerAsIndexOp::create(b, loc, memref);
+  Value size = arith::ConstantIndexOp::create(b, loc, (type.getElementTypeBitWidth() + 7) / 8);
+  Value shift = arith::MulIOp::create(b, loc, meta.getOffset(), size);
+  return arith::IndexCastOp::create(b, loc, b.getI64Type(),
+                                    arith::AddIOp::create(b, loc, base, shift));
+}
+
+/// The weights file's data region argument and the constant byte offset in it
+/// that `value` views, if it is such a view.
+std::optional<std::pair<Value, int64_t>> weightsFileView(Value value) {
+  auto view = value.getDefiningOp<memref::ViewOp>();
+  if (!view || !view.getSizes().empty())
+    return std::nullopt;
+  auto argument = dyn_cast<BlockArgument>(view.getSource());
+  auto function = argument ? dyn_cast<func::FuncOp>(argument.getOwner()->getParentOp()) : nullptr;
+  if (!function ||
+      !function.getArgAttr(argument.getArgNumber(), program::ProgramDialect::kWeightsRegion))
+    return std::nullopt;
+  std::optional<int64_t> offset = getConstantIntValue(view.getByteShift());
+  if (!offset)
+    return std::nullopt;
+  return std::make_pair(view.getSource(), *offset);
+}
+
 struct LowerTiers : strata::impl::LowerTiersBase<LowerTiers> {
   using Base::Base;
 
   void runOnOperation() override {
-    for (auto function : getOperation().getOps<func::FuncOp>())
+    SmallVector<func::FuncOp> functions(getOperation().getOps<func::FuncOp>());
+    for (func::FuncOp function : functions)
       if (failed(lower(function)))
         return signalPassFailure();
   }
@@ -56,7 +102,22 @@ struct LowerTiers : strata::impl::LowerTiersBase<LowerTiers> {
         alloc.getBuffer().replaceAllUsesWith(view);
         erased.push_back(alloc);
       } else if (auto copy = dyn_cast<tier::CopyOp>(op)) {
-        memref::CopyOp::create(builder, copy.getLoc(), copy.getSource(), copy.getTarget());
+        std::optional<std::pair<Value, int64_t>> file = weightsFileView(copy.getSource());
+        if (copy.getStream() == "nvme" && file) {
+          Location loc = copy.getLoc();
+          MemRefType type = cast<MemRefType>(copy.getTarget().getType());
+          int64_t bytes = type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+          Value region = arith::IndexCastOp::create(
+              builder, loc, builder.getI64Type(),
+              memref::ExtractAlignedPointerAsIndexOp::create(builder, loc, file->first));
+          Value offset = arith::ConstantIntOp::create(builder, loc, file->second, 64);
+          Value size = arith::ConstantIntOp::create(builder, loc, bytes, 64);
+          func::CallOp::create(
+              builder, loc, declareReadWeights(getOperation()),
+              ValueRange{region, offset, addressOf(builder, loc, copy.getTarget()), size});
+        } else {
+          memref::CopyOp::create(builder, copy.getLoc(), copy.getSource(), copy.getTarget());
+        }
         erased.push_back(copy);
       } else if (isa<tier::WaitOp, tier::FreeOp>(op)) {
         erased.push_back(op);

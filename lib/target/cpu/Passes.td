@@ -206,9 +206,13 @@ def LowerTiers : Pass<"strata-cpu-lower-tiers", "mlir::ModuleOp"> {
   let description = [{
     The CPU target's lowering of the tier dialect: each `tier.alloc` becomes
     a `memref.view` of its tier's arena argument (`tier.arena`, from
-    strata-plan-tier-arenas) at its offset, each `tier.copy` a `memref.copy`
-    where it was queued, and waits and frees disappear: the copies finish
-    before the next op starts, so every event is complete when waited for.
+    strata-plan-tier-arenas) at its offset; each `tier.copy` runs where it
+    was queued: one on stream "nvme" from the weights file (a view of the
+    weights region at a constant offset) as a call of
+    `strata_cpu_read_weights`, which reads the file through the NVMe tier's
+    reader (io_uring, O_DIRECT) rather than the mapping, any other as a
+    `memref.copy`; waits and frees disappear: the copies finish before the
+    next op starts, so every event is complete when waited for.
     The slots and the bytes moved are those of the plan; the overlap of
     copies with compute is not (the CPU device's copy stream is not yet
     driven from compiled code).
@@ -220,7 +224,8 @@ def LowerTiers : Pass<"strata-cpu-lower-tiers", "mlir::ModuleOp"> {
     `%s = memref.view %arena[%c64][] : memref<?xi8> to memref<4xf32>` and
     `memref.copy %w, %s`.
   }];
-  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::memref::MemRefDialect"];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::func::FuncDialect",
+                           "mlir::memref::MemRefDialect"];
 }
 
 #endif // STRATA_LIB_TARGET_CPU_PASSES_TD

@@ -1,0 +1,81 @@
+//===- NvmeReader.h - Reads from a file on NVMe through io_uring -*- C++ -*-===//
+//
+// The NVMe tier's read path: a file opened with O_DIRECT (the page cache
+// neither helps a read streamed once per step nor should hold a model larger
+// than RAM), read through io_uring with several requests in flight into
+// buffers aligned for O_DIRECT, then copied to where the caller wants the
+// bytes. A file on a filesystem that refuses O_DIRECT (tmpfs) is read
+// through the page cache instead, and `direct()` says so.
+//
+// Every failure names the file and the offset: a read error (EIO and the
+// like), and the end of the file before the bytes asked for (a truncated
+// file). Short reads are resumed where they stopped. A fault hook lets tests
+// fail or shorten chosen requests, and the environment variable
+// STRATA_NVME_FAULT (`eio@OFFSET` or `short@OFFSET`) does the same for the
+// request covering file offset OFFSET in a program run.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_RUNTIME_TIERS_NVMEREADER_H
+#define STRATA_RUNTIME_TIERS_NVMEREADER_H
+
+#include "strata/runtime.h"
+
+#include <liburing.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace strata::tiers {
+
+class NvmeReader {
+public:
+  /// Bytes of each request, and how many are in flight at once.
+  static constexpr uint64_t kRequestBytes = 1 << 20;
+  static constexpr unsigned kQueueDepth = 8;
+  /// The alignment O_DIRECT needs of offsets, lengths and buffers.
+  static constexpr uint64_t kBlockBytes = 4096;
+
+  /// Called before each request with its file offset and length: returns 0,
+  /// or a negative errno to fail the request with; may lower `bytes` to make
+  /// the read short.
+  using FaultHook = std::function<int(uint64_t offset, uint64_t &bytes)>;
+
+  /// Opens `path` for reading.
+  [[nodiscard]] static strata_status open(const char *path, std::unique_ptr<NvmeReader> &out);
+
+  ~NvmeReader();
+  NvmeReader(const NvmeReader &) = delete;
+  NvmeReader &operator=(const NvmeReader &) = delete;
+
+  /// Reads `bytes` bytes at file offset `offset` into `target`.
+  [[nodiscard]] strata_status read(uint64_t offset, void *target, uint64_t bytes);
+
+  /// Whether reads bypass the page cache (O_DIRECT).
+  bool direct() const { return isDirect; }
+  const std::string &path() const { return filePath; }
+  void setFaultHook(FaultHook hook) { faultHook = std::move(hook); }
+
+private:
+  NvmeReader() = default;
+
+  /// Reads the block-aligned range [start, start + length) into `buffer`,
+  /// resuming short reads; sets `got` to the bytes before the end of the
+  /// file. Requests go out `kQueueDepth` at a time.
+  strata_status readAligned(uint64_t start, uint64_t length, unsigned char *buffer, uint64_t &got);
+
+  std::string filePath;
+  int fd = -1;
+  bool isDirect = false;
+  bool ringReady = false;
+  io_uring ring{};
+  /// kQueueDepth requests' worth, aligned to kBlockBytes.
+  unsigned char *buffer = nullptr;
+  FaultHook faultHook;
+};
+
+} // namespace strata::tiers
+
+#endif // STRATA_RUNTIME_TIERS_NVMEREADER_H

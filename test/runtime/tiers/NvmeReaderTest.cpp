@@ -1,0 +1,122 @@
+//===- NvmeReaderTest.cpp - The NVMe tier's reads --------------------------===//
+//
+// Reads through io_uring return the file's bytes wherever they start and end
+// (block-aligned or not, across requests and batches), resume short reads,
+// and fail naming the file and offset on an I/O error or a file that ends
+// too soon. The file lives in the test's temporary directory, so O_DIRECT is
+// used where that filesystem allows it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/tiers/NvmeReader.h"
+#include "test/runtime/TestSupport.h"
+
+#include <cerrno>
+#include <vector>
+
+using strata::test::isError;
+using strata::test::TempDir;
+using strata::test::writeBytes;
+using strata::tiers::NvmeReader;
+
+namespace {
+
+/// A file of `bytes` bytes, byte i being a hash of i, in `dir`.
+std::string patternFile(const TempDir &dir, uint64_t bytes) {
+  std::string data(bytes, '\0');
+  for (uint64_t i = 0; i < bytes; ++i)
+    data[i] = static_cast<char>((i * 2654435761u) >> 13);
+  std::string path = dir.path("weights.bin");
+  EXPECT_TRUE(writeBytes(path, data));
+  return path;
+}
+
+char expectedByte(uint64_t i) { return static_cast<char>((i * 2654435761u) >> 13); }
+
+/// Reads `bytes` at `offset` and checks every byte.
+void expectReads(NvmeReader &reader, uint64_t offset, uint64_t bytes) {
+  std::vector<char> got(bytes + 2, '\x5a');
+  ASSERT_EQ(reader.read(offset, got.data() + 1, bytes), nullptr) << offset << " " << bytes;
+  EXPECT_EQ(got.front(), '\x5a');
+  EXPECT_EQ(got.back(), '\x5a');
+  for (uint64_t i = 0; i < bytes; ++i)
+    if (got[i + 1] != expectedByte(offset + i)) {
+      ADD_FAILURE() << "byte " << offset + i << " of a read of " << bytes << " at " << offset;
+      return;
+    }
+}
+
+constexpr uint64_t kFileBytes = 20 * NvmeReader::kRequestBytes + 12345;
+
+TEST(NvmeReaderTest, ReadsAnyRange) {
+  TempDir dir;
+  std::unique_ptr<NvmeReader> reader;
+  ASSERT_EQ(NvmeReader::open(patternFile(dir, kFileBytes).c_str(), reader), nullptr);
+  expectReads(*reader, 0, 4096);
+  expectReads(*reader, 1, 1);
+  expectReads(*reader, 4095, 2);
+  expectReads(*reader, 5000, 3 * NvmeReader::kRequestBytes + 7);
+  // More than one batch of requests, from an unaligned start.
+  expectReads(*reader, 777, 11 * NvmeReader::kRequestBytes);
+  // The last bytes of the file.
+  expectReads(*reader, kFileBytes - 100, 100);
+  expectReads(*reader, 0, 0);
+}
+
+TEST(NvmeReaderTest, ResumesShortReads) {
+  TempDir dir;
+  std::unique_ptr<NvmeReader> reader;
+  ASSERT_EQ(NvmeReader::open(patternFile(dir, kFileBytes).c_str(), reader), nullptr);
+  int shortened = 0;
+  reader->setFaultHook([&](uint64_t, uint64_t &bytes) {
+    if (bytes > 3 * NvmeReader::kBlockBytes) {
+      bytes = 3 * NvmeReader::kBlockBytes;
+      ++shortened;
+    }
+    return 0;
+  });
+  expectReads(*reader, 123, 2 * NvmeReader::kRequestBytes + 5);
+  EXPECT_GT(shortened, 2);
+}
+
+TEST(NvmeReaderTest, NamesFileAndOffsetOfAnIoError) {
+  TempDir dir;
+  std::string path = patternFile(dir, kFileBytes);
+  std::unique_ptr<NvmeReader> reader;
+  ASSERT_EQ(NvmeReader::open(path.c_str(), reader), nullptr);
+  uint64_t bad = 3 * NvmeReader::kRequestBytes;
+  reader->setFaultHook([&](uint64_t offset, uint64_t &bytes) {
+    return offset <= bad && bad < offset + bytes ? -EIO : 0;
+  });
+  std::vector<char> got(5 * NvmeReader::kRequestBytes);
+  EXPECT_TRUE(isError(reader->read(0, got.data(), got.size()), STRATA_ERROR_IO,
+                      {"reading '" + path +
+                       "' at offset 3145728 (1048576 bytes) failed: " + "Input/output error"}));
+  // Reads elsewhere still work.
+  reader->setFaultHook(nullptr);
+  expectReads(*reader, 0, 4096);
+}
+
+TEST(NvmeReaderTest, ATruncatedFileIsAnError) {
+  TempDir dir;
+  std::string path = patternFile(dir, 10000);
+  std::unique_ptr<NvmeReader> reader;
+  ASSERT_EQ(NvmeReader::open(path.c_str(), reader), nullptr);
+  std::vector<char> got(8192);
+  EXPECT_TRUE(isError(reader->read(4096, got.data(), got.size()), STRATA_ERROR_FORMAT,
+                      {"'" + path + "' ends at offset 10000, before the 8192 bytes at offset " +
+                       "4096: the file is truncated"}));
+  EXPECT_TRUE(
+      isError(reader->read(20000, got.data(), 1), STRATA_ERROR_FORMAT, {"the file is truncated"}));
+}
+
+TEST(NvmeReaderTest, AMissingFileIsAnError) {
+  TempDir dir;
+  std::unique_ptr<NvmeReader> reader;
+  EXPECT_TRUE(
+      isError(NvmeReader::open(dir.path("absent").c_str(), reader), STRATA_ERROR_IO,
+              {"cannot open '" + dir.path("absent") + "' for reading: No such file or directory"}));
+  EXPECT_EQ(reader, nullptr);
+}
+
+} // namespace
