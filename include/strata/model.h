@@ -112,6 +112,9 @@ typedef struct strata_device strata_device;
 typedef struct strata_device_options {
   /// Host threads the device may use for its work (at least 1).
   int32_t threads;
+  /// The most bytes the device's memory may hold for this program (its
+  /// arenas); 0: all the device has.
+  uint64_t device_memory;
 } strata_device_options;
 
 /// Creates the device the compiled code was built for into `out`, a handle

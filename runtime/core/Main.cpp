@@ -1,7 +1,7 @@
 //===- Main.cpp - The main of every program stratac emits -----------------===//
 //
 //   model --input NAME=FILE.npy ... [--output NAME=FILE.npy ...] [--bench N]
-//         [--report] [--trace FILE.json] [--weights FILE] [--threads N]
+//         [--report] [--trace FILE.json] [--weights FILE] [--threads N] [--gpu-mem SIZE]
 //   model --generate N (--input input_ids=IDS.npy [--input attention_mask=M.npy]
 //         | --prompt TEXT) [--output tokens=FILE.npy]
 //
@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "runtime/core/ByteSize.h"
 #include "runtime/core/Executor.h"
 #include "runtime/core/File.h"
 #include "runtime/core/Generate.h"
@@ -93,6 +94,9 @@ void usage(const char *program) {
               "  --report                print the time of the first run, each arena's\n"
               "                          size and liveness lower bound, and the\n"
               "                          compiled code's fallback allocations\n"
+              "  --gpu-mem SIZE          the most device memory the program's arenas may\n"
+              "                          take (KiB, MiB, GiB or TiB suffix; default: all\n"
+              "                          the device has); more is an error at load\n"
               "  --threads N             threads for matrix products (default: the cores\n"
               "                          this process may run on)\n"
               "  --trace FILE.json       write a Chrome/Perfetto trace of the runs\n"
@@ -281,6 +285,7 @@ int main(int argc, char **argv) {
   std::vector<ListValue> lists(model.num_inputs);
   std::vector<std::pair<int, std::string>> outputFiles;
   long bench = 0, threads = availableCores(), generate = 0;
+  uint64_t deviceMemory = 0;
   std::string tokensPath, promptText;
   bool havePromptText = false;
   std::vector<std::pair<std::string, std::string>> outputArgs;
@@ -336,6 +341,12 @@ int main(int argc, char **argv) {
       threads = std::strtol(value("--threads"), &end, 10);
       if (!end || *end || threads < 1 || threads > 1024)
         return fail("--threads takes a number of threads from 1 to 1024");
+    } else if (arg == "--gpu-mem") {
+      const char *text = value("--gpu-mem");
+      if (!runtime::parseByteSize(text, deviceMemory))
+        return fail(std::string("--gpu-mem=") + text +
+                    ": expected a positive number of bytes, optionally followed by KiB, MiB, "
+                    "GiB or TiB");
     } else if (arg == "--report") {
       report = true;
     } else if (arg == "--trace") {
@@ -376,7 +387,7 @@ int main(int argc, char **argv) {
     if (strata_status s = runtime::checkOutputPath(path.c_str(), kind))
       return fail(takeMessage(s));
   }
-  strata_device_options deviceOptions{static_cast<int32_t>(threads)};
+  strata_device_options deviceOptions{static_cast<int32_t>(threads), deviceMemory};
   strata_device deviceHandle;
   if (strata_status s = model.create_device(&deviceOptions, &deviceHandle))
     return fail(takeMessage(s));

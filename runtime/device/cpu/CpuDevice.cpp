@@ -189,6 +189,8 @@ strata_status strata_cpu_device_create(const strata_device_options *options,
     return s;
   for (uint64_t &capacity : cpu.capacity)
     capacity = memory;
+  if (options->device_memory > 0)
+    cpu.capacity[STRATA_MEMORY_DEVICE] = options->device_memory;
   out->device.reset(new (std::nothrow) strata::cpu::CpuDevice(cpu));
   if (!out->device)
     return makeError(STRATA_ERROR_OUT_OF_MEMORY, "cannot create the cpu device");

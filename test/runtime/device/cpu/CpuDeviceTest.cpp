@@ -38,6 +38,23 @@ TEST(CpuDeviceFactory, GivesTheMachinesMemoryToBothSpaces) {
   EXPECT_EQ(handle.device->capacity(STRATA_MEMORY_HOST), memory);
 }
 
+TEST(CpuDeviceFactory, BudgetsDeviceMemoryAsAsked) {
+  strata_device_options options{1, 8192};
+  strata_device handle;
+  ASSERT_STRATA_OK(strata_cpu_device_create(&options, &handle));
+  Device &device = *handle.device;
+  EXPECT_EQ(device.capacity(STRATA_MEMORY_DEVICE), 8192u);
+  std::unique_ptr<Arena> first, second, host;
+  ASSERT_STRATA_OK(device.allocateArena(STRATA_MEMORY_DEVICE, 6144, 64, first));
+  EXPECT_TRUE(isError(device.allocateArena(STRATA_MEMORY_DEVICE, 4096, 64, second),
+                      STRATA_ERROR_OUT_OF_MEMORY,
+                      {"4096-byte arena in device memory", "6144 of its 8192 bytes are in use"}));
+  // The host's memory is not the device's budget.
+  ASSERT_STRATA_OK(device.allocateArena(STRATA_MEMORY_HOST, 16384, 64, host));
+  first.reset();
+  ASSERT_STRATA_OK(device.allocateArena(STRATA_MEMORY_DEVICE, 8192, 64, second));
+}
+
 TEST(CpuDeviceFactory, RefusesFewerThanOneThread) {
   strata_device_options options{0};
   strata_device handle;
