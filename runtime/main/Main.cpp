@@ -20,6 +20,7 @@
 #include "runtime/core/Report.h"
 #include "runtime/core/ResidentMemory.h"
 #include "runtime/core/TemporaryFile.h"
+#include "runtime/tiers/Probe.h"
 
 #include <algorithm>
 #include <chrono>
@@ -91,6 +92,12 @@ void usage(const char *program) {
               "                          --output tokens=FILE.npy writes prompt + tokens\n"
               "  --prompt TEXT           with --generate, a byte-level model's prompt as\n"
               "                          text instead of input_ids\n"
+              "  --probe FILE            measure the rates the tier plan predicts with\n"
+              "                          (reading a scratch file beside the weights file\n"
+              "                          with O_DIRECT, host-device copies) and write them\n"
+              "                          to FILE for stratac --bandwidths; runs no model\n"
+              "  --probe-size SIZE       the scratch file's size for --probe (default\n"
+              "                          256MiB; copies use at most 64MiB)\n"
               "  --report                print the time of the first run, each arena's\n"
               "                          size and liveness lower bound, and the\n"
               "                          compiled code's fallback allocations\n"
@@ -271,6 +278,33 @@ std::string textPrompt(const std::string &text, OwnedTensor &out) {
   return "";
 }
 
+/// Measures the tier plan's rates on this machine (tiers/Probe.h), the
+/// scratch file beside the weights file, and writes them to `path`.
+int probe(const strata_model &model, const std::string &path, uint64_t fileBytes, int32_t threads,
+          uint64_t deviceMemory, const std::string &weightsPath) {
+  runtime::OutputKind kind;
+  if (strata_status s = runtime::checkOutputPath(path.c_str(), kind))
+    return fail(takeMessage(s));
+  strata_device_options deviceOptions{threads, deviceMemory};
+  strata_device deviceHandle;
+  if (strata_status s = model.create_device(&deviceOptions, &deviceHandle))
+    return fail(takeMessage(s));
+  std::string dir = weightsPath.substr(0, weightsPath.find_last_of('/') + 1);
+  dir = dir.empty() ? "." : dir.substr(0, dir.size() - 1);
+  if (dir.empty())
+    dir = "/";
+  uint64_t copyBytes = std::min<uint64_t>(fileBytes, uint64_t(64) << 20);
+  tiers::ProbedRates rates;
+  if (strata_status s = tiers::probeRates(*deviceHandle.device, dir, fileBytes, copyBytes, rates))
+    return fail("--probe: " + takeMessage(s));
+  std::string text = tiers::formatBandwidths(rates, fileBytes, copyBytes);
+  runtime::ByteRange range{text.data(), text.size()};
+  if (strata_status s = runtime::writeFileAtomically(path.c_str(), &range, 1))
+    return fail(takeMessage(s));
+  std::printf("%s", text.c_str());
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -286,6 +320,8 @@ int main(int argc, char **argv) {
   std::vector<std::pair<int, std::string>> outputFiles;
   long bench = 0, threads = availableCores(), generate = 0;
   uint64_t deviceMemory = 0;
+  std::string probePath;
+  uint64_t probeBytes = uint64_t(256) << 20;
   std::string tokensPath, promptText;
   bool havePromptText = false;
   std::vector<std::pair<std::string, std::string>> outputArgs;
@@ -347,6 +383,14 @@ int main(int argc, char **argv) {
         return fail(std::string("--gpu-mem=") + text +
                     ": expected a positive number of bytes, optionally followed by KiB, MiB, "
                     "GiB or TiB");
+    } else if (arg == "--probe") {
+      probePath = value("--probe");
+    } else if (arg == "--probe-size") {
+      const char *text = value("--probe-size");
+      if (!runtime::parseByteSize(text, probeBytes))
+        return fail(std::string("--probe-size=") + text +
+                    ": expected a positive number of bytes, optionally followed by KiB, MiB, "
+                    "GiB or TiB");
     } else if (arg == "--report") {
       report = true;
     } else if (arg == "--trace") {
@@ -357,6 +401,9 @@ int main(int argc, char **argv) {
       return fail("unknown argument '" + arg + "' (see --help)");
     }
   }
+  if (!probePath.empty())
+    return probe(model, probePath, probeBytes, static_cast<int32_t>(threads), deviceMemory,
+                 weightsPath);
   for (auto &[name, file] : outputArgs) {
     if (generate > 0) {
       if (name != "tokens")
