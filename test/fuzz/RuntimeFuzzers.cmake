@@ -5,25 +5,28 @@
 # compiled by the main build's stratac. Their ctest entries are in
 # RuntimeFuzzTests.cmake.
 
-# The runtime's sources, the CPU device's included, without the program's main.
+# The runtime's sources, the CPU device's and the tiers' included, without the
+# program's main (runtime/main).
 find_path(STRATA_CBLAS_INCLUDE_DIR cblas.h REQUIRED
           PATHS /usr/include/x86_64-linux-gnu/openblas-pthread /usr/include/openblas
           NO_DEFAULT_PATH)
 find_library(STRATA_OPENBLAS_LIBRARY openblas REQUIRED)
 find_library(STRATA_DNNL_LIBRARY dnnl REQUIRED)
 find_library(STRATA_GOMP_LIBRARY NAMES gomp libgomp.so.1 REQUIRED)
+find_path(STRATA_LIBURING_INCLUDE_DIR liburing.h REQUIRED)
+find_library(STRATA_LIBURING_LIBRARY uring REQUIRED)
 find_package(Threads REQUIRED)
 file(GLOB runtime_sources CONFIGURE_DEPENDS
   ${STRATA_SOURCE_DIR}/runtime/core/*.cpp
+  ${STRATA_SOURCE_DIR}/runtime/tiers/*.cpp
   ${STRATA_SOURCE_DIR}/runtime/device/cpu/*.cpp)
-list(REMOVE_ITEM runtime_sources ${STRATA_SOURCE_DIR}/runtime/core/Main.cpp)
 add_library(StrataRuntimeInstrumented STATIC ${runtime_sources})
 target_compile_options(StrataRuntimeInstrumented PUBLIC ${sanitize}
                        PRIVATE -fsanitize=fuzzer-no-link -fno-exceptions -fno-rtti)
 target_include_directories(StrataRuntimeInstrumented
   PUBLIC ${STRATA_SOURCE_DIR}/include ${STRATA_SOURCE_DIR}
-  PRIVATE ${STRATA_CBLAS_INCLUDE_DIR})
-target_link_libraries(StrataRuntimeInstrumented PUBLIC
+  PRIVATE ${STRATA_CBLAS_INCLUDE_DIR} ${STRATA_LIBURING_INCLUDE_DIR})
+target_link_libraries(StrataRuntimeInstrumented PUBLIC ${STRATA_LIBURING_LIBRARY}
   ${STRATA_OPENBLAS_LIBRARY} ${STRATA_DNNL_LIBRARY} ${STRATA_GOMP_LIBRARY} Threads::Threads)
 
 # The .npy/.npz readers and the weights loader.
