@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /// Version of this contract; the executor refuses a model built for another.
-#define STRATA_MODEL_ABI_VERSION 5
+#define STRATA_MODEL_ABI_VERSION 6
 
 /// What an input or output holds. Sequences and optionals are not computed on:
 /// each is an input that the model passes on unchanged to outputs (`source`).
@@ -122,6 +122,21 @@ typedef struct strata_device_options {
 typedef strata_status (*strata_device_factory_fn)(const strata_device_options *options,
                                                   strata_device *out);
 
+/// What the tier plan predicted (docs/tiers.md), for --report to print next
+/// to what a run measures.
+typedef struct strata_tier_plan {
+  /// Peak bytes of device memory and of pinned host memory.
+  uint64_t device_bytes;
+  uint64_t host_bytes;
+  /// Bytes of the weights kept resident in device memory.
+  uint64_t resident_bytes;
+  /// Bytes copied to the device, and read from NVMe, per step.
+  uint64_t h2d_bytes;
+  uint64_t nvme_read_bytes;
+  /// The step time, in nanoseconds.
+  uint64_t step_ns;
+} strata_tier_plan;
+
 /// The compiled model, defined in the generated part of every emitted program.
 typedef struct strata_model {
   uint32_t abi_version;
@@ -140,6 +155,8 @@ typedef struct strata_model {
   /// The factory of the device the compiled code runs on.
   strata_device_factory_fn create_device;
   strata_model_invoke_fn invoke;
+  /// What the tier plan predicted; NULL when the model was compiled without one.
+  const strata_tier_plan *tier_plan;
 } strata_model;
 
 extern const strata_model strata_compiled_model;

@@ -21,6 +21,7 @@
 #include "lib/emit/InterruptCleanup.h"
 
 #include "dialects/program/ProgramDialect.h"
+#include "dialects/tier/TierDialect.h"
 #include "passes/fusion/FusionReport.h"
 
 #include "mlir/IR/AsmState.h"
@@ -225,6 +226,20 @@ LogicalResult runPhases(ModuleOp module, const PipelineOptions &options, Phase f
   return verify(module);
 }
 
+/// The figures of `plan` the program's --report prints.
+strata_tier_plan predictedFigures(tier::PlanAttr plan) {
+  uint64_t resident = 0;
+  for (tier::PlacementAttr placement : plan.getPlacements())
+    if (placement.getHome() == tier::Kind::gpu)
+      resident += static_cast<uint64_t>(placement.getBytes());
+  return {static_cast<uint64_t>(plan.getGpuBytes()),
+          static_cast<uint64_t>(plan.getHostBytes()),
+          resident,
+          static_cast<uint64_t>(plan.getH2dBytes()),
+          static_cast<uint64_t>(plan.getNvmeReadBytes()),
+          static_cast<uint64_t>(plan.getStepNs())};
+}
+
 /// Runs the phases after `reached` and links the program.
 LogicalResult emitProgram(ModuleOp module, const PipelineOptions &options, Phase reached,
                           StringRef modelName, StringRef outputPath, TimingScope &timing) {
@@ -239,6 +254,8 @@ LogicalResult emitProgram(ModuleOp module, const PipelineOptions &options, Phase
   auto planned = dyn_cast_or_null<func::FuncOp>(program::findEntry(module).getOperation());
   if (!planned || failed(readArenaPlan(planned, *signature)))
     return failure();
+  if (auto plan = module->getAttrOfType<tier::PlanAttr>(tier::TierDialect::kPlan))
+    signature->tierPlan = predictedFigures(plan);
   if (failed(runPhases(module, options, Phase::Plan, Phase::LLVM, timing)))
     return failure();
   const TargetBackend &target = *options.target;

@@ -55,8 +55,8 @@ void writeValues(llvm::raw_ostream &os, llvm::StringRef table,
   for (auto [i, v] : llvm::enumerate(values)) {
     os << "  {" << quote(v.name) << ", " << v.kind << ", " << v.dtype << ", "
        << (v.ranked ? static_cast<int64_t>(v.dims.size()) : -1) << ", " << table << "_dims" << i
-       << ", " << table << "_max" << i << ", " << table << "_names" << i << ", " << v.source
-       << ", " << (v.typeOnly ? 1 : 0) << ", ";
+       << ", " << table << "_max" << i << ", " << table << "_names" << i << ", " << v.source << ", "
+       << (v.typeOnly ? 1 : 0) << ", ";
     if (v.defaultDims)
       os << table << "_default" << i;
     else
@@ -112,12 +112,18 @@ std::string generateModelGlue(const ModelSignature &signature, llvm::StringRef e
   for (size_t j = 0; j < numArenas; ++j)
     os << ", arenas[" << j << "]";
   os << ");\n}\n\n";
+  if (const std::optional<strata_tier_plan> &plan = signature.tierPlan)
+    os << "static const strata_tier_plan strata_tier_plan_predicted = {" << plan->device_bytes
+       << "ull, " << plan->host_bytes << "ull, " << plan->resident_bytes << "ull, "
+       << plan->h2d_bytes << "ull, " << plan->nvme_read_bytes << "ull, " << plan->step_ns
+       << "ull};\n\n";
   os << "extern \"C\" const strata_model strata_compiled_model = {\n"
      << "  STRATA_MODEL_ABI_VERSION, " << quote(signature.name) << ",\n  "
      << signature.inputs.size() << ", strata_inputs, " << signature.outputs.size()
      << ", strata_outputs,\n  " << numArenas << ", " << (numArenas ? "strata_arenas" : "nullptr")
      << ",\n  " << quote(weights.name) << ", 0x" << llvm::format_hex_no_prefix(weights.modelId, 16)
-     << "ull,\n  " << deviceFactory << ", strata_invoke};\n";
+     << "ull,\n  " << deviceFactory << ", strata_invoke, "
+     << (signature.tierPlan ? "&strata_tier_plan_predicted" : "nullptr") << "};\n";
   return text;
 }
 

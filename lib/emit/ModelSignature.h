@@ -8,6 +8,8 @@
 #ifndef STRATA_LIB_EMIT_MODELSIGNATURE_H
 #define STRATA_LIB_EMIT_MODELSIGNATURE_H
 
+#include "strata/model.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
 #include <optional>
@@ -54,6 +56,8 @@ struct ModelSignature {
   std::vector<ModelValue> inputs, outputs;
   /// The arenas the entry point takes after the weights, in order.
   std::vector<ModelArena> arenas;
+  /// What the tier plan predicted, when there is one.
+  std::optional<strata_tier_plan> tierPlan;
 };
 
 /// Reads the signature of `func` from its program contract: tensor arguments

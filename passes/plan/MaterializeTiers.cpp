@@ -1,10 +1,10 @@
 //===- MaterializeTiers.cpp - The tier plan written into the program ------===//
 //
-// Implements `strata-materialize-tiers`. The stages are cut as the planner
-// cut them, but on the bufferised ops; the plan's slot size bounds what each
-// stage's streamed weights may occupy, and a stage that outgrows it (the
-// bufferised program reading weights in another grouping than the graph) is
-// an error rather than an overlap.
+// Implements `strata-materialize-tiers`. The bufferised ops are grouped into
+// the planner's stages by the stages the plan records for their weights (one
+// graph op lowers to several, which must share a slot); the plan's slot size
+// bounds what each stage's streamed weights may occupy, and a stage that
+// outgrows it is an error rather than an overlap.
 //
 //===----------------------------------------------------------------------===//
 
@@ -112,6 +112,7 @@ struct MaterializeTiers : strata::impl::MaterializeTiersBase<MaterializeTiers> {
         op.erase();
 
     std::vector<Stage> stages;
+    int64_t graphStage = -1;
     for (Operation &op : body) {
       if (isWeightView(op))
         continue;
@@ -123,11 +124,19 @@ struct MaterializeTiers : strata::impl::MaterializeTiersBase<MaterializeTiers> {
       });
       if (reads.empty())
         continue;
-      bool opens = stages.empty() || llvm::any_of(reads, [&](memref::GetGlobalOp get) {
-                     return !stages.back().weights.contains(get.getNameAttr().getAttr());
-                   });
-      if (opens)
+      // The graph stage the op belongs to: that of its weights, the later
+      // read of a weight the graph reads in several stages once its first
+      // stage is past.
+      int64_t key = 0;
+      for (memref::GetGlobalOp get : reads) {
+        tier::PlacementAttr placement = plan.lookup(get.getName());
+        key = std::max(key, placement.getFirst() >= graphStage ? placement.getFirst()
+                                                               : placement.getLast());
+      }
+      if (stages.empty() || key > graphStage) {
         stages.emplace_back();
+        graphStage = key;
+      }
       for (memref::GetGlobalOp get : reads)
         stages.back().weights.insert({get.getNameAttr().getAttr(), get});
       Reader reader{&op, {}};

@@ -141,9 +141,11 @@ def MaterializeTiers : Pass<"strata-materialize-tiers", "mlir::ModuleOp"> {
   let summary = "Write the tier plan into the program as allocations, copies, waits and frees";
   let description = [{
     Follows the module's `tier.plan` (from `strata-plan-tiers`) in the
-    bufferised entry function. Its top-level ops are cut into stages as the
-    planner cut them: a stage begins at an op that reads a streamed weight
-    (one whose home is `host` or `nvme`) the stage before did not. Each
+    bufferised entry function. Its top-level ops are grouped into the
+    planner's stages: an op that reads streamed weights (those whose home is
+    `host` or `nvme`) belongs to their stage (`first` in their placement, or
+    `last` for a weight the graph reads again once its first stage is past),
+    and a new stage begins where that stage changes. Each
     stage's streamed weights get buffers packed into device slot `k mod 2`
     (`tier.alloc gpu`, each at a multiple of 64 bytes, offsets counted in one
     arena of two slots); their

@@ -57,6 +57,9 @@ public:
   /// allocator since the executor was loaded.
   uint64_t fallbackAllocationsSinceLoad() const;
 
+  /// The device's counters now.
+  DeviceCounters deviceCounters() const { return device_.counters(); }
+
 private:
   Executor(const strata_model &model, Device &device) : model_(model), device_(device) {}
 

@@ -40,6 +40,40 @@ std::string reportText(const strata_model &model, const Executor &executor, int 
   text += format("report: %llu fallback allocations by the compiled code in %ld run%s after load\n",
                  static_cast<unsigned long long>(executor.fallbackAllocationsSinceLoad()), runs,
                  runs == 1 ? "" : "s");
+  if (const strata_tier_plan *plan = model.tier_plan) {
+    // Resident weights are read where the weights file is mapped, which the
+    // device's arenas do not count: the plan's figure stands for them.
+    uint64_t arenas = 0;
+    for (int32_t j = 0; j < model.num_arenas; ++j)
+      if (model.arenas[j].space == STRATA_MEMORY_DEVICE)
+        arenas += model.arenas[j].bytes;
+    uint64_t measured = arenas + plan->resident_bytes;
+    DeviceCounters counters = executor.deviceCounters();
+    auto perRun = [&](uint64_t bytes) {
+      return runs > 0 ? bytes / static_cast<uint64_t>(runs) : 0;
+    };
+    auto ratio = [](uint64_t measured, uint64_t predicted) {
+      return predicted ? static_cast<double>(measured) / static_cast<double>(predicted) : 0.0;
+    };
+    text += format(
+        "report: tier plan, predicted and measured:\n"
+        "report:   device memory %llu bytes predicted, %llu measured (%llu in arenas, "
+        "%llu of resident weights; %.3fx)\n",
+        static_cast<unsigned long long>(plan->device_bytes),
+        static_cast<unsigned long long>(measured), static_cast<unsigned long long>(arenas),
+        static_cast<unsigned long long>(plan->resident_bytes), ratio(measured, plan->device_bytes));
+    text += format("report:   copied to the device per run: %llu bytes predicted, %llu measured "
+                   "(%.3fx)\n",
+                   static_cast<unsigned long long>(plan->h2d_bytes),
+                   static_cast<unsigned long long>(perRun(counters.tierCopiedToDevice)),
+                   ratio(perRun(counters.tierCopiedToDevice), plan->h2d_bytes));
+    text += format("report:   read from NVMe per run: %llu bytes predicted, %llu measured "
+                   "(%.3fx)\n",
+                   static_cast<unsigned long long>(plan->nvme_read_bytes),
+                   static_cast<unsigned long long>(perRun(counters.tierReadFromNvme)),
+                   ratio(perRun(counters.tierReadFromNvme), plan->nvme_read_bytes));
+    text += format("report:   step time %.3f ms predicted\n", plan->step_ns / 1e6);
+  }
   ResidentMemory now;
   if (afterFirstRun && readResidentMemory(now)) {
     constexpr double MiB = 1024.0 * 1024.0;

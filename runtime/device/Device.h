@@ -92,6 +92,10 @@ struct DeviceCounters {
   uint64_t fallbackAllocations = 0;
   /// Of those, the blocks not yet freed.
   uint64_t liveFallbackBlocks = 0;
+  /// Bytes the compiled code's tier copies (docs/tiers.md) have moved into
+  /// device memory, and read from NVMe, since the device was created.
+  uint64_t tierCopiedToDevice = 0;
+  uint64_t tierReadFromNvme = 0;
 };
 
 /// A host function run on a stream (see Device::launchHostFunction).

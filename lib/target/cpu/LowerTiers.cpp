@@ -26,6 +26,20 @@ namespace strata {
 namespace {
 
 constexpr llvm::StringLiteral kReadWeights = "strata_cpu_read_weights";
+constexpr llvm::StringLiteral kTierCopy = "strata_cpu_tier_copy";
+
+/// The runtime's counted copy (runtime/device/cpu/TierCopies.h): (target,
+/// source, bytes), pointers as i64.
+func::FuncOp declareTierCopy(ModuleOp module) {
+  if (auto f = module.lookupSymbol<func::FuncOp>(kTierCopy))
+    return f;
+  OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
+  Type i64 = b.getI64Type();
+  auto f =
+      func::FuncOp::create(b, module.getLoc(), kTierCopy, b.getFunctionType({i64, i64, i64}, {}));
+  f.setPrivate();
+  return f;
+}
 
 /// The runtime's read of weights from the file (runtime/device/cpu/WeightsReads.cpp):
 /// (data region, offset in it, target, bytes), pointers as i64.
@@ -102,21 +116,28 @@ struct LowerTiers : strata::impl::LowerTiersBase<LowerTiers> {
         alloc.getBuffer().replaceAllUsesWith(view);
         erased.push_back(alloc);
       } else if (auto copy = dyn_cast<tier::CopyOp>(op)) {
+        Location loc = copy.getLoc();
+        auto type = cast<MemRefType>(copy.getTarget().getType());
+        if (!type.getLayout().isIdentity() ||
+            !cast<MemRefType>(copy.getSource().getType()).getLayout().isIdentity()) {
+          copy.emitError("tier copies move contiguous buffers; this one has a strided operand");
+          return WalkResult::interrupt();
+        }
+        int64_t bytes = type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+        Value size = arith::ConstantIntOp::create(builder, loc, bytes, 64);
         std::optional<std::pair<Value, int64_t>> file = weightsFileView(copy.getSource());
         if (copy.getStream() == "nvme" && file) {
-          Location loc = copy.getLoc();
-          MemRefType type = cast<MemRefType>(copy.getTarget().getType());
-          int64_t bytes = type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
           Value region = arith::IndexCastOp::create(
               builder, loc, builder.getI64Type(),
               memref::ExtractAlignedPointerAsIndexOp::create(builder, loc, file->first));
           Value offset = arith::ConstantIntOp::create(builder, loc, file->second, 64);
-          Value size = arith::ConstantIntOp::create(builder, loc, bytes, 64);
           func::CallOp::create(
               builder, loc, declareReadWeights(getOperation()),
               ValueRange{region, offset, addressOf(builder, loc, copy.getTarget()), size});
         } else {
-          memref::CopyOp::create(builder, copy.getLoc(), copy.getSource(), copy.getTarget());
+          func::CallOp::create(builder, loc, declareTierCopy(getOperation()),
+                               ValueRange{addressOf(builder, loc, copy.getTarget()),
+                                          addressOf(builder, loc, copy.getSource()), size});
         }
         erased.push_back(copy);
       } else if (isa<tier::WaitOp, tier::FreeOp>(op)) {

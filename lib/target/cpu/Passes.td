@@ -210,8 +210,9 @@ def LowerTiers : Pass<"strata-cpu-lower-tiers", "mlir::ModuleOp"> {
     was queued: one on stream "nvme" from the weights file (a view of the
     weights region at a constant offset) as a call of
     `strata_cpu_read_weights`, which reads the file through the NVMe tier's
-    reader (io_uring, O_DIRECT) rather than the mapping, any other as a
-    `memref.copy`; waits and frees disappear: the copies finish before the
+    reader (io_uring, O_DIRECT) rather than the mapping, any other as a call
+    of `strata_cpu_tier_copy` (a counted memcpy: `--report` prints the bytes
+    next to the plan's); waits and frees disappear: the copies finish before the
     next op starts, so every event is complete when waited for.
     The slots and the bytes moved are those of the plan; the overlap of
     copies with compute is not (the CPU device's copy stream is not yet
@@ -222,7 +223,8 @@ def LowerTiers : Pass<"strata-cpu-lower-tiers", "mlir::ModuleOp"> {
     Example: `%s = tier.alloc gpu offset 64 : memref<4xf32>` and
     `%e = tier.copy %w to %s on "h2d" : ...` become
     `%s = memref.view %arena[%c64][] : memref<?xi8> to memref<4xf32>` and
-    `memref.copy %w, %s`.
+    `func.call @strata_cpu_tier_copy(%target, %source, %c16)` on the buffers'
+    addresses.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::func::FuncDialect",
                            "mlir::memref::MemRefDialect"];

@@ -60,7 +60,7 @@ strata_status physicalMemory(uint64_t &bytes) {
 CpuDevice::CpuDevice(const CpuDeviceOptions &options)
     : budgets{MemoryBudget(options.capacity[STRATA_MEMORY_DEVICE]),
               MemoryBudget(options.capacity[STRATA_MEMORY_HOST])},
-      fallbackBase(FallbackHeap::instance().allocations()) {
+      fallbackBase(FallbackHeap::instance().allocations()), tierCopiesBase(tierCopyCounts()) {
   // oneDNN's OpenMP threads spin between products: OpenBLAS threads too
   // would oversubscribe the cores (docs/design.md, "Weights packed once").
   openblas_set_num_threads(1);
@@ -168,6 +168,9 @@ DeviceCounters CpuDevice::counters() const {
   const FallbackHeap &heap = FallbackHeap::instance();
   counters.fallbackAllocations = heap.allocations() - fallbackBase;
   counters.liveFallbackBlocks = heap.liveBlocks();
+  TierCopyCounts copies = tierCopyCounts();
+  counters.tierCopiedToDevice = copies.copiedToDevice - tierCopiesBase.copiedToDevice;
+  counters.tierReadFromNvme = copies.readFromNvme - tierCopiesBase.readFromNvme;
   return counters;
 }
 

@@ -13,6 +13,7 @@
 #define STRATA_RUNTIME_DEVICE_CPU_CPUDEVICE_H
 
 #include "runtime/device/cpu/HostArena.h"
+#include "runtime/device/cpu/TierCopies.h"
 
 namespace strata::cpu {
 
@@ -60,6 +61,8 @@ private:
   MemoryBudget budgets[STRATA_MEMORY_SPACE_COUNT];
   /// The fallback heap's allocation count when the device was created.
   uint64_t fallbackBase;
+  /// The tier copies' counts when the device was created.
+  TierCopyCounts tierCopiesBase;
 };
 
 } // namespace strata::cpu

@@ -1,24 +1,31 @@
-//===- WeightsReads.cpp - Weights read from the file, for the NVMe tier ---===//
+//===- TierCopies.cpp - The tier plan's copies, called by compiled code ----===//
 //
-// The call compiled code makes for a tier copy from NVMe: the weight's bytes
-// come from the weights file itself through the NVMe tier's reader
-// (O_DIRECT, io_uring), not from the mapping. One reader per file, opened at
-// the first read; a failure ends the run with the file, offset and cause.
+// A tier copy to the device is a memcpy here (the CPU device's memory is the
+// host's), counted. A tier copy from NVMe takes the weight's bytes from the
+// weights file itself through the NVMe tier's reader (O_DIRECT, io_uring),
+// not from the mapping: one reader per file, opened at the first read; a
+// failure ends the run with the file, offset and cause.
 //
 //===----------------------------------------------------------------------===//
+
+#include "runtime/device/cpu/TierCopies.h"
 
 #include "runtime/core/Status.h"
 #include "runtime/core/WeightsFiles.h"
 #include "runtime/device/cpu/RunGuard.h"
 #include "runtime/tiers/NvmeReader.h"
 
+#include <atomic>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
 
 namespace {
 
+std::atomic<uint64_t> copiedToDevice{0};
+std::atomic<uint64_t> readFromNvme{0};
 std::mutex readersMutex;
 std::map<std::string, std::unique_ptr<strata::tiers::NvmeReader>> readers;
 
@@ -38,7 +45,10 @@ strata_status readWeights(const void *region, uint64_t offset, void *target, uin
         return s;
     reader = slot.get();
   }
-  return reader->read(dataOffset + offset, target, bytes);
+  if (strata_status s = reader->read(dataOffset + offset, target, bytes))
+    return s;
+  readFromNvme.fetch_add(bytes, std::memory_order_relaxed);
+  return nullptr;
 }
 
 } // namespace
@@ -57,4 +67,15 @@ extern "C" void strata_cpu_read_weights(const void *region, int64_t offset, void
   strata_status_code code = strata_status_get_code(status);
   strata_status_free(status);
   strata::cpu::raiseFromCompiledCode(code, "the NVMe tier: %s", message);
+}
+
+/// Copies `bytes` bytes from `source` to the device buffer `target`.
+extern "C" void strata_cpu_tier_copy(void *target, const void *source, int64_t bytes) {
+  std::memcpy(target, source, static_cast<size_t>(bytes));
+  copiedToDevice.fetch_add(static_cast<uint64_t>(bytes), std::memory_order_relaxed);
+}
+
+strata::cpu::TierCopyCounts strata::cpu::tierCopyCounts() {
+  return {copiedToDevice.load(std::memory_order_relaxed),
+          readFromNvme.load(std::memory_order_relaxed)};
 }
