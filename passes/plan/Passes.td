@@ -181,7 +181,9 @@ def PlanTierArenas : Pass<"strata-plan-tier-arenas", "mlir::ModuleOp"> {
     After the buffer plan: the entry function gains one trailing
     `memref<?xi8>` argument per tier its `tier.alloc`s use, marked
     `tier.arena = "gpu"` or `"host"`, and `program.arenas` gains an arena of
-    the bytes they span (device memory for `gpu`, host memory for `host`),
+    the bytes they span, or of the plan's slots (`slots` x `slot_bytes` of
+    the module's `tier.plan`) when those are more (device memory for `gpu`,
+    host memory for `host`),
     which the executor allocates once like the buffer plan's. The
     allocations keep their offsets; the target's code generation reads them
     as views of these arguments.

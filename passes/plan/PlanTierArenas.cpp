@@ -57,8 +57,12 @@ struct PlanTierArenas : strata::impl::PlanTierArenasBase<PlanTierArenas> {
     if (auto planned = function->getAttrOfType<ArrayAttr>(program::ProgramDialect::kArenas))
       arenas.assign(planned.begin(), planned.end());
     auto type = MemRefType::get({ShapedType::kDynamic}, IntegerType::get(ctx, 8));
+    // The arenas hold the slots the plan reserved, even where the stages of
+    // the bufferised program fill them less.
+    auto plan = getOperation()->getAttrOfType<tier::PlanAttr>(tier::TierDialect::kPlan);
+    int64_t reserved = plan ? plan.getSlots() * plan.getSlotBytes() : 0;
     for (auto [kind, span] : spans) {
-      int64_t bytes = static_cast<int64_t>(llvm::alignTo(span, kSlotAlignment));
+      int64_t bytes = static_cast<int64_t>(llvm::alignTo(std::max(span, reserved), kSlotAlignment));
       int64_t space = kind == tier::Kind::gpu ? STRATA_MEMORY_DEVICE : STRATA_MEMORY_HOST;
       arenas.push_back(program::ArenaAttr::get(ctx, space, bytes, bytes, kSlotAlignment));
       auto marker = NamedAttribute(tier::TierDialect::kArena,

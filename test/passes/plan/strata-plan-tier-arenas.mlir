@@ -33,3 +33,18 @@ func.func @on_nvme() {
   %a = tier.alloc nvme offset 0 : memref<4xf32>
   return
 }
+
+// -----
+
+// The arenas hold the plan's two slots even where the buffers span less.
+// CHECK-LABEL: func.func @reserved
+// CHECK-SAME: program.arenas = [#program.arena<space = 0, bytes = 65536, lower_bound = 65536, alignment = 64>]
+module attributes {tier.plan = #tier.plan<slots = 2, slot_bytes = 32768, step_ns = 0,
+    gpu_bytes = 0, host_bytes = 0, nvme_bytes = 0, h2d_bytes = 0, nvme_read_bytes = 0,
+    placements = []>} {
+  func.func @reserved() attributes {program.entry} {
+    %a = tier.alloc gpu offset 0 : memref<64xf32>
+    tier.free %a : memref<64xf32>
+    return
+  }
+}
