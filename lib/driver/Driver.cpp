@@ -310,7 +310,7 @@ int runStratac(int argc, char **argv) {
   pipeline.graph.raise = !noRaise;
   pipeline.fusion.fuse = !noFusion;
   llvm::Expected<std::optional<TierPlanOptions>> tiers =
-      parseTierOptions(gpuMemOption, hostMemOption, bandwidthsOption);
+      parseTierOptions(gpuMemOption, hostMemOption, bandwidthsOption, target->defaultRates());
   if (!tiers)
     return fail(llvm::toString(tiers.takeError()));
   pipeline.plan.tiers = *tiers;

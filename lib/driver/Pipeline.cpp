@@ -59,9 +59,9 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options, Phase from
     pm.addNestedPass<func::FuncOp>(
         createFormFusionGroups(FormFusionGroupsOptions{!options.fusion.fuse}));
     if (const std::optional<TierPlanOptions> &tiers = options.plan.tiers)
-      pm.addPass(createPlanTiers(
-          PlanTiersOptions{tiers->gpuMem, tiers->hostMem, tiers->hostToDevice, tiers->nvmeRead,
-                           tiers->deviceMemory, tiers->deviceFlops, options.plan.weightsMinBytes}));
+      pm.addPass(createPlanTiers(PlanTiersOptions{
+          tiers->gpuMem, tiers->hostMem, tiers->rates.hostToDevice, tiers->rates.nvmeRead,
+          tiers->rates.deviceMemory, tiers->rates.deviceFlops, options.plan.weightsMinBytes}));
   }
   if (runs(Phase::Linalg)) {
     DecomposeOptions decompose;

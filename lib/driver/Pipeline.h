@@ -87,10 +87,7 @@ struct TierPlanOptions {
   int64_t gpuMem = 0;
   /// -1: unlimited.
   int64_t hostMem = -1;
-  double hostToDevice = 25e9;
-  double nvmeRead = 3e9;
-  double deviceMemory = 1e12;
-  double deviceFlops = 50e12;
+  DeviceRates rates;
 };
 
 /// buffers -> plan.

@@ -37,10 +37,10 @@ llvm::Error readBandwidthsFile(StringRef path, TierPlanOptions &options) {
     name = name.trim();
     text = text.trim();
     double *target = llvm::StringSwitch<double *>(name)
-                         .Case("h2d_bytes_per_second", &options.hostToDevice)
-                         .Case("nvme_read_bytes_per_second", &options.nvmeRead)
-                         .Case("memory_bytes_per_second", &options.deviceMemory)
-                         .Case("flops_per_second", &options.deviceFlops)
+                         .Case("h2d_bytes_per_second", &options.rates.hostToDevice)
+                         .Case("nvme_read_bytes_per_second", &options.rates.nvmeRead)
+                         .Case("memory_bytes_per_second", &options.rates.deviceMemory)
+                         .Case("flops_per_second", &options.rates.deviceFlops)
                          .Default(nullptr);
     if (!target)
       return fail("unknown rate '" + name.str() +
@@ -56,7 +56,8 @@ llvm::Error readBandwidthsFile(StringRef path, TierPlanOptions &options) {
 }
 
 llvm::Expected<std::optional<TierPlanOptions>> parseTierOptions(StringRef gpuMem, StringRef hostMem,
-                                                                StringRef bandwidths) {
+                                                                StringRef bandwidths,
+                                                                const DeviceRates &rates) {
   if (gpuMem.empty()) {
     if (!hostMem.empty())
       return createStringError("--host-mem needs --gpu-mem: the tier plan starts from the "
@@ -66,6 +67,7 @@ llvm::Expected<std::optional<TierPlanOptions>> parseTierOptions(StringRef gpuMem
     return std::nullopt;
   }
   TierPlanOptions options;
+  options.rates = rates;
   uint64_t bytes;
   if (llvm::Error e = parseByteSize(gpuMem, "--gpu-mem", bytes))
     return std::move(e);

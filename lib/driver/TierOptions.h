@@ -22,9 +22,12 @@ namespace strata {
 llvm::Error readBandwidthsFile(llvm::StringRef path, TierPlanOptions &options);
 
 /// The tier options of a compile: nothing without `gpuMem` (no tier plan);
-/// `hostMem` and `bandwidths` only with it.
-llvm::Expected<std::optional<TierPlanOptions>>
-parseTierOptions(llvm::StringRef gpuMem, llvm::StringRef hostMem, llvm::StringRef bandwidths);
+/// `hostMem` and `bandwidths` only with it. The rates start from `rates`
+/// (the target's defaults) and the bandwidths file overrides those it names.
+llvm::Expected<std::optional<TierPlanOptions>> parseTierOptions(llvm::StringRef gpuMem,
+                                                                llvm::StringRef hostMem,
+                                                                llvm::StringRef bandwidths,
+                                                                const DeviceRates &rates);
 
 } // namespace strata
 

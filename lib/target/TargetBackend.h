@@ -20,6 +20,16 @@
 
 namespace strata {
 
+/// The rates the tier planner predicts with when no bandwidths file is
+/// given (docs/tiers.md), in bytes or flops per second: by default those of
+/// a current data-centre GPU on PCIe 4 x16 with an NVMe drive.
+struct DeviceRates {
+  double hostToDevice = 25e9;
+  double nvmeRead = 3e9;
+  double deviceMemory = 1e12;
+  double deviceFlops = 50e12;
+};
+
 /// One code generation target.
 class TargetBackend {
 public:
@@ -39,6 +49,8 @@ public:
   virtual std::vector<std::string> compositeOpsKeptWhole() const { return {}; }
   /// The memory space of the buffers bufferisation creates (0: the default).
   virtual unsigned computeMemorySpace() const { return 0; }
+  /// The tier planner's default rates for this target's device.
+  virtual DeviceRates defaultRates() const { return {}; }
 
   /// Passes on linalg on tensors, before bufferisation (fusion, layout).
   virtual void buildTensorPipeline(mlir::OpPassManager &pm) const = 0;
