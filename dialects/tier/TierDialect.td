@@ -27,7 +27,8 @@ def Tier_Dialect : Dialect {
     and compute waits for the events of the bytes it reads.
 
     The module attribute `tier.plan` (`#tier.plan`) records the placement the
-    planner chose and the figures it predicted.
+    planner chose and the figures it predicted, and `tier.device_budget` the
+    device memory budget it was made for.
 
     Example:
 
@@ -47,6 +48,9 @@ def Tier_Dialect : Dialect {
 
     /// The module attribute that holds the plan.
     static constexpr llvm::StringLiteral kPlan = "tier.plan";
+    /// The module attribute that holds the device memory budget the plan was
+    /// made for (i64 bytes), which the buffered program is checked against.
+    static constexpr llvm::StringLiteral kDeviceBudget = "tier.device_budget";
     /// On the entry function's argument that receives a tier's arena: the
     /// tier's name ("gpu" or "host").
     static constexpr llvm::StringLiteral kArena = "tier.arena";

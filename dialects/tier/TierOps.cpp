@@ -22,6 +22,13 @@ LogicalResult AllocOp::verify() {
   MemRefType type = getBuffer().getType();
   if (!type.getLayout().isIdentity())
     return emitOpError("allocates a contiguous buffer; its type has layout ") << type.getLayout();
+  unsigned bits = type.getElementType().isIntOrIndexOrFloat() ? type.getElementTypeBitWidth() : 0;
+  uint64_t elementBytes = (bits + 7) / 8;
+  uint64_t elements = static_cast<uint64_t>(type.getNumElements());
+  uint64_t limit = static_cast<uint64_t>(INT64_MAX) - getOffset();
+  if (elementBytes && elements > limit / elementBytes)
+    return emitOpError("ends beyond the largest offset an arena can have: offset ")
+           << getOffset() << " and " << type;
   return success();
 }
 

@@ -37,9 +37,13 @@ def Tier_CopyOp : Tier_Op<"copy"> {
   let description = [{
     Queues a copy of `source` into `target` on stream `stream` and returns
     the event of its completion. The copy starts once every event in `after`
-    is complete and the work queued on the stream before it has run. Neither
-    buffer may be read or written by anything else before the event is
-    waited for. Both buffers have the same shape and element type.
+    is complete, the work queued on the stream before it has run, and the
+    compute before it in program order is done with the bytes it writes (a
+    `tier.free` of a buffer at those bytes comes before it): a lowering that
+    runs copies beside compute records an event at each free for the copies
+    into those bytes to wait for. Neither buffer may be read or written by
+    anything else before the event is waited for. Both buffers have the same
+    shape and element type.
 
     ```mlir
     %staged = tier.copy %file to %pinned on "nvme" : memref<64x64xf32> to memref<64x64xf32>

@@ -86,6 +86,10 @@ struct MaterializeTiers : strata::impl::MaterializeTiersBase<MaterializeTiers> {
       module.emitError("the tier plan needs the model's entry function (program.entry)");
       return signalPassFailure();
     }
+    if (entry.isDeclaration()) {
+      entry.emitError("the tier plan needs the body of the entry function");
+      return signalPassFailure();
+    }
     Block &body = entry.getBody().front();
     auto streamedWeightOf = [&](Value value) -> memref::GetGlobalOp {
       memref::GetGlobalOp get = viewedGlobal(value);

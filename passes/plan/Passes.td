@@ -186,7 +186,11 @@ def PlanTierArenas : Pass<"strata-plan-tier-arenas", "mlir::ModuleOp"> {
     host memory for `host`),
     which the executor allocates once like the buffer plan's. The
     allocations keep their offsets; the target's code generation reads them
-    as views of these arguments.
+    as views of these arguments. Then the device memory the program takes
+    (its arenas in device memory and the weights the plan keeps resident) is
+    checked against the module's `tier.device_budget`: the planner estimates
+    the activations on the graph, the buffer plan knows them, and a program
+    over its budget is an error saying by how much.
 
     Preconditions: after strata-plan-buffers; no `tier.alloc nvme`.
 

@@ -31,8 +31,37 @@ struct PlanTierArenas : strata::impl::PlanTierArenasBase<PlanTierArenas> {
 
   void runOnOperation() override {
     for (auto function : getOperation().getOps<func::FuncOp>())
-      if (failed(planArenas(function)))
+      if (failed(planArenas(function)) ||
+          (function->hasAttr(program::ProgramDialect::kEntry) && failed(checkBudget(function))))
         return signalPassFailure();
+  }
+
+  /// Checks that the device memory the program takes (its device arenas and
+  /// the weights the plan keeps resident) is within the budget the plan was
+  /// made for: the planner estimates activations on the graph, and the
+  /// buffer plan has the last word.
+  LogicalResult checkBudget(func::FuncOp entry) {
+    auto budget = getOperation()->getAttrOfType<IntegerAttr>(tier::TierDialect::kDeviceBudget);
+    auto plan = getOperation()->getAttrOfType<tier::PlanAttr>(tier::TierDialect::kPlan);
+    if (!budget || !plan)
+      return success();
+    int64_t arenas = 0, resident = 0;
+    if (auto planned = entry->getAttrOfType<ArrayAttr>(program::ProgramDialect::kArenas))
+      for (auto arena : planned.getAsRange<program::ArenaAttr>())
+        if (arena.getSpace() == STRATA_MEMORY_DEVICE)
+          arenas += arena.getBytes();
+    for (tier::PlacementAttr placement : plan.getPlacements())
+      if (placement.getHome() == tier::Kind::gpu)
+        resident += placement.getBytes();
+    if (arenas + resident <= budget.getInt())
+      return success();
+    return entry.emitError("the program needs ")
+           << arenas + resident << " bytes of device memory, more than the budget (gpu-mem) of "
+           << budget.getInt() << ": its arenas (activations and tier slots) take " << arenas
+           << " bytes and the weights the plan keeps resident " << resident
+           << "; the tier planner's estimate of the activations, made on the graph, fell short. "
+              "Raise gpu-mem by "
+           << arenas + resident - budget.getInt() << " bytes or more";
   }
 
   LogicalResult planArenas(func::FuncOp function) {

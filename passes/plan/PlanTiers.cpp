@@ -114,6 +114,8 @@ struct PlanTiers : strata::impl::PlanTiersBase<PlanTiers> {
       return signalPassFailure();
     }
     module->setAttr(tier::TierDialect::kPlan, buildPlan(*graph, problem, *solution));
+    module->setAttr(tier::TierDialect::kDeviceBudget,
+                    IntegerAttr::get(IntegerType::get(&getContext(), 64), gpuMem));
   }
 
   void reportInfeasible(func::FuncOp entry, const GraphStages &graph, const TierProblem &problem) {
@@ -152,6 +154,13 @@ struct PlanTiers : strata::impl::PlanTiersBase<PlanTiers> {
         break;
       }
     }
+    if (!problem.hostBudget) {
+      entry.emitError("the tier planner found no placement within the device memory budget "
+                      "(gpu-mem) of ")
+          << describeBytes(problem.deviceBudget) << ", though it holds the least it needs, "
+          << describeBytes(least.bytes) << "; raise gpu-mem a little";
+      return;
+    }
     entry.emitError("the host memory budget (host-mem) of ")
         << describeBytes(*problem.hostBudget)
         << " cannot stage this model's weights: streaming them from NVMe needs two pinned "
@@ -169,6 +178,11 @@ struct PlanTiers : strata::impl::PlanTiersBase<PlanTiers> {
     for (auto [stage, weights] : llvm::enumerate(graph.stageWeights))
       for (size_t w : weights)
         homes[w] = std::min(homes[w], solution.homes[stage]);
+    // A weight the model returns stays resident; its bytes are among the
+    // fixed ones already.
+    for (auto [w, weight] : llvm::enumerate(graph.weights))
+      if (graph.returned.contains(weight.name))
+        homes[w] = Kind::gpu;
 
     std::vector<double> transfers(graph.stages.size(), 0);
     int64_t gpuBytes = problem.fixedDeviceBytes, hostBytes = 0, nvmeBytes = 0;
@@ -176,6 +190,8 @@ struct PlanTiers : strata::impl::PlanTiersBase<PlanTiers> {
     bool fromNvme = false;
     for (auto [w, weight] : llvm::enumerate(graph.weights)) {
       Kind home = homes[w];
+      if (graph.returned.contains(weight.name))
+        continue;
       (home == Kind::gpu ? gpuBytes : home == Kind::host ? hostBytes : nvmeBytes) += weight.bytes;
       fromNvme |= home == Kind::nvme;
     }

@@ -6,8 +6,10 @@
 // a fixed time and some bytes of one budget, and the best placement for a
 // given slot size is a two-dimensional knapsack over (device bytes, host
 // bytes), solved by dynamic programming on bytes rounded to units of each
-// budget. Rounding to the nearest unit can overfill a budget by a few units;
-// such a solution is solved again on the budget lowered by the excess.
+// budget. Rounding to the nearest unit can overfill a budget by a few units
+// (such a solution is solved again on the budget lowered by the excess) or
+// miss a placement that fits exactly (then costs are rounded down, which
+// misses none).
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,9 +30,11 @@ constexpr int64_t kBudgetUnits = 128;
 
 constexpr Kind kHomes[] = {Kind::gpu, Kind::host, Kind::nvme};
 
-/// Bytes counted in units of `unit` bytes, rounded to the nearest.
-int64_t units(int64_t bytes, double unit) {
-  return unit <= 0 ? 0 : static_cast<int64_t>(std::llround(bytes / unit));
+/// Bytes counted in units of `unit` bytes, rounded to the nearest or down.
+int64_t units(int64_t bytes, double unit, bool down) {
+  if (unit <= 0)
+    return 0;
+  return static_cast<int64_t>(down ? std::floor(bytes / unit) : std::llround(bytes / unit));
 }
 
 /// One knapsack: the slot size, and the budgets left for resident weights
@@ -40,6 +44,9 @@ struct Knapsack {
   int64_t deviceBytes = 0;
   std::optional<int64_t> hostBytes;
   bool allowNvme = false;
+  /// Round costs down instead of to the nearest unit: no placement that
+  /// fits is then out of the table's reach.
+  bool roundDown = false;
 };
 
 /// The exact bytes each budget holds under `homes`.
@@ -84,12 +91,12 @@ std::optional<std::vector<Kind>> solveKnapsack(const TierProblem &problem,
         continue;
       int64_t deviceCost = 0, hostCost = 0;
       if (home == Kind::gpu) {
-        deviceCost = units(stage.weightBytes, deviceUnit);
+        deviceCost = units(stage.weightBytes, deviceUnit, knapsack.roundDown);
         if (stage.weightBytes > knapsack.deviceBytes)
           continue;
       }
       if (home == Kind::host && hostLimited) {
-        hostCost = units(stage.weightBytes, hostUnit);
+        hostCost = units(stage.weightBytes, hostUnit, knapsack.roundDown);
         if (stage.weightBytes > *knapsack.hostBytes)
           continue;
       }
@@ -119,16 +126,17 @@ std::optional<std::vector<Kind>> solveKnapsack(const TierProblem &problem,
     homes[s] = home;
     int64_t d = state / hostStates, h = state % hostStates;
     if (home == Kind::gpu)
-      d -= units(stages[s].weightBytes, deviceUnit);
+      d -= units(stages[s].weightBytes, deviceUnit, knapsack.roundDown);
     if (home == Kind::host && hostLimited)
-      h -= units(stages[s].weightBytes, hostUnit);
+      h -= units(stages[s].weightBytes, hostUnit, knapsack.roundDown);
     state = d * hostStates + h;
   }
   return homes;
 }
 
-/// The cheapest homes under `knapsack` whose exact bytes fit its budgets.
-std::optional<std::vector<Kind>> solveExactly(const TierProblem &problem, Knapsack knapsack) {
+/// The cheapest homes under `knapsack` whose exact bytes fit its budgets,
+/// with costs rounded as it says.
+std::optional<std::vector<Kind>> solveRounded(const TierProblem &problem, Knapsack knapsack) {
   int64_t deviceBudget = knapsack.deviceBytes;
   std::optional<int64_t> hostBudget = knapsack.hostBytes;
   for (int attempt = 0; attempt < 8; ++attempt) {
@@ -147,6 +155,16 @@ std::optional<std::vector<Kind>> solveExactly(const TierProblem &problem, Knapsa
       return std::nullopt;
   }
   return std::nullopt;
+}
+
+/// The cheapest homes whose exact bytes fit: costs rounded to the nearest
+/// unit first, and, when that finds none, rounded down (which finds every
+/// placement that fits, at the risk of overfilling, which the repair undoes).
+std::optional<std::vector<Kind>> solveExactly(const TierProblem &problem, Knapsack knapsack) {
+  if (std::optional<std::vector<Kind>> homes = solveRounded(problem, knapsack))
+    return homes;
+  knapsack.roundDown = true;
+  return solveRounded(problem, knapsack);
 }
 
 } // namespace

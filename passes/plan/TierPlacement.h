@@ -6,8 +6,8 @@
 // stay resident in device memory, stream from pinned host memory or stream
 // from NVMe, minimising the predicted step time under the device and host
 // budgets. A dynamic programme over the stages, exact up to the rounding of
-// bytes to 1/kBudgetUnits of each budget (rounded up, so a plan it accepts
-// fits).
+// bytes to 1/kBudgetUnits of each budget; every plan it returns fits the
+// budgets exactly.
 //
 //===----------------------------------------------------------------------===//
 

@@ -59,9 +59,16 @@ llvm::SetVector<Value> valuesRead(Operation *op) {
   return read;
 }
 
-/// The predicted seconds `op` computes for.
-FailureOr<double> computeSeconds(Operation *op, const TierBandwidths &bandwidths) {
+/// What `op` costs: the seconds it computes for, and the bytes of the
+/// buffers it holds while it runs besides its results: the results of the
+/// largest op inside it (a fused chain passes one value at a time).
+struct OpEstimate {
   double seconds = 0;
+  int64_t transientBytes = 0;
+};
+
+FailureOr<OpEstimate> estimate(Operation *op, const TierBandwidths &bandwidths) {
+  OpEstimate result;
   WalkResult walk = op->walk([&](graph::CostOpInterface costed) {
     FailureOr<graph::OpCost> cost = costed.getStaticCost();
     if (failed(cost)) {
@@ -71,12 +78,14 @@ FailureOr<double> computeSeconds(Operation *op, const TierBandwidths &bandwidths
     }
     double flops = cost->flops / bandwidths.deviceFlops;
     double bytes = (cost->bytesRead + cost->bytesWritten) / bandwidths.deviceMemory;
-    seconds += std::max(flops, bytes);
+    result.seconds += std::max(flops, bytes);
+    if (costed.getOperation() != op)
+      result.transientBytes = std::max(result.transientBytes, cost->bytesWritten);
     return WalkResult::advance();
   });
   if (walk.wasInterrupted())
     return failure();
-  return seconds;
+  return result;
 }
 
 } // namespace
@@ -84,17 +93,24 @@ FailureOr<double> computeSeconds(Operation *op, const TierBandwidths &bandwidths
 FailureOr<GraphStages> strata::collectStages(func::FuncOp entry, int64_t minBytes,
                                              const TierBandwidths &bandwidths) {
   GraphStages result;
+  if (entry.isDeclaration())
+    return entry.emitError("the tier plan needs the body of the entry function");
   ModuleOp module = entry->getParentOfType<ModuleOp>();
   llvm::StringMap<size_t> weightIndex;
-  auto weightOf = [&](Value value) -> std::optional<size_t> {
+  // The global a value loads whole, if it goes to the weights file.
+  auto weightGlobal = [&](Value value) -> ml_program::GlobalOp {
     auto load = value.getDefiningOp<ml_program::GlobalLoadConstOp>();
     if (!load)
-      return std::nullopt;
+      return {};
     auto global =
         SymbolTable::lookupNearestSymbolFrom<ml_program::GlobalOp>(module, load.getGlobalAttr());
-    int64_t bytes = global ? weightBytes(global, minBytes) : 0;
-    if (bytes == 0)
+    return global && weightBytes(global, minBytes) > 0 ? global : ml_program::GlobalOp();
+  };
+  auto weightOf = [&](Value value) -> std::optional<size_t> {
+    ml_program::GlobalOp global = weightGlobal(value);
+    if (!global)
       return std::nullopt;
+    int64_t bytes = weightBytes(global, minBytes);
     auto [it, inserted] = weightIndex.try_emplace(global.getSymName(), result.weights.size());
     if (inserted)
       result.weights.push_back({global.getSymNameAttr(), bytes, {}});
@@ -123,9 +139,19 @@ FailureOr<GraphStages> strata::collectStages(func::FuncOp entry, int64_t minByte
 
   for (Operation &op : body) {
     if (auto load = dyn_cast<ml_program::GlobalLoadConstOp>(op)) {
-      if (!weightOf(load.getResult()) && keptGlobals.insert(load.getGlobalAttr()).second)
+      if (!weightGlobal(load.getResult()) && keptGlobals.insert(load.getGlobalAttr()).second)
         result.constantBytes += staticBytes(load.getType()).value_or(0);
       continue;
+    }
+    // A weight the model returns is an output the program hands back: it
+    // stays where it is, in the device's memory, with the constants.
+    if (op.hasTrait<OpTrait::ReturnLike>()) {
+      for (Value value : op.getOperands())
+        if (ml_program::GlobalOp global = weightGlobal(value)) {
+          if (keptGlobals.insert(SymbolRefAttr::get(global)).second)
+            result.constantBytes += weightBytes(global, minBytes);
+          result.returned.insert(global.getSymNameAttr());
+        }
     }
     if (isa<graph::ConstantOp>(op)) {
       std::optional<int64_t> bytes = staticBytes(op.getResult(0).getType());
@@ -133,9 +159,10 @@ FailureOr<GraphStages> strata::collectStages(func::FuncOp entry, int64_t minByte
       continue;
     }
     std::vector<size_t> reads;
-    for (Value value : valuesRead(&op))
-      if (std::optional<size_t> weight = weightOf(value))
-        reads.push_back(*weight);
+    if (!op.hasTrait<OpTrait::ReturnLike>())
+      for (Value value : valuesRead(&op))
+        if (std::optional<size_t> weight = weightOf(value))
+          reads.push_back(*weight);
     bool readsNewWeight = llvm::any_of(reads, [&](size_t w) {
       return !result.stageWeights.empty() && !llvm::is_contained(result.stageWeights.back(), w);
     });
@@ -153,10 +180,10 @@ FailureOr<GraphStages> strata::collectStages(func::FuncOp entry, int64_t minByte
         result.stages[stage].weightBytes += result.weights[w].bytes;
         result.weights[w].stages.push_back(stage);
       }
-    FailureOr<double> seconds = computeSeconds(&op, bandwidths);
-    if (failed(seconds))
+    FailureOr<OpEstimate> cost = estimate(&op, bandwidths);
+    if (failed(cost))
       return failure();
-    result.stages[stage].computeSeconds += *seconds;
+    result.stages[stage].computeSeconds += cost->seconds;
 
     for (Value value : op.getResults()) {
       std::optional<int64_t> bytes = staticBytes(value.getType());
@@ -167,8 +194,8 @@ FailureOr<GraphStages> strata::collectStages(func::FuncOp entry, int64_t minByte
       live[value] = *bytes;
       liveBytes += *bytes;
     }
-    if (liveBytes > result.activationBytes) {
-      result.activationBytes = liveBytes;
+    if (liveBytes + cost->transientBytes > result.activationBytes) {
+      result.activationBytes = liveBytes + cost->transientBytes;
       result.activationPeak = &op;
     }
     bool returns = op.hasTrait<OpTrait::ReturnLike>();

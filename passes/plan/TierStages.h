@@ -17,6 +17,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/DenseSet.h"
 
 namespace strata {
 
@@ -36,12 +37,15 @@ struct GraphStages {
   /// The weights (indices into `weights`) each stage reads.
   std::vector<std::vector<size_t>> stageWeights;
   std::vector<StagedWeight> weights;
-  /// Bytes of the activations live at once at the peak, and the op after
-  /// which they are.
+  /// Bytes of the activations live at once at the peak (with what the op
+  /// there holds while it runs), and that op.
   int64_t activationBytes = 0;
   mlir::Operation *activationPeak = nullptr;
-  /// Bytes of constants the compiled code keeps with it.
+  /// Bytes of constants the compiled code keeps with it, and of weights the
+  /// model returns (which stay resident).
   int64_t constantBytes = 0;
+  /// The weights the model returns: the plan leaves them where they are.
+  llvm::DenseSet<mlir::StringAttr> returned;
 };
 
 /// The stages of `entry`, whose weights are the module's `ml_program.global`s

@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unordered_map>
 
 using namespace strata::runtime;
@@ -31,6 +32,9 @@ struct strata_weights {
   size_t regionSize = 0;
   /// Each tensor's entry by name; names point into the mapping.
   std::unordered_map<std::string_view, strata_weights_entry> byName;
+  /// The file mapped (stat's device and inode), which a reader of the file
+  /// itself must find at `path`.
+  uint64_t device = 0, inode = 0;
 };
 
 uint64_t strata_checksum(const void *data, size_t bytes) noexcept {
@@ -106,8 +110,8 @@ strata_status checkFile(strata_weights &w, uint64_t modelId) {
     // which is how strata_weights_find is asked for it.
     const char *name = names + e.name_offset;
     if (std::memchr(name, '\0', e.name_size))
-      return makeError(STRATA_ERROR_FORMAT, "weights file '%s': the name of tensor %u holds a NUL byte",
-                       path, i);
+      return makeError(STRATA_ERROR_FORMAT,
+                       "weights file '%s': the name of tensor %u holds a NUL byte", path, i);
     if (e.offset % STRATA_WEIGHTS_ALIGNMENT != 0 || e.offset > w.regionSize ||
         e.bytes > w.regionSize - e.offset)
       return makeError(STRATA_ERROR_FORMAT,
@@ -134,13 +138,15 @@ std::unordered_map<const void *, const strata_weights *> openFiles;
 
 } // namespace
 
-bool strata::runtime::findWeightsFile(const void *region, std::string &path,
-                                      uint64_t &dataOffset) {
+bool strata::runtime::findWeightsFile(const void *region, std::string &path, uint64_t &dataOffset,
+                                      uint64_t &device, uint64_t &inode) {
   std::lock_guard<std::mutex> lock(openFilesMutex);
   auto it = openFiles.find(region);
   if (it == openFiles.end())
     return false;
   path = it->second->path;
+  device = it->second->device;
+  inode = it->second->inode;
   dataOffset = static_cast<uint64_t>(it->second->region -
                                      static_cast<const unsigned char *>(it->second->data));
   return true;
@@ -159,6 +165,11 @@ strata_status strata_weights_open(const char *path, uint64_t model_id,
     return makeError(STRATA_ERROR_OUT_OF_MEMORY, "cannot map weights file '%s'", path);
   w->path = path;
   w->size = file.size();
+  struct stat status {};
+  if (::fstat(file.descriptor(), &status) == 0) {
+    w->device = status.st_dev;
+    w->inode = status.st_ino;
+  }
   if (w->size > 0) {
     void *p = mmap(nullptr, w->size, PROT_READ | PROT_WRITE, MAP_PRIVATE, file.descriptor(), 0);
     if (p == MAP_FAILED) {

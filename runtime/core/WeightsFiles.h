@@ -14,10 +14,11 @@
 
 namespace strata::runtime {
 
-/// Sets `path` and `dataOffset` (the file offset of the data region) of the
-/// open weights file whose data region starts at `region`; false when no
-/// open file's does.
-bool findWeightsFile(const void *region, std::string &path, uint64_t &dataOffset);
+/// Sets `path`, `dataOffset` (the file offset of the data region), `device`
+/// and `inode` (stat's, of the file mapped) of the open weights file whose
+/// data region starts at `region`; false when no open file's does.
+bool findWeightsFile(const void *region, std::string &path, uint64_t &dataOffset, uint64_t &device,
+                     uint64_t &inode);
 
 } // namespace strata::runtime
 

@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 using namespace strata::tiers;
@@ -64,6 +65,11 @@ strata_status NvmeReader::open(const char *path, std::unique_ptr<NvmeReader> &ou
   if (int err = io_uring_queue_init(kQueueDepth, &reader->ring, 0))
     return makeIoError(-err, "cannot set up io_uring to read '%s'", path);
   reader->ringReady = true;
+  struct stat status {};
+  if (::fstat(reader->fd, &status) != 0)
+    return makeIoError(errno, "cannot read the status of '%s'", path);
+  reader->device = status.st_dev;
+  reader->inode = status.st_ino;
   if (posix_memalign(reinterpret_cast<void **>(&reader->buffer), kBlockBytes,
                      kRequestBytes * kQueueDepth) != 0)
     return makeError(STRATA_ERROR_OUT_OF_MEMORY,
@@ -110,16 +116,31 @@ strata_status NvmeReader::readAligned(uint64_t start, uint64_t length, unsigned 
     io_uring_sqe_set_data64(sqe, i);
     return nullptr;
   };
+  // Submits the prepared requests and waits for every one submitted, so that
+  // none writes into the buffer after the read returns. A failure of the
+  // ring itself leaves the reader unusable.
   auto complete = [&](unsigned pending) -> strata_status {
-    if (pending == 0)
-      return nullptr;
-    int err = io_uring_submit_and_wait(&ring, pending);
-    if (err < 0)
-      return makeIoError(-err, "cannot submit reads of '%s' to io_uring", filePath.c_str());
-    for (unsigned done = 0; done < pending; ++done) {
+    unsigned submitted = 0;
+    int submitError = 0;
+    while (submitted < pending) {
+      int n = io_uring_submit(&ring);
+      if (n == -EINTR || n == -EAGAIN)
+        continue;
+      if (n <= 0) {
+        submitError = n < 0 ? -n : EIO;
+        break;
+      }
+      submitted += static_cast<unsigned>(n);
+    }
+    for (unsigned done = 0; done < submitted; ++done) {
       io_uring_cqe *cqe = nullptr;
-      if (int werr = io_uring_wait_cqe(&ring, &cqe))
+      int werr;
+      while ((werr = io_uring_wait_cqe(&ring, &cqe)) == -EINTR) {
+      }
+      if (werr) {
+        broken = true;
         return makeIoError(-werr, "waiting for reads of '%s' failed", filePath.c_str());
+      }
       unsigned i = static_cast<unsigned>(io_uring_cqe_get_data64(cqe));
       int res = cqe->res;
       io_uring_cqe_seen(&ring, cqe);
@@ -129,6 +150,10 @@ strata_status NvmeReader::readAligned(uint64_t start, uint64_t length, unsigned 
         ended[i] = true;
       else
         filled[i] += static_cast<uint64_t>(res);
+    }
+    if (submitError) {
+      broken = true;
+      return makeIoError(submitError, "cannot submit reads of '%s' to io_uring", filePath.c_str());
     }
     return nullptr;
   };
@@ -164,6 +189,9 @@ strata_status NvmeReader::readAligned(uint64_t start, uint64_t length, unsigned 
 }
 
 strata_status NvmeReader::read(uint64_t offset, void *target, uint64_t bytes) {
+  if (broken)
+    return makeError(STRATA_ERROR_IO, "the reader of '%s' is unusable after an io_uring failure",
+                     filePath.c_str());
   auto *out = static_cast<unsigned char *>(target);
   uint64_t done = 0;
   while (done < bytes) {
@@ -178,13 +206,15 @@ strata_status NvmeReader::read(uint64_t offset, void *target, uint64_t bytes) {
     uint64_t useful = got > skip ? std::min(got - skip, bytes - done) : 0;
     std::memcpy(out + done, buffer + skip, useful);
     done += useful;
-    if (done < bytes && got < want)
+    if (done < bytes && got < want) {
+      struct stat status {};
+      unsigned long long size = ::fstat(fd, &status) == 0 ? status.st_size : start + got;
       return makeError(STRATA_ERROR_FORMAT,
                        "'%s' ends at offset %llu, before the %llu bytes at offset %llu: the "
                        "file is truncated",
-                       filePath.c_str(), static_cast<unsigned long long>(start + got),
-                       static_cast<unsigned long long>(bytes),
+                       filePath.c_str(), size, static_cast<unsigned long long>(bytes),
                        static_cast<unsigned long long>(offset));
+    }
   }
   return nullptr;
 }

@@ -56,6 +56,8 @@ public:
   /// Whether reads bypass the page cache (O_DIRECT).
   bool direct() const { return isDirect; }
   const std::string &path() const { return filePath; }
+  /// Whether the file opened is the one with `dev` and `ino` (stat's).
+  bool isFile(uint64_t dev, uint64_t ino) const { return device == dev && inode == ino; }
   void setFaultHook(FaultHook hook) { faultHook = std::move(hook); }
 
 private:
@@ -70,6 +72,9 @@ private:
   int fd = -1;
   bool isDirect = false;
   bool ringReady = false;
+  /// Set when the ring failed: requests may be left in it, so no read runs.
+  bool broken = false;
+  uint64_t device = 0, inode = 0;
   io_uring ring{};
   /// kQueueDepth requests' worth, aligned to kBlockBytes.
   unsigned char *buffer = nullptr;

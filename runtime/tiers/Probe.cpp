@@ -135,13 +135,13 @@ std::string strata::tiers::formatBandwidths(const ProbedRates &rates, uint64_t f
                 "# Measured by --probe: best of %d passes.\n"
                 "# Reading a %llu-byte file through io_uring%s.\n"
                 "nvme_read_bytes_per_second = %.4g\n"
-                "# Copying %llu bytes from host memory into a device arena.\n"
-                "h2d_bytes_per_second = %.4g\n"
-                "# Copying them back (the device's memory bandwidth, as far as copies tell).\n"
-                "memory_bytes_per_second = %.4g\n",
+                "# Copying %llu bytes from host memory into a device arena (%.4g bytes per\n"
+                "# second back). The device's memory bandwidth and flop rate are not\n"
+                "# measured: the compiler keeps its target's defaults for them.\n"
+                "h2d_bytes_per_second = %.4g\n",
                 kPasses, static_cast<unsigned long long>(fileBytes),
                 rates.direct ? " with O_DIRECT" : " through the page cache (no O_DIRECT here)",
-                rates.nvmeRead, static_cast<unsigned long long>(copyBytes), rates.hostToDevice,
-                rates.deviceToHost);
+                rates.nvmeRead, static_cast<unsigned long long>(copyBytes), rates.deviceToHost,
+                rates.hostToDevice);
   return text;
 }

@@ -3,9 +3,10 @@
 // `out/model --probe FILE` measures, on the machine it runs on, the rates the
 // tier planner needs and writes them in the format `stratac --bandwidths`
 // reads (docs/tiers.md): reading a scratch file from the disk that will hold
-// the weights (NvmeReader: O_DIRECT, io_uring), copying host memory into a
-// device arena, and copying a device arena back to host memory (the device's
-// memory bandwidth, as far as the Device interface can tell it).
+// the weights (NvmeReader: O_DIRECT, io_uring) and copying host memory into a
+// device arena (and back, printed as a comment). The device's memory
+// bandwidth and flop rate are left to the compiler's defaults: measuring them
+// takes the device's own kernels.
 //
 //===----------------------------------------------------------------------===//
 

@@ -31,19 +31,26 @@ std::map<std::string, std::unique_ptr<strata::tiers::NvmeReader>> readers;
 
 strata_status readWeights(const void *region, uint64_t offset, void *target, uint64_t bytes) {
   std::string path;
-  uint64_t dataOffset = 0;
-  if (!strata::runtime::findWeightsFile(region, path, dataOffset))
+  uint64_t dataOffset = 0, device = 0, inode = 0;
+  if (!strata::runtime::findWeightsFile(region, path, dataOffset, device, inode))
     return strata::runtime::makeError(STRATA_ERROR_FAILED_PRECONDITION,
                                       "a tier copy from NVMe reads weights that no open "
                                       "weights file holds");
-  strata::tiers::NvmeReader *reader = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(readersMutex);
-    std::unique_ptr<strata::tiers::NvmeReader> &slot = readers[path];
-    if (!slot)
-      if (strata_status s = strata::tiers::NvmeReader::open(path.c_str(), slot))
-        return s;
-    reader = slot.get();
+  // One reader per file, and one read at a time on it: the reader's ring and
+  // buffer are its own.
+  std::lock_guard<std::mutex> lock(readersMutex);
+  std::unique_ptr<strata::tiers::NvmeReader> &reader = readers[path];
+  if (reader && !reader->isFile(device, inode))
+    reader.reset();
+  if (!reader)
+    if (strata_status s = strata::tiers::NvmeReader::open(path.c_str(), reader))
+      return s;
+  if (!reader->isFile(device, inode)) {
+    reader.reset();
+    return strata::runtime::makeError(STRATA_ERROR_FAILED_PRECONDITION,
+                                      "'%s' is no longer the weights file the program loaded "
+                                      "(it was replaced since)",
+                                      path.c_str());
   }
   if (strata_status s = reader->read(dataOffset + offset, target, bytes))
     return s;

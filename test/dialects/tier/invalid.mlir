@@ -93,3 +93,11 @@ module attributes {tier.plan = #tier.plan<slots = 0, slot_bytes = 0, step_ns = 0
 
 // expected-error @+1 {{weight 'w' (64 bytes) does not fit a slot of 32 bytes}}
 module attributes {tier.plan = #tier.plan<slots = 2, slot_bytes = 32, step_ns = 0, gpu_bytes = 64, host_bytes = 0, nvme_bytes = 64, h2d_bytes = 64, nvme_read_bytes = 64, placements = [#tier.placement<"w", home = nvme, bytes = 64, first = 0, last = 0>]>} {}
+
+// -----
+
+func.func @alloc_past_the_end() {
+  // expected-error @+1 {{ends beyond the largest offset an arena can have: offset 9223372036854775000}}
+  %b = tier.alloc gpu offset 9223372036854775000 : memref<1024xf32>
+  return
+}

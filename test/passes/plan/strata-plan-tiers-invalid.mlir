@@ -54,3 +54,8 @@ module {
     return
   }
 }
+
+// -----
+
+// expected-error @+1 {{the tier plan needs the body of the entry function}}
+func.func private @main(tensor<4x64xf32>) -> tensor<4x64xf32> attributes {program.entry}

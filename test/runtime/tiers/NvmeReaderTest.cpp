@@ -110,6 +110,17 @@ TEST(NvmeReaderTest, ATruncatedFileIsAnError) {
       isError(reader->read(20000, got.data(), 1), STRATA_ERROR_FORMAT, {"the file is truncated"}));
 }
 
+TEST(NvmeReaderTest, AReadTheKernelFailsNamesTheFile) {
+  // A directory opens for reading, and each read of it fails in its
+  // completion (EISDIR): the path io_uring reports errors by.
+  TempDir dir;
+  std::unique_ptr<NvmeReader> reader;
+  ASSERT_EQ(NvmeReader::open(dir.path("").c_str(), reader), nullptr);
+  std::vector<char> got(4096);
+  EXPECT_TRUE(isError(reader->read(0, got.data(), got.size()), STRATA_ERROR_IO,
+                      {"reading '" + dir.path("") + "' at offset 0", "Is a directory"}));
+}
+
 TEST(NvmeReaderTest, AMissingFileIsAnError) {
   TempDir dir;
   std::unique_ptr<NvmeReader> reader;
