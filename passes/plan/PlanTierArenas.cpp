@@ -93,7 +93,10 @@ struct PlanTierArenas : strata::impl::PlanTierArenasBase<PlanTierArenas> {
     for (auto [kind, span] : spans) {
       int64_t bytes = static_cast<int64_t>(llvm::alignTo(std::max(span, reserved), kSlotAlignment));
       int64_t space = kind == tier::Kind::gpu ? STRATA_MEMORY_DEVICE : STRATA_MEMORY_HOST;
-      arenas.push_back(program::ArenaAttr::get(ctx, space, bytes, bytes, kSlotAlignment));
+      // The staging slots are read into with O_DIRECT, which needs buffers
+      // aligned to the disk's 4 KiB blocks.
+      int64_t alignment = kind == tier::Kind::host ? 4096 : kSlotAlignment;
+      arenas.push_back(program::ArenaAttr::get(ctx, space, bytes, bytes, alignment));
       auto marker = NamedAttribute(tier::TierDialect::kArena,
                                    StringAttr::get(ctx, tier::stringifyKind(kind)));
       unsigned index = function.getNumArguments();

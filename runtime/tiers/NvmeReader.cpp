@@ -200,11 +200,16 @@ strata_status NvmeReader::read(uint64_t offset, void *target, uint64_t bytes) {
     uint64_t skip = at - start;
     uint64_t want = std::min(bytes - done + skip, kRequestBytes * kQueueDepth);
     want = (want + kBlockBytes - 1) & ~(kBlockBytes - 1);
+    // Where the target is block-aligned and holds the whole batch, the
+    // kernel reads into it directly; elsewhere through the aligned buffer.
+    bool direct = skip == 0 && want <= bytes - done &&
+                  reinterpret_cast<uintptr_t>(out + done) % kBlockBytes == 0;
     uint64_t got = 0;
-    if (strata_status s = readAligned(start, want, buffer, got))
+    if (strata_status s = readAligned(start, want, direct ? out + done : buffer, got))
       return s;
     uint64_t useful = got > skip ? std::min(got - skip, bytes - done) : 0;
-    std::memcpy(out + done, buffer + skip, useful);
+    if (!direct)
+      std::memcpy(out + done, buffer + skip, useful);
     done += useful;
     if (done < bytes && got < want) {
       struct stat status {};

@@ -2,10 +2,10 @@
 //
 // The NVMe tier's read path: a file opened with O_DIRECT (the page cache
 // neither helps a read streamed once per step nor should hold a model larger
-// than RAM), read through io_uring with several requests in flight into
-// buffers aligned for O_DIRECT, then copied to where the caller wants the
-// bytes. A file on a filesystem that refuses O_DIRECT (tmpfs) is read
-// through the page cache instead, and `direct()` says so.
+// than RAM), read through io_uring with several requests in flight, straight
+// into the caller's buffer where it is aligned for O_DIRECT, and otherwise
+// into an aligned buffer of the reader's and copied from there. A file on a filesystem that refuses
+// O_DIRECT (tmpfs) is read through the page cache instead, and `direct()` says so.
 //
 // Every failure names the file and the offset: a read error (EIO and the
 // like), and the end of the file before the bytes asked for (a truncated
@@ -34,7 +34,7 @@ class NvmeReader {
 public:
   /// Bytes of each request, and how many are in flight at once.
   static constexpr uint64_t kRequestBytes = 1 << 20;
-  static constexpr unsigned kQueueDepth = 8;
+  static constexpr unsigned kQueueDepth = 16;
   /// The alignment O_DIRECT needs of offsets, lengths and buffers.
   static constexpr uint64_t kBlockBytes = 4096;
 

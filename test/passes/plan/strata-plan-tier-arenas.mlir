@@ -5,7 +5,7 @@
 // memory for the staging slots.
 // CHECK-LABEL: func.func @main
 // CHECK-SAME: %{{.+}}: memref<?xi8>, %{{.+}}: memref<?xi8> {tier.arena = "gpu"}, %{{.+}}: memref<?xi8> {tier.arena = "host"})
-// CHECK-SAME: program.arenas = [#program.arena<space = 0, bytes = 512, lower_bound = 512, alignment = 64>, #program.arena<space = 0, bytes = 32832, lower_bound = 32832, alignment = 64>, #program.arena<space = 1, bytes = 16512, lower_bound = 16512, alignment = 64>]
+// CHECK-SAME: program.arenas = [#program.arena<space = 0, bytes = 512, lower_bound = 512, alignment = 64>, #program.arena<space = 0, bytes = 32832, lower_bound = 32832, alignment = 64>, #program.arena<space = 1, bytes = 16512, lower_bound = 16512, alignment = 4096>]
 func.func @main(%x: memref<4x4xf32>, %arena: memref<?xi8>)
     attributes {program.entry, program.arenas = [#program.arena<space = 0, bytes = 512, lower_bound = 512, alignment = 64>]} {
   %a = tier.alloc gpu offset 0 : memref<64x64xf32>
