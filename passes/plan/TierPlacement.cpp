@@ -6,10 +6,11 @@
 // a fixed time and some bytes of one budget, and the best placement for a
 // given slot size is a two-dimensional knapsack over (device bytes, host
 // bytes), solved by dynamic programming on bytes rounded to units of each
-// budget. Rounding to the nearest unit can overfill a budget by a few units
-// (such a solution is solved again on the budget lowered by the excess) or
-// miss a placement that fits exactly (then costs are rounded down, which
-// misses none).
+// budget. Rounding to the nearest unit can overfill a budget by a little
+// (then the stages that gain least per byte move down a tier until it holds)
+// or miss a placement that fits exactly (then costs are rounded down, which
+// misses none, and, if moving stages cannot make that fit either, up, which
+// cannot overfill).
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,6 +20,7 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <tuple>
 
 using namespace strata;
 using tier::Kind;
@@ -30,11 +32,23 @@ constexpr int64_t kBudgetUnits = 128;
 
 constexpr Kind kHomes[] = {Kind::gpu, Kind::host, Kind::nvme};
 
-/// Bytes counted in units of `unit` bytes, rounded to the nearest or down.
-int64_t units(int64_t bytes, double unit, bool down) {
+/// How the knapsack counts bytes in units.
+enum class Rounding { Nearest, Down, Up };
+
+/// Bytes counted in units of `unit` bytes.
+int64_t units(int64_t bytes, double unit, Rounding rounding) {
   if (unit <= 0)
     return 0;
-  return static_cast<int64_t>(down ? std::floor(bytes / unit) : std::llround(bytes / unit));
+  double count = bytes / unit;
+  switch (rounding) {
+  case Rounding::Nearest:
+    return std::llround(count);
+  case Rounding::Down:
+    return static_cast<int64_t>(std::floor(count));
+  case Rounding::Up:
+    return static_cast<int64_t>(std::ceil(count));
+  }
+  return 0;
 }
 
 /// One knapsack: the slot size, and the budgets left for resident weights
@@ -44,9 +58,7 @@ struct Knapsack {
   int64_t deviceBytes = 0;
   std::optional<int64_t> hostBytes;
   bool allowNvme = false;
-  /// Round costs down instead of to the nearest unit: no placement that
-  /// fits is then out of the table's reach.
-  bool roundDown = false;
+  Rounding rounding = Rounding::Nearest;
 };
 
 /// The exact bytes each budget holds under `homes`.
@@ -91,12 +103,12 @@ std::optional<std::vector<Kind>> solveKnapsack(const TierProblem &problem,
         continue;
       int64_t deviceCost = 0, hostCost = 0;
       if (home == Kind::gpu) {
-        deviceCost = units(stage.weightBytes, deviceUnit, knapsack.roundDown);
+        deviceCost = units(stage.weightBytes, deviceUnit, knapsack.rounding);
         if (stage.weightBytes > knapsack.deviceBytes)
           continue;
       }
       if (home == Kind::host && hostLimited) {
-        hostCost = units(stage.weightBytes, hostUnit, knapsack.roundDown);
+        hostCost = units(stage.weightBytes, hostUnit, knapsack.rounding);
         if (stage.weightBytes > *knapsack.hostBytes)
           continue;
       }
@@ -126,45 +138,86 @@ std::optional<std::vector<Kind>> solveKnapsack(const TierProblem &problem,
     homes[s] = home;
     int64_t d = state / hostStates, h = state % hostStates;
     if (home == Kind::gpu)
-      d -= units(stages[s].weightBytes, deviceUnit, knapsack.roundDown);
+      d -= units(stages[s].weightBytes, deviceUnit, knapsack.rounding);
     if (home == Kind::host && hostLimited)
-      h -= units(stages[s].weightBytes, hostUnit, knapsack.roundDown);
+      h -= units(stages[s].weightBytes, hostUnit, knapsack.rounding);
     state = d * hostStates + h;
   }
   return homes;
 }
 
-/// The cheapest homes under `knapsack` whose exact bytes fit its budgets,
-/// with costs rounded as it says.
+/// The cheapest homes under `knapsack` with costs rounded as it says, moved
+/// down a tier where rounding overfilled a budget.
 std::optional<std::vector<Kind>> solveRounded(const TierProblem &problem, Knapsack knapsack) {
-  int64_t deviceBudget = knapsack.deviceBytes;
-  std::optional<int64_t> hostBudget = knapsack.hostBytes;
-  for (int attempt = 0; attempt < 8; ++attempt) {
-    std::optional<std::vector<Kind>> homes = solveKnapsack(problem, knapsack);
-    if (!homes)
-      return std::nullopt;
-    auto [device, host] = bytesUsed(problem, *homes);
-    int64_t deviceExcess = device - deviceBudget;
-    int64_t hostExcess = hostBudget ? host - *hostBudget : 0;
-    if (deviceExcess <= 0 && hostExcess <= 0)
-      return homes;
-    knapsack.deviceBytes -= std::max<int64_t>(deviceExcess, 0);
-    if (hostBudget)
-      *knapsack.hostBytes -= std::max<int64_t>(hostExcess, 0);
-    if (knapsack.deviceBytes < 0 || (knapsack.hostBytes && *knapsack.hostBytes < 0))
+  std::optional<std::vector<Kind>> homes = solveKnapsack(problem, knapsack);
+  if (!homes)
+    return std::nullopt;
+  // Rounding may have overfilled a budget by a little: move the stages that
+  // gain least per byte from their tier to the next one down (device to host
+  // or NVMe, host to NVMe) until both budgets hold.
+  const std::vector<TierStage> &stages = problem.stages;
+  auto gainPerByte = [&](size_t s, Kind from, Kind to) {
+    double before = s == 0 ? 0 : stages[s - 1].computeSeconds;
+    auto cost = [&](Kind home) {
+      double transfer = transferSeconds(problem.bandwidths, home, stages[s].weightBytes);
+      return s == 0 ? transfer : std::max(before, transfer);
+    };
+    return (cost(to) - cost(from)) / static_cast<double>(stages[s].weightBytes);
+  };
+  auto demote = [&](Kind from, int64_t excess) -> bool {
+    while (excess > 0) {
+      std::optional<size_t> cheapest;
+      Kind cheapestTo = Kind::nvme;
+      double cheapestLoss = 0;
+      for (size_t s = 0; s < stages.size(); ++s) {
+        if ((*homes)[s] != from || stages[s].weightBytes > knapsack.slotBytes)
+          continue;
+        for (Kind to : {Kind::host, Kind::nvme}) {
+          if (to <= from || (to == Kind::nvme && !knapsack.allowNvme))
+            continue;
+          if (to == Kind::host && knapsack.hostBytes) {
+            auto [device, host] = bytesUsed(problem, *homes);
+            if (host + stages[s].weightBytes > *knapsack.hostBytes)
+              continue;
+          }
+          double loss = gainPerByte(s, from, to);
+          if (!cheapest || loss < cheapestLoss) {
+            cheapest = s;
+            cheapestTo = to;
+            cheapestLoss = loss;
+          }
+        }
+      }
+      if (!cheapest)
+        return false;
+      (*homes)[*cheapest] = cheapestTo;
+      excess -= stages[*cheapest].weightBytes;
+    }
+    return true;
+  };
+  auto [device, host] = bytesUsed(problem, *homes);
+  if (!demote(Kind::gpu, device - knapsack.deviceBytes))
+    return std::nullopt;
+  if (knapsack.hostBytes) {
+    std::tie(device, host) = bytesUsed(problem, *homes);
+    if (!demote(Kind::host, host - *knapsack.hostBytes))
       return std::nullopt;
   }
-  return std::nullopt;
+  return homes;
 }
 
 /// The cheapest homes whose exact bytes fit: costs rounded to the nearest
-/// unit first, and, when that finds none, rounded down (which finds every
-/// placement that fits, at the risk of overfilling, which the repair undoes).
+/// unit first; when that finds none, rounded down (which reaches every
+/// placement that fits, at the risk of overfilling, which the repair undoes);
+/// and last rounded up (whatever the table then holds fits, though it may
+/// miss a placement that fills a budget to the byte).
 std::optional<std::vector<Kind>> solveExactly(const TierProblem &problem, Knapsack knapsack) {
-  if (std::optional<std::vector<Kind>> homes = solveRounded(problem, knapsack))
-    return homes;
-  knapsack.roundDown = true;
-  return solveRounded(problem, knapsack);
+  for (Rounding rounding : {Rounding::Nearest, Rounding::Down, Rounding::Up}) {
+    knapsack.rounding = rounding;
+    if (std::optional<std::vector<Kind>> homes = solveRounded(problem, knapsack))
+      return homes;
+  }
+  return std::nullopt;
 }
 
 } // namespace
