@@ -6,8 +6,10 @@ weights file on disk every step. Prints the tier plan's split, the program's tim
 per step (its own --bench loop; one step is one token of a decoder), the NVMe read
 bandwidth it achieved (the bytes the report counts read from NVMe per step over the
 time per step), the raw bandwidth of the same disk measured in the same run by
-`dd iflag=direct` over the weights file, and tokens/s next to its bound (that raw
-bandwidth over the NVMe bytes per token). Prints figures; asserts nothing.
+`dd iflag=direct` over the weights file (one request at a time) and by the
+program's `--probe` (as many requests in flight as the reader), and tokens/s next
+to its bound (dd's bandwidth over the NVMe bytes per token). Prints figures;
+asserts nothing.
 
   .venv/bin/python test/bench/tiers.py --stratac build/bin/stratac [--layers 64]
       [--width 4096] [--gpu-mem 1GiB] [--host-mem 160MiB] [--work DIR]
@@ -85,6 +87,11 @@ def main():
                          out).group(1))
     predicted = float(re.search(r"step time ([0-9.]+) ms predicted", out).group(1)) / 1e3
     raw = raw_bandwidth(program + ".weights")
+    rates = os.path.join(work, "rates")
+    subprocess.run([program, "--probe", rates, "--probe-size", "1GiB"], capture_output=True,
+                   check=True)
+    probed = float(re.search(r"nvme_read_bytes_per_second = ([0-9.e+]+)",
+                             open(rates).read()).group(1))
     weights = os.path.getsize(program + ".weights")
     print(f"model: {args.layers} layers of {args.width}x{args.width} f32, "
           f"{weights / 2**30:.2f} GiB of weights; budgets: device {args.gpu_mem}, "
@@ -94,7 +101,9 @@ def main():
     print(f"step: {per_run * 1e3:.1f} ms measured, {predicted * 1e3:.1f} ms predicted")
     achieved = nvme / per_run
     print(f"NVMe read: {achieved / 1e9:.2f} GB/s achieved, {raw / 1e9:.2f} GB/s raw (dd "
-          f"iflag=direct, same run): {achieved / raw:.2f}x")
+          f"iflag=direct, one request at a time, same run): {achieved / raw:.2f}x; "
+          f"{probed / 1e9:.2f} GB/s by --probe (sixteen requests in flight, 1 GiB): "
+          f"{achieved / probed:.2f}x")
     bound = raw / nvme
     print(f"tokens/s: {1 / per_run:.2f}, bound {bound:.2f} (raw bandwidth / NVMe bytes per "
           f"token): {1 / per_run / bound:.2f}x")
