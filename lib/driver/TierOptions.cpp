@@ -66,25 +66,26 @@ llvm::Expected<std::optional<TierPlanOptions>> parseTierOptions(StringRef gpuMem
       return createStringError("--bandwidths needs --gpu-mem: the rates are the tier plan's");
     return std::nullopt;
   }
+  // A budget as the passes count bytes.
+  auto budget = [](StringRef text, StringRef option, int64_t &out) -> llvm::Error {
+    uint64_t bytes;
+    if (llvm::Error e = parseByteSize(text, option, bytes))
+      return e;
+    if (bytes > static_cast<uint64_t>(INT64_MAX))
+      return createStringError("%s=%s is larger than the compiler can count", option.data(),
+                               text.str().c_str());
+    out = static_cast<int64_t>(bytes);
+    return llvm::Error::success();
+  };
   TierPlanOptions options;
   options.rates = rates;
-  uint64_t bytes;
-  if (llvm::Error e = parseByteSize(gpuMem, "--gpu-mem", bytes))
+  if (llvm::Error e = budget(gpuMem, "--gpu-mem", options.gpuMem))
     return std::move(e);
-  if (bytes > static_cast<uint64_t>(INT64_MAX))
-    return createStringError("--gpu-mem=%s is larger than the compiler can count",
-                             gpuMem.str().c_str());
-  options.gpuMem = static_cast<int64_t>(bytes);
-  if (hostMem == "0") {
+  if (hostMem == "0")
     options.hostMem = 0;
-  } else if (!hostMem.empty()) {
-    if (llvm::Error e = parseByteSize(hostMem, "--host-mem", bytes))
+  else if (!hostMem.empty())
+    if (llvm::Error e = budget(hostMem, "--host-mem", options.hostMem))
       return std::move(e);
-    if (bytes > static_cast<uint64_t>(INT64_MAX))
-      return createStringError("--host-mem=%s is larger than the compiler can count",
-                               hostMem.str().c_str());
-    options.hostMem = static_cast<int64_t>(bytes);
-  }
   if (!bandwidths.empty())
     if (llvm::Error e = readBandwidthsFile(bandwidths, options))
       return std::move(e);

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/plan/Passes.h"
+#include "passes/plan/SizeBounds.h"
 #include "passes/plan/TierPlacement.h"
 
 #include "mlir/IR/IRMapping.h"
@@ -172,8 +173,8 @@ struct MaterializeTiers : strata::impl::MaterializeTiersBase<MaterializeTiers> {
       int64_t offset = 0;
       for (auto [name, get] : stage.weights) {
         auto type = cast<MemRefType>(get.getType());
-        int64_t bytes = static_cast<int64_t>(llvm::alignTo(
-            type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8), kSlotAlignment));
+        int64_t bytes = static_cast<int64_t>(
+            llvm::alignTo(type.getNumElements() * plan::storageBytes(type), kSlotAlignment));
         if (offset + bytes > slotBytes)
           return stage.readers.front().op->emitError("the weights this op's stage reads need more ")
                  << "than the tier plan's slot of " << slotBytes

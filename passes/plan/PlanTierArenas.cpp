@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "passes/plan/Passes.h"
+#include "passes/plan/SizeBounds.h"
 #include "passes/plan/TierPlacement.h"
 
 #include "strata/model.h"
@@ -72,7 +73,7 @@ struct PlanTierArenas : strata::impl::PlanTierArenasBase<PlanTierArenas> {
         return WalkResult::interrupt();
       }
       MemRefType type = alloc.getBuffer().getType();
-      int64_t bytes = type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+      int64_t bytes = type.getNumElements() * plan::storageBytes(type);
       int64_t &span = spans[alloc.getTier()];
       span = std::max<int64_t>(span, alloc.getOffset() + bytes);
       return WalkResult::advance();
