@@ -75,12 +75,15 @@ LogicalResult PlacementAttr::verify(function_ref<InFlightDiagnostic()> emitError
 }
 
 LogicalResult PlanAttr::verify(function_ref<InFlightDiagnostic()> emitError, int64_t slots,
-                               int64_t slotBytes, int64_t stepNs, int64_t gpuBytes,
-                               int64_t hostBytes, int64_t nvmeBytes, int64_t h2dBytes,
-                               int64_t nvmeReadBytes, ArrayRef<PlacementAttr> placements) {
+                               int64_t slotBytes, int64_t stepNs, int64_t copyNs, int64_t stallNs,
+                               int64_t gpuBytes, int64_t hostBytes, int64_t nvmeBytes,
+                               int64_t h2dBytes, int64_t nvmeReadBytes,
+                               ArrayRef<PlacementAttr> placements) {
   for (auto [figure, value] : {std::pair<StringRef, int64_t>{"slots", slots},
                                {"slot_bytes", slotBytes},
                                {"step_ns", stepNs},
+                               {"copy_ns", copyNs},
+                               {"stall_ns", stallNs},
                                {"gpu_bytes", gpuBytes},
                                {"host_bytes", hostBytes},
                                {"nvme_bytes", nvmeBytes},

@@ -102,7 +102,9 @@ def Tier_PlanAttr : Tier_Attr<"Plan", "plan"> {
     `placements` lists every weight of the weights file with its home tier.
     Streamed weights go through `slots` device slots of `slot_bytes` bytes
     each (double buffering: a stage's weights load while the previous stage
-    computes). The predicted figures: the step time in nanoseconds, the peak
+    computes). The predicted figures: the step time in nanoseconds, of which
+    `stall_ns` the compute waits for copies, and `copy_ns` the copies take in
+    all (so `1 - stall_ns / copy_ns` of the copy time is hidden), the peak
     bytes of each tier (device: resident weights, slots and activations;
     host: weights at home there and the NVMe staging slots; NVMe: the weights
     read from it) and the bytes each link moves per step.
@@ -110,18 +112,19 @@ def Tier_PlanAttr : Tier_Attr<"Plan", "plan"> {
     Example:
 
     ```mlir
-    #tier.plan<slots = 2, slot_bytes = 9437184, step_ns = 41000000,
+    #tier.plan<slots = 2, slot_bytes = 9437184, step_ns = 41000000, copy_ns = 37000000, stall_ns = 4000000,
                gpu_bytes = 30000000, host_bytes = 0, nvme_bytes = 113246208,
                h2d_bytes = 113246208, nvme_read_bytes = 113246208,
                placements = [#tier.placement<"h.0.mlp.weight", home = nvme, bytes = 9437184, first = 0, last = 0>]>
     ```
   }];
   let parameters = (ins "int64_t":$slots, "int64_t":$slotBytes, "int64_t":$stepNs,
-                        "int64_t":$gpuBytes, "int64_t":$hostBytes, "int64_t":$nvmeBytes,
+                        "int64_t":$copyNs, "int64_t":$stallNs, "int64_t":$gpuBytes, "int64_t":$hostBytes, "int64_t":$nvmeBytes,
                         "int64_t":$h2dBytes, "int64_t":$nvmeReadBytes,
                         ArrayRefParameter<"PlacementAttr">:$placements);
   let assemblyFormat = "`<` `slots` `=` $slots `,` `slot_bytes` `=` $slotBytes `,` "
-                       "`step_ns` `=` $stepNs `,` `gpu_bytes` `=` $gpuBytes `,` "
+                       "`step_ns` `=` $stepNs `,` `copy_ns` `=` $copyNs `,` `stall_ns` `=` $stallNs `,` "
+                       "`gpu_bytes` `=` $gpuBytes `,` "
                        "`host_bytes` `=` $hostBytes `,` `nvme_bytes` `=` $nvmeBytes `,` "
                        "`h2d_bytes` `=` $h2dBytes `,` `nvme_read_bytes` `=` $nvmeReadBytes `,` "
                        "`placements` `=` custom<Placements>($placements) `>`";

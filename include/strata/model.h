@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /// Version of this contract; the executor refuses a model built for another.
-#define STRATA_MODEL_ABI_VERSION 6
+#define STRATA_MODEL_ABI_VERSION 7
 
 /// What an input or output holds. Sequences and optionals are not computed on:
 /// each is an input that the model passes on unchanged to outputs (`source`).
@@ -133,8 +133,11 @@ typedef struct strata_tier_plan {
   /// Bytes copied to the device, and read from NVMe, per step.
   uint64_t h2d_bytes;
   uint64_t nvme_read_bytes;
-  /// The step time, in nanoseconds.
+  /// The step time, in nanoseconds; of it, the time the compute waits for
+  /// copies; and the time the copies take in all.
   uint64_t step_ns;
+  uint64_t stall_ns;
+  uint64_t copy_ns;
 } strata_tier_plan;
 
 /// The compiled model, defined in the generated part of every emitted program.

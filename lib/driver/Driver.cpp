@@ -237,7 +237,9 @@ strata_tier_plan predictedFigures(tier::PlanAttr plan) {
           resident,
           static_cast<uint64_t>(plan.getH2dBytes()),
           static_cast<uint64_t>(plan.getNvmeReadBytes()),
-          static_cast<uint64_t>(plan.getStepNs())};
+          static_cast<uint64_t>(plan.getStepNs()),
+          static_cast<uint64_t>(plan.getStallNs()),
+          static_cast<uint64_t>(plan.getCopyNs())};
 }
 
 /// Runs the phases after `reached` and links the program.

@@ -214,13 +214,18 @@ struct PlanTiers : strata::impl::PlanTiersBase<PlanTiers> {
     if (fromNvme)
       hostBytes += slots * slotBytes;
     double step = pipelinedStepSeconds(graph.stages, transfers);
+    double copies = 0;
+    for (double transfer : transfers)
+      copies += transfer;
+    double stall = pipelinedStallSeconds(graph.stages, transfers);
 
     SmallVector<tier::PlacementAttr> placements;
     for (auto [w, weight] : llvm::enumerate(graph.weights))
       placements.push_back(tier::PlacementAttr::get(ctx, weight.name, homes[w], weight.bytes,
                                                     weight.stages.front(), weight.stages.back()));
-    return tier::PlanAttr::get(ctx, slots, slotBytes, std::llround(step * 1e9), gpuBytes, hostBytes,
-                               nvmeBytes, h2dBytes, nvmeReadBytes, placements);
+    return tier::PlanAttr::get(ctx, slots, slotBytes, std::llround(step * 1e9),
+                               std::llround(copies * 1e9), std::llround(stall * 1e9), gpuBytes,
+                               hostBytes, nvmeBytes, h2dBytes, nvmeReadBytes, placements);
   }
 };
 

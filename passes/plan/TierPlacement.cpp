@@ -244,6 +244,14 @@ double strata::pipelinedStepSeconds(const std::vector<TierStage> &stages,
   return total;
 }
 
+double strata::pipelinedStallSeconds(const std::vector<TierStage> &stages,
+                                     const std::vector<double> &transfers) {
+  double total = 0;
+  for (size_t s = 0; s < stages.size(); ++s)
+    total += s == 0 ? transfers[s] : std::max(0.0, transfers[s] - stages[s - 1].computeSeconds);
+  return total;
+}
+
 std::optional<TierSolution> strata::solveTierPlacement(const TierProblem &problem) {
   std::set<int64_t> slotSizes = {0};
   for (const TierStage &stage : problem.stages)

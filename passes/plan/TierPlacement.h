@@ -76,6 +76,11 @@ std::optional<TierSolution> solveTierPlacement(const TierProblem &problem);
 double pipelinedStepSeconds(const std::vector<TierStage> &stages,
                             const std::vector<double> &transfers);
 
+/// Of pipelinedStepSeconds, the time the compute waits for copies: the first
+/// stage's transfer and each later one's excess over the compute it overlaps.
+double pipelinedStallSeconds(const std::vector<TierStage> &stages,
+                             const std::vector<double> &transfers);
+
 /// Seconds to move `bytes` to the device from `home` (0 for gpu): an NVMe
 /// read is pipelined through the staging slots, so the slower link bounds it.
 double transferSeconds(const TierBandwidths &bandwidths, tier::Kind home, int64_t bytes);

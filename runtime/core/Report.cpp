@@ -7,6 +7,7 @@
 
 #include "runtime/core/Report.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace strata {
@@ -23,9 +24,10 @@ template <typename... Args> std::string format(const char *format, Args... args)
 } // namespace
 
 std::string reportText(const strata_model &model, const Executor &executor, int threads,
-                       double firstRunMs, long runs, const ResidentMemory *afterFirstRun) {
+                       const RunTimes &times, const ResidentMemory *afterFirstRun) {
+  long runs = times.runs;
   std::string text = format("report: %d thread%s\n", threads, threads == 1 ? "" : "s");
-  text += format("report: %.3f ms for the first run\n", firstRunMs);
+  text += format("report: %.3f ms for the first run\n", times.firstMs);
   for (int32_t j = 0; j < model.num_arenas; ++j) {
     const strata_model_arena &a = model.arenas[j];
     text += format("report: arena %d (%s): %llu bytes, liveness lower bound %llu bytes", j,
@@ -72,7 +74,27 @@ std::string reportText(const strata_model &model, const Executor &executor, int 
                    static_cast<unsigned long long>(plan->nvme_read_bytes),
                    static_cast<unsigned long long>(perRun(counters.tierReadFromNvme)),
                    ratio(perRun(counters.tierReadFromNvme), plan->nvme_read_bytes));
-    text += format("report:   step time %.3f ms predicted\n", plan->step_ns / 1e6);
+    // Copy time hidden behind compute: what the copies took that the compute
+    // did not wait for.
+    auto hidden = [](double copy, double stall) {
+      return copy > 0 ? std::max(0.0, 1.0 - stall / copy) : 1.0;
+    };
+    double copyMs = runs > 0 ? counters.tierCopyNs / 1e6 / static_cast<double>(runs) : 0;
+    double stallMs = runs > 0 ? counters.tierStallNs / 1e6 / static_cast<double>(runs) : 0;
+    text += format("report:   copies per run %.3f ms predicted, %.3f measured; the compute waited "
+                   "for them %.3f ms predicted, %.3f measured\n",
+                   plan->copy_ns / 1e6, copyMs, plan->stall_ns / 1e6, stallMs);
+    text += format("report:   overlap: %.3f of the copy time hidden behind compute predicted, "
+                   "%.3f measured\n",
+                   hidden(static_cast<double>(plan->copy_ns), static_cast<double>(plan->stall_ns)),
+                   hidden(copyMs, stallMs));
+    if (times.laterMeanMs > 0)
+      text += format("report:   step time %.3f ms predicted, %.3f measured (the mean of the runs "
+                     "after the first)\n",
+                     plan->step_ns / 1e6, times.laterMeanMs);
+    else
+      text += format("report:   step time %.3f ms predicted, %.3f measured (the first run)\n",
+                     plan->step_ns / 1e6, times.firstMs);
   }
   ResidentMemory now;
   if (afterFirstRun && readResidentMemory(now)) {

@@ -20,12 +20,22 @@
 
 namespace strata {
 
-/// The report's lines, each starting with "report: ", for `runs` runs of
-/// `executor` running `model` on `threads` threads, the first of which took
-/// `firstRunMs`, with resident memory `afterFirstRun` then (null where it
-/// could not be read).
+/// How long the runs took.
+struct RunTimes {
+  /// The first run (it loads what the program reads lazily).
+  double firstMs = 0;
+  /// The mean of the runs after the first; 0 when there were none.
+  double laterMeanMs = 0;
+  /// Runs in all.
+  long runs = 1;
+};
+
+/// The report's lines, each starting with "report: ", for the runs `times`
+/// describes of `executor` running `model` on `threads` threads, with
+/// resident memory `afterFirstRun` after the first (null where it could not
+/// be read).
 std::string reportText(const strata_model &model, const Executor &executor, int threads,
-                       double firstRunMs, long runs, const ResidentMemory *afterFirstRun);
+                       const RunTimes &times, const ResidentMemory *afterFirstRun);
 
 } // namespace strata
 

@@ -7,12 +7,15 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "runtime/core/Trace.h"
 #include "runtime/core/File.h"
 #include "runtime/core/Status.h"
 
+#include <atomic>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <string>
 #include <sys/syscall.h>
@@ -67,13 +70,26 @@ public:
     spans.clear();
   }
 
+  void nameThread(int64_t tid, std::string name) {
+    std::lock_guard<std::mutex> lock(mutex);
+    threadNames[tid] = std::move(name);
+  }
+
+  std::map<int64_t, std::string> names() {
+    std::lock_guard<std::mutex> lock(mutex);
+    return threadNames;
+  }
+
 private:
   TraceRecorder() : epoch(Clock::now()) {}
 
   Clock::time_point epoch;
   std::mutex mutex;
   std::vector<CompletedSpan> spans;
+  std::map<int64_t, std::string> threadNames;
 };
+
+std::atomic<bool> started{false};
 
 thread_local std::vector<OpenSpan> openSpans;
 
@@ -122,6 +138,12 @@ void appendMicroseconds(std::string &out, int64_t ns) {
 
 } // namespace
 
+bool strata::runtime::traceStarted() { return started.load(std::memory_order_relaxed); }
+
+void strata::runtime::nameTraceThread(const char *name) {
+  TraceRecorder::get().nameThread(currentThreadId(), name);
+}
+
 extern "C" {
 
 strata_status strata_trace_begin(const char *name, const char *category) noexcept {
@@ -129,6 +151,7 @@ strata_status strata_trace_begin(const char *name, const char *category) noexcep
     return makeError(STRATA_ERROR_INVALID_ARGUMENT, "strata_trace_begin: %s is NULL",
                      name ? "category" : "name");
   TraceRecorder::get();
+  started.store(true, std::memory_order_relaxed);
   openSpans.push_back(OpenSpan{name, category, Clock::now()});
   return nullptr;
 }
@@ -166,6 +189,13 @@ strata_status strata_trace_write(const char *path) noexcept {
     json += ",\"dur\":";
     appendMicroseconds(json, span.durationNs);
     json += ",\"pid\":" + pid + ",\"tid\":" + std::to_string(span.tid) + "}";
+  }
+  for (const auto &[tid, name] : TraceRecorder::get().names()) {
+    json += json.back() == '[' ? "\n" : ",\n";
+    json += "{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":" + pid +
+            ",\"tid\":" + std::to_string(tid) + ",\"args\":{\"name\":";
+    appendJsonString(json, name);
+    json += "}}";
   }
   json += "\n]}\n";
   ByteRange range{json.data(), json.size()};

@@ -96,6 +96,10 @@ struct DeviceCounters {
   /// device memory, and read from NVMe, since the device was created.
   uint64_t tierCopiedToDevice = 0;
   uint64_t tierReadFromNvme = 0;
+  /// Nanoseconds during which at least one tier copy ran, and during which
+  /// the compiled code waited for one, since the device was created.
+  uint64_t tierCopyNs = 0;
+  uint64_t tierStallNs = 0;
 };
 
 /// A host function run on a stream (see Device::launchHostFunction).

@@ -496,7 +496,9 @@ int main(int argc, char **argv) {
       strata_status_free(strata_trace_end());
     return std::chrono::duration<double, std::milli>(end - start).count();
   };
-  double first = timedRun();
+  RunTimes times;
+  times.firstMs = timedRun();
+  times.runs = 1 + bench;
   if (!error.empty())
     return fail(error);
   ResidentMemory afterFirstRun;
@@ -507,11 +509,12 @@ int main(int argc, char **argv) {
       total += timedRun();
     if (!error.empty())
       return fail(error);
-    std::printf("bench: %ld runs, %.3f ms per run (first run %.3f ms)\n", bench, total / bench,
-                first);
+    times.laterMeanMs = total / static_cast<double>(bench);
+    std::printf("bench: %ld runs, %.3f ms per run (first run %.3f ms)\n", bench, times.laterMeanMs,
+                times.firstMs);
   }
   if (report)
-    std::fputs(reportText(model, executor, static_cast<int>(threads), first, 1 + bench,
+    std::fputs(reportText(model, executor, static_cast<int>(threads), times,
                           residentKnown ? &afterFirstRun : nullptr)
                    .c_str(),
                stdout);

@@ -1,8 +1,9 @@
-//===- LowerTiers.cpp - The tier plan as copies in program order ----------===//
+//===- LowerTiers.cpp - The tier plan on the CPU device's copy streams ----===//
 //
-// Implements `strata-cpu-lower-tiers`. Copies run where the plan queued them,
-// on the thread that computes, so each has finished before the op after it:
-// the waits the plan placed later are then already satisfied.
+// Implements `strata-cpu-lower-tiers`. Each stream the plan names becomes one
+// of the runtime's copy streams (runtime/device/cpu/TierStreams.h), numbered
+// in the order the module first names them; an event becomes the ticket its
+// copy returned, with the stream it came from.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,31 +26,25 @@ namespace strata {
 
 namespace {
 
-constexpr llvm::StringLiteral kReadWeights = "strata_cpu_read_weights";
+/// The runtime's copy streams (runtime/device/cpu/TierStreams.h); pointers
+/// are passed as i64.
 constexpr llvm::StringLiteral kTierCopy = "strata_cpu_tier_copy";
+constexpr llvm::StringLiteral kReadWeights = "strata_cpu_tier_read_weights";
+constexpr llvm::StringLiteral kStreamWait = "strata_cpu_tier_stream_wait";
+constexpr llvm::StringLiteral kWait = "strata_cpu_tier_wait";
+/// kMaxTierStreams in TierStreams.h.
+constexpr int64_t kMaxStreams = 8;
 
-/// The runtime's counted copy (runtime/device/cpu/TierCopies.h): (target,
-/// source, bytes), pointers as i64.
-func::FuncOp declareTierCopy(ModuleOp module) {
-  if (auto f = module.lookupSymbol<func::FuncOp>(kTierCopy))
+/// The runtime function `name` taking `arguments` i64s and returning an i64
+/// if `returns`.
+func::FuncOp declare(ModuleOp module, StringRef name, unsigned arguments, bool returns) {
+  if (auto f = module.lookupSymbol<func::FuncOp>(name))
     return f;
   OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
   Type i64 = b.getI64Type();
-  auto f =
-      func::FuncOp::create(b, module.getLoc(), kTierCopy, b.getFunctionType({i64, i64, i64}, {}));
-  f.setPrivate();
-  return f;
-}
-
-/// The runtime's read of weights from the file (runtime/device/cpu/WeightsReads.cpp):
-/// (data region, offset in it, target, bytes), pointers as i64.
-func::FuncOp declareReadWeights(ModuleOp module) {
-  if (auto f = module.lookupSymbol<func::FuncOp>(kReadWeights))
-    return f;
-  OpBuilder b = OpBuilder::atBlockBegin(module.getBody());
-  Type i64 = b.getI64Type();
-  auto f = func::FuncOp::create(b, module.getLoc(), kReadWeights,
-                                b.getFunctionType({i64, i64, i64, i64}, {}));
+  auto f = func::FuncOp::create(
+      b, module.getLoc(), name,
+      b.getFunctionType(SmallVector<Type>(arguments, i64), returns ? TypeRange{i64} : TypeRange{}));
   f.setPrivate();
   return f;
 }
@@ -82,14 +77,36 @@ std::optional<std::pair<Value, int64_t>> weightsFileView(Value value) {
   return std::make_pair(view.getSource(), *offset);
 }
 
+/// Where an event comes from: its stream and the ticket its copy returned.
+struct Ticket {
+  int64_t stream;
+  Value number;
+};
+
 struct LowerTiers : strata::impl::LowerTiersBase<LowerTiers> {
   using Base::Base;
 
   void runOnOperation() override {
+    streams.clear();
     SmallVector<func::FuncOp> functions(getOperation().getOps<func::FuncOp>());
     for (func::FuncOp function : functions)
       if (failed(lower(function)))
         return signalPassFailure();
+  }
+
+  /// The number of the copy stream `copy` names.
+  FailureOr<int64_t> streamOf(tier::CopyOp copy) {
+    auto [it, added] = streams.try_emplace(copy.getStream(), streams.size());
+    if (added && it->second >= kMaxStreams) {
+      copy.emitError("the CPU device has ")
+          << kMaxStreams << " copy streams; this copy names another";
+      return failure();
+    }
+    return it->second;
+  }
+
+  Value constant(OpBuilder &b, Location loc, int64_t value) {
+    return arith::ConstantIntOp::create(b, loc, value, 64);
   }
 
   LogicalResult lower(func::FuncOp function) {
@@ -100,6 +117,8 @@ struct LowerTiers : strata::impl::LowerTiersBase<LowerTiers> {
         function.removeArgAttr(i, tier::TierDialect::kArena);
       }
 
+    ModuleOp module = getOperation();
+    DenseMap<Value, Ticket> tickets;
     SmallVector<Operation *> erased;
     WalkResult walk = function.walk([&](Operation *op) {
       OpBuilder builder(op);
@@ -123,24 +142,54 @@ struct LowerTiers : strata::impl::LowerTiersBase<LowerTiers> {
           copy.emitError("tier copies move contiguous buffers; this one has a strided operand");
           return WalkResult::interrupt();
         }
+        FailureOr<int64_t> stream = streamOf(copy);
+        if (failed(stream))
+          return WalkResult::interrupt();
+        Value streamNumber = constant(builder, loc, *stream);
+        // Copies on one stream run in order; another stream's event becomes
+        // a wait queued on this one.
+        for (Value event : copy.getAfter()) {
+          auto after = tickets.find(event);
+          if (after == tickets.end()) {
+            copy.emitError("waits for an event no earlier tier.copy of this function made");
+            return WalkResult::interrupt();
+          }
+          if (after->second.stream != *stream)
+            func::CallOp::create(builder, loc, declare(module, kStreamWait, 3, false),
+                                 ValueRange{streamNumber,
+                                            constant(builder, loc, after->second.stream),
+                                            after->second.number});
+        }
         int64_t bytes = type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
-        Value size = arith::ConstantIntOp::create(builder, loc, bytes, 64);
-        std::optional<std::pair<Value, int64_t>> file = weightsFileView(copy.getSource());
-        if (copy.getStream() == "nvme" && file) {
+        Value size = constant(builder, loc, bytes);
+        Value target = addressOf(builder, loc, copy.getTarget());
+        func::CallOp call;
+        if (std::optional<std::pair<Value, int64_t>> file = weightsFileView(copy.getSource());
+            file && copy.getStream() == "nvme") {
           Value region = arith::IndexCastOp::create(
               builder, loc, builder.getI64Type(),
               memref::ExtractAlignedPointerAsIndexOp::create(builder, loc, file->first));
-          Value offset = arith::ConstantIntOp::create(builder, loc, file->second, 64);
-          func::CallOp::create(
-              builder, loc, declareReadWeights(getOperation()),
-              ValueRange{region, offset, addressOf(builder, loc, copy.getTarget()), size});
+          call = func::CallOp::create(
+              builder, loc, declare(module, kReadWeights, 5, true),
+              ValueRange{streamNumber, region, constant(builder, loc, file->second), target, size});
         } else {
-          func::CallOp::create(builder, loc, declareTierCopy(getOperation()),
-                               ValueRange{addressOf(builder, loc, copy.getTarget()),
-                                          addressOf(builder, loc, copy.getSource()), size});
+          call = func::CallOp::create(
+              builder, loc, declare(module, kTierCopy, 4, true),
+              ValueRange{streamNumber, target, addressOf(builder, loc, copy.getSource()), size});
         }
+        tickets[copy.getDone()] = Ticket{*stream, call.getResult(0)};
         erased.push_back(copy);
-      } else if (isa<tier::WaitOp, tier::FreeOp>(op)) {
+      } else if (auto wait = dyn_cast<tier::WaitOp>(op)) {
+        auto ticket = tickets.find(wait.getEvent());
+        if (ticket == tickets.end()) {
+          wait.emitError("waits for an event no earlier tier.copy of this function made");
+          return WalkResult::interrupt();
+        }
+        func::CallOp::create(builder, wait.getLoc(), declare(module, kWait, 2, false),
+                             ValueRange{constant(builder, wait.getLoc(), ticket->second.stream),
+                                        ticket->second.number});
+        erased.push_back(op);
+      } else if (isa<tier::FreeOp>(op)) {
         erased.push_back(op);
       }
       return WalkResult::advance();
@@ -154,6 +203,8 @@ struct LowerTiers : strata::impl::LowerTiersBase<LowerTiers> {
     }
     return success();
   }
+
+  llvm::StringMap<int64_t> streams;
 };
 
 } // namespace

@@ -202,29 +202,33 @@ def MarkNoAlias : Pass<"strata-cpu-mark-noalias", "mlir::ModuleOp"> {
 }
 
 def LowerTiers : Pass<"strata-cpu-lower-tiers", "mlir::ModuleOp"> {
-  let summary = "Run the tier plan's copies in order on the compute thread";
+  let summary = "Run the tier plan's copies on the CPU device's copy streams";
   let description = [{
     The CPU target's lowering of the tier dialect: each `tier.alloc` becomes
     a `memref.view` of its tier's arena argument (`tier.arena`, from
-    strata-plan-tier-arenas) at its offset; each `tier.copy` runs where it
-    was queued: one on stream "nvme" from the weights file (a view of the
-    weights region at a constant offset) as a call of
-    `strata_cpu_read_weights`, which reads the file through the NVMe tier's
-    reader (io_uring, O_DIRECT) rather than the mapping, any other as a call
-    of `strata_cpu_tier_copy` (a counted memcpy: `--report` prints the bytes
-    next to the plan's); waits and frees disappear: the copies finish before the
-    next op starts, so every event is complete when waited for.
-    The slots and the bytes moved are those of the plan; the overlap of
-    copies with compute is not (the CPU device's copy stream is not yet
-    driven from compiled code).
+    strata-plan-tier-arenas) at its offset. Each stream the module names is
+    one of the runtime's copy streams (runtime/device/cpu/TierStreams.h,
+    numbered in the order the module first names them; at most 8), whose
+    copy thread runs its copies in order while the compiled code computes.
+    A `tier.copy` queues its copy where it stands and yields a ticket: one on
+    stream "nvme" from the weights file (a view of the weights region at a
+    constant offset) as `strata_cpu_tier_read_weights`, which reads the file
+    through the NVMe tier's reader (io_uring, O_DIRECT) rather than the
+    mapping, any other as `strata_cpu_tier_copy` (a counted memcpy).
+    An `after` event of another stream first queues
+    `strata_cpu_tier_stream_wait` on the copy's stream; one of the same
+    stream is implied by its order. A `tier.wait` becomes
+    `strata_cpu_tier_wait`, which blocks until the copy has run and raises
+    its failure; a `tier.free` disappears (the slots are the plan's).
 
-    Preconditions: after strata-plan-tier-arenas.
+    Preconditions: after strata-plan-tier-arenas; every event comes from a
+    `tier.copy` earlier in the same function.
 
-    Example: `%s = tier.alloc gpu offset 64 : memref<4xf32>` and
-    `%e = tier.copy %w to %s on "h2d" : ...` become
-    `%s = memref.view %arena[%c64][] : memref<?xi8> to memref<4xf32>` and
-    `func.call @strata_cpu_tier_copy(%target, %source, %c16)` on the buffers'
-    addresses.
+    Example: `%s = tier.alloc gpu offset 64 : memref<4xf32>`,
+    `%e = tier.copy %w to %s on "h2d" : ...` and `tier.wait %e` become
+    `%s = memref.view %arena[%c64][] : memref<?xi8> to memref<4xf32>`,
+    `%t = func.call @strata_cpu_tier_copy(%c0, %target, %source, %c16)` on
+    the buffers' addresses, and `func.call @strata_cpu_tier_wait(%c0, %t)`.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::func::FuncDialect",
                            "mlir::memref::MemRefDialect"];

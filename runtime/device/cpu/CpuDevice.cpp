@@ -60,7 +60,8 @@ strata_status physicalMemory(uint64_t &bytes) {
 CpuDevice::CpuDevice(const CpuDeviceOptions &options)
     : budgets{MemoryBudget(options.capacity[STRATA_MEMORY_DEVICE]),
               MemoryBudget(options.capacity[STRATA_MEMORY_HOST])},
-      fallbackBase(FallbackHeap::instance().allocations()), tierCopiesBase(tierCopyCounts()) {
+      fallbackBase(FallbackHeap::instance().allocations()), tierCopiesBase(tierCopyCounts()),
+      tierTimesBase(tierStreamTimes()) {
   // oneDNN's OpenMP threads spin between products: OpenBLAS threads too
   // would oversubscribe the cores (docs/design.md, "Weights packed once").
   openblas_set_num_threads(1);
@@ -158,7 +159,15 @@ strata_status CpuDevice::invoke(strata_model_invoke_fn invoke, void **inputs, vo
                                 void **arenas, void *results) {
   if (!invoke)
     return makeError(STRATA_ERROR_INVALID_ARGUMENT, "invoke: the compiled function is NULL");
-  return guardedInvoke(invoke, inputs, weights, arenas, results);
+  strata_status status = guardedInvoke(invoke, inputs, weights, arenas, results);
+  // Copies the run queued and did not wait for (it failed first) must not
+  // outlive it: the executor may free their buffers next.
+  strata_status drained = drainTierStreams();
+  if (status) {
+    strata_status_free(drained);
+    return status;
+  }
+  return drained;
 }
 
 DeviceCounters CpuDevice::counters() const {
@@ -171,6 +180,9 @@ DeviceCounters CpuDevice::counters() const {
   TierCopyCounts copies = tierCopyCounts();
   counters.tierCopiedToDevice = copies.copiedToDevice - tierCopiesBase.copiedToDevice;
   counters.tierReadFromNvme = copies.readFromNvme - tierCopiesBase.readFromNvme;
+  TierStreamTimes times = tierStreamTimes();
+  counters.tierCopyNs = times.copyNs - tierTimesBase.copyNs;
+  counters.tierStallNs = times.stallNs - tierTimesBase.stallNs;
   return counters;
 }
 

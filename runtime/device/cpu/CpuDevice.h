@@ -14,6 +14,7 @@
 
 #include "runtime/device/cpu/HostArena.h"
 #include "runtime/device/cpu/TierCopies.h"
+#include "runtime/device/cpu/TierStreams.h"
 
 namespace strata::cpu {
 
@@ -61,8 +62,9 @@ private:
   MemoryBudget budgets[STRATA_MEMORY_SPACE_COUNT];
   /// The fallback heap's allocation count when the device was created.
   uint64_t fallbackBase;
-  /// The tier copies' counts when the device was created.
+  /// The tier copies' counts and times when the device was created.
   TierCopyCounts tierCopiesBase;
+  TierStreamTimes tierTimesBase;
 };
 
 } // namespace strata::cpu

@@ -1,10 +1,10 @@
-//===- TierCopies.cpp - The tier plan's copies, called by compiled code ----===//
+//===- TierCopies.cpp - What one tier copy does ----------------------------===//
 //
 // A tier copy to the device is a memcpy here (the CPU device's memory is the
 // host's), counted. A tier copy from NVMe takes the weight's bytes from the
 // weights file itself through the NVMe tier's reader (O_DIRECT, io_uring),
 // not from the mapping: one reader per file, opened at the first read; a
-// failure ends the run with the file, offset and cause.
+// failure is returned naming the file, offset and cause.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,11 +12,9 @@
 
 #include "runtime/core/Status.h"
 #include "runtime/core/WeightsFiles.h"
-#include "runtime/device/cpu/RunGuard.h"
 #include "runtime/tiers/NvmeReader.h"
 
 #include <atomic>
-#include <cstdio>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -60,26 +58,20 @@ strata_status readWeights(const void *region, uint64_t offset, void *target, uin
 
 } // namespace
 
-/// Reads `bytes` bytes at `offset` in the data region that starts at
-/// `region` (the weights argument of the compiled code) into `target`. The
-/// frame that raises holds nothing to destroy (RunGuard.h).
-extern "C" void strata_cpu_read_weights(const void *region, int64_t offset, void *target,
-                                        int64_t bytes) {
-  strata_status status =
-      readWeights(region, static_cast<uint64_t>(offset), target, static_cast<uint64_t>(bytes));
-  if (!status)
-    return;
-  char message[4096];
-  std::snprintf(message, sizeof message, "%s", strata_status_message(status));
-  strata_status_code code = strata_status_get_code(status);
-  strata_status_free(status);
-  strata::cpu::raiseFromCompiledCode(code, "the NVMe tier: %s", message);
+void strata::cpu::copyToDevice(void *target, const void *source, uint64_t bytes) {
+  std::memcpy(target, source, static_cast<size_t>(bytes));
+  copiedToDevice.fetch_add(bytes, std::memory_order_relaxed);
 }
 
-/// Copies `bytes` bytes from `source` to the device buffer `target`.
-extern "C" void strata_cpu_tier_copy(void *target, const void *source, int64_t bytes) {
-  std::memcpy(target, source, static_cast<size_t>(bytes));
-  copiedToDevice.fetch_add(static_cast<uint64_t>(bytes), std::memory_order_relaxed);
+strata_status strata::cpu::readWeightsFromNvme(const void *region, uint64_t offset, void *target,
+                                               uint64_t bytes) {
+  if (strata_status s = readWeights(region, offset, target, bytes)) {
+    strata_status tiered = strata::runtime::makeError(
+        strata_status_get_code(s), "the NVMe tier: %s", strata_status_message(s));
+    strata_status_free(s);
+    return tiered;
+  }
+  return nullptr;
 }
 
 strata::cpu::TierCopyCounts strata::cpu::tierCopyCounts() {

@@ -1,24 +1,28 @@
-//===- TierCopies.h - The tier plan's copies, called by compiled code -*- C++ -*-===//
+//===- TierCopies.h - What one tier copy does -------------------*- C++ -*-===//
 //
-// The routines the CPU target lowers tier copies to (TierCopies.cpp), and the
-// bytes they have moved, for the device's counters.
+// The work of the tier plan's copies (docs/tiers.md), run on the copy threads
+// of TierStreams.h: a copy into device memory, and a read of weights from the
+// weights file, each counted for the device's counters.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef STRATA_RUNTIME_DEVICE_CPU_TIERCOPIES_H
 #define STRATA_RUNTIME_DEVICE_CPU_TIERCOPIES_H
 
+#include "strata/runtime.h"
+
 #include <cstdint>
 
-extern "C" {
-/// Copies `bytes` bytes from `source` into the device buffer `target`.
-void strata_cpu_tier_copy(void *target, const void *source, int64_t bytes);
-/// Reads `bytes` bytes at `offset` of the weights data region that starts at
-/// `region` from the weights file into `target`; ends the run on failure.
-void strata_cpu_read_weights(const void *region, int64_t offset, void *target, int64_t bytes);
-}
-
 namespace strata::cpu {
+
+/// Copies `bytes` bytes from `source` into the device buffer `target`.
+void copyToDevice(void *target, const void *source, uint64_t bytes);
+
+/// Reads `bytes` bytes at `offset` of the weights data region that starts at
+/// `region` from the weights file into `target`, through the NVMe tier's
+/// reader, not the mapping. The error names the file, offset and cause.
+strata_status readWeightsFromNvme(const void *region, uint64_t offset, void *target,
+                                  uint64_t bytes);
 
 /// Bytes the tier copies have moved since the process started.
 struct TierCopyCounts {

@@ -77,22 +77,27 @@ module attributes {tier.p = #tier.placement<"w", home = gpu, bytes = 4, first = 
 // -----
 
 // expected-error @+1 {{'step_ns' is -1; it cannot be negative}}
-module attributes {tier.plan = #tier.plan<slots = 0, slot_bytes = 0, step_ns = -1, gpu_bytes = 0, host_bytes = 0, nvme_bytes = 0, h2d_bytes = 0, nvme_read_bytes = 0, placements = []>} {}
+module attributes {tier.plan = #tier.plan<slots = 0, slot_bytes = 0, step_ns = -1, copy_ns = 0, stall_ns = 0, gpu_bytes = 0, host_bytes = 0, nvme_bytes = 0, h2d_bytes = 0, nvme_read_bytes = 0, placements = []>} {}
+
+// -----
+
+// expected-error @+1 {{'stall_ns' is -5; it cannot be negative}}
+module attributes {tier.plan = #tier.plan<slots = 0, slot_bytes = 0, step_ns = 0, copy_ns = 0, stall_ns = -5, gpu_bytes = 0, host_bytes = 0, nvme_bytes = 0, h2d_bytes = 0, nvme_read_bytes = 0, placements = []>} {}
 
 // -----
 
 // expected-error @+1 {{weight 'w' is placed twice}}
-module attributes {tier.plan = #tier.plan<slots = 0, slot_bytes = 0, step_ns = 0, gpu_bytes = 8, host_bytes = 0, nvme_bytes = 0, h2d_bytes = 0, nvme_read_bytes = 0, placements = [#tier.placement<"w", home = gpu, bytes = 4, first = 0, last = 0>, #tier.placement<"w", home = gpu, bytes = 4, first = 1, last = 1>]>} {}
+module attributes {tier.plan = #tier.plan<slots = 0, slot_bytes = 0, step_ns = 0, copy_ns = 0, stall_ns = 0, gpu_bytes = 8, host_bytes = 0, nvme_bytes = 0, h2d_bytes = 0, nvme_read_bytes = 0, placements = [#tier.placement<"w", home = gpu, bytes = 4, first = 0, last = 0>, #tier.placement<"w", home = gpu, bytes = 4, first = 1, last = 1>]>} {}
 
 // -----
 
 // expected-error @+1 {{weight 'w' is streamed from host but the plan has no device slots}}
-module attributes {tier.plan = #tier.plan<slots = 0, slot_bytes = 0, step_ns = 0, gpu_bytes = 0, host_bytes = 4, nvme_bytes = 0, h2d_bytes = 4, nvme_read_bytes = 0, placements = [#tier.placement<"w", home = host, bytes = 4, first = 0, last = 0>]>} {}
+module attributes {tier.plan = #tier.plan<slots = 0, slot_bytes = 0, step_ns = 0, copy_ns = 0, stall_ns = 0, gpu_bytes = 0, host_bytes = 4, nvme_bytes = 0, h2d_bytes = 4, nvme_read_bytes = 0, placements = [#tier.placement<"w", home = host, bytes = 4, first = 0, last = 0>]>} {}
 
 // -----
 
 // expected-error @+1 {{weight 'w' (64 bytes) does not fit a slot of 32 bytes}}
-module attributes {tier.plan = #tier.plan<slots = 2, slot_bytes = 32, step_ns = 0, gpu_bytes = 64, host_bytes = 0, nvme_bytes = 64, h2d_bytes = 64, nvme_read_bytes = 64, placements = [#tier.placement<"w", home = nvme, bytes = 64, first = 0, last = 0>]>} {}
+module attributes {tier.plan = #tier.plan<slots = 2, slot_bytes = 32, step_ns = 0, copy_ns = 0, stall_ns = 0, gpu_bytes = 64, host_bytes = 0, nvme_bytes = 64, h2d_bytes = 64, nvme_read_bytes = 64, placements = [#tier.placement<"w", home = nvme, bytes = 64, first = 0, last = 0>]>} {}
 
 // -----
 

@@ -31,7 +31,7 @@
 // CHECK-NEXT: tier.free %[[W2SLOT]] : memref<128x64xf32>
 // CHECK-NEXT: return
 // CHECK-NOT: memref.get_global
-module attributes {tier.plan = #tier.plan<slots = 2, slot_bytes = 32768, step_ns = 0,
+module attributes {tier.plan = #tier.plan<slots = 2, slot_bytes = 32768, step_ns = 0, copy_ns = 0, stall_ns = 0,
     gpu_bytes = 0, host_bytes = 0, nvme_bytes = 0, h2d_bytes = 0, nvme_read_bytes = 0,
     placements = [#tier.placement<"w0", home = gpu, bytes = 16384, first = 0, last = 0>,
                   #tier.placement<"w1", home = host, bytes = 32768, first = 1, last = 1>,
@@ -66,7 +66,7 @@ module attributes {tier.plan = #tier.plan<slots = 2, slot_bytes = 32768, step_ns
 // CHECK: %[[AGAIN:.+]] = tier.alloc gpu offset 0 : memref<64x64xf32>
 // CHECK: linalg.matmul ins(%{{.+}}, %[[OTHER]]
 // CHECK: linalg.matmul ins(%{{.+}}, %[[AGAIN]]
-module attributes {tier.plan = #tier.plan<slots = 2, slot_bytes = 16384, step_ns = 0,
+module attributes {tier.plan = #tier.plan<slots = 2, slot_bytes = 16384, step_ns = 0, copy_ns = 0, stall_ns = 0,
     gpu_bytes = 0, host_bytes = 0, nvme_bytes = 0, h2d_bytes = 0, nvme_read_bytes = 0,
     placements = [#tier.placement<"e", home = host, bytes = 16384, first = 0, last = 2>,
                   #tier.placement<"f", home = host, bytes = 16384, first = 1, last = 1>]>} {
@@ -87,7 +87,7 @@ module attributes {tier.plan = #tier.plan<slots = 2, slot_bytes = 16384, step_ns
 // -----
 
 // One op reading two streamed weights needs both in its slot.
-module attributes {tier.plan = #tier.plan<slots = 2, slot_bytes = 16384, step_ns = 0,
+module attributes {tier.plan = #tier.plan<slots = 2, slot_bytes = 16384, step_ns = 0, copy_ns = 0, stall_ns = 0,
     gpu_bytes = 0, host_bytes = 0, nvme_bytes = 0, h2d_bytes = 0, nvme_read_bytes = 0,
     placements = [#tier.placement<"e", home = host, bytes = 16384, first = 0, last = 0>,
                   #tier.placement<"f", home = host, bytes = 16384, first = 0, last = 0>]>} {

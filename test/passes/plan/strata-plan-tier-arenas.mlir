@@ -39,7 +39,7 @@ func.func @on_nvme() {
 // The arenas hold the plan's two slots even where the buffers span less.
 // CHECK-LABEL: func.func @reserved
 // CHECK-SAME: program.arenas = [#program.arena<space = 0, bytes = 65536, lower_bound = 65536, alignment = 64>]
-module attributes {tier.plan = #tier.plan<slots = 2, slot_bytes = 32768, step_ns = 0,
+module attributes {tier.plan = #tier.plan<slots = 2, slot_bytes = 32768, step_ns = 0, copy_ns = 0, stall_ns = 0,
     gpu_bytes = 0, host_bytes = 0, nvme_bytes = 0, h2d_bytes = 0, nvme_read_bytes = 0,
     placements = []>} {
   func.func @reserved() attributes {program.entry} {
@@ -55,7 +55,7 @@ module attributes {tier.plan = #tier.plan<slots = 2, slot_bytes = 32768, step_ns
 // device arenas and resident weights exceed the budget the plan was made for
 // is an error saying by how much.
 module attributes {tier.device_budget = 40000 : i64,
-    tier.plan = #tier.plan<slots = 2, slot_bytes = 8192, step_ns = 0,
+    tier.plan = #tier.plan<slots = 2, slot_bytes = 8192, step_ns = 0, copy_ns = 0, stall_ns = 0,
     gpu_bytes = 0, host_bytes = 0, nvme_bytes = 0, h2d_bytes = 0, nvme_read_bytes = 0,
     placements = [#tier.placement<"r", home = gpu, bytes = 16384, first = 0, last = 0>]>} {
   // expected-error @+1 {{the program needs 41024 bytes of device memory, more than the budget (gpu-mem) of 40000: its arenas (activations and tier slots) take 24640 bytes and the weights the plan keeps resident 16384; the tier planner's estimate of the activations, made on the graph, fell short. Raise gpu-mem by 1024 bytes or more}}

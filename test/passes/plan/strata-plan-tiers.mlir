@@ -12,7 +12,7 @@
 // the largest stage's 32 KiB, so 69632 bytes is the least the device needs.
 
 // Everything fits: nothing moves.
-// RESIDENT: tier.plan = #tier.plan<slots = 0, slot_bytes = 0, step_ns = {{[0-9]+}}, gpu_bytes = 86272, host_bytes = 0, nvme_bytes = 0, h2d_bytes = 0, nvme_read_bytes = 0, placements = [
+// RESIDENT: tier.plan = #tier.plan<slots = 0, slot_bytes = 0, step_ns = {{[0-9]+}}, copy_ns = {{[0-9]+}}, stall_ns = {{[0-9]+}}, gpu_bytes = 86272, host_bytes = 0, nvme_bytes = 0, h2d_bytes = 0, nvme_read_bytes = 0, placements = [
 // RESIDENT-SAME: #tier.placement<"w0", home = gpu, bytes = 16384, first = 0, last = 3>,
 // RESIDENT-SAME: #tier.placement<"w1", home = gpu, bytes = 32768, first = 1, last = 1>,
 // RESIDENT-SAME: #tier.placement<"w2", home = gpu, bytes = 32768, first = 2, last = 2>]>
@@ -21,26 +21,26 @@
 // twice a step, once for each stage that reads it. Transfer-bound at the
 // default 25 GB/s: 16384 + 32768 + 32768 + 16384 bytes take 3932 ns, plus the
 // last stage's compute.
-// HOST: tier.plan = #tier.plan<slots = 2, slot_bytes = 32768, step_ns = 39{{[0-9][0-9]}}, gpu_bytes = 69888, host_bytes = 81920, nvme_bytes = 0, h2d_bytes = 98304, nvme_read_bytes = 0, placements = [
+// HOST: tier.plan = #tier.plan<slots = 2, slot_bytes = 32768, step_ns = 39{{[0-9][0-9]}}, copy_ns = {{[0-9]+}}, stall_ns = {{[0-9]+}}, gpu_bytes = 69888, host_bytes = 81920, nvme_bytes = 0, h2d_bytes = 98304, nvme_read_bytes = 0, placements = [
 // HOST-SAME: #tier.placement<"w0", home = host
 // HOST-SAME: #tier.placement<"w1", home = host
 // HOST-SAME: #tier.placement<"w2", home = host
 
 // 20 KiB beside the slots: w0, the only weight that fits, stays.
-// MIXED: tier.plan = #tier.plan<slots = 2, slot_bytes = 32768, step_ns = {{[0-9]+}}, gpu_bytes = 86272, host_bytes = 65536, nvme_bytes = 0, h2d_bytes = 65536, nvme_read_bytes = 0, placements = [
+// MIXED: tier.plan = #tier.plan<slots = 2, slot_bytes = 32768, step_ns = {{[0-9]+}}, copy_ns = {{[0-9]+}}, stall_ns = {{[0-9]+}}, gpu_bytes = 86272, host_bytes = 65536, nvme_bytes = 0, h2d_bytes = 65536, nvme_read_bytes = 0, placements = [
 // MIXED-SAME: #tier.placement<"w0", home = gpu
 // MIXED-SAME: #tier.placement<"w1", home = host
 // MIXED-SAME: #tier.placement<"w2", home = host
 
 // The host holds only the two staging slots: everything comes from NVMe.
-// NVME: tier.plan = #tier.plan<slots = 2, slot_bytes = 32768, step_ns = {{[0-9]+}}, gpu_bytes = 69888, host_bytes = 65536, nvme_bytes = 81920, h2d_bytes = 98304, nvme_read_bytes = 98304, placements = [
+// NVME: tier.plan = #tier.plan<slots = 2, slot_bytes = 32768, step_ns = {{[0-9]+}}, copy_ns = {{[0-9]+}}, stall_ns = {{[0-9]+}}, gpu_bytes = 69888, host_bytes = 65536, nvme_bytes = 81920, h2d_bytes = 98304, nvme_read_bytes = 98304, placements = [
 // NVME-SAME: #tier.placement<"w0", home = nvme
 // NVME-SAME: #tier.placement<"w1", home = nvme
 // NVME-SAME: #tier.placement<"w2", home = nvme
 
 // 16 KiB of host memory beside the staging slots: w0, read twice, is worth
 // the most there.
-// STAGED: tier.plan = #tier.plan<slots = 2, slot_bytes = 32768, step_ns = {{[0-9]+}}, gpu_bytes = 69888, host_bytes = 81920, nvme_bytes = 65536, h2d_bytes = 98304, nvme_read_bytes = 65536, placements = [
+// STAGED: tier.plan = #tier.plan<slots = 2, slot_bytes = 32768, step_ns = {{[0-9]+}}, copy_ns = {{[0-9]+}}, stall_ns = {{[0-9]+}}, gpu_bytes = 69888, host_bytes = 81920, nvme_bytes = 65536, h2d_bytes = 98304, nvme_read_bytes = 65536, placements = [
 // STAGED-SAME: #tier.placement<"w0", home = host
 // STAGED-SAME: #tier.placement<"w1", home = nvme
 // STAGED-SAME: #tier.placement<"w2", home = nvme
@@ -48,7 +48,7 @@
 // At a million flops per second each stage computes for tens of ms: the
 // copies hide behind compute, and the step is the first stage's transfer
 // (16384 bytes at 25 GB/s: 655 ns) then the compute of 197376 flops.
-// COMPUTE: tier.plan = #tier.plan<slots = 2, slot_bytes = 32768, step_ns = 197376655, gpu_bytes = 69888,
+// COMPUTE: tier.plan = #tier.plan<slots = 2, slot_bytes = 32768, step_ns = 197376655, copy_ns = {{[0-9]+}}, stall_ns = {{[0-9]+}}, gpu_bytes = 69888,
 
 module {
   ml_program.global private @w0(dense<1.0> : tensor<64x64xf32>) : tensor<64x64xf32>

@@ -159,7 +159,7 @@ TEST_F(ExecutorTest, TheReportShowsArenasAndFallbackAllocations) {
   OwnedTensor x(raw);
   std::vector<OwnedTensor> outputs;
   ASSERT_EQ(executor->run({x.get()}, outputs), "");
-  EXPECT_EQ(reportText(model, *executor, 2, 1.5, 1, nullptr),
+  EXPECT_EQ(reportText(model, *executor, 2, RunTimes{1.5, 0, 1}, nullptr),
             "report: 2 threads\n"
             "report: 1.500 ms for the first run\n"
             "report: arena 0 (device memory): 4096 bytes, liveness lower bound 96 bytes "
@@ -169,7 +169,7 @@ TEST_F(ExecutorTest, TheReportShowsArenasAndFallbackAllocations) {
   const strata_model noArenas = makeModel(nullptr, 0);
   std::unique_ptr<Executor> plain;
   ASSERT_EQ(Executor::load(noArenas, nullptr, *device, plain), "");
-  EXPECT_EQ(reportText(noArenas, *plain, 1, 0.25, 3, nullptr),
+  EXPECT_EQ(reportText(noArenas, *plain, 1, RunTimes{0.25, 0.2, 3}, nullptr),
             "report: 1 thread\n"
             "report: 0.250 ms for the first run\n"
             "report: no arenas\n"
@@ -177,7 +177,7 @@ TEST_F(ExecutorTest, TheReportShowsArenasAndFallbackAllocations) {
   // Given the resident memory after the first run, the report adds a line
   // with it, the memory now and the peak.
   ResidentMemory afterFirst{3 << 20, 0};
-  std::string text = reportText(noArenas, *plain, 1, 0.25, 3, &afterFirst);
+  std::string text = reportText(noArenas, *plain, 1, RunTimes{0.25, 0.2, 3}, &afterFirst);
   size_t line = text.find("report: resident memory 3.0 MiB after the first run, ");
   ASSERT_NE(line, std::string::npos) << text;
   EXPECT_NE(text.find(" MiB after the last (+", line), std::string::npos) << text;
