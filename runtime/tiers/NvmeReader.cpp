@@ -1,10 +1,12 @@
 //===- NvmeReader.cpp - Reads from a file on NVMe through io_uring --------===//
 //
-// A read is cut into block-aligned batches of up to kQueueDepth requests of
-// kRequestBytes; each batch is submitted at once, and its completions are
-// checked in file order, so the first error reported is the one at the
-// lowest offset. A short request is resubmitted from where it stopped; a
-// request that reads nothing has met the end of the file.
+// A read is cut into block-aligned requests of kRequestBytes, kQueueDepth of
+// them in flight: as each completes, the next goes out, so the device's queue
+// never empties while the read lasts. A short request is resubmitted from
+// where it stopped; a request that reads nothing has met the end of the
+// file. After a failure no new request goes out, those in flight are waited
+// for, and the requests are checked in file order, so the error reported is
+// the one at the lowest offset.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,6 +17,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <vector>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -90,21 +94,28 @@ NvmeReader::~NvmeReader() {
 
 strata_status NvmeReader::readAligned(uint64_t start, uint64_t length, unsigned char *into,
                                       uint64_t &got) {
-  unsigned count = static_cast<unsigned>((length + kRequestBytes - 1) / kRequestBytes);
-  // Bytes each request has read so far, and whether it met the end of file.
-  uint64_t filled[kQueueDepth] = {};
-  bool ended[kQueueDepth] = {};
-  int failed[kQueueDepth] = {};
-  auto requestLength = [&](unsigned i) {
+  size_t count = static_cast<size_t>((length + kRequestBytes - 1) / kRequestBytes);
+  // Bytes each request has read so far, whether it met the end of the file,
+  // and the error it failed with.
+  std::vector<uint64_t> filled(count, 0);
+  std::vector<char> ended(count, 0);
+  std::vector<int> failed(count, 0);
+  auto requestLength = [&](size_t i) {
     return std::min(kRequestBytes, length - uint64_t(i) * kRequestBytes);
   };
-  // Submits what request i has left; a fault the hook injects completes it.
-  auto submit = [&](unsigned i) -> strata_status {
+  // Requests whose read came back short, to resume before new ones.
+  std::vector<size_t> resume;
+  size_t next = 0;
+  unsigned inFlight = 0, prepared = 0;
+  bool anyFailed = false;
+  // Prepares what request i has left; a fault the hook injects fails it.
+  auto prepare = [&](size_t i) -> strata_status {
     uint64_t offset = start + uint64_t(i) * kRequestBytes + filled[i];
     uint64_t bytes = requestLength(i) - filled[i];
     if (faultHook)
       if (int fault = faultHook(offset, bytes)) {
         failed[i] = fault;
+        anyFailed = true;
         return nullptr;
       }
     io_uring_sqe *sqe = io_uring_get_sqe(&ring);
@@ -114,68 +125,72 @@ strata_status NvmeReader::readAligned(uint64_t start, uint64_t length, unsigned 
     io_uring_prep_read(sqe, fd, into + uint64_t(i) * kRequestBytes + filled[i],
                        static_cast<unsigned>(bytes), offset);
     io_uring_sqe_set_data64(sqe, i);
+    ++prepared;
     return nullptr;
   };
-  // Submits the prepared requests and waits for every one submitted, so that
-  // none writes into the buffer after the read returns. A failure of the
-  // ring itself leaves the reader unusable.
-  auto complete = [&](unsigned pending) -> strata_status {
-    unsigned submitted = 0;
-    int submitError = 0;
-    while (submitted < pending) {
+  // Waits for the requests in flight, so that none writes into the target
+  // after the read returns; the ring is unusable after the failure that
+  // called for it.
+  auto drain = [&](strata_status failure) {
+    broken = true;
+    for (; inFlight > 0; --inFlight) {
+      io_uring_cqe *cqe = nullptr;
+      if (io_uring_wait_cqe(&ring, &cqe) != 0)
+        break;
+      io_uring_cqe_seen(&ring, cqe);
+    }
+    return failure;
+  };
+  // The queue stays full: as each request completes, the next goes out.
+  while (true) {
+    while (!anyFailed && inFlight + prepared < kQueueDepth && (!resume.empty() || next < count)) {
+      size_t i = next;
+      if (!resume.empty()) {
+        i = resume.back();
+        resume.pop_back();
+      } else {
+        ++next;
+      }
+      if (strata_status s = prepare(i))
+        return drain(s);
+    }
+    while (prepared > 0) {
       int n = io_uring_submit(&ring);
       if (n == -EINTR || n == -EAGAIN)
         continue;
-      if (n <= 0) {
-        submitError = n < 0 ? -n : EIO;
-        break;
-      }
-      submitted += static_cast<unsigned>(n);
+      if (n <= 0)
+        return drain(makeIoError(n < 0 ? -n : EIO, "cannot submit reads of '%s' to io_uring",
+                                 filePath.c_str()));
+      prepared -= static_cast<unsigned>(n);
+      inFlight += static_cast<unsigned>(n);
     }
-    for (unsigned done = 0; done < submitted; ++done) {
-      io_uring_cqe *cqe = nullptr;
-      int werr;
-      while ((werr = io_uring_wait_cqe(&ring, &cqe)) == -EINTR) {
-      }
-      if (werr) {
-        broken = true;
-        return makeIoError(-werr, "waiting for reads of '%s' failed", filePath.c_str());
-      }
-      unsigned i = static_cast<unsigned>(io_uring_cqe_get_data64(cqe));
-      int res = cqe->res;
-      io_uring_cqe_seen(&ring, cqe);
-      if (res < 0)
-        failed[i] = res;
-      else if (res == 0)
-        ended[i] = true;
-      else
-        filled[i] += static_cast<uint64_t>(res);
+    if (inFlight == 0)
+      break;
+    io_uring_cqe *cqe = nullptr;
+    int werr;
+    while ((werr = io_uring_wait_cqe(&ring, &cqe)) == -EINTR) {
     }
-    if (submitError) {
+    if (werr) {
       broken = true;
-      return makeIoError(submitError, "cannot submit reads of '%s' to io_uring", filePath.c_str());
+      return makeIoError(-werr, "waiting for reads of '%s' failed", filePath.c_str());
     }
-    return nullptr;
-  };
-
-  unsigned pending = 0;
-  for (unsigned i = 0; i < count; ++i) {
-    if (strata_status s = submit(i))
-      return s;
-    pending += failed[i] == 0;
+    size_t i = static_cast<size_t>(io_uring_cqe_get_data64(cqe));
+    int res = cqe->res;
+    io_uring_cqe_seen(&ring, cqe);
+    --inFlight;
+    if (res < 0) {
+      failed[i] = res;
+      anyFailed = true;
+    } else if (res == 0) {
+      ended[i] = 1;
+    } else {
+      filled[i] += static_cast<uint64_t>(res);
+      if (filled[i] < requestLength(i))
+        resume.push_back(i);
+    }
   }
-  if (strata_status s = complete(pending))
-    return s;
-  // Resume short requests one at a time until each is full, failed or ended.
-  for (unsigned i = 0; i < count; ++i)
-    while (!failed[i] && !ended[i] && filled[i] < requestLength(i)) {
-      if (strata_status s = submit(i))
-        return s;
-      if (strata_status s = complete(failed[i] == 0 ? 1 : 0))
-        return s;
-    }
   got = 0;
-  for (unsigned i = 0; i < count; ++i) {
+  for (size_t i = 0; i < count; ++i) {
     uint64_t offset = start + uint64_t(i) * kRequestBytes;
     if (failed[i])
       return makeIoError(-failed[i], "reading '%s' at offset %llu (%llu bytes) failed",
@@ -198,12 +213,13 @@ strata_status NvmeReader::read(uint64_t offset, void *target, uint64_t bytes) {
     uint64_t at = offset + done;
     uint64_t start = at & ~(kBlockBytes - 1);
     uint64_t skip = at - start;
-    uint64_t want = std::min(bytes - done + skip, kRequestBytes * kQueueDepth);
-    want = (want + kBlockBytes - 1) & ~(kBlockBytes - 1);
-    // Where the target is block-aligned and holds the whole batch, the
-    // kernel reads into it directly; elsewhere through the aligned buffer.
-    bool direct = skip == 0 && want <= bytes - done &&
+    // Where the target is block-aligned, the kernel reads the whole blocks
+    // straight into it; the rest goes through the aligned buffer.
+    uint64_t whole = (bytes - done) & ~(kBlockBytes - 1);
+    bool direct = skip == 0 && whole > 0 &&
                   reinterpret_cast<uintptr_t>(out + done) % kBlockBytes == 0;
+    uint64_t want = direct ? whole : std::min(bytes - done + skip, kRequestBytes * kQueueDepth);
+    want = (want + kBlockBytes - 1) & ~(kBlockBytes - 1);
     uint64_t got = 0;
     if (strata_status s = readAligned(start, want, direct ? out + done : buffer, got))
       return s;

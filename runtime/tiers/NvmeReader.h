@@ -2,7 +2,7 @@
 //
 // The NVMe tier's read path: a file opened with O_DIRECT (the page cache
 // neither helps a read streamed once per step nor should hold a model larger
-// than RAM), read through io_uring with several requests in flight, straight
+// than RAM), read through io_uring with kQueueDepth requests in flight, straight
 // into the caller's buffer where it is aligned for O_DIRECT, and otherwise
 // into an aligned buffer of the reader's and copied from there. A file on a filesystem that refuses
 // O_DIRECT (tmpfs) is read through the page cache instead, and `direct()` says so.
@@ -65,7 +65,7 @@ private:
 
   /// Reads the block-aligned range [start, start + length) into `buffer`,
   /// resuming short reads; sets `got` to the bytes before the end of the
-  /// file. Requests go out `kQueueDepth` at a time.
+  /// file. `kQueueDepth` requests stay in flight until the range is read.
   strata_status readAligned(uint64_t start, uint64_t length, unsigned char *buffer, uint64_t &got);
 
   std::string filePath;

@@ -99,6 +99,14 @@ def main():
     print(f"plan: {homes['gpu']} weights resident, {homes['host']} from host, "
           f"{homes['nvme']} from NVMe ({nvme / 2**30:.2f} GiB read per step)")
     print(f"step: {per_run * 1e3:.1f} ms measured, {predicted * 1e3:.1f} ms predicted")
+    overlap = re.search(r"overlap: ([0-9.]+) of the copy time hidden behind compute predicted, "
+                        r"([0-9.]+) measured", out)
+    copies = re.search(r"copies per run ([0-9.]+) ms predicted, ([0-9.]+) measured; the compute "
+                       r"waited for them ([0-9.]+) ms predicted, ([0-9.]+) measured", out)
+    print(f"copies: {float(copies.group(2)):.1f} ms per step measured, "
+          f"{float(copies.group(1)):.1f} predicted; the compute waited "
+          f"{float(copies.group(4)):.1f} ms measured, {float(copies.group(3)):.1f} predicted; "
+          f"overlap {overlap.group(2)} measured, {overlap.group(1)} predicted")
     achieved = nvme / per_run
     print(f"NVMe read: {achieved / 1e9:.2f} GB/s achieved, {raw / 1e9:.2f} GB/s raw (dd "
           f"iflag=direct, one request at a time, same run): {achieved / raw:.2f}x; "
