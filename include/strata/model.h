@@ -115,6 +115,11 @@ typedef struct strata_device_options {
   /// The most bytes the device's memory may hold for this program (its
   /// arenas); 0: all the device has.
   uint64_t device_memory;
+  /// The directory the NVMe tier keeps its weights in (docs/tiers.md), which
+  /// must have `nvme_bytes` bytes free; NULL: they are read from the
+  /// weights file where it lies.
+  const char *nvme_directory;
+  uint64_t nvme_bytes;
 } strata_device_options;
 
 /// Creates the device the compiled code was built for into `out`, a handle
@@ -130,6 +135,8 @@ typedef struct strata_tier_plan {
   uint64_t host_bytes;
   /// Bytes of the weights kept resident in device memory.
   uint64_t resident_bytes;
+  /// Bytes of the weights whose home is NVMe.
+  uint64_t nvme_bytes;
   /// Bytes copied to the device, and read from NVMe, per step.
   uint64_t h2d_bytes;
   uint64_t nvme_read_bytes;
@@ -138,6 +145,9 @@ typedef struct strata_tier_plan {
   uint64_t step_ns;
   uint64_t stall_ns;
   uint64_t copy_ns;
+  /// The NVMe directory given at compile time (--nvme-dir), the program's
+  /// default; NULL: none.
+  const char *nvme_directory;
 } strata_tier_plan;
 
 /// The compiled model, defined in the generated part of every emitted program.

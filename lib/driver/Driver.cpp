@@ -115,6 +115,19 @@ llvm::cl::opt<std::string> hostMemOption(
                    "and NVMe staging (default: unlimited)"),
     llvm::cl::value_desc("size"), llvm::cl::sub(compileCommand));
 
+llvm::cl::opt<std::string> nvmeMemOption(
+    "nvme-mem",
+    llvm::cl::desc("With --gpu-mem: the most bytes of weights the tier plan may keep on NVMe "
+                   "(default: unlimited)"),
+    llvm::cl::value_desc("size"), llvm::cl::sub(compileCommand));
+
+llvm::cl::opt<std::string> nvmeDirOption(
+    "nvme-dir",
+    llvm::cl::desc("With --gpu-mem: the directory (on a fast disk) where the program keeps the "
+                   "weights the tier plan puts on NVMe, unless its own --nvme-dir says "
+                   "otherwise (default: none; they are read from the weights file)"),
+    llvm::cl::value_desc("dir"), llvm::cl::sub(compileCommand));
+
 llvm::cl::opt<std::string> bandwidthsOption(
     "bandwidths",
     llvm::cl::desc("With --gpu-mem: a file of the link and compute rates the tier plan "
@@ -235,11 +248,13 @@ strata_tier_plan predictedFigures(tier::PlanAttr plan) {
   return {static_cast<uint64_t>(plan.getGpuBytes()),
           static_cast<uint64_t>(plan.getHostBytes()),
           resident,
+          static_cast<uint64_t>(plan.getNvmeBytes()),
           static_cast<uint64_t>(plan.getH2dBytes()),
           static_cast<uint64_t>(plan.getNvmeReadBytes()),
           static_cast<uint64_t>(plan.getStepNs()),
           static_cast<uint64_t>(plan.getStallNs()),
-          static_cast<uint64_t>(plan.getCopyNs())};
+          static_cast<uint64_t>(plan.getCopyNs()),
+          nullptr};
 }
 
 /// Runs the phases after `reached` and links the program.
@@ -256,8 +271,11 @@ LogicalResult emitProgram(ModuleOp module, const PipelineOptions &options, Phase
   auto planned = dyn_cast_or_null<func::FuncOp>(program::findEntry(module).getOperation());
   if (!planned || failed(readArenaPlan(planned, *signature)))
     return failure();
-  if (auto plan = module->getAttrOfType<tier::PlanAttr>(tier::TierDialect::kPlan))
+  if (auto plan = module->getAttrOfType<tier::PlanAttr>(tier::TierDialect::kPlan)) {
     signature->tierPlan = predictedFigures(plan);
+    if (options.plan.tiers)
+      signature->nvmeDirectory = options.plan.tiers->nvmeDirectory;
+  }
   if (failed(runPhases(module, options, Phase::Plan, Phase::LLVM, timing)))
     return failure();
   const TargetBackend &target = *options.target;
@@ -311,8 +329,9 @@ int runStratac(int argc, char **argv) {
   PipelineOptions pipeline = defaultPipelineOptions(*target);
   pipeline.graph.raise = !noRaise;
   pipeline.fusion.fuse = !noFusion;
-  llvm::Expected<std::optional<TierPlanOptions>> tiers =
-      parseTierOptions(gpuMemOption, hostMemOption, bandwidthsOption, target->defaultRates());
+  llvm::Expected<std::optional<TierPlanOptions>> tiers = parseTierOptions(
+      {gpuMemOption, hostMemOption, nvmeMemOption, nvmeDirOption, bandwidthsOption},
+      target->defaultRates());
   if (!tiers)
     return fail(llvm::toString(tiers.takeError()));
   pipeline.plan.tiers = *tiers;

@@ -60,7 +60,7 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options, Phase from
         createFormFusionGroups(FormFusionGroupsOptions{!options.fusion.fuse}));
     if (const std::optional<TierPlanOptions> &tiers = options.plan.tiers)
       pm.addPass(createPlanTiers(PlanTiersOptions{
-          tiers->gpuMem, tiers->hostMem, tiers->rates.hostToDevice, tiers->rates.nvmeRead,
+          tiers->gpuMem, tiers->hostMem, tiers->nvmeMem, tiers->rates.hostToDevice, tiers->rates.nvmeRead,
           tiers->rates.deviceMemory, tiers->rates.deviceFlops, options.plan.weightsMinBytes}));
   }
   if (runs(Phase::Linalg)) {

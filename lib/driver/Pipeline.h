@@ -87,6 +87,10 @@ struct TierPlanOptions {
   int64_t gpuMem = 0;
   /// -1: unlimited.
   int64_t hostMem = -1;
+  /// The most bytes of weights the plan may keep on NVMe; -1: unlimited.
+  int64_t nvmeMem = -1;
+  /// The program's default NVMe directory (--nvme-dir); empty: none.
+  std::string nvmeDirectory;
   DeviceRates rates;
 };
 

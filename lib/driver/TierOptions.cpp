@@ -55,14 +55,17 @@ llvm::Error readBandwidthsFile(StringRef path, TierPlanOptions &options) {
   return llvm::Error::success();
 }
 
-llvm::Expected<std::optional<TierPlanOptions>> parseTierOptions(StringRef gpuMem, StringRef hostMem,
-                                                                StringRef bandwidths,
+llvm::Expected<std::optional<TierPlanOptions>> parseTierOptions(const TierOptionTexts &texts,
                                                                 const DeviceRates &rates) {
-  if (gpuMem.empty()) {
-    if (!hostMem.empty())
-      return createStringError("--host-mem needs --gpu-mem: the tier plan starts from the "
-                               "device memory budget");
-    if (!bandwidths.empty())
+  if (texts.gpuMem.empty()) {
+    for (auto [text, option] : {std::pair{texts.hostMem, "--host-mem"},
+                                {texts.nvmeMem, "--nvme-mem"},
+                                {texts.nvmeDirectory, "--nvme-dir"}})
+      if (!text.empty())
+        return createStringError("%s needs --gpu-mem: the tier plan starts from the device "
+                                 "memory budget",
+                                 option);
+    if (!texts.bandwidths.empty())
       return createStringError("--bandwidths needs --gpu-mem: the rates are the tier plan's");
     return std::nullopt;
   }
@@ -79,15 +82,21 @@ llvm::Expected<std::optional<TierPlanOptions>> parseTierOptions(StringRef gpuMem
   };
   TierPlanOptions options;
   options.rates = rates;
-  if (llvm::Error e = budget(gpuMem, "--gpu-mem", options.gpuMem))
+  if (llvm::Error e = budget(texts.gpuMem, "--gpu-mem", options.gpuMem))
     return std::move(e);
-  if (hostMem == "0")
+  if (texts.hostMem == "0")
     options.hostMem = 0;
-  else if (!hostMem.empty())
-    if (llvm::Error e = budget(hostMem, "--host-mem", options.hostMem))
+  else if (!texts.hostMem.empty())
+    if (llvm::Error e = budget(texts.hostMem, "--host-mem", options.hostMem))
       return std::move(e);
-  if (!bandwidths.empty())
-    if (llvm::Error e = readBandwidthsFile(bandwidths, options))
+  if (texts.nvmeMem == "0")
+    options.nvmeMem = 0;
+  else if (!texts.nvmeMem.empty())
+    if (llvm::Error e = budget(texts.nvmeMem, "--nvme-mem", options.nvmeMem))
+      return std::move(e);
+  options.nvmeDirectory = texts.nvmeDirectory.str();
+  if (!texts.bandwidths.empty())
+    if (llvm::Error e = readBandwidthsFile(texts.bandwidths, options))
       return std::move(e);
   return options;
 }

@@ -1,7 +1,8 @@
 //===- TierOptions.h - The tier plan's budgets and rates --------*- C++ -*-===//
 //
-// `--gpu-mem`, `--host-mem` and `--bandwidths FILE` turned into the options
-// of strata-plan-tiers, with errors that quote what was wrong.
+// `--gpu-mem`, `--host-mem`, `--nvme-mem`, `--nvme-dir` and `--bandwidths
+// FILE` turned into the options of strata-plan-tiers and the program, with
+// errors that quote what was wrong.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,12 +22,16 @@ namespace strata {
 /// problems are errors naming the file and line.
 llvm::Error readBandwidthsFile(llvm::StringRef path, TierPlanOptions &options);
 
+/// The tier options of a compile as given: budgets, the NVMe directory, the
+/// bandwidths file; empty when not given.
+struct TierOptionTexts {
+  llvm::StringRef gpuMem, hostMem, nvmeMem, nvmeDirectory, bandwidths;
+};
+
 /// The tier options of a compile: nothing without `gpuMem` (no tier plan);
-/// `hostMem` and `bandwidths` only with it. The rates start from `rates`
-/// (the target's defaults) and the bandwidths file overrides those it names.
-llvm::Expected<std::optional<TierPlanOptions>> parseTierOptions(llvm::StringRef gpuMem,
-                                                                llvm::StringRef hostMem,
-                                                                llvm::StringRef bandwidths,
+/// the others only with it. The rates start from `rates` (the target's
+/// defaults) and the bandwidths file overrides those it names.
+llvm::Expected<std::optional<TierPlanOptions>> parseTierOptions(const TierOptionTexts &texts,
                                                                 const DeviceRates &rates);
 
 } // namespace strata

@@ -115,8 +115,12 @@ std::string generateModelGlue(const ModelSignature &signature, llvm::StringRef e
   if (const std::optional<strata_tier_plan> &plan = signature.tierPlan)
     os << "static const strata_tier_plan strata_tier_plan_predicted = {" << plan->device_bytes
        << "ull, " << plan->host_bytes << "ull, " << plan->resident_bytes << "ull, "
-       << plan->h2d_bytes << "ull, " << plan->nvme_read_bytes << "ull, " << plan->step_ns << "ull, "
-       << plan->stall_ns << "ull, " << plan->copy_ns << "ull};\n\n";
+       << plan->nvme_bytes << "ull, " << plan->h2d_bytes << "ull, " << plan->nvme_read_bytes
+       << "ull, " << plan->step_ns << "ull, " << plan->stall_ns << "ull, " << plan->copy_ns
+       << "ull, "
+       << (signature.nvmeDirectory.empty() ? std::string("nullptr")
+                                           : quote(signature.nvmeDirectory))
+       << "};\n\n";
   os << "extern \"C\" const strata_model strata_compiled_model = {\n"
      << "  STRATA_MODEL_ABI_VERSION, " << quote(signature.name) << ",\n  "
      << signature.inputs.size() << ", strata_inputs, " << signature.outputs.size()

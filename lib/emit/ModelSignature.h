@@ -56,8 +56,11 @@ struct ModelSignature {
   std::vector<ModelValue> inputs, outputs;
   /// The arenas the entry point takes after the weights, in order.
   std::vector<ModelArena> arenas;
-  /// What the tier plan predicted, when there is one.
+  /// What the tier plan predicted, when there is one (its nvme_directory is
+  /// left null: the glue writes `nvmeDirectory`).
   std::optional<strata_tier_plan> tierPlan;
+  /// The program's default NVMe directory (--nvme-dir); empty: none.
+  std::string nvmeDirectory;
 };
 
 /// Reads the signature of `func` from its program contract: tensor arguments

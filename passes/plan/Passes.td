@@ -108,8 +108,8 @@ def PlanTiers : Pass<"strata-plan-tiers", "mlir::ModuleOp"> {
     under `gpu-mem` (resident weights, the two slots, the activations at
     their peak and the program's constants) and `host-mem` (weights at home
     on the host, and two pinned staging slots when anything streams from
-    NVMe): a knapsack over the stages, solved by dynamic programming for each
-    slot size. A weight read by several stages takes the nearest home any of
+    NVMe) and `nvme-mem` (weights at home on NVMe): a knapsack over the
+    stages, solved by dynamic programming for each slot size. A weight read by several stages takes the nearest home any of
     them chose. The module gets `tier.plan`; a budget no placement fits is an
     error stating the least each tier needs.
 
@@ -124,6 +124,8 @@ def PlanTiers : Pass<"strata-plan-tiers", "mlir::ModuleOp"> {
     Option<"gpuMem", "gpu-mem", "int64_t", "0", "Device memory budget, in bytes">,
     Option<"hostMem", "host-mem", "int64_t", "-1",
            "Pinned host memory budget, in bytes (-1: unlimited)">,
+    Option<"nvmeMem", "nvme-mem", "int64_t", "-1",
+           "The most bytes of weights kept on NVMe (-1: unlimited)">,
     Option<"hostToDevice", "h2d-bandwidth", "double", "25e9",
            "Host-to-device copy bandwidth, in bytes per second">,
     Option<"nvmeRead", "nvme-bandwidth", "double", "3e9",

@@ -107,6 +107,12 @@ struct PlanTiers : strata::impl::PlanTiersBase<PlanTiers> {
     problem.deviceBudget = gpuMem;
     if (hostMem >= 0)
       problem.hostBudget = hostMem;
+    if (nvmeMem >= 0) {
+      problem.nvmeBudget = nvmeMem;
+      problem.stageWeights = graph->stageWeights;
+      for (const auto &weight : graph->weights)
+        problem.weightBytes.push_back(weight.bytes);
+    }
     problem.bandwidths = bandwidths;
     std::optional<TierSolution> solution = solveTierPlacement(problem);
     if (!solution) {
@@ -152,6 +158,34 @@ struct PlanTiers : strata::impl::PlanTiersBase<PlanTiers> {
       if (problem.fixedDeviceBytes + 2 * size + resident <= problem.deviceBudget) {
         slot = size;
         break;
+      }
+    }
+    if (problem.nvmeBudget) {
+      // What the device and host could hold at most beside the smallest
+      // slots (and staging slots) streaming can have, so the least NVMe must.
+      int64_t weights = 0, smallest = INT64_MAX;
+      for (const auto &weight : graph.weights)
+        weights += weight.bytes;
+      for (const TierStage &stage : graph.stages)
+        if (stage.weightBytes > 0)
+          smallest = std::min(smallest, stage.weightBytes);
+      int64_t room =
+          std::max<int64_t>(0, problem.deviceBudget - problem.fixedDeviceBytes - 2 * smallest) +
+          std::max<int64_t>(0, problem.hostBudget.value_or(weights) - 2 * smallest);
+      if (weights - room > *problem.nvmeBudget) {
+        entry.emitError("the NVMe budget (nvme-mem) of ")
+            << describeBytes(*problem.nvmeBudget) << " cannot hold this model's weights: of "
+            << describeBytes(weights) << ", the device and host budgets hold at most "
+            << describeBytes(room) << ", so at least " << describeBytes(weights - room)
+            << " must live on NVMe; raise nvme-mem, host-mem or gpu-mem";
+        return;
+      }
+      if (!problem.hostBudget || 2 * slot <= *problem.hostBudget) {
+        entry.emitError("the tier planner found no placement keeping at most ")
+            << describeBytes(*problem.nvmeBudget)
+            << " on NVMe (nvme-mem) within the device and host budgets; raise nvme-mem, "
+               "host-mem or gpu-mem";
+        return;
       }
     }
     if (!problem.hostBudget) {

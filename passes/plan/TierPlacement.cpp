@@ -10,7 +10,8 @@
 // (then the stages that gain least per byte move down a tier until it holds)
 // or miss a placement that fits exactly (then costs are rounded down, which
 // misses none, and, if moving stages cannot make that fit either, up, which
-// cannot overfill).
+// cannot overfill). An NVMe budget is checked as the cheapest end states are
+// read back, cheapest first, and again after the repair.
 //
 //===----------------------------------------------------------------------===//
 
@@ -60,6 +61,28 @@ struct Knapsack {
   bool allowNvme = false;
   Rounding rounding = Rounding::Nearest;
 };
+
+/// The bytes `homes` keeps on NVMe.
+int64_t nvmeBytesUsed(const TierProblem &problem, const std::vector<Kind> &homes) {
+  int64_t bytes = 0;
+  if (problem.stageWeights.empty()) {
+    for (auto [stage, home] : llvm::zip(problem.stages, homes))
+      if (home == Kind::nvme)
+        bytes += stage.weightBytes;
+    return bytes;
+  }
+  std::vector<Kind> nearest(problem.weightBytes.size(), Kind::nvme);
+  std::vector<bool> read(problem.weightBytes.size(), false);
+  for (auto [weights, home] : llvm::zip(problem.stageWeights, homes))
+    for (size_t w : weights) {
+      nearest[w] = std::min(nearest[w], home);
+      read[w] = true;
+    }
+  for (size_t w = 0; w < nearest.size(); ++w)
+    if (read[w] && nearest[w] == Kind::nvme)
+      bytes += problem.weightBytes[w];
+  return bytes;
+}
 
 /// The exact bytes each budget holds under `homes`.
 std::pair<int64_t, int64_t> bytesUsed(const TierProblem &problem, const std::vector<Kind> &homes) {
@@ -128,22 +151,35 @@ std::optional<std::vector<Kind>> solveKnapsack(const TierProblem &problem,
     }
     best.swap(next);
   }
-  auto end = std::min_element(best.begin(), best.end());
-  if (*end == kInfinity)
-    return std::nullopt;
-  std::vector<Kind> homes(count, Kind::gpu);
-  int64_t state = end - best.begin();
-  for (size_t s = count; s-- > 0;) {
-    Kind home = kHomes[choice[s][state]];
-    homes[s] = home;
-    int64_t d = state / hostStates, h = state % hostStates;
-    if (home == Kind::gpu)
-      d -= units(stages[s].weightBytes, deviceUnit, knapsack.rounding);
-    if (home == Kind::host && hostLimited)
-      h -= units(stages[s].weightBytes, hostUnit, knapsack.rounding);
-    state = d * hostStates + h;
+  // The homes that end in `state`.
+  auto homesOf = [&](int64_t state) {
+    std::vector<Kind> homes(count, Kind::gpu);
+    for (size_t s = count; s-- > 0;) {
+      Kind home = kHomes[choice[s][state]];
+      homes[s] = home;
+      int64_t d = state / hostStates, h = state % hostStates;
+      if (home == Kind::gpu)
+        d -= units(stages[s].weightBytes, deviceUnit, knapsack.rounding);
+      if (home == Kind::host && hostLimited)
+        h -= units(stages[s].weightBytes, hostUnit, knapsack.rounding);
+      state = d * hostStates + h;
+    }
+    return homes;
+  };
+  // The cheapest end state whose homes keep within the NVMe budget: the
+  // table tracks device and host bytes, so NVMe's are checked on the way out.
+  std::vector<int64_t> ends;
+  for (int64_t state = 0; state < states; ++state)
+    if (best[state] != kInfinity)
+      ends.push_back(state);
+  std::stable_sort(ends.begin(), ends.end(),
+                   [&](int64_t a, int64_t b) { return best[a] < best[b]; });
+  for (int64_t state : ends) {
+    std::vector<Kind> homes = homesOf(state);
+    if (!problem.nvmeBudget || nvmeBytesUsed(problem, homes) <= *problem.nvmeBudget)
+      return homes;
   }
-  return homes;
+  return std::nullopt;
 }
 
 /// The cheapest homes under `knapsack` with costs rounded as it says, moved
@@ -203,6 +239,8 @@ std::optional<std::vector<Kind>> solveRounded(const TierProblem &problem, Knapsa
     if (!demote(Kind::host, host - *knapsack.hostBytes))
       return std::nullopt;
   }
+  if (problem.nvmeBudget && nvmeBytesUsed(problem, *homes) > *problem.nvmeBudget)
+    return std::nullopt;
   return homes;
 }
 

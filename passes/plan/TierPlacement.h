@@ -49,9 +49,15 @@ struct TierProblem {
   /// Device bytes needed whatever the placement: activations at their peak
   /// and constants the plan does not move.
   int64_t fixedDeviceBytes = 0;
-  /// Budgets; a host budget of nothing is unlimited.
+  /// Budgets; a host or NVMe budget of nothing is unlimited.
   int64_t deviceBudget = 0;
   std::optional<int64_t> hostBudget;
+  std::optional<int64_t> nvmeBudget;
+  /// For the NVMe budget: the weights each stage reads (indices into
+  /// `weightBytes`), a weight read by several stages living at the nearest
+  /// home any of them chose. Without them each stage's bytes count apart.
+  std::vector<std::vector<size_t>> stageWeights;
+  std::vector<int64_t> weightBytes;
   TierBandwidths bandwidths;
 };
 

@@ -74,6 +74,12 @@ std::string reportText(const strata_model &model, const Executor &executor, int 
                    static_cast<unsigned long long>(plan->nvme_read_bytes),
                    static_cast<unsigned long long>(perRun(counters.tierReadFromNvme)),
                    ratio(perRun(counters.tierReadFromNvme), plan->nvme_read_bytes));
+    if (counters.tierWrittenToNvme > 0)
+      text += format("report:   NVMe directory: %llu bytes written (as the first run read them "
+                     "from the weights file), %llu read back in %ld run%s\n",
+                     static_cast<unsigned long long>(counters.tierWrittenToNvme),
+                     static_cast<unsigned long long>(counters.tierReadFromNvmeDirectory), runs,
+                     runs == 1 ? "" : "s");
     // Copy time hidden behind compute: what the copies took that the compute
     // did not wait for.
     auto hidden = [](double copy, double stall) {

@@ -96,6 +96,10 @@ struct DeviceCounters {
   /// device memory, and read from NVMe, since the device was created.
   uint64_t tierCopiedToDevice = 0;
   uint64_t tierReadFromNvme = 0;
+  /// Bytes the NVMe tier has written to its file in the NVMe directory, and
+  /// read back from it (of tierReadFromNvme).
+  uint64_t tierWrittenToNvme = 0;
+  uint64_t tierReadFromNvmeDirectory = 0;
   /// Nanoseconds during which at least one tier copy ran, and during which
   /// the compiled code waited for one, since the device was created.
   uint64_t tierCopyNs = 0;

@@ -2,6 +2,7 @@
 //
 //   model --input NAME=FILE.npy ... [--output NAME=FILE.npy ...] [--bench N]
 //         [--report] [--trace FILE.json] [--weights FILE] [--threads N] [--gpu-mem SIZE]
+//         [--nvme-dir DIR]
 //   model --generate N (--input input_ids=IDS.npy [--input attention_mask=M.npy]
 //         | --prompt TEXT) [--output tokens=FILE.npy]
 //
@@ -104,6 +105,11 @@ void usage(const char *program) {
               "  --gpu-mem SIZE          the most device memory the program's arenas may\n"
               "                          take (KiB, MiB, GiB or TiB suffix; default: all\n"
               "                          the device has); more is an error at load\n"
+              "  --nvme-dir DIR          keep the weights the tier plan puts on NVMe in an\n"
+              "                          unnamed file in DIR (on a fast disk), written as\n"
+              "                          the first run reads them from the weights file\n"
+              "                          (default: stratac's --nvme-dir; none: read them\n"
+              "                          from the weights file every run)\n"
               "  --threads N             threads for matrix products (default: the cores\n"
               "                          this process may run on)\n"
               "  --trace FILE.json       write a Chrome/Perfetto trace of the runs\n"
@@ -285,7 +291,7 @@ int probe(const strata_model &model, const std::string &path, uint64_t fileBytes
   runtime::OutputKind kind;
   if (strata_status s = runtime::checkOutputPath(path.c_str(), kind))
     return fail(takeMessage(s));
-  strata_device_options deviceOptions{threads, deviceMemory};
+  strata_device_options deviceOptions{threads, deviceMemory, nullptr, 0};
   strata_device deviceHandle;
   if (strata_status s = model.create_device(&deviceOptions, &deviceHandle))
     return fail(takeMessage(s));
@@ -326,7 +332,7 @@ int main(int argc, char **argv) {
   bool havePromptText = false;
   std::vector<std::pair<std::string, std::string>> outputArgs;
   bool report = false;
-  std::string tracePath, weightsPath = defaultWeightsPath(argv[0]);
+  std::string tracePath, nvmeDirectory, weightsPath = defaultWeightsPath(argv[0]);
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&](const char *flag) -> const char * {
@@ -383,6 +389,10 @@ int main(int argc, char **argv) {
         return fail(std::string("--gpu-mem=") + text +
                     ": expected a positive number of bytes, optionally followed by KiB, MiB, "
                     "GiB or TiB");
+    } else if (arg == "--nvme-dir") {
+      nvmeDirectory = value("--nvme-dir");
+      if (nvmeDirectory.empty())
+        return fail("--nvme-dir needs a directory");
     } else if (arg == "--probe") {
       probePath = value("--probe");
     } else if (arg == "--probe-size") {
@@ -434,7 +444,14 @@ int main(int argc, char **argv) {
     if (strata_status s = runtime::checkOutputPath(path.c_str(), kind))
       return fail(takeMessage(s));
   }
-  strata_device_options deviceOptions{static_cast<int32_t>(threads), deviceMemory};
+  const strata_tier_plan *plan = model.tier_plan;
+  if (nvmeDirectory.empty() && plan && plan->nvme_directory)
+    nvmeDirectory = plan->nvme_directory;
+  // The directory matters only to a program that keeps weights on NVMe.
+  bool nvme = !nvmeDirectory.empty() && plan && plan->nvme_bytes > 0;
+  strata_device_options deviceOptions{static_cast<int32_t>(threads), deviceMemory,
+                                      nvme ? nvmeDirectory.c_str() : nullptr,
+                                      nvme ? plan->nvme_bytes : 0};
   strata_device deviceHandle;
   if (strata_status s = model.create_device(&deviceOptions, &deviceHandle))
     return fail(takeMessage(s));

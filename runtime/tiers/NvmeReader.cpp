@@ -58,27 +58,34 @@ NvmeReader::FaultHook faultFromEnvironment() {
 } // namespace
 
 strata_status NvmeReader::open(const char *path, std::unique_ptr<NvmeReader> &out) {
-  std::unique_ptr<NvmeReader> reader(new NvmeReader());
-  reader->filePath = path;
-  reader->fd = ::open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
-  reader->isDirect = reader->fd >= 0;
-  if (reader->fd < 0 && errno == EINVAL)
-    reader->fd = ::open(path, O_RDONLY | O_CLOEXEC);
-  if (reader->fd < 0)
+  int fd = ::open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
+  bool direct = fd >= 0;
+  if (fd < 0 && errno == EINVAL)
+    fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
     return makeIoError(errno, "cannot open '%s' for reading", path);
+  return adopt(fd, path, direct, out);
+}
+
+strata_status NvmeReader::adopt(int fd, const char *name, bool direct,
+                                std::unique_ptr<NvmeReader> &out) {
+  std::unique_ptr<NvmeReader> reader(new NvmeReader());
+  reader->filePath = name;
+  reader->fd = fd;
+  reader->isDirect = direct;
   if (int err = io_uring_queue_init(kQueueDepth, &reader->ring, 0))
-    return makeIoError(-err, "cannot set up io_uring to read '%s'", path);
+    return makeIoError(-err, "cannot set up io_uring to read '%s'", name);
   reader->ringReady = true;
   struct stat status {};
   if (::fstat(reader->fd, &status) != 0)
-    return makeIoError(errno, "cannot read the status of '%s'", path);
+    return makeIoError(errno, "cannot read the status of '%s'", name);
   reader->device = status.st_dev;
   reader->inode = status.st_ino;
   if (posix_memalign(reinterpret_cast<void **>(&reader->buffer), kBlockBytes,
                      kRequestBytes * kQueueDepth) != 0)
     return makeError(STRATA_ERROR_OUT_OF_MEMORY,
                      "cannot allocate the %llu-byte read buffer for '%s'",
-                     static_cast<unsigned long long>(kRequestBytes * kQueueDepth), path);
+                     static_cast<unsigned long long>(kRequestBytes * kQueueDepth), name);
   reader->faultHook = faultFromEnvironment();
   out = std::move(reader);
   return nullptr;
@@ -216,8 +223,8 @@ strata_status NvmeReader::read(uint64_t offset, void *target, uint64_t bytes) {
     // Where the target is block-aligned, the kernel reads the whole blocks
     // straight into it; the rest goes through the aligned buffer.
     uint64_t whole = (bytes - done) & ~(kBlockBytes - 1);
-    bool direct = skip == 0 && whole > 0 &&
-                  reinterpret_cast<uintptr_t>(out + done) % kBlockBytes == 0;
+    bool direct =
+        skip == 0 && whole > 0 && reinterpret_cast<uintptr_t>(out + done) % kBlockBytes == 0;
     uint64_t want = direct ? whole : std::min(bytes - done + skip, kRequestBytes * kQueueDepth);
     want = (want + kBlockBytes - 1) & ~(kBlockBytes - 1);
     uint64_t got = 0;

@@ -46,6 +46,11 @@ public:
   /// Opens `path` for reading.
   [[nodiscard]] static strata_status open(const char *path, std::unique_ptr<NvmeReader> &out);
 
+  /// Reads the open file `fd`, which it then owns (closing it even when this
+  /// fails), opened with O_DIRECT if `direct`; `name` names it in messages.
+  [[nodiscard]] static strata_status adopt(int fd, const char *name, bool direct,
+                                           std::unique_ptr<NvmeReader> &out);
+
   ~NvmeReader();
   NvmeReader(const NvmeReader &) = delete;
   NvmeReader &operator=(const NvmeReader &) = delete;

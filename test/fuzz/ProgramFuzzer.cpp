@@ -40,7 +40,7 @@ constexpr int64_t kVocabulary = 256;
 /// A model with its device, mapped weights and executor, loaded once.
 struct LoadedModel {
   LoadedModel(const strata_model &model, const char *weightsPath) : model(model) {
-    strata_device_options options{1};
+    strata_device_options options{1, 0, nullptr, 0};
     strata_device handle;
     if (strata_status s = model.create_device(&options, &handle))
       broken(strata::takeMessage(s));

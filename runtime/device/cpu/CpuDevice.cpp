@@ -68,7 +68,10 @@ CpuDevice::CpuDevice(const CpuDeviceOptions &options)
   setPackedProductThreads(options.threads);
 }
 
-CpuDevice::~CpuDevice() { releasePackedProducts(); }
+CpuDevice::~CpuDevice() {
+  releasePackedProducts();
+  strata_status_free(openNvmeDirectory(nullptr, 0));
+}
 
 uint64_t CpuDevice::capacity(strata_memory_space space) const {
   return isMemorySpace(space) ? budgets[space].capacity() : 0;
@@ -180,6 +183,9 @@ DeviceCounters CpuDevice::counters() const {
   TierCopyCounts copies = tierCopyCounts();
   counters.tierCopiedToDevice = copies.copiedToDevice - tierCopiesBase.copiedToDevice;
   counters.tierReadFromNvme = copies.readFromNvme - tierCopiesBase.readFromNvme;
+  counters.tierWrittenToNvme = copies.writtenToNvme - tierCopiesBase.writtenToNvme;
+  counters.tierReadFromNvmeDirectory =
+      copies.readFromNvmeDirectory - tierCopiesBase.readFromNvmeDirectory;
   TierStreamTimes times = tierStreamTimes();
   counters.tierCopyNs = times.copyNs - tierTimesBase.copyNs;
   counters.tierStallNs = times.stallNs - tierTimesBase.stallNs;
@@ -206,6 +212,9 @@ strata_status strata_cpu_device_create(const strata_device_options *options,
     capacity = memory;
   if (options->device_memory > 0)
     cpu.capacity[STRATA_MEMORY_DEVICE] = options->device_memory;
+  if (strata_status s =
+          strata::cpu::openNvmeDirectory(options->nvme_directory, options->nvme_bytes))
+    return s;
   out->device.reset(new (std::nothrow) strata::cpu::CpuDevice(cpu));
   if (!out->device)
     return makeError(STRATA_ERROR_OUT_OF_MEMORY, "cannot create the cpu device");

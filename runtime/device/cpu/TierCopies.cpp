@@ -4,7 +4,9 @@
 // host's), counted. A tier copy from NVMe takes the weight's bytes from the
 // weights file itself through the NVMe tier's reader (O_DIRECT, io_uring),
 // not from the mapping: one reader per file, opened at the first read; a
-// failure is returned naming the file, offset and cause.
+// failure is returned naming the file, offset and cause. Given an NVMe
+// directory, the first read of each range also writes it to the directory's
+// file (NvmeStore.h), and later reads of it come from there.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,19 +15,27 @@
 #include "runtime/core/Status.h"
 #include "runtime/core/WeightsFiles.h"
 #include "runtime/tiers/NvmeReader.h"
+#include "runtime/tiers/NvmeStore.h"
 
 #include <atomic>
 #include <cstring>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <tuple>
 
 namespace {
 
 std::atomic<uint64_t> copiedToDevice{0};
 std::atomic<uint64_t> readFromNvme{0};
+std::atomic<uint64_t> writtenToNvme{0};
+std::atomic<uint64_t> readFromNvmeDirectory{0};
 std::mutex readersMutex;
 std::map<std::string, std::unique_ptr<strata::tiers::NvmeReader>> readers;
+/// The NVMe directory's file, if the program was given one, and where in it
+/// each range of a weights file (device, inode, offset, bytes) was put.
+std::unique_ptr<strata::tiers::NvmeStore> store;
+std::map<std::tuple<uint64_t, uint64_t, uint64_t, uint64_t>, uint64_t> stored;
 
 strata_status readWeights(const void *region, uint64_t offset, void *target, uint64_t bytes) {
   std::string path;
@@ -37,6 +47,15 @@ strata_status readWeights(const void *region, uint64_t offset, void *target, uin
   // One reader per file, and one read at a time on it: the reader's ring and
   // buffer are its own.
   std::lock_guard<std::mutex> lock(readersMutex);
+  auto key = std::make_tuple(device, inode, dataOffset + offset, bytes);
+  if (store)
+    if (auto it = stored.find(key); it != stored.end()) {
+      if (strata_status s = store->read(it->second, target, bytes))
+        return s;
+      readFromNvme.fetch_add(bytes, std::memory_order_relaxed);
+      readFromNvmeDirectory.fetch_add(bytes, std::memory_order_relaxed);
+      return nullptr;
+    }
   std::unique_ptr<strata::tiers::NvmeReader> &reader = readers[path];
   if (reader && !reader->isFile(device, inode))
     reader.reset();
@@ -53,6 +72,15 @@ strata_status readWeights(const void *region, uint64_t offset, void *target, uin
   if (strata_status s = reader->read(dataOffset + offset, target, bytes))
     return s;
   readFromNvme.fetch_add(bytes, std::memory_order_relaxed);
+  // The first read of a range puts it in the NVMe directory, where later
+  // reads find it.
+  if (store) {
+    uint64_t at = 0;
+    if (strata_status s = store->append(target, bytes, at))
+      return s;
+    stored[key] = at;
+    writtenToNvme.fetch_add(bytes, std::memory_order_relaxed);
+  }
   return nullptr;
 }
 
@@ -74,7 +102,20 @@ strata_status strata::cpu::readWeightsFromNvme(const void *region, uint64_t offs
   return nullptr;
 }
 
+strata_status strata::cpu::openNvmeDirectory(const char *directory, uint64_t capacity) {
+  std::unique_ptr<strata::tiers::NvmeStore> opened;
+  if (directory)
+    if (strata_status s = strata::tiers::NvmeStore::create(directory, capacity, opened))
+      return s;
+  std::lock_guard<std::mutex> lock(readersMutex);
+  store = std::move(opened);
+  stored.clear();
+  return nullptr;
+}
+
 strata::cpu::TierCopyCounts strata::cpu::tierCopyCounts() {
   return {copiedToDevice.load(std::memory_order_relaxed),
-          readFromNvme.load(std::memory_order_relaxed)};
+          readFromNvme.load(std::memory_order_relaxed),
+          writtenToNvme.load(std::memory_order_relaxed),
+          readFromNvmeDirectory.load(std::memory_order_relaxed)};
 }

@@ -20,14 +20,23 @@ void copyToDevice(void *target, const void *source, uint64_t bytes);
 
 /// Reads `bytes` bytes at `offset` of the weights data region that starts at
 /// `region` from the weights file into `target`, through the NVMe tier's
-/// reader, not the mapping. The error names the file, offset and cause.
+/// reader, not the mapping; with an NVMe directory, from its file once the
+/// range is there. The error names the file, offset and cause.
 strata_status readWeightsFromNvme(const void *region, uint64_t offset, void *target,
                                   uint64_t bytes);
+
+/// Keeps the NVMe tier's weights in a file in `directory` from now on
+/// (checking it has `capacity` bytes free), or, for a null `directory`, reads
+/// them from the weights file again.
+strata_status openNvmeDirectory(const char *directory, uint64_t capacity);
 
 /// Bytes the tier copies have moved since the process started.
 struct TierCopyCounts {
   uint64_t copiedToDevice = 0;
   uint64_t readFromNvme = 0;
+  /// Into the NVMe directory's file, and back from it (of readFromNvme).
+  uint64_t writtenToNvme = 0;
+  uint64_t readFromNvmeDirectory = 0;
 };
 
 TierCopyCounts tierCopyCounts();

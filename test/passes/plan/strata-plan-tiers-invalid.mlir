@@ -1,6 +1,8 @@
 // RUN: strata-opt %s --split-input-file --verify-diagnostics --strata-plan-tiers="gpu-mem=3000"
 // RUN: not strata-opt %s --split-input-file --strata-plan-tiers="gpu-mem=70000 host-mem=1000" 2>&1 | FileCheck %s --check-prefix=HOST
 // RUN: not strata-opt %s --split-input-file --strata-plan-tiers 2>&1 | FileCheck %s --check-prefix=BUDGET
+// RUN: not strata-opt %s --split-input-file --strata-plan-tiers="gpu-mem=70000 host-mem=65536 nvme-mem=1000" 2>&1 | FileCheck %s --check-prefix=NVME
+// RUN: not strata-opt %s --split-input-file --strata-plan-tiers="gpu-mem=70000 host-mem=97000 nvme-mem=65500" 2>&1 | FileCheck %s --check-prefix=NVMEPLACE
 // RUN: not strata-opt %s --split-input-file --strata-plan-tiers="gpu-mem=1000000 h2d-bandwidth=0" 2>&1 | FileCheck %s --check-prefix=RATE
 
 // A device budget below the least any placement needs: the activations at
@@ -9,6 +11,14 @@
 // With room on the device for the slots but not for the weights, and the
 // host too small for them and for two staging slots.
 // HOST: error: the host memory budget (host-mem) of 1000 bytes cannot stage this model's weights: streaming them from NVMe needs two pinned slots of 32.00 KiB (32768 bytes), at least 64.00 KiB (65536 bytes) of host memory
+// With room for the slots and staging slots only, nearly every weight must
+// live on NVMe: a budget of 1000 bytes there cannot work, and says how much
+// at least it takes. One that passes that bound may still fit no placement:
+// with 97000 bytes of host memory, less than the weights, something streams
+// from NVMe, and beside the staging slots no 32 KiB weight fits the host, so
+// all 96 KiB live on NVMe.
+// NVME: error: the NVMe budget (nvme-mem) of 1000 bytes cannot hold this model's weights: of 96.00 KiB (98304 bytes), the device and host budgets hold at most {{.+}}, so at least {{.+}} must live on NVMe; raise nvme-mem, host-mem or gpu-mem
+// NVMEPLACE: error: the tier planner found no placement keeping at most 63.96 KiB (65500 bytes) on NVMe (nvme-mem) within the device and host budgets; raise nvme-mem, host-mem or gpu-mem
 // BUDGET: error: the tier plan needs a device memory budget (gpu-mem) of at least one byte; it is 0
 // RATE: error: the tier plan's bandwidths and flop rate must be positive and finite; one is 0
 

@@ -3,6 +3,7 @@
 // RUN: strata-opt %s --split-input-file --strata-plan-tiers="gpu-mem=90000" | FileCheck %s --check-prefix=MIXED
 // RUN: strata-opt %s --split-input-file --strata-plan-tiers="gpu-mem=70000 host-mem=65536" | FileCheck %s --check-prefix=NVME
 // RUN: strata-opt %s --split-input-file --strata-plan-tiers="gpu-mem=70000 host-mem=81920" | FileCheck %s --check-prefix=STAGED
+// RUN: strata-opt %s --split-input-file --strata-plan-tiers="gpu-mem=70000 host-mem=81920 nvme-mem=65536" | FileCheck %s --check-prefix=STAGED
 // RUN: strata-opt %s --split-input-file --strata-plan-tiers="gpu-mem=70000 flops=1e6" | FileCheck %s --check-prefix=COMPUTE
 
 // Three weights of the weights file (64 KiB at most on the device with
@@ -39,7 +40,7 @@
 // NVME-SAME: #tier.placement<"w2", home = nvme
 
 // 16 KiB of host memory beside the staging slots: w0, read twice, is worth
-// the most there.
+// the most there. An NVMe budget of exactly what is left (64 KiB) holds.
 // STAGED: tier.plan = #tier.plan<slots = 2, slot_bytes = 32768, step_ns = {{[0-9]+}}, copy_ns = {{[0-9]+}}, stall_ns = {{[0-9]+}}, gpu_bytes = 69888, host_bytes = 81920, nvme_bytes = 65536, h2d_bytes = 98304, nvme_read_bytes = 65536, placements = [
 // STAGED-SAME: #tier.placement<"w0", home = host
 // STAGED-SAME: #tier.placement<"w1", home = nvme

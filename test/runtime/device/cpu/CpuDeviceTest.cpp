@@ -29,7 +29,7 @@ TEST(CpuDeviceFactory, GivesTheMachinesMemoryToBothSpaces) {
   uint64_t memory = 0;
   ASSERT_STRATA_OK(cpu::physicalMemory(memory));
   EXPECT_GT(memory, 0u);
-  strata_device_options options{2};
+  strata_device_options options{2, 0, nullptr, 0};
   strata_device handle;
   ASSERT_STRATA_OK(strata_cpu_device_create(&options, &handle));
   ASSERT_NE(handle.device, nullptr);
@@ -39,7 +39,7 @@ TEST(CpuDeviceFactory, GivesTheMachinesMemoryToBothSpaces) {
 }
 
 TEST(CpuDeviceFactory, BudgetsDeviceMemoryAsAsked) {
-  strata_device_options options{1, 8192};
+  strata_device_options options{1, 8192, nullptr, 0};
   strata_device handle;
   ASSERT_STRATA_OK(strata_cpu_device_create(&options, &handle));
   Device &device = *handle.device;
@@ -56,7 +56,7 @@ TEST(CpuDeviceFactory, BudgetsDeviceMemoryAsAsked) {
 }
 
 TEST(CpuDeviceFactory, RefusesFewerThanOneThread) {
-  strata_device_options options{0};
+  strata_device_options options{0, 0, nullptr, 0};
   strata_device handle;
   EXPECT_TRUE(isError(strata_cpu_device_create(&options, &handle), STRATA_ERROR_INVALID_ARGUMENT,
                       {"at least 1 thread", "not 0"}));
