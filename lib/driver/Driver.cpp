@@ -9,6 +9,7 @@
 
 #include "lib/driver/Driver.h"
 
+#include "lib/driver/BoundedTierPlan.h"
 #include "lib/driver/OptionNames.h"
 #include "lib/driver/Options.h"
 #include "lib/driver/OutputFile.h"
@@ -379,6 +380,24 @@ int runStratac(int argc, char **argv) {
         failed(checkTensorSizes(*module, maxTensorBytes)))
       return 1;
     reached = Phase::Graph;
+  }
+  if (pipeline.plan.tiers && reached == Phase::Graph && (linkProgram || phase >= Phase::Fusion) &&
+      !hasStaticInputs(*module)) {
+    // The plan is made at the largest sizes the inputs take, on a second
+    // import with those sizes fixed.
+    TimingScope bounding = timing.nest("tier plan at the bounds");
+    FailureOr<llvm::StringMap<llvm::SmallVector<int64_t>>> shapes =
+        boundedInputShapes(*module, options.maxDims);
+    if (failed(shapes))
+      return 1;
+    onnx::ImportOptions bounded = options;
+    for (auto &entry : *shapes)
+      bounded.inputShapes[entry.getKey()] = entry.getValue();
+    OwningOpRef<ModuleOp> planned = onnx::importModelFile(inputFile, context, bounded);
+    if (!planned || failed(runPhases(*planned, pipeline, Phase::Import, Phase::Fusion, bounding)))
+      return 1;
+    adoptTierPlan(*planned, *module);
+    pipeline.plan.tiers->planned = true;
   }
   if (!reportOption.empty()) {
     if (failed(runPhases(*module, pipeline, reached, Phase::Fusion, timing)))

@@ -58,10 +58,11 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options, Phase from
   if (runs(Phase::Fusion)) {
     pm.addNestedPass<func::FuncOp>(
         createFormFusionGroups(FormFusionGroupsOptions{!options.fusion.fuse}));
-    if (const std::optional<TierPlanOptions> &tiers = options.plan.tiers)
-      pm.addPass(createPlanTiers(PlanTiersOptions{
-          tiers->gpuMem, tiers->hostMem, tiers->nvmeMem, tiers->rates.hostToDevice, tiers->rates.nvmeRead,
-          tiers->rates.deviceMemory, tiers->rates.deviceFlops, options.plan.weightsMinBytes}));
+    if (const std::optional<TierPlanOptions> &tiers = options.plan.tiers; tiers && !tiers->planned)
+      pm.addPass(createPlanTiers(
+          PlanTiersOptions{tiers->gpuMem, tiers->hostMem, tiers->nvmeMem, tiers->rates.hostToDevice,
+                           tiers->rates.nvmeRead, tiers->rates.deviceMemory,
+                           tiers->rates.deviceFlops, options.plan.weightsMinBytes}));
   }
   if (runs(Phase::Linalg)) {
     DecomposeOptions decompose;

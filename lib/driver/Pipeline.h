@@ -92,6 +92,9 @@ struct TierPlanOptions {
   /// The program's default NVMe directory (--nvme-dir); empty: none.
   std::string nvmeDirectory;
   DeviceRates rates;
+  /// The module carries its plan already, made at the bounds of its dynamic
+  /// sizes (BoundedTierPlan.h): the fusion phase does not plan again.
+  bool planned = false;
 };
 
 /// buffers -> plan.
