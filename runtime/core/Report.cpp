@@ -64,6 +64,10 @@ std::string reportText(const strata_model &model, const Executor &executor, int 
         static_cast<unsigned long long>(plan->device_bytes),
         static_cast<unsigned long long>(measured), static_cast<unsigned long long>(arenas),
         static_cast<unsigned long long>(plan->resident_bytes), ratio(measured, plan->device_bytes));
+    text += format("report:   pinned host memory %llu bytes (the staging slots), %llu of them "
+                   "locked in RAM\n",
+                   static_cast<unsigned long long>(counters.arenaBytes[STRATA_MEMORY_HOST]),
+                   static_cast<unsigned long long>(counters.pinnedHostBytes));
     text += format("report:   copied to the device per run: %llu bytes predicted, %llu measured "
                    "(%.3fx)\n",
                    static_cast<unsigned long long>(plan->h2d_bytes),

@@ -87,6 +87,8 @@ protected:
 struct DeviceCounters {
   /// Bytes of the arenas currently allocated, per strata_memory_space.
   uint64_t arenaBytes[STRATA_MEMORY_SPACE_COUNT] = {};
+  /// Of the host-memory arenas' bytes, those pinned (page-locked).
+  uint64_t pinnedHostBytes = 0;
   /// Blocks the compiled code has allocated through the fallback allocator
   /// (buffers without a compile-time size bound) since the device was created.
   uint64_t fallbackAllocations = 0;

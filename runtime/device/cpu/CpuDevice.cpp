@@ -177,6 +177,7 @@ DeviceCounters CpuDevice::counters() const {
   DeviceCounters counters;
   for (int space = 0; space < STRATA_MEMORY_SPACE_COUNT; ++space)
     counters.arenaBytes[space] = budgets[space].used();
+  counters.pinnedHostBytes = HostArena::pinnedBytes();
   const FallbackHeap &heap = FallbackHeap::instance();
   counters.fallbackAllocations = heap.allocations() - fallbackBase;
   counters.liveFallbackBlocks = heap.liveBlocks();

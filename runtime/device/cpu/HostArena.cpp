@@ -13,9 +13,17 @@
 #include <cstring>
 #include <new>
 
+#include <sys/mman.h>
+
 using strata::runtime::makeError;
 
 namespace strata::cpu {
+namespace {
+
+std::atomic<uint64_t> pinnedTotal{0};
+std::atomic<uint64_t> unpinnedTotal{0};
+
+} // namespace
 
 bool MemoryBudget::reserve(uint64_t bytes) {
   uint64_t used = inUse.load(std::memory_order_relaxed);
@@ -54,19 +62,33 @@ strata_status HostArena::create(MemoryBudget &budget, strata_memory_space space,
                        static_cast<unsigned long long>(alignment), std::strerror(err));
     }
   }
-  out.reset(new (std::nothrow) HostArena(base, bytes, space, budget));
+  // Pinned host memory where the process may lock it (RLIMIT_MEMLOCK).
+  bool locked = space == STRATA_MEMORY_HOST && bytes > 0 && ::mlock(base, bytes) == 0;
+  out.reset(new (std::nothrow) HostArena(base, bytes, space, budget, locked));
   if (!out) {
+    if (locked)
+      ::munlock(base, bytes);
     std::free(base);
     budget.release(bytes);
     return makeError(STRATA_ERROR_OUT_OF_MEMORY,
                      "cannot allocate an arena object of the cpu device");
   }
+  if (space == STRATA_MEMORY_HOST)
+    (locked ? pinnedTotal : unpinnedTotal).fetch_add(bytes, std::memory_order_relaxed);
   return nullptr;
 }
 
 HostArena::~HostArena() {
+  if (space() == STRATA_MEMORY_HOST)
+    (locked ? pinnedTotal : unpinnedTotal).fetch_sub(bytes(), std::memory_order_relaxed);
+  if (locked)
+    ::munlock(data(), bytes());
   std::free(data());
   budget.release(bytes());
 }
+
+uint64_t HostArena::pinnedBytes() { return pinnedTotal.load(std::memory_order_relaxed); }
+
+uint64_t HostArena::unpinnedBytes() { return unpinnedTotal.load(std::memory_order_relaxed); }
 
 } // namespace strata::cpu

@@ -3,7 +3,10 @@
 // Both memory spaces of the CPU device are host RAM. Each has a budget, its
 // capacity, that the arenas allocated in it may not exceed together, so that
 // plans made for a device with less memory than the machine run under the
-// same limit they would meet there.
+// same limit they would meet there. Host-memory arenas are the tier plan's
+// pinned host memory (its staging slots, read into with O_DIRECT): they are
+// locked into RAM (mlock) where the process may lock that much, and stay
+// ordinary memory otherwise, which the device counts.
 //
 //===----------------------------------------------------------------------===//
 
@@ -46,11 +49,20 @@ public:
   /// Frees the memory and gives it back to the budget.
   ~HostArena() override;
 
+  /// Whether the arena is locked into RAM.
+  bool pinned() const { return locked; }
+
+  /// Bytes of the host-memory arenas locked into RAM, and not, now.
+  static uint64_t pinnedBytes();
+  static uint64_t unpinnedBytes();
+
 private:
-  HostArena(void *base, uint64_t bytes, strata_memory_space space, MemoryBudget &budget)
-      : Arena(base, bytes, space), budget(budget) {}
+  HostArena(void *base, uint64_t bytes, strata_memory_space space, MemoryBudget &budget,
+            bool locked)
+      : Arena(base, bytes, space), budget(budget), locked(locked) {}
 
   MemoryBudget &budget;
+  bool locked;
 };
 
 } // namespace strata::cpu

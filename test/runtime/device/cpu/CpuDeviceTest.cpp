@@ -55,6 +55,23 @@ TEST(CpuDeviceFactory, BudgetsDeviceMemoryAsAsked) {
   ASSERT_STRATA_OK(device.allocateArena(STRATA_MEMORY_DEVICE, 8192, 64, second));
 }
 
+TEST(CpuDeviceFactory, CountsItsHostArenasAsPinnedOrNot) {
+  // Host-memory arenas are locked into RAM where the process may lock them;
+  // either way each byte is counted once, and device arenas not at all.
+  strata_device_options options{1, 0, nullptr, 0};
+  strata_device handle;
+  ASSERT_STRATA_OK(strata_cpu_device_create(&options, &handle));
+  Device &device = *handle.device;
+  uint64_t before = cpu::HostArena::pinnedBytes() + cpu::HostArena::unpinnedBytes();
+  std::unique_ptr<Arena> host, onDevice;
+  ASSERT_STRATA_OK(device.allocateArena(STRATA_MEMORY_HOST, 65536, 4096, host));
+  ASSERT_STRATA_OK(device.allocateArena(STRATA_MEMORY_DEVICE, 65536, 64, onDevice));
+  EXPECT_EQ(cpu::HostArena::pinnedBytes() + cpu::HostArena::unpinnedBytes(), before + 65536);
+  EXPECT_EQ(device.counters().pinnedHostBytes, cpu::HostArena::pinnedBytes());
+  host.reset();
+  EXPECT_EQ(cpu::HostArena::pinnedBytes() + cpu::HostArena::unpinnedBytes(), before);
+}
+
 TEST(CpuDeviceFactory, RefusesFewerThanOneThread) {
   strata_device_options options{0, 0, nullptr, 0};
   strata_device handle;
