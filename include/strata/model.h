@@ -148,6 +148,10 @@ typedef struct strata_tier_plan {
   /// The NVMe directory given at compile time (--nvme-dir), the program's
   /// default; NULL: none.
   const char *nvme_directory;
+  /// The weights at home on NVMe, which the program reads only from the file
+  /// itself (strata_weights_open_streamed).
+  int32_t num_nvme_weights;
+  const char *const *nvme_weights;
 } strata_tier_plan;
 
 /// The compiled model, defined in the generated part of every emitted program.

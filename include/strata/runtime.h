@@ -212,6 +212,15 @@ uint64_t strata_checksum(const void *data, size_t bytes) STRATA_NOEXCEPT;
 strata_status strata_weights_open(const char *path, uint64_t model_id,
                                   strata_weights **out) STRATA_NOEXCEPT;
 
+/// As strata_weights_open, except that the checksums of the `count` tensors
+/// named in `streamed` are not checked here but as each is first read from
+/// the file itself (the tier plan's NVMe tier reads them so, and nothing reads
+/// them through the mapping), so that opening does not read them. A name the
+/// file lacks is ignored.
+strata_status strata_weights_open_streamed(const char *path, uint64_t model_id,
+                                           const char *const *streamed, size_t count,
+                                           strata_weights **out) STRATA_NOEXCEPT;
+
 /// Releases the mapping; NULL is ignored.
 void strata_weights_close(strata_weights *weights) STRATA_NOEXCEPT;
 

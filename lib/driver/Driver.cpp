@@ -255,6 +255,8 @@ strata_tier_plan predictedFigures(tier::PlanAttr plan) {
           static_cast<uint64_t>(plan.getStepNs()),
           static_cast<uint64_t>(plan.getStallNs()),
           static_cast<uint64_t>(plan.getCopyNs()),
+          nullptr,
+          0,
           nullptr};
 }
 
@@ -274,6 +276,9 @@ LogicalResult emitProgram(ModuleOp module, const PipelineOptions &options, Phase
     return failure();
   if (auto plan = module->getAttrOfType<tier::PlanAttr>(tier::TierDialect::kPlan)) {
     signature->tierPlan = predictedFigures(plan);
+    for (tier::PlacementAttr placement : plan.getPlacements())
+      if (placement.getHome() == tier::Kind::nvme)
+        signature->nvmeWeights.push_back(placement.getName().str());
     if (options.plan.tiers)
       signature->nvmeDirectory = options.plan.tiers->nvmeDirectory;
   }

@@ -9,6 +9,7 @@
 
 #include "lib/driver/Options.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSwitch.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -94,6 +95,8 @@ llvm::Expected<std::optional<TierPlanOptions>> parseTierOptions(const TierOption
   else if (!texts.nvmeMem.empty())
     if (llvm::Error e = budget(texts.nvmeMem, "--nvme-mem", options.nvmeMem))
       return std::move(e);
+  if (llvm::any_of(texts.nvmeDirectory, [](char c) { return static_cast<unsigned char>(c) < 0x20; }))
+    return createStringError("--nvme-dir: the directory's name has a control character");
   options.nvmeDirectory = texts.nvmeDirectory.str();
   if (!texts.bandwidths.empty())
     if (llvm::Error e = readBandwidthsFile(texts.bandwidths, options))

@@ -112,7 +112,16 @@ std::string generateModelGlue(const ModelSignature &signature, llvm::StringRef e
   for (size_t j = 0; j < numArenas; ++j)
     os << ", arenas[" << j << "]";
   os << ");\n}\n\n";
-  if (const std::optional<strata_tier_plan> &plan = signature.tierPlan)
+  if (const std::optional<strata_tier_plan> &plan = signature.tierPlan) {
+    // A name quote() had to change matches no tensor: its checksum is then
+    // checked when the weights file opens, like a resident weight's.
+    const std::vector<std::string> &nvme = signature.nvmeWeights;
+    if (!nvme.empty()) {
+      os << "static const char *const strata_nvme_weights[] = {";
+      for (const std::string &name : nvme)
+        os << quote(name) << ", ";
+      os << "};\n";
+    }
     os << "static const strata_tier_plan strata_tier_plan_predicted = {" << plan->device_bytes
        << "ull, " << plan->host_bytes << "ull, " << plan->resident_bytes << "ull, "
        << plan->nvme_bytes << "ull, " << plan->h2d_bytes << "ull, " << plan->nvme_read_bytes
@@ -120,7 +129,9 @@ std::string generateModelGlue(const ModelSignature &signature, llvm::StringRef e
        << "ull, "
        << (signature.nvmeDirectory.empty() ? std::string("nullptr")
                                            : quote(signature.nvmeDirectory))
+       << ", " << nvme.size() << ", " << (nvme.empty() ? "nullptr" : "strata_nvme_weights")
        << "};\n\n";
+  }
   os << "extern \"C\" const strata_model strata_compiled_model = {\n"
      << "  STRATA_MODEL_ABI_VERSION, " << quote(signature.name) << ",\n  "
      << signature.inputs.size() << ", strata_inputs, " << signature.outputs.size()

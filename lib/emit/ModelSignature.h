@@ -61,6 +61,8 @@ struct ModelSignature {
   std::optional<strata_tier_plan> tierPlan;
   /// The program's default NVMe directory (--nvme-dir); empty: none.
   std::string nvmeDirectory;
+  /// The weights the tier plan keeps on NVMe.
+  std::vector<std::string> nvmeWeights;
 };
 
 /// Reads the signature of `func` from its program contract: tensor arguments

@@ -2,7 +2,10 @@
 //
 // The file is mapped private and writable (copy-on-write): the compiled code
 // only reads it, and a private mapping costs nothing until a page is written.
-// Opening checks the whole file once and indexes the tensors by name.
+// Opening checks the whole file once and indexes the tensors by name; a tensor
+// only ever read from the file itself (the NVMe tier's, which a plan streams
+// every step) is checked as it is first read instead, so that opening does not
+// read the whole of a model larger than memory.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +23,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unordered_map>
+#include <unordered_set>
 
 using namespace strata::runtime;
 
@@ -35,6 +39,10 @@ struct strata_weights {
   /// The file mapped (stat's device and inode), which a reader of the file
   /// itself must find at `path`.
   uint64_t device = 0, inode = 0;
+  /// The tensors whose checksums wait for their first read from the file
+  /// itself, by offset in the data region: their entries and names, until
+  /// checked (guarded by openFilesMutex).
+  std::unordered_map<uint64_t, std::pair<strata_weights_entry, std::string_view>> unchecked;
 };
 
 uint64_t strata_checksum(const void *data, size_t bytes) noexcept {
@@ -55,8 +63,10 @@ uint64_t strata_checksum(const void *data, size_t bytes) noexcept {
 namespace {
 
 /// Checks the header, the index and every tensor of the mapped file `w`, and
-/// fills in its data region and names.
-strata_status checkFile(strata_weights &w, uint64_t modelId) {
+/// fills in its data region and names. The checksums of the tensors named in
+/// `streamed` wait in `w.unchecked` for their first read.
+strata_status checkFile(strata_weights &w, uint64_t modelId,
+                        const std::unordered_set<std::string_view> &streamed) {
   const char *path = w.path.c_str();
   strata_weights_header header;
   if (w.size < sizeof header)
@@ -118,7 +128,10 @@ strata_status checkFile(strata_weights &w, uint64_t modelId) {
                        "weights file '%s': tensor '%s' lies outside the data region or is "
                        "misaligned",
                        path, name);
-    if (strata_checksum(w.region + e.offset, e.bytes) != e.checksum)
+    std::string_view key(name, e.name_size);
+    if (streamed.count(key))
+      w.unchecked[e.offset] = {e, key};
+    else if (strata_checksum(w.region + e.offset, e.bytes) != e.checksum)
       return makeError(STRATA_ERROR_FORMAT,
                        "weights file '%s': tensor '%s' is corrupt (checksum mismatch)", path, name);
     if (!w.byName.emplace(std::string_view(name, e.name_size), e).second)
@@ -152,10 +165,40 @@ bool strata::runtime::findWeightsFile(const void *region, std::string &path, uin
   return true;
 }
 
+strata_status strata::runtime::checkStreamedRead(const void *region, uint64_t offset,
+                                                 const void *data, uint64_t bytes) {
+  std::lock_guard<std::mutex> lock(openFilesMutex);
+  auto file = openFiles.find(region);
+  if (file == openFiles.end())
+    return nullptr;
+  strata_weights &w = const_cast<strata_weights &>(*file->second);
+  auto it = w.unchecked.find(offset);
+  if (it == w.unchecked.end() || it->second.first.bytes != bytes)
+    return nullptr;
+  if (strata_checksum(data, bytes) != it->second.first.checksum)
+    return makeError(STRATA_ERROR_FORMAT,
+                     "weights file '%s': tensor '%.*s' is corrupt (checksum mismatch, found as "
+                     "it was first read from the file)",
+                     w.path.c_str(), static_cast<int>(it->second.second.size()),
+                     it->second.second.data());
+  w.unchecked.erase(it);
+  return nullptr;
+}
+
 strata_status strata_weights_open(const char *path, uint64_t model_id,
                                   strata_weights **out) noexcept {
-  if (!path || !out)
+  return strata_weights_open_streamed(path, model_id, nullptr, 0, out);
+}
+
+strata_status strata_weights_open_streamed(const char *path, uint64_t model_id,
+                                           const char *const *streamed, size_t count,
+                                           strata_weights **out) noexcept {
+  if (!path || !out || (count > 0 && !streamed))
     return makeError(STRATA_ERROR_INVALID_ARGUMENT, "strata_weights_open: NULL argument");
+  std::unordered_set<std::string_view> streamedNames;
+  for (size_t i = 0; i < count; ++i)
+    if (streamed[i])
+      streamedNames.insert(streamed[i]);
   *out = nullptr;
   InputFile file;
   if (strata_status s = InputFile::open(path, file))
@@ -179,7 +222,7 @@ strata_status strata_weights_open(const char *path, uint64_t model_id,
     }
     w->data = p;
   }
-  if (strata_status s = checkFile(*w, model_id)) {
+  if (strata_status s = checkFile(*w, model_id, streamedNames)) {
     strata_weights_close(w);
     return s;
   }

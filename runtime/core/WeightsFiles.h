@@ -9,6 +9,8 @@
 #ifndef STRATA_RUNTIME_CORE_WEIGHTSFILES_H
 #define STRATA_RUNTIME_CORE_WEIGHTSFILES_H
 
+#include "strata/runtime.h"
+
 #include <cstdint>
 #include <string>
 
@@ -19,6 +21,14 @@ namespace strata::runtime {
 /// data region starts at `region`; false when no open file's does.
 bool findWeightsFile(const void *region, std::string &path, uint64_t &dataOffset, uint64_t &device,
                      uint64_t &inode);
+
+/// Checks `bytes` bytes at `data`, read from the file itself at `offset` of
+/// the data region that starts at `region`, against the checksum of the
+/// tensor there if its check was left for its first read
+/// (strata_weights_open_streamed); the error names the file and tensor.
+/// Nothing to check is success.
+strata_status checkStreamedRead(const void *region, uint64_t offset, const void *data,
+                                uint64_t bytes);
 
 } // namespace strata::runtime
 

@@ -445,10 +445,15 @@ int main(int argc, char **argv) {
       return fail(takeMessage(s));
   }
   const strata_tier_plan *plan = model.tier_plan;
-  if (nvmeDirectory.empty() && plan && plan->nvme_directory)
+  bool nvmeDirectoryGiven = !nvmeDirectory.empty();
+  if (!nvmeDirectoryGiven && plan && plan->nvme_directory)
     nvmeDirectory = plan->nvme_directory;
   // The directory matters only to a program that keeps weights on NVMe.
   bool nvme = !nvmeDirectory.empty() && plan && plan->nvme_bytes > 0;
+  if (nvmeDirectoryGiven && !nvme)
+    std::fprintf(stderr, "note: --nvme-dir is not used: %s\n",
+                 plan ? "the program's tier plan keeps no weights on NVMe"
+                      : "the program has no tier plan (stratac --gpu-mem)");
   strata_device_options deviceOptions{static_cast<int32_t>(threads), deviceMemory,
                                       nvme ? nvmeDirectory.c_str() : nullptr,
                                       nvme ? plan->nvme_bytes : 0};
@@ -457,7 +462,10 @@ int main(int argc, char **argv) {
     return fail(takeMessage(s));
   std::unique_ptr<Device> device = std::move(deviceHandle.device);
   strata_weights *mapped = nullptr;
-  if (strata_status s = strata_weights_open(weightsPath.c_str(), model.weights_id, &mapped))
+  // The NVMe tier's weights are checked as they are first read, not at open.
+  if (strata_status s = strata_weights_open_streamed(
+          weightsPath.c_str(), model.weights_id, plan ? plan->nvme_weights : nullptr,
+          plan ? static_cast<size_t>(plan->num_nvme_weights) : 0, &mapped))
     return fail(takeMessage(s));
   WeightsPtr weights(mapped);
   std::unique_ptr<Executor> loaded;

@@ -12,7 +12,7 @@ to its bound (dd's bandwidth over the NVMe bytes per token). Prints figures;
 asserts nothing.
 
   .venv/bin/python test/bench/tiers.py --stratac build/bin/stratac [--layers 64]
-      [--width 4096] [--gpu-mem 1GiB] [--host-mem 160MiB] [--work DIR]
+      [--width 4096] [--rows 1] [--gpu-mem 1GiB] [--host-mem 160MiB] [--work DIR]
 """
 import argparse
 import os
@@ -25,7 +25,7 @@ import onnx
 from onnx import TensorProto, helper, numpy_helper
 
 
-def generate(path, layers, width):
+def generate(path, layers, width, rows):
     """Writes the model to PATH with its weights in PATH.data."""
     rng = np.random.default_rng(7)
     nodes, weights = [], []
@@ -40,8 +40,8 @@ def generate(path, layers, width):
         current = f"a{layer}"
     nodes.append(helper.make_node("Identity", [current], ["y"]))
     graph = helper.make_graph(nodes, "stack",
-                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, width])],
-                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, width])],
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [rows, width])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [rows, width])],
                               weights)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     onnx.save(model, path, save_as_external_data=True, all_tensors_to_one_file=True,
@@ -61,6 +61,9 @@ def main():
     parser.add_argument("--stratac", required=True)
     parser.add_argument("--layers", type=int, default=64)
     parser.add_argument("--width", type=int, default=4096)
+    parser.add_argument("--rows", type=int, default=1,
+                        help="rows of the input: a decoder's tokens per step; more rows give "
+                             "the copies compute to hide behind")
     parser.add_argument("--gpu-mem", default="1GiB")
     parser.add_argument("--host-mem", default="160MiB")
     parser.add_argument("--runs", type=int, default=3)
@@ -68,9 +71,9 @@ def main():
     args = parser.parse_args()
     work = args.work or tempfile.mkdtemp(prefix="strata-tiers-")
     os.makedirs(work, exist_ok=True)
-    model = os.path.join(work, "stack.onnx")
+    model = os.path.join(work, f"stack{args.layers}x{args.width}r{args.rows}.onnx")
     if not os.path.exists(model):
-        generate(model, args.layers, args.width)
+        generate(model, args.layers, args.width, args.rows)
     program = os.path.join(work, "stack")
     subprocess.run([args.stratac, "compile", model, f"--gpu-mem={args.gpu_mem}",
                     f"--host-mem={args.host_mem}", "-o", program], check=True)
@@ -79,7 +82,8 @@ def main():
                           capture_output=True, text=True, check=True).stdout
     homes = {home: len(re.findall(f"home = {home}", plan)) for home in ("gpu", "host", "nvme")}
     x = os.path.join(work, "x.npy")
-    np.save(x, np.random.default_rng(1).standard_normal((1, args.width)).astype(np.float32))
+    np.save(x, np.random.default_rng(1).standard_normal((args.rows, args.width)).astype(
+        np.float32))
     out = subprocess.run([program, "--input", f"x={x}", "--report", "--bench", str(args.runs)],
                          capture_output=True, text=True, check=True).stdout
     per_run = float(re.search(r"([0-9.]+) ms per run", out).group(1)) / 1e3
@@ -93,7 +97,7 @@ def main():
     probed = float(re.search(r"nvme_read_bytes_per_second = ([0-9.e+]+)",
                              open(rates).read()).group(1))
     weights = os.path.getsize(program + ".weights")
-    print(f"model: {args.layers} layers of {args.width}x{args.width} f32, "
+    print(f"model: {args.layers} layers of {args.width}x{args.width} f32 on {args.rows} rows, "
           f"{weights / 2**30:.2f} GiB of weights; budgets: device {args.gpu_mem}, "
           f"host {args.host_mem}")
     print(f"plan: {homes['gpu']} weights resident, {homes['host']} from host, "

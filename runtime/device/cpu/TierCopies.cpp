@@ -71,6 +71,8 @@ strata_status readWeights(const void *region, uint64_t offset, void *target, uin
   }
   if (strata_status s = reader->read(dataOffset + offset, target, bytes))
     return s;
+  if (strata_status s = strata::runtime::checkStreamedRead(region, offset, target, bytes))
+    return s;
   readFromNvme.fetch_add(bytes, std::memory_order_relaxed);
   // The first read of a range puts it in the NVMe directory, where later
   // reads find it.

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "strata/weights.h"
+#include "runtime/core/WeightsFiles.h"
 #include "test/runtime/TestSupport.h"
 
 #include <cstring>
@@ -244,6 +245,38 @@ TEST_F(WeightsFile, ACorruptTensorIsNamed) {
   strata::WeightsPtr w;
   EXPECT_TRUE(isError(open(bytes, w), STRATA_ERROR_FORMAT,
                       {dir.path("model.weights"), "tensor '" + longName + "' is corrupt"}));
+}
+
+TEST_F(WeightsFile, AStreamedTensorIsCheckedAtItsFirstRead) {
+  // The corrupt tensor is one the program reads only from the file itself:
+  // opening leaves it for its first read, which names it; a good read of it
+  // passes and is not checked again, and the other tensors are checked at
+  // open as ever.
+  std::string bytes = buildFile(tensors);
+  size_t at = get64(bytes, kDataOffsetAt) + 4096;
+  bytes[at + 17] ^= 1;
+  std::string path = write(bytes);
+  const char *streamed[] = {longName.c_str(), "absent"};
+  strata_weights *raw = nullptr;
+  ASSERT_STRATA_OK(
+      strata_weights_open_streamed(path.c_str(), get64(bytes, kModelIdAt), streamed, 2, &raw));
+  strata::WeightsPtr w(raw);
+  const void *region = strata_weights_data(w.get());
+  EXPECT_TRUE(isError(strata::runtime::checkStreamedRead(region, 4096, bytes.data() + at, 5000),
+                      STRATA_ERROR_FORMAT,
+                      {path, "tensor '" + longName + "' is corrupt",
+                       "found as it was first read from the file"}));
+  std::string good = bytes.substr(at, 5000);
+  good[17] ^= 1;
+  ASSERT_STRATA_OK(strata::runtime::checkStreamedRead(region, 4096, good.data(), 5000));
+  ASSERT_STRATA_OK(strata::runtime::checkStreamedRead(region, 4096, bytes.data() + at, 5000));
+  // A read that is not the whole of a left tensor, or of a file not open,
+  // has nothing to check.
+  ASSERT_STRATA_OK(strata::runtime::checkStreamedRead(region, 0, "zz", 2));
+  ASSERT_STRATA_OK(strata::runtime::checkStreamedRead(&raw, 0, "zz", 2));
+  // Not streamed, the same corruption is found at open.
+  strata::WeightsPtr again;
+  EXPECT_TRUE(isError(open(bytes, again), STRATA_ERROR_FORMAT, {"tensor '" + longName + "'"}));
 }
 
 TEST_F(WeightsFile, ATruncatedFileIsRefused) {
