@@ -22,7 +22,10 @@ LogicalResult AllocOp::verify() {
   MemRefType type = getBuffer().getType();
   if (!type.getLayout().isIdentity())
     return emitOpError("allocates a contiguous buffer; its type has layout ") << type.getLayout();
-  unsigned bits = type.getElementType().isIntOrIndexOrFloat() ? type.getElementTypeBitWidth() : 0;
+  if (!type.getElementType().isIntOrFloat())
+    return emitOpError("allocates integer or float elements, of a known size; these are ")
+           << type.getElementType();
+  unsigned bits = type.getElementTypeBitWidth();
   uint64_t elementBytes = (bits + 7) / 8;
   uint64_t elements = static_cast<uint64_t>(type.getNumElements());
   uint64_t limit = static_cast<uint64_t>(INT64_MAX) - getOffset();

@@ -21,6 +21,7 @@
 #include "runtime/core/Report.h"
 #include "runtime/core/ResidentMemory.h"
 #include "runtime/core/TemporaryFile.h"
+#include "runtime/tiers/NvmeReader.h"
 #include "runtime/tiers/Probe.h"
 
 #include <algorithm>
@@ -454,9 +455,11 @@ int main(int argc, char **argv) {
     std::fprintf(stderr, "note: --nvme-dir is not used: %s\n",
                  plan ? "the program's tier plan keeps no weights on NVMe"
                       : "the program has no tier plan (stratac --gpu-mem)");
-  strata_device_options deviceOptions{static_cast<int32_t>(threads), deviceMemory,
-                                      nvme ? nvmeDirectory.c_str() : nullptr,
-                                      nvme ? plan->nvme_bytes : 0};
+  strata_device_options deviceOptions{
+      static_cast<int32_t>(threads), deviceMemory, nvme ? nvmeDirectory.c_str() : nullptr,
+      // Each weight starts a block of the directory's file.
+      nvme ? plan->nvme_bytes + uint64_t(plan->num_nvme_weights) * tiers::NvmeReader::kBlockBytes
+           : 0};
   strata_device deviceHandle;
   if (strata_status s = model.create_device(&deviceOptions, &deviceHandle))
     return fail(takeMessage(s));

@@ -135,17 +135,26 @@ strata_status NvmeReader::readAligned(uint64_t start, uint64_t length, unsigned 
     ++prepared;
     return nullptr;
   };
+  // Waits for one completion. A read still in flight when this returns
+  // could write into the target after the caller has moved on, so a ring
+  // that cannot be waited on ends the process.
+  auto waitOne = [&]() -> io_uring_cqe * {
+    io_uring_cqe *cqe = nullptr;
+    int err;
+    while ((err = io_uring_wait_cqe(&ring, &cqe)) == -EINTR) {
+    }
+    if (err)
+      strata::runtime::fatalError("waiting for reads of '%s' failed: %s", filePath.c_str(),
+                                  std::strerror(-err));
+    return cqe;
+  };
   // Waits for the requests in flight, so that none writes into the target
   // after the read returns; the ring is unusable after the failure that
   // called for it.
   auto drain = [&](strata_status failure) {
     broken = true;
-    for (; inFlight > 0; --inFlight) {
-      io_uring_cqe *cqe = nullptr;
-      if (io_uring_wait_cqe(&ring, &cqe) != 0)
-        break;
-      io_uring_cqe_seen(&ring, cqe);
-    }
+    for (; inFlight > 0; --inFlight)
+      io_uring_cqe_seen(&ring, waitOne());
     return failure;
   };
   // The queue stays full: as each request completes, the next goes out.
@@ -173,14 +182,7 @@ strata_status NvmeReader::readAligned(uint64_t start, uint64_t length, unsigned 
     }
     if (inFlight == 0)
       break;
-    io_uring_cqe *cqe = nullptr;
-    int werr;
-    while ((werr = io_uring_wait_cqe(&ring, &cqe)) == -EINTR) {
-    }
-    if (werr) {
-      broken = true;
-      return makeIoError(-werr, "waiting for reads of '%s' failed", filePath.c_str());
-    }
+    io_uring_cqe *cqe = waitOne();
     size_t i = static_cast<size_t>(io_uring_cqe_get_data64(cqe));
     int res = cqe->res;
     io_uring_cqe_seen(&ring, cqe);
@@ -196,13 +198,16 @@ strata_status NvmeReader::readAligned(uint64_t start, uint64_t length, unsigned 
         resume.push_back(i);
     }
   }
+  // The failure at the lowest offset, if any: requests left short because a
+  // failure stopped their resumption are not the file's end.
+  for (size_t i = 0; i < count; ++i)
+    if (failed[i])
+      return makeIoError(
+          -failed[i], "reading '%s' at offset %llu (%llu bytes) failed", filePath.c_str(),
+          static_cast<unsigned long long>(start + uint64_t(i) * kRequestBytes + filled[i]),
+          static_cast<unsigned long long>(requestLength(i) - filled[i]));
   got = 0;
   for (size_t i = 0; i < count; ++i) {
-    uint64_t offset = start + uint64_t(i) * kRequestBytes;
-    if (failed[i])
-      return makeIoError(-failed[i], "reading '%s' at offset %llu (%llu bytes) failed",
-                         filePath.c_str(), static_cast<unsigned long long>(offset + filled[i]),
-                         static_cast<unsigned long long>(requestLength(i) - filled[i]));
     got += filled[i];
     if (filled[i] < requestLength(i))
       break;

@@ -60,6 +60,8 @@ public:
 
   /// Whether reads bypass the page cache (O_DIRECT).
   bool direct() const { return isDirect; }
+  /// Whether the ring failed, so that no read can run.
+  bool isBroken() const { return broken; }
   const std::string &path() const { return filePath; }
   /// Whether the file opened is the one with `dev` and `ino` (stat's).
   bool isFile(uint64_t dev, uint64_t ino) const { return device == dev && inode == ino; }

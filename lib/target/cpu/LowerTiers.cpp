@@ -137,6 +137,12 @@ struct LowerTiers : strata::impl::LowerTiersBase<LowerTiers> {
       } else if (auto copy = dyn_cast<tier::CopyOp>(op)) {
         Location loc = copy.getLoc();
         auto type = cast<MemRefType>(copy.getTarget().getType());
+        if (!type.hasStaticShape() || !type.getElementType().isIntOrFloat()) {
+          copy.emitError("tier copies move buffers of static shape and integer or float "
+                         "elements; this one's is ")
+              << type;
+          return WalkResult::interrupt();
+        }
         if (!type.getLayout().isIdentity() ||
             !cast<MemRefType>(copy.getSource().getType()).getLayout().isIdentity()) {
           copy.emitError("tier copies move contiguous buffers; this one has a strided operand");
@@ -164,8 +170,13 @@ struct LowerTiers : strata::impl::LowerTiersBase<LowerTiers> {
         Value size = constant(builder, loc, bytes);
         Value target = addressOf(builder, loc, copy.getTarget());
         func::CallOp call;
-        if (std::optional<std::pair<Value, int64_t>> file = weightsFileView(copy.getSource());
-            file && copy.getStream() == "nvme") {
+        std::optional<std::pair<Value, int64_t>> file = weightsFileView(copy.getSource());
+        if (copy.getStream() == "nvme" && !file) {
+          copy.emitError("a copy on stream \"nvme\" reads the weights file; this one's source "
+                         "is not a view of the weights region at a constant offset");
+          return WalkResult::interrupt();
+        }
+        if (file && copy.getStream() == "nvme") {
           Value region = arith::IndexCastOp::create(
               builder, loc, builder.getI64Type(),
               memref::ExtractAlignedPointerAsIndexOp::create(builder, loc, file->first));

@@ -70,7 +70,8 @@ CpuDevice::CpuDevice(const CpuDeviceOptions &options)
 
 CpuDevice::~CpuDevice() {
   releasePackedProducts();
-  strata_status_free(openNvmeDirectory(nullptr, 0));
+  if (nvmeDirectoryOpen)
+    closeNvmeDirectory();
 }
 
 uint64_t CpuDevice::capacity(strata_memory_space space) const {
@@ -213,11 +214,17 @@ strata_status strata_cpu_device_create(const strata_device_options *options,
     capacity = memory;
   if (options->device_memory > 0)
     cpu.capacity[STRATA_MEMORY_DEVICE] = options->device_memory;
-  if (strata_status s =
-          strata::cpu::openNvmeDirectory(options->nvme_directory, options->nvme_bytes))
-    return s;
-  out->device.reset(new (std::nothrow) strata::cpu::CpuDevice(cpu));
-  if (!out->device)
+  auto *device = new (std::nothrow) strata::cpu::CpuDevice(cpu);
+  if (!device)
     return makeError(STRATA_ERROR_OUT_OF_MEMORY, "cannot create the cpu device");
+  out->device.reset(device);
+  if (options->nvme_directory) {
+    if (strata_status s =
+            strata::cpu::openNvmeDirectory(options->nvme_directory, options->nvme_bytes)) {
+      out->device.reset();
+      return s;
+    }
+    device->nvmeDirectoryOpen = true;
+  }
   return nullptr;
 }

@@ -31,7 +31,8 @@ struct CpuDeviceOptions {
 strata_status physicalMemory(uint64_t &bytes);
 
 /// The CPU device. Its fallback-allocation counters count from its creation
-/// but share the process-wide heap: one CPU device per process is expected.
+/// but share the process-wide heap, and the tier plan's copy streams and NVMe
+/// directory are the process's too: one CPU device per process is expected.
 class CpuDevice final : public Device {
 public:
   explicit CpuDevice(const CpuDeviceOptions &options);
@@ -57,6 +58,10 @@ public:
                        void *results) override;
   DeviceCounters counters() const override;
   uint64_t releaseFallbackBlocks() override;
+
+  /// Whether this device opened the process's NVMe directory (TierCopies.h),
+  /// which it then closes.
+  bool nvmeDirectoryOpen = false;
 
 private:
   MemoryBudget budgets[STRATA_MEMORY_SPACE_COUNT];

@@ -57,7 +57,8 @@ strata_status readWeights(const void *region, uint64_t offset, void *target, uin
       return nullptr;
     }
   std::unique_ptr<strata::tiers::NvmeReader> &reader = readers[path];
-  if (reader && !reader->isFile(device, inode))
+  // A reader whose ring failed, or of a file since replaced, is opened anew.
+  if (reader && (reader->isBroken() || !reader->isFile(device, inode)))
     reader.reset();
   if (!reader)
     if (strata_status s = strata::tiers::NvmeReader::open(path.c_str(), reader))
@@ -106,13 +107,18 @@ strata_status strata::cpu::readWeightsFromNvme(const void *region, uint64_t offs
 
 strata_status strata::cpu::openNvmeDirectory(const char *directory, uint64_t capacity) {
   std::unique_ptr<strata::tiers::NvmeStore> opened;
-  if (directory)
-    if (strata_status s = strata::tiers::NvmeStore::create(directory, capacity, opened))
-      return s;
+  if (strata_status s = strata::tiers::NvmeStore::create(directory, capacity, opened))
+    return s;
   std::lock_guard<std::mutex> lock(readersMutex);
   store = std::move(opened);
   stored.clear();
   return nullptr;
+}
+
+void strata::cpu::closeNvmeDirectory() {
+  std::lock_guard<std::mutex> lock(readersMutex);
+  store.reset();
+  stored.clear();
 }
 
 strata::cpu::TierCopyCounts strata::cpu::tierCopyCounts() {

@@ -26,9 +26,13 @@ strata_status readWeightsFromNvme(const void *region, uint64_t offset, void *tar
                                   uint64_t bytes);
 
 /// Keeps the NVMe tier's weights in a file in `directory` from now on
-/// (checking it has `capacity` bytes free), or, for a null `directory`, reads
-/// them from the weights file again.
+/// (checking it has `capacity` bytes free). The directory and the streams are
+/// the process's: one device at a time runs a program with a tier plan.
 strata_status openNvmeDirectory(const char *directory, uint64_t capacity);
+
+/// Reads the NVMe tier's weights from the weights file again, and lets the
+/// directory's file go.
+void closeNvmeDirectory();
 
 /// Bytes the tier copies have moved since the process started.
 struct TierCopyCounts {

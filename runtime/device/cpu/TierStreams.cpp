@@ -201,6 +201,9 @@ private:
 /// caller raises a failure.
 strata_status queueCopy(int64_t stream, void *target, const void *source, int64_t bytes,
                         int64_t &ticket) {
+  if (bytes < 0)
+    return makeError(STRATA_ERROR_INVALID_ARGUMENT, "a tier copy of %lld bytes",
+                     static_cast<long long>(bytes));
   return TierStreams::get().enqueue(stream,
                                     Copy{[=]() -> strata_status {
                                            copyToDevice(target, source,
@@ -213,6 +216,10 @@ strata_status queueCopy(int64_t stream, void *target, const void *source, int64_
 
 strata_status queueRead(int64_t stream, const void *region, int64_t offset, void *target,
                         int64_t bytes, int64_t &ticket) {
+  if (offset < 0 || bytes < 0)
+    return makeError(STRATA_ERROR_INVALID_ARGUMENT,
+                     "a tier read of %lld bytes at offset %lld of the weights",
+                     static_cast<long long>(bytes), static_cast<long long>(offset));
   return TierStreams::get().enqueue(stream,
                                     Copy{[=] {
                                            return readWeightsFromNvme(

@@ -42,6 +42,14 @@ func.func @alloc_dynamic() {
 
 // -----
 
+func.func @alloc_index_elements() {
+  // expected-error @+1 {{allocates integer or float elements, of a known size; these are 'index'}}
+  %b = tier.alloc gpu offset 0 : memref<4xindex>
+  return
+}
+
+// -----
+
 func.func @alloc_negative_offset() {
   // expected-error @+1 {{attribute 'offset' failed to satisfy constraint}}
   %b = "tier.alloc"() <{tier = 0 : i32, offset = -64 : i64}> : () -> memref<4xf32>

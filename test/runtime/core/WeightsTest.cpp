@@ -262,10 +262,10 @@ TEST_F(WeightsFile, AStreamedTensorIsCheckedAtItsFirstRead) {
       strata_weights_open_streamed(path.c_str(), get64(bytes, kModelIdAt), streamed, 2, &raw));
   strata::WeightsPtr w(raw);
   const void *region = strata_weights_data(w.get());
-  EXPECT_TRUE(isError(strata::runtime::checkStreamedRead(region, 4096, bytes.data() + at, 5000),
-                      STRATA_ERROR_FORMAT,
-                      {path, "tensor '" + longName + "' is corrupt",
-                       "found as it was first read from the file"}));
+  EXPECT_TRUE(isError(
+      strata::runtime::checkStreamedRead(region, 4096, bytes.data() + at, 5000),
+      STRATA_ERROR_FORMAT,
+      {path, "tensor '" + longName + "' is corrupt", "found as it was first read from the file"}));
   std::string good = bytes.substr(at, 5000);
   good[17] ^= 1;
   ASSERT_STRATA_OK(strata::runtime::checkStreamedRead(region, 4096, good.data(), 5000));

@@ -1,7 +1,7 @@
 // RUN: strata-opt %s --split-input-file --strata-cpu-lower-tiers --verify-diagnostics | FileCheck %s
 
 // Buffers become views of their tier's arena; each stream is a copy stream of
-// the runtime, numbered in the order the module names them ("nvme" 0, "h2d"
+// the runtime, numbered in the order the module names them ("disk" 0, "h2d"
 // 1); a copy queues a call on its stream that returns a ticket; an event of
 // another stream becomes a wait queued on the copy's stream; a wait blocks on
 // the ticket before the first reader; frees go. The arena markers leave the
@@ -36,7 +36,7 @@ func.func @main(%w: memref<64xf32>, %gpu: memref<?xi8> {tier.arena = "gpu"},
                 %host: memref<?xi8> {tier.arena = "host"}) -> f32 {
   %slot = tier.alloc gpu offset 256 : memref<64xf32>
   %pinned = tier.alloc host offset 0 : memref<64xf32>
-  %staged = tier.copy %w to %pinned on "nvme" : memref<64xf32> to memref<64xf32>
+  %staged = tier.copy %w to %pinned on "disk" : memref<64xf32> to memref<64xf32>
   %ready = tier.copy %pinned to %slot on "h2d" after %staged : memref<64xf32> to memref<64xf32>
   tier.wait %ready
   tier.free %pinned : memref<64xf32>
@@ -128,5 +128,22 @@ func.func @nine_streams(%w: memref<4xf32>, %gpu: memref<?xi8> {tier.arena = "gpu
   %e7 = tier.copy %w to %a on "s7" : memref<4xf32> to memref<4xf32>
   // expected-error @+1 {{the CPU device has 8 copy streams; this copy names another}}
   %e8 = tier.copy %w to %a on "s8" : memref<4xf32> to memref<4xf32>
+  return
+}
+
+// -----
+
+func.func @nvme_not_from_file(%w: memref<4xf32>, %host: memref<?xi8> {tier.arena = "host"}) {
+  %a = tier.alloc host offset 0 : memref<4xf32>
+  // expected-error @+1 {{a copy on stream "nvme" reads the weights file; this one's source is not a view of the weights region at a constant offset}}
+  %e = tier.copy %w to %a on "nvme" : memref<4xf32> to memref<4xf32>
+  return
+}
+
+// -----
+
+func.func @index_elements(%w: memref<4xindex>, %a: memref<4xindex>) {
+  // expected-error @+1 {{tier copies move buffers of static shape and integer or float elements; this one's is 'memref<4xindex>'}}
+  %e = tier.copy %w to %a on "h2d" : memref<4xindex> to memref<4xindex>
   return
 }
