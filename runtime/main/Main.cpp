@@ -343,6 +343,14 @@ int main(int argc, char **argv) {
       }
       return argv[++i];
     };
+    // The size `flag` takes, into `out`; the error quotes it.
+    auto byteSize = [&](const char *flag, uint64_t &out) -> std::string {
+      const char *text = value(flag);
+      if (runtime::parseByteSize(text, out))
+        return "";
+      return std::string(flag) + "=" + text +
+             ": expected a positive number of bytes, optionally followed by KiB, MiB, GiB or TiB";
+    };
     std::string name, file;
     if (arg == "--help" || arg == "-h") {
       usage(argv[0]);
@@ -385,11 +393,8 @@ int main(int argc, char **argv) {
       if (!end || *end || threads < 1 || threads > 1024)
         return fail("--threads takes a number of threads from 1 to 1024");
     } else if (arg == "--gpu-mem") {
-      const char *text = value("--gpu-mem");
-      if (!runtime::parseByteSize(text, deviceMemory))
-        return fail(std::string("--gpu-mem=") + text +
-                    ": expected a positive number of bytes, optionally followed by KiB, MiB, "
-                    "GiB or TiB");
+      if (std::string e = byteSize("--gpu-mem", deviceMemory); !e.empty())
+        return fail(e);
     } else if (arg == "--nvme-dir") {
       nvmeDirectory = value("--nvme-dir");
       if (nvmeDirectory.empty())
@@ -397,11 +402,8 @@ int main(int argc, char **argv) {
     } else if (arg == "--probe") {
       probePath = value("--probe");
     } else if (arg == "--probe-size") {
-      const char *text = value("--probe-size");
-      if (!runtime::parseByteSize(text, probeBytes))
-        return fail(std::string("--probe-size=") + text +
-                    ": expected a positive number of bytes, optionally followed by KiB, MiB, "
-                    "GiB or TiB");
+      if (std::string e = byteSize("--probe-size", probeBytes); !e.empty())
+        return fail(e);
     } else if (arg == "--report") {
       report = true;
     } else if (arg == "--trace") {
