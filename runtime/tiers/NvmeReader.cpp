@@ -6,7 +6,8 @@
 // where it stopped; a request that reads nothing has met the end of the
 // file. After a failure no new request goes out, those in flight are waited
 // for, and the requests are checked in file order, so the error reported is
-// the one at the lowest offset.
+// the one at the lowest offset. Where the kernel refuses io_uring, the same
+// requests go out one at a time through pread.
 //
 //===----------------------------------------------------------------------===//
 
@@ -68,14 +69,17 @@ strata_status NvmeReader::open(const char *path, std::unique_ptr<NvmeReader> &ou
 }
 
 strata_status NvmeReader::adopt(int fd, const char *name, bool direct,
-                                std::unique_ptr<NvmeReader> &out) {
+                                std::unique_ptr<NvmeReader> &out, bool ring) {
   std::unique_ptr<NvmeReader> reader(new NvmeReader());
   reader->filePath = name;
   reader->fd = fd;
   reader->isDirect = direct;
-  if (int err = io_uring_queue_init(kQueueDepth, &reader->ring, 0))
-    return makeIoError(-err, "cannot set up io_uring to read '%s'", name);
-  reader->ringReady = true;
+  if (ring) {
+    int err = io_uring_queue_init(kQueueDepth, &reader->ring, 0);
+    if (err && err != -EPERM && err != -ENOSYS && err != -EACCES)
+      return makeIoError(-err, "cannot set up io_uring to read '%s'", name);
+    reader->ringReady = err == 0;
+  }
   struct stat status {};
   if (::fstat(reader->fd, &status) != 0)
     return makeIoError(errno, "cannot read the status of '%s'", name);
@@ -99,8 +103,31 @@ NvmeReader::~NvmeReader() {
   std::free(buffer);
 }
 
+strata_status NvmeReader::preadAligned(uint64_t start, uint64_t length, unsigned char *into,
+                                       uint64_t &got) {
+  got = 0;
+  for (uint64_t at = 0; at < length;) {
+    uint64_t bytes = std::min(kRequestBytes, length - at);
+    int fault = faultHook ? faultHook(start + at, bytes) : 0;
+    ssize_t n = fault ? fault : ::pread(fd, into + at, bytes, static_cast<off_t>(start + at));
+    if (n < 0 && !fault && errno == EINTR)
+      continue;
+    if (n < 0)
+      return makeIoError(fault ? -fault : errno, "reading '%s' at offset %llu (%llu bytes) failed",
+                         filePath.c_str(), static_cast<unsigned long long>(start + at),
+                         static_cast<unsigned long long>(std::min(kRequestBytes, length - at)));
+    if (n == 0)
+      break;
+    at += static_cast<uint64_t>(n);
+    got = at;
+  }
+  return nullptr;
+}
+
 strata_status NvmeReader::readAligned(uint64_t start, uint64_t length, unsigned char *into,
                                       uint64_t &got) {
+  if (!ringReady)
+    return preadAligned(start, length, into, got);
   size_t count = static_cast<size_t>((length + kRequestBytes - 1) / kRequestBytes);
   // Bytes each request has read so far, whether it met the end of the file,
   // and the error it failed with.

@@ -48,8 +48,11 @@ public:
 
   /// Reads the open file `fd`, which it then owns (closing it even when this
   /// fails), opened with O_DIRECT if `direct`; `name` names it in messages.
+  /// Without `ring`, or where the kernel refuses io_uring (not built in, or
+  /// blocked by a seccomp profile such as some container runtimes'), reads
+  /// go through pread one request at a time instead.
   [[nodiscard]] static strata_status adopt(int fd, const char *name, bool direct,
-                                           std::unique_ptr<NvmeReader> &out);
+                                           std::unique_ptr<NvmeReader> &out, bool ring = true);
 
   ~NvmeReader();
   NvmeReader(const NvmeReader &) = delete;
@@ -62,6 +65,8 @@ public:
   bool direct() const { return isDirect; }
   /// Whether the ring failed, so that no read can run.
   bool isBroken() const { return broken; }
+  /// Whether reads go through io_uring (else through pread).
+  bool usesRing() const { return ringReady; }
   const std::string &path() const { return filePath; }
   /// Whether the file opened is the one with `dev` and `ino` (stat's).
   bool isFile(uint64_t dev, uint64_t ino) const { return device == dev && inode == ino; }
@@ -74,6 +79,8 @@ private:
   /// resuming short reads; sets `got` to the bytes before the end of the
   /// file. `kQueueDepth` requests stay in flight until the range is read.
   strata_status readAligned(uint64_t start, uint64_t length, unsigned char *buffer, uint64_t &got);
+  /// readAligned without io_uring: pread, one request at a time.
+  strata_status preadAligned(uint64_t start, uint64_t length, unsigned char *buffer, uint64_t &got);
 
   std::string filePath;
   int fd = -1;

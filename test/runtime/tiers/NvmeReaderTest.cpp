@@ -15,6 +15,8 @@
 #include <cstdlib>
 #include <vector>
 
+#include <fcntl.h>
+
 using strata::test::isError;
 using strata::test::TempDir;
 using strata::test::writeBytes;
@@ -101,6 +103,44 @@ TEST(NvmeReaderTest, ReadsLongRangesStraightIntoAnAlignedTarget) {
       break;
     }
   EXPECT_GE(shortened, 6);
+}
+
+TEST(NvmeReaderTest, ReadsThroughPreadWithoutIoUring) {
+  // As where a seccomp profile blocks io_uring: the same ranges, short reads
+  // resumed, and an I/O error named by file and offset.
+  TempDir dir;
+  std::string path = patternFile(dir, kFileBytes);
+  int fd = ::open(path.c_str(), O_RDONLY | O_DIRECT | O_CLOEXEC);
+  bool direct = fd >= 0;
+  if (fd < 0)
+    fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  ASSERT_GE(fd, 0);
+  std::unique_ptr<NvmeReader> reader;
+  ASSERT_EQ(NvmeReader::adopt(fd, path.c_str(), direct, reader, /*ring=*/false), nullptr);
+  EXPECT_FALSE(reader->usesRing());
+  expectReads(*reader, 0, 4096);
+  expectReads(*reader, 777, 3 * NvmeReader::kRequestBytes + 5);
+  expectReads(*reader, kFileBytes - 100, 100);
+  AlignedBuffer target(19 * NvmeReader::kRequestBytes);
+  int shortened = 0;
+  reader->setFaultHook([&](uint64_t, uint64_t &bytes) {
+    if (bytes > 2 * NvmeReader::kBlockBytes) {
+      bytes = 2 * NvmeReader::kBlockBytes;
+      ++shortened;
+    }
+    return 0;
+  });
+  ASSERT_EQ(reader->read(0, target.data, 19 * NvmeReader::kRequestBytes), nullptr);
+  const char *got = static_cast<const char *>(target.data);
+  for (uint64_t i = 0; i < 19 * NvmeReader::kRequestBytes; i += 4093)
+    ASSERT_EQ(got[i], expectedByte(i)) << "byte " << i;
+  EXPECT_GT(shortened, 19);
+  uint64_t bad = 5 * NvmeReader::kRequestBytes + 4096;
+  reader->setFaultHook([&](uint64_t offset, uint64_t &bytes) {
+    return offset <= bad && bad < offset + bytes ? -EIO : 0;
+  });
+  EXPECT_TRUE(isError(reader->read(0, target.data, 8 * NvmeReader::kRequestBytes), STRATA_ERROR_IO,
+                      {"reading '" + path + "' at offset", "Input/output error"}));
 }
 
 TEST(NvmeReaderTest, ResumesShortReads) {
