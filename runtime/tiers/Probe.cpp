@@ -74,6 +74,7 @@ strata_status probeRead(const std::string &dir, uint64_t fileBytes, ProbedRates 
   if (status)
     return status;
   out.direct = reader->direct();
+  out.ring = reader->usesRing();
   std::vector<unsigned char> target(static_cast<size_t>(fileBytes));
   for (int pass = 0; pass < kPasses; ++pass) {
     auto start = std::chrono::steady_clock::now();
@@ -133,14 +134,14 @@ std::string strata::tiers::formatBandwidths(const ProbedRates &rates, uint64_t f
   char text[1024];
   std::snprintf(text, sizeof text,
                 "# Measured by --probe: best of %d passes.\n"
-                "# Reading a %llu-byte file through io_uring%s.\n"
+                "# Reading a %llu-byte file through %s%s.\n"
                 "nvme_read_bytes_per_second = %.4g\n"
                 "# Copying %llu bytes from host memory into a device arena (%.4g bytes per\n"
                 "# second back). The device's memory bandwidth and flop rate are not\n"
                 "# measured: the compiler keeps its target's defaults for them.\n"
                 "h2d_bytes_per_second = %.4g\n",
                 kPasses, static_cast<unsigned long long>(fileBytes),
-                rates.direct ? " with O_DIRECT" : " through the page cache (no O_DIRECT here)",
+                rates.ring ? "io_uring" : "pread (io_uring is refused here)", rates.direct ? " with O_DIRECT" : " through the page cache (no O_DIRECT here)",
                 rates.nvmeRead, static_cast<unsigned long long>(copyBytes), rates.deviceToHost,
                 rates.hostToDevice);
   return text;

@@ -25,8 +25,10 @@ struct ProbedRates {
   double hostToDevice = 0;
   double deviceToHost = 0;
   /// Whether the scratch file was read with O_DIRECT (else through the page
-  /// cache, and the NVMe figure is the page cache's).
+  /// cache, and the NVMe figure is the page cache's), and through io_uring
+  /// (else pread).
   bool direct = false;
+  bool ring = false;
 };
 
 /// Measures the rates: a scratch file of `fileBytes` bytes written into
