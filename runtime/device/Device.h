@@ -185,6 +185,12 @@ public:
   /// The device's counters now.
   virtual DeviceCounters counters() const = 0;
 
+  /// Measures the device's f32 arithmetic rate (flops per second, on a large
+  /// matrix product) and memory bandwidth (bytes read and written per second,
+  /// on a large copy), for the tier planner's roofline (`--probe`).
+  [[nodiscard]] virtual strata_status measureCompute(double &flopsPerSecond,
+                                                     double &memoryBytesPerSecond) = 0;
+
   /// Frees every block the compiled code allocated through the fallback
   /// allocator and has not freed (blocks it returned as outputs, once they
   /// are copied out); returns how many.

@@ -126,7 +126,16 @@ strata_status strata::tiers::probeRates(Device &device, const std::string &scrat
   out = ProbedRates();
   if (strata_status s = probeRead(scratchDir, fileBytes, out))
     return s;
-  return probeCopies(device, copyBytes, out);
+  if (strata_status s = probeCopies(device, copyBytes, out))
+    return s;
+  // A device that cannot measure itself leaves the compiler's defaults.
+  strata_status s = device.measureCompute(out.deviceFlops, out.deviceMemory);
+  if (s && strata_status_get_code(s) == STRATA_ERROR_UNSUPPORTED) {
+    strata_status_free(s);
+    out.deviceFlops = out.deviceMemory = 0;
+    return nullptr;
+  }
+  return s;
 }
 
 std::string strata::tiers::formatBandwidths(const ProbedRates &rates, uint64_t fileBytes,
@@ -137,12 +146,25 @@ std::string strata::tiers::formatBandwidths(const ProbedRates &rates, uint64_t f
                 "# Reading a %llu-byte file through %s%s.\n"
                 "nvme_read_bytes_per_second = %.4g\n"
                 "# Copying %llu bytes from host memory into a device arena (%.4g bytes per\n"
-                "# second back). The device's memory bandwidth and flop rate are not\n"
-                "# measured: the compiler keeps its target's defaults for them.\n"
+                "# second back).\n"
                 "h2d_bytes_per_second = %.4g\n",
                 kPasses, static_cast<unsigned long long>(fileBytes),
-                rates.ring ? "io_uring" : "pread (io_uring is refused here)", rates.direct ? " with O_DIRECT" : " through the page cache (no O_DIRECT here)",
+                rates.ring ? "io_uring" : "pread (io_uring is refused here)",
+                rates.direct ? " with O_DIRECT" : " through the page cache (no O_DIRECT here)",
                 rates.nvmeRead, static_cast<unsigned long long>(copyBytes), rates.deviceToHost,
                 rates.hostToDevice);
-  return text;
+  std::string out = text;
+  if (rates.deviceFlops > 0) {
+    std::snprintf(text, sizeof text,
+                  "# The device's own: a large f32 matrix product, and a large copy (bytes\n"
+                  "# read and written).\n"
+                  "flops_per_second = %.4g\n"
+                  "memory_bytes_per_second = %.4g\n",
+                  rates.deviceFlops, rates.deviceMemory);
+    out += text;
+  } else {
+    out += "# The device cannot measure its flop rate and memory bandwidth: the compiler\n"
+           "# keeps its target's defaults for them.\n";
+  }
+  return out;
 }

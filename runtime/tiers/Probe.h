@@ -4,9 +4,8 @@
 // tier planner needs and writes them in the format `stratac --bandwidths`
 // reads (docs/tiers.md): reading a scratch file from the disk that will hold
 // the weights (NvmeReader: O_DIRECT, io_uring) and copying host memory into a
-// device arena (and back, printed as a comment). The device's memory
-// bandwidth and flop rate are left to the compiler's defaults: measuring them
-// takes the device's own kernels.
+// device arena (and back, printed as a comment), and the device's own flop
+// rate and memory bandwidth (Device::measureCompute).
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,6 +23,10 @@ struct ProbedRates {
   double nvmeRead = 0;
   double hostToDevice = 0;
   double deviceToHost = 0;
+  /// The device's own, where it can measure them (0 otherwise): flops and
+  /// bytes of memory read and written per second.
+  double deviceFlops = 0;
+  double deviceMemory = 0;
   /// Whether the scratch file was read with O_DIRECT (else through the page
   /// cache, and the NVMe figure is the page cache's), and through io_uring
   /// (else pread).

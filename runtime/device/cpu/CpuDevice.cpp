@@ -7,6 +7,7 @@
 
 #include "runtime/device/cpu/CpuDevice.h"
 #include "runtime/core/Status.h"
+#include "runtime/device/cpu/ComputeRates.h"
 #include "runtime/device/cpu/CopyStream.h"
 #include "runtime/device/cpu/CpuEvent.h"
 #include "runtime/device/cpu/FallbackHeap.h"
@@ -60,8 +61,8 @@ strata_status physicalMemory(uint64_t &bytes) {
 CpuDevice::CpuDevice(const CpuDeviceOptions &options)
     : budgets{MemoryBudget(options.capacity[STRATA_MEMORY_DEVICE]),
               MemoryBudget(options.capacity[STRATA_MEMORY_HOST])},
-      fallbackBase(FallbackHeap::instance().allocations()), tierCopiesBase(tierCopyCounts()),
-      tierTimesBase(tierStreamTimes()) {
+      threads(options.threads), fallbackBase(FallbackHeap::instance().allocations()),
+      tierCopiesBase(tierCopyCounts()), tierTimesBase(tierStreamTimes()) {
   // oneDNN's OpenMP threads spin between products: OpenBLAS threads too
   // would oversubscribe the cores (docs/design.md, "Weights packed once").
   openblas_set_num_threads(1);
@@ -195,6 +196,10 @@ DeviceCounters CpuDevice::counters() const {
 }
 
 uint64_t CpuDevice::releaseFallbackBlocks() { return FallbackHeap::instance().releaseAll(); }
+
+strata_status CpuDevice::measureCompute(double &flopsPerSecond, double &memoryBytesPerSecond) {
+  return measureComputeRates(threads, flopsPerSecond, memoryBytesPerSecond);
+}
 
 } // namespace strata::cpu
 

@@ -58,6 +58,7 @@ public:
                        void *results) override;
   DeviceCounters counters() const override;
   uint64_t releaseFallbackBlocks() override;
+  strata_status measureCompute(double &flopsPerSecond, double &memoryBytesPerSecond) override;
 
   /// Whether this device opened the process's NVMe directory (TierCopies.h),
   /// which it then closes.
@@ -65,6 +66,7 @@ public:
 
 private:
   MemoryBudget budgets[STRATA_MEMORY_SPACE_COUNT];
+  int threads;
   /// The fallback heap's allocation count when the device was created.
   uint64_t fallbackBase;
   /// The tier copies' counts and times when the device was created.

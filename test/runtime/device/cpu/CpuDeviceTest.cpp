@@ -72,6 +72,20 @@ TEST(CpuDeviceFactory, CountsItsHostArenasAsPinnedOrNot) {
   EXPECT_EQ(cpu::HostArena::pinnedBytes() + cpu::HostArena::unpinnedBytes(), before);
 }
 
+TEST(CpuDeviceFactory, MeasuresItsFlopRateAndMemoryBandwidth) {
+  // What --probe writes for the tier planner: positive, finite, and within
+  // what any machine this runs on can do.
+  strata_device_options options{1, 0, nullptr, 0};
+  strata_device handle;
+  ASSERT_STRATA_OK(strata_cpu_device_create(&options, &handle));
+  double flops = 0, memory = 0;
+  ASSERT_STRATA_OK(handle.device->measureCompute(flops, memory));
+  EXPECT_GT(flops, 1e8);
+  EXPECT_LT(flops, 1e15);
+  EXPECT_GT(memory, 1e8);
+  EXPECT_LT(memory, 1e14);
+}
+
 TEST(CpuDeviceFactory, RefusesFewerThanOneThread) {
   strata_device_options options{0, 0, nullptr, 0};
   strata_device handle;

@@ -1,0 +1,63 @@
+//===- ComputeRates.cpp - The CPU device's flop rate and memory bandwidth -===//
+//
+// A 1024 x 1024 x 1024 product (2 Gflop) and a 64 MiB copy, each best of
+// three after a warm-up pass: long enough to leave timer and start-up noise
+// behind, short enough for a probe.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/device/cpu/ComputeRates.h"
+
+#include "runtime/core/Status.h"
+
+#include <oneapi/dnnl/dnnl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <vector>
+
+extern "C" void omp_set_num_threads(int);
+
+namespace strata::cpu {
+namespace {
+
+constexpr int kPasses = 3;
+constexpr int64_t kSide = 1024;
+constexpr size_t kCopyBytes = size_t(64) << 20;
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+} // namespace
+
+strata_status measureComputeRates(int threads, double &flopsPerSecond,
+                                  double &memoryBytesPerSecond) {
+  flopsPerSecond = memoryBytesPerSecond = 0;
+  std::vector<float> a(kSide * kSide, 0.5f), b(kSide * kSide, 0.25f), c(kSide * kSide);
+  omp_set_num_threads(threads);
+  for (int pass = 0; pass <= kPasses; ++pass) {
+    auto start = std::chrono::steady_clock::now();
+    if (dnnl_sgemm('N', 'N', kSide, kSide, kSide, 1.0f, a.data(), kSide, b.data(), kSide, 0.0f,
+                   c.data(), kSide) != dnnl_success)
+      return runtime::makeError(STRATA_ERROR_FAILED_PRECONDITION,
+                                "the probe's matrix product failed in oneDNN");
+    if (pass > 0)
+      flopsPerSecond = std::max(flopsPerSecond, 2.0 * kSide * kSide * kSide / secondsSince(start));
+  }
+  if (c[0] != 0.5f * 0.25f * kSide)
+    return runtime::makeError(STRATA_ERROR_FAILED_PRECONDITION,
+                              "the probe's matrix product computed %g, not %g", c[0],
+                              0.5 * 0.25 * kSide);
+  std::vector<unsigned char> from(kCopyBytes, 1), to(kCopyBytes);
+  for (int pass = 0; pass <= kPasses; ++pass) {
+    auto start = std::chrono::steady_clock::now();
+    std::memcpy(to.data(), from.data(), kCopyBytes);
+    if (pass > 0)
+      memoryBytesPerSecond = std::max(memoryBytesPerSecond, 2.0 * kCopyBytes / secondsSince(start));
+  }
+  return nullptr;
+}
+
+} // namespace strata::cpu
