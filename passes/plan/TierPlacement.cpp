@@ -31,6 +31,9 @@ namespace {
 /// The knapsack's resolution: each budget is counted in this many units.
 constexpr int64_t kBudgetUnits = 128;
 
+/// The share of a copy's time that counts even when compute hides it.
+constexpr double kTieBreak = 1e-6;
+
 constexpr Kind kHomes[] = {Kind::gpu, Kind::host, Kind::nvme};
 
 /// How the knapsack counts bytes in units.
@@ -136,7 +139,11 @@ std::optional<std::vector<Kind>> solveKnapsack(const TierProblem &problem,
           continue;
       }
       double transfer = transferSeconds(problem.bandwidths, home, stage.weightBytes);
-      double time = s == 0 ? transfer : std::max(before, transfer);
+      // A copy hidden behind compute costs nothing in the model; a sliver of
+      // its time breaks ties towards keeping the weights nearer (resident
+      // before host before NVMe), which the model's rates do not see: a link
+      // shared with compute and noisy disks.
+      double time = (s == 0 ? transfer : std::max(before, transfer)) + kTieBreak * transfer;
       for (int64_t d = 0; d + deviceCost < deviceStates; ++d)
         for (int64_t h = 0; h + hostCost < hostStates; ++h) {
           double from = best[d * hostStates + h];
