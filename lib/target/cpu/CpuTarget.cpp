@@ -75,7 +75,7 @@ public:
   /// project's machines: memcpy-speed "copies to the device" (its memory is
   /// the host's), a SATA-to-NVMe-class disk, the memory bandwidth a decode
   /// step streams weights at, and AVX-512 matrix products on two cores.
-  DeviceRates defaultRates() const override { return {10e9, 2e9, 20e9, 50e9}; }
+  DeviceRates defaultRates() const override { return {10e9, 2e9, 20e9, 100e9}; }
 
   std::vector<std::string> linkInputs() const override {
     return {STRATA_CPU_DEVICE_LIBRARY,
