@@ -43,7 +43,8 @@ struct CompletedSpan {
 };
 
 /// Completed spans of all threads, with times relative to the recorder's
-/// creation, which happens at the first strata_trace_begin.
+/// creation: at the first strata_trace_begin, or earlier when a runtime thread
+/// names its track (nameTraceThread) first.
 class TraceRecorder {
 public:
   static TraceRecorder &get() {
