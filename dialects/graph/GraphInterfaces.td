@@ -157,6 +157,27 @@ def Graph_FusionOpInterface : OpInterface<"FusionOpInterface"> {
   ];
 }
 
+def Graph_PieceOpInterface : OpInterface<"PieceOpInterface"> {
+  let cppNamespace = "::strata::graph";
+  let description = [{
+    An op that can run in pieces of one operand: run on consecutive slices of
+    operand `i` along its axis `getPieceAxes(i)->first`, its other operands
+    unchanged, it gives the consecutive slices of its result along axis
+    `getPieceAxes(i)->second`, each element computed as the whole op computes
+    it. `strata-split-weights` splits a weight too large for the tier plan's
+    slots this way: a matrix product by column blocks of its right operand,
+    a gather by column blocks of its table.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        The axis of operand `operand` the op can be cut along and the axis of
+        the result its pieces line up on, or nothing where the op cannot run
+        in pieces of that operand.
+      }],
+      "std::optional<std::pair<int64_t, int64_t>>", "getPieceAxes", (ins "unsigned":$operand)>,
+  ];
+}
+
 /// A composite op: one made of other graph ops (attention, rotary embedding,
 /// normalisations, quantisation), kept whole for fusion and for targets with a
 /// fused kernel, and otherwise rewritten into those ops by `strata-decompose`.

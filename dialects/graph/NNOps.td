@@ -33,7 +33,8 @@ class Graph_CompositeOp<string mnemonic, list<Trait> traits = [], bit inferred =
   let hasCustomCost = 1;
 }
 
-def Graph_MatMulOp : Graph_ContractionOp<"matmul", [Pure, SameOperandsElementType],
+def Graph_MatMulOp : Graph_ContractionOp<"matmul", [Pure, SameOperandsElementType,
+                                         DeclareOpInterfaceMethods<Graph_PieceOpInterface>],
                                          /*inferred=*/1> {
   let summary = "batched matrix product with broadcast batch dimensions";
   let description = [{

@@ -250,7 +250,8 @@ def Graph_SplitOp : Graph_StructuralOp<"split", [Pure], /*inferred=*/1> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
-def Graph_GatherOp : Graph_StructuralOp<"gather", [Pure], /*inferred=*/1> {
+def Graph_GatherOp : Graph_StructuralOp<"gather",
+    [Pure, DeclareOpInterfaceMethods<Graph_PieceOpInterface>], /*inferred=*/1> {
   let summary = "selects slices along one dimension by index";
   let description = [{
     The result's shape is `input.shape[:axis] + indices.shape + input.shape[axis+1:]`.

@@ -51,6 +51,10 @@ def Tier_Dialect : Dialect {
     /// The module attribute that holds the device memory budget the plan was
     /// made for (i64 bytes), which the buffered program is checked against.
     static constexpr llvm::StringLiteral kDeviceBudget = "tier.device_budget";
+    /// The module attribute that holds the most bytes of weights one op
+    /// reads after strata-split-weights cut the larger ones into pieces
+    /// (i64), which fusion groups keep to.
+    static constexpr llvm::StringLiteral kPieceBytes = "tier.piece_bytes";
     /// On the entry function's argument that receives a tier's arena: the
     /// tier's name ("gpu" or "host").
     static constexpr llvm::StringLiteral kArena = "tier.arena";

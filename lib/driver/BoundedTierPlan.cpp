@@ -58,7 +58,8 @@ boundedInputShapes(ModuleOp module, const llvm::StringMap<int64_t> &bounds) {
 }
 
 void adoptTierPlan(ModuleOp planned, ModuleOp module) {
-  for (StringRef name : {tier::TierDialect::kPlan, tier::TierDialect::kDeviceBudget})
+  for (StringRef name :
+       {tier::TierDialect::kPlan, tier::TierDialect::kDeviceBudget, tier::TierDialect::kPieceBytes})
     if (Attribute attr = planned->getAttr(name))
       module->setAttr(name, attr);
 }

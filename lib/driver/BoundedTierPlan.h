@@ -27,7 +27,8 @@ bool hasStaticInputs(mlir::ModuleOp module);
 mlir::FailureOr<llvm::StringMap<llvm::SmallVector<int64_t>>>
 boundedInputShapes(mlir::ModuleOp module, const llvm::StringMap<int64_t> &bounds);
 
-/// Copies the tier plan of `planned` onto `module`.
+/// Copies the tier plan of `planned` onto `module`, with the size its weights
+/// were cut into pieces at, which `module` is then cut at too.
 void adoptTierPlan(mlir::ModuleOp planned, mlir::ModuleOp module);
 
 } // namespace strata

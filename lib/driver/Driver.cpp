@@ -18,6 +18,7 @@
 #include "lib/driver/Registration.h"
 #include "lib/driver/TensorSizeLimit.h"
 #include "lib/driver/TierOptions.h"
+#include "lib/driver/WeightPieces.h"
 #include "lib/emit/Executable.h"
 #include "lib/emit/InterruptCleanup.h"
 
@@ -386,23 +387,39 @@ int runStratac(int argc, char **argv) {
       return 1;
     reached = Phase::Graph;
   }
-  if (pipeline.plan.tiers && reached == Phase::Graph && (linkProgram || phase >= Phase::Fusion) &&
-      !hasStaticInputs(*module)) {
-    // The plan is made at the largest sizes the inputs take, on a second
-    // import with those sizes fixed.
-    TimingScope bounding = timing.nest("tier plan at the bounds");
-    FailureOr<llvm::StringMap<llvm::SmallVector<int64_t>>> shapes =
-        boundedInputShapes(*module, options.maxDims);
-    if (failed(shapes))
-      return 1;
-    onnx::ImportOptions bounded = options;
-    for (auto &entry : *shapes)
-      bounded.inputShapes[entry.getKey()] = entry.getValue();
-    OwningOpRef<ModuleOp> planned = onnx::importModelFile(inputFile, context, bounded);
-    if (!planned || failed(runPhases(*planned, pipeline, Phase::Import, Phase::Fusion, bounding)))
-      return 1;
-    adoptTierPlan(*planned, *module);
-    pipeline.plan.tiers->planned = true;
+  if (pipeline.plan.tiers && reached == Phase::Graph && (linkProgram || phase >= Phase::Fusion)) {
+    // Where whole weights fit no placement, they are cut into pieces at a
+    // size tried through the fusion phase and the planner.
+    auto cutWeights = [&](ModuleOp graph, TimingScope &scope) {
+      TimingScope cutting = scope.nest("weight pieces");
+      PipelineOptions trial = pipeline;
+      trial.plan.tiers->piecesWithoutData = true;
+      chooseWeightPieces(graph, pipeline, [&](ModuleOp copy) {
+        return runPhases(copy, trial, Phase::Graph, Phase::Fusion, cutting);
+      });
+    };
+    if (hasStaticInputs(*module)) {
+      cutWeights(*module, timing);
+    } else {
+      // The plan is made at the largest sizes the inputs take, on a second
+      // import with those sizes fixed.
+      TimingScope bounding = timing.nest("tier plan at the bounds");
+      FailureOr<llvm::StringMap<llvm::SmallVector<int64_t>>> shapes =
+          boundedInputShapes(*module, options.maxDims);
+      if (failed(shapes))
+        return 1;
+      onnx::ImportOptions bounded = options;
+      for (auto &entry : *shapes)
+        bounded.inputShapes[entry.getKey()] = entry.getValue();
+      OwningOpRef<ModuleOp> planned = onnx::importModelFile(inputFile, context, bounded);
+      if (!planned || failed(runPhases(*planned, pipeline, Phase::Import, Phase::Graph, bounding)))
+        return 1;
+      cutWeights(*planned, bounding);
+      if (failed(runPhases(*planned, pipeline, Phase::Graph, Phase::Fusion, bounding)))
+        return 1;
+      adoptTierPlan(*planned, *module);
+      pipeline.plan.tiers->planned = true;
+    }
   }
   if (!reportOption.empty()) {
     if (failed(runPhases(*module, pipeline, reached, Phase::Fusion, timing)))

@@ -56,6 +56,9 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options, Phase from
     pm.addPass(createSymbolDCEPass());
   }
   if (runs(Phase::Fusion)) {
+    if (const std::optional<TierPlanOptions> &tiers = options.plan.tiers)
+      pm.addPass(createSplitWeights(
+          SplitWeightsOptions{options.plan.weightsMinBytes, tiers->piecesWithoutData}));
     pm.addNestedPass<func::FuncOp>(
         createFormFusionGroups(FormFusionGroupsOptions{!options.fusion.fuse}));
     if (const std::optional<TierPlanOptions> &tiers = options.plan.tiers; tiers && !tiers->planned)

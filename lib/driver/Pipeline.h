@@ -95,6 +95,9 @@ struct TierPlanOptions {
   /// The module carries its plan already, made at the bounds of its dynamic
   /// sizes (BoundedTierPlan.h): the fusion phase does not plan again.
   bool planned = false;
+  /// Whether weights cut into pieces get zeros for data: the fusion phase
+  /// only tries a piece size (lib/driver/WeightPieces).
+  bool piecesWithoutData = false;
 };
 
 /// buffers -> plan.

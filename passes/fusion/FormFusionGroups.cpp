@@ -8,6 +8,9 @@
 
 #include "passes/fusion/Passes.h"
 
+#include "dialects/tier/TierDialect.h"
+
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace strata {
@@ -79,9 +82,26 @@ struct Summary {
   }
 };
 
+/// The bytes of the module globals `ops` read, each counted once.
+int64_t globalBytes(ArrayRef<Operation *> ops) {
+  llvm::SmallDenseSet<Attribute> seen;
+  int64_t bytes = 0;
+  for (Operation *op : ops)
+    for (Value operand : op->getOperands())
+      if (auto load = operand.getDefiningOp<ml_program::GlobalLoadConstOp>()) {
+        auto type = dyn_cast<RankedTensorType>(load.getType());
+        if (type && type.hasStaticShape() && seen.insert(load.getGlobalAttr()).second)
+          bytes += type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
+      }
+  return bytes;
+}
+
 class GroupFormation {
 public:
-  explicit GroupFormation(Block &block) : block(block) {
+  /// `maxWeightBytes` (0: no bound) bounds the bytes of globals a group
+  /// reads, where merging would add to them.
+  GroupFormation(Block &block, int64_t maxWeightBytes)
+      : block(block), maxWeightBytes(maxWeightBytes) {
     for (Operation &op : block) {
       if (llvm::any_of(op.getOperands(), [&](Value v) {
             return isa<BlockArgument>(v) || activations.contains(v.getDefiningOp());
@@ -109,9 +129,8 @@ public:
           if (!producer || !groupOf.count(producer))
             continue;
           unsigned from = find(producer), into = find(&op);
-          if (from == into ||
-              !(usersWithin(producer, from, into) || isEpilogue(from, consumer)) ||
-              !mayMerge(from, consumer, into) || !isConvex(from, into))
+          if (from == into || !(usersWithin(producer, from, into) || isEpilogue(from, consumer)) ||
+              !mayMerge(from, consumer, into) || !fitsPiece(from, into) || !isConvex(from, into))
             continue;
           llvm::append_range(work, members[from]);
           parent[from] = into;
@@ -175,8 +194,7 @@ private:
   /// Whether `consumer` joins group `from` as the epilogue of its product,
   /// which then also writes the values other groups read.
   bool isEpilogue(unsigned from, Operation *consumer) {
-    return Summary(members[from]).contractions > 0 &&
-           kindOf(consumer) != FusionKind::contraction &&
+    return Summary(members[from]).contractions > 0 && kindOf(consumer) != FusionKind::contraction &&
            kindOf(consumer) != FusionKind::attention;
   }
 
@@ -184,8 +202,7 @@ private:
   /// of an input and a weight), as the scores and the weighted sum of
   /// attention are.
   bool multipliesActivations(Operation *op) {
-    return kindOf(op) == FusionKind::contraction &&
-           llvm::all_of(op->getOperands(), [&](Value v) {
+    return kindOf(op) == FusionKind::contraction && llvm::all_of(op->getOperands(), [&](Value v) {
              return isa<BlockArgument>(v) || activations.contains(v.getDefiningOp());
            });
   }
@@ -202,13 +219,24 @@ private:
     return producer.contractions == 0 || joined.contractions == 0;
   }
 
+  /// Whether groups `a` and `b` together read at most the bytes of weights
+  /// a piece may have (tier.piece_bytes), or no more than one of them alone.
+  bool fitsPiece(unsigned a, unsigned b) {
+    if (!maxWeightBytes)
+      return true;
+    SmallVector<Operation *> both(members[a]);
+    llvm::append_range(both, members[b]);
+    int64_t joined = globalBytes(both);
+    return joined <= maxWeightBytes ||
+           joined <= std::max(globalBytes(members[a]), globalBytes(members[b]));
+  }
+
   /// Whether no path leaves groups `a` and `b` together and comes back.
   bool isConvex(unsigned a, unsigned b) {
     DenseSet<Operation *> inside(llvm::from_range, members[a]);
     inside.insert_range(members[b]);
-    Operation *last = *llvm::max_element(inside, [](Operation *x, Operation *y) {
-      return x->isBeforeInBlock(y);
-    });
+    Operation *last = *llvm::max_element(
+        inside, [](Operation *x, Operation *y) { return x->isBeforeInBlock(y); });
     DenseSet<Operation *> reached;
     SmallVector<Operation *> work(inside.begin(), inside.end());
     while (!work.empty()) {
@@ -285,6 +313,7 @@ private:
   }
 
   Block &block;
+  int64_t maxWeightBytes;
   /// The ops whose results depend on the function's arguments.
   DenseSet<Operation *> activations;
   DenseMap<Operation *, unsigned> groupOf;
@@ -299,7 +328,13 @@ struct FormFusionGroups : strata::impl::FormFusionGroupsBase<FormFusionGroups> {
     func::FuncOp function = getOperation();
     if (function.isExternal())
       return;
-    GroupFormation formation(function.getBody().front());
+    // Weights cut into pieces for the tier plan's slots (strata-split-weights)
+    // stay in groups of their own.
+    int64_t maxWeightBytes = 0;
+    if (auto module = function->getParentOfType<ModuleOp>())
+      if (auto pieces = module->getAttrOfType<IntegerAttr>(strata::tier::TierDialect::kPieceBytes))
+        maxWeightBytes = pieces.getInt();
+    GroupFormation formation(function.getBody().front(), maxWeightBytes);
     if (!singletons)
       formation.merge();
     formation.materialise();

@@ -138,7 +138,10 @@ struct MaterializeTiers : strata::impl::MaterializeTiersBase<MaterializeTiers> {
         key = std::max(key, placement.getFirst() >= graphStage ? placement.getFirst()
                                                                : placement.getLast());
       }
-      if (stages.empty() || key > graphStage) {
+      // A program whose ops run the graph's stages in another order (one
+      // compiled for dynamic sizes, under the plan made at their bounds)
+      // starts a stage wherever the graph stage changes.
+      if (stages.empty() || key != graphStage) {
         stages.emplace_back();
         graphStage = key;
       }

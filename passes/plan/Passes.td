@@ -93,6 +93,38 @@ def PlanBuffers : Pass<"strata-plan-buffers", "mlir::ModuleOp"> {
                            "mlir::memref::MemRefDialect", "strata::program::ProgramDialect"];
 }
 
+def SplitWeights : Pass<"strata-split-weights", "mlir::ModuleOp"> {
+  let summary = "Cut weights too large for the tier plan's slots into pieces";
+  let description = [{
+    The tier plan streams each stage's weights whole into one of two device
+    slots, so a budget too small for two slots of the largest stage (beside
+    the activations and constants) fits no placement of whole weights. Where
+    the module records a piece size (`tier.piece_bytes`, i64; the driver
+    chooses it, docs/tiers.md), this pass, run before fusion, cuts every
+    weight of more bytes than that into consecutive blocks along the axis its
+    readers run in pieces of (`PieceOpInterface`: column blocks of a matrix
+    product's right operand or of a gather's table), as few and as even as
+    the size allows. Each block becomes a weight of its own, `NAME[:, 0:32]`
+    and so on, contiguous in the weights file; each reader becomes one op per
+    block and a `graph.concat` of their results, which computes every element
+    as the whole op did. A weight with a reader that cannot run in pieces
+    stays whole. `strata-form-fusion-groups` keeps each group within the
+    piece size, so that each piece makes a stage of its own.
+
+    Example: with `tier.piece_bytes = 49152`, a `graph.matmul %x, %w` of a
+    64 KiB `tensor<64x256xf32>` weight becomes two products of
+    `@"w[:, 0:128]"` and `@"w[:, 128:256]"` (32 KiB each) joined by
+    `graph.concat ... {axis = 1}`.
+  }];
+  let options = [
+    Option<"minBytes", "min-bytes", "int64_t", "1024",
+           "Weights smaller than this stay in the program">,
+    Option<"withoutData", "without-data", "bool", "false",
+           "Pieces hold zeros instead of the weight's data (to try a piece size)">
+  ];
+  let dependentDialects = ["mlir::ml_program::MLProgramDialect", "strata::graph::GraphDialect"];
+}
+
 def PlanTiers : Pass<"strata-plan-tiers", "mlir::ModuleOp"> {
   let summary = "Choose the home tier of every weight under device and host memory budgets";
   let description = [{
@@ -192,7 +224,9 @@ def PlanTierArenas : Pass<"strata-plan-tier-arenas", "mlir::ModuleOp"> {
     (its arenas in device memory and the weights the plan keeps resident) is
     checked against the module's `tier.device_budget`: the planner estimates
     the activations on the graph, the buffer plan knows them, and a program
-    over its budget is an error saying by how much.
+    over its budget is an error saying by how much. A program within it gets
+    the buffer plan's figure as the plan's `gpu_bytes`: its device arenas,
+    the resident weights and the constants that stay in the program.
 
     Preconditions: after strata-plan-buffers; no `tier.alloc nvme`.
 

@@ -37,10 +37,19 @@ struct PlanTierArenas : strata::impl::PlanTierArenasBase<PlanTierArenas> {
         return signalPassFailure();
   }
 
+  /// The bytes of the constants that stay in the program.
+  int64_t programConstantBytes() {
+    int64_t bytes = 0;
+    for (auto global : getOperation().getOps<memref::GlobalOp>())
+      if (global.getConstant() && global.getInitialValue())
+        bytes += global.getType().getNumElements() * plan::storageBytes(global.getType());
+    return bytes;
+  }
+
   /// Checks that the device memory the program takes (its device arenas and
   /// the weights the plan keeps resident) is within the budget the plan was
   /// made for: the planner estimates activations on the graph, and the
-  /// buffer plan has the last word.
+  /// buffer plan has the last word, which becomes the plan's device bytes.
   LogicalResult checkBudget(func::FuncOp entry) {
     auto budget = getOperation()->getAttrOfType<IntegerAttr>(tier::TierDialect::kDeviceBudget);
     auto plan = getOperation()->getAttrOfType<tier::PlanAttr>(tier::TierDialect::kPlan);
@@ -54,8 +63,18 @@ struct PlanTierArenas : strata::impl::PlanTierArenasBase<PlanTierArenas> {
     for (tier::PlacementAttr placement : plan.getPlacements())
       if (placement.getHome() == tier::Kind::gpu)
         resident += placement.getBytes();
-    if (arenas + resident <= budget.getInt())
+    if (arenas + resident <= budget.getInt()) {
+      // The plan's device bytes were the planner's estimate, made on the
+      // graph; the buffer plan's arenas replace it.
+      getOperation()->setAttr(
+          tier::TierDialect::kPlan,
+          tier::PlanAttr::get(&getContext(), plan.getSlots(), plan.getSlotBytes(), plan.getStepNs(),
+                              plan.getCopyNs(), plan.getStallNs(),
+                              arenas + resident + programConstantBytes(), plan.getHostBytes(),
+                              plan.getNvmeBytes(), plan.getH2dBytes(), plan.getNvmeReadBytes(),
+                              plan.getPlacements()));
       return success();
+    }
     return entry.emitError("the program needs ")
            << arenas + resident << " bytes of device memory, more than the budget (gpu-mem) of "
            << budget.getInt() << ": its arenas (activations and tier slots) take " << arenas

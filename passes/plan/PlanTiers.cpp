@@ -46,32 +46,6 @@ std::string describeBytes(int64_t bytes) {
   return text;
 }
 
-/// The least device memory any placement needs, and how: with slots of
-/// `slotBytes` (0: nothing streams), the stages larger than a slot stay
-/// resident (`residentBytes`).
-struct LeastDevice {
-  int64_t bytes = INT64_MAX;
-  int64_t slotBytes = 0;
-  int64_t residentBytes = 0;
-};
-
-LeastDevice leastDeviceBytes(const GraphStages &graph, int64_t fixedBytes) {
-  std::set<int64_t> slotSizes = {0};
-  for (const TierStage &stage : graph.stages)
-    slotSizes.insert(stage.weightBytes);
-  LeastDevice least;
-  for (int64_t slot : slotSizes) {
-    int64_t resident = 0;
-    for (const TierStage &stage : graph.stages)
-      if (stage.weightBytes > slot)
-        resident += stage.weightBytes;
-    int64_t bytes = fixedBytes + 2 * slot + resident;
-    if (bytes < least.bytes)
-      least = {bytes, slot, resident};
-  }
-  return least;
-}
-
 struct PlanTiers : strata::impl::PlanTiersBase<PlanTiers> {
   using Base::Base;
 
@@ -125,7 +99,7 @@ struct PlanTiers : strata::impl::PlanTiersBase<PlanTiers> {
   }
 
   void reportInfeasible(func::FuncOp entry, const GraphStages &graph, const TierProblem &problem) {
-    LeastDevice least = leastDeviceBytes(graph, problem.fixedDeviceBytes);
+    LeastDevice least = leastDeviceBytes(graph.stages, problem.fixedDeviceBytes);
     int64_t slot = least.slotBytes;
     if (least.bytes > problem.deviceBudget) {
       InFlightDiagnostic diag =
@@ -141,6 +115,9 @@ struct PlanTiers : strata::impl::PlanTiersBase<PlanTiers> {
         diag << ", " << describeBytes(least.residentBytes)
              << (slot ? " for the weights of stages larger than a slot, kept resident"
                       : " for the weights, all resident");
+      if (problem.fixedDeviceBytes >= problem.deviceBudget)
+        diag << "; the activations and constants alone take more than the budget, so cutting "
+                "the weights into pieces cannot help";
       if (graph.activationPeak)
         diag.attachNote(graph.activationPeak->getLoc()) << "the activations peak after this op";
       return;

@@ -334,3 +334,20 @@ std::optional<TierSolution> strata::solveTierPlacement(const TierProblem &proble
   }
   return best;
 }
+
+LeastDevice strata::leastDeviceBytes(const std::vector<TierStage> &stages, int64_t fixedBytes) {
+  std::set<int64_t> slotSizes = {0};
+  for (const TierStage &stage : stages)
+    slotSizes.insert(stage.weightBytes);
+  LeastDevice least;
+  for (int64_t slot : slotSizes) {
+    int64_t resident = 0;
+    for (const TierStage &stage : stages)
+      if (stage.weightBytes > slot)
+        resident += stage.weightBytes;
+    int64_t bytes = fixedBytes + 2 * slot + resident;
+    if (bytes < least.bytes)
+      least = {bytes, slot, resident};
+  }
+  return least;
+}

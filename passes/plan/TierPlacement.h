@@ -71,6 +71,19 @@ struct TierSolution {
   double stepSeconds = 0;
 };
 
+/// The least device memory any placement needs, and how: with slots of
+/// `slotBytes` (0: nothing streams), the stages larger than a slot stay
+/// resident (`residentBytes`).
+struct LeastDevice {
+  int64_t bytes = INT64_MAX;
+  int64_t slotBytes = 0;
+  int64_t residentBytes = 0;
+};
+
+/// The least device memory of `stages` beside `fixedBytes`, over every slot
+/// size a stage has (and none).
+LeastDevice leastDeviceBytes(const std::vector<TierStage> &stages, int64_t fixedBytes);
+
 /// The placement minimising the predicted step time, or nothing when no
 /// placement fits the budgets.
 std::optional<TierSolution> solveTierPlacement(const TierProblem &problem);

@@ -32,10 +32,9 @@ std::optional<int64_t> staticBytes(Type type) {
   return shaped.getNumElements() * ((shaped.getElementTypeBitWidth() + 7) / 8);
 }
 
-/// The bytes `global` occupies in a slot (its size rounded up to the slot
-/// alignment), or 0 when it stays in the program (strata-plan-weights' rule:
-/// static, byte-sized integers or floats, at least `minBytes` bytes).
-int64_t weightBytes(ml_program::GlobalOp global, int64_t minBytes) {
+} // namespace
+
+int64_t strata::weightSlotBytes(ml_program::GlobalOp global, int64_t minBytes) {
   if (global.getIsMutable())
     return 0;
   auto type = dyn_cast<RankedTensorType>(global.getType());
@@ -45,6 +44,8 @@ int64_t weightBytes(ml_program::GlobalOp global, int64_t minBytes) {
   int64_t bytes = type.getNumElements() * (type.getElementTypeBitWidth() / 8);
   return bytes >= minBytes ? static_cast<int64_t>(llvm::alignTo(bytes, kSlotAlignment)) : 0;
 }
+
+namespace {
 
 /// Every value `op` reads from outside itself.
 llvm::SetVector<Value> valuesRead(Operation *op) {
@@ -104,13 +105,13 @@ FailureOr<GraphStages> strata::collectStages(func::FuncOp entry, int64_t minByte
       return {};
     auto global =
         SymbolTable::lookupNearestSymbolFrom<ml_program::GlobalOp>(module, load.getGlobalAttr());
-    return global && weightBytes(global, minBytes) > 0 ? global : ml_program::GlobalOp();
+    return global && weightSlotBytes(global, minBytes) > 0 ? global : ml_program::GlobalOp();
   };
   auto weightOf = [&](Value value) -> std::optional<size_t> {
     ml_program::GlobalOp global = weightGlobal(value);
     if (!global)
       return std::nullopt;
-    int64_t bytes = weightBytes(global, minBytes);
+    int64_t bytes = weightSlotBytes(global, minBytes);
     auto [it, inserted] = weightIndex.try_emplace(global.getSymName(), result.weights.size());
     if (inserted)
       result.weights.push_back({global.getSymNameAttr(), bytes, {}});
@@ -149,7 +150,7 @@ FailureOr<GraphStages> strata::collectStages(func::FuncOp entry, int64_t minByte
       for (Value value : op.getOperands())
         if (ml_program::GlobalOp global = weightGlobal(value)) {
           if (keptGlobals.insert(SymbolRefAttr::get(global)).second)
-            result.constantBytes += weightBytes(global, minBytes);
+            result.constantBytes += weightSlotBytes(global, minBytes);
           result.returned.insert(global.getSymNameAttr());
         }
     }

@@ -16,6 +16,7 @@
 #include "passes/plan/TierPlacement.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/DenseSet.h"
 
@@ -47,6 +48,11 @@ struct GraphStages {
   /// The weights the model returns: the plan leaves them where they are.
   llvm::DenseSet<mlir::StringAttr> returned;
 };
+
+/// The bytes `global` occupies in a slot (its size rounded up to the slot
+/// alignment), or 0 when it stays in the program (strata-plan-weights' rule:
+/// static, byte-sized integers or floats, at least `minBytes` bytes).
+int64_t weightSlotBytes(mlir::ml_program::GlobalOp global, int64_t minBytes);
 
 /// The stages of `entry`, whose weights are the module's `ml_program.global`s
 /// of at least `minBytes` bytes (those strata-plan-weights places in the

@@ -204,11 +204,24 @@ struct OutlineSegments : strata::impl::OutlineSegmentsBase<OutlineSegments> {
     Operation *start = &block.front();
     int64_t size = 0;
     SmallVector<Operation *> stackBuffers;
+    // No cut between a stack buffer and a use of it, or of a value made from
+    // it (a cast, a pointer taken as an integer), which a later segment
+    // would read from the earlier one's dead frame.
     auto mayCutBefore = [&](Operation &op) {
       return llvm::all_of(stackBuffers, [&](Operation *buffer) {
-        return llvm::all_of(buffer->getUsers(), [&](Operation *user) {
-          return block.findAncestorOpInBlock(*user)->isBeforeInBlock(&op);
-        });
+        SmallVector<Operation *> work{buffer};
+        DenseSet<Operation *> seen{buffer};
+        while (!work.empty()) {
+          Operation *current = work.pop_back_val();
+          for (Operation *user : current->getUsers()) {
+            Operation *top = block.findAncestorOpInBlock(*user);
+            if (!top->isBeforeInBlock(&op))
+              return false;
+            if (seen.insert(top).second)
+              work.push_back(top);
+          }
+        }
+        return true;
       });
     };
     for (Operation &op : block.without_terminator()) {

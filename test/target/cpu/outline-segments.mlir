@@ -105,6 +105,40 @@ func.func @stack(%x: memref<4xi64>) {
 
 // -----
 
+// So do the uses of a value made from a stack buffer (a cast, as a dynamic
+// product's descriptor is passed): no segment reads another's dead frame.
+// CHECK-LABEL: func.func @stack_cast(
+// CHECK-NEXT: call @stack_cast_segment(
+// CHECK-NEXT: call @stack_cast_segment_0(
+// CHECK-NEXT: return
+// CHECK: func.func private @stack_cast_segment(
+// CHECK: memref.alloca
+// CHECK: memref.cast
+// CHECK-COUNT-5: call @fill_any(%cast)
+// CHECK-NEXT: return
+// CHECK: func.func private @stack_cast_segment_0(
+// CHECK-NOT: memref.alloca
+// CHECK-COUNT-4: call @fill(%arg0)
+// CHECK-NEXT: return
+func.func private @fill(memref<4xi64>)
+func.func private @fill_any(memref<?xi64>)
+func.func @stack_cast(%x: memref<4xi64>) {
+  %slot = memref.alloca() : memref<4xi64>
+  %any = memref.cast %slot : memref<4xi64> to memref<?xi64>
+  call @fill_any(%any) : (memref<?xi64>) -> ()
+  call @fill_any(%any) : (memref<?xi64>) -> ()
+  call @fill_any(%any) : (memref<?xi64>) -> ()
+  call @fill_any(%any) : (memref<?xi64>) -> ()
+  call @fill_any(%any) : (memref<?xi64>) -> ()
+  call @fill(%x) : (memref<4xi64>) -> ()
+  call @fill(%x) : (memref<4xi64>) -> ()
+  call @fill(%x) : (memref<4xi64>) -> ()
+  call @fill(%x) : (memref<4xi64>) -> ()
+  return
+}
+
+// -----
+
 // A view whose offset is index arithmetic in which each value feeds the next
 // twice (2^49 paths from the view to the argument): the second segment
 // recomputes each op of it once, and the pass ends.

@@ -1,0 +1,206 @@
+//===- SplitWeights.cpp - Weights too large for a slot, in pieces ---------===//
+//
+// Implements `strata-split-weights`: at the piece size the module records
+// (chosen by the driver, lib/driver/WeightPieces), cuts each weight larger
+// than it into blocks along the axis its readers run in pieces of, a new
+// weight per block, and each reader into one op per block joined by a
+// concat.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/plan/Passes.h"
+#include "passes/plan/TierStages.h"
+
+#include "dialects/graph/GraphDialect.h"
+#include "dialects/graph/GraphInterfaces.h"
+
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/Support/MathExtras.h"
+
+#include <cstring>
+
+using namespace mlir;
+using namespace strata;
+
+namespace strata {
+#define GEN_PASS_DEF_SPLITWEIGHTS
+#include "passes/plan/Passes.h.inc"
+} // namespace strata
+
+namespace {
+
+/// The bytes of a weight's value, or nothing when the module does not hold
+/// them (an elided resource).
+std::optional<std::vector<char>> bytesOf(Attribute value) {
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return std::nullopt;
+    ArrayRef<char> data = blob->getData();
+    return std::vector<char>(data.begin(), data.end());
+  }
+  auto dense = dyn_cast<DenseElementsAttr>(value);
+  if (!dense)
+    return std::nullopt;
+  ArrayRef<char> raw = dense.getRawData();
+  if (!dense.isSplat())
+    return std::vector<char>(raw.begin(), raw.end());
+  std::vector<char> expanded;
+  for (int64_t i = 0, e = dense.getNumElements(); i < e; ++i)
+    expanded.insert(expanded.end(), raw.begin(), raw.end());
+  return expanded;
+}
+
+/// `name[:, c0:c1]`, the block's axis last of the colons.
+std::string pieceName(StringRef name, int64_t axis, int64_t begin, int64_t end) {
+  std::string text = name.str() + "[";
+  for (int64_t i = 0; i < axis; ++i)
+    text += ":, ";
+  return text + std::to_string(begin) + ":" + std::to_string(end) + "]";
+}
+
+/// Slices a vector kernel takes at once along a product's columns (16 f32
+/// in a 512-bit register).
+constexpr int64_t kVectorWidth = 16;
+
+struct SplitWeights : strata::impl::SplitWeightsBase<SplitWeights> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto pieceBytes = module->getAttrOfType<IntegerAttr>(tier::TierDialect::kPieceBytes);
+    auto entry = dyn_cast_or_null<func::FuncOp>(program::findEntry(module).getOperation());
+    if (!pieceBytes || !entry || entry.isDeclaration())
+      return;
+    if (pieceBytes.getInt() < kSlotAlignment) {
+      module.emitError("the weights' piece size (tier.piece_bytes) must be at least ")
+          << kSlotAlignment << " bytes; it is " << pieceBytes.getInt();
+      return signalPassFailure();
+    }
+    SymbolTable symbols(module);
+    for (auto global : llvm::to_vector(module.getOps<ml_program::GlobalOp>()))
+      if (weightSlotBytes(global, minBytes) > pieceBytes.getInt())
+        if (failed(splitWeight(global, entry, pieceBytes.getInt(), symbols, !withoutData)))
+          return signalPassFailure();
+  }
+
+  /// Cuts `global` into blocks of at most `pieceBytes` slot bytes when every
+  /// reader in `entry` runs in pieces of it along one axis.
+  LogicalResult splitWeight(ml_program::GlobalOp global, func::FuncOp entry, int64_t pieceBytes,
+                            SymbolTable &symbols, bool withData) {
+    SmallVector<OpOperand *> readers;
+    std::optional<int64_t> axis;
+    bool pieceable = true;
+    entry.walk([&](ml_program::GlobalLoadConstOp load) {
+      if (load.getGlobal().getLeafReference() != global.getSymNameAttr())
+        return;
+      for (OpOperand &use : load->getUses()) {
+        auto piece = dyn_cast<graph::PieceOpInterface>(use.getOwner());
+        std::optional<std::pair<int64_t, int64_t>> axes;
+        if (piece && use.getOwner()->getNumResults() == 1)
+          axes = piece.getPieceAxes(use.getOperandNumber());
+        if (!axes || (axis && *axis != axes->first)) {
+          pieceable = false;
+          continue;
+        }
+        axis = axes->first;
+        readers.push_back(&use);
+      }
+    });
+    if (!pieceable || !axis || readers.empty())
+      return success();
+    std::optional<std::vector<char>> data;
+    if (withData && !(data = bytesOf(global.getValueAttr())))
+      return global.emitError("weight '")
+             << global.getSymName()
+             << "' must be cut into pieces but its data is not in the module";
+
+    auto type = cast<RankedTensorType>(global.getType());
+    int64_t extent = type.getDimSize(*axis);
+    int64_t elementBytes = type.getElementTypeBitWidth() / 8;
+    int64_t totalBytes = type.getNumElements() * elementBytes;
+    int64_t sliceBytes = totalBytes / extent;
+    int64_t width = 1;
+    while (width < extent && static_cast<int64_t>(llvm::alignTo((width + 1) * sliceBytes,
+                                                                kSlotAlignment)) <= pieceBytes)
+      ++width;
+    if (width >= extent)
+      return success();
+    // Blocks of a multiple of kVectorWidth slices where they are that wide,
+    // so that each block starts where a vector kernel's column block would
+    // (and its products round as the whole op's do); narrower ones as even
+    // as the size allows, their widths differing by one at most.
+    if (width >= kVectorWidth)
+      width = llvm::alignDown(width, kVectorWidth);
+    int64_t count = llvm::divideCeil(extent, width);
+    auto boundary = [&](int64_t k) {
+      return width >= kVectorWidth ? std::min(extent, k * width) : k * extent / count;
+    };
+
+    // The rows of the blocks: `outer` runs of `extent` slices of `inner`
+    // bytes each.
+    int64_t inner = elementBytes;
+    for (int64_t d = *axis + 1; d < type.getRank(); ++d)
+      inner *= type.getDimSize(d);
+    int64_t outer = totalBytes / (extent * inner);
+    SmallVector<ml_program::GlobalOp> pieces;
+    OpBuilder builder(global);
+    for (int64_t k = 0; k < count; ++k) {
+      int64_t begin = boundary(k), end = boundary(k + 1);
+      SmallVector<int64_t> shape(type.getShape());
+      shape[*axis] = end - begin;
+      auto pieceType = RankedTensorType::get(shape, type.getElementType());
+      std::string name = pieceName(global.getSymName(), *axis, begin, end);
+      TypedAttr value;
+      if (withData) {
+        std::vector<char> block((end - begin) * inner * outer);
+        for (int64_t o = 0; o < outer; ++o)
+          std::memcpy(block.data() + o * (end - begin) * inner,
+                      data->data() + (o * extent + begin) * inner, (end - begin) * inner);
+        value = DenseResourceElementsAttr::get(
+            pieceType, name, HeapAsmResourceBlob::allocateAndCopyWithAlign(block, elementBytes));
+      } else {
+        value = DenseElementsAttr::get(pieceType, builder.getZeroAttr(type.getElementType()));
+      }
+      auto piece = ml_program::GlobalOp::create(builder, global.getLoc(), name, pieceType,
+                                                /*is_mutable=*/false, value,
+                                                builder.getStringAttr("private"));
+      symbols.insert(piece);
+      pieces.push_back(piece);
+    }
+
+    for (OpOperand *use : readers) {
+      Operation *reader = use->getOwner();
+      unsigned operand = use->getOperandNumber();
+      int64_t resultAxis = cast<graph::PieceOpInterface>(reader).getPieceAxes(operand)->second;
+      auto resultType = cast<RankedTensorType>(reader->getResult(0).getType());
+      builder.setInsertionPoint(reader);
+      SmallVector<Value> results;
+      for (ml_program::GlobalOp piece : pieces) {
+        auto pieceType = cast<RankedTensorType>(piece.getType());
+        Value load = ml_program::GlobalLoadConstOp::create(
+            builder, reader->getLoc(), pieceType, FlatSymbolRefAttr::get(piece.getSymNameAttr()));
+        Operation *part = builder.clone(*reader);
+        part->setOperand(operand, load);
+        SmallVector<int64_t> shape(resultType.getShape());
+        shape[resultAxis] = pieceType.getDimSize(*axis);
+        part->getResult(0).setType(resultType.clone(shape));
+        results.push_back(part->getResult(0));
+      }
+      Value joined =
+          graph::ConcatOp::create(builder, reader->getLoc(), resultType, results, resultAxis);
+      reader->getResult(0).replaceAllUsesWith(joined);
+      reader->erase();
+    }
+    entry.walk([&](ml_program::GlobalLoadConstOp load) {
+      if (load.getGlobal().getLeafReference() == global.getSymNameAttr() && load->use_empty())
+        load->erase();
+    });
+    if (SymbolTable::symbolKnownUseEmpty(global, entry->getParentOfType<ModuleOp>()))
+      symbols.erase(global);
+    return success();
+  }
+};
+
+} // namespace
