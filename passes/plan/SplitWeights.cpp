@@ -16,6 +16,7 @@
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/Support/MathExtras.h"
 
 #include <cstring>
@@ -89,8 +90,10 @@ struct SplitWeights : strata::impl::SplitWeightsBase<SplitWeights> {
   /// reader in `entry` runs in pieces of it along one axis.
   LogicalResult splitWeight(ml_program::GlobalOp global, func::FuncOp entry, int64_t pieceBytes,
                             SymbolTable &symbols, bool withData) {
-    SmallVector<OpOperand *> readers;
-    std::optional<int64_t> axis;
+    // The readers by the axis each runs in pieces along: a tied embedding,
+    // gathered by columns and multiplied by rows, gets a set of blocks for
+    // each (the weights file holds it twice).
+    llvm::MapVector<int64_t, SmallVector<OpOperand *>> readers;
     bool pieceable = true;
     entry.walk([&](ml_program::GlobalLoadConstOp load) {
       if (load.getGlobal().getLeafReference() != global.getSymNameAttr())
@@ -100,24 +103,39 @@ struct SplitWeights : strata::impl::SplitWeightsBase<SplitWeights> {
         std::optional<std::pair<int64_t, int64_t>> axes;
         if (piece && use.getOwner()->getNumResults() == 1)
           axes = piece.getPieceAxes(use.getOperandNumber());
-        if (!axes || (axis && *axis != axes->first)) {
+        if (!axes)
           pieceable = false;
-          continue;
-        }
-        axis = axes->first;
-        readers.push_back(&use);
+        else
+          readers[axes->first].push_back(&use);
       }
     });
-    if (!pieceable || !axis || readers.empty())
+    if (!pieceable || readers.empty())
       return success();
     std::optional<std::vector<char>> data;
     if (withData && !(data = bytesOf(global.getValueAttr())))
       return global.emitError("weight '")
              << global.getSymName()
              << "' must be cut into pieces but its data is not in the module";
+    for (auto &[axis, uses] : readers)
+      cutAlong(global, axis, uses, data, pieceBytes, symbols);
+    entry.walk([&](ml_program::GlobalLoadConstOp load) {
+      if (load.getGlobal().getLeafReference() == global.getSymNameAttr() && load->use_empty())
+        load->erase();
+    });
+    if (SymbolTable::symbolKnownUseEmpty(global, entry->getParentOfType<ModuleOp>()))
+      symbols.erase(global);
+    return success();
+  }
 
+  /// Cuts `global` into blocks along `axis` (its data is `data`, or zeros
+  /// when nothing) and runs each of `uses` on the blocks, where the blocks
+  /// are fewer than the axis' slices.
+  void cutAlong(ml_program::GlobalOp global, int64_t axis, ArrayRef<OpOperand *> uses,
+                const std::optional<std::vector<char>> &data, int64_t pieceBytes,
+                SymbolTable &symbols) {
+    bool withData = data.has_value();
     auto type = cast<RankedTensorType>(global.getType());
-    int64_t extent = type.getDimSize(*axis);
+    int64_t extent = type.getDimSize(axis);
     int64_t elementBytes = type.getElementTypeBitWidth() / 8;
     int64_t totalBytes = type.getNumElements() * elementBytes;
     int64_t sliceBytes = totalBytes / extent;
@@ -126,7 +144,7 @@ struct SplitWeights : strata::impl::SplitWeightsBase<SplitWeights> {
                                                                 kSlotAlignment)) <= pieceBytes)
       ++width;
     if (width >= extent)
-      return success();
+      return;
     // Blocks of a multiple of kVectorWidth slices where they are that wide,
     // so that each block starts where a vector kernel's column block would
     // (and its products round as the whole op's do); narrower ones as even
@@ -141,7 +159,7 @@ struct SplitWeights : strata::impl::SplitWeightsBase<SplitWeights> {
     // The rows of the blocks: `outer` runs of `extent` slices of `inner`
     // bytes each.
     int64_t inner = elementBytes;
-    for (int64_t d = *axis + 1; d < type.getRank(); ++d)
+    for (int64_t d = axis + 1; d < type.getRank(); ++d)
       inner *= type.getDimSize(d);
     int64_t outer = totalBytes / (extent * inner);
     SmallVector<ml_program::GlobalOp> pieces;
@@ -149,9 +167,9 @@ struct SplitWeights : strata::impl::SplitWeightsBase<SplitWeights> {
     for (int64_t k = 0; k < count; ++k) {
       int64_t begin = boundary(k), end = boundary(k + 1);
       SmallVector<int64_t> shape(type.getShape());
-      shape[*axis] = end - begin;
+      shape[axis] = end - begin;
       auto pieceType = RankedTensorType::get(shape, type.getElementType());
-      std::string name = pieceName(global.getSymName(), *axis, begin, end);
+      std::string name = pieceName(global.getSymName(), axis, begin, end);
       TypedAttr value;
       if (withData) {
         std::vector<char> block((end - begin) * inner * outer);
@@ -170,7 +188,7 @@ struct SplitWeights : strata::impl::SplitWeightsBase<SplitWeights> {
       pieces.push_back(piece);
     }
 
-    for (OpOperand *use : readers) {
+    for (OpOperand *use : uses) {
       Operation *reader = use->getOwner();
       unsigned operand = use->getOperandNumber();
       int64_t resultAxis = cast<graph::PieceOpInterface>(reader).getPieceAxes(operand)->second;
@@ -184,7 +202,7 @@ struct SplitWeights : strata::impl::SplitWeightsBase<SplitWeights> {
         Operation *part = builder.clone(*reader);
         part->setOperand(operand, load);
         SmallVector<int64_t> shape(resultType.getShape());
-        shape[resultAxis] = pieceType.getDimSize(*axis);
+        shape[resultAxis] = pieceType.getDimSize(axis);
         part->getResult(0).setType(resultType.clone(shape));
         results.push_back(part->getResult(0));
       }
@@ -193,13 +211,6 @@ struct SplitWeights : strata::impl::SplitWeightsBase<SplitWeights> {
       reader->getResult(0).replaceAllUsesWith(joined);
       reader->erase();
     }
-    entry.walk([&](ml_program::GlobalLoadConstOp load) {
-      if (load.getGlobal().getLeafReference() == global.getSymNameAttr() && load->use_empty())
-        load->erase();
-    });
-    if (SymbolTable::symbolKnownUseEmpty(global, entry->getParentOfType<ModuleOp>()))
-      symbols.erase(global);
-    return success();
   }
 };
 

@@ -91,6 +91,32 @@ module attributes {tier.piece_bytes = 8192 : i64} {
 
 // -----
 
+// A tied embedding, gathered by columns and multiplied transposed (by rows):
+// each reader gets blocks of its own, so the weights file holds both sets.
+// CHECK-LABEL: module attributes {tier.piece_bytes = 16384 : i64}
+// CHECK-NOT: ml_program.global private @wte(
+// CHECK-DAG: ml_program.global private @"wte[:, 0:32]"(dense_resource<"wte[:, 0:32]"> : tensor<100x32xf32>)
+// CHECK-DAG: ml_program.global private @"wte[:, 32:64]"(dense_resource<"wte[:, 32:64]"> : tensor<100x32xf32>)
+// CHECK-DAG: ml_program.global private @"wte[0:64]"(dense_resource<"wte[0:64]"> : tensor<64x64xf32>)
+// CHECK-DAG: ml_program.global private @"wte[64:100]"(dense_resource<"wte[64:100]"> : tensor<36x64xf32>)
+// CHECK: graph.gather {{.+}} : (tensor<100x32xf32>, tensor<4xi64>) -> tensor<4x32xf32>
+// CHECK: graph.gather {{.+}} : (tensor<100x32xf32>, tensor<4xi64>) -> tensor<4x32xf32>
+// CHECK-NEXT: graph.concat {{.+}} {axis = 1 : i64} : (tensor<4x32xf32>, tensor<4x32xf32>) -> tensor<4x64xf32>
+// CHECK: graph.matmul {{.+}} {transpose_rhs = true} : (tensor<4x64xf32>, tensor<64x64xf32>) -> tensor<4x64xf32>
+// CHECK: graph.matmul {{.+}} {transpose_rhs = true} : (tensor<4x64xf32>, tensor<36x64xf32>) -> tensor<4x36xf32>
+// CHECK-NEXT: graph.concat {{.+}} {axis = 1 : i64} : (tensor<4x64xf32>, tensor<4x36xf32>) -> tensor<4x100xf32>
+module attributes {tier.piece_bytes = 16384 : i64} {
+  ml_program.global private @wte(dense<1.0> : tensor<100x64xf32>) : tensor<100x64xf32>
+  func.func @tied(%ids: tensor<4xi64>) -> tensor<4x100xf32> attributes {program.entry} {
+    %w = ml_program.global_load_const @wte : tensor<100x64xf32>
+    %e = graph.gather %w, %ids {axis = 0 : i64} : (tensor<100x64xf32>, tensor<4xi64>) -> tensor<4x64xf32>
+    %l = graph.matmul %e, %w {transpose_rhs = true} : (tensor<4x64xf32>, tensor<100x64xf32>) -> tensor<4x100xf32>
+    return %l : tensor<4x100xf32>
+  }
+}
+
+// -----
+
 // A piece size below a slot's alignment is an error.
 // SMALL: error: the weights' piece size (tier.piece_bytes) must be at least 64 bytes; it is 8
 module attributes {tier.piece_bytes = 8 : i64} {
