@@ -31,26 +31,33 @@ namespace strata {
 
 namespace {
 
-/// The bytes of a weight's value, or nothing when the module does not hold
-/// them (an elided resource).
-std::optional<std::vector<char>> bytesOf(Attribute value) {
+/// A weight's bytes: a view of its attribute's storage, or of `expanded`
+/// for a splat.
+struct WeightBytes {
+  ArrayRef<char> data;
+  std::vector<char> expanded;
+};
+
+/// Points `bytes` at the bytes of a weight's value; fails when the module
+/// does not hold them (an elided resource).
+LogicalResult readBytes(Attribute value, WeightBytes &bytes) {
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
     if (!blob)
-      return std::nullopt;
-    ArrayRef<char> data = blob->getData();
-    return std::vector<char>(data.begin(), data.end());
+      return failure();
+    bytes.data = blob->getData();
+    return success();
   }
   auto dense = dyn_cast<DenseElementsAttr>(value);
   if (!dense)
-    return std::nullopt;
-  ArrayRef<char> raw = dense.getRawData();
+    return failure();
+  bytes.data = dense.getRawData();
   if (!dense.isSplat())
-    return std::vector<char>(raw.begin(), raw.end());
-  std::vector<char> expanded;
+    return success();
   for (int64_t i = 0, e = dense.getNumElements(); i < e; ++i)
-    expanded.insert(expanded.end(), raw.begin(), raw.end());
-  return expanded;
+    bytes.expanded.insert(bytes.expanded.end(), bytes.data.begin(), bytes.data.end());
+  bytes.data = bytes.expanded;
+  return success();
 }
 
 /// `name[:, c0:c1]`, the block's axis last of the colons.
@@ -87,7 +94,8 @@ struct SplitWeights : strata::impl::SplitWeightsBase<SplitWeights> {
   }
 
   /// Cuts `global` into blocks of at most `pieceBytes` slot bytes when every
-  /// reader in `entry` runs in pieces of it along one axis.
+  /// reader in `entry` runs in pieces of it, one set of blocks per axis the
+  /// readers need.
   LogicalResult splitWeight(ml_program::GlobalOp global, func::FuncOp entry, int64_t pieceBytes,
                             SymbolTable &symbols, bool withData) {
     // The readers by the axis each runs in pieces along: a tied embedding,
@@ -111,13 +119,13 @@ struct SplitWeights : strata::impl::SplitWeightsBase<SplitWeights> {
     });
     if (!pieceable || readers.empty())
       return success();
-    std::optional<std::vector<char>> data;
-    if (withData && !(data = bytesOf(global.getValueAttr())))
+    WeightBytes bytes;
+    if (withData && failed(readBytes(global.getValueAttr(), bytes)))
       return global.emitError("weight '")
              << global.getSymName()
              << "' must be cut into pieces but its data is not in the module";
     for (auto &[axis, uses] : readers)
-      cutAlong(global, axis, uses, data, pieceBytes, symbols);
+      cutAlong(global, axis, uses, withData ? &bytes : nullptr, pieceBytes, symbols);
     entry.walk([&](ml_program::GlobalLoadConstOp load) {
       if (load.getGlobal().getLeafReference() == global.getSymNameAttr() && load->use_empty())
         load->erase();
@@ -127,13 +135,11 @@ struct SplitWeights : strata::impl::SplitWeightsBase<SplitWeights> {
     return success();
   }
 
-  /// Cuts `global` into blocks along `axis` (its data is `data`, or zeros
-  /// when nothing) and runs each of `uses` on the blocks, where the blocks
-  /// are fewer than the axis' slices.
+  /// Cuts `global` into blocks along `axis` (holding `bytes`' data, or zeros
+  /// when null) and runs each of `uses` on the blocks, where the blocks are
+  /// fewer than the axis' slices.
   void cutAlong(ml_program::GlobalOp global, int64_t axis, ArrayRef<OpOperand *> uses,
-                const std::optional<std::vector<char>> &data, int64_t pieceBytes,
-                SymbolTable &symbols) {
-    bool withData = data.has_value();
+                const WeightBytes *bytes, int64_t pieceBytes, SymbolTable &symbols) {
     auto type = cast<RankedTensorType>(global.getType());
     int64_t extent = type.getDimSize(axis);
     int64_t elementBytes = type.getElementTypeBitWidth() / 8;
@@ -171,11 +177,11 @@ struct SplitWeights : strata::impl::SplitWeightsBase<SplitWeights> {
       auto pieceType = RankedTensorType::get(shape, type.getElementType());
       std::string name = pieceName(global.getSymName(), axis, begin, end);
       TypedAttr value;
-      if (withData) {
+      if (bytes) {
         std::vector<char> block((end - begin) * inner * outer);
         for (int64_t o = 0; o < outer; ++o)
           std::memcpy(block.data() + o * (end - begin) * inner,
-                      data->data() + (o * extent + begin) * inner, (end - begin) * inner);
+                      bytes->data.data() + (o * extent + begin) * inner, (end - begin) * inner);
         value = DenseResourceElementsAttr::get(
             pieceType, name, HeapAsmResourceBlob::allocateAndCopyWithAlign(block, elementBytes));
       } else {
