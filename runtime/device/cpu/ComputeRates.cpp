@@ -2,22 +2,21 @@
 //
 // A 1024 x 1024 x 1024 product (2 Gflop) and a 64 MiB copy, each best of
 // three after a warm-up pass: long enough to leave timer and start-up noise
-// behind, short enough for a probe.
+// behind, short enough for a probe. The product runs as the compiled code's
+// products with a weight do, on the weight packed once (PackedProducts.h),
+// the warm-up pass packing it.
 //
 //===----------------------------------------------------------------------===//
 
 #include "runtime/device/cpu/ComputeRates.h"
+#include "runtime/device/cpu/PackedProducts.h"
 
 #include "runtime/core/Status.h"
-
-#include <oneapi/dnnl/dnnl.h>
 
 #include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <vector>
-
-extern "C" void omp_set_num_threads(int);
 
 namespace strata::cpu {
 namespace {
@@ -36,16 +35,19 @@ strata_status measureComputeRates(int threads, double &flopsPerSecond,
                                   double &memoryBytesPerSecond) {
   flopsPerSecond = memoryBytesPerSecond = 0;
   std::vector<float> a(kSide * kSide, 0.5f), b(kSide * kSide, 0.25f), c(kSide * kSide);
-  omp_set_num_threads(threads);
+  setPackedProductThreads(threads);
+  PackedProduct product{false, false, kSide, kSide, kSide, kSide, kSide, kSide};
   for (int pass = 0; pass <= kPasses; ++pass) {
     auto start = std::chrono::steady_clock::now();
-    if (dnnl_sgemm('N', 'N', kSide, kSide, kSide, 1.0f, a.data(), kSide, b.data(), kSide, 0.0f,
-                   c.data(), kSide) != dnnl_success)
+    if (!runPacked(product, a.data(), b.data(), c.data(), 0.0f)) {
+      forgetPackedWeight(b.data());
       return runtime::makeError(STRATA_ERROR_FAILED_PRECONDITION,
                                 "the probe's matrix product failed in oneDNN");
+    }
     if (pass > 0)
       flopsPerSecond = std::max(flopsPerSecond, 2.0 * kSide * kSide * kSide / secondsSince(start));
   }
+  forgetPackedWeight(b.data());
   if (c[0] != 0.5f * 0.25f * kSide)
     return runtime::makeError(STRATA_ERROR_FAILED_PRECONDITION,
                               "the probe's matrix product computed %g, not %g", c[0],

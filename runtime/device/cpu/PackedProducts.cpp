@@ -124,6 +124,17 @@ public:
     return count;
   }
 
+  void forget(const float *b) {
+    std::lock_guard<std::mutex> lock(mutex);
+    for (auto it = weights.begin(); it != weights.end();)
+      if (std::get<0>(it->first) == b) {
+        dnnl_memory_destroy(it->second.memory);
+        it = weights.erase(it);
+      } else {
+        ++it;
+      }
+  }
+
   void release() {
     std::lock_guard<std::mutex> lock(mutex);
     dropPrimitives();
@@ -306,6 +317,8 @@ bool runPacked(const PackedProduct &p, const float *a, const float *b, float *c,
 void setPackedProductThreads(int threads) { Cache::instance().setThreads(threads); }
 
 uint64_t packedWeightCount() { return Cache::instance().packedCount(); }
+
+void forgetPackedWeight(const float *b) { Cache::instance().forget(b); }
 
 void releasePackedProducts() { Cache::instance().release(); }
 

@@ -40,6 +40,9 @@ void setPackedProductThreads(int threads);
 /// The weights packed so far (for tests and reports).
 uint64_t packedWeightCount();
 
+/// Frees the packed copies of the weight at `b`, before its memory goes.
+void forgetPackedWeight(const float *b);
+
 /// Frees every packed weight and primitive.
 void releasePackedProducts();
 
