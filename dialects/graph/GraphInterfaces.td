@@ -165,8 +165,9 @@ def Graph_PieceOpInterface : OpInterface<"PieceOpInterface"> {
     unchanged, it gives the consecutive slices of its result along axis
     `getPieceAxes(i)->second`, each element computed as the whole op computes
     it. `strata-split-weights` splits a weight too large for the tier plan's
-    slots this way: a matrix product by column blocks of its right operand,
-    a gather by column blocks of its table.
+    slots this way: a matrix product by column blocks of its right operand
+    (row blocks when it is transposed), a gather by column blocks of its
+    table.
   }];
   let methods = [
     InterfaceMethod<[{

@@ -10,6 +10,7 @@
 #include "lib/emit/WeightsFile.h"
 
 #include "dialects/program/ProgramDialect.h"
+#include "dialects/program/WeightBytes.h"
 
 #include "strata/runtime.h"
 #include "strata/weights.h"
@@ -30,33 +31,8 @@ struct PlannedTensor {
   std::string name;
   uint64_t offset;
   ElementsAttr value;
-  /// The bytes: a view of the attribute's storage, or `expanded`.
-  ArrayRef<char> data;
-  std::vector<char> expanded;
+  program::WeightBytes bytes;
 };
-
-/// Points `t.data` at the tensor's bytes.
-LogicalResult readBytes(ModuleOp module, PlannedTensor &t) {
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(t.value)) {
-    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob)
-      return module.emitError("weight '") << t.name << "' has no data (elided resource)";
-    t.data = blob->getData();
-    return success();
-  }
-  auto dense = cast<DenseElementsAttr>(t.value);
-  ArrayRef<char> raw = dense.getRawData();
-  if (!dense.isSplat()) {
-    t.data = raw;
-    return success();
-  }
-  int64_t count = dense.getNumElements();
-  t.expanded.resize(raw.size() * count);
-  for (int64_t i = 0; i < count; ++i)
-    std::memcpy(t.expanded.data() + i * raw.size(), raw.data(), raw.size());
-  t.data = t.expanded;
-  return success();
-}
 
 } // namespace
 
@@ -71,14 +47,14 @@ FailureOr<uint64_t> writeWeightsFile(ModuleOp module, StringRef path) {
     t.name = entry.getName().str();
     t.offset = entry.getOffset();
     t.value = entry.getValue();
-    if (failed(readBytes(module, t)))
-      return failure();
+    if (failed(program::readWeightBytes(t.value, t.bytes)))
+      return module.emitError("weight '") << t.name << "' has no data (elided resource)";
     auto type = cast<ShapedType>(t.value.getType());
     uint64_t expected = type.getNumElements() * (type.getElementTypeBitWidth() / 8);
-    if (t.data.size() != expected)
-      return module.emitError("weight '")
-             << t.name << "' holds " << t.data.size() << " bytes, its type needs " << expected;
-    if (!tensors.empty() && t.offset < tensors.back().offset + tensors.back().data.size())
+    if (t.bytes.data.size() != expected)
+      return module.emitError("weight '") << t.name << "' holds " << t.bytes.data.size()
+                                          << " bytes, its type needs " << expected;
+    if (!tensors.empty() && t.offset < tensors.back().offset + tensors.back().bytes.data.size())
       return module.emitError("weight '") << t.name << "' overlaps the one before it";
     tensors.push_back(std::move(t));
   }
@@ -92,11 +68,11 @@ FailureOr<uint64_t> writeWeightsFile(ModuleOp module, StringRef path) {
     e.name_offset = names.size();
     e.name_size = t.name.size();
     e.offset = t.offset;
-    e.bytes = t.data.size();
-    e.checksum = strata_checksum(t.data.data(), t.data.size());
+    e.bytes = t.bytes.data.size();
+    e.checksum = strata_checksum(t.bytes.data.data(), t.bytes.data.size());
     names += t.name;
     names += '\0';
-    dataBytes = t.offset + t.data.size();
+    dataBytes = t.offset + t.bytes.data.size();
   }
   size_t indexBytes = index.size() * sizeof(strata_weights_entry);
   std::string described(reinterpret_cast<const char *>(index.data()), indexBytes);
@@ -121,8 +97,8 @@ FailureOr<uint64_t> writeWeightsFile(ModuleOp module, StringRef path) {
   uint64_t at = 0;
   for (const PlannedTensor &t : tensors) {
     os.write_zeros(t.offset - at);
-    os.write(t.data.data(), t.data.size());
-    at = t.offset + t.data.size();
+    os.write(t.bytes.data.data(), t.bytes.data.size());
+    at = t.offset + t.bytes.data.size();
   }
   os.close();
   if (os.has_error()) {

@@ -32,7 +32,11 @@ def FormFusionGroups : Pass<"strata-form-fusion-groups", "mlir::func::FuncOp"> {
     - ops that only name a tensor (reshapes) join the group they sit inside.
 
     A merge that would let a path leave the group and come back into it (so
-    that no place in the op order could hold the group) is not made. Ops on
+    that no place in the op order could hold the group) is not made. When the
+    module records `tier.piece_bytes` (weights cut into pieces for the tier
+    plan's slots, strata-split-weights), neither is a merge that would make a
+    group read more bytes of module globals than that and than either side
+    read alone, so that each piece stays a stage of its own. Ops on
     small integer tensors (shape arithmetic, which the lowering turns into
     scalars) and ops with side effects stay outside groups. Each group's kind
     is what it computes: `attention`, `contraction`, `reduction`,

@@ -13,6 +13,7 @@
 
 #include "dialects/graph/GraphDialect.h"
 #include "dialects/graph/GraphInterfaces.h"
+#include "dialects/program/WeightBytes.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -30,35 +31,6 @@ namespace strata {
 } // namespace strata
 
 namespace {
-
-/// A weight's bytes: a view of its attribute's storage, or of `expanded`
-/// for a splat.
-struct WeightBytes {
-  ArrayRef<char> data;
-  std::vector<char> expanded;
-};
-
-/// Points `bytes` at the bytes of a weight's value; fails when the module
-/// does not hold them (an elided resource).
-LogicalResult readBytes(Attribute value, WeightBytes &bytes) {
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
-    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob)
-      return failure();
-    bytes.data = blob->getData();
-    return success();
-  }
-  auto dense = dyn_cast<DenseElementsAttr>(value);
-  if (!dense)
-    return failure();
-  bytes.data = dense.getRawData();
-  if (!dense.isSplat())
-    return success();
-  for (int64_t i = 0, e = dense.getNumElements(); i < e; ++i)
-    bytes.expanded.insert(bytes.expanded.end(), bytes.data.begin(), bytes.data.end());
-  bytes.data = bytes.expanded;
-  return success();
-}
 
 /// `name[:, c0:c1]`, the block's axis last of the colons.
 std::string pieceName(StringRef name, int64_t axis, int64_t begin, int64_t end) {
@@ -119,8 +91,8 @@ struct SplitWeights : strata::impl::SplitWeightsBase<SplitWeights> {
     });
     if (!pieceable || readers.empty())
       return success();
-    WeightBytes bytes;
-    if (withData && failed(readBytes(global.getValueAttr(), bytes)))
+    program::WeightBytes bytes;
+    if (withData && failed(program::readWeightBytes(global.getValueAttr(), bytes)))
       return global.emitError("weight '")
              << global.getSymName()
              << "' must be cut into pieces but its data is not in the module";
@@ -139,7 +111,7 @@ struct SplitWeights : strata::impl::SplitWeightsBase<SplitWeights> {
   /// when null) and runs each of `uses` on the blocks, where the blocks are
   /// fewer than the axis' slices.
   void cutAlong(ml_program::GlobalOp global, int64_t axis, ArrayRef<OpOperand *> uses,
-                const WeightBytes *bytes, int64_t pieceBytes, SymbolTable &symbols) {
+                const program::WeightBytes *bytes, int64_t pieceBytes, SymbolTable &symbols) {
     auto type = cast<RankedTensorType>(global.getType());
     int64_t extent = type.getDimSize(axis);
     int64_t elementBytes = type.getElementTypeBitWidth() / 8;
