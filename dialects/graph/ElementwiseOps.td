@@ -19,7 +19,8 @@ include "GraphBase.td"
 /// per result element with every operand read and the result written once.
 class Graph_ElementwiseOp<string mnemonic, list<Trait> traits = [], bit inferred = 0>
     : Graph_Op<mnemonic,
-               !listconcat(traits, [DeclareOpInterfaceMethods<Graph_ScalarBodyOpInterface>]),
+               !listconcat(traits, [DeclareOpInterfaceMethods<Graph_ScalarBodyOpInterface>,
+                                    DeclareOpInterfaceMethods<Graph_GradientOpInterface>]),
                inferred> {
   /// Flops per result element: a C++ expression of the op.
   code flopsPerElement = "1";

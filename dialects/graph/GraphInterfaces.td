@@ -179,6 +179,39 @@ def Graph_PieceOpInterface : OpInterface<"PieceOpInterface"> {
   ];
 }
 
+def Graph_GradientOpInterface : OpInterface<"GradientOpInterface"> {
+  let cppNamespace = "::strata::graph";
+  let description = [{
+    The op's rule for reverse-mode differentiation: given the gradient of a
+    scalar loss with respect to each of the op's results, the graph ops that
+    compute its gradient with respect to each operand. `strata-autodiff` asks
+    every op between the trainable weights and the loss, in reverse order; an
+    op on that path without the interface is a compile error naming it.
+
+    Conventions: a null result gradient is a zero one (the loss does not use
+    that result); a null operand gradient means none flows (an integer or
+    boolean operand, a mask, an index, or a derivative that is zero almost
+    everywhere, as floor's). Operand gradients have their operands' types:
+    a rule sums a broadcast operand's gradient back to its shape
+    (`sumToShape`). Rules need static shapes.
+
+    The rules are in ElementwiseGradients.cpp, StructuralGradients.cpp (data
+    movement) and ReductionGradients.cpp (reductions, softmax, matmul). Composite ops have none:
+    `strata-decompose` runs before differentiation.
+  }];
+  let methods = [
+    InterfaceMethod<[{
+        Builds, at `builder`'s insertion point, the gradient with respect to
+        each operand (null where none flows) from `resultGradients` (one per
+        result, null for zero), or fails with an error at the op for a form
+        the rule does not cover.
+      }],
+      "::mlir::FailureOr<::llvm::SmallVector<::mlir::Value>>", "buildGradients",
+      (ins "::mlir::OpBuilder &":$builder,
+           "::mlir::ArrayRef<::mlir::Value>":$resultGradients)>,
+  ];
+}
+
 /// A composite op: one made of other graph ops (attention, rotary embedding,
 /// normalisations, quantisation), kept whole for fusion and for targets with a
 /// fused kernel, and otherwise rewritten into those ops by `strata-decompose`.

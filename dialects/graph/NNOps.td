@@ -34,7 +34,8 @@ class Graph_CompositeOp<string mnemonic, list<Trait> traits = [], bit inferred =
 }
 
 def Graph_MatMulOp : Graph_ContractionOp<"matmul", [Pure, SameOperandsElementType,
-                                         DeclareOpInterfaceMethods<Graph_PieceOpInterface>],
+                                         DeclareOpInterfaceMethods<Graph_PieceOpInterface>,
+                                         DeclareOpInterfaceMethods<Graph_GradientOpInterface>],
                                          /*inferred=*/1> {
   let summary = "batched matrix product with broadcast batch dimensions";
   let description = [{

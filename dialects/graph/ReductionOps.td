@@ -30,7 +30,8 @@ def Graph_ReductionKind : I32EnumAttr<"ReductionKind", "how a reduction combines
   let cppNamespace = "::strata::graph";
 }
 
-def Graph_ReduceOp : Graph_ReductionOp<"reduce", [Pure, Graph_SignednessOpInterface]> {
+def Graph_ReduceOp : Graph_ReductionOp<"reduce", [Pure, Graph_SignednessOpInterface,
+                                                DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "combines elements over a set of dimensions";
   let description = [{
     Reduces `input` over `axes` (non-negative, ascending, unique) with `kind`. With
@@ -110,7 +111,7 @@ def Graph_TopKOp : Graph_ReductionOp<"top_k", [Pure, Graph_SignednessOpInterface
 }
 
 class Graph_SoftmaxBase<string mnemonic, string what>
-    : Graph_ReductionOp<mnemonic, [Pure, SameOperandsAndResultType]> {
+    : Graph_ReductionOp<mnemonic, [Pure, SameOperandsAndResultType, DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = what # " along one dimension";
   let description = "Normalises along `axis` (non-negative) with " # what
     # ", computed stably (the maximum is subtracted first).\n\nExample:\n\n```mlir\n"

@@ -115,7 +115,7 @@ def Graph_RangeOp : Graph_StructuralOp<"range", [Pure, Graph_SignednessOpInterfa
   let hasCanonicalizer = 1;
 }
 
-def Graph_ReshapeOp : Graph_StructuralOp<"reshape", [Pure]> {
+def Graph_ReshapeOp : Graph_StructuralOp<"reshape", [Pure, DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let fusionKind = "std::nullopt";
   let summary = "the same elements in row-major order under another shape";
   let description = [{
@@ -141,7 +141,7 @@ def Graph_ReshapeOp : Graph_StructuralOp<"reshape", [Pure]> {
   let hasCustomCost = 1;
 }
 
-def Graph_TransposeOp : Graph_StructuralOp<"transpose", [Pure], /*inferred=*/1> {
+def Graph_TransposeOp : Graph_StructuralOp<"transpose", [Pure, DeclareOpInterfaceMethods<Graph_GradientOpInterface>], /*inferred=*/1> {
   let summary = "permutes the dimensions";
   let description = [{
     Dimension `i` of the result is dimension `permutation[i]` of the operand.
@@ -159,7 +159,7 @@ def Graph_TransposeOp : Graph_StructuralOp<"transpose", [Pure], /*inferred=*/1> 
   let hasFolder = 1;
 }
 
-def Graph_SliceOp : Graph_StructuralOp<"slice", [Pure], /*inferred=*/1> {
+def Graph_SliceOp : Graph_StructuralOp<"slice", [Pure, DeclareOpInterfaceMethods<Graph_GradientOpInterface>], /*inferred=*/1> {
   let summary = "a strided window with static, normalised bounds";
   let description = [{
     One `start`, `limit` and `stride` per dimension, already normalised: for a
@@ -212,7 +212,8 @@ def Graph_DynamicSliceOp : Graph_StructuralOp<"dynamic_slice",
   let hasCustomCost = 1;
 }
 
-def Graph_ConcatOp : Graph_StructuralOp<"concat", [Pure, SameOperandsElementType],
+def Graph_ConcatOp : Graph_StructuralOp<"concat", [Pure, SameOperandsElementType,
+                                        DeclareOpInterfaceMethods<Graph_GradientOpInterface>],
                                         /*inferred=*/1> {
   let summary = "joins tensors along one dimension";
   let description = [{
@@ -231,7 +232,7 @@ def Graph_ConcatOp : Graph_StructuralOp<"concat", [Pure, SameOperandsElementType
   let hasFolder = 1;
 }
 
-def Graph_SplitOp : Graph_StructuralOp<"split", [Pure], /*inferred=*/1> {
+def Graph_SplitOp : Graph_StructuralOp<"split", [Pure, DeclareOpInterfaceMethods<Graph_GradientOpInterface>], /*inferred=*/1> {
   let summary = "cuts a tensor into consecutive pieces along one dimension";
   let description = [{
     Piece `i` has `sizes[i]` elements along `axis`; the sizes add up to the
@@ -251,7 +252,8 @@ def Graph_SplitOp : Graph_StructuralOp<"split", [Pure], /*inferred=*/1> {
 }
 
 def Graph_GatherOp : Graph_StructuralOp<"gather",
-    [Pure, DeclareOpInterfaceMethods<Graph_PieceOpInterface>], /*inferred=*/1> {
+    [Pure, DeclareOpInterfaceMethods<Graph_PieceOpInterface>, DeclareOpInterfaceMethods<Graph_GradientOpInterface>],
+    /*inferred=*/1> {
   let summary = "selects slices along one dimension by index";
   let description = [{
     The result's shape is `input.shape[:axis] + indices.shape + input.shape[axis+1:]`.
@@ -296,7 +298,7 @@ def Graph_GatherElementsOp : Graph_StructuralOp<"gather_elements", [Pure],
   let hasCustomCost = 1;
 }
 
-def Graph_BroadcastOp : Graph_StructuralOp<"broadcast", [Pure]> {
+def Graph_BroadcastOp : Graph_StructuralOp<"broadcast", [Pure, DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "stretches a tensor to a larger shape";
   let description = [{
     The operand's dimensions align with the trailing dimensions of the result; each

@@ -90,6 +90,13 @@ llvm::cl::opt<bool> noRaise(
                    "as arithmetic) as they are instead of raising them to graph ops"),
     llvm::cl::init(false), llvm::cl::sub(compileCommand));
 
+llvm::cl::opt<std::string> lossOption(
+    "loss",
+    llvm::cl::desc("Append a loss to the model and compile the program that returns it and the "
+                   "gradient of every weight: mse:OUTPUT,TARGET or cross_entropy:LOGITS,LABELS "
+                   "(TARGET and LABELS become inputs; docs/training.md)"),
+    llvm::cl::value_desc("kind:output,target"), llvm::cl::sub(compileCommand));
+
 llvm::cl::opt<bool> noFusion(
     "no-fusion",
     llvm::cl::desc("Run every graph op as a kernel of its own instead of fusing ops into groups "
@@ -336,12 +343,17 @@ int runStratac(int argc, char **argv) {
   PipelineOptions pipeline = defaultPipelineOptions(*target);
   pipeline.graph.raise = !noRaise;
   pipeline.fusion.fuse = !noFusion;
+  pipeline.graph.loss = lossOption;
+  options.smallFloatWeights = !lossOption.empty();
   llvm::Expected<std::optional<TierPlanOptions>> tiers = parseTierOptions(
       {gpuMemOption, hostMemOption, nvmeMemOption, nvmeDirOption, bandwidthsOption},
       target->defaultRates());
   if (!tiers)
     return fail(llvm::toString(tiers.takeError()));
   pipeline.plan.tiers = *tiers;
+  if (pipeline.plan.tiers && !lossOption.empty())
+    return fail("--loss cannot be combined with --gpu-mem yet: the tier plan places the weights "
+                "of inference programs only");
   if (!reportOption.empty() && reportOption != "fusion")
     return fail("unknown report '" + reportOption + "' for --report (expected 'fusion')");
   Phase phase = Phase::Graph;

@@ -8,6 +8,7 @@
 #include "lib/driver/Pipeline.h"
 
 #include "lib/lowering/Passes.h"
+#include "passes/autodiff/Passes.h"
 #include "passes/canonical/Passes.h"
 #include "passes/decompose/Passes.h"
 #include "passes/fusion/Passes.h"
@@ -53,6 +54,12 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options, Phase from
     buildCanonicalPipeline(pm, options.graph.refinementRounds);
     if (options.graph.raise)
       pm.addNestedPass<func::FuncOp>(createRaise());
+    if (!options.graph.loss.empty()) {
+      pm.addNestedPass<func::FuncOp>(createDecompose());
+      pm.addPass(createAutodiff(AutodiffOptions{options.graph.loss}));
+      pm.addPass(createCanonicalizerPass());
+      pm.addPass(createCSEPass());
+    }
     pm.addPass(createSymbolDCEPass());
   }
   if (runs(Phase::Fusion)) {

@@ -61,6 +61,10 @@ struct GraphPhaseOptions {
   /// Whether exported primitive subgraphs are raised to graph ops
   /// (`strata-raise`).
   bool raise = true;
+  /// The loss `strata-autodiff` appends (`--loss`), or empty for inference:
+  /// composite ops are then decomposed in this phase and the entry point
+  /// returns the loss and the weights' gradients.
+  std::string loss;
 };
 
 /// graph -> fusion.

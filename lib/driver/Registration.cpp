@@ -17,6 +17,7 @@
 #include "lib/lowering/Bufferize.h"
 #include "lib/lowering/Passes.h"
 #include "lib/target/TargetBackend.h"
+#include "passes/autodiff/Passes.h"
 #include "passes/canonical/Passes.h"
 #include "passes/decompose/Passes.h"
 #include "passes/fusion/Passes.h"
@@ -36,6 +37,7 @@ void strata::registerAllDialects(mlir::DialectRegistry &registry) {
 
 void strata::registerAllPasses() {
   mlir::registerAllPasses();
+  registerAutodiffPasses();
   registerCanonicalPasses();
   registerDecomposePasses();
   registerRaisePasses();

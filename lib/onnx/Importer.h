@@ -26,6 +26,12 @@ struct ImportOptions {
   /// Symbolic dim name -> upper bound (`--max-shape batch=8,sequence=2048`),
   /// recorded on the function for later phases.
   llvm::StringMap<int64_t> maxDims;
+  /// Whether every float initializer of more than one element becomes a
+  /// weight (an `ml_program.global`), as training needs of its parameters,
+  /// instead of those of at most 64 elements becoming `graph.constant`s.
+  /// Scalars stay constants either way: exporters write the constants of
+  /// their arithmetic (a GELU's 0.5, an epsilon) as one-element initializers.
+  bool smallFloatWeights = false;
 };
 
 /// Imports the model at `path` (`.onnx` protobuf, or ONNX text format when the

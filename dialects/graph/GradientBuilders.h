@@ -1,0 +1,49 @@
+//===- GradientBuilders.h - Pieces of gradient rules ------------*- C++ -*-===//
+//
+// Graph-op builders that several ops' gradient rules (GradientOpInterface)
+// and the loss builders of `strata-autodiff` share: constants, sums back to a
+// broadcast operand's shape, broadcasts and zeros. Everything needs static
+// shapes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef STRATA_DIALECTS_GRAPH_GRADIENTBUILDERS_H
+#define STRATA_DIALECTS_GRAPH_GRADIENTBUILDERS_H
+
+#include "dialects/graph/GraphDialect.h"
+
+namespace strata::graph {
+
+/// The rank-0 tensor constant `value` of element type `element`.
+mlir::Value buildScalarTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Type element,
+                              double value);
+
+/// A tensor of `type` whose every element is zero.
+mlir::Value buildZeros(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type);
+
+/// The sum of `v` over `axes` (ascending), keeping them as 1 with `keepDims`.
+mlir::Value buildSum(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                     llvm::ArrayRef<int64_t> axes, bool keepDims);
+
+/// `grad`, the gradient of a value `v` broadcast numpy-style to `grad`'s
+/// shape, summed back to `v`'s type `target`: over the leading dimensions
+/// `target` lacks and over those where `target` has 1.
+mlir::Value sumToShape(mlir::OpBuilder &b, mlir::Location loc, mlir::Value grad,
+                       mlir::RankedTensorType target);
+
+/// `v` stretched numpy-style to the static `type`.
+mlir::Value buildBroadcast(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                           mlir::RankedTensorType type);
+
+/// `v` as `type`, which has the same elements in row-major order.
+mlir::Value buildReshape(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                         mlir::RankedTensorType type);
+
+/// `grad` if it is set, else zeros of `type`: a result's gradient as rules
+/// that need every one use it.
+mlir::Value gradientOrZeros(mlir::OpBuilder &b, mlir::Location loc, mlir::Value grad,
+                            mlir::Type type);
+
+} // namespace strata::graph
+
+#endif // STRATA_DIALECTS_GRAPH_GRADIENTBUILDERS_H

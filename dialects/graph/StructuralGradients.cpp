@@ -1,0 +1,166 @@
+//===- StructuralGradients.cpp - Gradient rules of data-movement ops ------===//
+//
+// GradientOpInterface for the ops that move elements without computing:
+// each gradient puts the result's gradient back where the elements came from
+// (a reshape back, the inverse permutation, zeros around a slice, slices of a
+// concatenation). A gather's table gradient adds each row's gradients where
+// the indices point, as a product of a one-hot matrix of the indices with
+// the gradient: exact, but it costs rows x indices x row length flops.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/graph/GradientBuilders.h"
+#include "dialects/graph/GraphDialect.h"
+
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+
+namespace strata::graph {
+namespace {
+
+using Gradients = FailureOr<SmallVector<Value>>;
+
+RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+bool isFloatTensor(Value v) { return isa<FloatType>(getElementTypeOrSelf(v.getType())); }
+
+Gradients none(Operation *op) { return SmallVector<Value>(op->getNumOperands(), Value()); }
+
+/// Whether the op's gradient can be built: a float result with a gradient,
+/// static shapes throughout (else an error at the op).
+FailureOr<bool> wanted(Operation *op, Value g) {
+  if (!g || !isFloatTensor(op->getResult(0)))
+    return false;
+  for (Type t : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
+    if (!cast<RankedTensorType>(t).hasStaticShape())
+      return op->emitOpError("has a gradient rule for static shapes only"), failure();
+  return true;
+}
+
+/// An integer tensor constant of `type` holding `values`.
+Value intConstant(OpBuilder &b, Location loc, RankedTensorType type, ArrayRef<int64_t> values) {
+  auto element = cast<IntegerType>(type.getElementType());
+  SmallVector<APInt> bits;
+  for (int64_t v : values)
+    bits.push_back(APInt(element.getWidth(), v, /*isSigned=*/true));
+  return ConstantOp::create(b, loc, cast<ElementsAttr>(DenseElementsAttr::get(type, bits)));
+}
+
+} // namespace
+
+Gradients ReshapeOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
+  FailureOr<bool> want = wanted(*this, grads[0]);
+  if (failed(want) || !*want)
+    return failed(want) ? Gradients(failure()) : none(*this);
+  SmallVector<Value> result(getNumOperands());
+  result[0] = buildReshape(b, getLoc(), grads[0], typeOf(getInput()));
+  return result;
+}
+
+Gradients TransposeOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
+  FailureOr<bool> want = wanted(*this, grads[0]);
+  if (failed(want) || !*want)
+    return failed(want) ? Gradients(failure()) : none(*this);
+  ArrayRef<int64_t> perm = getPermutation();
+  SmallVector<int64_t> inverse(perm.size());
+  for (auto [i, p] : llvm::enumerate(perm))
+    inverse[p] = i;
+  return SmallVector<Value>{TransposeOp::create(b, getLoc(), grads[0], inverse)};
+}
+
+Gradients SliceOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
+  FailureOr<bool> want = wanted(*this, grads[0]);
+  if (failed(want) || !*want)
+    return failed(want) ? Gradients(failure()) : none(*this);
+  if (llvm::any_of(getStride(), [](int64_t s) { return s != 1; }))
+    return emitOpError("has a gradient rule for unit strides only");
+  // Zeros before and after the slice along each sliced dimension.
+  Location loc = getLoc();
+  ArrayRef<int64_t> shape = typeOf(getInput()).getShape();
+  Value g = grads[0];
+  for (auto [d, size] : llvm::enumerate(shape)) {
+    int64_t start = getStart()[d], limit = getLimit()[d] < 0 ? size : getLimit()[d];
+    SmallVector<Value> parts;
+    auto zeros = [&](int64_t n) {
+      SmallVector<int64_t> dims(typeOf(g).getShape());
+      dims[d] = n;
+      parts.push_back(buildZeros(b, loc, typeOf(g).clone(dims)));
+    };
+    if (start > 0)
+      zeros(start);
+    parts.push_back(g);
+    if (limit < size)
+      zeros(size - limit);
+    if (parts.size() > 1)
+      g = ConcatOp::create(b, loc, parts, static_cast<int64_t>(d));
+  }
+  return SmallVector<Value>{g};
+}
+
+Gradients ConcatOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
+  FailureOr<bool> want = wanted(*this, grads[0]);
+  if (failed(want) || !*want)
+    return failed(want) ? Gradients(failure()) : none(*this);
+  int64_t axis = getAxis();
+  RankedTensorType type = typeOf(getResult());
+  SmallVector<int64_t> start(type.getRank(), 0), limit(type.getShape()),
+      stride(type.getRank(), 1);
+  SmallVector<Value> result;
+  for (Value input : getInputs()) {
+    limit[axis] = start[axis] + typeOf(input).getDimSize(axis);
+    result.push_back(SliceOp::create(b, getLoc(), grads[0], start, limit, stride));
+    start[axis] = limit[axis];
+  }
+  return result;
+}
+
+Gradients SplitOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
+  if (llvm::all_of(grads, [](Value g) { return !g; }) || !isFloatTensor(getInput()))
+    return none(*this);
+  if (!typeOf(getInput()).hasStaticShape())
+    return emitOpError("has a gradient rule for static shapes only");
+  SmallVector<Value> parts;
+  for (auto [g, r] : llvm::zip(grads, getResults()))
+    parts.push_back(gradientOrZeros(b, getLoc(), g, r.getType()));
+  return SmallVector<Value>{ConcatOp::create(b, getLoc(), parts, getAxis())};
+}
+
+Gradients BroadcastOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
+  FailureOr<bool> want = wanted(*this, grads[0]);
+  if (failed(want) || !*want)
+    return failed(want) ? Gradients(failure()) : none(*this);
+  SmallVector<Value> result(getNumOperands());
+  result[0] = sumToShape(b, getLoc(), grads[0], typeOf(getInput()));
+  return result;
+}
+
+Gradients GatherOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
+  FailureOr<bool> want = wanted(*this, grads[0]);
+  if (failed(want) || !*want)
+    return failed(want) ? Gradients(failure()) : none(*this);
+  if (getAxis() != 0)
+    return emitOpError("has a gradient rule along axis 0 only");
+  Location loc = getLoc();
+  RankedTensorType table = typeOf(getInput()), indices = typeOf(getIndices());
+  int64_t rows = table.getDimSize(0), count = indices.getNumElements();
+  int64_t width = table.getNumElements() / std::max<int64_t>(rows, 1);
+  Type indexElement = indices.getElementType();
+  // Indices below zero count from the end, as the gather reads them.
+  Value index = buildReshape(b, loc, getIndices(), indices.clone({count, 1}));
+  Value rowCount = intConstant(b, loc, RankedTensorType::get({}, indexElement), {rows});
+  Value zero = intConstant(b, loc, RankedTensorType::get({}, indexElement), {0});
+  index = WhereOp::create(b, loc, CompareOp::create(b, loc, ComparisonDirection::lt, index, zero),
+                          AddOp::create(b, loc, index, rowCount), index);
+  SmallVector<int64_t> iota(rows);
+  for (int64_t r = 0; r < rows; ++r)
+    iota[r] = r;
+  Value rowIds = intConstant(b, loc, RankedTensorType::get({1, rows}, indexElement), iota);
+  Value hits = CompareOp::create(b, loc, ComparisonDirection::eq, index, rowIds);
+  Value oneHot = CastOp::create(b, loc, table.clone({count, rows}), hits);
+  Value g = buildReshape(b, loc, grads[0], table.clone({count, width}));
+  Value summed = MatMulOp::create(b, loc, oneHot, g, /*transpose_lhs=*/true, false);
+  return SmallVector<Value>{buildReshape(b, loc, summed, table), Value()};
+}
+
+} // namespace strata::graph

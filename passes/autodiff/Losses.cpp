@@ -1,0 +1,123 @@
+//===- Losses.cpp - The losses strata-autodiff appends --------------------===//
+//
+// Mean squared error, and cross entropy over the last dimension of logits
+// with PyTorch's ignore index (-100): labels become a one-hot mask that picks
+// each position's log-probability, and positions with the ignore index count
+// neither in the sum nor in the mean's denominator.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/autodiff/Losses.h"
+
+#include "dialects/graph/GradientBuilders.h"
+#include "dialects/graph/GraphDialect.h"
+
+using namespace mlir;
+namespace g = strata::graph;
+
+namespace strata::autodiff {
+namespace {
+
+/// PyTorch's default `ignore_index`.
+constexpr int64_t kIgnoreIndex = -100;
+
+Value intScalar(OpBuilder &b, Location loc, Type element, int64_t value) {
+  auto type = RankedTensorType::get({}, element);
+  return g::ConstantOp::create(
+      b, loc, cast<ElementsAttr>(DenseElementsAttr::get(type, b.getIntegerAttr(element, value))));
+}
+
+/// The sum of every element of `v`, as a rank-0 tensor.
+Value sumAll(OpBuilder &b, Location loc, Value v) {
+  auto type = cast<RankedTensorType>(v.getType());
+  return g::buildSum(b, loc, v, llvm::to_vector(llvm::seq<int64_t>(0, type.getRank())),
+                     /*keepDims=*/false);
+}
+
+Value meanSquaredError(OpBuilder &b, Location loc, Value y, Value t) {
+  auto type = cast<RankedTensorType>(y.getType());
+  Value d = g::SubOp::create(b, loc, y, t);
+  Value total = sumAll(b, loc, g::MulOp::create(b, loc, d, d));
+  return g::DivOp::create(
+      b, loc, total,
+      g::buildScalarTensor(b, loc, type.getElementType(),
+                           static_cast<double>(std::max<int64_t>(type.getNumElements(), 1))));
+}
+
+Value crossEntropy(OpBuilder &b, Location loc, Value logits, Value labels) {
+  auto type = cast<RankedTensorType>(logits.getType());
+  auto labelType = cast<RankedTensorType>(labels.getType());
+  Type element = type.getElementType(), i64 = labelType.getElementType();
+  int64_t rank = type.getRank(), classes = type.getDimSize(rank - 1);
+  Value logProbs = g::LogSoftmaxOp::create(b, loc, logits, rank - 1);
+  // One-hot of the labels against 0 .. classes - 1 along a new last dimension.
+  SmallVector<int64_t> column(labelType.getShape());
+  column.push_back(1);
+  Value label = g::buildReshape(b, loc, labels, labelType.clone(column));
+  SmallVector<APInt> ids;
+  for (int64_t c = 0; c < classes; ++c)
+    ids.push_back(APInt(64, c));
+  auto idsType = RankedTensorType::get({classes}, i64);
+  Value classIds =
+      g::ConstantOp::create(b, loc, cast<ElementsAttr>(DenseElementsAttr::get(idsType, ids)));
+  Value hits = g::CompareOp::create(b, loc, g::ComparisonDirection::eq, label, classIds);
+  Value picked = g::buildSum(
+      b, loc, g::MulOp::create(b, loc, logProbs, g::CastOp::create(b, loc, type, hits)),
+      {rank - 1}, /*keepDims=*/false);
+  Value counted = g::CastOp::create(
+      b, loc, labelType.clone(element),
+      g::CompareOp::create(b, loc, g::ComparisonDirection::ne, labels,
+                           intScalar(b, loc, i64, kIgnoreIndex)));
+  Value total = sumAll(b, loc, g::MulOp::create(b, loc, picked, counted));
+  // At least one position, so that a batch of ignored labels gives 0, not NaN.
+  Value count = g::MaxOp::create(b, loc, sumAll(b, loc, counted),
+                                 g::buildScalarTensor(b, loc, element, 1.0));
+  return g::NegOp::create(b, loc, g::DivOp::create(b, loc, total, count));
+}
+
+} // namespace
+
+std::optional<Loss> parseLoss(StringRef spec, std::string &error) {
+  auto [kind, names] = spec.split(':');
+  auto [output, target] = names.split(',');
+  Loss loss;
+  if (kind == "mse")
+    loss.kind = Loss::Kind::mse;
+  else if (kind == "cross_entropy")
+    loss.kind = Loss::Kind::crossEntropy;
+  else {
+    error = "unknown loss '" + kind.str() + "' (expected mse or cross_entropy)";
+    return std::nullopt;
+  }
+  if (output.empty() || target.empty() || target.contains(',')) {
+    error = "'" + spec.str() + "' is not KIND:OUTPUT,TARGET";
+    return std::nullopt;
+  }
+  loss.output = output.str();
+  loss.target = target.str();
+  return loss;
+}
+
+std::optional<RankedTensorType> targetType(const Loss &loss, RankedTensorType output,
+                                           std::string &error) {
+  if (!isa<FloatType>(output.getElementType())) {
+    error = "is not a float tensor";
+    return std::nullopt;
+  }
+  if (loss.kind == Loss::Kind::mse)
+    return output;
+  if (output.getRank() < 1) {
+    error = "has no class dimension";
+    return std::nullopt;
+  }
+  return RankedTensorType::get(output.getShape().drop_back(),
+                               IntegerType::get(output.getContext(), 64));
+}
+
+Value buildLoss(OpBuilder &b, Location loc, const Loss &loss, Value output, Value target) {
+  if (loss.kind == Loss::Kind::mse)
+    return meanSquaredError(b, loc, output, target);
+  return crossEntropy(b, loc, output, target);
+}
+
+} // namespace strata::autodiff

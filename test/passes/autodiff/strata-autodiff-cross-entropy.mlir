@@ -1,0 +1,24 @@
+// RUN: strata-opt %s --strata-autodiff="loss=cross_entropy:logits,labels" | FileCheck %s
+
+// Cross entropy: the labels are an i64 input of the logits' shape less the
+// class dimension; the loss picks each position's log-probability with a
+// one-hot mask, leaves out the positions labelled -100 and divides by the
+// positions left (at least one); its gradient runs back through the
+// log-softmax (g - exp(y) sum(g)).
+// CHECK-LABEL: func.func @main
+// CHECK-SAME: %{{.*}}: tensor<2x5xi64> {program.value = #program.value<"labels", dims = ["batch", "sequence"]>}
+// CHECK: %[[LP:.*]] = graph.log_softmax %{{.*}} {axis = 2 : i64}
+// CHECK: graph.compare eq
+// CHECK: graph.compare ne, %{{.*}}, %{{.*}} : (tensor<2x5xi64>, tensor<i64>)
+// CHECK: graph.max
+// CHECK: %[[P:.*]] = graph.exp %[[LP]]
+// CHECK: graph.mul %[[P]]
+// CHECK: return
+ml_program.global private @w(dense<0.5> : tensor<4x7xf32>) : tensor<4x7xf32>
+func.func @main(%x: tensor<2x5x4xf32> {program.value = #program.value<"x", dims = ["batch", "sequence", ""]>})
+    -> (tensor<2x5x7xf32> {program.value = #program.value<"logits", dims = ["batch", "sequence", ""]>})
+    attributes {program.entry} {
+  %w = ml_program.global_load_const @w : tensor<4x7xf32>
+  %y = graph.matmul %x, %w : (tensor<2x5x4xf32>, tensor<4x7xf32>) -> tensor<2x5x7xf32>
+  return %y : tensor<2x5x7xf32>
+}
