@@ -127,7 +127,8 @@ Gradients ReciprocalOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
 }
 
 Gradients TanhOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
-  return unary(b, *this, grads, [](Emit &e, Value, Value y) { return e.sub(e.c(1.0), e.mul(y, y)); });
+  return unary(b, *this, grads,
+               [](Emit &e, Value, Value y) { return e.sub(e.c(1.0), e.mul(y, y)); });
 }
 
 Gradients SigmoidOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
@@ -172,8 +173,7 @@ Gradients GeluOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
     if (!tanhForm) {
       // Phi(x) + x phi(x): the normal distribution's CDF and density.
       Value cdf = e.mul(e.c(0.5), e.add(e.c(1.0), e.erf(e.mul(x, e.c(M_SQRT1_2)))));
-      Value density =
-          e.mul(e.c(1.0 / std::sqrt(2.0 * M_PI)), e.exp(e.mul(e.c(-0.5), e.mul(x, x))));
+      Value density = e.mul(e.c(1.0 / std::sqrt(2.0 * M_PI)), e.exp(e.mul(e.c(-0.5), e.mul(x, x))));
       return e.add(cdf, e.mul(x, density));
     }
     // y = x/2 (1 + tanh(u)), u = c (x + a x^3):

@@ -13,8 +13,9 @@ Value buildScalarTensor(OpBuilder &b, Location loc, Type element, double value) 
 }
 
 Value buildZeros(OpBuilder &b, Location loc, RankedTensorType type) {
-  return ConstantOp::create(b, loc, cast<ElementsAttr>(DenseElementsAttr::get(
-                                        type, b.getZeroAttr(type.getElementType()))));
+  return ConstantOp::create(
+      b, loc,
+      cast<ElementsAttr>(DenseElementsAttr::get(type, b.getZeroAttr(type.getElementType()))));
 }
 
 Value buildSum(OpBuilder &b, Location loc, Value v, ArrayRef<int64_t> axes, bool keepDims) {

@@ -136,10 +136,10 @@ Gradients MatMulOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
   Location loc = getLoc();
   Value a = getLhs(), bv = getRhs();
   bool ta = getTransposeLhs(), tb = getTransposeRhs();
-  Value da = ta ? MatMulOp::create(b, loc, bv, g, tb, true)
-                : MatMulOp::create(b, loc, g, bv, false, !tb);
-  Value db = tb ? MatMulOp::create(b, loc, g, a, true, ta)
-                : MatMulOp::create(b, loc, a, g, !ta, false);
+  Value da =
+      ta ? MatMulOp::create(b, loc, bv, g, tb, true) : MatMulOp::create(b, loc, g, bv, false, !tb);
+  Value db =
+      tb ? MatMulOp::create(b, loc, g, a, true, ta) : MatMulOp::create(b, loc, a, g, !ta, false);
   return SmallVector<Value>{sumToShape(b, loc, da, typeOf(a)), sumToShape(b, loc, db, typeOf(bv))};
 }
 

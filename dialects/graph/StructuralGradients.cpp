@@ -104,8 +104,7 @@ Gradients ConcatOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
     return failed(want) ? Gradients(failure()) : none(*this);
   int64_t axis = getAxis();
   RankedTensorType type = typeOf(getResult());
-  SmallVector<int64_t> start(type.getRank(), 0), limit(type.getShape()),
-      stride(type.getRank(), 1);
+  SmallVector<int64_t> start(type.getRank(), 0), limit(type.getShape()), stride(type.getRank(), 1);
   SmallVector<Value> result;
   for (Value input : getInputs()) {
     limit[axis] = start[axis] + typeOf(input).getDimSize(axis);

@@ -178,9 +178,8 @@ FailureOr<ElementsAttr> GraphImporter::convertInitializer(const ::onnx::TensorPr
   if (!element)
     return emitError(modelLoc(), "initializer '")
            << init.name() << "': " << llvm::toString(element.takeError());
-  bool inlineData =
-      isa<IntegerType>(*element) ||
-      hasAtMostElements(init, options_.smallFloatWeights ? 1 : kMaxInlineElements);
+  bool inlineData = isa<IntegerType>(*element) ||
+                    hasAtMostElements(init, options_.smallFloatWeights ? 1 : kMaxInlineElements);
   llvm::Expected<ElementsAttr> attr = storage_.convert(ctx, init, inlineData);
   if (!attr)
     return emitError(modelLoc(), llvm::toString(attr.takeError()));

@@ -99,18 +99,18 @@ struct Autodiff : strata::impl::AutodiffBase<Autodiff> {
       return entry.emitError("the loss cannot read output '") << spec.output << "': it " << why;
 
     MLIRContext *ctx = &getContext();
-    auto outputValue = entry.getResultAttrDict(*outputIndex).getAs<p::ValueAttr>(
-        p::ProgramDialect::kValue);
+    auto outputValue =
+        entry.getResultAttrDict(*outputIndex).getAs<p::ValueAttr>(p::ProgramDialect::kValue);
     ArrayRef<StringAttr> outputDims = outputValue.getDims();
-    SmallVector<StringAttr> targetDims(
-        outputDims.take_front(targetType->getRank()));
+    SmallVector<StringAttr> targetDims(outputDims.take_front(targetType->getRank()));
     auto targetValue = p::ValueAttr::get(ctx, StringAttr::get(ctx, spec.target), targetDims,
                                          /*typeOnly=*/false, ElementsAttr());
     unsigned targetIndex = entry.getNumArguments();
     if (failed(entry.insertArgument(
             targetIndex, *targetType,
-            DictionaryAttr::get(ctx, {NamedAttribute(StringAttr::get(ctx, p::ProgramDialect::kValue),
-                                                     targetValue)}),
+            DictionaryAttr::get(
+                ctx,
+                {NamedAttribute(StringAttr::get(ctx, p::ProgramDialect::kValue), targetValue)}),
             entry.getLoc())))
       return failure();
     Value target = entry.getArgument(targetIndex);
@@ -140,9 +140,8 @@ struct Autodiff : strata::impl::AutodiffBase<Autodiff> {
     // by buildLoss and come last, so one reverse walk over the block sees
     // every user of a value before the value's producer.
     DenseMap<Value, Value> grads;
-    grads[lossValue] = g::buildScalarTensor(b, loc, cast<RankedTensorType>(lossValue.getType())
-                                                        .getElementType(),
-                                            1.0);
+    grads[lossValue] = g::buildScalarTensor(
+        b, loc, cast<RankedTensorType>(lossValue.getType()).getElementType(), 1.0);
     SmallVector<Operation *> forward;
     for (Operation &op : entry.getBody().front())
       if (&op != ret && llvm::any_of(op.getResults(), [&](Value r) { return active.contains(r); }))
@@ -197,8 +196,8 @@ struct Autodiff : strata::impl::AutodiffBase<Autodiff> {
       Value grad = byWeight.lookup(global.getSymNameAttr());
       results.push_back(grad ? grad : g::buildZeros(b, loc, type));
       SmallVector<StringAttr> dims(type.getRank(), StringAttr::get(ctx, ""));
-      auto value = p::ValueAttr::get(ctx, StringAttr::get(ctx, global.getSymName() + ".grad"),
-                                     dims, false, ElementsAttr());
+      auto value = p::ValueAttr::get(ctx, StringAttr::get(ctx, global.getSymName() + ".grad"), dims,
+                                     false, ElementsAttr());
       resultAttrs.push_back(DictionaryAttr::get(
           ctx, {NamedAttribute(StringAttr::get(ctx, p::ProgramDialect::kValue), value)}));
     }

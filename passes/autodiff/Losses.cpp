@@ -61,17 +61,16 @@ Value crossEntropy(OpBuilder &b, Location loc, Value logits, Value labels) {
   Value classIds =
       g::ConstantOp::create(b, loc, cast<ElementsAttr>(DenseElementsAttr::get(idsType, ids)));
   Value hits = g::CompareOp::create(b, loc, g::ComparisonDirection::eq, label, classIds);
-  Value picked = g::buildSum(
-      b, loc, g::MulOp::create(b, loc, logProbs, g::CastOp::create(b, loc, type, hits)),
-      {rank - 1}, /*keepDims=*/false);
-  Value counted = g::CastOp::create(
-      b, loc, labelType.clone(element),
-      g::CompareOp::create(b, loc, g::ComparisonDirection::ne, labels,
-                           intScalar(b, loc, i64, kIgnoreIndex)));
+  Value picked =
+      g::buildSum(b, loc, g::MulOp::create(b, loc, logProbs, g::CastOp::create(b, loc, type, hits)),
+                  {rank - 1}, /*keepDims=*/false);
+  Value counted = g::CastOp::create(b, loc, labelType.clone(element),
+                                    g::CompareOp::create(b, loc, g::ComparisonDirection::ne, labels,
+                                                         intScalar(b, loc, i64, kIgnoreIndex)));
   Value total = sumAll(b, loc, g::MulOp::create(b, loc, picked, counted));
   // At least one position, so that a batch of ignored labels gives 0, not NaN.
-  Value count = g::MaxOp::create(b, loc, sumAll(b, loc, counted),
-                                 g::buildScalarTensor(b, loc, element, 1.0));
+  Value count =
+      g::MaxOp::create(b, loc, sumAll(b, loc, counted), g::buildScalarTensor(b, loc, element, 1.0));
   return g::NegOp::create(b, loc, g::DivOp::create(b, loc, total, count));
 }
 
