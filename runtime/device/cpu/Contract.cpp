@@ -7,7 +7,9 @@
 // strides allow; one m, one n and one k dimension then form a cblas_sgemm
 // call (cblas_sgemv when m or n is 1), and the rest become loops around it;
 // when B is a weight, that call runs on its pre-packed copy instead
-// (PackedProducts.h). A layout no sgemm call can take (no unit stride where
+// (PackedProducts.h), and a large product of two activations (a training
+// step's weight gradients) on oneDNN's sgemm, shared among the threads. A
+// layout no sgemm call can take (no unit stride where
 // one is needed) runs as plain loops.
 //
 //===----------------------------------------------------------------------===//
@@ -108,6 +110,10 @@ void run(const Gemm &g, const float *a, const float *b, float *c, float beta, bo
       cblas_sgemv(CblasRowMajor, CblasTrans, g.k, g.m, 1.0f, a, g.lda, b, g.ldb, beta, c, g.ldc);
     return;
   }
+  if (strata::cpu::runShared(
+          {g.transA == CblasTrans, g.transB == CblasTrans, g.m, g.n, g.k, g.lda, g.ldb, g.ldc}, a,
+          b, c, beta))
+    return;
   cblas_sgemm(CblasRowMajor, g.transA, g.transB, g.m, g.n, g.k, 1.0f, a, g.lda, b, g.ldb, beta, c,
               g.ldc);
 }

@@ -111,6 +111,20 @@ public:
            dnnl_stream_wait(stream) == dnnl_success;
   }
 
+  bool runShared(const PackedProduct &p, const float *a, const float *b, float *c, float beta) {
+    int team;
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      team = threads;
+    }
+    if (team < 2 || static_cast<double>(p.m) * p.n * p.k < kLeastSharedProduct)
+      return false;
+    if (omp_get_max_threads() != team)
+      omp_set_num_threads(team);
+    return dnnl_sgemm(p.transA ? 'T' : 'N', p.transB ? 'T' : 'N', p.m, p.n, p.k, 1.0f, a, p.lda, b,
+                      p.ldb, beta, c, p.ldc) == dnnl_success;
+  }
+
   void setThreads(int n) {
     std::lock_guard<std::mutex> lock(mutex);
     threads = n;
@@ -312,6 +326,10 @@ private:
 
 bool runPacked(const PackedProduct &p, const float *a, const float *b, float *c, float beta) {
   return Cache::instance().run(p, a, b, c, beta);
+}
+
+bool runShared(const PackedProduct &p, const float *a, const float *b, float *c, float beta) {
+  return Cache::instance().runShared(p, a, b, c, beta);
 }
 
 void setPackedProductThreads(int threads) { Cache::instance().setThreads(threads); }

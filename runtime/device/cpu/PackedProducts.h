@@ -34,6 +34,18 @@ struct PackedProduct {
 /// layout it has no kernel for): the caller then runs it another way.
 bool runPacked(const PackedProduct &p, const float *a, const float *b, float *c, float beta);
 
+/// Runs `p` with B not a weight (a product of two activations, as a training
+/// step's weight gradients are) on oneDNN's sgemm, shared among the threads
+/// of oneDNN's team, when there is more than one and the product has at
+/// least kLeastSharedProduct multiply-adds. Returns false otherwise, or when
+/// oneDNN fails: the caller then runs it on the calling thread.
+bool runShared(const PackedProduct &p, const float *a, const float *b, float *c, float beta);
+
+/// The multiply-adds below which a product of two activations stays on the
+/// calling thread: attention's per-head products (128 x 128 x 64 in a
+/// GPT-2 prefill) take less time than waking the team.
+constexpr double kLeastSharedProduct = 1 << 22;
+
 /// Sets the threads oneDNN's products use.
 void setPackedProductThreads(int threads);
 

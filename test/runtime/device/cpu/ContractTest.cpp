@@ -5,7 +5,8 @@
 // dimensions that merge, an m-major output, matrix-vector products (sgemv),
 // layouts no sgemm call can take, and empty dimensions; each also with B
 // flagged constant (a weight), which runs on oneDNN with B packed on the
-// first call and read packed on the second.
+// first call and read packed on the second; and a product of two
+// activations large enough to share among threads.
 //
 //===----------------------------------------------------------------------===//
 
@@ -222,6 +223,18 @@ TEST(Contract, WeightReadAtTwoRowCounts) {
   }
   strata::cpu::releasePackedProducts();
   EXPECT_EQ(strata::cpu::packedWeightCount(), 0u);
+}
+
+TEST(Contract, LargeActivationProductsSharedAmongThreads) {
+  // A weight gradient's product, x^T g with x [k, m] and g [k, n] (both
+  // transposed reads), above kLeastSharedProduct: on two threads it runs on
+  // oneDNN's sgemm; on one, on OpenBLAS. Both give the loop nest's result.
+  std::vector<LoopDim> dims = {{160, M, 1, -1, 0}, {192, N, -1, 1, 1}, {144, K, 0, 0, -1}};
+  ASSERT_GE(160.0 * 192 * 144, strata::cpu::kLeastSharedProduct);
+  for (int threads : {2, 1}) {
+    strata::cpu::setPackedProductThreads(threads);
+    check(dims);
+  }
 }
 
 TEST(Contract, UnitDimensionsAreDropped) {
