@@ -3,7 +3,8 @@
 // Mean squared error, and cross entropy over the last dimension of logits
 // with PyTorch's ignore index (-100): labels become a one-hot mask that picks
 // each position's log-probability, and positions with the ignore index count
-// neither in the sum nor in the mean's denominator.
+// neither in the sum nor in the mean's denominator. With `shift`, as causal
+// language models are trained, position i's logits predict label i + 1.
 //
 //===----------------------------------------------------------------------===//
 
@@ -74,11 +75,20 @@ Value crossEntropy(OpBuilder &b, Location loc, Value logits, Value labels) {
   return g::NegOp::create(b, loc, g::DivOp::create(b, loc, total, count));
 }
 
+/// `v` less the first (`first`) or the last position along `dim`.
+Value dropOne(OpBuilder &b, Location loc, Value v, int64_t dim, bool first) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> start(type.getRank(), 0), limit(type.getShape()), stride(type.getRank(), 1);
+  (first ? start[dim] : limit[dim]) += first ? 1 : -1;
+  return g::SliceOp::create(b, loc, v, start, limit, stride);
+}
+
 } // namespace
 
 std::optional<Loss> parseLoss(StringRef spec, std::string &error) {
   auto [kind, names] = spec.split(':');
-  auto [output, target] = names.split(',');
+  auto [output, rest] = names.split(',');
+  auto [target, option] = rest.split(',');
   Loss loss;
   if (kind == "mse")
     loss.kind = Loss::Kind::mse;
@@ -88,10 +98,16 @@ std::optional<Loss> parseLoss(StringRef spec, std::string &error) {
     error = "unknown loss '" + kind.str() + "' (expected mse or cross_entropy)";
     return std::nullopt;
   }
-  if (output.empty() || target.empty() || target.contains(',')) {
+  if (output.empty() || target.empty() || option.contains(',')) {
     error = "'" + spec.str() + "' is not KIND:OUTPUT,TARGET";
     return std::nullopt;
   }
+  if (!option.empty() && (option != "shift" || loss.kind != Loss::Kind::crossEntropy)) {
+    error = "'" + option.str() + "' is not an option of " + kind.str() +
+            (loss.kind == Loss::Kind::crossEntropy ? " (expected 'shift')" : " (it has none)");
+    return std::nullopt;
+  }
+  loss.shift = option == "shift";
   loss.output = output.str();
   loss.target = target.str();
   return loss;
@@ -105,8 +121,10 @@ std::optional<RankedTensorType> targetType(const Loss &loss, RankedTensorType ou
   }
   if (loss.kind == Loss::Kind::mse)
     return output;
-  if (output.getRank() < 1) {
-    error = "has no class dimension";
+  if (output.getRank() < (loss.shift ? 2 : 1) ||
+      (loss.shift && output.getDimSize(output.getRank() - 2) < 2)) {
+    error = loss.shift ? "has no sequence of at least two positions before its class dimension"
+                       : "has no class dimension";
     return std::nullopt;
   }
   return RankedTensorType::get(output.getShape().drop_back(),
@@ -116,6 +134,12 @@ std::optional<RankedTensorType> targetType(const Loss &loss, RankedTensorType ou
 Value buildLoss(OpBuilder &b, Location loc, const Loss &loss, Value output, Value target) {
   if (loss.kind == Loss::Kind::mse)
     return meanSquaredError(b, loc, output, target);
+  if (loss.shift) {
+    // Position i's logits predict label i + 1: the logits less the last
+    // position against the labels less the first.
+    output = dropOne(b, loc, output, cast<RankedTensorType>(output.getType()).getRank() - 2, false);
+    target = dropOne(b, loc, target, cast<RankedTensorType>(target.getType()).getRank() - 1, true);
+  }
   return crossEntropy(b, loc, output, target);
 }
 

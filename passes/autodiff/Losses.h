@@ -24,9 +24,12 @@ struct Loss {
   std::string output;
   /// The name of the new input holding the target.
   std::string target;
+  /// Cross entropy only: position i's logits predict label i + 1 (the
+  /// sequence is the logits' second-to-last dimension).
+  bool shift = false;
 };
 
-/// Parses `mse:OUTPUT,TARGET` or `cross_entropy:LOGITS,LABELS`; on failure
+/// Parses `mse:OUTPUT,TARGET` or `cross_entropy:LOGITS,LABELS[,shift]`; on failure
 /// sets `error` to what is wrong.
 std::optional<Loss> parseLoss(llvm::StringRef spec, std::string &error);
 

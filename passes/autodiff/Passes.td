@@ -22,7 +22,10 @@ def Autodiff : Pass<"strata-autodiff", "mlir::ModuleOp"> {
     - `cross_entropy:LOGITS,LABELS`: the mean over the positions whose label is
       not -100 (PyTorch's ignore index) of `-log_softmax(LOGITS)[label]` along
       the last dimension; `LABELS` is `i64` with `LOGITS`'s shape less its last
-      dimension.
+      dimension. `cross_entropy:LOGITS,LABELS,shift` trains a causal language
+      model as Hugging Face's models do: the logits of position `i` (along the
+      second-to-last dimension) are scored against the label of position
+      `i + 1`, so the last position's logits and the first label are unused.
 
     The new function returns the loss (`loss`, a rank-0 tensor) and then one
     gradient per trainable weight, in the module's order, named after the
@@ -57,7 +60,7 @@ def Autodiff : Pass<"strata-autodiff", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"loss", "loss", "std::string", "",
-           "The loss: mse:OUTPUT,TARGET or cross_entropy:LOGITS,LABELS">,
+           "The loss: mse:OUTPUT,TARGET or cross_entropy:LOGITS,LABELS[,shift]">,
   ];
   let dependentDialects = ["::strata::graph::GraphDialect"];
 }

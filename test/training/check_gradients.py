@@ -32,7 +32,8 @@ def uniform(shape, low=-1.0, high=1.0):
 
 class Case:
     """A model `nodes` from `inputs` and weights `params` to output 'y', and the
-    loss on it ('mse' against a target input, or 'ce' against labels)."""
+    loss on it ('mse' against a target input, 'ce' against labels, 'ce_shift'
+    against the labels one position on)."""
 
     def __init__(self, name, nodes, inputs, params, loss="mse", labels=None, opset=18,
                  numpy=None):
@@ -62,6 +63,8 @@ class Case:
 def loss_of(case, y, target):
     if case.loss == "mse":
         return np.mean((y - target) ** 2)
+    if case.loss == "ce_shift":
+        y, target = y[..., :-1, :], target[..., 1:]
     shifted = y - y.max(axis=-1, keepdims=True)
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
     keep = target != -100
@@ -90,7 +93,8 @@ def strata_gradients(case, target, stratac, work):
     os.makedirs(folder, exist_ok=True)
     model = os.path.join(folder, "model.onnx")
     onnx.save(case.model(case.params), model)
-    spec = "mse:y,target" if case.loss == "mse" else "cross_entropy:y,target"
+    spec = {"mse": "mse:y,target", "ce": "cross_entropy:y,target",
+            "ce_shift": "cross_entropy:y,target,shift"}[case.loss]
     exe = os.path.join(folder, "program")
     subprocess.run([stratac, "compile", model, "-o", exe, "--loss=" + spec], check=True)
     args = [exe]
@@ -200,6 +204,9 @@ def cases():
     out.append(Case("cross_entropy", [node("MatMul", ["x", "W"], ["y"])], signed,
                     {"W": uniform((4, 5))}, loss="ce",
                     labels=np.array([4, -100, 1], np.int64)))
+    out.append(Case("cross_entropy_shift", [node("MatMul", ["x", "W"], ["y"])],
+                    {"x": uniform((2, 4, 3))}, {"W": uniform((3, 5))}, loss="ce_shift",
+                    labels=np.array([[0, 4, -100, 2], [1, 3, 3, 0]], np.int64)))
     return out
 
 
@@ -215,7 +222,7 @@ def main():
         if args.only and case.name != args.only:
             continue
         y = case.output(case.params)
-        target = case.labels if case.loss == "ce" else RNG.uniform(-1, 1, y.shape)
+        target = RNG.uniform(-1, 1, y.shape) if case.loss == "mse" else case.labels
         expected = finite_differences(case, target)
         got = strata_gradients(case, target, args.stratac, args.work)
         errors = [abs(float(got["loss"]) - loss_of(case, y, target))]

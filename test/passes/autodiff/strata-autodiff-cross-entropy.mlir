@@ -1,4 +1,5 @@
 // RUN: strata-opt %s --strata-autodiff="loss=cross_entropy:logits,labels" | FileCheck %s
+// RUN: strata-opt %s --strata-autodiff="loss=cross_entropy:logits,labels,shift" | FileCheck %s --check-prefix=SHIFT
 
 // Cross entropy: the labels are an i64 input of the logits' shape less the
 // class dimension; the loss picks each position's log-probability with a
@@ -14,6 +15,13 @@
 // CHECK: %[[P:.*]] = graph.exp %[[LP]]
 // CHECK: graph.mul %[[P]]
 // CHECK: return
+// With shift, the logits less the last position meet the labels less the
+// first.
+// SHIFT-LABEL: func.func @main
+// SHIFT-SAME: %[[LABELS:[a-z0-9]+]]: tensor<2x5xi64> {program.value = #program.value<"labels"
+// SHIFT: %[[LOGITS:.*]] = graph.matmul
+// SHIFT: graph.slice %[[LOGITS]] {limit = array<i64: 2, 4, 7>, start = array<i64: 0, 0, 0>, stride = array<i64: 1, 1, 1>} : (tensor<2x5x7xf32>) -> tensor<2x4x7xf32>
+// SHIFT: graph.slice %[[LABELS]] {limit = array<i64: 2, 5>, start = array<i64: 0, 1>, stride = array<i64: 1, 1>} : (tensor<2x5xi64>) -> tensor<2x4xi64>
 ml_program.global private @w(dense<0.5> : tensor<4x7xf32>) : tensor<4x7xf32>
 func.func @main(%x: tensor<2x5x4xf32> {program.value = #program.value<"x", dims = ["batch", "sequence", ""]>})
     -> (tensor<2x5x7xf32> {program.value = #program.value<"logits", dims = ["batch", "sequence", ""]>})
