@@ -92,9 +92,10 @@ llvm::cl::opt<bool> noRaise(
 
 llvm::cl::opt<std::string> lossOption(
     "loss",
-    llvm::cl::desc("Append a loss to the model and compile the program that returns it and the "
-                   "gradient of every weight: mse:OUTPUT,TARGET or cross_entropy:LOGITS,LABELS[,shift] "
-                   "(TARGET and LABELS become inputs; docs/training.md)"),
+    llvm::cl::desc(
+        "Append a loss to the model and compile the program that returns it and the "
+        "gradient of every weight: mse:OUTPUT,TARGET or cross_entropy:LOGITS,LABELS[,shift] "
+        "(TARGET and LABELS become inputs; docs/training.md)"),
     llvm::cl::value_desc("kind:output,target"), llvm::cl::sub(compileCommand));
 
 llvm::cl::opt<bool> noFusion(
