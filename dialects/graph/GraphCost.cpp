@@ -153,6 +153,14 @@ OpCost CumSumOp::getCost(const OpShapes &shapes) {
   return cost;
 }
 
+/// An addition per element of the updates, each read once, the result
+/// written once.
+OpCost ScatterAddOp::getCost(const OpShapes &shapes) {
+  OpCost cost = movedBytes(*this, shapes);
+  cost.flops = elementCount(shapes.operands[0]);
+  return cost;
+}
+
 /// In training, a comparison with the ratio and a scaling per element (the
 /// random generator is not counted); in inference, nothing is computed. With
 /// `training_value` the mode is known at run time only and training is assumed.

@@ -314,6 +314,25 @@ LogicalResult CumSumOp::verify() {
   return success();
 }
 
+LogicalResult ScatterAddOp::verify() {
+  auto updates = tensorTypeOf(getUpdates());
+  auto result = tensorTypeOf(getResult());
+  if (updates.getRank() < 1)
+    return emitOpError("updates must have rank 1 or more");
+  if (result.getElementType() != updates.getElementType())
+    return emitOpError("result must have the updates' element type");
+  if (static_cast<int64_t>(getRows()) < 0)
+    return emitOpError("rows must not be negative");
+  if (failed(verifyCompatibleShape(tensorTypeOf(getIndices()).getShape(),
+                                   updates.getShape().take_front())))
+    return emitOpError("must have one index per row of updates");
+  SmallVector<int64_t> shape{static_cast<int64_t>(getRows())};
+  llvm::append_range(shape, updates.getShape().drop_front());
+  if (failed(verifyCompatibleShape(result.getShape(), shape)))
+    return emitOpError("result must have 'rows' rows of the updates' other dimensions");
+  return success();
+}
+
 LogicalResult DropoutOp::verify() {
   if (shapeOf(getInput()) != shapeOf(getOutput()) || shapeOf(getInput()) != shapeOf(getMask()))
     return emitOpError("output and mask must have the input's shape");
@@ -685,9 +704,9 @@ LogicalResult FusionGroupOp::verify() {
   if (!yield)
     return emitOpError("region must end in 'graph.yield'");
   if (yield.getValues().getTypes() != getResultTypes())
-    return emitOpError("yields ")
-           << yield.getValues().size() << " value(s) of types " << yield.getValues().getTypes()
-           << " but has results of types " << getResultTypes();
+    return emitOpError("yields ") << yield.getValues().size() << " value(s) of types "
+                                  << yield.getValues().getTypes() << " but has results of types "
+                                  << getResultTypes();
   return success();
 }
 

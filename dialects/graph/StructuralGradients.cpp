@@ -3,9 +3,8 @@
 // GradientOpInterface for the ops that move elements without computing:
 // each gradient puts the result's gradient back where the elements came from
 // (a reshape back, the inverse permutation, zeros around a slice, slices of a
-// concatenation). A gather's table gradient adds each row's gradients where
-// the indices point, as a product of a one-hot matrix of the indices with
-// the gradient: exact, but it costs rows x indices x row length flops.
+// concatenation). A gather's table gradient adds each gathered row's
+// gradient into the row its index names (`graph.scatter_add`).
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,15 +35,6 @@ FailureOr<bool> wanted(Operation *op, Value g) {
     if (!cast<RankedTensorType>(t).hasStaticShape())
       return op->emitOpError("has a gradient rule for static shapes only"), failure();
   return true;
-}
-
-/// An integer tensor constant of `type` holding `values`.
-Value intConstant(OpBuilder &b, Location loc, RankedTensorType type, ArrayRef<int64_t> values) {
-  auto element = cast<IntegerType>(type.getElementType());
-  SmallVector<APInt> bits;
-  for (int64_t v : values)
-    bits.push_back(APInt(element.getWidth(), v, /*isSigned=*/true));
-  return ConstantOp::create(b, loc, cast<ElementsAttr>(DenseElementsAttr::get(type, bits)));
 }
 
 } // namespace
@@ -142,24 +132,13 @@ Gradients GatherOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
     return emitOpError("has a gradient rule along axis 0 only");
   Location loc = getLoc();
   RankedTensorType table = typeOf(getInput()), indices = typeOf(getIndices());
-  int64_t rows = table.getDimSize(0), count = indices.getNumElements();
-  int64_t width = table.getNumElements() / std::max<int64_t>(rows, 1);
-  Type indexElement = indices.getElementType();
-  // Indices below zero count from the end, as the gather reads them.
-  Value index = buildReshape(b, loc, getIndices(), indices.clone({count, 1}));
-  Value rowCount = intConstant(b, loc, RankedTensorType::get({}, indexElement), {rows});
-  Value zero = intConstant(b, loc, RankedTensorType::get({}, indexElement), {0});
-  index = WhereOp::create(b, loc, CompareOp::create(b, loc, ComparisonDirection::lt, index, zero),
-                          AddOp::create(b, loc, index, rowCount), index);
-  SmallVector<int64_t> iota(rows);
-  for (int64_t r = 0; r < rows; ++r)
-    iota[r] = r;
-  Value rowIds = intConstant(b, loc, RankedTensorType::get({1, rows}, indexElement), iota);
-  Value hits = CompareOp::create(b, loc, ComparisonDirection::eq, index, rowIds);
-  Value oneHot = CastOp::create(b, loc, table.clone({count, rows}), hits);
-  Value g = buildReshape(b, loc, grads[0], table.clone({count, width}));
-  Value summed = MatMulOp::create(b, loc, oneHot, g, /*transpose_lhs=*/true, false);
-  return SmallVector<Value>{buildReshape(b, loc, summed, table), Value()};
+  int64_t count = indices.getNumElements();
+  SmallVector<int64_t> rows{count};
+  llvm::append_range(rows, table.getShape().drop_front());
+  Value index = buildReshape(b, loc, getIndices(), indices.clone({count}));
+  Value g = buildReshape(b, loc, grads[0], table.clone(rows));
+  Value summed = ScatterAddOp::create(b, loc, table, g, index, table.getDimSize(0));
+  return SmallVector<Value>{summed, Value()};
 }
 
 } // namespace strata::graph

@@ -386,6 +386,32 @@ def Graph_CumSumOp : Graph_StructuralOp<"cumsum",
   let hasCustomCost = 1;
 }
 
+def Graph_ScatterAddOp : Graph_StructuralOp<"scatter_add", [Pure]> {
+  let summary = "adds rows into a zero tensor at the rows indices name";
+  let description = [{
+    `result[indices[n], ...] += updates[n, ...]` for every `n`, into a result
+    of `rows` rows that starts at zero: the gradient of a gather along axis 0
+    (an embedding's), where one row may be read at several positions. Indices
+    below zero count from the end; one outside `[-rows, rows)` stops the
+    program at run time, naming the node. `updates` is a float tensor of rank
+    at least 1 whose first dimension is the number of indices; the result has
+    `rows` rows of `updates`'s other dimensions.
+
+    Example:
+
+    ```mlir
+    %g = graph.scatter_add %updates, %ids {rows = 50257 : i64}
+        : (tensor<128x768xf32>, tensor<128xi64>) -> tensor<50257x768xf32>
+    ```
+  }];
+  let arguments = (ins Graph_FloatTensor:$updates, 1DTensorOf<[I32, I64]>:$indices,
+                   I64Attr:$rows);
+  let results = (outs Graph_FloatTensor:$result);
+  let assemblyFormat = "$updates `,` $indices attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasCustomCost = 1;
+}
+
 def Graph_DropoutOp : Graph_StructuralOp<"dropout", [AttrSizedOperandSegments]> {
   let summary = "random dropout in training, identity in inference";
   let description = [{

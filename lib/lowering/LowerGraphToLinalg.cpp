@@ -38,6 +38,7 @@ struct LowerGraphToLinalg : strata::impl::LowerGraphToLinalgBase<LowerGraphToLin
     strata::populateStructuralToLinalgPatterns(patterns);
     strata::populateSliceToTensorPatterns(patterns);
     strata::populateScanToLinalgPatterns(patterns);
+    strata::populateScatterToLinalgPatterns(patterns);
     strata::populateTopKToLinalgPatterns(patterns);
     strata::populateRandomToLinalgPatterns(patterns);
     strata::populateFusionGroupToRegionPatterns(patterns);

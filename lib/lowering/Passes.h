@@ -53,6 +53,9 @@ void populateSliceToTensorPatterns(mlir::RewritePatternSet &patterns);
 /// Patterns that rewrite `cumsum` into a loop along its axis.
 void populateScanToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
+/// `graph.scatter_add` as a loop of row additions (ScatterToLinalg.cpp).
+void populateScatterToLinalgPatterns(mlir::RewritePatternSet &patterns);
+
 /// Patterns that rewrite `top_k` into k selection passes.
 void populateTopKToLinalgPatterns(mlir::RewritePatternSet &patterns);
 

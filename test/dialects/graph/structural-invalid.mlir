@@ -587,3 +587,27 @@ func.func @dropout_training_operand_not_one_element(%x: tensor<2x8xf32>, %t: ten
   %y, %m = graph.dropout %x training %t : (tensor<2x8xf32>, tensor<2xi1>) -> (tensor<2x8xf32>, tensor<2x8xi1>)
   return
 }
+
+// -----
+
+func.func @scatter_add_index_count(%u: tensor<3x4xf32>, %i: tensor<2xi64>) {
+  // expected-error @+1 {{must have one index per row of updates}}
+  %y = graph.scatter_add %u, %i {rows = 5 : i64} : (tensor<3x4xf32>, tensor<2xi64>) -> tensor<5x4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_add_result_shape(%u: tensor<3x4xf32>, %i: tensor<3xi64>) {
+  // expected-error @+1 {{result must have 'rows' rows of the updates' other dimensions}}
+  %y = graph.scatter_add %u, %i {rows = 5 : i64} : (tensor<3x4xf32>, tensor<3xi64>) -> tensor<4x4xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_add_negative_rows(%u: tensor<3x4xf32>, %i: tensor<3xi64>) {
+  // expected-error @+1 {{rows must not be negative}}
+  %y = graph.scatter_add %u, %i {rows = -1 : i64} : (tensor<3x4xf32>, tensor<3xi64>) -> tensor<5x4xf32>
+  return
+}

@@ -238,6 +238,16 @@ func.func @cumsum(%x: tensor<2x8xf32>, %a: tensor<1xi32>, %i: tensor<?xi64>) {
   return
 }
 
+// CHECK-LABEL: func.func @scatter_add
+// CHECK-SAME: (%[[U:.+]]: tensor<3x4xf32>, %[[I:.+]]: tensor<3xi64>, %[[D:.+]]: tensor<?x4xf32>, %[[J:.+]]: tensor<?xi32>)
+func.func @scatter_add(%u: tensor<3x4xf32>, %i: tensor<3xi64>, %d: tensor<?x4xf32>, %j: tensor<?xi32>) {
+  // CHECK: graph.scatter_add %[[U]], %[[I]] {rows = 5 : i64} : (tensor<3x4xf32>, tensor<3xi64>) -> tensor<5x4xf32>
+  %y = graph.scatter_add %u, %i {rows = 5 : i64} : (tensor<3x4xf32>, tensor<3xi64>) -> tensor<5x4xf32>
+  // CHECK: graph.scatter_add %[[D]], %[[J]] {rows = 2 : i64} : (tensor<?x4xf32>, tensor<?xi32>) -> tensor<2x4xf32>
+  %z = graph.scatter_add %d, %j {rows = 2 : i64} : (tensor<?x4xf32>, tensor<?xi32>) -> tensor<2x4xf32>
+  return
+}
+
 // CHECK-LABEL: func.func @dropout
 // CHECK-SAME: (%[[X:.+]]: tensor<2x8xf32>, %[[R:.+]]: tensor<f32>, %[[T:.+]]: tensor<i1>)
 func.func @dropout(%x: tensor<2x8xf32>, %ratio: tensor<f32>, %training: tensor<i1>) {

@@ -56,3 +56,22 @@ func.func @main(%x: tensor<3x3xf32> {program.value = #program.value<"x", dims = 
   %y = graph.mul %a, %e : (tensor<3x3xf32>, tensor<3x3xf32>) -> tensor<3x3xf32>
   return %y, %u : tensor<3x3xf32>, tensor<3xf32>
 }
+
+// -----
+
+// An embedding's gradient adds each position's gradient into the row its
+// token names: a scatter-add of the flattened positions.
+// CHECK-LABEL: func.func @main
+// CHECK-SAME: %[[IDS:[a-z0-9]+]]: tensor<2x3xi64>
+// CHECK: %[[FLAT:.*]] = graph.reshape %[[IDS]] : (tensor<2x3xi64>) -> tensor<6xi64>
+// CHECK: %[[ROWS:.*]] = graph.reshape %{{.*}} : (tensor<2x3x4xf32>) -> tensor<6x4xf32>
+// CHECK: %[[G:.*]] = graph.scatter_add %[[ROWS]], %[[FLAT]] {rows = 10 : i64} : (tensor<6x4xf32>, tensor<6xi64>) -> tensor<10x4xf32>
+// CHECK: return %{{.*}}, %[[G]]
+ml_program.global private @table(dense<1.0> : tensor<10x4xf32>) : tensor<10x4xf32>
+func.func @main(%ids: tensor<2x3xi64> {program.value = #program.value<"ids", dims = ["", ""]>})
+    -> (tensor<2x3x4xf32> {program.value = #program.value<"y", dims = ["", "", ""]>})
+    attributes {program.entry} {
+  %t = ml_program.global_load_const @table : tensor<10x4xf32>
+  %y = graph.gather %t, %ids {axis = 0 : i64} : (tensor<10x4xf32>, tensor<2x3xi64>) -> tensor<2x3x4xf32>
+  return %y : tensor<2x3x4xf32>
+}
