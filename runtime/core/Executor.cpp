@@ -40,14 +40,24 @@ std::vector<int64_t> describe(void *data, int32_t rank, const int64_t *dims) {
   return words;
 }
 
-/// Copies the (possibly strided) memref described at `words` into a new tensor.
+/// Whether `t` holds a tensor of `dtype` and the `rank` sizes `sizes`.
+bool hasShape(const strata_tensor *t, strata_dtype dtype, int32_t rank, const int64_t *sizes) {
+  return t && strata_tensor_dtype(t) == dtype && strata_tensor_rank(t) == rank &&
+         std::equal(sizes, sizes + rank, strata_tensor_dims(t));
+}
+
+/// Copies the (possibly strided) memref described at `words` into `out`: the
+/// tensor it holds when that has the output's type and shape, else a new one.
 std::string copyOut(const strata_model_value &value, const int64_t *words, OwnedTensor &out) {
   int32_t rank = value.rank;
   const int64_t *sizes = words + 3, *strides = words + 3 + rank;
-  strata_tensor *t = nullptr;
-  if (strata_status s = strata_tensor_create(value.dtype, rank, sizes, &t))
-    return "output '" + std::string(value.name) + "': " + takeMessage(s);
-  out.reset(t);
+  if (!hasShape(out.get(), value.dtype, rank, sizes)) {
+    strata_tensor *t = nullptr;
+    if (strata_status s = strata_tensor_create(value.dtype, rank, sizes, &t))
+      return "output '" + std::string(value.name) + "': " + takeMessage(s);
+    out.reset(t);
+  }
+  strata_tensor *t = out.get();
   size_t element = strata_dtype_size(value.dtype);
   const char *base = reinterpret_cast<const char *>(words[1]) + words[2] * element;
   char *dst = static_cast<char *>(strata_tensor_data(t));
@@ -160,10 +170,10 @@ std::string Executor::checkInputs(const std::vector<strata_tensor *> &inputs) co
         continue;
       }
       if (it->second.first != size)
-        return what + " has size " + std::to_string(size) + " in dimension '" +
-               v.dim_names[d] + "' (axis " + std::to_string(d) + "), but input '" +
-               model_.inputs[it->second.second].name + "' has " +
-               std::to_string(it->second.first) + ": inputs sharing a dimension must agree";
+        return what + " has size " + std::to_string(size) + " in dimension '" + v.dim_names[d] +
+               "' (axis " + std::to_string(d) + "), but input '" +
+               model_.inputs[it->second.second].name + "' has " + std::to_string(it->second.first) +
+               ": inputs sharing a dimension must agree";
     }
   }
   return "";
@@ -195,19 +205,22 @@ std::string Executor::run(const std::vector<strata_tensor *> &inputs,
     if (model_.outputs[i].source < 0)
       resultWords += descriptorWords(model_.outputs[i].rank);
   std::vector<int64_t> results(resultWords, 0);
-  if (strata_status s = device_.invoke(model_.invoke, inputPointers.data(),
-                                       const_cast<int64_t *>(weights_.data()),
-                                       const_cast<void **>(arenaPointers_.data()), results.data())) {
+  if (strata_status s = device_.invoke(
+          model_.invoke, inputPointers.data(), const_cast<int64_t *>(weights_.data()),
+          const_cast<void **>(arenaPointers_.data()), results.data())) {
     // The run stopped part way: the blocks it allocated are garbage.
     device_.releaseFallbackBlocks();
     return takeMessage(s);
   }
 
+  std::vector<OwnedTensor> previous = std::move(outputs);
   outputs.clear();
   const int64_t *words = results.data();
   std::string error;
   for (int32_t i = 0; i < model_.num_outputs; ++i) {
     OwnedTensor out;
+    if (static_cast<size_t>(i) < previous.size())
+      out = std::move(previous[i]);
     if (model_.outputs[i].source >= 0) {
       outputs.push_back(nullptr);
       continue;

@@ -46,7 +46,10 @@ public:
   /// outputs are released once the outputs are copied out. An error the
   /// compiled code raises (a failed run-time check naming its ONNX node, an
   /// allocation it cannot make) ends the run: its message is returned and
-  /// `outputs` is left as it was.
+  /// `outputs` is left as it was. A tensor `outputs` holds from an earlier
+  /// run that has its output's type and shape is written again instead of
+  /// allocated anew: its pages stay mapped, so a large output (a gradient
+  /// program's 500 MB) does not fault in afresh on every run.
   std::string run(const std::vector<strata_tensor *> &inputs,
                   std::vector<OwnedTensor> &outputs) const;
 

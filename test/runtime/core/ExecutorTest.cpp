@@ -4,7 +4,8 @@
 // a compiled one: the executor allocates its arena once at load, passes the
 // same arena descriptor to every run, reads an output placed in the arena
 // and one the compiled code allocated through the fallback allocator, and
-// releases the latter once it is copied out; --report's text shows the arenas
+// releases the latter once it is copied out, into the tensors of the last
+// run where they fit; --report's text shows the arenas
 // and counts the fallback allocations; a failed check or allocation inside the
 // compiled code ends the run with an error and leaks nothing. The device is
 // the CPU device, the one these tests can run on everywhere.
@@ -144,6 +145,46 @@ TEST_F(ExecutorTest, ArenasAreAllocatedOnceAndOutputsReleasedAfterCopying) {
   EXPECT_EQ(device->counters().arenaBytes[STRATA_MEMORY_DEVICE], 4096u);
   executor.reset();
   EXPECT_EQ(device->counters().arenaBytes[STRATA_MEMORY_DEVICE], 0u);
+}
+
+TEST_F(ExecutorTest, OutputsOfTheSameShapeAreWrittenIntoTheLastRunsTensors) {
+  const strata_model_arena arenas[] = {{STRATA_MEMORY_DEVICE, 4096, 96, 256}};
+  strata_model model = makeModel(arenas, 1);
+  std::unique_ptr<Executor> executor;
+  ASSERT_EQ(Executor::load(model, nullptr, *device, executor), "");
+  int64_t dims[] = {4};
+  strata_tensor *raw = nullptr;
+  ASSERT_STRATA_OK(strata_tensor_create(STRATA_DTYPE_F32, 1, dims, &raw));
+  OwnedTensor x(raw);
+  std::vector<strata_tensor *> inputs = {x.get()};
+  std::vector<OwnedTensor> outputs;
+  std::vector<const strata_tensor *> first;
+  for (float scale : {1.0f, 10.0f}) {
+    float values[] = {1 * scale, 2 * scale, 3 * scale, 4 * scale};
+    std::memcpy(strata_tensor_data(x.get()), values, sizeof values);
+    ASSERT_EQ(executor->run(inputs, outputs), "");
+    ASSERT_EQ(outputs.size(), 2u);
+    if (first.empty())
+      first = {outputs[0].get(), outputs[1].get()};
+    // The same tensors, holding this run's results.
+    EXPECT_EQ(outputs[0].get(), first[0]);
+    EXPECT_EQ(outputs[1].get(), first[1]);
+    const float *y = static_cast<const float *>(strata_tensor_data(outputs[0].get()));
+    const float *z = static_cast<const float *>(strata_tensor_data(outputs[1].get()));
+    EXPECT_EQ(std::vector<float>(y, y + 4),
+              (std::vector<float>{2 * scale, 4 * scale, 6 * scale, 8 * scale}));
+    EXPECT_EQ(std::vector<float>(z, z + 4),
+              (std::vector<float>{scale + 1, 2 * scale + 1, 3 * scale + 1, 4 * scale + 1}));
+  }
+  // A tensor of another shape is replaced.
+  int64_t otherDims[] = {3};
+  ASSERT_STRATA_OK(strata_tensor_create(STRATA_DTYPE_F32, 1, otherDims, &raw));
+  outputs[1].reset(raw);
+  ASSERT_EQ(executor->run(inputs, outputs), "");
+  EXPECT_EQ(outputs[0].get(), first[0]);
+  EXPECT_EQ(strata_tensor_dims(outputs[1].get())[0], 4);
+  const float *z = static_cast<const float *>(strata_tensor_data(outputs[1].get()));
+  EXPECT_EQ(std::vector<float>(z, z + 4), (std::vector<float>{11, 21, 31, 41}));
 }
 
 TEST_F(ExecutorTest, TheReportShowsArenasAndFallbackAllocations) {
