@@ -67,9 +67,27 @@ struct Autodiff : strata::impl::AutodiffBase<Autodiff> {
 
   LogicalResult differentiate(ModuleOp module, func::FuncOp entry,
                               const strata::autodiff::Loss &spec) {
-    for (Type t : llvm::concat<const Type>(entry.getArgumentTypes(), entry.getResultTypes()))
+    for (unsigned i = 0; i < entry.getNumArguments(); ++i) {
+      auto type = dyn_cast<RankedTensorType>(entry.getArgument(i).getType());
+      if (type && type.hasStaticShape())
+        continue;
+      auto value = entry.getArgAttrDict(i)
+                       ? entry.getArgAttrDict(i).getAs<p::ValueAttr>(p::ProgramDialect::kValue)
+                       : p::ValueAttr();
+      InFlightDiagnostic error = entry.emitError("training needs static shapes: input '")
+                                 << valueName(entry.getArgAttrDict(i)) << "' is " << type;
+      if (type && value)
+        for (auto [d, name] : llvm::zip(type.getShape(), value.getDims()))
+          if (ShapedType::isDynamic(d) && !name.getValue().empty()) {
+            error << ", with dimension '" << name.getValue() << "' unknown";
+            break;
+          }
+      return error << "; fix it with --shape";
+    }
+    for (Type t : entry.getResultTypes())
       if (auto type = dyn_cast<RankedTensorType>(t); !type || !type.hasStaticShape())
-        return entry.emitError("training needs static shapes: fix every input's with --shape");
+        return entry.emitError("training needs static shapes: an output is ")
+               << t << " with every input's shape fixed";
     if (entry->hasAttr(p::ProgramDialect::kPassThroughOutputs))
       return entry.emitError("training a model with pass-through outputs is not supported");
     auto ret = cast<func::ReturnOp>(entry.getBody().front().getTerminator());

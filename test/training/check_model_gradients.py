@@ -83,7 +83,7 @@ def main():
     path = os.path.join(args.work, "model64.onnx")
     onnx.save(model, path)
 
-    batch, sequence = (int(d) for d in args.shape.split("=")[1].split("x"))
+    batch, sequence = (int(d) for d in args.shape.split(",")[0].split("=")[1].split("x"))
     # Token ids below the vocabulary size: the rows of the largest table a
     # Gather reads (the word embedding; exporters name it variously).
     tables = {n.input[0] for n in model.graph.node if n.op_type == "Gather"}
@@ -98,6 +98,10 @@ def main():
             feeds[info.name] = np.tile(np.arange(sequence, dtype=np.int64), (batch, 1))
         elif info.name == "token_type_ids":
             feeds[info.name] = np.zeros((batch, sequence), np.int64)
+        elif info.name.startswith("past_key_values"):
+            # An empty cache: [batch, heads, 0, head size].
+            dims = info.type.tensor_type.shape.dim
+            feeds[info.name] = np.zeros((batch, dims[1].dim_value, 0, dims[3].dim_value))
     if args.loss == "cross_entropy":
         labels = rng.integers(0, vocab, (batch, sequence)).astype(np.int64)
         labels[0, 0] = -100
@@ -109,7 +113,10 @@ def main():
         labels = rng.uniform(-1, 1, shape)
 
     exe = os.path.join(args.work, "program")
-    subprocess.run([args.stratac, "compile", path, "-o", exe, "--shape", args.shape,
+    # Every input's shape fixed, an empty cache's included.
+    shapes = ",".join(f"{name}=" + "x".join(str(d) for d in value.shape)
+                      for name, value in feeds.items())
+    subprocess.run([args.stratac, "compile", path, "-o", exe, "--shape", shapes,
                     f"--loss={args.loss}:{args.output},labels"], check=True)
     run = [exe]
     for name, value in list(feeds.items()) + [("labels", labels)]:

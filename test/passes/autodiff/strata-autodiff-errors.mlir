@@ -29,7 +29,7 @@ func.func @main(%x: tensor<4xf32> {program.value = #program.value<"x", dims = ["
 
 // Dynamic shapes.
 ml_program.global private @w(dense<1.0> : tensor<4xf32>) : tensor<4xf32>
-// expected-error @+1 {{training needs static shapes: fix every input's with --shape}}
+// expected-error @+1 {{training needs static shapes: input 'x' is 'tensor<?x4xf32>', with dimension 'batch' unknown; fix it with --shape}}
 func.func @main(%x: tensor<?x4xf32> {program.value = #program.value<"x", dims = ["batch", ""]>})
     -> (tensor<?x4xf32> {program.value = #program.value<"y", dims = ["batch", ""]>})
     attributes {program.entry} {
