@@ -3,8 +3,9 @@
 // GradientOpInterface for the ops that move elements without computing:
 // each gradient puts the result's gradient back where the elements came from
 // (a reshape back, the inverse permutation, zeros around a slice, slices of a
-// concatenation). A gather's table gradient adds each gathered row's
-// gradient into the row its index names (`graph.scatter_add`).
+// concatenation, a running sum the other way, dropout's mask). A gather's
+// table gradient adds each gathered row's gradient into the row its index
+// names (`graph.scatter_add`).
 //
 //===----------------------------------------------------------------------===//
 
@@ -139,6 +140,45 @@ Gradients GatherOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
   Value g = buildReshape(b, loc, grads[0], table.clone(rows));
   Value summed = ScatterAddOp::create(b, loc, table, g, index, table.getDimSize(0));
   return SmallVector<Value>{summed, Value()};
+}
+
+Gradients CumSumOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
+  FailureOr<bool> want = wanted(*this, grads[0]);
+  if (failed(want) || !*want)
+    return failed(want) ? Gradients(failure()) : none(*this);
+  // Each element is in the sums of the positions after it (before it, when
+  // the sum runs from the end): the gradient is the running sum of the
+  // result's gradient the other way.
+  SmallVector<Value> result(getNumOperands());
+  result[0] = CumSumOp::create(b, getLoc(), getType(), grads[0], getAxisValue(), getAxis(),
+                               getExclusive(), !getReverse());
+  return result;
+}
+
+Gradients DropoutOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
+  Value g = grads[0];
+  if (!g)
+    return none(*this);
+  Location loc = getLoc();
+  SmallVector<Value> result(getNumOperands());
+  if (!getTrainingValue() && !getTraining()) {
+    // Inference: the output is the input.
+    result[0] = g;
+    return result;
+  }
+  // Training: kept elements were scaled by 1 / (1 - ratio), dropped ones
+  // take no gradient.
+  Type element = getElementTypeOrSelf(g.getType());
+  Value kept = getRatioValue()
+                   ? SubOp::create(b, loc, buildScalarTensor(b, loc, element, 1.0), getRatioValue())
+                         .getResult()
+                   : buildScalarTensor(b, loc, element, 1.0 - getRatio().convertToDouble());
+  Value scaled = WhereOp::create(b, loc, getMask(), DivOp::create(b, loc, g, kept),
+                                 buildScalarTensor(b, loc, element, 0.0));
+  result[0] = getTrainingValue()
+                  ? WhereOp::create(b, loc, getTrainingValue(), scaled, g).getResult()
+                  : scaled;
+  return result;
 }
 
 } // namespace strata::graph

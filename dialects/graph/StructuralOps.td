@@ -363,7 +363,8 @@ def Graph_TriluOp : Graph_StructuralOp<"trilu",
 }
 
 def Graph_CumSumOp : Graph_StructuralOp<"cumsum",
-                                        [Pure, AllTypesMatch<["input", "result"]>]> {
+                                        [Pure, AllTypesMatch<["input", "result"]>,
+                                         DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "running sum along one dimension";
   let description = [{
     `exclusive` leaves out the element itself; `reverse` sums from the end. The
@@ -412,7 +413,8 @@ def Graph_ScatterAddOp : Graph_StructuralOp<"scatter_add", [Pure]> {
   let hasCustomCost = 1;
 }
 
-def Graph_DropoutOp : Graph_StructuralOp<"dropout", [AttrSizedOperandSegments]> {
+def Graph_DropoutOp : Graph_StructuralOp<"dropout", [AttrSizedOperandSegments,
+                                                    DeclareOpInterfaceMethods<Graph_GradientOpInterface>]> {
   let summary = "random dropout in training, identity in inference";
   let description = [{
     In training mode each element is zeroed with probability `ratio` and the rest

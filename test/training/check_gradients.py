@@ -204,6 +204,13 @@ def cases():
     out.append(Case("cross_entropy", [node("MatMul", ["x", "W"], ["y"])], signed,
                     {"W": uniform((4, 5))}, loss="ce",
                     labels=np.array([4, -100, 1], np.int64)))
+    for exclusive, reverse in [(0, 0), (1, 1)]:
+        out.append(Case(f"cumsum_exclusive{exclusive}_reverse{reverse}",
+                        [const("axis", [1]), node("Mul", ["x", "P"], ["m"]),
+                         node("CumSum", ["m", "axis"], ["y"], exclusive=exclusive,
+                              reverse=reverse)], signed, p))
+    out.append(Case("dropout_inference", [node("Mul", ["x", "P"], ["m"]),
+                                          node("Dropout", ["m"], ["y"])], signed, p))
     out.append(Case("cross_entropy_shift", [node("MatMul", ["x", "W"], ["y"])],
                     {"x": uniform((2, 4, 3))}, {"W": uniform((3, 5))}, loss="ce_shift",
                     labels=np.array([[0, 4, -100, 2], [1, 3, 3, 0]], np.int64)))

@@ -75,3 +75,24 @@ func.func @main(%ids: tensor<2x3xi64> {program.value = #program.value<"ids", dim
   %y = graph.gather %t, %ids {axis = 0 : i64} : (tensor<10x4xf32>, tensor<2x3xi64>) -> tensor<2x3x4xf32>
   return %y : tensor<2x3x4xf32>
 }
+
+// -----
+
+// Dropout in training: the gradient of a kept element is scaled as the
+// element was (1 / (1 - ratio)), a dropped one takes none.
+// CHECK-LABEL: func.func @main
+// CHECK: %[[Y:.*]], %[[MASK:.*]] = graph.dropout %{{.*}} {ratio = 1.000000e-01 : f32, training = true}
+// CHECK: %[[KEEP:.*]] = graph.constant dense<0.899999976> : tensor<f32>
+// CHECK: %[[SCALED:.*]] = graph.div %{{.*}}, %[[KEEP]]
+// CHECK: %[[G:.*]] = graph.where %[[MASK]], %[[SCALED]], %{{.*}}
+// CHECK: graph.mul %[[G]], %arg0
+ml_program.global private @w(dense<1.0> : tensor<4xf32>) : tensor<4xf32>
+func.func @main(%x: tensor<4xf32> {program.value = #program.value<"x", dims = [""]>})
+    -> (tensor<4xf32> {program.value = #program.value<"y", dims = [""]>})
+    attributes {program.entry} {
+  %w = ml_program.global_load_const @w : tensor<4xf32>
+  %a = graph.mul %x, %w : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %y, %mask = graph.dropout %a {ratio = 1.000000e-01 : f32, training = true}
+      : (tensor<4xf32>) -> (tensor<4xf32>, tensor<4xi1>)
+  return %y : tensor<4xf32>
+}
