@@ -21,13 +21,6 @@ using namespace mlir;
 namespace strata::graph {
 namespace {
 
-using Gradients = FailureOr<SmallVector<Value>>;
-
-bool isFloatTensor(Value v) { return isa<FloatType>(getElementTypeOrSelf(v.getType())); }
-
-/// No gradient flows to any operand.
-Gradients none(Operation *op) { return SmallVector<Value>(op->getNumOperands(), Value()); }
-
 /// Graph ops at one place, for writing derivatives as expressions.
 struct Emit {
   OpBuilder &b;
@@ -54,7 +47,7 @@ Gradients unary(OpBuilder &b, Operation *op, ArrayRef<Value> grads,
                 function_ref<Value(Emit &, Value, Value)> derivative) {
   Value g = grads[0];
   if (!g || !isFloatTensor(op->getResult(0)))
-    return none(op);
+    return noGradients(op);
   Emit e{b, op->getLoc(), getElementTypeOrSelf(g.getType())};
   return SmallVector<Value>{e.mul(g, derivative(e, op->getOperand(0), op->getResult(0)))};
 }
@@ -66,7 +59,7 @@ Gradients binary(OpBuilder &b, Operation *op, ArrayRef<Value> grads,
                  function_ref<std::pair<Value, Value>(Emit &, Value, Value, Value, Value)> parts) {
   Value g = grads[0];
   if (!g || !isFloatTensor(op->getResult(0)))
-    return none(op);
+    return noGradients(op);
   Location loc = op->getLoc();
   Emit e{b, loc, getElementTypeOrSelf(g.getType())};
   Value lhs = op->getOperand(0), rhs = op->getOperand(1);
@@ -92,17 +85,17 @@ Gradients AbsOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
                [](Emit &e, Value x, Value) -> Value { return SignOp::create(e.b, e.loc, x); });
 }
 
-Gradients SignOp::buildGradients(OpBuilder &, ArrayRef<Value>) { return none(*this); }
-Gradients FloorOp::buildGradients(OpBuilder &, ArrayRef<Value>) { return none(*this); }
-Gradients CeilOp::buildGradients(OpBuilder &, ArrayRef<Value>) { return none(*this); }
-Gradients RoundOp::buildGradients(OpBuilder &, ArrayRef<Value>) { return none(*this); }
-Gradients NotOp::buildGradients(OpBuilder &, ArrayRef<Value>) { return none(*this); }
-Gradients IsNanOp::buildGradients(OpBuilder &, ArrayRef<Value>) { return none(*this); }
-Gradients IsInfOp::buildGradients(OpBuilder &, ArrayRef<Value>) { return none(*this); }
-Gradients AndOp::buildGradients(OpBuilder &, ArrayRef<Value>) { return none(*this); }
-Gradients OrOp::buildGradients(OpBuilder &, ArrayRef<Value>) { return none(*this); }
-Gradients XorOp::buildGradients(OpBuilder &, ArrayRef<Value>) { return none(*this); }
-Gradients CompareOp::buildGradients(OpBuilder &, ArrayRef<Value>) { return none(*this); }
+Gradients SignOp::buildGradients(OpBuilder &, ArrayRef<Value>) { return noGradients(*this); }
+Gradients FloorOp::buildGradients(OpBuilder &, ArrayRef<Value>) { return noGradients(*this); }
+Gradients CeilOp::buildGradients(OpBuilder &, ArrayRef<Value>) { return noGradients(*this); }
+Gradients RoundOp::buildGradients(OpBuilder &, ArrayRef<Value>) { return noGradients(*this); }
+Gradients NotOp::buildGradients(OpBuilder &, ArrayRef<Value>) { return noGradients(*this); }
+Gradients IsNanOp::buildGradients(OpBuilder &, ArrayRef<Value>) { return noGradients(*this); }
+Gradients IsInfOp::buildGradients(OpBuilder &, ArrayRef<Value>) { return noGradients(*this); }
+Gradients AndOp::buildGradients(OpBuilder &, ArrayRef<Value>) { return noGradients(*this); }
+Gradients OrOp::buildGradients(OpBuilder &, ArrayRef<Value>) { return noGradients(*this); }
+Gradients XorOp::buildGradients(OpBuilder &, ArrayRef<Value>) { return noGradients(*this); }
+Gradients CompareOp::buildGradients(OpBuilder &, ArrayRef<Value>) { return noGradients(*this); }
 
 Gradients ExpOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
   return unary(b, *this, grads, [](Emit &, Value, Value y) { return y; });
@@ -190,7 +183,7 @@ Gradients GeluOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
 Gradients CastOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
   Value g = grads[0];
   if (!g || !isFloatTensor(getInput()) || !isFloatTensor(getResult()))
-    return none(*this);
+    return noGradients(*this);
   return SmallVector<Value>{CastOp::create(b, getLoc(), getInput().getType(), g)};
 }
 
@@ -245,13 +238,13 @@ Gradients MinOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
 Gradients ModOp::buildGradients(OpBuilder &, ArrayRef<Value> grads) {
   if (grads[0] && isFloatTensor(getResult()))
     return emitOpError("has no gradient rule for floats");
-  return none(*this);
+  return noGradients(*this);
 }
 
 Gradients WhereOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
   Value g = grads[0];
   if (!g || !isFloatTensor(getResult()))
-    return none(*this);
+    return noGradients(*this);
   Location loc = getLoc();
   Emit e{b, loc, getElementTypeOrSelf(g.getType())};
   Value zero = e.c(0.0);

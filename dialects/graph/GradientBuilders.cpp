@@ -2,9 +2,24 @@
 
 #include "dialects/graph/GradientBuilders.h"
 
+#include "mlir/IR/TypeUtilities.h"
+
 using namespace mlir;
 
 namespace strata::graph {
+
+bool isFloatTensor(Value v) { return isa<FloatType>(getElementTypeOrSelf(v.getType())); }
+
+Gradients noGradients(Operation *op) { return SmallVector<Value>(op->getNumOperands(), Value()); }
+
+FailureOr<Value> flowingGradient(Operation *op, Value grad) {
+  if (!grad || !isFloatTensor(op->getResult(0)))
+    return Value();
+  for (Type t : llvm::concat<const Type>(op->getOperandTypes(), op->getResultTypes()))
+    if (!cast<RankedTensorType>(t).hasStaticShape())
+      return op->emitOpError("has a gradient rule for static shapes only");
+  return grad;
+}
 
 Value buildScalarTensor(OpBuilder &b, Location loc, Type element, double value) {
   auto type = RankedTensorType::get({}, element);

@@ -14,6 +14,22 @@
 
 namespace strata::graph {
 
+/// What a gradient rule returns: one gradient per operand, null where none
+/// flows.
+using Gradients = mlir::FailureOr<llvm::SmallVector<mlir::Value>>;
+
+/// Whether `v` is a tensor of floats.
+bool isFloatTensor(mlir::Value v);
+
+/// No gradient flows to any of `op`'s operands.
+Gradients noGradients(mlir::Operation *op);
+
+/// The gradient `grad` of `op`'s first result when a rule has one to pass
+/// on: null when none flows (none came, or the result is not a float
+/// tensor); failure, with an error at the op, when one of its shapes is
+/// dynamic.
+mlir::FailureOr<mlir::Value> flowingGradient(mlir::Operation *op, mlir::Value grad);
+
 /// The rank-0 tensor constant `value` of element type `element`.
 mlir::Value buildScalarTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Type element,
                               double value);

@@ -19,27 +19,17 @@ using namespace mlir;
 namespace strata::graph {
 namespace {
 
-using Gradients = FailureOr<SmallVector<Value>>;
-
 RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
-
-bool isFloatTensor(Value v) { return isa<FloatType>(getElementTypeOrSelf(v.getType())); }
-
-Gradients none(Operation *op) { return SmallVector<Value>(op->getNumOperands(), Value()); }
-
-bool staticShapes(Operation *op) {
-  return llvm::all_of(llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()),
-                      [](Type t) { return cast<RankedTensorType>(t).hasStaticShape(); });
-}
 
 } // namespace
 
 Gradients ReduceOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
-  Value g = grads[0];
-  if (!g || !isFloatTensor(getResult()))
-    return none(*this);
-  if (getAxesValue() || !staticShapes(*this))
-    return emitOpError("has a gradient rule for static shapes and axes only");
+  FailureOr<Value> flowing = flowingGradient(*this, grads[0]);
+  if (failed(flowing) || !*flowing)
+    return failed(flowing) ? Gradients(failure()) : noGradients(*this);
+  Value g = *flowing;
+  if (getAxesValue())
+    return emitOpError("has a gradient rule for axes given as an attribute only");
   Location loc = getLoc();
   Value x = getInput();
   RankedTensorType input = typeOf(x);
@@ -98,11 +88,10 @@ Gradients ReduceOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
 }
 
 Gradients SoftmaxOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
-  Value g = grads[0];
-  if (!g)
-    return none(*this);
-  if (!staticShapes(*this))
-    return emitOpError("has a gradient rule for static shapes only");
+  FailureOr<Value> flowing = flowingGradient(*this, grads[0]);
+  if (failed(flowing) || !*flowing)
+    return failed(flowing) ? Gradients(failure()) : noGradients(*this);
+  Value g = *flowing;
   // y (g - sum(g y)) along the axis.
   Location loc = getLoc();
   Value y = getResult();
@@ -112,11 +101,10 @@ Gradients SoftmaxOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
 }
 
 Gradients LogSoftmaxOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
-  Value g = grads[0];
-  if (!g)
-    return none(*this);
-  if (!staticShapes(*this))
-    return emitOpError("has a gradient rule for static shapes only");
+  FailureOr<Value> flowing = flowingGradient(*this, grads[0]);
+  if (failed(flowing) || !*flowing)
+    return failed(flowing) ? Gradients(failure()) : noGradients(*this);
+  Value g = *flowing;
   // g - exp(y) sum(g) along the axis.
   Location loc = getLoc();
   Value total = buildSum(b, loc, g, {getAxis()}, /*keepDims=*/true);
@@ -125,11 +113,10 @@ Gradients LogSoftmaxOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
 }
 
 Gradients MatMulOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
-  Value g = grads[0];
-  if (!g || !isFloatTensor(getResult()))
-    return none(*this);
-  if (!staticShapes(*this))
-    return emitOpError("has a gradient rule for static shapes only");
+  FailureOr<Value> flowing = flowingGradient(*this, grads[0]);
+  if (failed(flowing) || !*flowing)
+    return failed(flowing) ? Gradients(failure()) : noGradients(*this);
+  Value g = *flowing;
   // C = op(A) op(B) with op a transpose of the last two dimensions where the
   // flag says: d op(A) = g op(B)^T and d op(B) = op(A)^T g, each transposed
   // back where its operand was.

@@ -19,87 +19,70 @@ using namespace mlir;
 namespace strata::graph {
 namespace {
 
-using Gradients = FailureOr<SmallVector<Value>>;
-
 RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
-
-bool isFloatTensor(Value v) { return isa<FloatType>(getElementTypeOrSelf(v.getType())); }
-
-Gradients none(Operation *op) { return SmallVector<Value>(op->getNumOperands(), Value()); }
-
-/// Whether the op's gradient can be built: a float result with a gradient,
-/// static shapes throughout (else an error at the op).
-FailureOr<bool> wanted(Operation *op, Value g) {
-  if (!g || !isFloatTensor(op->getResult(0)))
-    return false;
-  for (Type t : llvm::concat<Type>(op->getOperandTypes(), op->getResultTypes()))
-    if (!cast<RankedTensorType>(t).hasStaticShape())
-      return op->emitOpError("has a gradient rule for static shapes only"), failure();
-  return true;
-}
 
 } // namespace
 
 Gradients ReshapeOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
-  FailureOr<bool> want = wanted(*this, grads[0]);
-  if (failed(want) || !*want)
-    return failed(want) ? Gradients(failure()) : none(*this);
+  FailureOr<Value> g = flowingGradient(*this, grads[0]);
+  if (failed(g) || !*g)
+    return failed(g) ? Gradients(failure()) : noGradients(*this);
   SmallVector<Value> result(getNumOperands());
-  result[0] = buildReshape(b, getLoc(), grads[0], typeOf(getInput()));
+  result[0] = buildReshape(b, getLoc(), *g, typeOf(getInput()));
   return result;
 }
 
 Gradients TransposeOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
-  FailureOr<bool> want = wanted(*this, grads[0]);
-  if (failed(want) || !*want)
-    return failed(want) ? Gradients(failure()) : none(*this);
+  FailureOr<Value> g = flowingGradient(*this, grads[0]);
+  if (failed(g) || !*g)
+    return failed(g) ? Gradients(failure()) : noGradients(*this);
   ArrayRef<int64_t> perm = getPermutation();
   SmallVector<int64_t> inverse(perm.size());
   for (auto [i, p] : llvm::enumerate(perm))
     inverse[p] = i;
-  return SmallVector<Value>{TransposeOp::create(b, getLoc(), grads[0], inverse)};
+  return SmallVector<Value>{TransposeOp::create(b, getLoc(), *g, inverse)};
 }
 
 Gradients SliceOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
-  FailureOr<bool> want = wanted(*this, grads[0]);
-  if (failed(want) || !*want)
-    return failed(want) ? Gradients(failure()) : none(*this);
+  FailureOr<Value> g = flowingGradient(*this, grads[0]);
+  if (failed(g) || !*g)
+    return failed(g) ? Gradients(failure()) : noGradients(*this);
   if (llvm::any_of(getStride(), [](int64_t s) { return s != 1; }))
     return emitOpError("has a gradient rule for unit strides only");
   // Zeros before and after the slice along each sliced dimension.
   Location loc = getLoc();
   ArrayRef<int64_t> shape = typeOf(getInput()).getShape();
-  Value g = grads[0];
+  Value padded = *g;
   for (auto [d, size] : llvm::enumerate(shape)) {
     int64_t start = getStart()[d], limit = getLimit()[d] < 0 ? size : getLimit()[d];
     SmallVector<Value> parts;
     auto zeros = [&](int64_t n) {
-      SmallVector<int64_t> dims(typeOf(g).getShape());
+      SmallVector<int64_t> dims(typeOf(padded).getShape());
       dims[d] = n;
-      parts.push_back(buildZeros(b, loc, typeOf(g).clone(dims)));
+      parts.push_back(buildZeros(b, loc, typeOf(padded).clone(dims)));
     };
     if (start > 0)
       zeros(start);
-    parts.push_back(g);
+    parts.push_back(padded);
     if (limit < size)
       zeros(size - limit);
     if (parts.size() > 1)
-      g = ConcatOp::create(b, loc, parts, static_cast<int64_t>(d));
+      padded = ConcatOp::create(b, loc, parts, static_cast<int64_t>(d));
   }
-  return SmallVector<Value>{g};
+  return SmallVector<Value>{padded};
 }
 
 Gradients ConcatOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
-  FailureOr<bool> want = wanted(*this, grads[0]);
-  if (failed(want) || !*want)
-    return failed(want) ? Gradients(failure()) : none(*this);
+  FailureOr<Value> g = flowingGradient(*this, grads[0]);
+  if (failed(g) || !*g)
+    return failed(g) ? Gradients(failure()) : noGradients(*this);
   int64_t axis = getAxis();
   RankedTensorType type = typeOf(getResult());
   SmallVector<int64_t> start(type.getRank(), 0), limit(type.getShape()), stride(type.getRank(), 1);
   SmallVector<Value> result;
   for (Value input : getInputs()) {
     limit[axis] = start[axis] + typeOf(input).getDimSize(axis);
-    result.push_back(SliceOp::create(b, getLoc(), grads[0], start, limit, stride));
+    result.push_back(SliceOp::create(b, getLoc(), *g, start, limit, stride));
     start[axis] = limit[axis];
   }
   return result;
@@ -107,7 +90,7 @@ Gradients ConcatOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
 
 Gradients SplitOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
   if (llvm::all_of(grads, [](Value g) { return !g; }) || !isFloatTensor(getInput()))
-    return none(*this);
+    return noGradients(*this);
   if (!typeOf(getInput()).hasStaticShape())
     return emitOpError("has a gradient rule for static shapes only");
   SmallVector<Value> parts;
@@ -117,18 +100,18 @@ Gradients SplitOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
 }
 
 Gradients BroadcastOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
-  FailureOr<bool> want = wanted(*this, grads[0]);
-  if (failed(want) || !*want)
-    return failed(want) ? Gradients(failure()) : none(*this);
+  FailureOr<Value> g = flowingGradient(*this, grads[0]);
+  if (failed(g) || !*g)
+    return failed(g) ? Gradients(failure()) : noGradients(*this);
   SmallVector<Value> result(getNumOperands());
-  result[0] = sumToShape(b, getLoc(), grads[0], typeOf(getInput()));
+  result[0] = sumToShape(b, getLoc(), *g, typeOf(getInput()));
   return result;
 }
 
 Gradients GatherOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
-  FailureOr<bool> want = wanted(*this, grads[0]);
-  if (failed(want) || !*want)
-    return failed(want) ? Gradients(failure()) : none(*this);
+  FailureOr<Value> g = flowingGradient(*this, grads[0]);
+  if (failed(g) || !*g)
+    return failed(g) ? Gradients(failure()) : noGradients(*this);
   if (getAxis() != 0)
     return emitOpError("has a gradient rule along axis 0 only");
   Location loc = getLoc();
@@ -137,20 +120,20 @@ Gradients GatherOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
   SmallVector<int64_t> rows{count};
   llvm::append_range(rows, table.getShape().drop_front());
   Value index = buildReshape(b, loc, getIndices(), indices.clone({count}));
-  Value g = buildReshape(b, loc, grads[0], table.clone(rows));
-  Value summed = ScatterAddOp::create(b, loc, table, g, index, table.getDimSize(0));
+  Value updates = buildReshape(b, loc, *g, table.clone(rows));
+  Value summed = ScatterAddOp::create(b, loc, table, updates, index, table.getDimSize(0));
   return SmallVector<Value>{summed, Value()};
 }
 
 Gradients CumSumOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
-  FailureOr<bool> want = wanted(*this, grads[0]);
-  if (failed(want) || !*want)
-    return failed(want) ? Gradients(failure()) : none(*this);
+  FailureOr<Value> g = flowingGradient(*this, grads[0]);
+  if (failed(g) || !*g)
+    return failed(g) ? Gradients(failure()) : noGradients(*this);
   // Each element is in the sums of the positions after it (before it, when
   // the sum runs from the end): the gradient is the running sum of the
   // result's gradient the other way.
   SmallVector<Value> result(getNumOperands());
-  result[0] = CumSumOp::create(b, getLoc(), getType(), grads[0], getAxisValue(), getAxis(),
+  result[0] = CumSumOp::create(b, getLoc(), getType(), *g, getAxisValue(), getAxis(),
                                getExclusive(), !getReverse());
   return result;
 }
@@ -158,7 +141,7 @@ Gradients CumSumOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
 Gradients DropoutOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
   Value g = grads[0];
   if (!g)
-    return none(*this);
+    return noGradients(*this);
   Location loc = getLoc();
   SmallVector<Value> result(getNumOperands());
   if (!getTrainingValue() && !getTraining()) {
