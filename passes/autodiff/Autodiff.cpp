@@ -42,6 +42,138 @@ StringRef valueName(DictionaryAttr attrs) {
   return value ? value.getName().getValue() : StringRef();
 }
 
+/// The argument or result attributes naming a value `name` of the program
+/// contract, with `dims` its dimensions' names.
+DictionaryAttr valueAttrs(MLIRContext *ctx, StringRef name, ArrayRef<StringAttr> dims) {
+  auto value =
+      p::ValueAttr::get(ctx, StringAttr::get(ctx, name), dims, /*typeOnly=*/false, ElementsAttr());
+  return DictionaryAttr::get(
+      ctx, {NamedAttribute(StringAttr::get(ctx, p::ProgramDialect::kValue), value)});
+}
+
+/// Fails, naming the input and its unknown dimension, unless every input and
+/// output of `entry` has a static shape.
+LogicalResult checkStaticShapes(func::FuncOp entry) {
+  for (unsigned i = 0; i < entry.getNumArguments(); ++i) {
+    auto type = dyn_cast<RankedTensorType>(entry.getArgument(i).getType());
+    if (type && type.hasStaticShape())
+      continue;
+    DictionaryAttr attrs = entry.getArgAttrDict(i);
+    auto value = attrs ? attrs.getAs<p::ValueAttr>(p::ProgramDialect::kValue) : p::ValueAttr();
+    InFlightDiagnostic error = entry.emitError("training needs static shapes: input '")
+                               << valueName(attrs) << "' is " << type;
+    if (type && value)
+      for (auto [d, name] : llvm::zip(type.getShape(), value.getDims()))
+        if (ShapedType::isDynamic(d) && !name.getValue().empty()) {
+          error << ", with dimension '" << name.getValue() << "' unknown";
+          break;
+        }
+    return error << "; fix it with --shape";
+  }
+  for (Type t : entry.getResultTypes())
+    if (auto type = dyn_cast<RankedTensorType>(t); !type || !type.hasStaticShape())
+      return entry.emitError("training needs static shapes: an output is ")
+             << t << " with every input's shape fixed";
+  return success();
+}
+
+/// Adds the loss's target as the last input of `entry` and builds the loss
+/// at `b` (before the return `ret`).
+FailureOr<Value> appendLoss(func::FuncOp entry, func::ReturnOp ret,
+                            const strata::autodiff::Loss &spec, OpBuilder &b) {
+  std::optional<unsigned> outputIndex;
+  std::string names;
+  for (unsigned i = 0; i < entry.getNumResults(); ++i) {
+    StringRef name = valueName(entry.getResultAttrDict(i));
+    names += (names.empty() ? "'" : ", '") + name.str() + "'";
+    if (name == spec.output)
+      outputIndex = i;
+  }
+  if (!outputIndex)
+    return entry.emitError("the loss reads output '")
+           << spec.output << "', but the model's outputs are " << names;
+  for (unsigned i = 0; i < entry.getNumArguments(); ++i)
+    if (valueName(entry.getArgAttrDict(i)) == spec.target)
+      return entry.emitError("the loss's target '")
+             << spec.target << "' is already an input of the model";
+  Value output = ret.getOperand(*outputIndex);
+  std::string why;
+  std::optional<RankedTensorType> targetType =
+      strata::autodiff::targetType(spec, cast<RankedTensorType>(output.getType()), why);
+  if (!targetType)
+    return entry.emitError("the loss cannot read output '") << spec.output << "': it " << why;
+  // The target's dimensions are named as the output's leading ones.
+  ArrayRef<StringAttr> outputDims = entry.getResultAttrDict(*outputIndex)
+                                        .getAs<p::ValueAttr>(p::ProgramDialect::kValue)
+                                        .getDims();
+  unsigned targetIndex = entry.getNumArguments();
+  if (failed(entry.insertArgument(
+          targetIndex, *targetType,
+          valueAttrs(entry.getContext(), spec.target, outputDims.take_front(targetType->getRank())),
+          entry.getLoc())))
+    return failure();
+  return strata::autodiff::buildLoss(b, entry.getLoc(), spec, output,
+                                     entry.getArgument(targetIndex));
+}
+
+/// The loads of trainable weights (float globals) in `entry`.
+SmallVector<ml_program::GlobalLoadConstOp> trainableLoads(func::FuncOp entry) {
+  SmallVector<ml_program::GlobalLoadConstOp> loads;
+  entry.walk([&](ml_program::GlobalLoadConstOp load) {
+    if (isFloatTensor(load.getResult()))
+      loads.push_back(load);
+  });
+  return loads;
+}
+
+/// Builds, at `b`, the gradient of `loss` with respect to every value of
+/// `entry`'s block that depends on one of `loads`, and returns them.
+FailureOr<DenseMap<Value, Value>> backpropagate(func::FuncOp entry, Value loss,
+                                                ArrayRef<ml_program::GlobalLoadConstOp> loads,
+                                                OpBuilder &b) {
+  // The values that depend on a weight, forward from the loads.
+  DenseSet<Value> active;
+  for (ml_program::GlobalLoadConstOp load : loads)
+    active.insert(load.getResult());
+  SmallVector<Operation *> path;
+  for (Operation &op : entry.getBody().front()) {
+    if (isa<ml_program::GlobalLoadConstOp>(op) ||
+        llvm::none_of(op.getOperands(), [&](Value v) { return active.contains(v); }))
+      continue;
+    path.push_back(&op);
+    for (Value r : op.getResults())
+      if (isFloatTensor(r))
+        active.insert(r);
+  }
+  // From the loss back: the block is in dominance order and the loss comes
+  // last, so one reverse walk sees every user of a value before its producer.
+  Location loc = entry.getLoc();
+  DenseMap<Value, Value> grads;
+  grads[loss] =
+      g::buildScalarTensor(b, loc, cast<RankedTensorType>(loss.getType()).getElementType(), 1.0);
+  for (Operation *op : llvm::reverse(path)) {
+    SmallVector<Value> resultGrads;
+    for (Value r : op->getResults())
+      resultGrads.push_back(grads.lookup(r));
+    if (llvm::all_of(resultGrads, [](Value v) { return !v; }))
+      continue;
+    auto rule = dyn_cast<g::GradientOpInterface>(op);
+    if (!rule)
+      return op->emitError("no gradient rule for '")
+             << op->getName() << "': training cannot differentiate through it";
+    FailureOr<SmallVector<Value>> operandGrads = rule.buildGradients(b, resultGrads);
+    if (failed(operandGrads))
+      return failure();
+    for (auto [operand, grad] : llvm::zip(op->getOperands(), *operandGrads)) {
+      if (!grad || !active.contains(operand))
+        continue;
+      Value &sum = grads[operand];
+      sum = sum ? g::AddOp::create(b, loc, sum, grad).getResult() : grad;
+    }
+  }
+  return grads;
+}
+
 struct Autodiff : strata::impl::AutodiffBase<Autodiff> {
   using Base::Base;
 
@@ -67,157 +199,41 @@ struct Autodiff : strata::impl::AutodiffBase<Autodiff> {
 
   LogicalResult differentiate(ModuleOp module, func::FuncOp entry,
                               const strata::autodiff::Loss &spec) {
-    for (unsigned i = 0; i < entry.getNumArguments(); ++i) {
-      auto type = dyn_cast<RankedTensorType>(entry.getArgument(i).getType());
-      if (type && type.hasStaticShape())
-        continue;
-      auto value = entry.getArgAttrDict(i)
-                       ? entry.getArgAttrDict(i).getAs<p::ValueAttr>(p::ProgramDialect::kValue)
-                       : p::ValueAttr();
-      InFlightDiagnostic error = entry.emitError("training needs static shapes: input '")
-                                 << valueName(entry.getArgAttrDict(i)) << "' is " << type;
-      if (type && value)
-        for (auto [d, name] : llvm::zip(type.getShape(), value.getDims()))
-          if (ShapedType::isDynamic(d) && !name.getValue().empty()) {
-            error << ", with dimension '" << name.getValue() << "' unknown";
-            break;
-          }
-      return error << "; fix it with --shape";
-    }
-    for (Type t : entry.getResultTypes())
-      if (auto type = dyn_cast<RankedTensorType>(t); !type || !type.hasStaticShape())
-        return entry.emitError("training needs static shapes: an output is ")
-               << t << " with every input's shape fixed";
+    if (failed(checkStaticShapes(entry)))
+      return failure();
     if (entry->hasAttr(p::ProgramDialect::kPassThroughOutputs))
       return entry.emitError("training a model with pass-through outputs is not supported");
     auto ret = cast<func::ReturnOp>(entry.getBody().front().getTerminator());
-
-    // The output the loss reads and the target input.
-    std::optional<unsigned> outputIndex;
-    std::string names;
-    for (unsigned i = 0; i < entry.getNumResults(); ++i) {
-      StringRef name = valueName(entry.getResultAttrDict(i));
-      names += (names.empty() ? "'" : ", '") + name.str() + "'";
-      if (name == spec.output)
-        outputIndex = i;
-    }
-    if (!outputIndex)
-      return entry.emitError("the loss reads output '")
-             << spec.output << "', but the model's outputs are " << names;
-    for (unsigned i = 0; i < entry.getNumArguments(); ++i)
-      if (valueName(entry.getArgAttrDict(i)) == spec.target)
-        return entry.emitError("the loss's target '")
-               << spec.target << "' is already an input of the model";
-    Value output = ret.getOperand(*outputIndex);
-    auto outputType = cast<RankedTensorType>(output.getType());
-    std::string why;
-    std::optional<RankedTensorType> targetType =
-        strata::autodiff::targetType(spec, outputType, why);
-    if (!targetType)
-      return entry.emitError("the loss cannot read output '") << spec.output << "': it " << why;
-
-    MLIRContext *ctx = &getContext();
-    auto outputValue =
-        entry.getResultAttrDict(*outputIndex).getAs<p::ValueAttr>(p::ProgramDialect::kValue);
-    ArrayRef<StringAttr> outputDims = outputValue.getDims();
-    SmallVector<StringAttr> targetDims(outputDims.take_front(targetType->getRank()));
-    auto targetValue = p::ValueAttr::get(ctx, StringAttr::get(ctx, spec.target), targetDims,
-                                         /*typeOnly=*/false, ElementsAttr());
-    unsigned targetIndex = entry.getNumArguments();
-    if (failed(entry.insertArgument(
-            targetIndex, *targetType,
-            DictionaryAttr::get(
-                ctx,
-                {NamedAttribute(StringAttr::get(ctx, p::ProgramDialect::kValue), targetValue)}),
-            entry.getLoc())))
-      return failure();
-    Value target = entry.getArgument(targetIndex);
-
     OpBuilder b(ret);
+    FailureOr<Value> loss = appendLoss(entry, ret, spec, b);
+    if (failed(loss))
+      return failure();
+    SmallVector<ml_program::GlobalLoadConstOp> loads = trainableLoads(entry);
+    FailureOr<DenseMap<Value, Value>> grads = backpropagate(entry, *loss, loads, b);
+    if (failed(grads))
+      return failure();
+
+    // One gradient per weight (the sum over its loads), in the module's
+    // order, after the loss.
+    MLIRContext *ctx = &getContext();
     Location loc = entry.getLoc();
-    Value lossValue = strata::autodiff::buildLoss(b, loc, spec, output, target);
-
-    // The trainable weights and the values that depend on them.
-    SmallVector<ml_program::GlobalLoadConstOp> loads;
-    DenseSet<Value> active;
-    for (Operation &op : entry.getBody().front()) {
-      if (auto load = dyn_cast<ml_program::GlobalLoadConstOp>(op)) {
-        if (isFloatTensor(load.getResult())) {
-          loads.push_back(load);
-          active.insert(load.getResult());
-        }
-        continue;
-      }
-      if (llvm::any_of(op.getOperands(), [&](Value v) { return active.contains(v); }))
-        for (Value r : op.getResults())
-          if (isFloatTensor(r))
-            active.insert(r);
-    }
-
-    // From the loss back: the ops after the return's old position were built
-    // by buildLoss and come last, so one reverse walk over the block sees
-    // every user of a value before the value's producer.
-    DenseMap<Value, Value> grads;
-    grads[lossValue] = g::buildScalarTensor(
-        b, loc, cast<RankedTensorType>(lossValue.getType()).getElementType(), 1.0);
-    SmallVector<Operation *> forward;
-    for (Operation &op : entry.getBody().front())
-      if (&op != ret && llvm::any_of(op.getResults(), [&](Value r) { return active.contains(r); }))
-        forward.push_back(&op);
-    for (Operation *op : llvm::reverse(forward)) {
-      if (isa<ml_program::GlobalLoadConstOp>(op))
-        continue;
-      SmallVector<Value> resultGrads;
-      for (Value r : op->getResults())
-        resultGrads.push_back(grads.lookup(r));
-      if (llvm::all_of(resultGrads, [](Value v) { return !v; }))
-        continue;
-      auto rule = dyn_cast<g::GradientOpInterface>(op);
-      if (!rule)
-        return op->emitError("no gradient rule for '")
-               << op->getName() << "': training cannot differentiate through it";
-      FailureOr<SmallVector<Value>> operandGrads = rule.buildGradients(b, resultGrads);
-      if (failed(operandGrads))
-        return failure();
-      for (auto [operand, grad] : llvm::zip(op->getOperands(), *operandGrads)) {
-        if (!grad || !active.contains(operand))
-          continue;
-        Value &sum = grads[operand];
-        sum = sum ? g::AddOp::create(b, loc, sum, grad).getResult() : grad;
-      }
-    }
-
-    // The loss, then one gradient per weight, in the module's order.
-    SmallVector<Value> results{lossValue};
-    SmallVector<Attribute> resultAttrs;
-    auto named = [&](StringRef name) {
-      auto value = p::ValueAttr::get(ctx, StringAttr::get(ctx, name), {}, false, ElementsAttr());
-      return DictionaryAttr::get(
-          ctx, {NamedAttribute(StringAttr::get(ctx, p::ProgramDialect::kValue), value)});
-    };
-    resultAttrs.push_back(named("loss"));
+    // A weight the loss does not depend on maps to null: zeros.
     DenseMap<StringAttr, Value> byWeight;
     for (ml_program::GlobalLoadConstOp load : loads) {
-      Value grad = grads.lookup(load.getResult());
-      if (!grad)
-        continue;
       Value &sum = byWeight[load.getGlobalAttr().getRootReference()];
-      sum = sum ? g::AddOp::create(b, loc, sum, grad).getResult() : grad;
+      if (Value grad = grads->lookup(load.getResult()))
+        sum = sum ? g::AddOp::create(b, loc, sum, grad).getResult() : grad;
     }
+    SmallVector<Value> results{*loss};
+    SmallVector<Attribute> resultAttrs{valueAttrs(ctx, "loss", {})};
     for (auto global : module.getOps<ml_program::GlobalOp>()) {
-      auto type = dyn_cast<RankedTensorType>(global.getType());
-      bool loaded = llvm::any_of(loads, [&](ml_program::GlobalLoadConstOp load) {
-        return load.getGlobalAttr().getRootReference() == global.getSymNameAttr();
-      });
-      if (!loaded || !type)
+      auto found = byWeight.find(global.getSymNameAttr());
+      if (found == byWeight.end())
         continue;
-      Value grad = byWeight.lookup(global.getSymNameAttr());
-      results.push_back(grad ? grad : g::buildZeros(b, loc, type));
+      auto type = cast<RankedTensorType>(global.getType());
+      results.push_back(found->second ? found->second : g::buildZeros(b, loc, type));
       SmallVector<StringAttr> dims(type.getRank(), StringAttr::get(ctx, ""));
-      auto value = p::ValueAttr::get(ctx, StringAttr::get(ctx, global.getSymName() + ".grad"), dims,
-                                     false, ElementsAttr());
-      resultAttrs.push_back(DictionaryAttr::get(
-          ctx, {NamedAttribute(StringAttr::get(ctx, p::ProgramDialect::kValue), value)}));
+      resultAttrs.push_back(valueAttrs(ctx, (global.getSymName() + ".grad").str(), dims));
     }
     func::ReturnOp::create(b, ret.getLoc(), results);
     ret.erase();
