@@ -77,8 +77,8 @@ LogicalResult checkStaticShapes(func::FuncOp entry) {
   return success();
 }
 
-/// Adds the loss's target as the last input of `entry` and builds the loss
-/// at `b` (before the return `ret`).
+/// Builds the loss at `b` (before the return `ret`), reading the input its
+/// target names or, where none has that name, a new last input.
 FailureOr<Value> appendLoss(func::FuncOp entry, func::ReturnOp ret,
                             const strata::autodiff::Loss &spec, OpBuilder &b) {
   std::optional<unsigned> outputIndex;
@@ -92,16 +92,24 @@ FailureOr<Value> appendLoss(func::FuncOp entry, func::ReturnOp ret,
   if (!outputIndex)
     return entry.emitError("the loss reads output '")
            << spec.output << "', but the model's outputs are " << names;
-  for (unsigned i = 0; i < entry.getNumArguments(); ++i)
-    if (valueName(entry.getArgAttrDict(i)) == spec.target)
-      return entry.emitError("the loss's target '")
-             << spec.target << "' is already an input of the model";
   Value output = ret.getOperand(*outputIndex);
   std::string why;
   std::optional<RankedTensorType> targetType =
       strata::autodiff::targetType(spec, cast<RankedTensorType>(output.getType()), why);
   if (!targetType)
     return entry.emitError("the loss cannot read output '") << spec.output << "': it " << why;
+  // A target that names an input of the model reads it (a causal language
+  // model's labels are its input_ids).
+  for (unsigned i = 0; i < entry.getNumArguments(); ++i) {
+    if (valueName(entry.getArgAttrDict(i)) != spec.target)
+      continue;
+    Value input = entry.getArgument(i);
+    if (input.getType() != *targetType)
+      return entry.emitError("the loss's target '")
+             << spec.target << "' is an input of type " << input.getType()
+             << ", but the loss needs " << *targetType;
+    return strata::autodiff::buildLoss(b, entry.getLoc(), spec, output, input);
+  }
   // The target's dimensions are named as the output's leading ones.
   ArrayRef<StringAttr> outputDims = entry.getResultAttrDict(*outputIndex)
                                         .getAs<p::ValueAttr>(p::ProgramDialect::kValue)

@@ -15,7 +15,7 @@ def Autodiff : Pass<"strata-autodiff", "mlir::ModuleOp"> {
     Rewrites the entry point (`program.entry`) into the function that computes
     a loss and its gradient with respect to every trainable weight: each float
     `ml_program.global` the function loads. The loss, given by `loss`, reads one
-    of the model's outputs and a new input, the target:
+    of the model's outputs and a target, a new input:
 
     - `mse:OUTPUT,TARGET`: the mean of `(OUTPUT - TARGET)^2` over every element;
       `TARGET` has `OUTPUT`'s type.
@@ -26,6 +26,10 @@ def Autodiff : Pass<"strata-autodiff", "mlir::ModuleOp"> {
       model as Hugging Face's models do: the logits of position `i` (along the
       second-to-last dimension) are scored against the label of position
       `i + 1`, so the last position's logits and the first label are unused.
+
+    A target that names an input of the model reads that input (a causal
+    language model's labels are its `input_ids`), which must then have the
+    type the loss needs.
 
     The new function returns the loss (`loss`, a rank-0 tensor) and then one
     gradient per trainable weight, in the module's order, named after the

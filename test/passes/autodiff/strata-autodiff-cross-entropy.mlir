@@ -30,3 +30,4 @@ func.func @main(%x: tensor<2x5x4xf32> {program.value = #program.value<"x", dims 
   %y = graph.matmul %x, %w : (tensor<2x5x4xf32>, tensor<4x7xf32>) -> tensor<2x5x7xf32>
   return %y : tensor<2x5x7xf32>
 }
+

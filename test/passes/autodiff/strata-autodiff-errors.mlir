@@ -41,10 +41,11 @@ func.func @main(%x: tensor<?x4xf32> {program.value = #program.value<"x", dims = 
 
 // -----
 
-// The target's name is taken by an input.
+// The target names an input of another type than the loss needs.
 ml_program.global private @w(dense<1.0> : tensor<4xf32>) : tensor<4xf32>
-// expected-error @+1 {{the loss's target 'target' is already an input of the model}}
-func.func @main(%x: tensor<4xf32> {program.value = #program.value<"target", dims = [""]>})
+// expected-error @+1 {{the loss's target 'target' is an input of type 'tensor<4xi64>', but the loss needs 'tensor<4xf32>'}}
+func.func @main(%x: tensor<4xf32> {program.value = #program.value<"x", dims = [""]>},
+                %t: tensor<4xi64> {program.value = #program.value<"target", dims = [""]>})
     -> (tensor<4xf32> {program.value = #program.value<"y", dims = [""]>})
     attributes {program.entry} {
   %w = ml_program.global_load_const @w : tensor<4xf32>
