@@ -96,7 +96,7 @@ Gradients SoftmaxOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
   Location loc = getLoc();
   Value y = getResult();
   Value gy = MulOp::create(b, loc, g, y);
-  Value total = buildSum(b, loc, gy, {getAxis()}, /*keepDims=*/true);
+  Value total = buildSum(b, loc, gy, {static_cast<int64_t>(getAxis())}, /*keepDims=*/true);
   return SmallVector<Value>{MulOp::create(b, loc, y, SubOp::create(b, loc, g, total))};
 }
 
@@ -107,7 +107,7 @@ Gradients LogSoftmaxOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
   Value g = *flowing;
   // g - exp(y) sum(g) along the axis.
   Location loc = getLoc();
-  Value total = buildSum(b, loc, g, {getAxis()}, /*keepDims=*/true);
+  Value total = buildSum(b, loc, g, {static_cast<int64_t>(getAxis())}, /*keepDims=*/true);
   Value p = ExpOp::create(b, loc, getResult());
   return SmallVector<Value>{SubOp::create(b, loc, g, MulOp::create(b, loc, p, total))};
 }
