@@ -99,6 +99,53 @@ Gradients SplitOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
   return SmallVector<Value>{ConcatOp::create(b, getLoc(), parts, getAxis())};
 }
 
+Gradients GatherElementsOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
+  FailureOr<Value> g = flowingGradient(*this, grads[0]);
+  if (failed(g) || !*g)
+    return failed(g) ? Gradients(failure()) : noGradients(*this);
+  Location loc = getLoc();
+  RankedTensorType data = typeOf(getInput()), indices = typeOf(getIndices());
+  int64_t axis = getAxis(), rank = data.getRank(), size = data.getDimSize(axis);
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis && indices.getDimSize(d) != data.getDimSize(d))
+      return emitOpError("has a gradient rule for indices of the input's size off the axis only");
+  // Each index compared with every position of the axis, along a new
+  // dimension after it: the result's gradient goes where they are equal, and
+  // the sum over the indices' axis adds the gradients of a position read
+  // several times.
+  auto withNew = [&](RankedTensorType type, int64_t newSize) {
+    SmallVector<int64_t> shape(type.getShape());
+    shape.insert(shape.begin() + axis + 1, newSize);
+    return type.clone(shape);
+  };
+  Type indexElement = indices.getElementType();
+  auto indexScalar = [&](int64_t v) {
+    auto type = RankedTensorType::get({}, indexElement);
+    return ConstantOp::create(
+        b, loc,
+        cast<ElementsAttr>(DenseElementsAttr::get(type, b.getIntegerAttr(indexElement, v))));
+  };
+  Value index = getIndices();
+  index = WhereOp::create(b, loc,
+                          CompareOp::create(b, loc, ComparisonDirection::lt, index, indexScalar(0)),
+                          AddOp::create(b, loc, index, indexScalar(size)), index);
+  index = buildReshape(b, loc, index, withNew(indices, 1));
+  SmallVector<int64_t> positionsShape(rank + 1, 1);
+  positionsShape[axis + 1] = size;
+  SmallVector<APInt> positions;
+  for (int64_t p = 0; p < size; ++p)
+    positions.push_back(APInt(indexElement.getIntOrFloatBitWidth(), p));
+  Value axisPositions =
+      ConstantOp::create(b, loc,
+                         cast<ElementsAttr>(DenseElementsAttr::get(
+                             RankedTensorType::get(positionsShape, indexElement), positions)));
+  Value hits = CompareOp::create(b, loc, ComparisonDirection::eq, index, axisPositions);
+  Value spread = buildReshape(b, loc, *g, withNew(typeOf(*g), 1));
+  Value zero = buildScalarTensor(b, loc, data.getElementType(), 0.0);
+  Value placed = WhereOp::create(b, loc, hits, spread, zero);
+  return SmallVector<Value>{buildSum(b, loc, placed, {axis}, /*keepDims=*/false), Value()};
+}
+
 Gradients BroadcastOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
   FailureOr<Value> g = flowingGradient(*this, grads[0]);
   if (failed(g) || !*g)

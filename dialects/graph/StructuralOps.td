@@ -274,7 +274,8 @@ def Graph_GatherOp : Graph_StructuralOp<"gather",
   let hasCustomCost = 1;
 }
 
-def Graph_GatherElementsOp : Graph_StructuralOp<"gather_elements", [Pure],
+def Graph_GatherElementsOp : Graph_StructuralOp<"gather_elements",
+                                                [Pure, DeclareOpInterfaceMethods<Graph_GradientOpInterface>],
                                                 /*inferred=*/1> {
   let summary = "selects one element per index along one dimension";
   let description = [{

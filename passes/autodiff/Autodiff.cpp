@@ -98,6 +98,10 @@ FailureOr<Value> appendLoss(func::FuncOp entry, func::ReturnOp ret,
       strata::autodiff::targetType(spec, cast<RankedTensorType>(output.getType()), why);
   if (!targetType)
     return entry.emitError("the loss cannot read output '") << spec.output << "': it " << why;
+  // The loss's ops are located as a node of their own, which run-time
+  // errors (a label out of range) name.
+  Location lossLoc = NameLoc::get(StringAttr::get(entry.getContext(), "loss (" + spec.name() + ")"),
+                                  entry.getLoc());
   // A target that names an input of the model reads it (a causal language
   // model's labels are its input_ids).
   for (unsigned i = 0; i < entry.getNumArguments(); ++i) {
@@ -108,7 +112,7 @@ FailureOr<Value> appendLoss(func::FuncOp entry, func::ReturnOp ret,
       return entry.emitError("the loss's target '")
              << spec.target << "' is an input of type " << input.getType()
              << ", but the loss needs " << *targetType;
-    return strata::autodiff::buildLoss(b, entry.getLoc(), spec, output, input);
+    return strata::autodiff::buildLoss(b, lossLoc, spec, output, input);
   }
   // The target's dimensions are named as the output's leading ones.
   ArrayRef<StringAttr> outputDims = entry.getResultAttrDict(*outputIndex)
@@ -120,8 +124,7 @@ FailureOr<Value> appendLoss(func::FuncOp entry, func::ReturnOp ret,
           valueAttrs(entry.getContext(), spec.target, outputDims.take_front(targetType->getRank())),
           entry.getLoc())))
     return failure();
-  return strata::autodiff::buildLoss(b, entry.getLoc(), spec, output,
-                                     entry.getArgument(targetIndex));
+  return strata::autodiff::buildLoss(b, lossLoc, spec, output, entry.getArgument(targetIndex));
 }
 
 /// The loads of trainable weights (float globals) in `entry`.

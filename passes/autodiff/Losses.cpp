@@ -1,8 +1,8 @@
 //===- Losses.cpp - The losses strata-autodiff appends --------------------===//
 //
 // Mean squared error, and cross entropy over the last dimension of logits
-// with PyTorch's ignore index (-100): labels become a one-hot mask that picks
-// each position's log-probability, and positions with the ignore index count
+// with PyTorch's ignore index (-100): a gather picks each position's
+// log-probability of its label, and positions with the ignore index count
 // neither in the sum nor in the mean's denominator. With `shift`, as causal
 // language models are trained, position i's logits predict label i + 1.
 //
@@ -51,23 +51,25 @@ Value crossEntropy(OpBuilder &b, Location loc, Value logits, Value labels) {
   Type element = type.getElementType(), i64 = labelType.getElementType();
   int64_t rank = type.getRank(), classes = type.getDimSize(rank - 1);
   Value logProbs = g::LogSoftmaxOp::create(b, loc, logits, rank - 1);
-  // One-hot of the labels against 0 .. classes - 1 along a new last dimension.
+  // Each position's log-probability of its label, read by a gather whose
+  // run-time check stops the program on a label outside [0, classes): an
+  // ignored position reads class 0, and other negative labels, which the
+  // gather would count from the end, become `classes`, out of range.
+  Value ignored = g::CompareOp::create(b, loc, g::ComparisonDirection::eq, labels,
+                                       intScalar(b, loc, i64, kIgnoreIndex));
+  Value negative =
+      g::CompareOp::create(b, loc, g::ComparisonDirection::lt, labels, intScalar(b, loc, i64, 0));
+  Value index = g::WhereOp::create(
+      b, loc, ignored, intScalar(b, loc, i64, 0),
+      g::WhereOp::create(b, loc, negative, intScalar(b, loc, i64, classes), labels));
   SmallVector<int64_t> column(labelType.getShape());
   column.push_back(1);
-  Value label = g::buildReshape(b, loc, labels, labelType.clone(column));
-  SmallVector<APInt> ids;
-  for (int64_t c = 0; c < classes; ++c)
-    ids.push_back(APInt(64, c));
-  auto idsType = RankedTensorType::get({classes}, i64);
-  Value classIds =
-      g::ConstantOp::create(b, loc, cast<ElementsAttr>(DenseElementsAttr::get(idsType, ids)));
-  Value hits = g::CompareOp::create(b, loc, g::ComparisonDirection::eq, label, classIds);
+  index = g::buildReshape(b, loc, index, labelType.clone(column));
   Value picked =
-      g::buildSum(b, loc, g::MulOp::create(b, loc, logProbs, g::CastOp::create(b, loc, type, hits)),
-                  {rank - 1}, /*keepDims=*/false);
-  Value counted = g::CastOp::create(b, loc, labelType.clone(element),
-                                    g::CompareOp::create(b, loc, g::ComparisonDirection::ne, labels,
-                                                         intScalar(b, loc, i64, kIgnoreIndex)));
+      g::buildReshape(b, loc, g::GatherElementsOp::create(b, loc, logProbs, index, rank - 1),
+                      labelType.clone(element));
+  Value counted =
+      g::CastOp::create(b, loc, labelType.clone(element), g::NotOp::create(b, loc, ignored));
   Value total = sumAll(b, loc, g::MulOp::create(b, loc, picked, counted));
   // At least one position, so that a batch of ignored labels gives 0, not NaN.
   Value count =

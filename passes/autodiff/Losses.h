@@ -27,6 +27,9 @@ struct Loss {
   /// Cross entropy only: position i's logits predict label i + 1 (the
   /// sequence is the logits' second-to-last dimension).
   bool shift = false;
+
+  /// The loss's name as the option writes it.
+  std::string name() const { return kind == Kind::mse ? "mse" : "cross_entropy"; }
 };
 
 /// Parses `mse:OUTPUT,TARGET` or `cross_entropy:LOGITS,LABELS[,shift]`; on failure

@@ -186,6 +186,11 @@ def cases():
     out.append(Case("gather_rows",
                     [node("Gather", ["E", "ids"], ["y"], axis=0)],
                     {"ids": np.array([[2, 0], [-1, 2]], np.int64)}, {"E": uniform((4, 3))}))
+    out.append(Case("gather_elements",
+                    [node("GatherElements", ["P", "ids"], ["g"], axis=1),
+                     node("Mul", ["g", "g"], ["y"])],
+                    {"ids": np.array([[0, 3, 3], [-1, 1, 2], [2, 2, 0]], np.int64)},
+                    {"P": uniform((3, 4))}))
     out.append(Case("expand", [const("shape", [3, 4]), node("Expand", ["R1", "shape"], ["e"]),
                                node("Mul", ["e", "x"], ["y"])], x, {"R1": uniform((1, 4))}))
     out.append(Case("layer_norm",

@@ -2,16 +2,25 @@
 // RUN: strata-opt %s --strata-autodiff="loss=cross_entropy:logits,labels,shift" | FileCheck %s --check-prefix=SHIFT
 
 // Cross entropy: the labels are an i64 input of the logits' shape less the
-// class dimension; the loss picks each position's log-probability with a
-// one-hot mask, leaves out the positions labelled -100 and divides by the
-// positions left (at least one); its gradient runs back through the
-// log-softmax (g - exp(y) sum(g)).
+// class dimension; the loss gathers each position's log-probability of its
+// label (an ignored position reads class 0, another negative label becomes
+// the class count, which the gather's range check refuses), leaves out the
+// positions labelled -100 and divides by the positions left (at least one);
+// its gradient runs back through the gather (the gradient placed where the
+// label points) and the log-softmax (g - exp(y) sum(g)).
 // CHECK-LABEL: func.func @main
-// CHECK-SAME: %{{.*}}: tensor<2x5xi64> {program.value = #program.value<"labels", dims = ["batch", "sequence"]>}
+// CHECK-SAME: %[[LABELS:[a-z0-9]+]]: tensor<2x5xi64> {program.value = #program.value<"labels", dims = ["batch", "sequence"]>}
 // CHECK: %[[LP:.*]] = graph.log_softmax %{{.*}} {axis = 2 : i64}
-// CHECK: graph.compare eq
-// CHECK: graph.compare ne, %{{.*}}, %{{.*}} : (tensor<2x5xi64>, tensor<i64>)
+// CHECK: %[[IGNORED:.*]] = graph.compare eq, %[[LABELS]], %{{.*}} : (tensor<2x5xi64>, tensor<i64>)
+// CHECK: %[[NEGATIVE:.*]] = graph.compare lt, %[[LABELS]]
+// CHECK: %[[SEVEN:.*]] = graph.constant dense<7> : tensor<i64>
+// CHECK: %[[VALID:.*]] = graph.where %[[NEGATIVE]], %[[SEVEN]], %[[LABELS]]
+// CHECK: %[[INDEX:.*]] = graph.where %[[IGNORED]], %{{.*}}, %[[VALID]]
+// CHECK: %[[COLUMN:.*]] = graph.reshape %[[INDEX]] : (tensor<2x5xi64>) -> tensor<2x5x1xi64>
+// CHECK: graph.gather_elements %[[LP]], %[[COLUMN]] {axis = 2 : i64}
+// CHECK: graph.not %[[IGNORED]]
 // CHECK: graph.max
+// CHECK: graph.compare eq, %{{.*}}, %{{.*}} : (tensor<2x5x1x1xi64>, tensor<1x1x1x7xi64>)
 // CHECK: %[[P:.*]] = graph.exp %[[LP]]
 // CHECK: graph.mul %[[P]]
 // CHECK: return

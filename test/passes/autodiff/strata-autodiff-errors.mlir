@@ -2,15 +2,15 @@
 
 // An op between a weight and the loss without a gradient rule.
 ml_program.global private @w(dense<1.0> : tensor<4xf32>) : tensor<4xf32>
-func.func @main(%x: tensor<4xf32> {program.value = #program.value<"x", dims = [""]>},
-                %i: tensor<4xi64> {program.value = #program.value<"i", dims = [""]>})
-    -> (tensor<4xf32> {program.value = #program.value<"y", dims = [""]>})
+func.func @main(%x: tensor<4xf32> {program.value = #program.value<"x", dims = [""]>})
+    -> (tensor<8xf32> {program.value = #program.value<"y", dims = [""]>})
     attributes {program.entry} {
   %w = ml_program.global_load_const @w : tensor<4xf32>
   %a = graph.mul %x, %w : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
-  // expected-error @+1 {{no gradient rule for 'graph.gather_elements': training cannot differentiate through it}}
-  %y = graph.gather_elements %a, %i {axis = 0 : i64} : (tensor<4xf32>, tensor<4xi64>) -> tensor<4xf32>
-  return %y : tensor<4xf32>
+  %r = graph.constant dense<2> : tensor<1xi64>
+  // expected-error @+1 {{no gradient rule for 'graph.tile': training cannot differentiate through it}}
+  %y = graph.tile %a, %r : (tensor<4xf32>, tensor<1xi64>) -> tensor<8xf32>
+  return %y : tensor<8xf32>
 }
 
 // -----
