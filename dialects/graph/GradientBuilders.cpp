@@ -23,8 +23,10 @@ FailureOr<Value> flowingGradient(Operation *op, Value grad) {
 
 Value buildScalarTensor(OpBuilder &b, Location loc, Type element, double value) {
   auto type = RankedTensorType::get({}, element);
-  return ConstantOp::create(
-      b, loc, cast<ElementsAttr>(DenseElementsAttr::get(type, b.getFloatAttr(element, value))));
+  Attribute scalar = isa<FloatType>(element)
+                         ? Attribute(b.getFloatAttr(element, value))
+                         : Attribute(b.getIntegerAttr(element, static_cast<int64_t>(value)));
+  return ConstantOp::create(b, loc, cast<ElementsAttr>(DenseElementsAttr::get(type, scalar)));
 }
 
 Value buildZeros(OpBuilder &b, Location loc, RankedTensorType type) {

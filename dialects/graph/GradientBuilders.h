@@ -30,7 +30,8 @@ Gradients noGradients(mlir::Operation *op);
 /// dynamic.
 mlir::FailureOr<mlir::Value> flowingGradient(mlir::Operation *op, mlir::Value grad);
 
-/// The rank-0 tensor constant `value` of element type `element`.
+/// The rank-0 tensor constant `value` of the float or integer element type
+/// `element` (an integer's value is exact up to 2^53).
 mlir::Value buildScalarTensor(mlir::OpBuilder &b, mlir::Location loc, mlir::Type element,
                               double value);
 

@@ -119,16 +119,12 @@ Gradients GatherElementsOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) 
     return type.clone(shape);
   };
   Type indexElement = indices.getElementType();
-  auto indexScalar = [&](int64_t v) {
-    auto type = RankedTensorType::get({}, indexElement);
-    return ConstantOp::create(
-        b, loc,
-        cast<ElementsAttr>(DenseElementsAttr::get(type, b.getIntegerAttr(indexElement, v))));
-  };
   Value index = getIndices();
-  index = WhereOp::create(b, loc,
-                          CompareOp::create(b, loc, ComparisonDirection::lt, index, indexScalar(0)),
-                          AddOp::create(b, loc, index, indexScalar(size)), index);
+  index = WhereOp::create(
+      b, loc,
+      CompareOp::create(b, loc, ComparisonDirection::lt, index,
+                        buildScalarTensor(b, loc, indexElement, 0)),
+      AddOp::create(b, loc, index, buildScalarTensor(b, loc, indexElement, size)), index);
   index = buildReshape(b, loc, index, withNew(indices, 1));
   SmallVector<int64_t> positionsShape(rank + 1, 1);
   positionsShape[axis + 1] = size;

@@ -22,12 +22,6 @@ namespace {
 /// PyTorch's default `ignore_index`.
 constexpr int64_t kIgnoreIndex = -100;
 
-Value intScalar(OpBuilder &b, Location loc, Type element, int64_t value) {
-  auto type = RankedTensorType::get({}, element);
-  return g::ConstantOp::create(
-      b, loc, cast<ElementsAttr>(DenseElementsAttr::get(type, b.getIntegerAttr(element, value))));
-}
-
 /// The sum of every element of `v`, as a rank-0 tensor.
 Value sumAll(OpBuilder &b, Location loc, Value v) {
   auto type = cast<RankedTensorType>(v.getType());
@@ -56,12 +50,12 @@ Value crossEntropy(OpBuilder &b, Location loc, Value logits, Value labels) {
   // ignored position reads class 0, and other negative labels, which the
   // gather would count from the end, become `classes`, out of range.
   Value ignored = g::CompareOp::create(b, loc, g::ComparisonDirection::eq, labels,
-                                       intScalar(b, loc, i64, kIgnoreIndex));
-  Value negative =
-      g::CompareOp::create(b, loc, g::ComparisonDirection::lt, labels, intScalar(b, loc, i64, 0));
+                                       g::buildScalarTensor(b, loc, i64, kIgnoreIndex));
+  Value negative = g::CompareOp::create(b, loc, g::ComparisonDirection::lt, labels,
+                                        g::buildScalarTensor(b, loc, i64, 0));
   Value index = g::WhereOp::create(
-      b, loc, ignored, intScalar(b, loc, i64, 0),
-      g::WhereOp::create(b, loc, negative, intScalar(b, loc, i64, classes), labels));
+      b, loc, ignored, g::buildScalarTensor(b, loc, i64, 0),
+      g::WhereOp::create(b, loc, negative, g::buildScalarTensor(b, loc, i64, classes), labels));
   SmallVector<int64_t> column(labelType.getShape());
   column.push_back(1);
   index = g::buildReshape(b, loc, index, labelType.clone(column));
