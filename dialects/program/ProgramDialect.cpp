@@ -83,9 +83,9 @@ LogicalResult verifyValue(Operation *op, NamedAttribute attr, Type type, bool is
   auto shaped = dyn_cast<ShapedType>(type);
   if (shaped && shaped.hasRank() &&
       static_cast<int64_t>(value.getDims().size()) != shaped.getRank())
-    return op->emitOpError("'")
-           << value.getName().getValue() << "' names " << value.getDims().size()
-           << " dimensions for a value of rank " << shaped.getRank();
+    return op->emitOpError("'") << value.getName().getValue() << "' names "
+                                << value.getDims().size() << " dimensions for a value of rank "
+                                << shaped.getRank();
   if (value.getDefaultValue())
     return verifyDefault(op, value, type, isResult);
   return success();
@@ -110,6 +110,13 @@ LogicalResult ProgramDialect::verifyOperationAttribute(Operation *op, NamedAttri
   if (name == kBounds) {
     if (!isa<BoundsAttr>(attr.getValue()))
       return op->emitOpError("'") << kBounds << "' must be a #program.bounds";
+    return success();
+  }
+  if (name == kTraining) {
+    auto fields = dyn_cast<DictionaryAttr>(attr.getValue());
+    if (!fields || !fields.getAs<StringAttr>("loss") ||
+        llvm::any_of(fields, [](NamedAttribute f) { return !isa<StringAttr>(f.getValue()); }))
+      return op->emitOpError("'") << kTraining << "' must be a dictionary of strings with a 'loss'";
     return success();
   }
   if (name == kPassThroughInputs || name == kPassThroughOutputs) {

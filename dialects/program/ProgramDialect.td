@@ -57,8 +57,14 @@ def Program_Dialect : Dialect {
     static constexpr llvm::StringLiteral kArenas = "program.arenas";
     static constexpr llvm::StringLiteral kWeights = "program.weights";
     /// On the entry point's argument that receives the mapped weights file
-    /// (added by strata-plan-weights): what is read through it never changes.
+    /// (added by strata-plan-weights): what is read through it never changes,
+    /// unless the function trains (kTraining).
     static constexpr llvm::StringLiteral kWeightsRegion = "program.weights_region";
+    /// On the entry point of a program that trains: a dictionary of strings,
+    /// `loss` (the loss= option of strata-autodiff) and, once strata-optimizer
+    /// has made the weights state that every run updates, `optimizer`. The
+    /// weights of such a program change between runs: none is a constant.
+    static constexpr llvm::StringLiteral kTraining = "program.training";
   }];
 }
 

@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /// Version of this contract; the executor refuses a model built for another.
-#define STRATA_MODEL_ABI_VERSION 7
+#define STRATA_MODEL_ABI_VERSION 8
 
 /// What an input or output holds. Sequences and optionals are not computed on:
 /// each is an input that the model passes on unchanged to outputs (`source`).
@@ -154,6 +154,25 @@ typedef struct strata_tier_plan {
   const char *const *nvme_weights;
 } strata_tier_plan;
 
+/// What a training program (stratac --train, docs/training.md) is: each run
+/// is one optimizer step that reads the weights and the optimizer's state
+/// from the weights file's data region and writes them back there.
+typedef struct strata_training {
+  /// The loss (stratac's --loss, "cross_entropy:logits,input_ids,shift") and
+  /// the optimizer with every setting ("adamw:beta1=0.9,...").
+  const char *loss;
+  const char *optimizer;
+  /// The inputs that take the learning rate and the step number (from 1),
+  /// rank-0 tensors of the weights' float type.
+  int32_t lr_input;
+  int32_t step_input;
+  /// The input the loss reads its target from, and whether the loss scores
+  /// position i's logits against target i + 1 (a causal language model's
+  /// `shift`), so that the target is the tokens themselves.
+  int32_t target_input;
+  int32_t shift;
+} strata_training;
+
 /// The compiled model, defined in the generated part of every emitted program.
 typedef struct strata_model {
   uint32_t abi_version;
@@ -174,6 +193,8 @@ typedef struct strata_model {
   strata_model_invoke_fn invoke;
   /// What the tier plan predicted; NULL when the model was compiled without one.
   const strata_tier_plan *tier_plan;
+  /// NULL for an inference program.
+  const strata_training *training;
 } strata_model;
 
 extern const strata_model strata_compiled_model;

@@ -196,12 +196,31 @@ void strata_tensor_list_free(strata_tensor **tensors, int32_t count) STRATA_NOEX
  * Packed weights (the file layout is in strata/weights.h)
  *===----------------------------------------------------------------------===*/
 
-/// A weights file mapped into memory, read-only for the program's lifetime.
+/// A weights file mapped into memory privately: what the program writes there
+/// (a training program's updates) never reaches the file.
 typedef struct strata_weights strata_weights;
 
 /// The checksum of `bytes` bytes at `data` that weights files record per
 /// tensor: 64-bit FNV-1a over little-endian 8-byte words, then the tail bytes.
 uint64_t strata_checksum(const void *data, size_t bytes) STRATA_NOEXCEPT;
+
+/// The layout id of a weights file whose index is the `count`
+/// strata_weights_entry records (strata/weights.h) at `index` and whose
+/// string table is the `names_bytes` bytes at `names`: the strata_checksum of
+/// the index, with every entry's checksum taken as zero, followed by the
+/// string table. It depends on the tensors' names, sizes and places, not on
+/// their values.
+uint64_t strata_weights_layout_id(const void *index, uint32_t count, const char *names,
+                                  uint64_t names_bytes) STRATA_NOEXCEPT;
+
+/// Writes the weights in memory, as the program's runs have left them (a
+/// training program updates its weights and its optimizer's state there),
+/// to `path` as a weights file with the header (model id included), layout
+/// and names of the one opened and fresh checksums, atomically: a temporary file renamed
+/// into place, so that `path` holds either its old contents or the whole
+/// new file.
+strata_status strata_weights_save(const strata_weights *weights,
+                                  const char *path) STRATA_NOEXCEPT;
 
 /// Maps the weights file at `path` and checks it: magic, version, size, that
 /// its model id is `model_id` (the program it was compiled with), that every

@@ -15,8 +15,12 @@
  * STRATA_WEIGHTS_ALIGNMENT), so the compiled code, which is given the data
  * region, does not depend on the size of the index. Every entry carries the
  * strata_checksum of its bytes, checked when the file is opened; the
- * header's model_id (the checksum of the index and the string table) ties the
- * file to the program that was compiled with it. All integers are
+ * header's model_id (the checksum of the index and the string table, as
+ * the compiler wrote them) ties the file to the program that was compiled
+ * with it; its layout_id (strata_weights_layout_id: the same without the
+ * tensors' checksums) is what the index is checked against. A training
+ * program's checkpoint (strata_weights_save) keeps both ids and has fresh
+ * checksums: it belongs to the program that wrote it. All integers are
  * little-endian.
  *
  *===----------------------------------------------------------------------===*/
@@ -29,7 +33,7 @@
 /// The first 8 bytes of every weights file.
 #define STRATA_WEIGHTS_MAGIC "STRATAW1"
 /// The layout version this header describes; readers refuse others.
-#define STRATA_WEIGHTS_VERSION 2
+#define STRATA_WEIGHTS_VERSION 3
 /// Alignment of the data region in the file and of each tensor in it: a page,
 /// and enough for O_DIRECT reads.
 #define STRATA_WEIGHTS_ALIGNMENT 4096
@@ -43,7 +47,8 @@ typedef struct strata_weights_header {
   uint64_t file_size;   ///< the whole file, in bytes
   uint64_t names_bytes; ///< size of the string table after the index
   uint64_t data_offset; ///< start of the data region, aligned
-  uint8_t reserved[16]; ///< zero
+  uint64_t layout_id;   ///< strata_weights_layout_id of the index and names
+  uint8_t reserved[8];  ///< zero
 } strata_weights_header;
 
 /// One tensor: 40 bytes, `count` of them right after the header.

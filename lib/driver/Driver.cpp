@@ -98,6 +98,22 @@ llvm::cl::opt<std::string> lossOption(
         "(TARGET and LABELS become inputs; docs/training.md)"),
     llvm::cl::value_desc("kind:output,target"), llvm::cl::sub(compileCommand));
 
+llvm::cl::opt<bool> trainOption(
+    "train",
+    llvm::cl::desc("With --loss, compile a training program: each run is one optimizer step "
+                   "that updates the weights in place, and the program's --train loop reads "
+                   "data, steps and writes checkpoints (docs/training.md)"),
+    llvm::cl::init(false), llvm::cl::sub(compileCommand));
+
+llvm::cl::opt<std::string> optimizerOption(
+    "optimizer",
+    llvm::cl::desc("With --train, the optimizer: adamw or sgd, optionally followed by "
+                   ":KEY=NUMBER,... with beta1, beta2, eps (adamw), momentum (sgd), "
+                   "weight_decay and clip (the gradients' largest global norm; default: no "
+                   "clipping)"),
+    llvm::cl::value_desc("adamw|sgd[:key=value,...]"), llvm::cl::init("adamw"),
+    llvm::cl::sub(compileCommand));
+
 llvm::cl::opt<bool> noFusion(
     "no-fusion",
     llvm::cl::desc("Run every graph op as a kernel of its own instead of fusing ops into groups "
@@ -345,6 +361,12 @@ int runStratac(int argc, char **argv) {
   pipeline.graph.raise = !noRaise;
   pipeline.fusion.fuse = !noFusion;
   pipeline.graph.loss = lossOption;
+  if (trainOption && lossOption.empty())
+    return fail("--train needs --loss: the loss the optimizer minimises");
+  if (optimizerOption.getNumOccurrences() && !trainOption)
+    return fail("--optimizer goes with --train");
+  if (trainOption)
+    pipeline.graph.optimizer = optimizerOption;
   options.smallFloatWeights = !lossOption.empty();
   llvm::Expected<std::optional<TierPlanOptions>> tiers = parseTierOptions(
       {gpuMemOption, hostMemOption, nvmeMemOption, nvmeDirOption, bandwidthsOption},

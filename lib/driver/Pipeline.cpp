@@ -59,6 +59,10 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options, Phase from
       pm.addPass(createAutodiff(AutodiffOptions{options.graph.loss}));
       pm.addPass(createCanonicalizerPass());
       pm.addPass(createCSEPass());
+      if (!options.graph.optimizer.empty()) {
+        pm.addPass(createOptimizer(OptimizerOptions{options.graph.optimizer}));
+        pm.addPass(createCanonicalizerPass());
+      }
     }
     pm.addPass(createSymbolDCEPass());
   }

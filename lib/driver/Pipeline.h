@@ -65,6 +65,9 @@ struct GraphPhaseOptions {
   /// composite ops are then decomposed in this phase and the entry point
   /// returns the loss and the weights' gradients.
   std::string loss;
+  /// With a loss, the optimizer `strata-optimizer` appends (`--train`), or
+  /// empty for a program that returns the gradients.
+  std::string optimizer;
 };
 
 /// graph -> fusion.

@@ -132,13 +132,18 @@ std::string generateModelGlue(const ModelSignature &signature, llvm::StringRef e
        << ", " << nvme.size() << ", " << (nvme.empty() ? "nullptr" : "strata_nvme_weights")
        << "};\n\n";
   }
+  if (const std::optional<ModelTraining> &t = signature.training)
+    os << "static const strata_training strata_training_step = {" << quote(t->loss) << ", "
+       << quote(t->optimizer) << ", " << t->lrInput << ", " << t->stepInput << ", "
+       << t->targetInput << ", " << (t->shift ? 1 : 0) << "};\n\n";
   os << "extern \"C\" const strata_model strata_compiled_model = {\n"
      << "  STRATA_MODEL_ABI_VERSION, " << quote(signature.name) << ",\n  "
      << signature.inputs.size() << ", strata_inputs, " << signature.outputs.size()
      << ", strata_outputs,\n  " << numArenas << ", " << (numArenas ? "strata_arenas" : "nullptr")
      << ",\n  " << quote(weights.name) << ", 0x" << llvm::format_hex_no_prefix(weights.modelId, 16)
      << "ull,\n  " << deviceFactory << ", strata_invoke, "
-     << (signature.tierPlan ? "&strata_tier_plan_predicted" : "nullptr") << "};\n";
+     << (signature.tierPlan ? "&strata_tier_plan_predicted" : "nullptr") << ",\n  "
+     << (signature.training ? "&strata_training_step" : "nullptr") << "};\n";
   return text;
 }
 

@@ -86,8 +86,8 @@ FailureOr<ModelValue> describePassThrough(func::FuncOp func, program::PassThroug
   FailureOr<std::string> dtype = dtypeOf(elementType.getElementType());
   if (failed(dtype))
     return func.emitError() << "value '" << value.name << "' ("
-                            << program::stringifyValueKind(entry.getKind()) << " of "
-                            << elementType << ") cannot be carried by the runtime";
+                            << program::stringifyValueKind(entry.getKind()) << " of " << elementType
+                            << ") cannot be carried by the runtime";
   value.dtype = *dtype;
   value.ranked = elementType.hasRank();
   if (value.ranked)
@@ -116,9 +116,8 @@ LogicalResult insertPassThrough(func::FuncOp func, StringRef attrName,
     if (failed(value))
       return failure();
     if (inputs) {
-      auto found = llvm::find_if(*inputs, [&](const ModelValue &in) {
-        return in.name == entry.getSource().getValue();
-      });
+      auto found = llvm::find_if(
+          *inputs, [&](const ModelValue &in) { return in.name == entry.getSource().getValue(); });
       if (found == inputs->end() || found->kind != value->kind)
         return func.emitError() << "output '" << value->name
                                 << "' names no source input of its kind";
@@ -126,6 +125,34 @@ LogicalResult insertPassThrough(func::FuncOp func, StringRef attrName,
     }
     values.insert(values.begin() + entry.getPosition(), *value);
   }
+  return success();
+}
+
+/// The index of the input called `name`, or -1.
+int32_t inputIndex(const ModelSignature &signature, llvm::StringRef name) {
+  auto found = llvm::find_if(signature.inputs, [&](const ModelValue &v) { return v.name == name; });
+  return found == signature.inputs.end() ? -1 : found - signature.inputs.begin();
+}
+
+/// Reads `program.training` (when it has an optimizer) into `signature`.
+LogicalResult readTraining(func::FuncOp func, ModelSignature &signature) {
+  auto fields = func->getAttrOfType<DictionaryAttr>(program::ProgramDialect::kTraining);
+  auto optimizer = fields ? fields.getAs<StringAttr>("optimizer") : StringAttr();
+  if (!optimizer)
+    return success();
+  ModelTraining t;
+  t.loss = fields.getAs<StringAttr>("loss").str();
+  t.optimizer = optimizer.str();
+  // kind:OUTPUT,TARGET[,shift], as strata-autodiff accepted it.
+  llvm::SmallVector<llvm::StringRef> parts;
+  llvm::StringRef(t.loss).split(':').second.split(parts, ',');
+  t.lrInput = inputIndex(signature, "lr");
+  t.stepInput = inputIndex(signature, "step");
+  t.targetInput = parts.size() > 1 ? inputIndex(signature, parts[1]) : -1;
+  t.shift = parts.size() > 2 && parts[2] == "shift";
+  if (t.lrInput < 0 || t.stepInput < 0 || t.targetInput < 0)
+    return func.emitError("the training program lacks its lr, step or target input");
+  signature.training = t;
   return success();
 }
 
@@ -146,10 +173,12 @@ FailureOr<ModelSignature> readModelSignature(func::FuncOp func, StringRef modelN
       return failure();
     signature.outputs.push_back(*v);
   }
-  if (failed(insertPassThrough(func, program::ProgramDialect::kPassThroughInputs,
-                               signature.inputs, nullptr)) ||
+  if (failed(insertPassThrough(func, program::ProgramDialect::kPassThroughInputs, signature.inputs,
+                               nullptr)) ||
       failed(insertPassThrough(func, program::ProgramDialect::kPassThroughOutputs,
                                signature.outputs, &signature.inputs)))
+    return failure();
+  if (failed(readTraining(func, signature)))
     return failure();
   return signature;
 }

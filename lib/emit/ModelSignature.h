@@ -51,6 +51,13 @@ struct ModelArena {
   uint64_t alignment = 64;
 };
 
+/// What a training program is (strata_training).
+struct ModelTraining {
+  std::string loss, optimizer;
+  int32_t lrInput = -1, stepInput = -1, targetInput = -1;
+  bool shift = false;
+};
+
 struct ModelSignature {
   std::string name;
   std::vector<ModelValue> inputs, outputs;
@@ -63,12 +70,15 @@ struct ModelSignature {
   std::string nvmeDirectory;
   /// The weights the tier plan keeps on NVMe.
   std::vector<std::string> nvmeWeights;
+  /// For a training program (`program.training` with an optimizer).
+  std::optional<ModelTraining> training;
 };
 
 /// Reads the signature of `func` from its program contract: tensor arguments
 /// and results with their `program.value` (names, dimension names, type-only
 /// inputs, defaults), bounds from `program.bounds`, and the sequence and optional values
-/// of `program.pass_through_inputs|outputs` at their ONNX positions. Fails with
+/// of `program.pass_through_inputs|outputs` at their ONNX positions, and what
+/// a training step is from `program.training`. Fails with
 /// a diagnostic on a type the runtime cannot carry.
 mlir::FailureOr<ModelSignature> readModelSignature(mlir::func::FuncOp func,
                                                    llvm::StringRef modelName);

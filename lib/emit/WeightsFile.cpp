@@ -83,6 +83,8 @@ FailureOr<uint64_t> writeWeightsFile(ModuleOp module, StringRef path) {
   header.version = STRATA_WEIGHTS_VERSION;
   header.count = index.size();
   header.model_id = strata_checksum(described.data(), described.size());
+  header.layout_id =
+      strata_weights_layout_id(index.data(), index.size(), names.data(), names.size());
   header.names_bytes = names.size();
   header.data_offset = llvm::alignTo(sizeof header + described.size(), STRATA_WEIGHTS_ALIGNMENT);
   header.file_size = header.data_offset + dataBytes;

@@ -54,7 +54,8 @@ struct GlobalLoadConstModel
 };
 
 /// Gives every use of a `tensor.empty` or of a weight load its own copy of the
-/// op, placed right before the user (or the user's ancestor in the op's block,
+/// op, placed right before the user (a load of a mutable global, whose store
+/// comes after all its users, reads the same value there) (or the user's ancestor in the op's block,
 /// so no allocation moves into a loop). One-Shot analysis checks every tensor
 /// operand against all the reads and writes of its alias set, so a value with
 /// n uses costs n^2: CSE merges the empty tensors of equal shape into one, and
@@ -65,7 +66,8 @@ struct GlobalLoadConstModel
 void giveEachUseItsOwnDefinition(Operation *root) {
   SmallVector<Operation *> shared;
   root->walk([&](Operation *op) {
-    if (isa<tensor::EmptyOp, ml_program::GlobalLoadConstOp>(op) && !op->hasOneUse() &&
+    if (isa<tensor::EmptyOp, ml_program::GlobalLoadConstOp, ml_program::GlobalLoadOp>(op) &&
+        !op->hasOneUse() &&
         !op->use_empty())
       shared.push_back(op);
   });

@@ -251,6 +251,9 @@ struct Autodiff : strata::impl::AutodiffBase<Autodiff> {
     entry.setFunctionType(
         FunctionType::get(ctx, entry.getArgumentTypes(), ValueRange(results).getTypes()));
     entry.setAllResultAttrs(resultAttrs);
+    entry->setAttr(p::ProgramDialect::kTraining,
+                   DictionaryAttr::get(ctx, {NamedAttribute(StringAttr::get(ctx, "loss"),
+                                                            StringAttr::get(ctx, this->loss))}));
     return success();
   }
 };

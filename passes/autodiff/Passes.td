@@ -69,4 +69,44 @@ def Autodiff : Pass<"strata-autodiff", "mlir::ModuleOp"> {
   let dependentDialects = ["::strata::graph::GraphDialect"];
 }
 
+def Optimizer : Pass<"strata-optimizer", "mlir::ModuleOp"> {
+  let summary = "Turn a gradient program into one step of an optimizer";
+  let description = [{
+    Runs after `strata-autodiff`: rewrites the entry point, which returns the
+    loss and one gradient per weight, into one training step. Each weight
+    with a gradient becomes a mutable `ml_program.global`, read with
+    `ml_program.global_load` and written back with `ml_program.global_store`
+    after the optimizer's update; the optimizer's state is new mutable
+    globals, zero at first, named after the weight with PyTorch's state names
+    appended (`.exp_avg` and `.exp_avg_sq` for AdamW, `.momentum_buffer` for
+    SGD with momentum). A weight whose gradient is the zeros strata-autodiff
+    gives a weight the loss does not read stays a constant, as PyTorch skips
+    a parameter without a gradient.
+
+    `optimizer` is `adamw` or `sgd`, optionally followed by `:` and settings
+    `KEY=NUMBER` separated by commas: `beta1` (0.9), `beta2` (0.999), `eps`
+    (1e-8) for AdamW, `momentum` (0) for SGD, and for both `weight_decay`
+    (0.01 for AdamW, decoupled; 0 for SGD, added to the gradient) and `clip`
+    (0: none), the most the global norm of the gradients may be before they
+    are scaled down to it. The updates are torch.optim.AdamW's and
+    torch.optim.SGD's.
+
+    Two rank-0 inputs of the weights' float type are added: `lr`, the
+    learning rate, and `step`, the step number counted from 1 (AdamW's bias
+    correction). The function returns `loss` and, with `clip`, `grad_norm`
+    (the norm before clipping). `program.training` gains `optimizer`, the
+    option with every setting spelled out.
+
+    Without clipping a weight's update is placed right after the last op that
+    reads the weight or that its gradient needs, so that every load of a
+    global precedes its store and the update's buffers live briefly.
+  }];
+  let options = [
+    Option<"optimizer", "optimizer", "std::string", "\"adamw\"",
+           "adamw or sgd, then optionally :KEY=NUMBER,... (see the description)">,
+  ];
+  let dependentDialects = ["::strata::graph::GraphDialect",
+                           "::mlir::ml_program::MLProgramDialect"];
+}
+
 #endif // STRATA_PASSES_AUTODIFF_PASSES_TD

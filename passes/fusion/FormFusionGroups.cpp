@@ -88,9 +88,11 @@ int64_t globalBytes(ArrayRef<Operation *> ops) {
   int64_t bytes = 0;
   for (Operation *op : ops)
     for (Value operand : op->getOperands())
-      if (auto load = operand.getDefiningOp<ml_program::GlobalLoadConstOp>()) {
-        auto type = dyn_cast<RankedTensorType>(load.getType());
-        if (type && type.hasStaticShape() && seen.insert(load.getGlobalAttr()).second)
+      if (Operation *load = operand.getDefiningOp();
+          isa_and_present<ml_program::GlobalLoadConstOp, ml_program::GlobalLoadOp>(load)) {
+        auto type = dyn_cast<RankedTensorType>(operand.getType());
+        auto global = load->getAttrOfType<SymbolRefAttr>("global");
+        if (type && type.hasStaticShape() && seen.insert(global).second)
           bytes += type.getNumElements() * ((type.getElementTypeBitWidth() + 7) / 8);
       }
   return bytes;
@@ -130,7 +132,8 @@ public:
             continue;
           unsigned from = find(producer), into = find(&op);
           if (from == into || !(usersWithin(producer, from, into) || isEpilogue(from, consumer)) ||
-              !mayMerge(from, consumer, into) || !fitsPiece(from, into) || !isConvex(from, into))
+              !mayMerge(from, consumer, into) || !fitsPiece(from, into) || !isConvex(from, into) ||
+              crossesWrite(from, into))
             continue;
           llvm::append_range(work, members[from]);
           parent[from] = into;
@@ -255,6 +258,28 @@ private:
       }
     }
     return true;
+  }
+
+  /// Whether an op that writes memory (a training step's store of a weight)
+  /// lies between the ops of groups `a` and `b` without reading what they
+  /// compute: the group, placed at its last op, would move the reads of the
+  /// ops before it past the write.
+  bool crossesWrite(unsigned a, unsigned b) {
+    SmallVector<Operation *> both(members[a]);
+    llvm::append_range(both, members[b]);
+    auto before = [](Operation *x, Operation *y) { return x->isBeforeInBlock(y); };
+    Operation *first = *llvm::min_element(both, before), *last = *llvm::max_element(both, before);
+    DenseSet<Operation *> inside(llvm::from_range, both);
+    for (Operation *op = first->getNextNode(); op != last; op = op->getNextNode()) {
+      if (inside.contains(op) || isMemoryEffectFree(op) || !hasEffect<MemoryEffects::Write>(op))
+        continue;
+      if (llvm::none_of(op->getOperands(), [&](Value v) {
+            Operation *def = v.getDefiningOp();
+            return def && inside.contains(def);
+          }))
+        return true;
+    }
+    return false;
   }
 
   /// Moves `ops` (in block order) into a group after the last of them; the

@@ -26,9 +26,11 @@ namespace strata {
 
 namespace {
 
-/// The bytes `global` occupies, or 0 if it cannot live in the weights file.
+/// The bytes `global` occupies, or 0 if it cannot live in the weights file:
+/// a constant, or the mutable state of a training program (its weights and
+/// the optimizer's), which every run reads and writes in place.
 int64_t outlinableBytes(memref::GlobalOp global) {
-  if (!global.getConstant() || !global.getInitialValue())
+  if (!global.getInitialValue() || isa<UnitAttr>(*global.getInitialValue()))
     return 0;
   auto value = dyn_cast<ElementsAttr>(*global.getInitialValue());
   MemRefType type = global.getType();
@@ -64,8 +66,10 @@ struct PlanWeights : strata::impl::PlanWeightsBase<PlanWeights> {
     MLIRContext *ctx = &getContext();
     SmallVector<std::pair<memref::GlobalOp, int64_t>> outlined;
     for (auto global : module.getOps<memref::GlobalOp>()) {
+      // A training program's state goes to the file whatever its size: a
+      // checkpoint is the file's data region.
       int64_t bytes = outlinableBytes(global);
-      if (bytes > 0 && bytes >= minBytes)
+      if (bytes > 0 && (bytes >= minBytes || !global.getConstant()))
         outlined.push_back({global, bytes});
     }
     int64_t end = 0;
@@ -124,15 +128,13 @@ struct PlanWeights : strata::impl::PlanWeightsBase<PlanWeights> {
   /// name, where the executor looks for it when the caller leaves the input
   /// out; the compiled code never reads it there. Fails when a weight
   /// (`weights`) already has that name.
-  LogicalResult
-  placeInputDefaults(function_ref<void(StringAttr, ElementsAttr, int64_t)> place,
-                     const llvm::StringMap<int64_t> &weights) {
+  LogicalResult placeInputDefaults(function_ref<void(StringAttr, ElementsAttr, int64_t)> place,
+                                   const llvm::StringMap<int64_t> &weights) {
     for (auto func : getOperation().getOps<func::FuncOp>()) {
       if (func.isDeclaration() || !func.isPublic())
         continue;
       for (unsigned i = 0, e = func.getNumArguments(); i < e; ++i) {
-        auto value =
-            func.getArgAttrOfType<program::ValueAttr>(i, program::ProgramDialect::kValue);
+        auto value = func.getArgAttrOfType<program::ValueAttr>(i, program::ProgramDialect::kValue);
         if (!value || !value.getDefaultValue())
           continue;
         if (weights.contains(value.getName()))

@@ -1,7 +1,9 @@
 //===- Weights.cpp - Mapping and checking packed weights files -*- C++ -*-===//
 //
-// The file is mapped private and writable (copy-on-write): the compiled code
-// only reads it, and a private mapping costs nothing until a page is written.
+// The file is mapped private and writable (copy-on-write): an inference
+// program only reads it, a training program updates its weights in place
+// without the file changing, and a private mapping costs nothing until a page
+// is written.
 // Opening checks the whole file once and indexes the tensors by name; a tensor
 // only ever read from the file itself (the NVMe tier's, which a plan streams
 // every step) is checked as it is first read instead, so that opening does not
@@ -15,6 +17,7 @@
 #include "runtime/core/WeightsFiles.h"
 
 #include <cerrno>
+#include <cstddef>
 #include <cstring>
 #include <mutex>
 #include <new>
@@ -60,6 +63,17 @@ uint64_t strata_checksum(const void *data, size_t bytes) noexcept {
   return hash;
 }
 
+uint64_t strata_weights_layout_id(const void *index, uint32_t count, const char *names,
+                                  uint64_t names_bytes) noexcept {
+  std::string described(static_cast<const char *>(index), count * sizeof(strata_weights_entry));
+  for (uint32_t i = 0; i < count; ++i)
+    std::memset(
+        &described[i * sizeof(strata_weights_entry) + offsetof(strata_weights_entry, checksum)], 0,
+        sizeof(uint64_t));
+  described.append(names, names_bytes);
+  return strata_checksum(described.data(), described.size());
+}
+
 namespace {
 
 /// Checks the header, the index and every tensor of the mapped file `w`, and
@@ -99,7 +113,9 @@ strata_status checkFile(strata_weights &w, uint64_t modelId,
   const unsigned char *base = static_cast<const unsigned char *>(w.data);
   const unsigned char *index = base + sizeof header;
   if (header.model_id != modelId ||
-      strata_checksum(index, indexBytes + header.names_bytes) != modelId)
+      strata_weights_layout_id(index, header.count,
+                               reinterpret_cast<const char *>(index + indexBytes),
+                               header.names_bytes) != header.layout_id)
     return makeError(STRATA_ERROR_FORMAT,
                      "weights file '%s' belongs to another compilation of the model "
                      "(model id %016llx, this program expects %016llx)",
@@ -246,6 +262,27 @@ void strata_weights_close(strata_weights *weights) noexcept {
   if (weights->data)
     munmap(weights->data, weights->size);
   delete weights;
+}
+
+strata_status strata_weights_save(const strata_weights *weights, const char *path) noexcept {
+  if (!weights || !path)
+    return makeError(STRATA_ERROR_INVALID_ARGUMENT, "strata_weights_save: NULL argument");
+  // The header, index and names as opened, with each tensor's checksum of
+  // its bytes now; then the data region.
+  size_t headBytes =
+      static_cast<size_t>(weights->region - static_cast<const unsigned char *>(weights->data));
+  std::string head(static_cast<const char *>(weights->data), headBytes);
+  strata_weights_header header;
+  std::memcpy(&header, head.data(), sizeof header);
+  for (uint32_t i = 0; i < header.count; ++i) {
+    size_t at = sizeof header + i * sizeof(strata_weights_entry);
+    strata_weights_entry e;
+    std::memcpy(&e, head.data() + at, sizeof e);
+    e.checksum = strata_checksum(weights->region + e.offset, e.bytes);
+    std::memcpy(&head[at], &e, sizeof e);
+  }
+  ByteRange ranges[] = {{head.data(), head.size()}, {weights->region, weights->regionSize}};
+  return writeFileAtomically(path, ranges, 2);
 }
 
 const void *strata_weights_data(const strata_weights *weights) noexcept {

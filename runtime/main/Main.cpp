@@ -5,6 +5,8 @@
 //         [--nvme-dir DIR]
 //   model --generate N (--input input_ids=IDS.npy [--input attention_mask=M.npy]
 //         | --prompt TEXT) [--output tokens=FILE.npy]
+//   model --train --data FILE --steps N [--lr LR] [--min-lr LR] [--warmup N]
+//         [--checkpoint DIR [--every K]] [--resume DIR]     (training programs)
 //
 // Without --output, prints each output's name, shape and first values.
 // Sequences are .npz files (see PassThrough.h). The device is the one the
@@ -21,6 +23,7 @@
 #include "runtime/core/Report.h"
 #include "runtime/core/ResidentMemory.h"
 #include "runtime/core/TemporaryFile.h"
+#include "runtime/core/Training.h"
 #include "runtime/tiers/NvmeReader.h"
 #include "runtime/tiers/Probe.h"
 
@@ -118,6 +121,26 @@ void usage(const char *program) {
               "                          program)\n"
               "  --help                  this text\n",
               program, m.name, m.weights_file);
+  if (const strata_training *t = m.training)
+    std::printf("\nThis is a training program (loss %s, optimizer %s):\n"
+                "  --train                 run the training loop: each step reads a batch,\n"
+                "                          updates the weights and prints the loss\n"
+                "  --data FILE             token ids: a flat .bin of uint16 or uint32\n"
+                "                          (nanoGPT) or a 1-D .npy, read window after\n"
+                "                          window; or a .npz of batches, one array per\n"
+                "                          input but lr and step, batches along axis 0\n"
+                "  --data-dtype TYPE       a .bin's ids: uint16 (default) or uint32\n"
+                "  --steps N               train until step N (counted across resumes)\n"
+                "  --batch B               check that the compiled batch is B\n"
+                "  --lr LR                 the peak learning rate (default 1e-3)\n"
+                "  --warmup N              linear warmup over the first N steps (default 0)\n"
+                "  --min-lr LR             cosine decay to LR at the last step (default:\n"
+                "                          --lr, a constant rate after the warmup)\n"
+                "  --checkpoint DIR        write DIR/step-N.weights after the last step\n"
+                "  --every K               and after every K-th step\n"
+                "  --resume DIR            start from DIR's newest checkpoint; give the\n"
+                "                          options of the first run for identical steps\n",
+                t->loss, t->optimizer);
   std::printf("  (this model's prompts for --generate: %s)\n\ninputs:\n",
               isByteLevel(m) ? "text with --prompt, or byte ids in input_ids"
                              : "token ids in input_ids; --prompt does not apply");
@@ -285,6 +308,44 @@ std::string textPrompt(const std::string &text, OwnedTensor &out) {
   return "";
 }
 
+/// Checks the options of --train against `model` and fills in what they
+/// imply: the schedule's floor, and with --resume the checkpoint to map
+/// (`weightsPath`) and the step to start at.
+std::string checkTrainingOptions(const strata_model &model, const std::string &dataPath,
+                                 TrainingOptions &training, double minLr, long batch,
+                                 bool weightsGiven, const std::string &resumeDir,
+                                 std::string &weightsPath, long &firstStep) {
+  if (!model.training)
+    return "--train needs a training program: this one was compiled for inference "
+           "(stratac compile --train --loss=...)";
+  if (dataPath.empty() || training.steps < 1)
+    return "--train needs --data FILE and --steps N";
+  training.minLr = minLr < 0 ? training.lr : minLr;
+  if (training.minLr > training.lr)
+    return "--min-lr is above --lr";
+  if (batch > 0) {
+    int ids = findValue(model.inputs, model.num_inputs, "input_ids");
+    const strata_model_value &v = model.inputs[ids >= 0 ? ids : model.training->target_input];
+    if (v.rank < 1 || v.dims[0] != batch)
+      return "--batch " + std::to_string(batch) + ": the program was compiled for batch " +
+             (v.rank < 1 ? std::string("none") : std::to_string(v.dims[0])) +
+             " (stratac --shape fixes it)";
+  }
+  if (resumeDir.empty())
+    return "";
+  if (weightsGiven)
+    return "--resume maps the checkpoint as the weights: leave out --weights";
+  long step = 0;
+  if (std::string e = findCheckpoint(resumeDir, weightsPath, step); !e.empty())
+    return "--resume: " + e;
+  if (step >= training.steps)
+    return "--resume: the checkpoint is of step " + std::to_string(step) +
+           ", at or after --steps " + std::to_string(training.steps);
+  firstStep = step + 1;
+  std::printf("resuming from %s at step %ld\n", weightsPath.c_str(), firstStep);
+  return "";
+}
+
 /// Measures the tier plan's rates on this machine (tiers/Probe.h), the
 /// scratch file beside the weights file, and writes them to `path`.
 int probe(const strata_model &model, const std::string &path, uint64_t fileBytes, int32_t threads,
@@ -334,6 +395,11 @@ int main(int argc, char **argv) {
   std::vector<std::pair<std::string, std::string>> outputArgs;
   bool report = false;
   std::string tracePath, nvmeDirectory, weightsPath = defaultWeightsPath(argv[0]);
+  bool weightsGiven = false, trainLoop = false;
+  TrainingOptions training;
+  double minLr = -1;
+  long batchGiven = 0;
+  std::string dataPath, dataType = "uint16", resumeDir;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&](const char *flag) -> const char * {
@@ -410,9 +476,49 @@ int main(int argc, char **argv) {
       tracePath = value("--trace");
     } else if (arg == "--weights") {
       weightsPath = value("--weights");
+      weightsGiven = true;
+    } else if (arg == "--train") {
+      trainLoop = true;
+    } else if (arg == "--data") {
+      dataPath = value("--data");
+    } else if (arg == "--data-dtype") {
+      dataType = value("--data-dtype");
+    } else if (arg == "--steps" || arg == "--warmup" || arg == "--every" || arg == "--batch") {
+      char *end = nullptr;
+      long n = std::strtol(value(arg.c_str()), &end, 10);
+      if (!end || *end || n < (arg == "--steps" || arg == "--batch" ? 1 : 0))
+        return fail(arg + " takes a " +
+                    (arg == "--steps" || arg == "--batch" ? "positive" : "non-negative") +
+                    " number");
+      (arg == "--steps"    ? training.steps
+       : arg == "--warmup" ? training.warmup
+       : arg == "--every"  ? training.every
+                           : batchGiven) = n;
+    } else if (arg == "--lr" || arg == "--min-lr") {
+      char *end = nullptr;
+      double rate = std::strtod(value(arg.c_str()), &end);
+      if (!end || *end || !(rate >= 0) || rate > 1e6)
+        return fail(arg + " takes a non-negative learning rate");
+      (arg == "--lr" ? training.lr : minLr) = rate;
+    } else if (arg == "--checkpoint") {
+      training.checkpointDir = value("--checkpoint");
+    } else if (arg == "--resume") {
+      resumeDir = value("--resume");
     } else {
       return fail("unknown argument '" + arg + "' (see --help)");
     }
+  }
+  long firstStep = 1;
+  if (trainLoop) {
+    if (std::string e = checkTrainingOptions(model, dataPath, training, minLr, batchGiven,
+                                             weightsGiven, resumeDir, weightsPath, firstStep);
+        !e.empty())
+      return fail(e);
+    if (generate > 0 || bench > 0 || !outputArgs.empty() || !probePath.empty())
+      return fail("--train does not combine with --generate, --bench, --output or --probe");
+  } else if (!dataPath.empty() || !resumeDir.empty() || training.steps > 0 ||
+             !training.checkpointDir.empty()) {
+    return fail("--data, --steps, --checkpoint and --resume go with --train");
   }
   if (!probePath.empty())
     return probe(model, probePath, probeBytes, static_cast<int32_t>(threads), deviceMemory,
@@ -479,6 +585,15 @@ int main(int argc, char **argv) {
   const Executor &executor = *loaded;
   if (std::string e = fillInputDefaults(model, weights.get(), inputs); !e.empty())
     return fail(e);
+  if (trainLoop) {
+    std::unique_ptr<TrainingData> data;
+    if (std::string e = TrainingData::open(model, dataPath, dataType, data); !e.empty())
+      return fail(e);
+    if (std::string e = train(model, executor, weights.get(), *data, training, firstStep);
+        !e.empty())
+      return fail(e);
+    return 0;
+  }
   if (generate > 0) {
     int ids = findValue(model.inputs, model.num_inputs, "input_ids");
     int mask = findValue(model.inputs, model.num_inputs, "attention_mask");

@@ -56,6 +56,9 @@ uint64_t seal(std::vector<uint8_t> &file) {
   if (!inside(sizeof header + indexBytes, header.names_bytes, file.size()))
     return header.model_id;
   header.model_id = strata_checksum(file.data() + sizeof header, indexBytes + header.names_bytes);
+  header.layout_id = strata_weights_layout_id(
+      file.data() + sizeof header, header.count,
+      reinterpret_cast<const char *>(file.data()) + sizeof header + indexBytes, header.names_bytes);
   std::memcpy(file.data(), &header, sizeof header);
   return header.model_id;
 }

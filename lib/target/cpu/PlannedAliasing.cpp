@@ -70,7 +70,8 @@ bool isConstant(Value memref, SymbolTable &symbols) {
   if (auto argument = dyn_cast<BlockArgument>(root)) {
     auto function = dyn_cast<FunctionOpInterface>(argument.getOwner()->getParentOp());
     return function && argument.getOwner()->isEntryBlock() &&
-           function.getArgAttr(argument.getArgNumber(), program::ProgramDialect::kWeightsRegion);
+           function.getArgAttr(argument.getArgNumber(), program::ProgramDialect::kWeightsRegion) &&
+           !function->hasAttr(program::ProgramDialect::kTraining);
   }
   if (auto get = root.getDefiningOp<memref::GetGlobalOp>()) {
     auto global = symbols.lookup<memref::GlobalOp>(get.getName());

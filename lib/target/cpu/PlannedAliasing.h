@@ -23,8 +23,9 @@ namespace strata {
 bool mayAlias(mlir::Value a, mlir::Value b);
 
 /// Whether `memref` reads memory that never changes while the program runs: a
-/// view of the entry point's weights region (`program.weights_region`) or of
-/// a constant global in `symbols`.
+/// view of the entry point's weights region (`program.weights_region`), unless
+/// the entry point trains (`program.training`: its runs update the weights),
+/// or of a constant global in `symbols`.
 bool isConstant(mlir::Value memref, mlir::SymbolTable &symbols);
 
 } // namespace strata

@@ -25,7 +25,8 @@ struct TestTensor {
 };
 
 /// Byte offsets of header fields and of entry fields within an entry.
-constexpr size_t kCountAt = 12, kModelIdAt = 16, kNamesBytesAt = 32, kDataOffsetAt = 40;
+constexpr size_t kCountAt = 12, kModelIdAt = 16, kNamesBytesAt = 32, kDataOffsetAt = 40,
+                 kLayoutIdAt = 48;
 constexpr size_t kNameOffsetAt = 0, kNameSizeAt = 8, kOffsetAt = 16, kBytesAt = 24;
 
 void put64(std::string &file, size_t at, uint64_t value) { std::memcpy(&file[at], &value, 8); }
@@ -44,6 +45,12 @@ uint64_t reseal(std::string &file) {
   size_t described = count * sizeof(strata_weights_entry) + get64(file, kNamesBytesAt);
   uint64_t id = strata_checksum(&file[sizeof(strata_weights_header)], described);
   put64(file, kModelIdAt, id);
+  // The layout id covers the index with each tensor's checksum (its last
+  // word) as 0.
+  std::string index = file.substr(sizeof(strata_weights_header), described);
+  for (uint32_t i = 0; i < count && (i + 1) * 40 <= index.size(); ++i)
+    put64(index, i * 40 + 32, 0);
+  put64(file, kLayoutIdAt, strata_checksum(index.data(), index.size()));
   return id;
 }
 
@@ -129,6 +136,40 @@ TEST_F(WeightsFile, FindsTensorsByNamesOfAnyLength) {
   }
 }
 
+TEST_F(WeightsFile, SavedWeightsReopenWithTheirNewValues) {
+  std::string bytes = buildFile(tensors);
+  strata::WeightsPtr w;
+  ASSERT_STRATA_OK(open(bytes, w));
+  std::string original = dir.path("model.weights");
+  // A training step writes the private mapping; the file stays as it was.
+  const void *data = nullptr;
+  size_t size = 0;
+  ASSERT_STRATA_OK(strata_weights_find(w.get(), longName.c_str(), &data, &size));
+  std::memset(const_cast<void *>(data), 'z', size);
+  EXPECT_EQ(strata::test::readBytes(original), bytes);
+  std::string saved = dir.path("saved.weights");
+  ASSERT_STRATA_OK(strata_weights_save(w.get(), saved.c_str()));
+  // Same size, same ids, the new bytes and their checksum.
+  std::string written = strata::test::readBytes(saved);
+  ASSERT_EQ(written.size(), bytes.size());
+  EXPECT_EQ(get64(written, kModelIdAt), get64(bytes, kModelIdAt));
+  EXPECT_EQ(get64(written, kLayoutIdAt), get64(bytes, kLayoutIdAt));
+  strata_weights *reopened = nullptr;
+  ASSERT_STRATA_OK(strata_weights_open(saved.c_str(), get64(bytes, kModelIdAt), &reopened));
+  strata::WeightsPtr owned(reopened);
+  ASSERT_STRATA_OK(strata_weights_find(reopened, longName.c_str(), &data, &size));
+  EXPECT_EQ(std::string(static_cast<const char *>(data), size), std::string(5000, 'z'));
+  ASSERT_STRATA_OK(strata_weights_find(reopened, "w", &data, &size));
+  EXPECT_EQ(std::string(static_cast<const char *>(data), size), std::string(100, 'a'));
+}
+
+TEST_F(WeightsFile, AFileWhoseIndexDoesNotMatchItsLayoutIdIsRefused) {
+  std::string bytes = buildFile(tensors);
+  put64(bytes, kLayoutIdAt, get64(bytes, kLayoutIdAt) ^ 1);
+  strata::WeightsPtr w;
+  EXPECT_TRUE(isError(open(bytes, w), STRATA_ERROR_FORMAT, {"belongs to another compilation"}));
+}
+
 TEST_F(WeightsFile, AnUnknownNameIsNotFound) {
   strata::WeightsPtr w;
   ASSERT_STRATA_OK(open(buildFile(tensors), w));
@@ -166,7 +207,7 @@ TEST_F(WeightsFile, AVersionOneFileIsRefused) {
   bytes[8] = 1;
   strata::WeightsPtr w;
   EXPECT_TRUE(
-      isError(open(bytes, w), STRATA_ERROR_FORMAT, {"has format version 1, this program reads 2"}));
+      isError(open(bytes, w), STRATA_ERROR_FORMAT, {"has format version 1, this program reads 3"}));
 }
 
 TEST_F(WeightsFile, ATruncatedIndexIsRefused) {

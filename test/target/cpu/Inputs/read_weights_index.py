@@ -1,5 +1,5 @@
 """Prints a Strata weights file's header and index (include/strata/weights.h,
-version 2), checking the layout, each tensor's alignment and checksum, and the
+version 3), checking the layout, each tensor's alignment and checksum, and the
 model id independently of the runtime.
 
   python read_weights_index.py FILE.weights
@@ -25,8 +25,8 @@ def checksum(data):
 
 
 data = open(sys.argv[1], "rb").read()
-magic, version, count, model_id, size, names_bytes, data_offset = struct.unpack_from(
-    "<8sIIQQQQ", data, 0
+magic, version, count, model_id, size, names_bytes, data_offset, layout_id = struct.unpack_from(
+    "<8sIIQQQQQ", data, 0
 )
 assert magic == b"STRATAW1", magic
 assert size == len(data), (size, len(data))
@@ -34,6 +34,11 @@ names_at = HEADER + ENTRY * count
 assert data_offset % ALIGNMENT == 0 and data_offset >= names_at + names_bytes, data_offset
 print(f"version {version}, {count} tensors, file size {size}, data region at {data_offset}")
 assert checksum(data[HEADER : names_at + names_bytes]) == model_id, "model id is not the index checksum"
+# The layout id covers the index with each tensor's checksum taken as zero.
+index = bytearray(data[HEADER : names_at + names_bytes])
+for i in range(count):
+    struct.pack_into("<Q", index, ENTRY * i + 32, 0)
+assert checksum(bytes(index)) == layout_id, "layout id is not the checksum of the bare index"
 names = data[names_at : names_at + names_bytes]
 region = data[data_offset:]
 for i in range(count):

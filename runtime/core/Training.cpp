@@ -1,0 +1,162 @@
+//===- Training.cpp - The training loop of a training program -------------===//
+//
+// A checkpoint is written after its step's run, when the mapped region holds
+// that step's weights and state; it replaces the older ones only once it is
+// complete (written to a temporary file, synced and renamed), so a process
+// killed while writing leaves the previous checkpoint as the newest.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/core/Training.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <dirent.h>
+#include <sys/stat.h>
+
+namespace strata {
+namespace {
+
+constexpr const char *kPrefix = "step-";
+constexpr const char *kSuffix = ".weights";
+
+/// The step of checkpoint file `name`, or -1 for any other name.
+long checkpointStep(const std::string &name) {
+  size_t prefix = std::strlen(kPrefix), suffix = std::strlen(kSuffix);
+  if (name.size() <= prefix + suffix || name.compare(0, prefix, kPrefix) != 0 ||
+      name.compare(name.size() - suffix, suffix, kSuffix) != 0)
+    return -1;
+  std::string digits = name.substr(prefix, name.size() - prefix - suffix);
+  if (digits.empty() || digits.size() > 15 ||
+      digits.find_first_not_of("0123456789") != std::string::npos)
+    return -1;
+  return std::stol(digits);
+}
+
+/// The steps of the checkpoints in `dir`.
+std::string listCheckpoints(const std::string &dir, std::vector<long> &steps) {
+  DIR *d = opendir(dir.c_str());
+  if (!d)
+    return "checkpoint directory '" + dir + "': " + std::strerror(errno);
+  while (dirent *entry = readdir(d))
+    if (long step = checkpointStep(entry->d_name); step >= 0)
+      steps.push_back(step);
+  closedir(d);
+  return "";
+}
+
+/// Writes step `step`'s checkpoint to `dir`, then removes the older ones.
+std::string saveCheckpoint(const strata_weights *weights, const std::string &dir, long step) {
+  if (mkdir(dir.c_str(), 0777) != 0 && errno != EEXIST)
+    return "cannot create checkpoint directory '" + dir + "': " + std::strerror(errno);
+  std::string path = checkpointPath(dir, step);
+  if (strata_status s = strata_weights_save(weights, path.c_str()))
+    return "checkpoint of step " + std::to_string(step) + ": " + takeMessage(s);
+  std::vector<long> steps;
+  if (std::string e = listCheckpoints(dir, steps); !e.empty())
+    return e;
+  for (long older : steps)
+    if (older != step)
+      std::remove(checkpointPath(dir, older).c_str());
+  std::printf("checkpoint: %s\n", path.c_str());
+  return "";
+}
+
+/// Sets the rank-0 input `t` (f32 or f64) to `value`.
+void setScalar(strata_tensor *t, double value) {
+  if (strata_tensor_dtype(t) == STRATA_DTYPE_F64)
+    *static_cast<double *>(strata_tensor_data(t)) = value;
+  else
+    *static_cast<float *>(strata_tensor_data(t)) = static_cast<float>(value);
+}
+
+double scalarOf(strata_tensor *t) {
+  if (strata_tensor_dtype(t) == STRATA_DTYPE_F64)
+    return *static_cast<const double *>(strata_tensor_data(t));
+  return *static_cast<const float *>(strata_tensor_data(t));
+}
+
+} // namespace
+
+double learningRate(const TrainingOptions &o, long step) {
+  if (step <= o.warmup)
+    return o.lr * static_cast<double>(step) / static_cast<double>(o.warmup);
+  if (o.steps <= o.warmup)
+    return o.lr;
+  double progress = static_cast<double>(step - o.warmup) / static_cast<double>(o.steps - o.warmup);
+  return o.minLr + 0.5 * (1.0 + std::cos(M_PI * std::min(progress, 1.0))) * (o.lr - o.minLr);
+}
+
+std::string checkpointPath(const std::string &dir, long step) {
+  char name[64];
+  std::snprintf(name, sizeof name, "%s%08ld%s", kPrefix, step, kSuffix);
+  return dir + "/" + name;
+}
+
+std::string findCheckpoint(const std::string &dir, std::string &path, long &step) {
+  std::vector<long> steps;
+  if (std::string e = listCheckpoints(dir, steps); !e.empty())
+    return e;
+  if (steps.empty())
+    return "checkpoint directory '" + dir + "' holds no checkpoint (step-N.weights)";
+  step = *std::max_element(steps.begin(), steps.end());
+  path = checkpointPath(dir, step);
+  return "";
+}
+
+std::string train(const strata_model &model, const Executor &executor, strata_weights *weights,
+                  TrainingData &data, const TrainingOptions &options, long first) {
+  const strata_training &training = *model.training;
+  std::vector<OwnedTensor> inputs(model.num_inputs);
+  for (int32_t i : {training.lr_input, training.step_input}) {
+    strata_tensor *t = nullptr;
+    if (strata_status s = strata_tensor_create(model.inputs[i].dtype, 0, nullptr, &t))
+      return takeMessage(s);
+    inputs[i].reset(t);
+  }
+  int lossIndex = findValue(model.outputs, model.num_outputs, "loss");
+  int normIndex = findValue(model.outputs, model.num_outputs, "grad_norm");
+  std::vector<OwnedTensor> outputs;
+  std::vector<strata_tensor *> raw(model.num_inputs);
+  for (long step = first; step <= options.steps; ++step) {
+    if (std::string e = data.fill(step, inputs); !e.empty())
+      return e;
+    double lr = learningRate(options, step);
+    setScalar(inputs[training.lr_input].get(), lr);
+    setScalar(inputs[training.step_input].get(), static_cast<double>(step));
+    for (int32_t i = 0; i < model.num_inputs; ++i)
+      raw[i] = inputs[i].get();
+    if (step == first)
+      if (std::string e = executor.checkInputs(raw); !e.empty())
+        return e;
+    auto start = std::chrono::steady_clock::now();
+    if (std::string e = executor.run(raw, outputs); !e.empty())
+      return "step " + std::to_string(step) + ": " + e;
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    double loss = scalarOf(outputs[lossIndex].get());
+    std::printf("step %ld/%ld: loss %.6f, lr %.4g", step, options.steps, loss, lr);
+    if (normIndex >= 0)
+      std::printf(", grad norm %.4g", scalarOf(outputs[normIndex].get()));
+    std::printf(", %.1f ms", ms);
+    if (data.tokensPerStep() > 0)
+      std::printf(", %.0f tokens/s", static_cast<double>(data.tokensPerStep()) * 1000.0 / ms);
+    std::printf("\n");
+    std::fflush(stdout);
+    if (!std::isfinite(loss))
+      return "step " + std::to_string(step) + ": the loss is " + std::to_string(loss) +
+             "; training stopped (lower --lr, or clip the gradients with --optimizer=...,clip=1)";
+    bool last = step == options.steps;
+    if (!options.checkpointDir.empty() &&
+        (last || (options.every > 0 && step % options.every == 0)))
+      if (std::string e = saveCheckpoint(weights, options.checkpointDir, step); !e.empty())
+        return e;
+  }
+  return "";
+}
+
+} // namespace strata
