@@ -3,11 +3,14 @@
 // A checkpoint is written after its step's run, when the mapped region holds
 // that step's weights and state; it replaces the older ones only once it is
 // complete (written to a temporary file, synced and renamed), so a process
-// killed while writing leaves the previous checkpoint as the newest.
+// killed while writing leaves the previous checkpoint as the newest, and the
+// temporary file it was writing, which the next checkpoint written removes.
 //
 //===----------------------------------------------------------------------===//
 
 #include "runtime/core/Training.h"
+
+#include "runtime/core/TemporaryFile.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -37,14 +40,21 @@ long checkpointStep(const std::string &name) {
   return std::stol(digits);
 }
 
-/// The steps of the checkpoints in `dir`.
-std::string listCheckpoints(const std::string &dir, std::vector<long> &steps) {
+/// The steps of the checkpoints in `dir`, and in `unfinished` those of the
+/// temporary files of checkpoints whose writes did not finish.
+std::string listCheckpoints(const std::string &dir, std::vector<long> &steps,
+                            std::vector<long> *unfinished = nullptr) {
   DIR *d = opendir(dir.c_str());
   if (!d)
     return "checkpoint directory '" + dir + "': " + std::strerror(errno);
-  while (dirent *entry = readdir(d))
-    if (long step = checkpointStep(entry->d_name); step >= 0)
+  while (dirent *entry = readdir(d)) {
+    std::string name = entry->d_name;
+    if (long step = checkpointStep(name); step >= 0)
       steps.push_back(step);
+    else if (size_t at = name.find(".tmp."); unfinished && at != std::string::npos)
+      if (long step = checkpointStep(name.substr(0, at)); step >= 0)
+        unfinished->push_back(step);
+  }
   closedir(d);
   return "";
 }
@@ -56,12 +66,15 @@ std::string saveCheckpoint(const strata_weights *weights, const std::string &dir
   std::string path = checkpointPath(dir, step);
   if (strata_status s = strata_weights_save(weights, path.c_str()))
     return "checkpoint of step " + std::to_string(step) + ": " + takeMessage(s);
-  std::vector<long> steps;
-  if (std::string e = listCheckpoints(dir, steps); !e.empty())
+  // The older checkpoints go, and what a killed run left of its writes.
+  std::vector<long> steps, unfinished;
+  if (std::string e = listCheckpoints(dir, steps, &unfinished); !e.empty())
     return e;
   for (long older : steps)
     if (older != step)
       std::remove(checkpointPath(dir, older).c_str());
+  for (long killed : unfinished)
+    runtime::removeStaleTemporaries(checkpointPath(dir, killed));
   std::printf("checkpoint: %s\n", path.c_str());
   return "";
 }

@@ -16,7 +16,8 @@ position's logits against the next token (`cross_entropy:logits,labels`).
       [--model gpt2|bert] [--steps 20] [--tolerance 0.01]
 
 Prints both curves and "N steps within TOL" per model; exits 1 when a step's
-losses differ by more than the tolerance (relative), 77 without torch.
+losses differ by more than the tolerance (relative). Without torch it runs
+itself with $STRATA_EXPORT_PYTHON (the export environment's), or exits 77.
 """
 import argparse
 import os
@@ -30,7 +31,11 @@ try:
     import torch
     import transformers
 except ImportError:
-    print("torch and transformers are missing (tools/setup --export-deps): skipped")
+    # Run again by the export environment's Python, which has them.
+    export_python = os.environ.pop("STRATA_EXPORT_PYTHON", "")
+    if os.access(export_python, os.X_OK):
+        os.execv(export_python, [export_python, os.path.abspath(__file__), *sys.argv[1:]])
+    print("skipped: torch and transformers are missing (tools/setup --export-deps)")
     sys.exit(77)
 
 BATCH, SEQUENCE, VOCAB = 4, 32, 256
