@@ -114,9 +114,16 @@ LogicalResult ProgramDialect::verifyOperationAttribute(Operation *op, NamedAttri
   }
   if (name == kTraining) {
     auto fields = dyn_cast<DictionaryAttr>(attr.getValue());
-    if (!fields || !fields.getAs<StringAttr>("loss") ||
-        llvm::any_of(fields, [](NamedAttribute f) { return !isa<StringAttr>(f.getValue()); }))
-      return op->emitOpError("'") << kTraining << "' must be a dictionary of strings with a 'loss'";
+    auto isNames = [](Attribute a) {
+      auto names = dyn_cast<ArrayAttr>(a);
+      return names && llvm::all_of(names, [](Attribute n) { return isa<StringAttr>(n); });
+    };
+    if (!fields || !fields.getAs<StringAttr>("loss") || llvm::any_of(fields, [&](NamedAttribute f) {
+          return !isa<StringAttr>(f.getValue()) && !isNames(f.getValue());
+        }))
+      return op->emitOpError("'") << kTraining
+                                  << "' must be a dictionary of strings and arrays of strings "
+                                     "with a 'loss'";
     return success();
   }
   if (name == kPassThroughInputs || name == kPassThroughOutputs) {

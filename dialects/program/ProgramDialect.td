@@ -60,10 +60,12 @@ def Program_Dialect : Dialect {
     /// (added by strata-plan-weights): what is read through it never changes,
     /// unless the function trains (kTraining).
     static constexpr llvm::StringLiteral kWeightsRegion = "program.weights_region";
-    /// On the entry point of a program that trains: a dictionary of strings,
-    /// `loss` (the loss= option of strata-autodiff) and, once strata-optimizer
-    /// has made the weights state that every run updates, `optimizer`. The
-    /// weights of such a program change between runs: none is a constant.
+    /// On the entry point of a program that trains: a dictionary with `loss`
+    /// (the loss= option of strata-autodiff) and, once strata-optimizer has
+    /// made the weights state that every run updates, `optimizer` (a string)
+    /// and `parameters` and `state` (arrays of the names of the globals it
+    /// trains and of the optimizer's state). The weights of such a program
+    /// change between runs: none is a constant.
     static constexpr llvm::StringLiteral kTraining = "program.training";
   }];
 }

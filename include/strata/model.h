@@ -171,6 +171,13 @@ typedef struct strata_training {
   /// `shift`), so that the target is the tokens themselves.
   int32_t target_input;
   int32_t shift;
+  /// The names of the weights the step trains and of the optimizer's state
+  /// (each weight's `.exp_avg`, `.exp_avg_sq` or `.momentum_buffer`), as
+  /// tensors of the weights file.
+  int32_t num_parameters;
+  const char *const *parameters;
+  int32_t num_state;
+  const char *const *state;
 } strata_training;
 
 /// The compiled model, defined in the generated part of every emitted program.

@@ -222,6 +222,13 @@ uint64_t strata_weights_layout_id(const void *index, uint32_t count, const char 
 strata_status strata_weights_save(const strata_weights *weights,
                                   const char *path) STRATA_NOEXCEPT;
 
+/// The number of tensors in `weights`, and the name, bytes and size of
+/// tensor `index` (in the file's order): the name and bytes stay valid until
+/// strata_weights_close. Fails for an index out of range.
+size_t strata_weights_count(const strata_weights *weights) STRATA_NOEXCEPT;
+strata_status strata_weights_tensor(const strata_weights *weights, size_t index, const char **name,
+                                    const void **data, size_t *bytes) STRATA_NOEXCEPT;
+
 /// Maps the weights file at `path` and checks it: magic, version, size, that
 /// its model id is `model_id` (the program it was compiled with), that every
 /// name lies in the string table and no two tensors share one, that every

@@ -114,6 +114,13 @@ llvm::cl::opt<std::string> optimizerOption(
     llvm::cl::value_desc("adamw|sgd[:key=value,...]"), llvm::cl::init("adamw"),
     llvm::cl::sub(compileCommand));
 
+llvm::cl::opt<bool> swappableWeights(
+    "swappable-weights",
+    llvm::cl::desc("Keep every float initializer of more than one element in the weights file, "
+                   "none in the program's code, so that the weights a training program "
+                   "exports (--export-weights) replace them all"),
+    llvm::cl::init(false), llvm::cl::sub(compileCommand));
+
 llvm::cl::opt<bool> noFusion(
     "no-fusion",
     llvm::cl::desc("Run every graph op as a kernel of its own instead of fusing ops into groups "
@@ -367,7 +374,8 @@ int runStratac(int argc, char **argv) {
     return fail("--optimizer goes with --train");
   if (trainOption)
     pipeline.graph.optimizer = optimizerOption;
-  options.smallFloatWeights = !lossOption.empty();
+  options.smallFloatWeights = !lossOption.empty() || swappableWeights;
+  pipeline.plan.allFloatWeights = !lossOption.empty() || swappableWeights;
   llvm::Expected<std::optional<TierPlanOptions>> tiers = parseTierOptions(
       {gpuMemOption, hostMemOption, nvmeMemOption, nvmeDirOption, bandwidthsOption},
       target->defaultRates());

@@ -97,7 +97,8 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options, Phase from
   }
   if (runs(Phase::Plan)) {
     pm.addPass(createMaterializeTiers());
-    pm.addPass(createPlanWeights(PlanWeightsOptions{options.plan.weightsMinBytes}));
+    pm.addPass(createPlanWeights(
+        PlanWeightsOptions{options.plan.weightsMinBytes, options.plan.allFloatWeights}));
     pm.addPass(
         createPlanBuffers(PlanBuffersOptions{options.plan.bufferAlignment, options.plan.inPlace}));
     pm.addPass(createPlanTierArenas());

@@ -115,6 +115,9 @@ struct PlanPhaseOptions {
   std::optional<TierPlanOptions> tiers;
   /// Constants of at least this many bytes go to the weights file.
   int64_t weightsMinBytes = 1024;
+  /// Every float constant of more than one element goes to the weights file
+  /// (--swappable-weights).
+  bool allFloatWeights = false;
   /// Least alignment of every planned buffer, in bytes.
   int64_t bufferAlignment = 64;
   /// Whether elementwise ops may write over an input at its last use.

@@ -132,10 +132,20 @@ std::string generateModelGlue(const ModelSignature &signature, llvm::StringRef e
        << ", " << nvme.size() << ", " << (nvme.empty() ? "nullptr" : "strata_nvme_weights")
        << "};\n\n";
   }
-  if (const std::optional<ModelTraining> &t = signature.training)
+  if (const std::optional<ModelTraining> &t = signature.training) {
+    auto names = [&](llvm::StringRef table, const std::vector<std::string> &list) {
+      os << "static const char *const " << table << "[] = {";
+      for (const std::string &name : list)
+        os << quote(name) << ", ";
+      os << "nullptr};\n";
+    };
+    names("strata_training_parameters", t->parameters);
+    names("strata_training_state", t->state);
     os << "static const strata_training strata_training_step = {" << quote(t->loss) << ", "
        << quote(t->optimizer) << ", " << t->lrInput << ", " << t->stepInput << ", "
-       << t->targetInput << ", " << (t->shift ? 1 : 0) << "};\n\n";
+       << t->targetInput << ", " << (t->shift ? 1 : 0) << ", " << t->parameters.size()
+       << ", strata_training_parameters, " << t->state.size() << ", strata_training_state};\n\n";
+  }
   os << "extern \"C\" const strata_model strata_compiled_model = {\n"
      << "  STRATA_MODEL_ABI_VERSION, " << quote(signature.name) << ",\n  "
      << signature.inputs.size() << ", strata_inputs, " << signature.outputs.size()

@@ -150,6 +150,10 @@ LogicalResult readTraining(func::FuncOp func, ModelSignature &signature) {
   t.stepInput = inputIndex(signature, "step");
   t.targetInput = parts.size() > 1 ? inputIndex(signature, parts[1]) : -1;
   t.shift = parts.size() > 2 && parts[2] == "shift";
+  for (auto [field, names] : {std::pair{"parameters", &t.parameters}, {"state", &t.state}})
+    if (auto list = fields.getAs<ArrayAttr>(field))
+      for (auto name : list.getAsRange<StringAttr>())
+        names->push_back(name.str());
   if (t.lrInput < 0 || t.stepInput < 0 || t.targetInput < 0)
     return func.emitError("the training program lacks its lr, step or target input");
   signature.training = t;

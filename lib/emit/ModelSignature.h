@@ -56,6 +56,7 @@ struct ModelTraining {
   std::string loss, optimizer;
   int32_t lrInput = -1, stepInput = -1, targetInput = -1;
   bool shift = false;
+  std::vector<std::string> parameters, state;
 };
 
 struct ModelSignature {

@@ -182,8 +182,10 @@ struct OptimizerPass : strata::impl::OptimizerBase<OptimizerPass> {
     strata::autodiff::StepScalars scalars =
         strata::autodiff::buildStepScalars(start, loc, spec, inputs[0], inputs[1]);
 
+    SmallVector<Attribute> parameterNames, stateNames;
     for (auto [global, grad] : trained) {
       auto type = cast<RankedTensorType>(global.getType());
+      parameterNames.push_back(global.getSymNameAttr());
       global.setIsMutable(true);
       StringAttr name = global.getSymNameAttr();
       auto ref = FlatSymbolRefAttr::get(name);
@@ -210,6 +212,7 @@ struct OptimizerPass : strata::impl::OptimizerBase<OptimizerPass> {
           return created.emitError("a weight named '")
                  << name.getValue() << suffix << "' exists already";
         state.push_back(FlatSymbolRefAttr::get(created.getSymNameAttr()));
+        stateNames.push_back(created.getSymNameAttr());
       }
 
       Value g = clipFactor ? g::MulOp::create(b, loc, grad, clipFactor).getResult() : grad;
@@ -234,6 +237,8 @@ struct OptimizerPass : strata::impl::OptimizerBase<OptimizerPass> {
     entry.setAllResultAttrs(resultAttrs);
     NamedAttrList fields(entry->getAttrOfType<DictionaryAttr>(p::ProgramDialect::kTraining));
     fields.set("optimizer", StringAttr::get(ctx, spec.describe()));
+    fields.set("parameters", ArrayAttr::get(ctx, parameterNames));
+    fields.set("state", ArrayAttr::get(ctx, stateNames));
     entry->setAttr(p::ProgramDialect::kTraining, fields.getDictionary(ctx));
     return success();
   }

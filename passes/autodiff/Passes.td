@@ -95,7 +95,8 @@ def Optimizer : Pass<"strata-optimizer", "mlir::ModuleOp"> {
     learning rate, and `step`, the step number counted from 1 (AdamW's bias
     correction). The function returns `loss` and, with `clip`, `grad_norm`
     (the norm before clipping). `program.training` gains `optimizer`, the
-    option with every setting spelled out.
+    option with every setting spelled out, and `parameters` and `state`, the
+    names of the globals trained and of the optimizer's state.
 
     Without clipping a weight's update is placed right after the last op that
     reads the weight or that its gradient needs, so that every load of a

@@ -38,7 +38,11 @@ def PlanWeights : Pass<"strata-plan-weights", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"minBytes", "min-bytes", "int64_t", "1024",
-           "Constants smaller than this stay in the program">
+           "Constants smaller than this stay in the program">,
+    Option<"allFloats", "all-floats", "bool", "false",
+           "Every float constant of more than one element goes to the file, "
+           "whatever its size, so that a training program's exported weights "
+           "replace them all">
   ];
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::memref::MemRefDialect",
                            "strata::program::ProgramDialect"];

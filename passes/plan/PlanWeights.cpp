@@ -67,9 +67,12 @@ struct PlanWeights : strata::impl::PlanWeightsBase<PlanWeights> {
     SmallVector<std::pair<memref::GlobalOp, int64_t>> outlined;
     for (auto global : module.getOps<memref::GlobalOp>()) {
       // A training program's state goes to the file whatever its size: a
-      // checkpoint is the file's data region.
+      // checkpoint is the file's data region; so do, with `allFloats`, the
+      // constants an exported training run may replace.
       int64_t bytes = outlinableBytes(global);
-      if (bytes > 0 && (bytes >= minBytes || !global.getConstant()))
+      bool trainable = isa<FloatType>(global.getType().getElementType()) &&
+                       global.getType().getNumElements() > 1;
+      if (bytes > 0 && (bytes >= minBytes || !global.getConstant() || (allFloats && trainable)))
         outlined.push_back({global, bytes});
     }
     int64_t end = 0;

@@ -10,6 +10,7 @@
 
 #include "runtime/core/Training.h"
 
+#include "runtime/core/File.h"
 #include "runtime/core/TemporaryFile.h"
 
 #include <algorithm>
@@ -118,6 +119,64 @@ std::string findCheckpoint(const std::string &dir, std::string &path, long &step
     return "checkpoint directory '" + dir + "' holds no checkpoint (step-N.weights)";
   step = *std::max_element(steps.begin(), steps.end());
   path = checkpointPath(dir, step);
+  return "";
+}
+
+std::string exportWeights(const strata_training &training, const strata_weights *trained,
+                          const std::string &inferencePath, const std::string &outPath,
+                          std::string &note) {
+  // The inference file is checked in full against the id it records.
+  runtime::InputFile file;
+  uint64_t modelId = 0;
+  if (strata_status s = runtime::InputFile::open(inferencePath.c_str(), file))
+    return takeMessage(s);
+  if (strata_status s = file.readAt(16, &modelId, sizeof modelId, "the weights file's header"))
+    return takeMessage(s);
+  strata_weights *opened = nullptr;
+  if (strata_status s = strata_weights_open(inferencePath.c_str(), modelId, &opened))
+    return takeMessage(s);
+  WeightsPtr target(opened);
+  size_t copied = 0;
+  std::vector<std::string> inTarget;
+  for (size_t i = 0; i < strata_weights_count(target.get()); ++i) {
+    const char *name = nullptr;
+    const void *data = nullptr, *from = nullptr;
+    size_t bytes = 0, fromBytes = 0;
+    if (strata_status s = strata_weights_tensor(target.get(), i, &name, &data, &bytes))
+      return takeMessage(s);
+    inTarget.push_back(name);
+    strata_status missing = strata_weights_find(trained, name, &from, &fromBytes);
+    if (missing) {
+      strata_status_free(missing);
+      continue;
+    }
+    if (fromBytes != bytes)
+      return "--export-weights: tensor '" + std::string(name) + "' has " + std::to_string(bytes) +
+             " bytes in '" + inferencePath + "' and " + std::to_string(fromBytes) +
+             " in training: not the same model";
+    // The mapping is private: the inference file itself does not change.
+    std::memcpy(const_cast<void *>(data), from, bytes);
+    ++copied;
+  }
+  if (copied == 0)
+    return "--export-weights: '" + inferencePath +
+           "' shares no tensor with the training "
+           "program: is it the weights file of an inference program of the same model?";
+  size_t unread = 0;
+  std::string example;
+  for (int32_t i = 0; i < training.num_parameters; ++i)
+    if (std::find(inTarget.begin(), inTarget.end(), training.parameters[i]) == inTarget.end()) {
+      ++unread;
+      example = training.parameters[i];
+    }
+  if (unread > 0)
+    return "--export-weights: " + std::to_string(unread) + " trained tensors (such as '" + example +
+           "') are not in '" + inferencePath + "': its program keeps them in its " +
+           "code; compile it with stratac --swappable-weights";
+  if (strata_status s = strata_weights_save(target.get(), outPath.c_str()))
+    return takeMessage(s);
+  note = "exported " + std::to_string(copied) + " trained tensors to " + outPath +
+         " (the weights of the inference program of " + inferencePath + ")";
   return "";
 }
 

@@ -45,6 +45,18 @@ std::string checkpointPath(const std::string &dir, long step);
 /// Fails, naming `dir`, when it cannot be read or holds none.
 std::string findCheckpoint(const std::string &dir, std::string &path, long &step);
 
+/// Writes a copy of `inferencePath`, the weights file of an inference
+/// program compiled from the same model, to `outPath` with each tensor that
+/// `trained` (the weights of the training program `training`) holds under
+/// the same name and size replaced by the trained one: the inference program then runs the
+/// trained model. Fails, naming the files, when a shared name differs in
+/// size, no tensor is shared, or a trained weight is not in the inference
+/// file (its program holds it in its code: stratac --swappable-weights
+/// keeps every one in the file). `note` says what was written.
+std::string exportWeights(const strata_training &training, const strata_weights *trained,
+                          const std::string &inferencePath, const std::string &outPath,
+                          std::string &note);
+
 /// Runs steps `first` to `options.steps` of `model` on `executor`, whose
 /// weights are `weights`, reading `data`. Returns an error message or "".
 std::string train(const strata_model &model, const Executor &executor, strata_weights *weights,

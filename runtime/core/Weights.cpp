@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <unordered_map>
 #include <unordered_set>
+#include <vector>
 
 using namespace strata::runtime;
 
@@ -39,6 +40,8 @@ struct strata_weights {
   size_t regionSize = 0;
   /// Each tensor's entry by name; names point into the mapping.
   std::unordered_map<std::string_view, strata_weights_entry> byName;
+  /// The names in the file's order.
+  std::vector<std::string_view> names;
   /// The file mapped (stat's device and inode), which a reader of the file
   /// itself must find at `path`.
   uint64_t device = 0, inode = 0;
@@ -150,6 +153,7 @@ strata_status checkFile(strata_weights &w, uint64_t modelId,
     else if (strata_checksum(w.region + e.offset, e.bytes) != e.checksum)
       return makeError(STRATA_ERROR_FORMAT,
                        "weights file '%s': tensor '%s' is corrupt (checksum mismatch)", path, name);
+    w.names.push_back(key);
     if (!w.byName.emplace(std::string_view(name, e.name_size), e).second)
       return makeError(STRATA_ERROR_FORMAT, "weights file '%s': two tensors are named '%s'", path,
                        name);
@@ -283,6 +287,25 @@ strata_status strata_weights_save(const strata_weights *weights, const char *pat
   }
   ByteRange ranges[] = {{head.data(), head.size()}, {weights->region, weights->regionSize}};
   return writeFileAtomically(path, ranges, 2);
+}
+
+size_t strata_weights_count(const strata_weights *weights) noexcept {
+  return weights ? weights->names.size() : 0;
+}
+
+strata_status strata_weights_tensor(const strata_weights *weights, size_t index, const char **name,
+                                    const void **data, size_t *bytes) noexcept {
+  if (!weights || !name || !data || !bytes)
+    return makeError(STRATA_ERROR_INVALID_ARGUMENT, "strata_weights_tensor: NULL argument");
+  if (index >= weights->names.size())
+    return makeError(STRATA_ERROR_INVALID_ARGUMENT, "weights file '%s' has %zu tensors, not %zu",
+                     weights->path.c_str(), weights->names.size(), index + 1);
+  const strata_weights_entry &e = weights->byName.find(weights->names[index])->second;
+  // Names are followed by a NUL in the mapping (checked when opened).
+  *name = weights->names[index].data();
+  *data = weights->region + e.offset;
+  *bytes = e.bytes;
+  return nullptr;
 }
 
 const void *strata_weights_data(const strata_weights *weights) noexcept {

@@ -139,7 +139,11 @@ void usage(const char *program) {
                 "  --checkpoint DIR        write DIR/step-N.weights after the last step\n"
                 "  --every K               and after every K-th step\n"
                 "  --resume DIR            start from DIR's newest checkpoint; give the\n"
-                "                          options of the first run for identical steps\n",
+                "                          options of the first run for identical steps\n"
+                "  --export-weights OUT    after the last step, write the trained weights\n"
+                "                          as OUT, a copy of --inference-weights FILE (the\n"
+                "                          weights file of an inference program compiled\n"
+                "                          from the same model) that program accepts\n",
                 t->loss, t->optimizer);
   std::printf("  (this model's prompts for --generate: %s)\n\ninputs:\n",
               isByteLevel(m) ? "text with --prompt, or byte ids in input_ids"
@@ -338,11 +342,12 @@ std::string checkTrainingOptions(const strata_model &model, const std::string &d
   long step = 0;
   if (std::string e = findCheckpoint(resumeDir, weightsPath, step); !e.empty())
     return "--resume: " + e;
-  if (step >= training.steps)
-    return "--resume: the checkpoint is of step " + std::to_string(step) +
-           ", at or after --steps " + std::to_string(training.steps);
   firstStep = step + 1;
-  std::printf("resuming from %s at step %ld\n", weightsPath.c_str(), firstStep);
+  if (step >= training.steps)
+    std::printf("%s is of step %ld: no step is left before --steps %ld\n", weightsPath.c_str(),
+                step, training.steps);
+  else
+    std::printf("resuming from %s at step %ld\n", weightsPath.c_str(), firstStep);
   return "";
 }
 
@@ -399,7 +404,7 @@ int main(int argc, char **argv) {
   TrainingOptions training;
   double minLr = -1;
   long batchGiven = 0;
-  std::string dataPath, dataType = "uint16", resumeDir;
+  std::string dataPath, dataType = "uint16", resumeDir, exportPath, inferenceWeights;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&](const char *flag) -> const char * {
@@ -504,6 +509,10 @@ int main(int argc, char **argv) {
       training.checkpointDir = value("--checkpoint");
     } else if (arg == "--resume") {
       resumeDir = value("--resume");
+    } else if (arg == "--export-weights") {
+      exportPath = value("--export-weights");
+    } else if (arg == "--inference-weights") {
+      inferenceWeights = value("--inference-weights");
     } else {
       return fail("unknown argument '" + arg + "' (see --help)");
     }
@@ -516,9 +525,16 @@ int main(int argc, char **argv) {
       return fail(e);
     if (generate > 0 || bench > 0 || !outputArgs.empty() || !probePath.empty())
       return fail("--train does not combine with --generate, --bench, --output or --probe");
+    if (exportPath.empty() != inferenceWeights.empty())
+      return fail("--export-weights OUT and --inference-weights FILE go together");
+    if (!exportPath.empty()) {
+      runtime::OutputKind kind;
+      if (strata_status s = runtime::checkOutputPath(exportPath.c_str(), kind))
+        return fail(takeMessage(s));
+    }
   } else if (!dataPath.empty() || !resumeDir.empty() || training.steps > 0 ||
-             !training.checkpointDir.empty()) {
-    return fail("--data, --steps, --checkpoint and --resume go with --train");
+             !training.checkpointDir.empty() || !exportPath.empty()) {
+    return fail("--data, --steps, --checkpoint, --resume and --export-weights go with --train");
   }
   if (!probePath.empty())
     return probe(model, probePath, probeBytes, static_cast<int32_t>(threads), deviceMemory,
@@ -592,6 +608,14 @@ int main(int argc, char **argv) {
     if (std::string e = train(model, executor, weights.get(), *data, training, firstStep);
         !e.empty())
       return fail(e);
+    if (!exportPath.empty()) {
+      std::string note;
+      if (std::string e =
+              exportWeights(*model.training, weights.get(), inferenceWeights, exportPath, note);
+          !e.empty())
+        return fail(e);
+      std::printf("%s\n", note.c_str());
+    }
     return 0;
   }
   if (generate > 0) {

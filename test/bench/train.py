@@ -1,0 +1,149 @@
+"""Training throughput: the byte-level GPT of examples/ (4 layers, d_model 128,
+context 256, 858,880 parameters) trained by the program `stratac compile
+--train` writes and by PyTorch eager (the model's own torch code, with
+scaled_dot_product_attention) at the same batch, the same AdamW (betas 0.9,
+0.95, weight decay 0.1, clipping at 1) and the same thread count; prints
+tokens per second, the ratio (above 1.0x: Strata is faster) and each side's
+peak resident memory. Both start from the same random weights (the torch
+model's, exported with the dynamo exporter; not committed). With
+--parity-steps N it also prints the loss curves of the GPT-style and
+BERT-style test architectures over N steps against torch.optim.AdamW
+(check_training_parity.py). Prints figures; asserts nothing.
+
+  .venv-export/bin/python train.py --stratac build/bin/stratac \\
+      [--threads 1 2] [--batch 8] [--steps 20] [--parity-steps 200]
+"""
+import argparse
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "examples"))
+from train_byte_gpt import ByteGPT, Config  # noqa: E402
+
+OPTIMIZER = "adamw:beta1=0.9,beta2=0.95,eps=1e-8,weight_decay=0.1,clip=1"
+LR = 2e-3
+
+
+def text_stream(tokens):
+    rng = np.random.default_rng(0)
+    words = [b"and", b"God", b"said", b"let", b"there", b"be", b"light", b"the", b"earth"]
+    text = b""
+    while len(text) < tokens:
+        text += b" ".join(words[i] for i in rng.integers(0, len(words), 8)) + b".\n"
+    return np.frombuffer(text, np.uint8).astype(np.uint16)
+
+
+class Logits(torch.nn.Module):
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, ids):
+        return self.model(ids)
+
+
+def torch_worker(args):
+    """Trains in this process (a subprocess of the bench, for its peak memory)."""
+    torch.set_num_threads(args.threads[0])
+    torch.manual_seed(0)
+    model = ByteGPT(Config())
+    stream = torch.from_numpy(np.fromfile(args.data, np.uint16).astype(np.int64))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=LR, betas=(0.9, 0.95), eps=1e-8,
+                                  weight_decay=0.1)
+    context = Config().context
+    times = []
+    for step in range(args.steps):
+        starts = [(step * args.batch + b) * context for b in range(args.batch)]
+        ids = torch.stack([stream[s:s + context] for s in starts])
+        begin = time.perf_counter()
+        logits = model(ids)
+        loss = F.cross_entropy(logits[:, :-1].reshape(-1, 256), ids[:, 1:].reshape(-1))
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+        times.append(time.perf_counter() - begin)
+    print(f"torch ms per step {np.median(times[2:]) * 1000:.3f} loss {loss.item():.4f}")
+
+
+def peak_of(command):
+    """Runs `command`; returns its output and its peak resident memory in MiB."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    # ru_maxrss of the children is the largest of any: run the larger last.
+    return out, max(after, before) / 1024
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--stratac")
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--parity-steps", type=int, default=0)
+    parser.add_argument("--torch-worker", action="store_true")
+    parser.add_argument("--data")
+    args = parser.parse_args()
+    if args.torch_worker:
+        return torch_worker(args)
+    context = Config().context
+    with tempfile.TemporaryDirectory() as work:
+        torch.manual_seed(0)
+        model = ByteGPT(Config()).eval()
+        path = os.path.join(work, "byte_gpt.onnx")
+        with torch.no_grad():
+            program = torch.onnx.export(Logits(model), (torch.zeros(args.batch, context,
+                                                                    dtype=torch.int64),),
+                                        dynamo=True, opset_version=18, input_names=["input_ids"],
+                                        output_names=["logits"], external_data=False,
+                                        verbose=False)
+        program.save(path, external_data=False)
+        exe = os.path.join(work, "train")
+        start = time.perf_counter()
+        subprocess.run([args.stratac, "compile", path, "-o", exe, "--shape",
+                        f"input_ids={args.batch}x{context}", "--train",
+                        "--loss=cross_entropy:logits,input_ids,shift",
+                        f"--optimizer={OPTIMIZER}"], check=True)
+        print(f"compiled the training program in {time.perf_counter() - start:.1f} s; "
+              f"batch {args.batch} x {context} tokens")
+        data = os.path.join(work, "tokens.bin")
+        text_stream(args.batch * context * (args.steps + 1) + 1).tofile(data)
+        tokens = args.batch * context
+        print(f"{'threads':>7} {'strata tok/s':>13} {'torch tok/s':>12} {'strata/torch':>13} "
+              f"{'strata MiB':>11} {'torch MiB':>10}")
+        for threads in args.threads:
+            out, strata_peak = peak_of([exe, "--train", "--data", data, "--steps",
+                                        str(args.steps), "--lr", str(LR), "--threads",
+                                        str(threads)])
+            ms = [float(m) for m in re.findall(r", ([0-9.]+) ms", out)]
+            strata_ms = float(np.median(ms[2:]))
+            out, torch_peak = peak_of([sys.executable, os.path.abspath(__file__),
+                                       "--torch-worker", "--threads", str(threads), "--batch",
+                                       str(args.batch), "--steps", str(args.steps), "--data",
+                                       data])
+            torch_ms = float(re.search(r"ms per step ([0-9.]+)", out).group(1))
+            print(f"{threads:>7} {tokens / strata_ms * 1000:>13.0f} "
+                  f"{tokens / torch_ms * 1000:>12.0f} {torch_ms / strata_ms:>12.2f}x "
+                  f"{strata_peak:>11.0f} {torch_peak:>10.0f}", flush=True)
+    if args.parity_steps:
+        with tempfile.TemporaryDirectory() as work:
+            subprocess.run([sys.executable, os.path.join(ROOT, "test", "training",
+                                                         "check_training_parity.py"),
+                            "--stratac", args.stratac, "--work", work, "--steps",
+                            str(args.parity_steps)], check=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""Checks that the weights a training program exports (--export-weights) are
+what it trained: an inference program of the same model, run on them, gives
+logits whose causal cross entropy on the next step's batch equals the loss
+the training program reports for that step (its forward pass reads the same
+weights).
+
+  python check_export.py --train PROGRAM --infer PROGRAM --data TOKENS.bin \\
+      --steps N --batch B --sequence T --work DIR
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    for flag in ("--train", "--infer", "--data", "--work"):
+        parser.add_argument(flag, required=True)
+    for flag in ("--steps", "--batch", "--sequence"):
+        parser.add_argument(flag, type=int, required=True)
+    args = parser.parse_args()
+    checkpoints = os.path.join(args.work, "checkpoints")
+    exported = os.path.join(args.work, "trained.weights")
+    common = ["--train", "--data", args.data, "--lr", "1e-2", "--checkpoint", checkpoints]
+    out = subprocess.run([args.train, *common, "--steps", str(args.steps), "--export-weights",
+                          exported, "--inference-weights", args.infer + ".weights"],
+                         check=True, capture_output=True, text=True).stdout
+    print(out.strip().splitlines()[-1])
+    # The next step's loss, from the weights after `steps` steps.
+    out = subprocess.run([args.train, *common, "--steps", str(args.steps + 1), "--resume",
+                          checkpoints], check=True, capture_output=True, text=True).stdout
+    reported = float(re.search(rf"step {args.steps + 1}/\S+ loss ([0-9.]+)", out).group(1))
+    stream = np.fromfile(args.data, np.uint16).astype(np.int64)
+    windows = (len(stream) - args.sequence) // args.sequence + 1
+    starts = [(args.steps * args.batch + b) % windows * args.sequence for b in range(args.batch)]
+    ids = np.stack([stream[s:s + args.sequence] for s in starts])
+    np.save(os.path.join(args.work, "ids.npy"), ids)
+    np.save(os.path.join(args.work, "mask.npy"), np.ones_like(ids))
+    logits_path = os.path.join(args.work, "logits.npy")
+    subprocess.run([args.infer, "--weights", exported, "--input",
+                    f"input_ids={os.path.join(args.work, 'ids.npy')}", "--input",
+                    f"attention_mask={os.path.join(args.work, 'mask.npy')}", "--output",
+                    f"logits={logits_path}"], check=True)
+    logits = np.load(logits_path).astype(np.float64)[:, :-1]
+    labels = ids[:, 1:]
+    shifted = logits - logits.max(-1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(-1, keepdims=True))
+    loss = -np.take_along_axis(log_probs, labels[..., None], -1).mean()
+    print(f"step {args.steps + 1}: training program's loss {reported:.6f}, "
+          f"exported weights' loss {loss:.6f}")
+    if abs(loss - reported) > 1e-5 * max(1.0, abs(reported)):
+        sys.exit("the exported weights are not the trained ones")
+    print("exported weights match")
+
+
+if __name__ == "__main__":
+    main()
