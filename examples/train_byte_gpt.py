@@ -35,13 +35,12 @@ import argparse
 import dataclasses
 import math
 import pathlib
-import re
-import subprocess
 import sys
 import time
 
 import torch
 import torch.nn.functional as F
+from kjv_text import prepare, split
 from torch import nn
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -50,8 +49,6 @@ DEFAULT_ONNX = ROOT / "examples" / "byte-gpt.onnx"
 DEFAULT_PROMPT = ROOT / "examples" / "prompt.npy"
 PROMPT = "And God said"
 SEED = 1611
-VAL_EVERY = 20  # every 20th block is held out
-VAL_BLOCK = 16 * 1024
 
 
 @dataclasses.dataclass
@@ -180,25 +177,10 @@ class ExportWrapper(nn.Module):
 # ----------------------------------------------------------------------------- data
 
 
-def prepare(path: pathlib.Path) -> None:
-    raw = subprocess.run(
-        ["bible", "-f", "Gen1:1-Rev22:21"], check=True, capture_output=True, text=True
-    ).stdout
-    lines = raw.splitlines()
-    ref = re.compile(r"^[1-3]?[A-Za-z]+[0-9]+:[0-9]+ ")
-    verses = [ref.sub("", line, count=1) for line in lines if line.strip()]
-    assert all(ref.match(line) for line in lines if line.strip()), "unexpected verse format"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(verses) + "\n", encoding="ascii")
-    print(f"wrote {path}: {len(verses)} verses, {path.stat().st_size} bytes")
-
-
 def load_splits(path: pathlib.Path) -> tuple[torch.Tensor, torch.Tensor]:
-    data = torch.frombuffer(bytearray(path.read_bytes()), dtype=torch.uint8)
-    blocks = data.split(VAL_BLOCK)
-    train = torch.cat([b for i, b in enumerate(blocks) if i % VAL_EVERY != VAL_EVERY - 1])
-    val = torch.cat([b for i, b in enumerate(blocks) if i % VAL_EVERY == VAL_EVERY - 1])
-    return train, val
+    train, val = split(path.read_bytes())
+    return (torch.frombuffer(bytearray(train), dtype=torch.uint8),
+            torch.frombuffer(bytearray(val), dtype=torch.uint8))
 
 
 def batch(data, n, ctx, gen):

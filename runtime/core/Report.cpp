@@ -119,4 +119,45 @@ std::string reportText(const strata_model &model, const Executor &executor, int 
   return text;
 }
 
+std::string trainingMemoryText(const strata_model &model, const strata_weights *weights) {
+  const strata_training &t = *model.training;
+  auto bytesOf = [&](const char *const *names, int32_t count) {
+    uint64_t total = 0;
+    for (int32_t i = 0; i < count; ++i) {
+      const void *data = nullptr;
+      size_t bytes = 0;
+      if (strata_status s = strata_weights_find(weights, names[i], &data, &bytes))
+        strata_status_free(s);
+      total += bytes;
+    }
+    return total;
+  };
+  uint64_t parameters = bytesOf(t.parameters, t.num_parameters);
+  uint64_t state = bytesOf(t.state, t.num_state);
+  uint64_t all = 0;
+  for (size_t i = 0; i < strata_weights_count(weights); ++i) {
+    const char *name = nullptr;
+    const void *data = nullptr;
+    size_t bytes = 0;
+    if (strata_status s = strata_weights_tensor(weights, i, &name, &data, &bytes))
+      strata_status_free(s);
+    all += bytes;
+  }
+  uint64_t arenas = 0;
+  for (int32_t j = 0; j < model.num_arenas; ++j)
+    arenas += model.arenas[j].bytes;
+  auto u = [](uint64_t v) { return static_cast<unsigned long long>(v); };
+  std::string text = format("report: training memory by category:\n"
+                            "report:   parameters %llu bytes (%d tensors, in the weights file)\n",
+                            u(parameters), t.num_parameters);
+  text += format("report:   optimizer state %llu bytes (%d tensors, in the weights file)\n",
+                 u(state), t.num_state);
+  text += format("report:   other constants %llu bytes (in the weights file)\n",
+                 u(all - std::min(all, parameters + state)));
+  text += format("report:   activations, gradients and temporaries %llu bytes (the arenas: a "
+                 "gradient's buffer reuses an activation's once its last reader has run)\n",
+                 u(arenas));
+  return text;
+}
+
 } // namespace strata

@@ -37,6 +37,13 @@ struct RunTimes {
 std::string reportText(const strata_model &model, const Executor &executor, int threads,
                        const RunTimes &times, const ResidentMemory *afterFirstRun);
 
+/// The report's lines on a training program's memory (`model.training`):
+/// the bytes of the parameters it trains and of the optimizer's state, both
+/// in the weights file `weights` (mapped privately: the pages a step writes
+/// become the process's own), and of the file's other tensors; the
+/// activations the backward pass reads and the gradients share the arenas.
+std::string trainingMemoryText(const strata_model &model, const strata_weights *weights);
+
 } // namespace strata
 
 #endif // STRATA_RUNTIME_CORE_REPORT_H

@@ -181,7 +181,9 @@ std::string exportWeights(const strata_training &training, const strata_weights 
 }
 
 std::string train(const strata_model &model, const Executor &executor, strata_weights *weights,
-                  TrainingData &data, const TrainingOptions &options, long first) {
+                  TrainingData &data, const TrainingOptions &options, long first, RunTimes &times) {
+  times = RunTimes{0, 0, 0};
+  double laterMs = 0;
   const strata_training &training = *model.training;
   std::vector<OwnedTensor> inputs(model.num_inputs);
   for (int32_t i : {training.lr_input, training.step_input}) {
@@ -210,6 +212,10 @@ std::string train(const strata_model &model, const Executor &executor, strata_we
       return "step " + std::to_string(step) + ": " + e;
     double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    (step == first ? times.firstMs : laterMs) += ms;
+    ++times.runs;
+    if (times.runs > 1)
+      times.laterMeanMs = laterMs / static_cast<double>(times.runs - 1);
     double loss = scalarOf(outputs[lossIndex].get());
     std::printf("step %ld/%ld: loss %.6f, lr %.4g", step, options.steps, loss, lr);
     if (normIndex >= 0)

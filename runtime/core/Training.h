@@ -15,6 +15,7 @@
 #define STRATA_RUNTIME_CORE_TRAINING_H
 
 #include "runtime/core/Executor.h"
+#include "runtime/core/Report.h"
 #include "runtime/core/TrainingData.h"
 
 #include <string>
@@ -59,8 +60,10 @@ std::string exportWeights(const strata_training &training, const strata_weights 
 
 /// Runs steps `first` to `options.steps` of `model` on `executor`, whose
 /// weights are `weights`, reading `data`. Returns an error message or "".
+/// `times` receives the first step's time and the mean of the others.
 std::string train(const strata_model &model, const Executor &executor, strata_weights *weights,
-                  TrainingData &data, const TrainingOptions &options, long first);
+                  TrainingData &data, const TrainingOptions &options, long first,
+                  RunTimes &times);
 
 } // namespace strata
 

@@ -605,9 +605,19 @@ int main(int argc, char **argv) {
     std::unique_ptr<TrainingData> data;
     if (std::string e = TrainingData::open(model, dataPath, dataType, data); !e.empty())
       return fail(e);
-    if (std::string e = train(model, executor, weights.get(), *data, training, firstStep);
+    RunTimes times;
+    if (std::string e = train(model, executor, weights.get(), *data, training, firstStep, times);
         !e.empty())
       return fail(e);
+    if (report && times.runs > 0) {
+      ResidentMemory now;
+      std::fputs(reportText(model, executor, static_cast<int>(threads), times, nullptr).c_str(),
+                 stdout);
+      std::fputs(trainingMemoryText(model, weights.get()).c_str(), stdout);
+      if (readResidentMemory(now))
+        std::printf("report: resident memory peak %.1f MiB\n",
+                    static_cast<double>(now.peakBytes) / (1024.0 * 1024.0));
+    }
     if (!exportPath.empty()) {
       std::string note;
       if (std::string e =

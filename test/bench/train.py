@@ -4,7 +4,8 @@ context 256, 858,880 parameters) trained by the program `stratac compile
 scaled_dot_product_attention) at the same batch, the same AdamW (betas 0.9,
 0.95, weight decay 0.1, clipping at 1) and the same thread count; prints
 tokens per second, the ratio (above 1.0x: Strata is faster) and each side's
-peak resident memory. Both start from the same random weights (the torch
+peak resident memory (the program's --report; the torch process's, with
+torch's own libraries). Both start from the same random weights (the torch
 model's, exported with the dynamo exporter; not committed). With
 --parity-steps N it also prints the loss curves of the GPT-style and
 BERT-style test architectures over N steps against torch.optim.AdamW
@@ -73,16 +74,9 @@ def torch_worker(args):
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         optimizer.step()
         times.append(time.perf_counter() - begin)
-    print(f"torch ms per step {np.median(times[2:]) * 1000:.3f} loss {loss.item():.4f}")
-
-
-def peak_of(command):
-    """Runs `command`; returns its output and its peak resident memory in MiB."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of the children is the largest of any: run the larger last.
-    return out, max(after, before) / 1024
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"torch ms per step {np.median(times[2:]) * 1000:.3f} loss {loss.item():.4f} "
+          f"peak {peak:.1f} MiB")
 
 
 def main():
@@ -124,16 +118,18 @@ def main():
         print(f"{'threads':>7} {'strata tok/s':>13} {'torch tok/s':>12} {'strata/torch':>13} "
               f"{'strata MiB':>11} {'torch MiB':>10}")
         for threads in args.threads:
-            out, strata_peak = peak_of([exe, "--train", "--data", data, "--steps",
-                                        str(args.steps), "--lr", str(LR), "--threads",
-                                        str(threads)])
+            out = subprocess.run([exe, "--train", "--data", data, "--steps", str(args.steps),
+                                  "--lr", str(LR), "--threads", str(threads), "--report"],
+                                 check=True, capture_output=True, text=True).stdout
             ms = [float(m) for m in re.findall(r", ([0-9.]+) ms", out)]
             strata_ms = float(np.median(ms[2:]))
-            out, torch_peak = peak_of([sys.executable, os.path.abspath(__file__),
-                                       "--torch-worker", "--threads", str(threads), "--batch",
-                                       str(args.batch), "--steps", str(args.steps), "--data",
-                                       data])
+            strata_peak = float(re.search(r"resident memory peak ([0-9.]+) MiB", out).group(1))
+            out = subprocess.run([sys.executable, os.path.abspath(__file__), "--torch-worker",
+                                  "--threads", str(threads), "--batch", str(args.batch),
+                                  "--steps", str(args.steps), "--data", data],
+                                 check=True, capture_output=True, text=True).stdout
             torch_ms = float(re.search(r"ms per step ([0-9.]+)", out).group(1))
+            torch_peak = float(re.search(r"peak ([0-9.]+) MiB", out).group(1))
             print(f"{threads:>7} {tokens / strata_ms * 1000:>13.0f} "
                   f"{tokens / torch_ms * 1000:>12.0f} {torch_ms / strata_ms:>12.2f}x "
                   f"{strata_peak:>11.0f} {torch_peak:>10.0f}", flush=True)
