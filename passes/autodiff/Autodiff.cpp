@@ -11,6 +11,7 @@
 
 #include "passes/autodiff/Passes.h"
 
+#include "passes/autodiff/EntryValues.h"
 #include "passes/autodiff/Losses.h"
 
 #include "dialects/graph/GradientBuilders.h"
@@ -28,27 +29,14 @@ namespace strata {
 using namespace mlir;
 namespace g = strata::graph;
 namespace p = strata::program;
+using strata::autodiff::valueAttrs;
+using strata::autodiff::valueName;
 
 namespace {
 
 bool isFloatTensor(Value v) {
   auto type = dyn_cast<RankedTensorType>(v.getType());
   return type && isa<FloatType>(type.getElementType());
-}
-
-/// The entry point's name for result or argument attributes `attrs`.
-StringRef valueName(DictionaryAttr attrs) {
-  auto value = attrs ? attrs.getAs<p::ValueAttr>(p::ProgramDialect::kValue) : p::ValueAttr();
-  return value ? value.getName().getValue() : StringRef();
-}
-
-/// The argument or result attributes naming a value `name` of the program
-/// contract, with `dims` its dimensions' names.
-DictionaryAttr valueAttrs(MLIRContext *ctx, StringRef name, ArrayRef<StringAttr> dims) {
-  auto value =
-      p::ValueAttr::get(ctx, StringAttr::get(ctx, name), dims, /*typeOnly=*/false, ElementsAttr());
-  return DictionaryAttr::get(
-      ctx, {NamedAttribute(StringAttr::get(ctx, p::ProgramDialect::kValue), value)});
 }
 
 /// Fails, naming the input and its unknown dimension, unless every input and

@@ -16,6 +16,7 @@
 
 #include "passes/autodiff/Passes.h"
 
+#include "passes/autodiff/EntryValues.h"
 #include "passes/autodiff/Optimizers.h"
 
 #include "dialects/graph/GradientBuilders.h"
@@ -36,20 +37,10 @@ using namespace mlir;
 namespace g = strata::graph;
 namespace p = strata::program;
 using strata::autodiff::Optimizer;
+using strata::autodiff::valueAttrs;
+using strata::autodiff::valueName;
 
 namespace {
-
-StringRef valueName(DictionaryAttr attrs) {
-  auto value = attrs ? attrs.getAs<p::ValueAttr>(p::ProgramDialect::kValue) : p::ValueAttr();
-  return value ? value.getName().getValue() : StringRef();
-}
-
-DictionaryAttr valueAttrs(MLIRContext *ctx, StringRef name) {
-  auto value =
-      p::ValueAttr::get(ctx, StringAttr::get(ctx, name), {}, /*typeOnly=*/false, ElementsAttr());
-  return DictionaryAttr::get(
-      ctx, {NamedAttribute(StringAttr::get(ctx, p::ProgramDialect::kValue), value)});
-}
 
 /// Whether `v` is a constant whose every element is zero: the gradient
 /// strata-autodiff gives a weight the loss does not read.
@@ -159,7 +150,7 @@ struct OptimizerPass : strata::impl::OptimizerBase<OptimizerPass> {
           return entry.emitError("the model has an input named '")
                  << name << "', which training needs for its own";
       unsigned index = entry.getNumArguments();
-      if (failed(entry.insertArgument(index, scalarType, valueAttrs(ctx, name), entry.getLoc())))
+      if (failed(entry.insertArgument(index, scalarType, valueAttrs(ctx, name, {}), entry.getLoc())))
         return failure();
       inputs.push_back(entry.getArgument(index));
     }
@@ -174,7 +165,7 @@ struct OptimizerPass : strata::impl::OptimizerBase<OptimizerPass> {
       auto [norm, factor] = buildClipping(b, loc, grads, spec.clipNorm);
       clipFactor = factor;
       results.push_back(norm);
-      resultAttrs.push_back(valueAttrs(ctx, "grad_norm"));
+      resultAttrs.push_back(valueAttrs(ctx, "grad_norm", {}));
     }
     // At the start, so that the first update placed in the backward pass
     // can read them.
