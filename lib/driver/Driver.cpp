@@ -18,6 +18,7 @@
 #include "lib/driver/Registration.h"
 #include "lib/driver/TensorSizeLimit.h"
 #include "lib/driver/TierOptions.h"
+#include "lib/driver/TrainedModel.h"
 #include "lib/driver/WeightPieces.h"
 #include "lib/emit/Executable.h"
 #include "lib/emit/InterruptCleanup.h"
@@ -46,16 +47,26 @@ namespace {
 
 llvm::cl::SubCommand importCommand("import", "Import an ONNX model and print graph IR");
 llvm::cl::SubCommand compileCommand("compile", "Compile an ONNX model");
+llvm::cl::SubCommand updateCommand("update-weights",
+                                   "Write an ONNX model with its float initializers replaced by "
+                                   "the tensors of the same names in a weights file (a training "
+                                   "program's checkpoint or export)");
 
 llvm::cl::opt<std::string> inputFile(llvm::cl::Positional, llvm::cl::Required,
                                      llvm::cl::desc("<model.onnx | model.onnxtext>"),
-                                     llvm::cl::sub(importCommand), llvm::cl::sub(compileCommand));
+                                     llvm::cl::sub(importCommand), llvm::cl::sub(compileCommand),
+                                     llvm::cl::sub(updateCommand));
 llvm::cl::opt<std::string> outputFile("o",
                                       llvm::cl::desc("Output: the IR ('-' = stdout) or, "
                                                      "for compile without --compile-to, "
-                                                     "the executable"),
+                                                     "the executable; for update-weights, "
+                                                     "the ONNX model"),
                                       llvm::cl::value_desc("file"), llvm::cl::init("-"),
-                                      llvm::cl::sub(importCommand), llvm::cl::sub(compileCommand));
+                                      llvm::cl::sub(importCommand), llvm::cl::sub(compileCommand),
+                                      llvm::cl::sub(updateCommand));
+llvm::cl::opt<std::string> weightsOption(
+    "weights", llvm::cl::desc("The weights file whose tensors replace the initializers"),
+    llvm::cl::value_desc("file.weights"), llvm::cl::Required, llvm::cl::sub(updateCommand));
 llvm::cl::list<std::string>
     shapeOption("shape",
                 llvm::cl::desc("Fix an input's shape: NAME=DxD (e.g. input_ids=1x128); "
@@ -337,12 +348,24 @@ int runStratac(int argc, char **argv) {
   // instead of killing the process.
   std::signal(SIGXFSZ, SIG_IGN);
   registerBuiltinTargetBackends();
-  if (llvm::Error e = checkOptionNames(argc, argv, {&importCommand, &compileCommand}))
+  if (llvm::Error e =
+          checkOptionNames(argc, argv, {&importCommand, &compileCommand, &updateCommand}))
     return fail(llvm::toString(std::move(e)));
   if (!llvm::cl::ParseCommandLineOptions(argc, argv, overview(), &llvm::errs()))
     return 1;
+  if (updateCommand) {
+    if (outputFile == "-")
+      return fail("update-weights needs -o OUT.onnx");
+    llvm::Expected<InitializerUpdate> update =
+        updateInitializers(inputFile, weightsOption, outputFile);
+    if (!update)
+      return fail(llvm::toString(update.takeError()));
+    llvm::outs() << "replaced " << update->replaced << " of " << update->floats
+                 << " float initializers; wrote " << outputFile << "\n";
+    return 0;
+  }
   if (!importCommand && !compileCommand)
-    return fail("expected a command: 'import' or 'compile' (see --help)");
+    return fail("expected a command: 'import', 'compile' or 'update-weights' (see --help)");
 
   onnx::ImportOptions options;
   for (const std::string &s : shapeOption)

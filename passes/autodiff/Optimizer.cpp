@@ -150,7 +150,8 @@ struct OptimizerPass : strata::impl::OptimizerBase<OptimizerPass> {
           return entry.emitError("the model has an input named '")
                  << name << "', which training needs for its own";
       unsigned index = entry.getNumArguments();
-      if (failed(entry.insertArgument(index, scalarType, valueAttrs(ctx, name, {}), entry.getLoc())))
+      if (failed(
+              entry.insertArgument(index, scalarType, valueAttrs(ctx, name, {}), entry.getLoc())))
         return failure();
       inputs.push_back(entry.getArgument(index));
     }

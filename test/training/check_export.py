@@ -1,11 +1,12 @@
-"""Checks that the weights a training program exports (--export-weights) are
-what it trained: an inference program of the same model, run on them, gives
-logits whose causal cross entropy on the next step's batch equals the loss
-the training program reports for that step (its forward pass reads the same
-weights).
+"""Checks that the weights a training program exports are what it trained:
+an inference program of the same model run on them (--export-weights), and
+onnxruntime run on the ONNX model with the checkpoint's weights as its
+initializers (stratac update-weights), each give logits whose causal cross
+entropy on the next step's batch equals the loss the training program
+reports for that step (its forward pass reads the same weights).
 
   python check_export.py --train PROGRAM --infer PROGRAM --data TOKENS.bin \\
-      --steps N --batch B --sequence T --work DIR
+      --steps N --batch B --sequence T --work DIR --stratac STRATAC --onnx MODEL
 """
 import argparse
 import os
@@ -14,11 +15,12 @@ import subprocess
 import sys
 
 import numpy as np
+import onnxruntime
 
 
 def main():
     parser = argparse.ArgumentParser()
-    for flag in ("--train", "--infer", "--data", "--work"):
+    for flag in ("--train", "--infer", "--data", "--work", "--stratac", "--onnx"):
         parser.add_argument(flag, required=True)
     for flag in ("--steps", "--batch", "--sequence"):
         parser.add_argument(flag, type=int, required=True)
@@ -45,16 +47,37 @@ def main():
                     f"input_ids={os.path.join(args.work, 'ids.npy')}", "--input",
                     f"attention_mask={os.path.join(args.work, 'mask.npy')}", "--output",
                     f"logits={logits_path}"], check=True)
-    logits = np.load(logits_path).astype(np.float64)[:, :-1]
-    labels = ids[:, 1:]
-    shifted = logits - logits.max(-1, keepdims=True)
-    log_probs = shifted - np.log(np.exp(shifted).sum(-1, keepdims=True))
-    loss = -np.take_along_axis(log_probs, labels[..., None], -1).mean()
+    loss = causal_loss(np.load(logits_path), ids)
     print(f"step {args.steps + 1}: training program's loss {reported:.6f}, "
           f"exported weights' loss {loss:.6f}")
     if abs(loss - reported) > 1e-5 * max(1.0, abs(reported)):
         sys.exit("the exported weights are not the trained ones")
     print("exported weights match")
+
+    trained = os.path.join(args.work, "trained.onnx")
+    # Step N + 1 read the weights after step N, whose checkpoint the resumed
+    # run replaced: a second run of N steps writes it again (steps are
+    # deterministic).
+    subprocess.run([args.train, *common, "--steps", str(args.steps), "--checkpoint",
+                    os.path.join(args.work, "again")], check=True, capture_output=True)
+    checkpoint = os.path.join(args.work, "again", f"step-{args.steps:08d}.weights")
+    out = subprocess.run([args.stratac, "update-weights", args.onnx, "--weights", checkpoint,
+                          "-o", trained], check=True, capture_output=True, text=True).stdout
+    print(out.strip())
+    session = onnxruntime.InferenceSession(trained)
+    feeds = {"input_ids": ids, "attention_mask": np.ones_like(ids)}
+    loss = causal_loss(session.run(["logits"], feeds)[0], ids)
+    print(f"step {args.steps + 1}: onnxruntime's loss with the updated initializers {loss:.6f}")
+    if abs(loss - reported) > 1e-5 * max(1.0, abs(reported)):
+        sys.exit("the updated ONNX model does not hold the trained weights")
+    print("updated ONNX model matches")
+
+
+def causal_loss(logits, ids):
+    logits = logits.astype(np.float64)[:, :-1]
+    shifted = logits - logits.max(-1, keepdims=True)
+    log_probs = shifted - np.log(np.exp(shifted).sum(-1, keepdims=True))
+    return -np.take_along_axis(log_probs, ids[:, 1:, None], -1).mean()
 
 
 if __name__ == "__main__":
