@@ -40,7 +40,8 @@ sys.path.insert(0, str(HERE))
 from kjv_text import prepare, split  # noqa: E402
 
 LAYERS, CONTEXT, HEADS, HEAD_DIM = 4, 256, 4, 32
-OPTIMIZER = "adamw:beta1=0.9,beta2=0.95,eps=1e-8,weight_decay=0.1,clip=1"
+# train_byte_gpt.py's: no weight decay for biases and norm scales.
+OPTIMIZER = "adamw:beta1=0.9,beta2=0.95,eps=1e-8,weight_decay=0.1,clip=1,decay_min_rank=2"
 
 
 def initial_weights(model: onnx.ModelProto, seed: int) -> None:

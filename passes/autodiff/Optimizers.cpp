@@ -32,6 +32,8 @@ std::string Optimizer::describe() const {
   else
     os << "sgd:momentum=" << momentum << ",";
   os << "weight_decay=" << weightDecay << ",clip=" << clipNorm;
+  if (decayMinRank > 0)
+    os << ",decay_min_rank=" << decayMinRank;
   return text;
 }
 
@@ -67,6 +69,7 @@ std::optional<Optimizer> parseOptimizer(StringRef text, std::string &error) {
     }
     bool adam = o.kind == Optimizer::Kind::adamw;
     double *slot = key == "weight_decay"        ? &o.weightDecay
+                   : key == "decay_min_rank"    ? &o.decayMinRank
                    : key == "clip"              ? &o.clipNorm
                    : adam && key == "beta1"     ? &o.beta1
                    : adam && key == "beta2"     ? &o.beta2
@@ -75,15 +78,17 @@ std::optional<Optimizer> parseOptimizer(StringRef text, std::string &error) {
                                                 : nullptr;
     if (!slot) {
       error = "'" + name.str() + "' has no setting '" + key.str() + "' (it takes " +
-              (adam ? "beta1, beta2, eps" : "momentum") + ", weight_decay and clip)";
+              (adam ? "beta1, beta2, eps" : "momentum") +
+              ", weight_decay, decay_min_rank and clip)";
       return std::nullopt;
     }
     *slot = number;
   }
   bool betasInRange = o.beta1 >= 0 && o.beta1 < 1 && o.beta2 >= 0 && o.beta2 < 1;
-  if (!betasInRange || o.eps <= 0 || o.weightDecay < 0 || o.momentum < 0 || o.clipNorm < 0) {
+  if (!betasInRange || o.eps <= 0 || o.weightDecay < 0 || o.momentum < 0 || o.clipNorm < 0 ||
+      o.decayMinRank < 0) {
     error = "optimizer settings out of range: betas lie in [0, 1), eps is positive, and "
-            "weight_decay, momentum and clip are not negative";
+            "weight_decay, decay_min_rank, momentum and clip are not negative";
     return std::nullopt;
   }
   return o;
@@ -117,6 +122,9 @@ StepScalars buildStepScalars(OpBuilder &b, Location loc, const Optimizer &o, Val
 SmallVector<Value> buildUpdate(OpBuilder &b, Location loc, const Optimizer &o, const StepScalars &s,
                                Value w, Value grad, ValueRange state) {
   auto constant = [&](double v) { return scalar(b, loc, w, v); };
+  bool decays =
+      o.weightDecay != 0.0 &&
+      static_cast<double>(cast<RankedTensorType>(w.getType()).getRank()) >= o.decayMinRank;
   auto add = [&](Value x, Value y) { return g::AddOp::create(b, loc, x, y).getResult(); };
   auto sub = [&](Value x, Value y) { return g::SubOp::create(b, loc, x, y).getResult(); };
   auto mul = [&](Value x, Value y) { return g::MulOp::create(b, loc, x, y).getResult(); };
@@ -126,10 +134,10 @@ SmallVector<Value> buildUpdate(OpBuilder &b, Location loc, const Optimizer &o, c
     Value v = add(mul(state[1], constant(o.beta2)), mul(mul(grad, grad), constant(1 - o.beta2)));
     Value denominator =
         add(div(g::SqrtOp::create(b, loc, v).getResult(), s.correction), constant(o.eps));
-    Value next = sub(mul(w, s.decay), mul(s.stepSize, div(m, denominator)));
+    Value next = sub(decays ? mul(w, s.decay) : w, mul(s.stepSize, div(m, denominator)));
     return {next, m, v};
   }
-  if (o.weightDecay != 0.0)
+  if (decays)
     grad = add(grad, mul(w, constant(o.weightDecay)));
   if (o.momentum == 0.0)
     return {sub(w, mul(s.lr, grad))};

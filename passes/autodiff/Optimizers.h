@@ -28,6 +28,9 @@ struct Optimizer {
   /// Decoupled for AdamW (the weight shrinks by lr * weight_decay), added to
   /// the gradient for SGD, as PyTorch does.
   double weightDecay = 0.01;
+  /// Weights of a lower rank (biases and norm scales, with 2) get no weight
+  /// decay, as training scripts often group them; 0: every weight.
+  double decayMinRank = 0.0;
   /// SGD's momentum; 0: plain SGD, with no state.
   double momentum = 0.0;
   /// The most the global norm of all gradients may be before they are scaled
@@ -59,8 +62,9 @@ StepScalars buildStepScalars(mlir::OpBuilder &b, mlir::Location loc, const Optim
                              mlir::Value lr, mlir::Value step);
 
 /// Builds one step for a weight of value `weight`, gradient `grad` and state
-/// `state` (in stateNames' order); returns the weight's new value followed
-/// by its new state.
+/// `state` (in stateNames' order), without weight decay for a weight of a
+/// rank below `decayMinRank`; returns the weight's new value followed by its
+/// new state.
 llvm::SmallVector<mlir::Value> buildUpdate(mlir::OpBuilder &b, mlir::Location loc,
                                            const Optimizer &optimizer, const StepScalars &scalars,
                                            mlir::Value weight, mlir::Value grad,

@@ -88,7 +88,8 @@ def Optimizer : Pass<"strata-optimizer", "mlir::ModuleOp"> {
     (1e-8) for AdamW, `momentum` (0) for SGD, and for both `weight_decay`
     (0.01 for AdamW, decoupled; 0 for SGD, added to the gradient) and `clip`
     (0: none), the most the global norm of the gradients may be before they
-    are scaled down to it. The updates are torch.optim.AdamW's and
+    are scaled down to it, and `decay_min_rank` (0): weights of a lower rank
+    (biases and norm scales, with 2) get no weight decay. The updates are torch.optim.AdamW's and
     torch.optim.SGD's.
 
     Two rank-0 inputs of the weights' float type are added: `lr`, the

@@ -4,6 +4,7 @@ by `stratac compile --train` programs for a few steps on .npz batches with a
 warmup and cosine schedule, against the same steps written out in numpy with
 the network's gradients by hand and torch.optim.AdamW's and
 torch.optim.SGD's update rules (clipping as torch.nn.utils.clip_grad_norm_).
+AdamW leaves the rank-1 bias out of its weight decay (decay_min_rank=2).
 Each step's loss and the weights and optimizer state in the last checkpoint
 must agree to 1e-9 relative.
 
@@ -28,8 +29,9 @@ from weights_file import read_weights  # noqa: E402
 BATCH, IN, HIDDEN, OUT, STEPS = 8, 4, 5, 3, 6
 LR, MIN_LR, WARMUP = 0.05, 0.005, 2
 CASES = {
-    "adamw": ("adamw:beta1=0.8,beta2=0.99,eps=1e-6,weight_decay=0.1,clip=0.5",
-              dict(kind="adamw", beta1=0.8, beta2=0.99, eps=1e-6, decay=0.1, clip=0.5)),
+    "adamw": ("adamw:beta1=0.8,beta2=0.99,eps=1e-6,weight_decay=0.1,clip=0.5,decay_min_rank=2",
+              dict(kind="adamw", beta1=0.8, beta2=0.99, eps=1e-6, decay=0.1, clip=0.5,
+                   min_rank=2)),
     "sgd": ("sgd:momentum=0.9,weight_decay=0.01",
             dict(kind="sgd", momentum=0.9, decay=0.01, clip=0.0)),
     "sgd-plain": ("sgd", dict(kind="sgd", momentum=0.0, decay=0.0, clip=0.0)),
@@ -78,13 +80,14 @@ def reference(params, xs, ts, o):
         lr = learning_rate(step)
         for n, g in grads.items():
             s = state[n]
+            decay = o["decay"] if p[n].ndim >= o.get("min_rank", 0) else 0.0
             if o["kind"] == "adamw":
                 s[0] = s[0] * o["beta1"] + g * (1 - o["beta1"])
                 s[1] = s[1] * o["beta2"] + g * g * (1 - o["beta2"])
                 denominator = np.sqrt(s[1]) / math.sqrt(1 - o["beta2"] ** step) + o["eps"]
-                p[n] = p[n] * (1 - lr * o["decay"]) - lr / (1 - o["beta1"] ** step) * s[0] / denominator
+                p[n] = p[n] * (1 - lr * decay) - lr / (1 - o["beta1"] ** step) * s[0] / denominator
             else:
-                g = g + o["decay"] * p[n]
+                g = g + decay * p[n]
                 s[0] = s[0] * o["momentum"] + g
                 p[n] = p[n] - lr * (s[0] if o["momentum"] else g)
     names = {"adamw": [".exp_avg", ".exp_avg_sq"], "sgd": [".momentum_buffer"]}[o["kind"]]

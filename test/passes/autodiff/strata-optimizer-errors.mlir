@@ -3,7 +3,7 @@
 // RUN: not strata-opt %s --strata-autodiff="loss=mse:y,t" --strata-optimizer="optimizer=lion" 2>&1 | FileCheck %s --check-prefix=UNKNOWN
 // UNKNOWN: error: strata-optimizer: unknown optimizer 'lion' (expected adamw or sgd)
 // RUN: not strata-opt %s --strata-autodiff="loss=mse:y,t" --strata-optimizer="optimizer=sgd:beta1=0.9" 2>&1 | FileCheck %s --check-prefix=SETTING
-// SETTING: error: strata-optimizer: 'sgd' has no setting 'beta1' (it takes momentum, weight_decay and clip)
+// SETTING: error: strata-optimizer: 'sgd' has no setting 'beta1' (it takes momentum, weight_decay, decay_min_rank and clip)
 // RUN: not strata-opt %s --strata-autodiff="loss=mse:y,t" --strata-optimizer="optimizer=adamw:eps=tiny" 2>&1 | FileCheck %s --check-prefix=NUMBER
 // NUMBER: error: strata-optimizer: optimizer setting 'eps=tiny' is not KEY=NUMBER
 // RUN: not strata-opt %s --strata-autodiff="loss=mse:y,t" --strata-optimizer="optimizer=adamw:beta2=1" 2>&1 | FileCheck %s --check-prefix=RANGE
