@@ -110,7 +110,7 @@ void run(const Gemm &g, const float *a, const float *b, float *c, float beta, bo
       cblas_sgemv(CblasRowMajor, CblasTrans, g.k, g.m, 1.0f, a, g.lda, b, g.ldb, beta, c, g.ldc);
     return;
   }
-  if (strata::cpu::runShared(
+  if (strata::cpu::runOnOneDnn(
           {g.transA == CblasTrans, g.transB == CblasTrans, g.m, g.n, g.k, g.lda, g.ldb, g.ldc}, a,
           b, c, beta))
     return;

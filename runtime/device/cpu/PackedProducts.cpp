@@ -111,13 +111,13 @@ public:
            dnnl_stream_wait(stream) == dnnl_success;
   }
 
-  bool runShared(const PackedProduct &p, const float *a, const float *b, float *c, float beta) {
+  bool runOnOneDnn(const PackedProduct &p, const float *a, const float *b, float *c, float beta) {
     int team;
     {
       std::lock_guard<std::mutex> lock(mutex);
       team = threads;
     }
-    if (team < 2 || static_cast<double>(p.m) * p.n * p.k < kLeastSharedProduct)
+    if (static_cast<double>(p.m) * p.n * p.k < kLeastOneDnnProduct)
       return false;
     if (omp_get_max_threads() != team)
       omp_set_num_threads(team);
@@ -328,8 +328,8 @@ bool runPacked(const PackedProduct &p, const float *a, const float *b, float *c,
   return Cache::instance().run(p, a, b, c, beta);
 }
 
-bool runShared(const PackedProduct &p, const float *a, const float *b, float *c, float beta) {
-  return Cache::instance().runShared(p, a, b, c, beta);
+bool runOnOneDnn(const PackedProduct &p, const float *a, const float *b, float *c, float beta) {
+  return Cache::instance().runOnOneDnn(p, a, b, c, beta);
 }
 
 void setPackedProductThreads(int threads) { Cache::instance().setThreads(threads); }

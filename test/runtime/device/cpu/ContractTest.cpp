@@ -225,12 +225,12 @@ TEST(Contract, WeightReadAtTwoRowCounts) {
   EXPECT_EQ(strata::cpu::packedWeightCount(), 0u);
 }
 
-TEST(Contract, LargeActivationProductsSharedAmongThreads) {
+TEST(Contract, LargeActivationProductsRunOnOneDnn) {
   // A weight gradient's product, x^T g with x [k, m] and g [k, n] (both
-  // transposed reads), above kLeastSharedProduct: on two threads it runs on
-  // oneDNN's sgemm; on one, on OpenBLAS. Both give the loop nest's result.
+  // transposed reads), above kLeastOneDnnProduct: it runs on oneDNN's sgemm,
+  // shared among two threads or on one; both give the loop nest's result.
   std::vector<LoopDim> dims = {{160, M, 1, -1, 0}, {192, N, -1, 1, 1}, {144, K, 0, 0, -1}};
-  ASSERT_GE(160.0 * 192 * 144, strata::cpu::kLeastSharedProduct);
+  ASSERT_GE(160.0 * 192 * 144, strata::cpu::kLeastOneDnnProduct);
   for (int threads : {2, 1}) {
     strata::cpu::setPackedProductThreads(threads);
     check(dims);
