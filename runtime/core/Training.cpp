@@ -21,6 +21,7 @@
 #include <cstring>
 #include <dirent.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace strata {
 namespace {
@@ -92,6 +93,24 @@ double scalarOf(strata_tensor *t) {
   if (strata_tensor_dtype(t) == STRATA_DTYPE_F64)
     return *static_cast<const double *>(strata_tensor_data(t));
   return *static_cast<const float *>(strata_tensor_data(t));
+}
+
+/// Draws, on stderr, a bar of the steps done of `first` .. `last`, the
+/// tokens per second since `first` and the time left, after `elapsed`.
+void printProgress(long step, long first, long last, int64_t tokensPerStep,
+                   std::chrono::steady_clock::duration elapsed) {
+  constexpr int kWidth = 30;
+  long done = step - first + 1, total = last - first + 1;
+  int filled = static_cast<int>(kWidth * done / total);
+  double seconds = std::chrono::duration<double>(elapsed).count();
+  double perStep = done > 1 ? seconds / static_cast<double>(done - 1) : 0.0;
+  std::fprintf(stderr, "[%.*s%*s] %ld/%ld", filled,
+               "==============================", kWidth - filled, "", step, last);
+  if (tokensPerStep > 0 && perStep > 0)
+    std::fprintf(stderr, ", %.0f tokens/s", static_cast<double>(tokensPerStep) / perStep);
+  if (perStep > 0)
+    std::fprintf(stderr, ", %.0f s left", perStep * static_cast<double>(last - step));
+  std::fflush(stderr);
 }
 
 } // namespace
@@ -196,6 +215,9 @@ std::string train(const strata_model &model, const Executor &executor, strata_we
   int normIndex = findValue(model.outputs, model.num_outputs, "grad_norm");
   std::vector<OwnedTensor> outputs;
   std::vector<strata_tensor *> raw(model.num_inputs);
+  // On a terminal, a progress bar under the loss lines (on stderr).
+  bool terminal = isatty(STDERR_FILENO) && isatty(STDOUT_FILENO);
+  auto began = std::chrono::steady_clock::now();
   for (long step = first; step <= options.steps; ++step) {
     if (std::string e = data.fill(step, inputs); !e.empty())
       return e;
@@ -217,6 +239,8 @@ std::string train(const strata_model &model, const Executor &executor, strata_we
     if (times.runs > 1)
       times.laterMeanMs = laterMs / static_cast<double>(times.runs - 1);
     double loss = scalarOf(outputs[lossIndex].get());
+    if (terminal)
+      std::fputs("\r\033[K", stderr);
     std::printf("step %ld/%ld: loss %.6f, lr %.4g", step, options.steps, loss, lr);
     if (normIndex >= 0)
       std::printf(", grad norm %.4g", scalarOf(outputs[normIndex].get()));
@@ -225,6 +249,8 @@ std::string train(const strata_model &model, const Executor &executor, strata_we
       std::printf(", %.0f tokens/s", static_cast<double>(data.tokensPerStep()) * 1000.0 / ms);
     std::printf("\n");
     std::fflush(stdout);
+    if (terminal)
+      printProgress(step, first, options.steps, data.tokensPerStep(), start - began);
     if (!std::isfinite(loss))
       return "step " + std::to_string(step) + ": the loss is " + std::to_string(loss) +
              "; training stopped (lower --lr, or clip the gradients with --optimizer=...,clip=1)";
@@ -234,6 +260,8 @@ std::string train(const strata_model &model, const Executor &executor, strata_we
       if (std::string e = saveCheckpoint(weights, options.checkpointDir, step); !e.empty())
         return e;
   }
+  if (terminal)
+    std::fputs("\n", stderr);
   return "";
 }
 
