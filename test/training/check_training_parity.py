@@ -97,16 +97,21 @@ def windows(stream, step):
     return torch.from_numpy(np.stack([stream[s:s + SEQUENCE + 1] for s in starts]).astype(np.int64))
 
 
-def strata_losses(args, kind, model, names, data):
-    work = os.path.join(args.work, kind)
-    os.makedirs(work, exist_ok=True)
-    path = os.path.join(work, "model.onnx")
+def export(model, names, path):
+    """Exports `model`'s logits at [BATCH, SEQUENCE] with the dynamo exporter."""
     sample = torch.zeros((BATCH, SEQUENCE), dtype=torch.int64)
     with torch.no_grad():
         program = torch.onnx.export(Logits(model.eval(), names), tuple(feeds(names, sample)),
                                     dynamo=True, opset_version=18, input_names=names,
                                     output_names=["logits"], external_data=False, verbose=False)
     program.save(path, external_data=False)
+    return path
+
+
+def strata_losses(args, kind, model, names, data):
+    work = os.path.join(args.work, kind)
+    os.makedirs(work, exist_ok=True)
+    path = export(model, names, os.path.join(work, "model.onnx"))
     loss = ("cross_entropy:logits,input_ids,shift" if kind == "gpt2"
             else "cross_entropy:logits,labels")
     shapes = ",".join(f"{n}={BATCH}x{SEQUENCE}" for n in names)
