@@ -1,7 +1,7 @@
 //===- TrainedModel.cpp - An ONNX model with trained initializers ---------===//
 //
-// The weights file is opened with the model id its header records and
-// checked in full (every checksum) before any of it is used. Tensors are
+// The weights file is checked in full (every checksum) before any of it is
+// used (WeightsFileReader). Tensors are
 // copied as bytes: both the weights file and ONNX's raw_data are
 // little-endian and row-major.
 //
@@ -10,10 +10,8 @@
 #include "lib/driver/TrainedModel.h"
 
 #include "lib/driver/OutputFile.h"
+#include "lib/emit/WeightsFileReader.h"
 #include "lib/onnx/ModelFiles.h"
-
-#include "strata/runtime.h"
-#include "strata/weights.h"
 
 #include <climits>
 #include <cstring>
@@ -47,21 +45,9 @@ size_t floatBytes(int type) {
 llvm::Expected<InitializerUpdate> updateInitializers(llvm::StringRef modelPath,
                                                      llvm::StringRef weightsPath,
                                                      llvm::StringRef outPath) {
-  llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> weightsBuffer =
-      onnx::openRegularFile(weightsPath, "weights file");
-  if (!weightsBuffer)
-    return weightsBuffer.takeError();
-  strata_weights_header header;
-  if ((*weightsBuffer)->getBufferSize() < sizeof header)
-    return error("weights file '" + weightsPath + "' is truncated");
-  std::memcpy(&header, (*weightsBuffer)->getBufferStart(), sizeof header);
-  strata_weights *opened = nullptr;
-  if (strata_status s = strata_weights_open(weightsPath.str().c_str(), header.model_id, &opened)) {
-    std::string message = strata_status_message(s);
-    strata_status_free(s);
-    return error(message);
-  }
-  WeightsPtr weights(opened);
+  llvm::Expected<WeightsFileReader> weights = WeightsFileReader::open(weightsPath);
+  if (!weights)
+    return weights.takeError();
 
   llvm::Expected<std::unique_ptr<llvm::MemoryBuffer>> modelBuffer =
       onnx::openRegularFile(modelPath, "model file");
@@ -81,12 +67,10 @@ llvm::Expected<InitializerUpdate> updateInitializers(llvm::StringRef modelPath,
     if (element == 0)
       continue;
     ++update.floats;
-    const void *data = nullptr;
-    size_t bytes = 0;
-    if (strata_status s = strata_weights_find(weights.get(), t.name().c_str(), &data, &bytes)) {
-      strata_status_free(s);
+    std::optional<llvm::ArrayRef<char>> trained = weights->find(t.name());
+    if (!trained)
       continue;
-    }
+    size_t bytes = trained->size();
     if (t.data_location() == ::onnx::TensorProto::EXTERNAL)
       return error("initializer '" + t.name() + "' of '" + modelPath +
                    "' is in external data, which update-weights does not write yet");
@@ -100,7 +84,7 @@ llvm::Expected<InitializerUpdate> updateInitializers(llvm::StringRef modelPath,
     t.clear_float_data();
     t.clear_double_data();
     t.clear_int32_data();
-    t.set_raw_data(data, bytes);
+    t.set_raw_data(trained->data(), bytes);
     ++update.replaced;
   }
   if (update.replaced == 0)
