@@ -324,6 +324,8 @@ std::string checkTrainingOptions(const strata_model &model, const std::string &d
            "(stratac compile --train --loss=...)";
   if (dataPath.empty() || training.steps < 1)
     return "--train needs --data FILE and --steps N";
+  if (training.every > 0 && training.checkpointDir.empty())
+    return "--every goes with --checkpoint DIR";
   training.minLr = minLr < 0 ? training.lr : minLr;
   if (training.minLr > training.lr)
     return "--min-lr is above --lr";
