@@ -118,12 +118,13 @@ LogicalResult ProgramDialect::verifyOperationAttribute(Operation *op, NamedAttri
       auto names = dyn_cast<ArrayAttr>(a);
       return names && llvm::all_of(names, [](Attribute n) { return isa<StringAttr>(n); });
     };
-    if (!fields || !fields.getAs<StringAttr>("loss") || llvm::any_of(fields, [&](NamedAttribute f) {
-          return !isa<StringAttr>(f.getValue()) && !isNames(f.getValue());
+    if (!fields || !fields.getAs<StringAttr>("loss") || !fields.getAs<StringAttr>("target") ||
+        !fields.getAs<BoolAttr>("shift") || llvm::any_of(fields, [&](NamedAttribute f) {
+          return !isa<StringAttr, BoolAttr>(f.getValue()) && !isNames(f.getValue());
         }))
       return op->emitOpError("'") << kTraining
-                                  << "' must be a dictionary of strings and arrays of strings "
-                                     "with a 'loss'";
+                                  << "' must be a dictionary of strings, booleans and arrays of "
+                                     "strings with a 'loss', a 'target' and a 'shift'";
     return success();
   }
   if (name == kPassThroughInputs || name == kPassThroughOutputs) {

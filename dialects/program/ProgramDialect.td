@@ -61,7 +61,9 @@ def Program_Dialect : Dialect {
     /// unless the function trains (kTraining).
     static constexpr llvm::StringLiteral kWeightsRegion = "program.weights_region";
     /// On the entry point of a program that trains: a dictionary with `loss`
-    /// (the loss= option of strata-autodiff) and, once strata-optimizer has
+    /// (the loss= option of strata-autodiff), `target` (the name of the input
+    /// the loss reads its target from), `shift` (a boolean: whether the loss
+    /// scores position i against target i + 1) and, once strata-optimizer has
     /// made the weights state that every run updates, `optimizer` (a string)
     /// and `parameters` and `state` (arrays of the names of the globals it
     /// trains and of the optimizer's state). The weights of such a program

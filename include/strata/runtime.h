@@ -238,6 +238,12 @@ strata_status strata_weights_tensor(const strata_weights *weights, size_t index,
 strata_status strata_weights_open(const char *path, uint64_t model_id,
                                   strata_weights **out) STRATA_NOEXCEPT;
 
+/// As strata_weights_open, with the model id the file's header records: every
+/// other check holds (the layout id, each tensor's checksum). For tools that
+/// read the weights file of any program (a checkpoint, an inference
+/// program's file to export into).
+strata_status strata_weights_open_any(const char *path, strata_weights **out) STRATA_NOEXCEPT;
+
 /// As strata_weights_open, except that the checksums of the `count` tensors
 /// named in `streamed` are not checked here but as each is first read from
 /// the file itself (the tier plan's NVMe tier reads them so, and nothing reads

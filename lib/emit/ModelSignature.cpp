@@ -143,13 +143,10 @@ LogicalResult readTraining(func::FuncOp func, ModelSignature &signature) {
   ModelTraining t;
   t.loss = fields.getAs<StringAttr>("loss").str();
   t.optimizer = optimizer.str();
-  // kind:OUTPUT,TARGET[,shift], as strata-autodiff accepted it.
-  llvm::SmallVector<llvm::StringRef> parts;
-  llvm::StringRef(t.loss).split(':').second.split(parts, ',');
   t.lrInput = inputIndex(signature, "lr");
   t.stepInput = inputIndex(signature, "step");
-  t.targetInput = parts.size() > 1 ? inputIndex(signature, parts[1]) : -1;
-  t.shift = parts.size() > 2 && parts[2] == "shift";
+  t.targetInput = inputIndex(signature, fields.getAs<StringAttr>("target").getValue());
+  t.shift = fields.getAs<BoolAttr>("shift").getValue();
   for (auto [field, names] : {std::pair{"parameters", &t.parameters}, {"state", &t.state}})
     if (auto list = fields.getAs<ArrayAttr>(field))
       for (auto name : list.getAsRange<StringAttr>())

@@ -3,11 +3,6 @@
 #include "lib/emit/WeightsFileReader.h"
 
 #include "strata/runtime.h"
-#include "strata/weights.h"
-
-#include "llvm/Support/MemoryBuffer.h"
-
-#include <cstring>
 
 namespace strata {
 
@@ -17,18 +12,8 @@ llvm::Expected<WeightsFileReader> WeightsFileReader::open(llvm::StringRef path) 
   auto error = [](const llvm::Twine &message) {
     return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
   };
-  // The header's model id, to open the file with: the loader then checks the
-  // rest (magic, layout id, every tensor's checksum).
-  strata_weights_header header;
-  llvm::ErrorOr<std::unique_ptr<llvm::MemoryBuffer>> head =
-      llvm::MemoryBuffer::getFileSlice(path, sizeof header, 0);
-  if (!head)
-    return error("cannot read weights file '" + path + "': " + head.getError().message());
-  if ((*head)->getBufferSize() < sizeof header)
-    return error("weights file '" + path + "' is truncated");
-  std::memcpy(&header, (*head)->getBufferStart(), sizeof header);
   strata_weights *opened = nullptr;
-  if (strata_status s = strata_weights_open(path.str().c_str(), header.model_id, &opened)) {
+  if (strata_status s = strata_weights_open_any(path.str().c_str(), &opened)) {
     std::string message = strata_status_message(s);
     strata_status_free(s);
     return error(message);

@@ -1,9 +1,8 @@
 //===- WeightsFileReader.h - Reading a weights file's tensors ---*- C++ -*-===//
 //
 // The compiler's reader of weights files (a program's, or a training
-// program's checkpoint): opened with the model id its header records and
-// checked in full by the runtime's loader (strata_weights_open), then
-// searched by name.
+// program's checkpoint): opened and checked in full by the runtime's loader
+// (strata_weights_open_any), then searched by name.
 //
 //===----------------------------------------------------------------------===//
 

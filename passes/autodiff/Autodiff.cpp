@@ -34,11 +34,6 @@ using strata::autodiff::valueName;
 
 namespace {
 
-bool isFloatTensor(Value v) {
-  auto type = dyn_cast<RankedTensorType>(v.getType());
-  return type && isa<FloatType>(type.getElementType());
-}
-
 /// Fails, naming the input and its unknown dimension, unless every input and
 /// output of `entry` has a static shape.
 LogicalResult checkStaticShapes(func::FuncOp entry) {
@@ -119,7 +114,7 @@ FailureOr<Value> appendLoss(func::FuncOp entry, func::ReturnOp ret,
 SmallVector<ml_program::GlobalLoadConstOp> trainableLoads(func::FuncOp entry) {
   SmallVector<ml_program::GlobalLoadConstOp> loads;
   entry.walk([&](ml_program::GlobalLoadConstOp load) {
-    if (isFloatTensor(load.getResult()))
+    if (g::isFloatTensor(load.getResult()))
       loads.push_back(load);
   });
   return loads;
@@ -141,7 +136,7 @@ FailureOr<DenseMap<Value, Value>> backpropagate(func::FuncOp entry, Value loss,
       continue;
     path.push_back(&op);
     for (Value r : op.getResults())
-      if (isFloatTensor(r))
+      if (g::isFloatTensor(r))
         active.insert(r);
   }
   // From the loss back: the block is in dominance order and the loss comes
@@ -239,9 +234,12 @@ struct Autodiff : strata::impl::AutodiffBase<Autodiff> {
     entry.setFunctionType(
         FunctionType::get(ctx, entry.getArgumentTypes(), ValueRange(results).getTypes()));
     entry.setAllResultAttrs(resultAttrs);
-    entry->setAttr(p::ProgramDialect::kTraining,
-                   DictionaryAttr::get(ctx, {NamedAttribute(StringAttr::get(ctx, "loss"),
-                                                            StringAttr::get(ctx, this->loss))}));
+    Builder attrs(ctx);
+    entry->setAttr(
+        p::ProgramDialect::kTraining,
+        attrs.getDictionaryAttr({attrs.getNamedAttr("loss", attrs.getStringAttr(this->loss)),
+                                 attrs.getNamedAttr("target", attrs.getStringAttr(spec.target)),
+                                 attrs.getNamedAttr("shift", attrs.getBoolAttr(spec.shift))}));
     return success();
   }
 };

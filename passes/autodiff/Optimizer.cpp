@@ -210,8 +210,6 @@ struct OptimizerPass : strata::impl::OptimizerBase<OptimizerPass> {
       Value g = clipFactor ? g::MulOp::create(b, loc, grad, clipFactor).getResult() : grad;
       OpBuilder at(ctx);
       at.setInsertionPointAfter(lastReader(block, name, g));
-      if (clipFactor)
-        at.setInsertionPointAfter(g.getDefiningOp());
       Value weight = ml_program::GlobalLoadOp::create(at, loc, type, ref);
       SmallVector<Value> current;
       for (FlatSymbolRefAttr s : state)

@@ -35,6 +35,8 @@ def Autodiff : Pass<"strata-autodiff", "mlir::ModuleOp"> {
     gradient per trainable weight, in the module's order, named after the
     weight with `.grad` appended and of its type; the model's own outputs are
     no longer returned. A weight the loss does not depend on gets zeros.
+    The entry point is marked `program.training`, with the loss, the name of
+    its target input and whether it shifts.
 
     Gradients come from reverse-mode differentiation: the ops that depend on a
     weight, from the loss back, each build their operands' gradients through

@@ -144,15 +144,8 @@ std::string findCheckpoint(const std::string &dir, std::string &path, long &step
 std::string exportWeights(const strata_training &training, const strata_weights *trained,
                           const std::string &inferencePath, const std::string &outPath,
                           std::string &note) {
-  // The inference file is checked in full against the id it records.
-  runtime::InputFile file;
-  uint64_t modelId = 0;
-  if (strata_status s = runtime::InputFile::open(inferencePath.c_str(), file))
-    return takeMessage(s);
-  if (strata_status s = file.readAt(16, &modelId, sizeof modelId, "the weights file's header"))
-    return takeMessage(s);
   strata_weights *opened = nullptr;
-  if (strata_status s = strata_weights_open(inferencePath.c_str(), modelId, &opened))
+  if (strata_status s = strata_weights_open_any(inferencePath.c_str(), &opened))
     return takeMessage(s);
   WeightsPtr target(opened);
   size_t copied = 0;

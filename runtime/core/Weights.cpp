@@ -210,6 +210,21 @@ strata_status strata_weights_open(const char *path, uint64_t model_id,
   return strata_weights_open_streamed(path, model_id, nullptr, 0, out);
 }
 
+strata_status strata_weights_open_any(const char *path, strata_weights **out) noexcept {
+  if (!path || !out)
+    return makeError(STRATA_ERROR_INVALID_ARGUMENT, "strata_weights_open_any: NULL argument");
+  InputFile file;
+  if (strata_status s = InputFile::open(path, file))
+    return s;
+  strata_weights_header header;
+  std::memset(&header, 0, sizeof header);
+  // A file too short for a header is reported as truncated by the open.
+  if (file.size() >= sizeof header)
+    if (strata_status s = file.readAt(0, &header, sizeof header, "its header"))
+      return s;
+  return strata_weights_open(path, header.model_id, out);
+}
+
 strata_status strata_weights_open_streamed(const char *path, uint64_t model_id,
                                            const char *const *streamed, size_t count,
                                            strata_weights **out) noexcept {

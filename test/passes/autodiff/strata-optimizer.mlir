@@ -14,7 +14,7 @@
 // CHECK-SAME: %[[LR:arg2]]: tensor<f32> {program.value = #program.value<"lr", dims = []>}
 // CHECK-SAME: %[[STEP:arg3]]: tensor<f32> {program.value = #program.value<"step", dims = []>}
 // CHECK-SAME: -> (tensor<f32> {program.value = #program.value<"loss", dims = []>})
-// CHECK-SAME: program.training = {loss = "mse:y,target", optimizer = "adamw:beta1=9.000000e-01,beta2=9.990000e-01,eps=1.000000e-08,weight_decay=1.000000e-01,clip=0.000000e+00", parameters = ["w1", "w2"], state = ["w1.exp_avg", "w1.exp_avg_sq", "w2.exp_avg", "w2.exp_avg_sq"]}
+// CHECK-SAME: program.training = {loss = "mse:y,target", optimizer = "adamw:beta1=9.000000e-01,beta2=9.990000e-01,eps=1.000000e-08,weight_decay=1.000000e-01,clip=0.000000e+00", parameters = ["w1", "w2"], shift = false, state = ["w1.exp_avg", "w1.exp_avg_sq", "w2.exp_avg", "w2.exp_avg_sq"], target = "target"}
 // The step's scalars come first: 1 - lr wd, lr / (1 - beta1^t), sqrt(1 - beta2^t).
 // CHECK: %[[DECAYED:.*]] = graph.mul %[[LR]],
 // CHECK: %[[DECAY:.*]] = graph.sub %{{.*}}, %[[DECAYED]]

@@ -170,6 +170,23 @@ TEST_F(WeightsFile, AFileWhoseIndexDoesNotMatchItsLayoutIdIsRefused) {
   EXPECT_TRUE(isError(open(bytes, w), STRATA_ERROR_FORMAT, {"belongs to another compilation"}));
 }
 
+TEST_F(WeightsFile, OpenAnyTakesTheRecordedIdAndStillChecksEverything) {
+  std::string bytes = buildFile(tensors);
+  strata_weights *w = nullptr;
+  ASSERT_STRATA_OK(strata_weights_open_any(write(bytes).c_str(), &w));
+  strata::WeightsPtr owned(w);
+  EXPECT_EQ(strata_weights_count(w), tensors.size());
+  owned.reset();
+  // The first byte of the first tensor, "w".
+  bytes[get64(bytes, kDataOffsetAt)] ^= 1;
+  w = nullptr;
+  EXPECT_TRUE(isError(strata_weights_open_any(write(bytes).c_str(), &w), STRATA_ERROR_FORMAT,
+                      {"checksum mismatch"}));
+  EXPECT_EQ(w, nullptr);
+  EXPECT_TRUE(isError(strata_weights_open_any(write("STRATA").c_str(), &w), STRATA_ERROR_FORMAT,
+                      {"is truncated"}));
+}
+
 TEST_F(WeightsFile, AnUnknownNameIsNotFound) {
   strata::WeightsPtr w;
   ASSERT_STRATA_OK(open(buildFile(tensors), w));
