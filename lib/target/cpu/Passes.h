@@ -20,6 +20,11 @@ namespace strata {
 #define GEN_PASS_REGISTRATION
 #include "lib/target/cpu/Passes.h.inc"
 
+/// On an `scf.for` whose iterations are independent (a loop over a parallel
+/// dimension), the elements one iteration computes: strata-cpu-share-kernels
+/// shares such a loop among the device's threads.
+constexpr llvm::StringLiteral kShareableLoop = "strata.cpu.shareable";
+
 /// Linalg on tensors before bufferisation: elementwise chains fused.
 void buildCpuTensorPipeline(mlir::OpPassManager &pm);
 

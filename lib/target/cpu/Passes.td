@@ -187,6 +187,52 @@ def OutlineSegments : Pass<"strata-cpu-outline-segments", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::func::FuncDialect"];
 }
 
+def ShareKernels : Pass<"strata-cpu-share-kernels", "mlir::ModuleOp"> {
+  let summary = "Let the device's threads share each kernel's outermost parallel loop";
+  let description = [{
+    After tiling and vectorisation, for every private function called only by
+    `func.call` whose body's one op with effects is either an `scf.for`
+    marked `strata.cpu.shareable` (the outermost loop of more than one
+    iteration that `strata-cpu-tile-and-vectorize` made from an all-parallel
+    op) or a linalg op whose first dimension of more than one iteration is
+    parallel and indexes every output (tiled here by one along it, and
+    marked), and which neither calls nor allocates on the heap: the function
+    gains two `index` arguments, `part` and `parts`, and an `index` result.
+    Called with `parts` = 0 it returns the loop's work (its iterations times
+    the elements each computes, the mark's value); otherwise it runs the
+    iterations `[n * part / parts, n * (part + 1) / parts)` of the `n` and
+    returns 0. Its calls pass part 0 of 1, and it is marked
+    `strata.cpu.shared` for `strata-cpu-fork-shared-kernels`.
+
+    Example: a kernel whose loop is `scf.for %i = %c0 to %c512 step %c1
+    {strata.cpu.shareable = 768}` becomes `(..., %part, %parts) -> index`
+    returning `512 * 768` when `%parts` is 0 and otherwise looping from
+    `512 * %part / %parts` to `min(512, 512 * (%part + 1) / %parts)`.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::scf::SCFDialect"];
+}
+
+def ForkSharedKernels : Pass<"strata-cpu-fork-shared-kernels", "mlir::ModuleOp"> {
+  let summary = "Run the calls of shared kernels through the device's team";
+  let description = [{
+    On the LLVM dialect: for every `llvm.func` marked `strata.cpu.shared`
+    (see `strata-cpu-share-kernels`), adds an internal function
+    `<kernel>_task(ptr context, i64 part, i64 parts) -> i64` that loads the
+    kernel's other arguments from the struct at `context` and calls it, and
+    replaces every call of the kernel by stores of its arguments into a
+    stack struct (one per calling function, at its entry) and a call of
+    `strata_cpu_share(task, struct)` (runtime/device/cpu/Team.h), which asks
+    the task for the work and runs its parts on the team's threads or on the
+    calling thread.
+
+    Example: `llvm.call @strata_kernel(%p, %q, %c0, %c1)` becomes two
+    `llvm.store`s into `%slot = llvm.alloca` of `!llvm.struct<(ptr, ptr)>`
+    and `llvm.call @strata_cpu_share(%task, %slot)` with
+    `%task = llvm.mlir.addressof @strata_kernel_task`.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
 def MarkNoAlias : Pass<"strata-cpu-mark-noalias", "mlir::ModuleOp"> {
   let summary = "Set llvm.noalias on the argument positions the kernel outliner recorded";
   let description = [{

@@ -39,6 +39,8 @@ void strata::buildCpuCodegenPipeline(OpPassManager &pm) {
   OpPassManager &lowerLoops = pm.nest<func::FuncOp>();
   lowerLoops.addPass(createTileAndVectorize());
   lowerLoops.addPass(createCanonicalizerPass());
+  // Outermost parallel loops shared among the device's threads.
+  pm.addPass(createShareKernels());
   pm.addPass(createConvertBufferizationToMemRefPass());
   OpPassManager &lowerToCfg = pm.nest<func::FuncOp>();
   lowerToCfg.addPass(createApproximateMath());
@@ -63,6 +65,7 @@ void strata::buildCpuCodegenPipeline(OpPassManager &pm) {
   memrefToLLVM.useGenericFunctions = true;
   pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createForkSharedKernels());
   pm.addPass(createMarkNoAlias());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());

@@ -66,6 +66,24 @@ int64_t tileWidth(linalg::LinalgOp op, int64_t widest) {
   return 0;
 }
 
+/// Marks the outermost of `loops` (one per dimension of an all-parallel op
+/// of static `extents`, the last tiled by `width`) that has more than one
+/// iteration as shareable among threads, with the elements one iteration
+/// computes (strata-cpu-share-kernels).
+void markShareable(ArrayRef<LoopLikeOpInterface> loops, ArrayRef<int64_t> extents, int64_t width) {
+  for (size_t d = 0; d < loops.size() && d < extents.size(); ++d) {
+    int64_t tile = d + 1 == extents.size() ? width : 1;
+    if (extents[d] <= tile)
+      continue;
+    int64_t elements = tile;
+    for (size_t inner = d + 1; inner < extents.size(); ++inner)
+      elements *= extents[inner];
+    loops[d]->setAttr(strata::kShareableLoop,
+                      IntegerAttr::get(IntegerType::get(loops[d]->getContext(), 64), elements));
+    return;
+  }
+}
+
 struct TileAndVectorize : strata::impl::TileAndVectorizeBase<TileAndVectorize> {
   using Base::Base;
 
@@ -89,6 +107,7 @@ struct TileAndVectorize : strata::impl::TileAndVectorizeBase<TileAndVectorize> {
         op.emitError("tiling failed");
         return signalPassFailure();
       }
+      markShareable(tiled->loops, op.getStaticLoopRanges(), width);
       rewriter.eraseOp(op);
       for (Operation *tile : tiled->tiledOps) {
         rewriter.setInsertionPoint(tile);

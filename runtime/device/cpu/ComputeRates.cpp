@@ -10,6 +10,7 @@
 
 #include "runtime/device/cpu/ComputeRates.h"
 #include "runtime/device/cpu/PackedProducts.h"
+#include "runtime/device/cpu/Team.h"
 
 #include "runtime/core/Status.h"
 
@@ -35,7 +36,7 @@ strata_status measureComputeRates(int threads, double &flopsPerSecond,
                                   double &memoryBytesPerSecond) {
   flopsPerSecond = memoryBytesPerSecond = 0;
   std::vector<float> a(kSide * kSide, 0.5f), b(kSide * kSide, 0.25f), c(kSide * kSide);
-  setPackedProductThreads(threads);
+  setTeamSize(threads);
   PackedProduct product{false, false, kSide, kSide, kSide, kSide, kSide, kSide};
   for (int pass = 0; pass <= kPasses; ++pass) {
     auto start = std::chrono::steady_clock::now();

@@ -10,12 +10,14 @@
 // (PackedProducts.h), and a large product of two activations (a training
 // step's weight gradients) on oneDNN's sgemm, shared among the threads. A
 // layout no sgemm call can take (no unit stride where
-// one is needed) runs as plain loops.
+// one is needed) runs as plain loops. The loops around products that run on
+// the calling thread are shared out among the device's team (Team.h).
 //
 //===----------------------------------------------------------------------===//
 
 #include "runtime/device/cpu/Contract.h"
 #include "runtime/device/cpu/PackedProducts.h"
+#include "runtime/device/cpu/Team.h"
 
 #include <cblas.h>
 
@@ -129,6 +131,41 @@ void forEach(const std::vector<Dim> &loops, size_t level, int64_t a, int64_t b, 
     forEach(loops, level + 1, a + i * d.stride[0], b + i * d.stride[1], c + i * d.stride[2], body);
 }
 
+int64_t loopCount(const std::vector<Dim> &loops) {
+  int64_t count = 1;
+  for (const Dim &d : loops)
+    count *= d.size;
+  return count;
+}
+
+/// forEach over `loops`, their indices shared out in contiguous ranges among
+/// the CPU device's team.
+template <typename F> void forEachShared(const std::vector<Dim> &loops, F &body) {
+  struct Work {
+    const std::vector<Dim> *loops;
+    F *body;
+    int64_t count;
+  } work{&loops, &body, loopCount(loops)};
+  strata::cpu::shareOut(
+      work.count,
+      [](void *context, int64_t part, int64_t parts) {
+        const Work &w = *static_cast<const Work *>(context);
+        for (int64_t i = w.count * part / parts, end = w.count * (part + 1) / parts; i < end; ++i) {
+          int64_t offsets[3] = {0, 0, 0};
+          for (int64_t level = static_cast<int64_t>(w.loops->size()) - 1, rest = i; level >= 0;
+               --level) {
+            const Dim &d = (*w.loops)[level];
+            int64_t index = rest % d.size;
+            rest /= d.size;
+            for (int o = 0; o < 3; ++o)
+              offsets[o] += index * d.stride[o];
+          }
+          (*w.body)(offsets[0], offsets[1], offsets[2]);
+        }
+      },
+      &work);
+}
+
 } // namespace
 
 void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a, const float *b,
@@ -203,9 +240,18 @@ void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a, 
   if (emptyReduction)
     return;
   if (planned) {
-    forEach(loops, 0, 0, 0, 0, [&](int64_t oa, int64_t ob, int64_t oc) {
+    auto call = [&](int64_t oa, int64_t ob, int64_t oc) {
       run(g, a + oa, b + ob, c + oc, beta, constantB);
-    });
+    };
+    // Loops over products that each run on the calling thread (attention's
+    // per-head products) are shared out among the team; those with a weight
+    // (one packed copy, one lock) or on oneDNN (its own team) are not, nor a
+    // looped reduction, whose products add into the same C.
+    bool callerOnly =
+        !constantB && static_cast<double>(g.m) * g.n * g.k < strata::cpu::kLeastOneDnnProduct;
+    if (callerOnly && !loopedK && loopCount(loops) > 1)
+      return forEachShared(loops, call);
+    forEach(loops, 0, 0, 0, 0, call);
     return;
   }
   forEach(dims, 0, 0, 0, 0, [&](int64_t oa, int64_t ob, int64_t oc) { c[oc] += a[oa] * b[ob]; });

@@ -12,6 +12,7 @@
 #include "runtime/device/cpu/CpuEvent.h"
 #include "runtime/device/cpu/FallbackHeap.h"
 #include "runtime/device/cpu/PackedProducts.h"
+#include "runtime/device/cpu/Team.h"
 #include "runtime/device/cpu/RunGuard.h"
 
 #include <cblas.h>
@@ -66,7 +67,7 @@ CpuDevice::CpuDevice(const CpuDeviceOptions &options)
   // oneDNN's OpenMP threads spin between products: OpenBLAS threads too
   // would oversubscribe the cores (docs/design.md, "Weights packed once").
   openblas_set_num_threads(1);
-  setPackedProductThreads(options.threads);
+  setTeamSize(options.threads);
 }
 
 CpuDevice::~CpuDevice() {

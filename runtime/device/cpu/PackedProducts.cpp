@@ -11,6 +11,7 @@
 
 #include "runtime/device/cpu/PackedProducts.h"
 #include "runtime/device/cpu/StreamedRows.h"
+#include "runtime/device/cpu/Team.h"
 
 #include <oneapi/dnnl/dnnl.h>
 
@@ -22,10 +23,6 @@
 #include <map>
 #include <mutex>
 #include <tuple>
-
-// oneDNN's threading runtime (Debian builds it on GNU OpenMP).
-extern "C" void omp_set_num_threads(int);
-extern "C" int omp_get_max_threads(void);
 
 namespace strata::cpu {
 namespace {
@@ -91,14 +88,13 @@ public:
     if (!w.memory)
       return false;
     if (w.blocked.data && canStreamRows(p.m, w.blocked)) {
-      streamRows(p, a, w.blocked, c, beta, threads);
+      streamRows(p, a, w.blocked, c, beta, teamSize());
       return true;
     }
     Primitive *prim = primitive(p, beta != 0.0f, w.desc);
     if (!prim)
       return false;
-    if (omp_get_max_threads() != threads)
-      omp_set_num_threads(threads);
+    applyTeamSize();
     if (dnnl_memory_set_data_handle(prim->src, const_cast<float *>(a)) != dnnl_success ||
         dnnl_memory_set_data_handle(prim->dst, c) != dnnl_success ||
         dnnl_memory_set_data_handle(prim->scratchpad, scratchpad) != dnnl_success)
@@ -112,22 +108,11 @@ public:
   }
 
   bool runOnOneDnn(const PackedProduct &p, const float *a, const float *b, float *c, float beta) {
-    int team;
-    {
-      std::lock_guard<std::mutex> lock(mutex);
-      team = threads;
-    }
     if (static_cast<double>(p.m) * p.n * p.k < kLeastOneDnnProduct)
       return false;
-    if (omp_get_max_threads() != team)
-      omp_set_num_threads(team);
+    applyTeamSize();
     return dnnl_sgemm(p.transA ? 'T' : 'N', p.transB ? 'T' : 'N', p.m, p.n, p.k, 1.0f, a, p.lda, b,
                       p.ldb, beta, c, p.ldc) == dnnl_success;
-  }
-
-  void setThreads(int n) {
-    std::lock_guard<std::mutex> lock(mutex);
-    threads = n;
   }
 
   uint64_t packedCount() {
@@ -161,7 +146,7 @@ public:
   }
 
 private:
-  Cache() : threads(omp_get_max_threads()) {}
+  Cache() = default;
 
   bool ready() {
     if (!engine && dnnl_engine_create(&engine, dnnl_cpu, 0) == dnnl_success &&
@@ -314,7 +299,6 @@ private:
   std::mutex mutex;
   dnnl_engine_t engine = nullptr;
   dnnl_stream_t stream = nullptr;
-  int threads;
   std::map<WeightKey, Packed> weights;
   std::map<PrimitiveKey, Primitive> primitives;
   /// Every primitive's scratchpad, allocated once rather than per call.
@@ -331,8 +315,6 @@ bool runPacked(const PackedProduct &p, const float *a, const float *b, float *c,
 bool runOnOneDnn(const PackedProduct &p, const float *a, const float *b, float *c, float beta) {
   return Cache::instance().runOnOneDnn(p, a, b, c, beta);
 }
-
-void setPackedProductThreads(int threads) { Cache::instance().setThreads(threads); }
 
 uint64_t packedWeightCount() { return Cache::instance().packedCount(); }
 

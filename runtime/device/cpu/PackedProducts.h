@@ -48,9 +48,6 @@ bool runOnOneDnn(const PackedProduct &p, const float *a, const float *b, float *
 /// x 64 in a GPT-2 prefill) take less time than waking the team.
 constexpr double kLeastOneDnnProduct = 1 << 22;
 
-/// Sets the threads oneDNN's products use.
-void setPackedProductThreads(int threads);
-
 /// The weights packed so far (for tests and reports).
 uint64_t packedWeightCount();
 

@@ -1,6 +1,8 @@
 // RUN: strata-opt %s --strata-cpu-tile-and-vectorize --canonicalize --split-input-file | FileCheck %s
 
-// A bias add: tiles of 1x16 in two loops, the bias read as a broadcast.
+// A bias add: tiles of 1x16 in two loops, the bias read as a broadcast. The
+// outer loop may be shared among threads (strata-cpu-share-kernels); each of
+// its iterations computes a row of 32 elements.
 // CHECK-LABEL: func.func @bias_add
 // CHECK: scf.for
 // CHECK: scf.for
@@ -8,6 +10,7 @@
 // CHECK: vector.transfer_read {{.*}} : memref<16xf32, strided<[1], offset: ?>>, vector<1x16xf32>
 // CHECK: arith.addf {{.*}} : vector<1x16xf32>
 // CHECK: vector.transfer_write
+// CHECK: } {strata.cpu.shareable = 32 : i64}
 // CHECK-NOT: linalg.generic
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d1)>
@@ -23,12 +26,26 @@ func.func @bias_add(%x: memref<4x32xf32>, %b: memref<32xf32>, %y: memref<4x32xf3
 
 // -----
 
-// An innermost extent of 24 takes tiles of 8.
+// An innermost extent of 24 takes tiles of 8; a tile is the work of an
+// iteration of the loop over them.
 // CHECK-LABEL: func.func @width_eight
 // CHECK: vector<8xf32>
+// CHECK: } {strata.cpu.shareable = 8 : i64}
 func.func @width_eight(%y: memref<24xf32>) {
   %c = arith.constant 1.0 : f32
   linalg.fill ins(%c : f32) outs(%y : memref<24xf32>)
+  return
+}
+
+// -----
+
+// A leading dimension of one has no loop: the loop over the rows is marked.
+// CHECK-LABEL: func.func @unit_batch
+// CHECK: scf.for %{{.+}} = %c0 to %c4 step %c1 {
+// CHECK: } {strata.cpu.shareable = 32 : i64}
+func.func @unit_batch(%y: memref<1x4x32xf32>) {
+  %c = arith.constant 1.0 : f32
+  linalg.fill ins(%c : f32) outs(%y : memref<1x4x32xf32>)
   return
 }
 

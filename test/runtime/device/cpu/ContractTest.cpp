@@ -12,6 +12,7 @@
 
 #include "runtime/device/cpu/Contract.h"
 #include "runtime/device/cpu/PackedProducts.h"
+#include "runtime/device/cpu/Team.h"
 
 #include <gtest/gtest.h>
 
@@ -149,6 +150,20 @@ TEST(Contract, AttentionScores) {
          {8, K, 3, 3, -1}});
 }
 
+TEST(Contract, BatchLoopsAreSharedAmongThreads) {
+  // Attention's per-head products, and a looped reduction (whose products
+  // add into one C and so stay on one thread), on teams of 1 to 3 threads.
+  for (int threads : {1, 2, 3}) {
+    strata::cpu::setTeamSize(threads);
+    check({{3, Batch, 0, 0, 0},
+           {5, Batch, 1, 1, 1},
+           {6, M, 2, -1, 2},
+           {4, N, -1, 2, 3},
+           {8, K, 3, 3, -1}});
+    check({{3, M, 0, -1, 0}, {2, K, 1, 2, -1}, {4, N, -1, 1, 1}, {5, K, 2, 0, -1}});
+  }
+}
+
 TEST(Contract, MatrixVector) { check({{6, M, 0, -1, 0}, {7, K, 1, 0, -1}}); }
 
 TEST(Contract, TransposedMatrixVector) {
@@ -232,7 +247,7 @@ TEST(Contract, LargeActivationProductsRunOnOneDnn) {
   std::vector<LoopDim> dims = {{160, M, 1, -1, 0}, {192, N, -1, 1, 1}, {144, K, 0, 0, -1}};
   ASSERT_GE(160.0 * 192 * 144, strata::cpu::kLeastOneDnnProduct);
   for (int threads : {2, 1}) {
-    strata::cpu::setPackedProductThreads(threads);
+    strata::cpu::setTeamSize(threads);
     check(dims);
   }
 }
