@@ -243,13 +243,14 @@ void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a, 
     auto call = [&](int64_t oa, int64_t ob, int64_t oc) {
       run(g, a + oa, b + ob, c + oc, beta, constantB);
     };
-    // Loops over products that each run on the calling thread (attention's
-    // per-head products) are shared out among the team; those with a weight
-    // (one packed copy, one lock) or on oneDNN (its own team) are not, nor a
-    // looped reduction, whose products add into the same C.
-    bool callerOnly =
-        !constantB && static_cast<double>(g.m) * g.n * g.k < strata::cpu::kLeastOneDnnProduct;
-    if (callerOnly && !loopedK && loopCount(loops) > 1)
+    // Loops over products too small to share each (attention's per-head
+    // products) are shared out among the team, a product per thread at a
+    // time; those with a weight (one packed copy, one lock) or large enough
+    // to share each are not, nor a looped reduction, whose products add into
+    // the same C.
+    bool perThread =
+        !constantB && static_cast<double>(g.m) * g.n * g.k < strata::cpu::kLeastTeamProduct;
+    if (perThread && !loopedK && loopCount(loops) > 1)
       return forEachShared(loops, call);
     forEach(loops, 0, 0, 0, 0, call);
     return;

@@ -35,18 +35,25 @@ struct PackedProduct {
 bool runPacked(const PackedProduct &p, const float *a, const float *b, float *c, float beta);
 
 /// Runs `p` with B not a weight (a product of two activations, as a training
-/// step's weight gradients are) on oneDNN's sgemm, shared among the threads
-/// of oneDNN's team, when the product has at least kLeastOneDnnProduct
-/// multiply-adds: on these shapes oneDNN's kernels beat OpenBLAS's on one
-/// thread too (a GPT-2 124M gradient step on one thread: 982 ms on OpenBLAS,
-/// 805 on oneDNN). Returns false otherwise, or when oneDNN fails: the caller
-/// then runs it on OpenBLAS, on the calling thread.
+/// step's weight gradients are) on oneDNN's sgemm when the product has at
+/// least kLeastOneDnnProduct multiply-adds: on these shapes oneDNN's kernels
+/// beat OpenBLAS's on one thread too (a GPT-2 124M gradient step on one
+/// thread: 982 ms on OpenBLAS, 805 on oneDNN). Called on one thread of the
+/// team, the product is shared among the team's threads; called by a thread
+/// in a shared region (a batch of products shared out), it runs on that
+/// thread. Returns false otherwise, or when oneDNN fails: the caller then
+/// runs it on OpenBLAS, on the calling thread.
 bool runOnOneDnn(const PackedProduct &p, const float *a, const float *b, float *c, float beta);
 
 /// The multiply-adds below which a product of two activations stays on
-/// OpenBLAS on the calling thread: attention's per-head products (128 x 128
-/// x 64 in a GPT-2 prefill) take less time than waking the team.
-constexpr double kLeastOneDnnProduct = 1 << 22;
+/// OpenBLAS: oneDNN's kernels are faster from about here on (attention's
+/// per-head products of a training step, 256 x 256 x 32, included).
+constexpr double kLeastOneDnnProduct = 1 << 20;
+
+/// The multiply-adds from which one product of two activations is shared
+/// among the team's threads; smaller ones in a batch (attention's per-head
+/// products) run one per thread, the batch shared out (Contract.h).
+constexpr double kLeastTeamProduct = 1 << 22;
 
 /// The weights packed so far (for tests and reports).
 uint64_t packedWeightCount();

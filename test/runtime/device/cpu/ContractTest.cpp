@@ -151,8 +151,12 @@ TEST(Contract, AttentionScores) {
 }
 
 TEST(Contract, BatchLoopsAreSharedAmongThreads) {
-  // Attention's per-head products, and a looped reduction (whose products
-  // add into one C and so stay on one thread), on teams of 1 to 3 threads.
+  // Attention's per-head products (on OpenBLAS, and, from
+  // kLeastOneDnnProduct multiply-adds, on oneDNN, one product per thread),
+  // and a looped reduction (whose products add into one C and so stay on one
+  // thread), on teams of 1 to 3 threads.
+  ASSERT_GE(128.0 * 128 * 64, strata::cpu::kLeastOneDnnProduct);
+  ASSERT_LT(128.0 * 128 * 64, strata::cpu::kLeastTeamProduct);
   for (int threads : {1, 2, 3}) {
     strata::cpu::setTeamSize(threads);
     check({{3, Batch, 0, 0, 0},
@@ -160,6 +164,7 @@ TEST(Contract, BatchLoopsAreSharedAmongThreads) {
            {6, M, 2, -1, 2},
            {4, N, -1, 2, 3},
            {8, K, 3, 3, -1}});
+    check({{3, Batch, 0, 0, 0}, {128, M, 1, -1, 1}, {128, N, -1, 1, 2}, {64, K, 2, 2, -1}});
     check({{3, M, 0, -1, 0}, {2, K, 1, 2, -1}, {4, N, -1, 1, 1}, {5, K, 2, 0, -1}});
   }
 }
