@@ -21,6 +21,7 @@
 
 #include <cblas.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <utility>
 #include <vector>
@@ -120,6 +121,38 @@ void run(const Gemm &g, const float *a, const float *b, float *c, float beta, bo
               g.ldc);
 }
 
+/// sum_i a[i * strideA] * b[i * strideB] over `count` elements, in sixteen
+/// partial sums when both are contiguous (so that the loop vectorises).
+float dot(const float *a, int64_t strideA, const float *b, int64_t strideB, int64_t count) {
+  float sum = 0.0f;
+  int64_t i = 0;
+  if (strideA == 1 && strideB == 1) {
+    float partial[16] = {};
+    for (; i + 16 <= count; i += 16)
+      for (int l = 0; l < 16; ++l)
+        partial[l] += a[i + l] * b[i + l];
+    for (float p : partial)
+      sum += p;
+  }
+  for (; i < count; ++i)
+    sum += a[i * strideA] * b[i * strideB];
+  return sum;
+}
+
+/// c[j] (+)= sum_k a[k, j] b[k, j] for the `row.size` dots of a row that is
+/// contiguous in A, B and C (a norm's scale gradient: sums down columns),
+/// row by row of k so that the loop over j vectorises.
+void rowOfDots(const Dim &row, const Dim &dk, const float *a, const float *b, float *c,
+               float beta) {
+  if (beta == 0.0f)
+    std::fill(c, c + row.size, 0.0f);
+  for (int64_t k = 0; k < dk.size; ++k) {
+    const float *ak = a + k * dk.stride[0], *bk = b + k * dk.stride[1];
+    for (int64_t j = 0; j < row.size; ++j)
+      c[j] += ak[j] * bk[j];
+  }
+}
+
 /// Calls `body(offA, offB, offC)` for every index of `loops`.
 template <typename F>
 void forEach(const std::vector<Dim> &loops, size_t level, int64_t a, int64_t b, int64_t c,
@@ -139,15 +172,16 @@ int64_t loopCount(const std::vector<Dim> &loops) {
 }
 
 /// forEach over `loops`, their indices shared out in contiguous ranges among
-/// the CPU device's team.
-template <typename F> void forEachShared(const std::vector<Dim> &loops, F &body) {
+/// the CPU device's team, each thread's share at least kLeastSharedElements
+/// of `work` (the multiply-adds of all indices).
+template <typename F> void forEachShared(const std::vector<Dim> &loops, double work, F &body) {
   struct Work {
     const std::vector<Dim> *loops;
     F *body;
     int64_t count;
-  } work{&loops, &body, loopCount(loops)};
+  } shared{&loops, &body, loopCount(loops)};
   strata::cpu::shareOut(
-      work.count,
+      std::min<double>(shared.count, work / strata::cpu::kLeastSharedElements),
       [](void *context, int64_t part, int64_t parts) {
         const Work &w = *static_cast<const Work *>(context);
         for (int64_t i = w.count * part / parts, end = w.count * (part + 1) / parts; i < end; ++i) {
@@ -163,7 +197,7 @@ template <typename F> void forEachShared(const std::vector<Dim> &loops, F &body)
           (*w.body)(offsets[0], offsets[1], offsets[2]);
         }
       },
-      &work);
+      &shared);
 }
 
 } // namespace
@@ -239,6 +273,32 @@ void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a, 
   }
   if (emptyReduction)
     return;
+  if (planned && g.m == 1 && g.n == 1) {
+    // A batch of dot products (a softmax's or a norm's backward sums): one
+    // sgemm call each cost more than the dot.
+    auto contiguous = [](const Dim &d) {
+      return d.role == Batch && d.stride[0] == 1 && d.stride[1] == 1 && d.stride[2] == 1;
+    };
+    auto row = std::find_if(loops.begin(), loops.end(), contiguous);
+    if (row != loops.end()) {
+      Dim r = *row;
+      loops.erase(row);
+      auto rowBody = [&](int64_t oa, int64_t ob, int64_t oc) {
+        rowOfDots(r, dk, a + oa, b + ob, c + oc, beta);
+      };
+      if (loopedK)
+        return forEach(loops, 0, 0, 0, 0, rowBody);
+      return forEachShared(loops, static_cast<double>(loopCount(loops)) * r.size * dk.size,
+                           rowBody);
+    }
+    auto dotBody = [&](int64_t oa, int64_t ob, int64_t oc) {
+      float sum = dot(a + oa, dk.stride[0], b + ob, dk.stride[1], dk.size);
+      c[oc] = beta != 0.0f ? c[oc] + sum : sum;
+    };
+    if (loopedK)
+      return forEach(loops, 0, 0, 0, 0, dotBody);
+    return forEachShared(loops, static_cast<double>(loopCount(loops)) * dk.size, dotBody);
+  }
   if (planned) {
     auto call = [&](int64_t oa, int64_t ob, int64_t oc) {
       run(g, a + oa, b + ob, c + oc, beta, constantB);
@@ -251,7 +311,7 @@ void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a, 
     bool perThread =
         !constantB && static_cast<double>(g.m) * g.n * g.k < strata::cpu::kLeastTeamProduct;
     if (perThread && !loopedK && loopCount(loops) > 1)
-      return forEachShared(loops, call);
+      return forEachShared(loops, static_cast<double>(loopCount(loops)) * g.m * g.n * g.k, call);
     forEach(loops, 0, 0, 0, 0, call);
     return;
   }

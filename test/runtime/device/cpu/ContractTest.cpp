@@ -169,6 +169,21 @@ TEST(Contract, BatchLoopsAreSharedAmongThreads) {
   }
 }
 
+TEST(Contract, BatchesOfDotProducts) {
+  // Products with neither an m nor an n dimension: a softmax's backward sums
+  // (dots along contiguous rows), a norm's scale gradient (dots down
+  // columns, contiguous across them), strided dots, two reduction dimensions
+  // in different orders (one looped), and a batch large enough to share.
+  for (int threads : {1, 2}) {
+    strata::cpu::setTeamSize(threads);
+    check({{40, Batch, 0, 0, 0}, {37, K, 1, 1, -1}});
+    check({{24, Batch, 1, 1, 0}, {50, K, 0, 0, -1}});
+    check({{9, Batch, 1, 0, 0}, {11, K, 0, 1, -1}});
+    check({{6, Batch, 0, 0, 0}, {5, K, 1, 2, -1}, {7, K, 2, 1, -1}});
+    check({{4096, Batch, 0, 0, 0}, {64, K, 1, 1, -1}});
+  }
+}
+
 TEST(Contract, MatrixVector) { check({{6, M, 0, -1, 0}, {7, K, 1, 0, -1}}); }
 
 TEST(Contract, TransposedMatrixVector) {
