@@ -5,13 +5,13 @@
 // loop dimensions described by (size, stride in A, B, C, role). Dimensions of
 // size 1 are dropped and neighbouring dimensions of one role merged where the
 // strides allow; one m, one n and one k dimension then form a cblas_sgemm
-// call (cblas_sgemv when m or n is 1), and the rest become loops around it;
-// when B is a weight, that call runs on its pre-packed copy instead
-// (PackedProducts.h), and a large product of two activations (a training
-// step's weight gradients) on oneDNN's sgemm, shared among the threads. A
-// layout no sgemm call can take (no unit stride where
-// one is needed) runs as plain loops. The loops around products that run on
-// the calling thread are shared out among the device's team (Team.h).
+// call (cblas_sgemv when m or n is 1; vectorised dot products when both
+// are), and the rest become loops around it; when B is a weight, that call
+// runs on its pre-packed copy instead (PackedProducts.h), and a product of
+// two activations of at least kLeastOneDnnProduct multiply-adds (a training
+// step's) on oneDNN's sgemm. A layout no sgemm call can take (no unit stride
+// where one is needed) runs as plain loops. The loops around products too
+// small to share each are shared out among the device's team (Team.h).
 //
 //===----------------------------------------------------------------------===//
 
