@@ -100,6 +100,13 @@ LogicalResult ProgramDialect::verifyOperationAttribute(Operation *op, NamedAttri
       return op->emitOpError("'") << kWeights << "' belongs on the module";
     return verifyArrayOf<WeightAttr>(op, attr);
   }
+  if (name == kMatmulPrecision) {
+    auto value = dyn_cast<StringAttr>(attr.getValue());
+    if (!isa<ModuleOp>(op) || !value || (value != "bf16" && value != "f32"))
+      return op->emitOpError("'") << kMatmulPrecision
+                                  << "' belongs on the module and must be \"f32\" or \"bf16\"";
+    return success();
+  }
   if (!isa<FunctionOpInterface>(op))
     return op->emitOpError("'") << name << "' belongs on the entry function";
   if (name == kEntry) {

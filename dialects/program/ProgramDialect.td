@@ -69,6 +69,10 @@ def Program_Dialect : Dialect {
     /// trains and of the optimizer's state). The weights of such a program
     /// change between runs: none is a constant.
     static constexpr llvm::StringLiteral kTraining = "program.training";
+    /// On the module, "bf16" (stratac compile --matmul-precision=bf16):
+    /// f32 matrix products may read their operands rounded to bf16,
+    /// accumulating and writing in f32. Without it they compute in f32.
+    static constexpr llvm::StringLiteral kMatmulPrecision = "program.matmul_precision";
   }];
 }
 

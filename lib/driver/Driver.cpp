@@ -132,6 +132,14 @@ llvm::cl::opt<bool> swappableWeights(
                    "exports (--export-weights) replace them all"),
     llvm::cl::init(false), llvm::cl::sub(compileCommand));
 
+llvm::cl::opt<std::string> matmulPrecision(
+    "matmul-precision",
+    llvm::cl::desc("f32 (default) or bf16: with bf16, f32 matrix products of two matrices read "
+                   "their operands rounded to bf16 and accumulate and write in f32, where the "
+                   "target has fast bf16 products (the CPU: AMX or AVX-512 BF16 through "
+                   "oneDNN); tensors, weights and everything else stay f32"),
+    llvm::cl::value_desc("f32|bf16"), llvm::cl::init("f32"), llvm::cl::sub(compileCommand));
+
 llvm::cl::opt<bool> noFusion(
     "no-fusion",
     llvm::cl::desc("Run every graph op as a kernel of its own instead of fusing ops into groups "
@@ -391,6 +399,8 @@ int runStratac(int argc, char **argv) {
   pipeline.graph.raise = !noRaise;
   pipeline.fusion.fuse = !noFusion;
   pipeline.graph.loss = lossOption;
+  if (matmulPrecision != "f32" && matmulPrecision != "bf16")
+    return fail("--matmul-precision takes f32 or bf16, not '" + matmulPrecision + "'");
   if (trainOption && lossOption.empty())
     return fail("--train needs --loss: the loss the optimizer minimises");
   if (optimizerOption.getNumOccurrences() && !trainOption)
@@ -445,6 +455,9 @@ int runStratac(int argc, char **argv) {
   OwningOpRef<ModuleOp> module = onnx::importModelFile(inputFile, context, options);
   if (!module || failed(checkTensorSizes(*module, maxTensorBytes)))
     return 1;
+  if (matmulPrecision == "bf16")
+    (*module)->setAttr(program::ProgramDialect::kMatmulPrecision,
+                       StringAttr::get(&context, matmulPrecision));
   importing.stop();
   Phase reached = Phase::Import;
   if (linkProgram || phase > Phase::Import) {

@@ -20,6 +20,8 @@
 
 #include "runtime/device/cpu/Contract.h"
 
+#include "dialects/program/ProgramDialect.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -130,8 +132,7 @@ linalg::FillOp zeroFillBefore(linalg::LinalgOp op) {
 }
 
 /// The descriptor's words, if every size and stride it holds is static.
-std::optional<SmallVector<int64_t>> staticDescriptor(linalg::LinalgOp op,
-                                                     ArrayRef<int64_t> roles) {
+std::optional<SmallVector<int64_t>> staticDescriptor(linalg::LinalgOp op, ArrayRef<int64_t> roles) {
   SmallVector<int64_t> words(STRATA_CONTRACT_WORDS * roles.size(), 0);
   for (auto [i, operand] : llvm::enumerate(op->getOpOperands())) {
     auto type = cast<MemRefType>(operand.get().getType());
@@ -161,14 +162,14 @@ public:
   Value build(OpBuilder &b, linalg::LinalgOp op, ArrayRef<int64_t> roles) {
     Location loc = op.getLoc();
     if (std::optional<SmallVector<int64_t>> words = staticDescriptor(op, roles))
-      return memref::GetGlobalOp::create(b, loc, type(roles.size()),
-                                         global(*words).getSymName());
+      return memref::GetGlobalOp::create(b, loc, type(roles.size()), global(*words).getSymName());
     return fill(b, op, roles);
   }
 
 private:
   MemRefType type(int64_t rank) {
-    return MemRefType::get({STRATA_CONTRACT_WORDS * rank}, IntegerType::get(module_.getContext(), 64));
+    return MemRefType::get({STRATA_CONTRACT_WORDS * rank},
+                           IntegerType::get(module_.getContext(), 64));
   }
 
   memref::GlobalOp global(ArrayRef<int64_t> words) {
@@ -224,7 +225,7 @@ private:
 };
 
 void rewrite(linalg::LinalgOp op, ArrayRef<int64_t> roles, func::FuncOp callee,
-             DescriptorBuilder &descriptors, SymbolTable &symbols) {
+             DescriptorBuilder &descriptors, SymbolTable &symbols, int64_t precision) {
   linalg::FillOp fill = zeroFillBefore(op);
   OpBuilder b(op);
   Location loc = op.getLoc();
@@ -237,12 +238,12 @@ void rewrite(linalg::LinalgOp op, ArrayRef<int64_t> roles, func::FuncOp callee,
   for (OpOperand &operand : op->getOpOperands())
     args.push_back(dataPointer(b, loc, operand.get()));
   args.push_back(constant(fill ? 0 : 1));
-  int64_t constants = 0;
+  int64_t flags = precision;
   if (strata::isConstant(op.getDpsInputOperand(0)->get(), symbols))
-    constants |= STRATA_CONTRACT_CONSTANT_A;
+    flags |= STRATA_CONTRACT_CONSTANT_A;
   if (strata::isConstant(op.getDpsInputOperand(1)->get(), symbols))
-    constants |= STRATA_CONTRACT_CONSTANT_B;
-  args.push_back(constant(constants));
+    flags |= STRATA_CONTRACT_CONSTANT_B;
+  args.push_back(constant(flags));
   func::CallOp::create(b, loc, callee, args);
   op->erase();
   if (fill)
@@ -262,8 +263,11 @@ struct ContractionsToBlas : strata::impl::ContractionsToBlasBase<ContractionsToB
     func::FuncOp callee = declareContract(module);
     SymbolTable symbols(module);
     DescriptorBuilder descriptors(module);
+    auto precision =
+        module->getAttrOfType<StringAttr>(strata::program::ProgramDialect::kMatmulPrecision);
+    int64_t precisionFlag = precision && precision == "bf16" ? STRATA_CONTRACT_BF16 : 0;
     for (auto &[op, roles] : found)
-      rewrite(op, roles, callee, descriptors, symbols);
+      rewrite(op, roles, callee, descriptors, symbols, precisionFlag);
   }
 };
 

@@ -16,6 +16,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/device/cpu/Contract.h"
+#include "runtime/device/cpu/Bf16Products.h"
 #include "runtime/device/cpu/PackedProducts.h"
 #include "runtime/device/cpu/Team.h"
 
@@ -91,10 +92,13 @@ bool planGemm(const Dim &dm, const Dim &dn, const Dim &dk, Gemm &g) {
 /// a matrix-vector product, run by sgemv: Debian's OpenBLAS (0.3.21) packs
 /// the whole matrix in sgemm even for one row, which made a decode step (one
 /// token: every product has m = 1) read each weight twice.
-void run(const Gemm &g, const float *a, const float *b, float *c, float beta, bool constantB) {
-  if (constantB && strata::cpu::runPacked({g.transA == CblasTrans, g.transB == CblasTrans, g.m, g.n,
-                                           g.k, g.lda, g.ldb, g.ldc},
-                                          a, b, c, beta))
+void run(const Gemm &g, const float *a, const float *b, float *c, float beta, bool constantB,
+         bool bf16) {
+  strata::cpu::PackedProduct product{
+      g.transA == CblasTrans, g.transB == CblasTrans, g.m, g.n, g.k, g.lda, g.ldb, g.ldc};
+  if (bf16 && g.m > 1 && g.n > 1 && strata::cpu::runBf16(product, a, b, c, beta, constantB))
+    return;
+  if (constantB && strata::cpu::runPacked(product, a, b, c, beta))
     return;
   if (g.m == 1 && g.n > 1) {
     // c[n] = a[k] B: B is k x n, or n x k when transposed.
@@ -113,9 +117,7 @@ void run(const Gemm &g, const float *a, const float *b, float *c, float beta, bo
       cblas_sgemv(CblasRowMajor, CblasTrans, g.k, g.m, 1.0f, a, g.lda, b, g.ldb, beta, c, g.ldc);
     return;
   }
-  if (strata::cpu::runOnOneDnn(
-          {g.transA == CblasTrans, g.transB == CblasTrans, g.m, g.n, g.k, g.lda, g.ldb, g.ldc}, a,
-          b, c, beta))
+  if (strata::cpu::runOnOneDnn(product, a, b, c, beta))
     return;
   cblas_sgemm(CblasRowMajor, g.transA, g.transB, g.m, g.n, g.k, 1.0f, a, g.lda, b, g.ldb, beta, c,
               g.ldc);
@@ -203,7 +205,7 @@ template <typename F> void forEachShared(const std::vector<Dim> &loops, double w
 } // namespace
 
 void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a, const float *b,
-                             float *c, int64_t accumulate, int64_t constants) {
+                             float *c, int64_t accumulate, int64_t flags) {
   std::vector<Dim> dims;
   bool emptyReduction = false;
   for (int64_t d = 0; d < rank; ++d) {
@@ -226,10 +228,11 @@ void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a, 
         return static_cast<int>(i);
     return -1;
   };
-  bool constantB = constants & STRATA_CONTRACT_CONSTANT_B;
+  bool constantB = flags & STRATA_CONTRACT_CONSTANT_B;
+  bool bf16 = flags & STRATA_CONTRACT_BF16;
   if (unitInC(N) < 0 && unitInC(M) >= 0) {
     std::swap(a, b);
-    constantB = constants & STRATA_CONTRACT_CONSTANT_A;
+    constantB = flags & STRATA_CONTRACT_CONSTANT_A;
     for (Dim &d : dims) {
       std::swap(d.stride[0], d.stride[1]);
       d.role = d.role == M ? N : d.role == N ? M : d.role;
@@ -301,7 +304,7 @@ void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a, 
   }
   if (planned) {
     auto call = [&](int64_t oa, int64_t ob, int64_t oc) {
-      run(g, a + oa, b + ob, c + oc, beta, constantB);
+      run(g, a + oa, b + ob, c + oc, beta, constantB, bf16);
     };
     // Loops over products too small to share each (attention's per-head
     // products) are shared out among the team, a product per thread at a

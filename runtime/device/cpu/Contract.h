@@ -27,15 +27,18 @@ typedef enum strata_contract_role {
   STRATA_CONTRACT_K = 3,     ///< in A and B: summed over
 } strata_contract_role;
 
-/// Bits of the call's `constants`: which operands are weights, unchanged for
-/// the program's life (the runtime may keep them re-laid out).
+/// Bits of the call's `flags`: which operands are weights, unchanged for the
+/// program's life (the runtime may keep them re-laid out), and whether the
+/// products may read their operands rounded to bf16 (accumulating in f32;
+/// stratac compile --matmul-precision=bf16).
 #define STRATA_CONTRACT_CONSTANT_A 1
 #define STRATA_CONTRACT_CONSTANT_B 2
+#define STRATA_CONTRACT_BF16 4
 
 /// Runs the product over `rank` loop dimensions described by `desc`; adds to
 /// C when `accumulate` is non-zero, else overwrites it.
 void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a, const float *b,
-                             float *c, int64_t accumulate, int64_t constants);
+                             float *c, int64_t accumulate, int64_t flags);
 
 #ifdef __cplusplus
 } /* extern "C" */

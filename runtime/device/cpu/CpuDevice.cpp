@@ -7,13 +7,14 @@
 
 #include "runtime/device/cpu/CpuDevice.h"
 #include "runtime/core/Status.h"
+#include "runtime/device/cpu/Bf16Products.h"
 #include "runtime/device/cpu/ComputeRates.h"
 #include "runtime/device/cpu/CopyStream.h"
 #include "runtime/device/cpu/CpuEvent.h"
 #include "runtime/device/cpu/FallbackHeap.h"
 #include "runtime/device/cpu/PackedProducts.h"
-#include "runtime/device/cpu/Team.h"
 #include "runtime/device/cpu/RunGuard.h"
+#include "runtime/device/cpu/Team.h"
 
 #include <cblas.h>
 
@@ -72,6 +73,7 @@ CpuDevice::CpuDevice(const CpuDeviceOptions &options)
 
 CpuDevice::~CpuDevice() {
   releasePackedProducts();
+  releaseBf16Products();
   if (nvmeDirectoryOpen)
     closeNvmeDirectory();
 }

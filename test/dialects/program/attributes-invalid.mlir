@@ -182,3 +182,16 @@ func.func @weights_region_of_floats(%w: memref<?xf32> {program.weights_region}) 
 func.func @weights_region_not_unit(%w: memref<?xi8> {program.weights_region = 1}) {
   return
 }
+
+// -----
+
+// expected-error @+1 {{'program.matmul_precision' belongs on the module and must be "f32" or "bf16"}}
+module attributes {program.matmul_precision = "fp8"} {
+}
+
+// -----
+
+// expected-error @+1 {{'program.matmul_precision' belongs on the module and must be "f32" or "bf16"}}
+func.func @precision_on_function() attributes {program.matmul_precision = "bf16"} {
+  return
+}

@@ -264,3 +264,21 @@ func.func @constants(%x: memref<4x6xf32>, %b: memref<6x5xf32>,
   linalg.matmul ins(%s, %b : memref<4x6xf32>, memref<6x5xf32>) outs(%y : memref<4x5xf32>)
   return
 }
+
+// -----
+
+// In a module compiled with --matmul-precision=bf16, every call's flags also
+// have bit 2 (the products may read their operands rounded to bf16): 4 for
+// a product of activations, 6 with a constant B.
+// CHECK-LABEL: func.func @bf16
+// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c4_i64)
+// CHECK: call @strata_cpu_contract_f32(%{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %{{.+}}, %c6_i64)
+module attributes {program.matmul_precision = "bf16"} {
+  memref.global "private" constant @table : memref<6x5xf32> = dense<1.0>
+  func.func @bf16(%x: memref<4x6xf32>, %b: memref<6x5xf32>, %y: memref<4x5xf32>) {
+    linalg.matmul ins(%x, %b : memref<4x6xf32>, memref<6x5xf32>) outs(%y : memref<4x5xf32>)
+    %t = memref.get_global @table : memref<6x5xf32>
+    linalg.matmul ins(%x, %t : memref<4x6xf32>, memref<6x5xf32>) outs(%y : memref<4x5xf32>)
+    return
+  }
+}

@@ -1,0 +1,128 @@
+//===- Bf16ProductsTest.cpp - Products on operands rounded to bf16 --------===//
+//
+// roundToBf16 on the values where rounding decides (ties, the largest
+// float, NaN), and strata_cpu_contract_f32 with STRATA_CONTRACT_BF16: its
+// result is the exact product of the operands rounded to bf16 (up to f32
+// accumulation), not the f32 product, for every transposition, accumulating
+// or not, with B a weight (its rounded copy kept) or not. On a CPU without
+// bf16 product kernels the products stay f32, and the test says so.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/device/cpu/Bf16Products.h"
+#include "runtime/device/cpu/Contract.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <random>
+#include <vector>
+
+namespace {
+
+using strata::cpu::roundToBf16;
+
+float fromBits(uint32_t bits) {
+  float f;
+  std::memcpy(&f, &bits, sizeof(f));
+  return f;
+}
+
+float widen(uint16_t bf16) { return fromBits(static_cast<uint32_t>(bf16) << 16); }
+
+TEST(Bf16Products, RoundsToNearestTiesToEven) {
+  EXPECT_EQ(roundToBf16(1.0f), 0x3f80);
+  // 1 + 2^-8 lies halfway between 1 and 1 + 2^-7: to the even one, 1.
+  EXPECT_EQ(roundToBf16(fromBits(0x3f808000)), 0x3f80);
+  // 1 + 3 * 2^-8 lies halfway between 1 + 2^-7 and 1 + 2^-6: up, to even.
+  EXPECT_EQ(roundToBf16(fromBits(0x3f818000)), 0x3f82);
+  // Just above and below a halfway point.
+  EXPECT_EQ(roundToBf16(fromBits(0x3f808001)), 0x3f81);
+  EXPECT_EQ(roundToBf16(fromBits(0x3f807fff)), 0x3f80);
+  EXPECT_EQ(roundToBf16(-2.5f), 0xc020);
+  EXPECT_EQ(roundToBf16(std::numeric_limits<float>::max()), 0x7f80); // to infinity
+  EXPECT_EQ(roundToBf16(std::numeric_limits<float>::infinity()), 0x7f80);
+  EXPECT_TRUE(std::isnan(widen(roundToBf16(std::numeric_limits<float>::quiet_NaN()))));
+  // A NaN whose payload lies only in the low bits stays a NaN.
+  EXPECT_TRUE(std::isnan(widen(roundToBf16(fromBits(0x7f800001)))));
+}
+
+struct Case {
+  int64_t m, n, k;
+  bool transA, transB, accumulate;
+  int64_t flags;
+};
+
+/// C (m x n, row stride n + 3) from A and B stored as the case says, against
+/// double sums of the rounded operands and of the f32 ones.
+void check(const Case &t) {
+  std::mt19937 rng(5);
+  std::uniform_real_distribution<float> u(-1, 1);
+  std::vector<float> a(t.m * t.k), b(t.k * t.n), c(t.m * (t.n + 3));
+  for (auto *v : {&a, &b, &c})
+    for (float &x : *v)
+      x = u(rng);
+  auto at = [&](int64_t i, int64_t l) { return t.transA ? a[l * t.m + i] : a[i * t.k + l]; };
+  auto bt = [&](int64_t l, int64_t j) { return t.transB ? b[j * t.k + l] : b[l * t.n + j]; };
+  int64_t ldc = t.n + 3;
+  // The loop dimensions: m, n, k with each operand's strides.
+  std::vector<int64_t> desc = {t.m,
+                               t.transA ? 1 : t.k,
+                               0,
+                               ldc,
+                               STRATA_CONTRACT_M,
+                               t.n,
+                               0,
+                               t.transB ? t.k : 1,
+                               1,
+                               STRATA_CONTRACT_N,
+                               t.k,
+                               t.transA ? t.m : 1,
+                               t.transB ? 1 : t.n,
+                               0,
+                               STRATA_CONTRACT_K};
+  for (int call = 0; call < 2; ++call) {
+    std::vector<float> out = c;
+    strata_cpu_contract_f32(3, desc.data(), a.data(), b.data(), out.data(), t.accumulate,
+                            t.flags | STRATA_CONTRACT_BF16);
+    double tolerance = 2e-5 * t.k, offF32 = 0;
+    for (int64_t i = 0; i < t.m; ++i)
+      for (int64_t j = 0; j < t.n; ++j) {
+        double rounded = t.accumulate ? c[i * ldc + j] : 0.0, exact = rounded;
+        for (int64_t l = 0; l < t.k; ++l) {
+          rounded +=
+              static_cast<double>(widen(roundToBf16(at(i, l)))) * widen(roundToBf16(bt(l, j)));
+          exact += static_cast<double>(at(i, l)) * bt(l, j);
+        }
+        ASSERT_NEAR(out[i * ldc + j], rounded, tolerance) << "row " << i << ", column " << j;
+        offF32 = std::max(offF32, std::abs(out[i * ldc + j] - exact));
+      }
+    // The rounding shows (bf16 keeps 8 bits of mantissa): the f32 product
+    // lies outside the tolerance somewhere.
+    ASSERT_GT(offF32, tolerance);
+    for (int64_t i = 0; i < t.m; ++i)
+      for (int64_t j = t.n; j < ldc; ++j)
+        ASSERT_EQ(out[i * ldc + j], c[i * ldc + j]) << "written outside C";
+  }
+}
+
+bool hasBf16Kernels() {
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512bf16") || __builtin_cpu_supports("amx-bf16");
+}
+
+TEST(Bf16Products, ProductsReadRoundedOperands) {
+  if (!hasBf16Kernels())
+    GTEST_SKIP() << "this CPU has no bf16 product kernels: the products stay f32";
+  ASSERT_GE(64.0 * 96 * 80, strata::cpu::kLeastBf16Product);
+  for (bool transA : {false, true})
+    for (bool transB : {false, true})
+      for (bool accumulate : {false, true})
+        for (int64_t flags : {0, STRATA_CONTRACT_CONSTANT_B})
+          check({64, 96, 80, transA, transB, accumulate, flags});
+  strata::cpu::releaseBf16Products();
+}
+
+} // namespace
