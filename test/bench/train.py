@@ -9,10 +9,14 @@ torch's own libraries). Both start from the same random weights (the torch
 model's, exported with the dynamo exporter; not committed). With
 --parity-steps N it also prints the loss curves of the GPT-style and
 BERT-style test architectures over N steps against torch.optim.AdamW
-(check_training_parity.py). Prints figures; asserts nothing.
+(check_training_parity.py). Each row runs at one precision: f32 on both
+sides, or bf16: Strata's program compiled with --matmul-precision=bf16
+against PyTorch under torch.autocast(bfloat16) (matrix products in bf16 on
+both sides). Prints figures; asserts nothing.
 
   .venv-export/bin/python train.py --stratac build/bin/stratac \\
-      [--threads 1 2] [--batch 8] [--steps 20] [--parity-steps 200]
+      [--threads 1 2] [--precisions f32 bf16] [--batch 8] [--steps 20]
+      [--parity-steps 200]
 """
 import argparse
 import os
@@ -67,8 +71,9 @@ def torch_worker(args):
         starts = [(step * args.batch + b) * context for b in range(args.batch)]
         ids = torch.stack([stream[s:s + context] for s in starts])
         begin = time.perf_counter()
-        logits = model(ids)
-        loss = F.cross_entropy(logits[:, :-1].reshape(-1, 256), ids[:, 1:].reshape(-1))
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=args.precision == "bf16"):
+            logits = model(ids)
+        loss = F.cross_entropy(logits[:, :-1].float().reshape(-1, 256), ids[:, 1:].reshape(-1))
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -89,6 +94,10 @@ def main():
     parser.add_argument("--parity-steps", type=int, default=0)
     parser.add_argument("--torch-worker", action="store_true")
     parser.add_argument("--data")
+    parser.add_argument("--precisions", nargs="+", default=["f32", "bf16"],
+                        help="f32: both in f32; bf16: Strata with --matmul-precision=bf16 "
+                             "against PyTorch under torch.autocast(bfloat16)")
+    parser.add_argument("--precision", default="f32", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.torch_worker:
         return torch_worker(args)
@@ -104,35 +113,39 @@ def main():
                                         output_names=["logits"], external_data=False,
                                         verbose=False)
         program.save(path, external_data=False)
-        exe = os.path.join(work, "train")
-        start = time.perf_counter()
-        subprocess.run([args.stratac, "compile", path, "-o", exe, "--shape",
-                        f"input_ids={args.batch}x{context}", "--train",
-                        "--loss=cross_entropy:logits,input_ids,shift",
-                        f"--optimizer={OPTIMIZER}"], check=True)
-        print(f"compiled the training program in {time.perf_counter() - start:.1f} s; "
-              f"batch {args.batch} x {context} tokens")
         data = os.path.join(work, "tokens.bin")
         text_stream(args.batch * context * (args.steps + 1) + 1).tofile(data)
         tokens = args.batch * context
-        print(f"{'threads':>7} {'strata tok/s':>13} {'torch tok/s':>12} {'strata/torch':>13} "
-              f"{'strata MiB':>11} {'torch MiB':>10}")
-        for threads in args.threads:
-            out = subprocess.run([exe, "--train", "--data", data, "--steps", str(args.steps),
-                                  "--lr", str(LR), "--threads", str(threads), "--report"],
-                                 check=True, capture_output=True, text=True).stdout
-            ms = [float(m) for m in re.findall(r", ([0-9.]+) ms", out)]
-            strata_ms = float(np.median(ms[2:]))
-            strata_peak = float(re.search(r"resident memory peak ([0-9.]+) MiB", out).group(1))
-            out = subprocess.run([sys.executable, os.path.abspath(__file__), "--torch-worker",
-                                  "--threads", str(threads), "--batch", str(args.batch),
-                                  "--steps", str(args.steps), "--data", data],
-                                 check=True, capture_output=True, text=True).stdout
-            torch_ms = float(re.search(r"ms per step ([0-9.]+)", out).group(1))
-            torch_peak = float(re.search(r"peak ([0-9.]+) MiB", out).group(1))
-            print(f"{threads:>7} {tokens / strata_ms * 1000:>13.0f} "
-                  f"{tokens / torch_ms * 1000:>12.0f} {torch_ms / strata_ms:>12.2f}x "
-                  f"{strata_peak:>11.0f} {torch_peak:>10.0f}", flush=True)
+        print(f"{'precision':>9} {'threads':>7} {'strata tok/s':>13} {'torch tok/s':>12} "
+              f"{'strata/torch':>13} {'strata MiB':>11} {'torch MiB':>10}")
+        for precision in args.precisions:
+            exe = os.path.join(work, "train-" + precision)
+            start = time.perf_counter()
+            subprocess.run([args.stratac, "compile", path, "-o", exe, "--shape",
+                            f"input_ids={args.batch}x{context}", "--train",
+                            "--loss=cross_entropy:logits,input_ids,shift",
+                            f"--optimizer={OPTIMIZER}", f"--matmul-precision={precision}"],
+                           check=True)
+            print(f"compiled the {precision} training program in "
+                  f"{time.perf_counter() - start:.1f} s; batch {args.batch} x {context} tokens",
+                  flush=True)
+            for threads in args.threads:
+                out = subprocess.run([exe, "--train", "--data", data, "--steps", str(args.steps),
+                                      "--lr", str(LR), "--threads", str(threads), "--report"],
+                                     check=True, capture_output=True, text=True).stdout
+                ms = [float(m) for m in re.findall(r", ([0-9.]+) ms", out)]
+                strata_ms = float(np.median(ms[2:]))
+                strata_peak = float(re.search(r"resident memory peak ([0-9.]+) MiB", out).group(1))
+                out = subprocess.run([sys.executable, os.path.abspath(__file__), "--torch-worker",
+                                      "--threads", str(threads), "--batch", str(args.batch),
+                                      "--steps", str(args.steps), "--data", data,
+                                      "--precision", precision],
+                                     check=True, capture_output=True, text=True).stdout
+                torch_ms = float(re.search(r"ms per step ([0-9.]+)", out).group(1))
+                torch_peak = float(re.search(r"peak ([0-9.]+) MiB", out).group(1))
+                print(f"{precision:>9} {threads:>7} {tokens / strata_ms * 1000:>13.0f} "
+                      f"{tokens / torch_ms * 1000:>12.0f} {torch_ms / strata_ms:>12.2f}x "
+                      f"{strata_peak:>11.0f} {torch_peak:>10.0f}", flush=True)
     if args.parity_steps:
         with tempfile.TemporaryDirectory() as work:
             subprocess.run([sys.executable, os.path.join(ROOT, "test", "training",
