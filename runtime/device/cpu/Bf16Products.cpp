@@ -54,10 +54,9 @@ RoundRow pickRoundRow() {
 /// Rounds the `rows` x `cols` matrix at `from` (row stride `ld`) into a dense
 /// one.
 void roundMatrix(const float *from, int64_t rows, int64_t cols, int64_t ld, Rounded &to) {
-  static const RoundRow round = pickRoundRow();
   to.resize(static_cast<size_t>(rows * cols));
   for (int64_t r = 0; r < rows; ++r)
-    round(from + r * ld, cols, to.data() + r * cols);
+    roundToBf16(from + r * ld, cols, to.data() + r * cols);
 }
 
 /// An operand of `p` as stored: rows x cols with row stride `ld`.
@@ -250,6 +249,11 @@ uint16_t roundToBf16(float value) {
   uint16_t bits;
   roundRow(&value, 1, &bits);
   return bits;
+}
+
+void roundToBf16(const float *from, int64_t count, uint16_t *to) {
+  static const RoundRow round = pickRoundRow();
+  round(from, count, to);
 }
 
 bool runBf16(const PackedProduct &p, const float *a, const float *b, float *c, float beta,

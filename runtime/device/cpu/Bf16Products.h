@@ -34,6 +34,10 @@ bool runBf16(const PackedProduct &p, const float *a, const float *b, float *c, f
 /// The bf16 value nearest `value` (ties to even; NaN stays NaN), as its bits.
 uint16_t roundToBf16(float value);
 
+/// Rounds `count` floats the same way, with AVX-512 BF16's conversion where
+/// the CPU has it.
+void roundToBf16(const float *from, int64_t count, uint16_t *to);
+
 /// Frees the rounded copies of the weight at `b`, before its memory goes.
 void forgetBf16Weight(const float *b);
 

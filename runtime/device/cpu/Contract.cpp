@@ -98,7 +98,7 @@ void run(const Gemm &g, const float *a, const float *b, float *c, float beta, bo
       g.transA == CblasTrans, g.transB == CblasTrans, g.m, g.n, g.k, g.lda, g.ldb, g.ldc};
   if (bf16 && g.m > 1 && g.n > 1 && strata::cpu::runBf16(product, a, b, c, beta, constantB))
     return;
-  if (constantB && strata::cpu::runPacked(product, a, b, c, beta))
+  if (constantB && strata::cpu::runPacked(product, a, b, c, beta, bf16))
     return;
   if (g.m == 1 && g.n > 1) {
     // c[n] = a[k] B: B is k x n, or n x k when transposed.

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/device/cpu/PackedProducts.h"
+#include "runtime/device/cpu/Bf16Products.h"
 #include "runtime/device/cpu/StreamedRows.h"
 #include "runtime/device/cpu/Team.h"
 
@@ -23,6 +24,7 @@
 #include <map>
 #include <mutex>
 #include <tuple>
+#include <vector>
 
 namespace strata::cpu {
 namespace {
@@ -39,6 +41,10 @@ struct Packed {
   dnnl_memory_t memory = nullptr;
   dnnl_memory_desc_t desc{};
   BlockedWeight blocked{};
+  /// The packed elements rounded to bf16, made on the first few-row product
+  /// that asks for them; `rounded` describes them.
+  std::vector<uint16_t> bf16;
+  BlockedWeight rounded{};
 };
 
 /// `desc`'s layout as a BlockedWeight (data null if it is not one).
@@ -80,15 +86,16 @@ public:
     return cache;
   }
 
-  bool run(const PackedProduct &p, const float *a, const float *b, float *c, float beta) {
+  bool run(const PackedProduct &p, const float *a, const float *b, float *c, float beta,
+           bool bf16) {
     std::lock_guard<std::mutex> lock(mutex);
     if (!ready())
       return false;
-    const Packed &w = packed(p, b);
+    Packed &w = packed(p, b);
     if (!w.memory)
       return false;
     if (w.blocked.data && canStreamRows(p.m, w.blocked)) {
-      streamRows(p, a, w.blocked, c, beta, teamSize());
+      streamRows(p, a, bf16 ? rounded(w) : w.blocked, c, beta, teamSize());
       return true;
     }
     Primitive *prim = primitive(p, beta != 0.0f, w.desc);
@@ -159,7 +166,7 @@ private:
 
   /// The packed copy of `b`, made on first use (`memory` null if that failed:
   /// it is not tried again).
-  const Packed &packed(const PackedProduct &p, const float *b) {
+  Packed &packed(const PackedProduct &p, const float *b) {
     auto [it, added] = weights.try_emplace(WeightKey{b, p.k, p.n, p.ldb, p.transB});
     if (added && !pack(p, b, it->second)) {
       dnnl_memory_destroy(it->second.memory);
@@ -208,6 +215,18 @@ private:
       pageOut(p, b);
     }
     return ok;
+  }
+
+  /// `w`'s blocked copy rounded to bf16, made on first use.
+  static const BlockedWeight &rounded(Packed &w) {
+    if (!w.rounded.rounded) {
+      size_t count = dnnl_memory_desc_get_size(&w.desc) / sizeof(float);
+      w.bf16.resize(count);
+      roundToBf16(w.blocked.data, static_cast<int64_t>(count), w.bf16.data());
+      w.rounded = w.blocked;
+      w.rounded.rounded = w.bf16.data();
+    }
+    return w.rounded;
   }
 
   /// Hands the pages wholly inside `b` back to the kernel: the packed copy is
@@ -308,8 +327,9 @@ private:
 
 } // namespace
 
-bool runPacked(const PackedProduct &p, const float *a, const float *b, float *c, float beta) {
-  return Cache::instance().run(p, a, b, c, beta);
+bool runPacked(const PackedProduct &p, const float *a, const float *b, float *c, float beta,
+               bool bf16) {
+  return Cache::instance().run(p, a, b, c, beta, bf16);
 }
 
 bool runOnOneDnn(const PackedProduct &p, const float *a, const float *b, float *c, float beta) {

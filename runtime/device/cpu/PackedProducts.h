@@ -29,10 +29,14 @@ struct PackedProduct {
   int64_t m, n, k, lda, ldb, ldc;
 };
 
-/// Runs `p` on the packed copy of `b`, packing it on first use. Returns false
-/// when oneDNN cannot take the product (no memory for the packed copy, a
-/// layout it has no kernel for): the caller then runs it another way.
-bool runPacked(const PackedProduct &p, const float *a, const float *b, float *c, float beta);
+/// Runs `p` on the packed copy of `b`, packing it on first use; with `bf16`,
+/// a product of at most kMaxStreamedRows rows reads that copy rounded to
+/// bf16 (made on first use and kept beside it: half the bytes a decode step
+/// streams). Returns false when oneDNN cannot take the product (no memory for
+/// the packed copy, a layout it has no kernel for): the caller then runs it
+/// another way.
+bool runPacked(const PackedProduct &p, const float *a, const float *b, float *c, float beta,
+               bool bf16 = false);
 
 /// Runs `p` with B not a weight (a product of two activations, as a training
 /// step's weight gradients are) on oneDNN's sgemm when the product has at

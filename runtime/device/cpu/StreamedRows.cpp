@@ -24,6 +24,10 @@ constexpr int64_t kLanes = 16;
 /// accumulators, which stay in AVX-512's registers.
 constexpr int64_t kMaxVectors = 4;
 
+template <typename T> const T *elements(const BlockedWeight &w);
+template <> const float *elements<float>(const BlockedWeight &w) { return w.data; }
+template <> const uint16_t *elements<uint16_t>(const BlockedWeight &w) { return w.rounded; }
+
 struct Job {
   const PackedProduct *p;
   const float *a;
@@ -32,9 +36,27 @@ struct Job {
   float beta;
 };
 
+/// Sixteen weights as floats: read as they are, or widened from bf16 (its
+/// bits are a float's upper half).
+[[gnu::always_inline]] inline Vec load(const float *from) {
+  Vec v;
+  std::memcpy(&v, from, sizeof(Vec));
+  return v;
+}
+[[gnu::always_inline]] inline Vec load(const uint16_t *from) {
+  using Half = uint16_t __attribute__((vector_size(32)));
+  using Wide = uint32_t __attribute__((vector_size(64)));
+  Half half;
+  std::memcpy(&half, from, sizeof(Half));
+  Wide wide = __builtin_convertvector(half, Wide) << 16;
+  Vec v;
+  std::memcpy(&v, &wide, sizeof(Vec));
+  return v;
+}
+
 /// Column block `block` of C, for ROWS rows of A and a block VECTORS vectors
-/// wide.
-template <int ROWS, int VECTORS>
+/// wide, on weights stored as T (float, or bf16 bits).
+template <typename T, int ROWS, int VECTORS>
 [[gnu::always_inline]] inline void columnBlock(const Job &job, int64_t block) {
   const PackedProduct &p = *job.p;
   const BlockedWeight &w = *job.w;
@@ -43,14 +65,14 @@ template <int ROWS, int VECTORS>
     for (int v = 0; v < VECTORS; ++v)
       acc[r][v] = Vec{};
   int64_t rowStep = p.transA ? 1 : p.lda, kStep = p.transA ? p.lda : 1;
-  const float *column = w.data + block * w.nStride;
+  const T *column = elements<T>(w) + block * w.nStride;
   for (int64_t k0 = 0; k0 < p.k; k0 += w.kBlock) {
-    const float *tile = column + (k0 / w.kBlock) * w.kStride;
+    const T *tile = column + (k0 / w.kBlock) * w.kStride;
     int64_t depth = std::min(w.kBlock, p.k - k0);
     for (int64_t i = 0; i < depth; ++i) {
       Vec weights[VECTORS];
       for (int v = 0; v < VECTORS; ++v)
-        std::memcpy(&weights[v], tile + i * w.nBlock + v * kLanes, sizeof(Vec));
+        weights[v] = load(tile + i * w.nBlock + v * kLanes);
       const float *x = job.a + (k0 + i) * kStep;
       for (int r = 0; r < ROWS; ++r) {
         float xr = x[r * rowStep];
@@ -74,58 +96,63 @@ template <int ROWS, int VECTORS>
   }
 }
 
-template <int ROWS, int VECTORS>
+template <typename T, int ROWS, int VECTORS>
 [[gnu::always_inline]] inline void columnBlocks(const Job &job, int64_t begin, int64_t end) {
   for (int64_t block = begin; block < end; ++block)
-    columnBlock<ROWS, VECTORS>(job, block);
+    columnBlock<T, ROWS, VECTORS>(job, block);
 }
 
-template <int VECTORS>
+template <typename T, int VECTORS>
 [[gnu::always_inline]] inline void byRows(const Job &job, int64_t begin, int64_t end) {
   switch (job.p->m) {
   case 1:
-    return columnBlocks<1, VECTORS>(job, begin, end);
+    return columnBlocks<T, 1, VECTORS>(job, begin, end);
   case 2:
-    return columnBlocks<2, VECTORS>(job, begin, end);
+    return columnBlocks<T, 2, VECTORS>(job, begin, end);
   case 3:
-    return columnBlocks<3, VECTORS>(job, begin, end);
+    return columnBlocks<T, 3, VECTORS>(job, begin, end);
   default:
-    return columnBlocks<4, VECTORS>(job, begin, end);
+    return columnBlocks<T, 4, VECTORS>(job, begin, end);
   }
 }
 
+template <typename T>
 [[gnu::always_inline]] inline void dispatch(const Job &job, int64_t begin, int64_t end) {
   switch (job.w->nBlock / kLanes) {
   case 1:
-    return byRows<1>(job, begin, end);
+    return byRows<T, 1>(job, begin, end);
   case 2:
-    return byRows<2>(job, begin, end);
+    return byRows<T, 2>(job, begin, end);
   case 3:
-    return byRows<3>(job, begin, end);
+    return byRows<T, 3>(job, begin, end);
   default:
-    return byRows<4>(job, begin, end);
+    return byRows<T, 4>(job, begin, end);
   }
 }
 
+template <typename T>
 [[gnu::target("avx512f")]] void blocksAvx512(const Job &job, int64_t begin, int64_t end) {
-  dispatch(job, begin, end);
+  dispatch<T>(job, begin, end);
 }
 
+template <typename T>
 [[gnu::target("avx2,fma")]] void blocksAvx2(const Job &job, int64_t begin, int64_t end) {
-  dispatch(job, begin, end);
+  dispatch<T>(job, begin, end);
 }
 
-void blocksBaseline(const Job &job, int64_t begin, int64_t end) { dispatch(job, begin, end); }
+template <typename T> void blocksBaseline(const Job &job, int64_t begin, int64_t end) {
+  dispatch<T>(job, begin, end);
+}
 
 using Blocks = void (*)(const Job &, int64_t, int64_t);
 
-Blocks pickBlocks() {
+template <typename T> Blocks pickBlocks() {
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512f"))
-    return blocksAvx512;
+    return blocksAvx512<T>;
   if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-    return blocksAvx2;
-  return blocksBaseline;
+    return blocksAvx2<T>;
+  return blocksBaseline<T>;
 }
 
 } // namespace
@@ -137,7 +164,8 @@ bool canStreamRows(int64_t m, const BlockedWeight &w) {
 
 void streamRows(const PackedProduct &p, const float *a, const BlockedWeight &w, float *c,
                 float beta, int threads) {
-  static const Blocks blocks = pickBlocks();
+  static const Blocks floatBlocks = pickBlocks<float>(), bf16Blocks = pickBlocks<uint16_t>();
+  const Blocks blocks = w.rounded ? bf16Blocks : floatBlocks;
   Job job{&p, a, &w, c, beta};
   int64_t count = (p.n + w.nBlock - 1) / w.nBlock;
   int64_t teams = std::clamp<int64_t>(threads, 1, count);

@@ -27,9 +27,13 @@ constexpr int64_t kMaxStreamedRows = 4;
 /// A k x n weight blocked as oneDNN's BA{kBlock}a{nBlock}b: element (i, j)
 /// is at (i / kBlock) * kStride + (j / nBlock) * nStride + (i % kBlock) *
 /// nBlock + j % nBlock; the padding up to whole blocks holds zeros.
+/// `rounded`, when set, holds the same elements rounded to bf16 (their bits),
+/// in the same layout: products read it instead of `data`
+/// (--matmul-precision=bf16), half the bytes.
 struct BlockedWeight {
   const float *data;
   int64_t kBlock, nBlock, kStride, nStride;
+  const uint16_t *rounded = nullptr;
 };
 
 /// Whether streamRows can take a product of `m` rows on `w`.

@@ -11,6 +11,7 @@
 
 #include "runtime/device/cpu/Bf16Products.h"
 #include "runtime/device/cpu/Contract.h"
+#include "runtime/device/cpu/PackedProducts.h"
 
 #include <gtest/gtest.h>
 
@@ -53,6 +54,8 @@ struct Case {
   int64_t m, n, k;
   bool transA, transB, accumulate;
   int64_t flags;
+  /// Whether the product rounds A too (not a few-row product on a weight).
+  bool roundsA = true;
 };
 
 /// C (m x n, row stride n + 3) from A and B stored as the case says, against
@@ -92,8 +95,8 @@ void check(const Case &t) {
       for (int64_t j = 0; j < t.n; ++j) {
         double rounded = t.accumulate ? c[i * ldc + j] : 0.0, exact = rounded;
         for (int64_t l = 0; l < t.k; ++l) {
-          rounded +=
-              static_cast<double>(widen(roundToBf16(at(i, l)))) * widen(roundToBf16(bt(l, j)));
+          float x = t.roundsA ? widen(roundToBf16(at(i, l))) : at(i, l);
+          rounded += static_cast<double>(x) * widen(roundToBf16(bt(l, j)));
           exact += static_cast<double>(at(i, l)) * bt(l, j);
         }
         ASSERT_NEAR(out[i * ldc + j], rounded, tolerance) << "row " << i << ", column " << j;
@@ -106,6 +109,9 @@ void check(const Case &t) {
       for (int64_t j = t.n; j < ldc; ++j)
         ASSERT_EQ(out[i * ldc + j], c[i * ldc + j]) << "written outside C";
   }
+  // The next case's B may reuse this one's address.
+  strata::cpu::releasePackedProducts();
+  strata::cpu::releaseBf16Products();
 }
 
 bool hasBf16Kernels() {
@@ -123,6 +129,17 @@ TEST(Bf16Products, ProductsReadRoundedOperands) {
         for (int64_t flags : {0, STRATA_CONTRACT_CONSTANT_B})
           check({64, 96, 80, transA, transB, accumulate, flags});
   strata::cpu::releaseBf16Products();
+}
+
+TEST(Bf16Products, FewRowProductsStreamRoundedWeights) {
+  // A decode step's products (one to four rows, B a weight) read the packed
+  // weight rounded to bf16 and the rows as they are.
+  if (!hasBf16Kernels())
+    GTEST_SKIP() << "this CPU has no bf16 product kernels: the products stay f32";
+  for (int64_t m : {1, 2, 4})
+    for (bool transB : {false, true})
+      check({m, 200, 96, false, transB, m == 2, STRATA_CONTRACT_CONSTANT_B, false});
+  strata::cpu::releasePackedProducts();
 }
 
 } // namespace

@@ -11,11 +11,13 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/device/cpu/StreamedRows.h"
+#include "runtime/device/cpu/Bf16Products.h"
 
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <vector>
@@ -30,7 +32,15 @@ struct Case {
   bool transA, accumulate;
   int64_t kBlock, nBlock;
   int threads;
+  bool bf16 = false;
 };
+
+float widen(uint16_t bits) {
+  uint32_t wide = static_cast<uint32_t>(bits) << 16;
+  float f;
+  std::memcpy(&f, &wide, sizeof(f));
+  return f;
+}
 
 void check(const Case &t) {
   std::mt19937 rng(11);
@@ -55,6 +65,15 @@ void check(const Case &t) {
   std::vector<float> before = c;
   PackedProduct p{t.transA, false, t.m, t.n, t.k, lda, t.n, ldc};
   BlockedWeight bw{blocked.data(), t.kBlock, t.nBlock, kStride, nStride};
+  // With bf16, the kernel reads the blocked weights rounded (NaN gaps stay
+  // NaN), and the product is that of the rounded weights.
+  std::vector<uint16_t> rounded(blocked.size());
+  if (t.bf16) {
+    strata::cpu::roundToBf16(blocked.data(), static_cast<int64_t>(blocked.size()), rounded.data());
+    bw.rounded = rounded.data();
+    for (float &v : w)
+      v = widen(strata::cpu::roundToBf16(v));
+  }
   ASSERT_TRUE(strata::cpu::canStreamRows(t.m, bw));
   strata::cpu::streamRows(p, a.data(), bw, c.data(), t.accumulate ? 1.0f : 0.0f, t.threads);
   for (int64_t r = 0; r < t.m; ++r) {
@@ -92,6 +111,15 @@ TEST(StreamedRows, ThreadsShareTheColumnBlocks) {
   // 7 blocks over 3 threads, and more threads than blocks.
   check({1, 64, 7 * 64 - 5, false, false, 16, 64, 3});
   check({4, 20, 30, true, true, 16, 64, 3});
+}
+
+TEST(StreamedRows, Bf16WeightsAreWidened) {
+  // The same products on the bf16 copy, with every row count, both A
+  // layouts, accumulation, narrower blocks and threads.
+  for (int64_t m = 1; m <= 4; ++m)
+    check({m, 100, 200, m % 2 == 0, m > 2, 16, 64, 1, true});
+  check({2, 45, 130, false, true, 8, 32, 1, true});
+  check({1, 64, 7 * 64 - 5, false, false, 16, 64, 3, true});
 }
 
 TEST(StreamedRows, TakesFewRowsAndVectorBlocksOnly) {
