@@ -134,10 +134,9 @@ llvm::cl::opt<bool> swappableWeights(
 
 llvm::cl::opt<std::string> matmulPrecision(
     "matmul-precision",
-    llvm::cl::desc("f32 (default) or bf16: with bf16, f32 matrix products of two matrices read "
-                   "their operands rounded to bf16 and accumulate and write in f32, where the "
-                   "target has fast bf16 products (the CPU: AMX or AVX-512 BF16 through "
-                   "oneDNN); tensors, weights and everything else stay f32"),
+    llvm::cl::desc("f32 (default) or bf16: with bf16, f32 matrix products read their operands "
+                   "rounded to bf16 and accumulate and write in f32, where the target has fast "
+                   "bf16 products; tensors, weights and everything else stay f32 (docs/cli.md)"),
     llvm::cl::value_desc("f32|bf16"), llvm::cl::init("f32"), llvm::cl::sub(compileCommand));
 
 llvm::cl::opt<bool> noFusion(

@@ -1,6 +1,7 @@
 //===- Bf16Products.cpp - Matrix products on operands rounded to bf16 -----===//
 
 #include "runtime/device/cpu/Bf16Products.h"
+#include "runtime/device/cpu/OneDnnMatmul.h"
 #include "runtime/device/cpu/Team.h"
 
 #include <oneapi/dnnl/dnnl.h>
@@ -203,27 +204,16 @@ private:
     dnnl_dims_t srcStrides = {p.transA ? 1 : p.k, p.transA ? p.m : 1};
     dnnl_dims_t weightStrides = {p.transB ? 1 : p.n, p.transB ? p.k : 1};
     dnnl_dims_t dstStrides = {p.n, 1};
-    dnnl_matmul_desc_t matmul;
     if (dnnl_memory_desc_init_by_strides(&out.src, 2, srcDims, dnnl_bf16, srcStrides) !=
             dnnl_success ||
         dnnl_memory_desc_init_by_strides(&out.weights, 2, weightDims, dnnl_bf16, weightStrides) !=
             dnnl_success ||
         dnnl_memory_desc_init_by_strides(&out.dst, 2, dstDims, dnnl_f32, dstStrides) !=
-            dnnl_success ||
-        dnnl_matmul_desc_init(&matmul, &out.src, &out.weights, nullptr, &out.dst) != dnnl_success)
+            dnnl_success)
       return false;
-    dnnl_primitive_attr_t attr = nullptr;
-    dnnl_post_ops_t ops = nullptr;
-    dnnl_primitive_desc_t pd = nullptr;
-    bool ok =
-        dnnl_primitive_attr_create(&attr) == dnnl_success &&
-        dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user) == dnnl_success;
-    if (ok && accumulate)
-      ok = dnnl_post_ops_create(&ops) == dnnl_success &&
-           dnnl_post_ops_append_sum(ops, 1.0f) == dnnl_success &&
-           dnnl_primitive_attr_set_post_ops(attr, ops) == dnnl_success;
-    ok = ok && dnnl_primitive_desc_create(&pd, &matmul, attr, engine, nullptr) == dnnl_success &&
-         dnnl_primitive_create(&out.primitive, pd) == dnnl_success;
+    dnnl_primitive_desc_t pd =
+        matmulPrimitiveDesc(engine, out.src, out.weights, out.dst, accumulate);
+    bool ok = pd && dnnl_primitive_create(&out.primitive, pd) == dnnl_success;
     if (ok) {
       const char *impl = nullptr;
       dnnl_primitive_desc_query(pd, dnnl_query_impl_info_str, 0, &impl);
@@ -232,8 +222,6 @@ private:
       out.scratchpadBytes = dnnl_memory_desc_get_size(&out.scratchpad);
     }
     dnnl_primitive_desc_destroy(pd);
-    dnnl_post_ops_destroy(ops);
-    dnnl_primitive_attr_destroy(attr);
     return ok;
   }
 

@@ -11,6 +11,7 @@
 
 #include "runtime/device/cpu/PackedProducts.h"
 #include "runtime/device/cpu/Bf16Products.h"
+#include "runtime/device/cpu/OneDnnMatmul.h"
 #include "runtime/device/cpu/StreamedRows.h"
 #include "runtime/device/cpu/Team.h"
 
@@ -264,25 +265,13 @@ private:
     dnnl_dims_t srcDims = {p.m, p.k}, dstDims = {p.m, p.n};
     dnnl_dims_t srcStrides = {p.transA ? 1 : p.lda, p.transA ? p.lda : 1}, dstStrides = {p.ldc, 1};
     dnnl_memory_desc_t src, dst;
-    dnnl_matmul_desc_t matmul;
     if (dnnl_memory_desc_init_by_strides(&src, 2, srcDims, dnnl_f32, srcStrides) != dnnl_success ||
-        dnnl_memory_desc_init_by_strides(&dst, 2, dstDims, dnnl_f32, dstStrides) != dnnl_success ||
-        dnnl_matmul_desc_init(&matmul, &src, &weights, nullptr, &dst) != dnnl_success)
+        dnnl_memory_desc_init_by_strides(&dst, 2, dstDims, dnnl_f32, dstStrides) != dnnl_success)
       return false;
-    dnnl_primitive_attr_t attr = nullptr;
-    dnnl_post_ops_t ops = nullptr;
-    dnnl_primitive_desc_t pd = nullptr;
-    bool ok =
-        dnnl_primitive_attr_create(&attr) == dnnl_success &&
-        dnnl_primitive_attr_set_scratchpad_mode(attr, dnnl_scratchpad_mode_user) == dnnl_success;
-    if (ok && accumulate)
-      ok = dnnl_post_ops_create(&ops) == dnnl_success &&
-           dnnl_post_ops_append_sum(ops, 1.0f) == dnnl_success &&
-           dnnl_primitive_attr_set_post_ops(attr, ops) == dnnl_success;
-    ok = ok && dnnl_primitive_desc_create(&pd, &matmul, attr, engine, nullptr) == dnnl_success &&
-         dnnl_primitive_create(&out.primitive, pd) == dnnl_success &&
-         dnnl_memory_create(&out.src, &src, engine, DNNL_MEMORY_NONE) == dnnl_success &&
-         dnnl_memory_create(&out.dst, &dst, engine, DNNL_MEMORY_NONE) == dnnl_success;
+    dnnl_primitive_desc_t pd = matmulPrimitiveDesc(engine, src, weights, dst, accumulate);
+    bool ok = pd && dnnl_primitive_create(&out.primitive, pd) == dnnl_success &&
+              dnnl_memory_create(&out.src, &src, engine, DNNL_MEMORY_NONE) == dnnl_success &&
+              dnnl_memory_create(&out.dst, &dst, engine, DNNL_MEMORY_NONE) == dnnl_success;
     if (ok) {
       const dnnl_memory_desc_t *scratch =
           dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0);
@@ -290,8 +279,6 @@ private:
       ok = dnnl_memory_create(&out.scratchpad, scratch, engine, DNNL_MEMORY_NONE) == dnnl_success;
     }
     dnnl_primitive_desc_destroy(pd);
-    dnnl_post_ops_destroy(ops);
-    dnnl_primitive_attr_destroy(attr);
     return ok;
   }
 
