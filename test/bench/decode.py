@@ -11,6 +11,7 @@ nothing. Needs torch
 and transformers (`tools/setup --export-deps`).
 
   .venv-export/bin/python decode.py --stratac build/bin/stratac [--threads 1 2]
+      [--precisions f32 bf16]
 """
 import argparse
 import os
@@ -74,6 +75,9 @@ def main():
     parser.add_argument("--layers", type=int, default=12)
     parser.add_argument("--width", type=int, default=768)
     parser.add_argument("--heads", type=int, default=12)
+    parser.add_argument("--precisions", nargs="+", default=["f32"],
+                        help="the programs' --matmul-precision; onnxruntime stays f32 (a bf16 "
+                             "row compares Strata's bf16 decode with onnxruntime's f32)")
     parser.add_argument("--export-to", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.export_to:
@@ -93,22 +97,28 @@ def main():
         feeds = {name: np.load(os.path.join(work, name + ".npy")) for name in names}
         shapes = [f"--shape={name}={'x'.join(map(str, feeds[name].shape))}"
                   for name in ("input_ids", "attention_mask", "past_key_values.0.key")]
-        exe = os.path.join(work, "out", "gpt2_kv")
-        start = time.perf_counter()
-        subprocess.run([args.stratac, "compile", model, "-o", exe, *shapes], check=True)
-        print(f"compiled in {time.perf_counter() - start:.1f} s")
+        exes = {}
+        for precision in args.precisions:
+            exes[precision] = os.path.join(work, "out-" + precision, "gpt2_kv")
+            start = time.perf_counter()
+            subprocess.run([args.stratac, "compile", model, "-o", exes[precision], *shapes,
+                            f"--matmul-precision={precision}"], check=True)
+            print(f"compiled the {precision} program in {time.perf_counter() - start:.1f} s")
         # A step reads every weight once: the weights file's size over the
-        # time per step is the bandwidth the step streams them at.
-        weight_bytes = os.path.getsize(exe + ".weights")
-        print(f"weights: {weight_bytes / 1e6:.0f} MB read per step")
-        print(f"{'threads':>7} {'strata ms':>10} {'ort ms':>8} {'ort/strata':>11} "
-              f"{'strata GB/s':>12} {'ort GB/s':>9}")
-        for threads in args.threads:
-            strata_ms = time_strata(exe, work, names, threads, args.runs)
-            ort_ms = time_ort(model, feeds, threads, args.runs)
-            print(f"{threads:>7} {strata_ms:>10.2f} {ort_ms:>8.2f} {ort_ms / strata_ms:>10.2f}x "
-                  f"{weight_bytes / strata_ms / 1e6:>12.1f} {weight_bytes / ort_ms / 1e6:>9.1f}",
-                  flush=True)
+        # time per step is the bandwidth the step streams them at (a bf16
+        # program streams half as many bytes; the column still divides the
+        # f32 size, as onnxruntime's does).
+        weight_bytes = os.path.getsize(exes[args.precisions[0]] + ".weights")
+        print(f"weights: {weight_bytes / 1e6:.0f} MB (f32) read per step")
+        print(f"{'precision':>9} {'threads':>7} {'strata ms':>10} {'ort f32 ms':>11} "
+              f"{'ort/strata':>11} {'strata GB/s':>12} {'ort GB/s':>9}")
+        for precision, exe in exes.items():
+            for threads in args.threads:
+                strata_ms = time_strata(exe, work, names, threads, args.runs)
+                ort_ms = time_ort(model, feeds, threads, args.runs)
+                print(f"{precision:>9} {threads:>7} {strata_ms:>10.2f} {ort_ms:>11.2f} "
+                      f"{ort_ms / strata_ms:>10.2f}x {weight_bytes / strata_ms / 1e6:>12.1f} "
+                      f"{weight_bytes / ort_ms / 1e6:>9.1f}", flush=True)
 
 
 if __name__ == "__main__":

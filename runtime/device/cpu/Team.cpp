@@ -2,10 +2,18 @@
 
 #include "runtime/device/cpu/Team.h"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <atomic>
+
+// GNU OpenMP's runtime, oneDNN's (omp.h is the compiler's own header: a
+// build of the runtime by another compiler, the fuzz targets', declares what
+// it calls).
+extern "C" {
+void omp_set_num_threads(int);
+int omp_get_max_threads(void);
+int omp_get_thread_num(void);
+int omp_get_num_threads(void);
+}
 
 namespace strata::cpu {
 
@@ -34,7 +42,9 @@ void shareOut(int64_t most, void (*task)(void *context, int64_t part, int64_t pa
   int64_t parts = std::clamp<int64_t>(teamSize(), 1, std::max<int64_t>(most, 1));
   if (parts == 1)
     return task(context, 0, 1);
+#ifdef _OPENMP
 #pragma omp parallel num_threads(parts)
+#endif
   task(context, omp_get_thread_num(), omp_get_num_threads());
 }
 
