@@ -89,10 +89,11 @@ scf::ForOp tileOuterParallel(linalg::LinalgOp op, RewriterBase &rewriter) {
   options.setTileSizes(sizes);
   rewriter.setInsertionPoint(op);
   FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(rewriter, tileable, options);
-  if (failed(tiled) || tiled->loops.size() != 1)
+  if (failed(tiled))
     return {};
   rewriter.eraseOp(op);
-  auto loop = dyn_cast<scf::ForOp>(tiled->loops.front().getOperation());
+  auto loop = tiled->loops.size() == 1 ? dyn_cast<scf::ForOp>(tiled->loops.front().getOperation())
+                                       : scf::ForOp();
   if (!loop)
     return {};
   // Dynamic extents count as one: the estimate errs towards one thread.

@@ -93,8 +93,10 @@ struct ThreadScratch {
 
 class Cache {
 public:
+  /// Never destroyed: a device that a static object owns releases its
+  /// products at exit, after function-local statics made later are gone.
   static Cache &instance() {
-    static Cache cache;
+    static Cache &cache = *new Cache;
     return cache;
   }
 
