@@ -151,10 +151,11 @@ TEST(Contract, AttentionScores) {
 }
 
 TEST(Contract, BatchLoopsAreSharedAmongThreads) {
-  // Attention's per-head products (on OpenBLAS, and, from
-  // kLeastOneDnnProduct multiply-adds, on oneDNN, one product per thread),
-  // and a looped reduction (whose products add into one C and so stay on one
-  // thread), on teams of 1 to 3 threads.
+  // Attention's per-head products: a batch too small to wake the team for
+  // (on OpenBLAS, on the calling thread) and one shared out a product per
+  // thread (from kLeastOneDnnProduct multiply-adds, on oneDNN); and a looped
+  // reduction, whose products add into one C and so stay on one thread; on
+  // teams of 1 to 3 threads.
   ASSERT_GE(128.0 * 128 * 64, strata::cpu::kLeastOneDnnProduct);
   ASSERT_LT(128.0 * 128 * 64, strata::cpu::kLeastTeamProduct);
   for (int threads : {1, 2, 3}) {
