@@ -276,6 +276,15 @@ void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a, 
   }
   if (emptyReduction)
     return;
+  // Loops around products too small to share each are shared out among the
+  // team, unless a reduction dimension is looped over: its products add into
+  // the same C. `work` is the multiply-adds of all of them.
+  auto around = [&](double work, auto &body) {
+    if (loopedK)
+      forEach(loops, 0, 0, 0, 0, body);
+    else
+      forEachShared(loops, work, body);
+  };
   if (planned && g.m == 1 && g.n == 1) {
     // A batch of dot products (a softmax's or a norm's backward sums): one
     // sgemm call each cost more than the dot.
@@ -289,32 +298,24 @@ void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a, 
       auto rowBody = [&](int64_t oa, int64_t ob, int64_t oc) {
         rowOfDots(r, dk, a + oa, b + ob, c + oc, beta);
       };
-      if (loopedK)
-        return forEach(loops, 0, 0, 0, 0, rowBody);
-      return forEachShared(loops, static_cast<double>(loopCount(loops)) * r.size * dk.size,
-                           rowBody);
+      return around(static_cast<double>(loopCount(loops)) * r.size * dk.size, rowBody);
     }
     auto dotBody = [&](int64_t oa, int64_t ob, int64_t oc) {
       float sum = dot(a + oa, dk.stride[0], b + ob, dk.stride[1], dk.size);
       c[oc] = beta != 0.0f ? c[oc] + sum : sum;
     };
-    if (loopedK)
-      return forEach(loops, 0, 0, 0, 0, dotBody);
-    return forEachShared(loops, static_cast<double>(loopCount(loops)) * dk.size, dotBody);
+    return around(static_cast<double>(loopCount(loops)) * dk.size, dotBody);
   }
   if (planned) {
     auto call = [&](int64_t oa, int64_t ob, int64_t oc) {
       run(g, a + oa, b + ob, c + oc, beta, constantB, bf16);
     };
-    // Loops over products too small to share each (attention's per-head
-    // products) are shared out among the team, a product per thread at a
-    // time; those with a weight (one packed copy, one lock) or large enough
-    // to share each are not, nor a looped reduction, whose products add into
-    // the same C.
-    bool perThread =
-        !constantB && static_cast<double>(g.m) * g.n * g.k < strata::cpu::kLeastTeamProduct;
-    if (perThread && !loopedK && loopCount(loops) > 1)
-      return forEachShared(loops, static_cast<double>(loopCount(loops)) * g.m * g.n * g.k, call);
+    // Attention's per-head products run a product per thread; those with a
+    // weight (one packed copy, one lock) or large enough to share each
+    // (kLeastTeamProduct) run one after the other.
+    double product = static_cast<double>(g.m) * g.n * g.k;
+    if (!constantB && product < strata::cpu::kLeastTeamProduct)
+      return around(loopCount(loops) * product, call);
     forEach(loops, 0, 0, 0, 0, call);
     return;
   }
