@@ -98,7 +98,7 @@ public:
     if (!w.memory)
       return false;
     if (w.blocked.data && canStreamRows(p.m, w.blocked)) {
-      streamRows(p, a, bf16 ? rounded(w) : w.blocked, c, beta, teamSize());
+      streamRows(p, a, bf16 ? rounded(w) : w.blocked, c, beta);
       return true;
     }
     Primitive *prim = primitive(p, beta != 0.0f, w.desc);

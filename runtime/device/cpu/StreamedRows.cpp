@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/device/cpu/StreamedRows.h"
+#include "runtime/device/cpu/Team.h"
 
 #include <algorithm>
 #include <cstring>
@@ -163,19 +164,21 @@ bool canStreamRows(int64_t m, const BlockedWeight &w) {
 }
 
 void streamRows(const PackedProduct &p, const float *a, const BlockedWeight &w, float *c,
-                float beta, int threads) {
+                float beta) {
   static const Blocks floatBlocks = pickBlocks<float>(), bf16Blocks = pickBlocks<uint16_t>();
-  const Blocks blocks = w.rounded ? bf16Blocks : floatBlocks;
-  Job job{&p, a, &w, c, beta};
-  int64_t count = (p.n + w.nBlock - 1) / w.nBlock;
-  int64_t teams = std::clamp<int64_t>(threads, 1, count);
-  if (teams == 1)
-    return blocks(job, 0, count);
-#ifdef _OPENMP
-#pragma omp parallel for num_threads(teams) schedule(static)
-#endif
-  for (int64_t t = 0; t < teams; ++t)
-    blocks(job, count * t / teams, count * (t + 1) / teams);
+  struct Range {
+    Blocks blocks;
+    Job job;
+    int64_t count;
+  } range{
+      w.rounded ? bf16Blocks : floatBlocks, {&p, a, &w, c, beta}, (p.n + w.nBlock - 1) / w.nBlock};
+  shareOut(
+      range.count,
+      [](void *context, int64_t part, int64_t parts) {
+        const Range &r = *static_cast<const Range *>(context);
+        r.blocks(r.job, r.count * part / parts, r.count * (part + 1) / parts);
+      },
+      &range);
 }
 
 } // namespace strata::cpu

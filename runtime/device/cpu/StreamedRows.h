@@ -41,9 +41,9 @@ bool canStreamRows(int64_t m, const BlockedWeight &w);
 
 /// C = A B (beta 0) or C += A B (beta 1) for the product `p` (whose ldb and
 /// transB describe the weight's original layout and are not read) on `w`,
-/// with up to `threads` threads.
+/// its column blocks shared out among the device's team (Team.h).
 void streamRows(const PackedProduct &p, const float *a, const BlockedWeight &w, float *c,
-                float beta, int threads);
+                float beta);
 
 } // namespace strata::cpu
 

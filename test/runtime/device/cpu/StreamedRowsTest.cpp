@@ -12,6 +12,7 @@
 
 #include "runtime/device/cpu/StreamedRows.h"
 #include "runtime/device/cpu/Bf16Products.h"
+#include "runtime/device/cpu/Team.h"
 
 #include <gtest/gtest.h>
 
@@ -75,7 +76,8 @@ void check(const Case &t) {
       v = widen(strata::cpu::roundToBf16(v));
   }
   ASSERT_TRUE(strata::cpu::canStreamRows(t.m, bw));
-  strata::cpu::streamRows(p, a.data(), bw, c.data(), t.accumulate ? 1.0f : 0.0f, t.threads);
+  strata::cpu::setTeamSize(t.threads);
+  strata::cpu::streamRows(p, a.data(), bw, c.data(), t.accumulate ? 1.0f : 0.0f);
   for (int64_t r = 0; r < t.m; ++r) {
     for (int64_t j = 0; j < ldc; ++j) {
       if (j >= t.n) {
