@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /// Version of this contract; the executor refuses a model built for another.
-#define STRATA_MODEL_ABI_VERSION 8
+#define STRATA_MODEL_ABI_VERSION 9
 
 /// What an input or output holds. Sequences and optionals are not computed on:
 /// each is an input that the model passes on unchanged to outputs (`source`).
@@ -178,6 +178,19 @@ typedef struct strata_training {
   const char *const *parameters;
   int32_t num_state;
   const char *const *state;
+  /// The ONNX model the program was compiled from, for writing the trained
+  /// weights back as its initializers (`--export-onnx`): `onnx_model` is its
+  /// ModelProto without the initializers of the trained weights (its other
+  /// initializers inline), and `onnx_initializers[i]` the TensorProto of
+  /// parameter i without its data (name, dims, data type). Protobuf merges a
+  /// second `graph` field into the first, so the model with the trained
+  /// weights is `onnx_model` followed by a `graph` holding those tensors.
+  /// NULL and 0 when the trained weights are not all initializers of the
+  /// model's main graph.
+  const uint8_t *onnx_model;
+  uint64_t onnx_model_bytes;
+  const uint8_t *const *onnx_initializers;
+  const uint32_t *onnx_initializer_bytes;
 } strata_training;
 
 /// The compiled model, defined in the generated part of every emitted program.

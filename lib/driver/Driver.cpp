@@ -22,6 +22,7 @@
 #include "lib/driver/WeightPieces.h"
 #include "lib/emit/Executable.h"
 #include "lib/emit/InterruptCleanup.h"
+#include "lib/onnx/ModelTemplate.h"
 
 #include "dialects/program/ProgramDialect.h"
 #include "dialects/tier/TierDialect.h"
@@ -310,15 +311,34 @@ strata_tier_plan predictedFigures(tier::PlanAttr plan) {
           nullptr};
 }
 
-/// Runs the phases after `reached` and links the program.
+/// Gives training program `t`, compiled from the ONNX model at `inputFile`,
+/// that model to write its trained weights into (`--export-onnx`); warns,
+/// saying why, when it cannot.
+void addOnnxTemplate(MLIRContext &context, StringRef inputFile, ModelTraining &t) {
+  llvm::Expected<onnx::ModelTemplate> made =
+      onnx::makeModelTemplate(context, inputFile, t.parameters);
+  if (!made) {
+    llvm::errs() << "warning: the training program cannot write its weights into the ONNX "
+                    "model (--export-onnx): "
+                 << llvm::toString(made.takeError()) << "\n";
+    return;
+  }
+  t.onnxModel = std::move(made->model);
+  t.onnxInitializers = std::move(made->initializers);
+}
+
+/// Runs the phases after `reached` and links the program compiled from
+/// `inputFile`.
 LogicalResult emitProgram(ModuleOp module, const PipelineOptions &options, Phase reached,
-                          StringRef modelName, StringRef outputPath, TimingScope &timing) {
+                          StringRef inputFile, StringRef outputPath, TimingScope &timing) {
   auto entry = dyn_cast_or_null<func::FuncOp>(program::findEntry(module).getOperation());
   if (!entry)
     return module.emitError("the module has no entry function (program.entry)");
-  FailureOr<ModelSignature> signature = readModelSignature(entry, modelName);
+  FailureOr<ModelSignature> signature = readModelSignature(entry, llvm::sys::path::stem(inputFile));
   if (failed(signature))
     return failure();
+  if (signature->training)
+    addOnnxTemplate(*module.getContext(), inputFile, *signature->training);
   if (failed(runPhases(module, options, reached, Phase::Plan, timing)))
     return failure();
   auto planned = dyn_cast_or_null<func::FuncOp>(program::findEntry(module).getOperation());
@@ -506,8 +526,7 @@ int runStratac(int argc, char **argv) {
     printFusionReport(*module, llvm::errs());
   }
   if (linkProgram)
-    return failed(emitProgram(*module, pipeline, reached, llvm::sys::path::stem(inputFile),
-                              outputFile, timing));
+    return failed(emitProgram(*module, pipeline, reached, inputFile, outputFile, timing));
 
   if (failed(runPhases(*module, pipeline, std::min(phase, reached), phase, timing)))
     return 1;

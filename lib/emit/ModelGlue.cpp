@@ -33,6 +33,45 @@ std::string quote(llvm::StringRef text) {
   return out + "\"";
 }
 
+/// A C string literal of `bytes`, in lines of at most about 100 characters;
+/// every byte that is not printable ASCII is a three-digit octal escape.
+std::string bytesLiteral(llvm::StringRef bytes) {
+  std::string out = "\"";
+  size_t line = 0;
+  for (char c : bytes) {
+    auto u = static_cast<unsigned char>(c);
+    if (u >= 0x20 && u < 0x7f && c != '"' && c != '\\' && c != '?') {
+      out += c;
+      ++line;
+    } else {
+      out += '\\';
+      for (int shift : {6, 3, 0})
+        out += static_cast<char>('0' + ((u >> shift) & 7));
+      line += 4;
+    }
+    if (line >= 100) {
+      out += "\"\n  \"";
+      line = 0;
+    }
+  }
+  return out + "\"";
+}
+
+/// The ONNX template of training program `t` (ModelTraining::onnxModel).
+void writeOnnxTemplate(llvm::raw_ostream &os, const ModelTraining &t) {
+  os << "static const uint8_t strata_onnx_model[] =\n  " << bytesLiteral(t.onnxModel) << ";\n";
+  for (auto [i, header] : llvm::enumerate(t.onnxInitializers))
+    os << "static const uint8_t strata_onnx_initializer" << i << "[] = " << bytesLiteral(header)
+       << ";\n";
+  os << "static const uint8_t *const strata_onnx_initializers[] = {";
+  for (size_t i = 0; i < t.onnxInitializers.size(); ++i)
+    os << "strata_onnx_initializer" << i << ", ";
+  os << "nullptr};\nstatic const uint32_t strata_onnx_initializer_bytes[] = {";
+  for (const std::string &header : t.onnxInitializers)
+    os << header.size() << ", ";
+  os << "0};\n";
+}
+
 void writeValues(llvm::raw_ostream &os, llvm::StringRef table,
                  const std::vector<ModelValue> &values) {
   for (auto [i, v] : llvm::enumerate(values)) {
@@ -141,10 +180,16 @@ std::string generateModelGlue(const ModelSignature &signature, llvm::StringRef e
     };
     names("strata_training_parameters", t->parameters);
     names("strata_training_state", t->state);
+    bool onnx = !t->onnxModel.empty();
+    if (onnx)
+      writeOnnxTemplate(os, *t);
     os << "static const strata_training strata_training_step = {" << quote(t->loss) << ", "
        << quote(t->optimizer) << ", " << t->lrInput << ", " << t->stepInput << ", "
        << t->targetInput << ", " << (t->shift ? 1 : 0) << ", " << t->parameters.size()
-       << ", strata_training_parameters, " << t->state.size() << ", strata_training_state};\n\n";
+       << ", strata_training_parameters, " << t->state.size() << ", strata_training_state, "
+       << (onnx ? "strata_onnx_model, " : "nullptr, ") << t->onnxModel.size() << "ull, "
+       << (onnx ? "strata_onnx_initializers, strata_onnx_initializer_bytes" : "nullptr, nullptr")
+       << "};\n\n";
   }
   os << "extern \"C\" const strata_model strata_compiled_model = {\n"
      << "  STRATA_MODEL_ABI_VERSION, " << quote(signature.name) << ",\n  "

@@ -57,6 +57,11 @@ struct ModelTraining {
   int32_t lrInput = -1, stepInput = -1, targetInput = -1;
   bool shift = false;
   std::vector<std::string> parameters, state;
+  /// The ONNX model to write the trained weights back into, and each
+  /// parameter's TensorProto without data (lib/onnx/ModelTemplate.h); empty
+  /// when the program cannot.
+  std::string onnxModel;
+  std::vector<std::string> onnxInitializers;
 };
 
 struct ModelSignature {

@@ -39,8 +39,7 @@ std::vector<ImportedOp> importedOps() {
         ops.push_back({domain.str(), opType.str(), firstOpset, lastOpset});
       });
   std::sort(ops.begin(), ops.end(), [](const ImportedOp &a, const ImportedOp &b) {
-    return std::tie(a.domain, a.opType, a.firstOpset) <
-           std::tie(b.domain, b.opType, b.firstOpset);
+    return std::tie(a.domain, a.opType, a.firstOpset) < std::tie(b.domain, b.opType, b.firstOpset);
   });
   return ops;
 }
@@ -50,8 +49,8 @@ void loadImporterDialects(MLIRContext &context) {
                       ml_program::MLProgramDialect, tensor::TensorDialect>();
 }
 
-static FailureOr<std::shared_ptr<::onnx::ModelProto>> parseModel(StringRef bytes, StringRef path,
-                                                                 Location loc) {
+FailureOr<std::shared_ptr<::onnx::ModelProto>> parseModel(StringRef bytes, StringRef path,
+                                                          Location loc) {
   auto model = std::make_shared<::onnx::ModelProto>();
   if (path.ends_with(".onnxtext")) {
     std::string text = bytes.str();

@@ -10,11 +10,17 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "mlir/Support/LLVM.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <memory>
 #include <string>
 #include <vector>
+
+namespace onnx {
+class ModelProto;
+} // namespace onnx
 
 namespace strata::onnx {
 
@@ -47,6 +53,11 @@ mlir::OwningOpRef<mlir::ModuleOp> importModelFile(llvm::StringRef path, mlir::ML
 mlir::OwningOpRef<mlir::ModuleOp> importModelBuffer(llvm::StringRef bytes, llvm::StringRef name,
                                                     mlir::MLIRContext &context,
                                                     const ImportOptions &options);
+
+/// Parses `bytes`, the contents of the model file at `path` (ONNX text when it
+/// ends in `.onnxtext`), reporting what is wrong at `loc`.
+mlir::FailureOr<std::shared_ptr<::onnx::ModelProto>>
+parseModel(llvm::StringRef bytes, llvm::StringRef path, mlir::Location loc);
 
 /// One handler of the importer: nodes of `opType` in `domain` ("" for the default
 /// domain) import at opsets `firstOpset..lastOpset` (inclusive; `lastOpset` is

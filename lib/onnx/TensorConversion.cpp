@@ -156,14 +156,14 @@ Expected<ArrayRef<char>> TensorStorage::rawBytes(const ::onnx::TensorProto &t,
   return ArrayRef<char>();
 }
 
-Expected<ElementsAttr> TensorStorage::convert(MLIRContext *ctx, const ::onnx::TensorProto &t,
-                                              bool inlineData) {
+Expected<ArrayRef<char>> TensorStorage::bytes(MLIRContext *ctx, const ::onnx::TensorProto &t,
+                                              std::string &copied,
+                                              std::shared_ptr<const void> &owner) {
   Expected<Type> element = convertElementType(ctx, t.data_type());
   if (!element)
     return createStringError("tensor '" + t.name() + "': " + llvm::toString(element.takeError()));
-  SmallVector<int64_t> dims(t.dims().begin(), t.dims().end());
   int64_t count = 1, bytes = 0;
-  for (int64_t d : dims) {
+  for (int64_t d : t.dims()) {
     if (d < 0)
       return createStringError("tensor '" + t.name() + "' has a negative dimension");
     if (llvm::MulOverflow(count, d, count))
@@ -172,25 +172,31 @@ Expected<ElementsAttr> TensorStorage::convert(MLIRContext *ctx, const ::onnx::Te
   }
   if (llvm::MulOverflow(count, byteWidth(*element), bytes))
     return createStringError("tensor '" + t.name() + "' has more bytes than 64 bits can count");
-  auto type = RankedTensorType::get(dims, *element);
-
-  std::shared_ptr<const void> owner;
-  std::string copied;
   bool present = false;
   Expected<ArrayRef<char>> raw = rawBytes(t, bytes, owner, present);
-  if (!raw)
-    return raw.takeError();
-  ArrayRef<char> data = *raw;
-  if (!present) {
-    Expected<std::string> typed = typedFieldBytes(t, *element, count);
-    if (!typed)
-      return typed.takeError();
-    copied = std::move(*typed);
-    data = copied;
-  }
+  if (!raw || present)
+    return raw;
+  Expected<std::string> typed = typedFieldBytes(t, *element, count);
+  if (!typed)
+    return typed.takeError();
+  copied = std::move(*typed);
+  return ArrayRef<char>(copied);
+}
+
+Expected<ElementsAttr> TensorStorage::convert(MLIRContext *ctx, const ::onnx::TensorProto &t,
+                                              bool inlineData) {
+  std::shared_ptr<const void> owner;
+  std::string copied;
+  Expected<ArrayRef<char>> bytesOrError = bytes(ctx, t, copied, owner);
+  if (!bytesOrError)
+    return bytesOrError.takeError();
+  ArrayRef<char> data = *bytesOrError;
+  Type element = *convertElementType(ctx, t.data_type());
+  auto type =
+      RankedTensorType::get(SmallVector<int64_t>(t.dims().begin(), t.dims().end()), element);
 
   if (inlineData || !owner) {
-    if (element->isInteger(1)) {
+    if (element.isInteger(1)) {
       SmallVector<bool> values;
       for (char c : data)
         values.push_back(c != 0);
@@ -203,7 +209,7 @@ Expected<ElementsAttr> TensorStorage::convert(MLIRContext *ctx, const ::onnx::Te
   }
 
   uintptr_t address = reinterpret_cast<uintptr_t>(data.data());
-  size_t align = std::min<size_t>(byteWidth(*element), 64);
+  size_t align = std::min<size_t>(byteWidth(element), 64);
   while (align > 1 && address % align != 0)
     align /= 2;
   AsmResourceBlob blob =

@@ -37,6 +37,13 @@ public:
   llvm::Expected<mlir::ElementsAttr> convert(mlir::MLIRContext *context,
                                              const ::onnx::TensorProto &tensor, bool inlineData);
 
+  /// The bytes of `tensor`'s payload in raw_data's layout: where they lie
+  /// (raw_data, an external data file, whose owner `owner` receives), or
+  /// serialised from the typed fields into `copied`.
+  llvm::Expected<llvm::ArrayRef<char>> bytes(mlir::MLIRContext *context,
+                                             const ::onnx::TensorProto &tensor, std::string &copied,
+                                             std::shared_ptr<const void> &owner);
+
 private:
   llvm::Expected<llvm::ArrayRef<char>> rawBytes(const ::onnx::TensorProto &tensor,
                                                 int64_t expectedBytes,

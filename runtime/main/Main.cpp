@@ -19,6 +19,7 @@
 #include "runtime/core/File.h"
 #include "runtime/core/Generate.h"
 #include "runtime/core/InputDefaults.h"
+#include "runtime/core/OnnxExport.h"
 #include "runtime/core/PassThrough.h"
 #include "runtime/core/Report.h"
 #include "runtime/core/ResidentMemory.h"
@@ -143,7 +144,12 @@ void usage(const char *program) {
                 "  --export-weights OUT    after the last step, write the trained weights\n"
                 "                          as OUT, a copy of --inference-weights FILE (the\n"
                 "                          weights file of an inference program compiled\n"
-                "                          from the same model) that program accepts\n",
+                "                          from the same model) that program accepts\n"
+                "  --export-onnx OUT.onnx  after the last step, write the ONNX model this\n"
+                "                          program was compiled from with the trained\n"
+                "                          weights as its initializers\n"
+                "  --external-data         with --export-onnx, put them in OUT.onnx.data\n"
+                "                          (always, for a model over protobuf's 2 GiB)\n",
                 t->loss, t->optimizer);
   std::printf("  (this model's prompts for --generate: %s)\n\ninputs:\n",
               isByteLevel(m) ? "text with --prompt, or byte ids in input_ids"
@@ -406,7 +412,8 @@ int main(int argc, char **argv) {
   TrainingOptions training;
   double minLr = -1;
   long batchGiven = 0;
-  std::string dataPath, dataType = "uint16", resumeDir, exportPath, inferenceWeights;
+  std::string dataPath, dataType = "uint16", resumeDir, exportPath, inferenceWeights, onnxPath;
+  bool externalData = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
     auto value = [&](const char *flag) -> const char * {
@@ -515,6 +522,10 @@ int main(int argc, char **argv) {
       exportPath = value("--export-weights");
     } else if (arg == "--inference-weights") {
       inferenceWeights = value("--inference-weights");
+    } else if (arg == "--export-onnx") {
+      onnxPath = value("--export-onnx");
+    } else if (arg == "--external-data") {
+      externalData = true;
     } else {
       return fail("unknown argument '" + arg + "' (see --help)");
     }
@@ -529,14 +540,23 @@ int main(int argc, char **argv) {
       return fail("--train does not combine with --generate, --bench, --output or --probe");
     if (exportPath.empty() != inferenceWeights.empty())
       return fail("--export-weights OUT and --inference-weights FILE go together");
-    if (!exportPath.empty()) {
+    if (externalData && onnxPath.empty())
+      return fail("--external-data goes with --export-onnx");
+    std::vector<std::string> exports = {exportPath, onnxPath};
+    if (!onnxPath.empty())
+      exports.push_back(externalDataPath(onnxPath));
+    for (const std::string &path : exports) {
       runtime::OutputKind kind;
-      if (strata_status s = runtime::checkOutputPath(exportPath.c_str(), kind))
+      if (path.empty())
+        continue;
+      if (strata_status s = runtime::checkOutputPath(path.c_str(), kind))
         return fail(takeMessage(s));
     }
   } else if (!dataPath.empty() || !resumeDir.empty() || training.steps > 0 ||
-             !training.checkpointDir.empty() || !exportPath.empty()) {
-    return fail("--data, --steps, --checkpoint, --resume and --export-weights go with --train");
+             !training.checkpointDir.empty() || !exportPath.empty() || !onnxPath.empty() ||
+             externalData) {
+    return fail("--data, --steps, --checkpoint, --resume, --export-weights, --export-onnx and "
+                "--external-data go with --train");
   }
   if (!probePath.empty())
     return probe(model, probePath, probeBytes, static_cast<int32_t>(threads), deviceMemory,
@@ -624,6 +644,13 @@ int main(int argc, char **argv) {
       std::string note;
       if (std::string e =
               exportWeights(*model.training, weights.get(), inferenceWeights, exportPath, note);
+          !e.empty())
+        return fail(e);
+      std::printf("%s\n", note.c_str());
+    }
+    if (!onnxPath.empty()) {
+      std::string note;
+      if (std::string e = exportOnnx(*model.training, weights.get(), onnxPath, externalData, note);
           !e.empty())
         return fail(e);
       std::printf("%s\n", note.c_str());

@@ -1,9 +1,13 @@
 """Checks that the weights a training program exports are what it trained:
 an inference program of the same model run on them (--export-weights), and
 onnxruntime run on the ONNX model with the checkpoint's weights as its
-initializers (stratac update-weights), each give logits whose causal cross
-entropy on the next step's batch equals the loss the training program
-reports for that step (its forward pass reads the same weights).
+initializers (stratac update-weights) and on the ONNX models the program
+writes itself (--export-onnx, inline and with --external-data), each give
+logits whose causal cross entropy on the next step's batch equals the loss
+the training program reports for that step (its forward pass reads the same
+weights). The models the program writes must also pass onnx.checker, hold
+every initializer inline or in their own data file, and have the same
+initializer names as the model --onnx names.
 
   python check_export.py --train PROGRAM --infer PROGRAM --data TOKENS.bin \\
       --steps N --batch B --sequence T --work DIR --stratac STRATAC --onnx MODEL
@@ -15,6 +19,7 @@ import subprocess
 import sys
 
 import numpy as np
+import onnx
 import onnxruntime
 
 
@@ -71,6 +76,38 @@ def main():
     if abs(loss - reported) > 1e-5 * max(1.0, abs(reported)):
         sys.exit("the updated ONNX model does not hold the trained weights")
     print("updated ONNX model matches")
+
+    names = {t.name for t in onnx.load(args.onnx, load_external_data=False).graph.initializer}
+    for flags, name in (([], "exported.onnx"), (["--external-data"], "external.onnx")):
+        path = os.path.join(args.work, name)
+        out = subprocess.run([args.train, *common, "--steps", str(args.steps), "--checkpoint",
+                              os.path.join(args.work, "again"), "--export-onnx", path, *flags],
+                             check=True, capture_output=True, text=True).stdout
+        print(out.strip().splitlines()[-1])
+        check_self_contained(path, names)
+        session = onnxruntime.InferenceSession(path)
+        loss = causal_loss(session.run(["logits"], feeds)[0], ids)
+        print(f"step {args.steps + 1}: onnxruntime's loss with {name} {loss:.6f}")
+        if abs(loss - reported) > 1e-5 * max(1.0, abs(reported)):
+            sys.exit(f"{name} does not hold the trained weights")
+        print(f"{name} matches")
+
+
+def check_self_contained(path, names):
+    """Checks that the model at `path` passes onnx.checker, has the
+    initializers `names`, and keeps their data inline or in its own data
+    file (`path`.data, named relative to it)."""
+    model = onnx.load(path, load_external_data=False)
+    onnx.checker.check_model(path)
+    got = [t.name for t in model.graph.initializer]
+    if sorted(got) != sorted(names):
+        sys.exit(f"{path}: initializers {sorted(set(got) ^ names)} differ from the model's")
+    own = os.path.basename(path) + ".data"
+    for t in model.graph.initializer:
+        if t.data_location == onnx.TensorProto.EXTERNAL:
+            location = {e.key: e.value for e in t.external_data}["location"]
+            if location != own:
+                sys.exit(f"{path}: initializer {t.name} lies in {location}, not in {own}")
 
 
 def causal_loss(logits, ids):
