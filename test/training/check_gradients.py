@@ -44,11 +44,14 @@ class Case:
         self.numpy = numpy
 
     def model(self, params):
+        # 'y' has the weights' element type: float64 here, float32 in
+        # check_torch_family_gradients.py's copies of the cases.
+        y_type = helper.np_dtype_to_tensor_dtype(next(iter(params.values())).dtype)
         graph = helper.make_graph(
             self.nodes, self.name,
             [helper.make_tensor_value_info(n, helper.np_dtype_to_tensor_dtype(v.dtype), v.shape)
              for n, v in self.inputs.items()],
-            [helper.make_tensor_value_info("y", TensorProto.DOUBLE, None)],
+            [helper.make_tensor_value_info("y", y_type, None)],
             [numpy_helper.from_array(v, n) for n, v in params.items()])
         return helper.make_model(graph, opset_imports=[helper.make_opsetid("", self.opset)])
 
