@@ -102,9 +102,10 @@ LogicalResult ProgramDialect::verifyOperationAttribute(Operation *op, NamedAttri
   }
   if (name == kMatmulPrecision) {
     auto value = dyn_cast<StringAttr>(attr.getValue());
-    if (!isa<ModuleOp>(op) || !value || (value != "bf16" && value != "f32"))
-      return op->emitOpError("'") << kMatmulPrecision
-                                  << "' belongs on the module and must be \"f32\" or \"bf16\"";
+    if (!isa<ModuleOp>(op) || !value || (value != "bf16" && value != "f16" && value != "f32"))
+      return op->emitOpError("'")
+             << kMatmulPrecision
+             << "' belongs on the module and must be \"f32\", \"bf16\" or \"f16\"";
     return success();
   }
   if (!isa<FunctionOpInterface>(op))

@@ -71,7 +71,9 @@ def Program_Dialect : Dialect {
     static constexpr llvm::StringLiteral kTraining = "program.training";
     /// On the module, "bf16" (stratac compile --matmul-precision=bf16):
     /// f32 matrix products may read their operands rounded to bf16,
-    /// accumulating and writing in f32. Without it they compute in f32.
+    /// accumulating and writing in f32; "f16": they read them rounded to
+    /// f16, accumulate in f32 and round their results to f16. Without it
+    /// they compute in f32.
     static constexpr llvm::StringLiteral kMatmulPrecision = "program.matmul_precision";
   }];
 }

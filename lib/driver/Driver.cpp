@@ -135,10 +135,23 @@ llvm::cl::opt<bool> swappableWeights(
 
 llvm::cl::opt<std::string> matmulPrecision(
     "matmul-precision",
-    llvm::cl::desc("f32 (default) or bf16: with bf16, f32 matrix products read their operands "
-                   "rounded to bf16 and accumulate and write in f32, where the target has fast "
-                   "bf16 products; tensors, weights and everything else stay f32 (docs/cli.md)"),
-    llvm::cl::value_desc("f32|bf16"), llvm::cl::init("f32"), llvm::cl::sub(compileCommand));
+    llvm::cl::desc("f32 (default), bf16 or f16: with bf16, f32 matrix products read their "
+                   "operands rounded to bf16 and accumulate and write in f32, where the target "
+                   "has fast bf16 products; with f16, they read them rounded to f16, accumulate "
+                   "in f32 and round their results to f16 (a GPU's f16 products; emulated, "
+                   "slower than f32, where the target has no f16 product kernel); tensors, "
+                   "weights and everything else stay f32 (docs/cli.md)"),
+    llvm::cl::value_desc("f32|bf16|f16"), llvm::cl::init("f32"), llvm::cl::sub(compileCommand));
+
+llvm::cl::opt<std::string> lossScaleOption(
+    "loss-scale",
+    llvm::cl::desc("With --train, dynamic loss scaling as torch.amp.GradScaler's: the loss is "
+                   "multiplied by a scale before its gradients are taken, which are divided by "
+                   "it; a step with a gradient that is not finite updates nothing and halves "
+                   "the scale, and INTERVAL finite steps in a row double it. Default: dynamic "
+                   "with --matmul-precision=f16, else none (docs/training.md)"),
+    llvm::cl::value_desc("none|dynamic[:init=65536,interval=2000]"), llvm::cl::init(""),
+    llvm::cl::sub(compileCommand));
 
 llvm::cl::opt<bool> noFusion(
     "no-fusion",
@@ -418,8 +431,19 @@ int runStratac(int argc, char **argv) {
   pipeline.graph.raise = !noRaise;
   pipeline.fusion.fuse = !noFusion;
   pipeline.graph.loss = lossOption;
-  if (matmulPrecision != "f32" && matmulPrecision != "bf16")
-    return fail("--matmul-precision takes f32 or bf16, not '" + matmulPrecision + "'");
+  if (matmulPrecision != "f32" && matmulPrecision != "bf16" && matmulPrecision != "f16")
+    return fail("--matmul-precision takes f32, bf16 or f16, not '" + matmulPrecision + "'");
+  if (!lossScaleOption.empty() && !trainOption)
+    return fail("--loss-scale goes with --train");
+  if (trainOption) {
+    llvm::Expected<LossScaleOption> scale =
+        parseLossScale(lossScaleOption.empty() ? (matmulPrecision == "f16" ? "dynamic" : "none")
+                                               : StringRef(lossScaleOption));
+    if (!scale)
+      return fail(llvm::toString(scale.takeError()));
+    pipeline.graph.lossScale = scale->initial;
+    pipeline.graph.lossScaleInterval = scale->interval;
+  }
   if (trainOption && lossOption.empty())
     return fail("--train needs --loss: the loss the optimizer minimises");
   if (optimizerOption.getNumOccurrences() && !trainOption)
@@ -474,7 +498,7 @@ int runStratac(int argc, char **argv) {
   OwningOpRef<ModuleOp> module = onnx::importModelFile(inputFile, context, options);
   if (!module || failed(checkTensorSizes(*module, maxTensorBytes)))
     return 1;
-  if (matmulPrecision == "bf16")
+  if (matmulPrecision != "f32")
     (*module)->setAttr(program::ProgramDialect::kMatmulPrecision,
                        StringAttr::get(&context, matmulPrecision));
   importing.stop();

@@ -60,6 +60,36 @@ llvm::Error parseMaxShapeOption(StringRef text, onnx::ImportOptions &options) {
   });
 }
 
+llvm::Expected<LossScaleOption> parseLossScale(StringRef text) {
+  LossScaleOption scale;
+  if (text == "none")
+    return scale;
+  auto [kind, settings] = text.split(':');
+  auto bad = [&](const llvm::Twine &why) {
+    return createStringError("--loss-scale=" + text + ": " + why);
+  };
+  if (kind != "dynamic")
+    return bad("expected none or dynamic[:init=NUMBER,interval=N]");
+  scale.initial = 65536;
+  llvm::SmallVector<StringRef> entries;
+  if (!settings.empty())
+    settings.split(entries, ',');
+  for (StringRef entry : entries) {
+    auto [key, value] = entry.split('=');
+    if (key == "init") {
+      if (value.getAsDouble(scale.initial) || !(scale.initial > 0) || scale.initial > 1e30)
+        return bad("init takes a positive number");
+    } else if (key == "interval") {
+      if (value.getAsInteger(10, scale.interval) || scale.interval < 1 ||
+          scale.interval > (int64_t(1) << 24))
+        return bad("interval takes a whole number of steps from 1 to 2^24");
+    } else {
+      return bad("unknown setting '" + key + "' (init, interval)");
+    }
+  }
+  return scale;
+}
+
 llvm::Error parseByteSize(StringRef text, StringRef option, uint64_t &bytes) {
   StringRef digits = text.take_while([](char c) { return c >= '0' && c <= '9'; });
   StringRef suffix = text.drop_front(digits.size());

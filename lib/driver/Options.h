@@ -23,6 +23,17 @@ llvm::Error parseShapeOption(llvm::StringRef text, onnx::ImportOptions &options)
 /// Parses `NAME=N` entries into `options.maxDims`.
 llvm::Error parseMaxShapeOption(llvm::StringRef text, onnx::ImportOptions &options);
 
+/// Dynamic loss scaling (`--loss-scale`): the first scale and the finite
+/// steps in a row after which it doubles; a first scale of 0 is none.
+struct LossScaleOption {
+  double initial = 0;
+  int64_t interval = 2000;
+};
+
+/// Parses `none` or `dynamic[:init=NUMBER,interval=N]` (init 65536,
+/// interval 2000, torch.amp.GradScaler's defaults).
+llvm::Expected<LossScaleOption> parseLossScale(llvm::StringRef text);
+
 /// Parses a positive byte count given to `option`: digits with an optional
 /// suffix K/KiB, M/MiB, G/GiB or T/TiB (powers of 1024).
 llvm::Error parseByteSize(llvm::StringRef text, llvm::StringRef option, uint64_t &bytes);

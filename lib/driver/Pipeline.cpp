@@ -56,11 +56,12 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options, Phase from
       pm.addNestedPass<func::FuncOp>(createRaise());
     if (!options.graph.loss.empty()) {
       pm.addNestedPass<func::FuncOp>(createDecompose());
-      pm.addPass(createAutodiff(AutodiffOptions{options.graph.loss}));
+      pm.addPass(createAutodiff(AutodiffOptions{options.graph.loss, options.graph.lossScale}));
       pm.addPass(createCanonicalizerPass());
       pm.addPass(createCSEPass());
       if (!options.graph.optimizer.empty()) {
-        pm.addPass(createOptimizer(OptimizerOptions{options.graph.optimizer}));
+        pm.addPass(createOptimizer(
+            OptimizerOptions{options.graph.optimizer, options.graph.lossScaleInterval}));
         pm.addPass(createCanonicalizerPass());
       }
     }

@@ -68,6 +68,10 @@ struct GraphPhaseOptions {
   /// With a loss, the optimizer `strata-optimizer` appends (`--train`), or
   /// empty for a program that returns the gradients.
   std::string optimizer;
+  /// With an optimizer: dynamic loss scaling's first scale (0: none) and
+  /// the finite steps in a row after which it doubles.
+  double lossScale = 0;
+  int64_t lossScaleInterval = 2000;
 };
 
 /// graph -> fusion.

@@ -34,6 +34,9 @@ using strata::autodiff::valueName;
 
 namespace {
 
+/// The global that dynamic loss scaling keeps the scale in.
+constexpr llvm::StringLiteral kLossScale = "loss_scale";
+
 /// Fails, naming the input and its unknown dimension, unless every input and
 /// output of `entry` has a static shape.
 LogicalResult checkStaticShapes(func::FuncOp entry) {
@@ -120,9 +123,10 @@ SmallVector<ml_program::GlobalLoadConstOp> trainableLoads(func::FuncOp entry) {
   return loads;
 }
 
-/// Builds, at `b`, the gradient of `loss` with respect to every value of
-/// `entry`'s block that depends on one of `loads`, and returns them.
-FailureOr<DenseMap<Value, Value>> backpropagate(func::FuncOp entry, Value loss,
+/// Builds, at `b`, the gradient of `loss` times `seed` (a rank-0 tensor of
+/// its type) with respect to every value of `entry`'s block that depends on
+/// one of `loads`, and returns them.
+FailureOr<DenseMap<Value, Value>> backpropagate(func::FuncOp entry, Value loss, Value seed,
                                                 ArrayRef<ml_program::GlobalLoadConstOp> loads,
                                                 OpBuilder &b) {
   // The values that depend on a weight, forward from the loads.
@@ -143,8 +147,7 @@ FailureOr<DenseMap<Value, Value>> backpropagate(func::FuncOp entry, Value loss,
   // last, so one reverse walk sees every user of a value before its producer.
   Location loc = entry.getLoc();
   DenseMap<Value, Value> grads;
-  grads[loss] =
-      g::buildScalarTensor(b, loc, cast<RankedTensorType>(loss.getType()).getElementType(), 1.0);
+  grads[loss] = seed;
   for (Operation *op : llvm::reverse(path)) {
     SmallVector<Value> resultGrads;
     for (Value r : op->getResults())
@@ -203,14 +206,30 @@ struct Autodiff : strata::impl::AutodiffBase<Autodiff> {
     if (failed(loss))
       return failure();
     SmallVector<ml_program::GlobalLoadConstOp> loads = trainableLoads(entry);
-    FailureOr<DenseMap<Value, Value>> grads = backpropagate(entry, *loss, loads, b);
+    MLIRContext *ctx = &getContext();
+    Location loc = entry.getLoc();
+    auto lossType = cast<RankedTensorType>(loss->getType());
+    Value seed = g::buildScalarTensor(b, loc, lossType.getElementType(), 1.0);
+    if (lossScale > 0) {
+      if (Operation *clash = SymbolTable::lookupSymbolIn(module, kLossScale))
+        return clash->emitError("the loss scale needs the name '")
+               << kLossScale << "', which the model's weight has";
+      OpBuilder top(module.getBodyRegion());
+      top.setInsertionPointToStart(module.getBody());
+      Attribute value = top.getFloatAttr(lossType.getElementType(), lossScale);
+      auto initial = DenseElementsAttr::get(lossType, value);
+      auto global =
+          ml_program::GlobalOp::create(top, loc, kLossScale, lossType,
+                                       /*is_mutable=*/true, initial, top.getStringAttr("private"));
+      seed = ml_program::GlobalLoadOp::create(b, loc, lossType, FlatSymbolRefAttr::get(global))
+                 .getResult();
+    }
+    FailureOr<DenseMap<Value, Value>> grads = backpropagate(entry, *loss, seed, loads, b);
     if (failed(grads))
       return failure();
 
     // One gradient per weight (the sum over its loads), in the module's
     // order, after the loss.
-    MLIRContext *ctx = &getContext();
-    Location loc = entry.getLoc();
     // A weight the loss does not depend on maps to null: zeros.
     DenseMap<StringAttr, Value> byWeight;
     for (ml_program::GlobalLoadConstOp load : loads) {
@@ -235,11 +254,13 @@ struct Autodiff : strata::impl::AutodiffBase<Autodiff> {
         FunctionType::get(ctx, entry.getArgumentTypes(), ValueRange(results).getTypes()));
     entry.setAllResultAttrs(resultAttrs);
     Builder attrs(ctx);
-    entry->setAttr(
-        p::ProgramDialect::kTraining,
-        attrs.getDictionaryAttr({attrs.getNamedAttr("loss", attrs.getStringAttr(this->loss)),
-                                 attrs.getNamedAttr("target", attrs.getStringAttr(spec.target)),
-                                 attrs.getNamedAttr("shift", attrs.getBoolAttr(spec.shift))}));
+    NamedAttrList fields;
+    fields.set("loss", attrs.getStringAttr(this->loss));
+    fields.set("target", attrs.getStringAttr(spec.target));
+    fields.set("shift", attrs.getBoolAttr(spec.shift));
+    if (lossScale > 0)
+      fields.set("loss_scale", attrs.getStringAttr(kLossScale));
+    entry->setAttr(p::ProgramDialect::kTraining, fields.getDictionary(ctx));
     return success();
   }
 };

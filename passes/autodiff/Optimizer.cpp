@@ -28,6 +28,8 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/SymbolTable.h"
 
+#include <limits>
+
 namespace strata {
 #define GEN_PASS_DEF_OPTIMIZER
 #include "passes/autodiff/Passes.h.inc"
@@ -69,10 +71,9 @@ Operation *lastReader(Block &block, StringAttr global, Value grad) {
   return last;
 }
 
-/// The global norm of `grads` and the factor that brings it down to
-/// `clip` (1 when it is below): torch.nn.utils.clip_grad_norm_'s.
-std::pair<Value, Value> buildClipping(OpBuilder &b, Location loc, ArrayRef<Value> grads,
-                                      double clip) {
+/// The sum of the squares of every element of `grads`: infinite or NaN
+/// when one of them is.
+Value buildSumOfSquares(OpBuilder &b, Location loc, ArrayRef<Value> grads) {
   Type element = cast<RankedTensorType>(grads.front().getType()).getElementType();
   Value total;
   for (Value grad : grads) {
@@ -82,6 +83,13 @@ std::pair<Value, Value> buildClipping(OpBuilder &b, Location loc, ArrayRef<Value
         llvm::to_vector(llvm::seq<int64_t>(0, type.getRank())), /*keep_dims=*/false);
     total = total ? g::AddOp::create(b, loc, total, squares).getResult() : squares;
   }
+  return total;
+}
+
+/// The global norm whose square is `total` and the factor that brings it
+/// down to `clip` (1 when it is below): torch.nn.utils.clip_grad_norm_'s.
+std::pair<Value, Value> buildClipping(OpBuilder &b, Location loc, Value total, double clip) {
+  Type element = cast<RankedTensorType>(total.getType()).getElementType();
   Value norm = g::SqrtOp::create(b, loc, total);
   Value factor =
       g::DivOp::create(b, loc, g::buildScalarTensor(b, loc, element, clip),
@@ -90,8 +98,53 @@ std::pair<Value, Value> buildClipping(OpBuilder &b, Location loc, ArrayRef<Value
   return {norm, factor};
 }
 
+/// Dynamic loss scaling's values in a step.
+struct LossScaling {
+  /// The global holding the scale, and the scale this step used.
+  FlatSymbolRefAttr global;
+  Value scale;
+  /// Rank-0 i1: whether every gradient is finite.
+  Value finite;
+};
+
 struct OptimizerPass : strata::impl::OptimizerBase<OptimizerPass> {
   using Base::Base;
+
+  /// Stores, at `b`, the next step's scale as torch.amp.GradScaler sets it:
+  /// half after a step with a gradient that is not finite, twice after
+  /// `lossScaleInterval` finite steps in a row, counted by a new global
+  /// (`<scale>.good_steps`), whose name it returns.
+  FailureOr<StringAttr> updateLossScale(OpBuilder &b, Location loc, SymbolTable &symbols,
+                                        const LossScaling &scaling) {
+    auto type = cast<RankedTensorType>(scaling.scale.getType());
+    auto global = symbols.lookup<ml_program::GlobalOp>(scaling.global.getAttr());
+    OpBuilder top(global);
+    top.setInsertionPointAfter(global);
+    std::string name = global.getSymName().str() + ".good_steps";
+    auto counter = ml_program::GlobalOp::create(
+        top, global.getLoc(), name, type, /*is_mutable=*/true,
+        DenseElementsAttr::get(type, top.getZeroAttr(type.getElementType())),
+        top.getStringAttr("private"));
+    if (symbols.insert(counter).getValue() != name)
+      return counter.emitError("a weight named '") << name << "' exists already";
+    auto ref = FlatSymbolRefAttr::get(counter.getSymNameAttr());
+    auto scalar = [&](double value) {
+      return g::buildScalarTensor(b, loc, type.getElementType(), value);
+    };
+    Value good = ml_program::GlobalLoadOp::create(b, loc, type, ref);
+    Value counted = g::WhereOp::create(b, loc, scaling.finite,
+                                       g::AddOp::create(b, loc, good, scalar(1.0)), scalar(0.0));
+    Value grow = g::CompareOp::create(b, loc, g::ComparisonDirection::ge, counted,
+                                      scalar(static_cast<double>(lossScaleInterval)));
+    Value kept = g::WhereOp::create(
+        b, loc, grow, g::MulOp::create(b, loc, scaling.scale, scalar(2.0)), scaling.scale);
+    Value next = g::WhereOp::create(b, loc, scaling.finite, kept,
+                                    g::MulOp::create(b, loc, scaling.scale, scalar(0.5)));
+    ml_program::GlobalStoreOp::create(b, loc, scaling.global, next);
+    ml_program::GlobalStoreOp::create(b, loc, ref,
+                                      g::WhereOp::create(b, loc, grow, scalar(0.0), counted));
+    return counter.getSymNameAttr();
+  }
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -160,10 +213,33 @@ struct OptimizerPass : strata::impl::OptimizerBase<OptimizerPass> {
     OpBuilder b(ret);
     SmallVector<Value> results{ret.getOperand(0)};
     SmallVector<Attribute> resultAttrs{entry.getResultAttrDict(0)};
+    SmallVector<Attribute> parameterNames, stateNames;
+    // With loss scaling, the gradients come multiplied by the scale: they
+    // are divided by it, and the step updates nothing unless every one of
+    // them is finite.
+    auto training = entry->getAttrOfType<DictionaryAttr>(p::ProgramDialect::kTraining);
+    LossScaling scaling;
+    if (auto name = training.getAs<StringAttr>("loss_scale")) {
+      auto global = symbols.lookup<ml_program::GlobalOp>(name);
+      if (!global || global.getType() != scalarType)
+        return entry.emitError("strata-optimizer: no rank-0 loss scale '")
+               << name.getValue() << "' of the weights' type";
+      scaling.global = FlatSymbolRefAttr::get(global.getSymNameAttr());
+      scaling.scale = ml_program::GlobalLoadOp::create(b, loc, scalarType, scaling.global);
+      Value inverse = g::ReciprocalOp::create(b, loc, scaling.scale);
+      for (auto &[weight, grad] : trained)
+        grad = g::MulOp::create(b, loc, grad, inverse);
+    }
+    Value total;
+    if (scaling.scale || spec.clipNorm > 0)
+      total = buildSumOfSquares(b, loc, llvm::to_vector(llvm::make_second_range(trained)));
+    if (scaling.scale)
+      scaling.finite = g::CompareOp::create(
+          b, loc, g::ComparisonDirection::lt, total,
+          g::buildScalarTensor(b, loc, element, std::numeric_limits<double>::infinity()));
     Value clipFactor;
     if (spec.clipNorm > 0) {
-      SmallVector<Value> grads = llvm::to_vector(llvm::make_second_range(trained));
-      auto [norm, factor] = buildClipping(b, loc, grads, spec.clipNorm);
+      auto [norm, factor] = buildClipping(b, loc, total, spec.clipNorm);
       clipFactor = factor;
       results.push_back(norm);
       resultAttrs.push_back(valueAttrs(ctx, "grad_norm", {}));
@@ -174,7 +250,6 @@ struct OptimizerPass : strata::impl::OptimizerBase<OptimizerPass> {
     strata::autodiff::StepScalars scalars =
         strata::autodiff::buildStepScalars(start, loc, spec, inputs[0], inputs[1]);
 
-    SmallVector<Attribute> parameterNames, stateNames;
     for (auto [global, grad] : trained) {
       auto type = cast<RankedTensorType>(global.getType());
       parameterNames.push_back(global.getSymNameAttr());
@@ -208,17 +283,38 @@ struct OptimizerPass : strata::impl::OptimizerBase<OptimizerPass> {
       }
 
       Value g = clipFactor ? g::MulOp::create(b, loc, grad, clipFactor).getResult() : grad;
+      Operation *after = lastReader(block, name, g);
+      if (scaling.finite && after->isBeforeInBlock(scaling.finite.getDefiningOp()))
+        after = scaling.finite.getDefiningOp();
       OpBuilder at(ctx);
-      at.setInsertionPointAfter(lastReader(block, name, g));
+      at.setInsertionPointAfter(after);
       Value weight = ml_program::GlobalLoadOp::create(at, loc, type, ref);
       SmallVector<Value> current;
       for (FlatSymbolRefAttr s : state)
         current.push_back(ml_program::GlobalLoadOp::create(at, loc, type, s));
       SmallVector<Value> next =
           strata::autodiff::buildUpdate(at, loc, spec, scalars, weight, g, current);
+      if (scaling.finite) {
+        next.front() = g::WhereOp::create(at, loc, scaling.finite, next.front(), weight);
+        for (auto [value, old] : llvm::zip_equal(llvm::drop_begin(next), current))
+          value = g::WhereOp::create(at, loc, scaling.finite, value, old);
+      }
       ml_program::GlobalStoreOp::create(at, loc, ref, next.front());
       for (auto [s, value] : llvm::zip_equal(state, llvm::drop_begin(next)))
         ml_program::GlobalStoreOp::create(at, loc, s, value);
+    }
+    if (scaling.scale) {
+      // The scale is not returned: the program's loop reads it from the
+      // weights file's region after the step, as a checkpoint would.
+      FailureOr<StringAttr> counter = updateLossScale(b, loc, symbols, scaling);
+      if (failed(counter))
+        return failure();
+      stateNames.append({scaling.global.getAttr(), *counter});
+      Value skipped =
+          g::WhereOp::create(b, loc, scaling.finite, g::buildScalarTensor(b, loc, element, 0.0),
+                             g::buildScalarTensor(b, loc, element, 1.0));
+      results.push_back(skipped);
+      resultAttrs.push_back(valueAttrs(ctx, "skipped_step", {}));
     }
     func::ReturnOp::create(b, ret.getLoc(), results);
     ret.erase();

@@ -45,6 +45,13 @@ def Autodiff : Pass<"strata-autodiff", "mlir::ModuleOp"> {
     (and, through its location, the ONNX node), as is a form its rule does not
     cover. Composite ops have no rules: `strata-decompose` runs first.
 
+    With `loss-scale` above 0 (dynamic loss scaling, for training with fp16
+    products: stratac's `--loss-scale`), the backward pass starts from the
+    value of a new mutable global `loss_scale` of the loss's type, first
+    `loss-scale`, instead of 1, so that every gradient comes out multiplied
+    by it; `program.training` gains `loss_scale`, the global's name, for
+    `strata-optimizer`, which divides the gradients by it and updates it.
+
     Preconditions: static shapes (`--shape`), no composite ops, no
     pass-through outputs.
 
@@ -67,8 +74,11 @@ def Autodiff : Pass<"strata-autodiff", "mlir::ModuleOp"> {
   let options = [
     Option<"loss", "loss", "std::string", "",
            "The loss: mse:OUTPUT,TARGET or cross_entropy:LOGITS,LABELS[,shift]">,
+    Option<"lossScale", "loss-scale", "double", "0",
+           "Above 0: start the backward pass from a global loss_scale of this value">,
   ];
-  let dependentDialects = ["::strata::graph::GraphDialect"];
+  let dependentDialects = ["::strata::graph::GraphDialect",
+                           "::mlir::ml_program::MLProgramDialect"];
 }
 
 def Optimizer : Pass<"strata-optimizer", "mlir::ModuleOp"> {
@@ -104,10 +114,22 @@ def Optimizer : Pass<"strata-optimizer", "mlir::ModuleOp"> {
     Without clipping a weight's update is placed right after the last op that
     reads the weight or that its gradient needs, so that every load of a
     global precedes its store and the update's buffers live briefly.
+
+    When `program.training` names a loss scale (strata-autodiff's
+    `loss-scale`), the gradients are divided by it first, and every update
+    keeps the old weight and state unless all of them are finite (their sum
+    of squares is); the scale is then updated as torch.amp.GradScaler does:
+    halved after a step with a gradient that is not finite, doubled after
+    `loss-scale-interval` finite steps in a row, counted by a new global
+    `loss_scale.good_steps`. Both globals join `state`, and the function also
+    returns `skipped_step` (1 when the step updated nothing, else 0). Updates then come after every
+    gradient.
   }];
   let options = [
     Option<"optimizer", "optimizer", "std::string", "\"adamw\"",
            "adamw or sgd, then optionally :KEY=NUMBER,... (see the description)">,
+    Option<"lossScaleInterval", "loss-scale-interval", "int64_t", "2000",
+           "With a loss scale: the finite steps in a row after which it doubles">,
   ];
   let dependentDialects = ["::strata::graph::GraphDialect",
                            "::mlir::ml_program::MLProgramDialect"];

@@ -206,6 +206,17 @@ std::string train(const strata_model &model, const Executor &executor, strata_we
   }
   int lossIndex = findValue(model.outputs, model.num_outputs, "loss");
   int normIndex = findValue(model.outputs, model.num_outputs, "grad_norm");
+  int skippedIndex = findValue(model.outputs, model.num_outputs, "skipped_step");
+  // Dynamic loss scaling's scale, which each step updates in the weights.
+  const float *scale = nullptr;
+  if (skippedIndex >= 0) {
+    const void *data = nullptr;
+    size_t bytes = 0;
+    if (strata_status s = strata_weights_find(weights, "loss_scale", &data, &bytes))
+      return takeMessage(s);
+    if (bytes == sizeof(float))
+      scale = static_cast<const float *>(data);
+  }
   std::vector<OwnedTensor> outputs;
   std::vector<strata_tensor *> raw(model.num_inputs);
   // On a terminal, a progress bar under the loss lines (on stderr).
@@ -237,6 +248,10 @@ std::string train(const strata_model &model, const Executor &executor, strata_we
     std::printf("step %ld/%ld: loss %.6f, lr %.4g", step, options.steps, loss, lr);
     if (normIndex >= 0)
       std::printf(", grad norm %.4g", scalarOf(outputs[normIndex].get()));
+    if (skippedIndex >= 0 && scalarOf(outputs[skippedIndex].get()) != 0)
+      std::printf(", skipped: a gradient overflowed");
+    if (scale)
+      std::printf(", loss scale %.9g", *scale);
     std::printf(", %.1f ms", ms);
     if (data.tokensPerStep() > 0)
       std::printf(", %.0f tokens/s", static_cast<double>(data.tokensPerStep()) * 1000.0 / ms);

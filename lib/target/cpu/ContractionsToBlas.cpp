@@ -265,7 +265,10 @@ struct ContractionsToBlas : strata::impl::ContractionsToBlasBase<ContractionsToB
     DescriptorBuilder descriptors(module);
     auto precision =
         module->getAttrOfType<StringAttr>(strata::program::ProgramDialect::kMatmulPrecision);
-    int64_t precisionFlag = precision && precision == "bf16" ? STRATA_CONTRACT_BF16 : 0;
+    int64_t precisionFlag = !precision            ? 0
+                            : precision == "bf16" ? STRATA_CONTRACT_BF16
+                            : precision == "f16"  ? STRATA_CONTRACT_F16
+                                                  : 0;
     for (auto &[op, roles] : found)
       rewrite(op, roles, callee, descriptors, symbols, precisionFlag);
   }

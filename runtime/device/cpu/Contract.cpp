@@ -17,6 +17,7 @@
 
 #include "runtime/device/cpu/Contract.h"
 #include "runtime/device/cpu/Bf16Products.h"
+#include "runtime/device/cpu/F16Products.h"
 #include "runtime/device/cpu/PackedProducts.h"
 #include "runtime/device/cpu/Team.h"
 
@@ -206,6 +207,8 @@ template <typename F> void forEachShared(const std::vector<Dim> &loops, double w
 
 void strata_cpu_contract_f32(int64_t rank, const int64_t *desc, const float *a, const float *b,
                              float *c, int64_t accumulate, int64_t flags) {
+  if (flags & STRATA_CONTRACT_F16)
+    return strata::cpu::contractF16(rank, desc, a, b, c, accumulate, flags);
   std::vector<Dim> dims;
   bool emptyReduction = false;
   for (int64_t d = 0; d < rank; ++d) {

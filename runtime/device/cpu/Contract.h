@@ -28,12 +28,15 @@ typedef enum strata_contract_role {
 } strata_contract_role;
 
 /// Bits of the call's `flags`: which operands are weights, unchanged for the
-/// program's life (the runtime may keep them re-laid out), and whether the
+/// program's life (the runtime may keep them re-laid out), whether the
 /// products may read their operands rounded to bf16 (accumulating in f32;
-/// stratac compile --matmul-precision=bf16).
+/// stratac compile --matmul-precision=bf16), and whether they read them
+/// rounded to f16 and round their results to f16 (--matmul-precision=f16,
+/// F16Products.h).
 #define STRATA_CONTRACT_CONSTANT_A 1
 #define STRATA_CONTRACT_CONSTANT_B 2
 #define STRATA_CONTRACT_BF16 4
+#define STRATA_CONTRACT_F16 8
 
 /// Runs the product over `rank` loop dimensions described by `desc`; adds to
 /// C when `accumulate` is non-zero, else overwrites it.

@@ -185,13 +185,13 @@ func.func @weights_region_not_unit(%w: memref<?xi8> {program.weights_region = 1}
 
 // -----
 
-// expected-error @+1 {{'program.matmul_precision' belongs on the module and must be "f32" or "bf16"}}
+// expected-error @+1 {{'program.matmul_precision' belongs on the module and must be "f32", "bf16" or "f16"}}
 module attributes {program.matmul_precision = "fp8"} {
 }
 
 // -----
 
-// expected-error @+1 {{'program.matmul_precision' belongs on the module and must be "f32" or "bf16"}}
+// expected-error @+1 {{'program.matmul_precision' belongs on the module and must be "f32", "bf16" or "f16"}}
 func.func @precision_on_function() attributes {program.matmul_precision = "bf16"} {
   return
 }
