@@ -31,13 +31,11 @@ namespace {
 /// `memref.global` that upstream bufferisation makes of the `ml_program.global`
 /// (same name, default memory space, constant).
 struct GlobalLoadConstModel
-    : BufferizableOpInterface::ExternalModel<GlobalLoadConstModel,
-                                             ml_program::GlobalLoadConstOp> {
+    : BufferizableOpInterface::ExternalModel<GlobalLoadConstModel, ml_program::GlobalLoadConstOp> {
   bool isWritable(Operation *, Value, const AnalysisState &) const { return false; }
 
   FailureOr<BufferLikeType> getBufferType(Operation *op, Value, const BufferizationOptions &,
-                                          const BufferizationState &,
-                                          SmallVector<Value> &) const {
+                                          const BufferizationState &, SmallVector<Value> &) const {
     auto type = cast<RankedTensorType>(cast<ml_program::GlobalLoadConstOp>(op).getType());
     return cast<BufferLikeType>(MemRefType::get(type.getShape(), type.getElementType()));
   }
@@ -55,20 +53,18 @@ struct GlobalLoadConstModel
 
 /// Gives every use of a `tensor.empty` or of a weight load its own copy of the
 /// op, placed right before the user (a load of a mutable global, whose store
-/// comes after all its users, reads the same value there) (or the user's ancestor in the op's block,
-/// so no allocation moves into a loop). One-Shot analysis checks every tensor
-/// operand against all the reads and writes of its alias set, so a value with
-/// n uses costs n^2: CSE merges the empty tensors of equal shape into one, and
-/// one weight may feed every layer (a 10,000-node chain spent minutes here).
-/// Split, each set holds one use and the analysis is linear. Neither op
+/// comes after all its users, reads the same value there) (or the user's ancestor in the op's
+/// block, so no allocation moves into a loop). One-Shot analysis checks every tensor operand
+/// against all the reads and writes of its alias set, so a value with n uses costs n^2: CSE merges
+/// the empty tensors of equal shape into one, and one weight may feed every layer (a 10,000-node
+/// chain spent minutes here). Split, each set holds one use and the analysis is linear. Neither op
 /// computes anything: a copy is free, and the buffer plan, not bufferisation,
 /// decides which buffers share memory.
 void giveEachUseItsOwnDefinition(Operation *root) {
   SmallVector<Operation *> shared;
   root->walk([&](Operation *op) {
     if (isa<tensor::EmptyOp, ml_program::GlobalLoadConstOp, ml_program::GlobalLoadOp>(op) &&
-        !op->hasOneUse() &&
-        !op->use_empty())
+        !op->hasOneUse() && !op->use_empty())
       shared.push_back(op);
   });
   IRRewriter rewriter(root->getContext());
@@ -81,6 +77,22 @@ void giveEachUseItsOwnDefinition(Operation *root) {
       use.set(rewriter.clone(*op)->getResult(0));
     }
   }
+}
+
+/// Makes each `ml_program.global_store` of a value that has other uses store
+/// a copy of it. Upstream's bufferisation of the store (MLIR 22) says it
+/// writes its operand's buffer without reading it, so One-Shot gave such a
+/// store an uninitialised buffer of its own and the global received garbage.
+void storeCopiesOfSharedValues(Operation *root) {
+  root->walk([&](ml_program::GlobalStoreOp store) {
+    Value value = store.getValue();
+    if (value.hasOneUse())
+      return;
+    OpBuilder builder(store);
+    auto copy = AllocTensorOp::create(builder, store.getLoc(),
+                                      cast<RankedTensorType>(value.getType()), ValueRange(), value);
+    store.getValueMutable().assign(copy);
+  });
 }
 
 struct Bufferize : strata::impl::BufferizeBase<Bufferize> {
@@ -97,6 +109,7 @@ struct Bufferize : strata::impl::BufferizeBase<Bufferize> {
       };
     }
     giveEachUseItsOwnDefinition(getOperation());
+    storeCopiesOfSharedValues(getOperation());
     BufferizationState state;
     if (failed(runOneShotModuleBufferize(getOperation(), options, state)))
       return signalPassFailure();
