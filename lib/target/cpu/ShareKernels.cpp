@@ -16,12 +16,14 @@
 #include "lib/target/cpu/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlowOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/SCF/Transforms/TileUsingInterface.h"
+#include "mlir/Dialect/SCF/Utils/Utils.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 using namespace mlir;
@@ -65,10 +67,31 @@ Operation *onlyEffect(func::FuncOp function) {
   return found;
 }
 
+/// A loop the threads can share and the elements each of its iterations
+/// computes (a value of the kernel, so that dynamic sizes count).
+struct SharedLoop {
+  scf::ForOp loop;
+  Value elements;
+};
+
+/// Whether dimension `dim` of `op` is parallel and indexes every output, so
+/// that its iterations write apart.
+bool writesApart(linalg::LinalgOp op, unsigned dim) {
+  if (op.getIteratorTypesArray()[dim] != utils::IteratorType::parallel)
+    return false;
+  AffineExpr expr = getAffineDimExpr(dim, op.getContext());
+  return llvm::all_of(op.getDpsInitsMutable(), [&](OpOperand &init) {
+    return llvm::is_contained(op.getMatchingIndexingMap(&init).getResults(), expr);
+  });
+}
+
 /// Tiles `op` by one along its first dimension of more than one iteration,
-/// if that dimension is parallel and indexes every output, and marks the
-/// loop shareable.
-scf::ForOp tileOuterParallel(linalg::LinalgOp op, RewriterBase &rewriter) {
+/// if its iterations write apart, and returns the loop. When that dimension
+/// is dynamic (a batch, often one at run time) and the next one also writes
+/// apart and is not the last (whose elements each trip keeps), both are
+/// tiled and their loops coalesced into one, so that the threads share
+/// their product.
+SharedLoop tileOuterParallel(linalg::LinalgOp op, RewriterBase &rewriter) {
   auto tileable = dyn_cast<TilingInterface>(op.getOperation());
   if (!tileable || !op.hasPureBufferSemantics())
     return {};
@@ -77,50 +100,71 @@ scf::ForOp tileOuterParallel(linalg::LinalgOp op, RewriterBase &rewriter) {
   if (outer == extents.end())
     return {};
   unsigned dim = outer - extents.begin();
-  if (op.getIteratorTypesArray()[dim] != utils::IteratorType::parallel)
+  if (!writesApart(op, dim))
     return {};
-  for (OpOperand &init : op.getDpsInitsMutable())
-    if (!llvm::is_contained(op.getMatchingIndexingMap(&init).getResults(),
-                            rewriter.getAffineDimExpr(dim)))
-      return {};
+  SmallVector<unsigned> shared = {dim};
+  if (ShapedType::isDynamic(extents[dim]) && dim + 2 < extents.size() && extents[dim + 1] != 1 &&
+      writesApart(op, dim + 1))
+    shared.push_back(dim + 1);
+  Location loc = op.getLoc();
+  rewriter.setInsertionPoint(op);
+  // The elements of one iteration: the product of the other dimensions.
+  int64_t known = 1;
+  Value elements;
+  for (auto [d, range] : llvm::enumerate(op.createLoopRanges(rewriter, loc))) {
+    if (llvm::is_contained(shared, d))
+      continue;
+    if (std::optional<int64_t> size = getConstantIntValue(range.size))
+      known *= *size;
+    else
+      elements = elements ? arith::MulIOp::create(rewriter, loc, elements, cast<Value>(range.size))
+                          : cast<Value>(range.size);
+  }
+  Value constant = arith::ConstantIndexOp::create(rewriter, loc, known);
+  if (!elements)
+    elements = constant;
+  else if (known != 1)
+    elements = arith::MulIOp::create(rewriter, loc, elements, constant);
   SmallVector<OpFoldResult> sizes(extents.size(), rewriter.getIndexAttr(0));
-  sizes[dim] = rewriter.getIndexAttr(1);
+  for (unsigned d : shared)
+    sizes[d] = rewriter.getIndexAttr(1);
   scf::SCFTilingOptions options;
   options.setTileSizes(sizes);
-  rewriter.setInsertionPoint(op);
   FailureOr<scf::SCFTilingResult> tiled = scf::tileUsingSCF(rewriter, tileable, options);
   if (failed(tiled))
     return {};
   rewriter.eraseOp(op);
-  auto loop = tiled->loops.size() == 1 ? dyn_cast<scf::ForOp>(tiled->loops.front().getOperation())
-                                       : scf::ForOp();
-  if (!loop)
+  SmallVector<scf::ForOp> loops;
+  for (LoopLikeOpInterface loop : tiled->loops)
+    if (auto forOp = dyn_cast<scf::ForOp>(loop.getOperation()))
+      loops.push_back(forOp);
+  if (loops.size() != shared.size() || (loops.size() > 1 && failed(coalesceLoops(rewriter, loops))))
     return {};
-  // Dynamic extents count as one: the estimate errs towards one thread.
-  int64_t elements = 1;
-  for (auto [d, e] : llvm::enumerate(extents))
-    if (d != dim && !ShapedType::isDynamic(e))
-      elements *= e;
-  loop->setAttr(strata::kShareableLoop, rewriter.getI64IntegerAttr(elements));
-  return loop;
+  return {loops.front(), elements};
 }
 
-/// The loop of `function` its threads can share, or null.
-scf::ForOp shareableLoop(func::FuncOp function, RewriterBase &rewriter) {
+/// The loop of `function` its threads can share, or none.
+SharedLoop shareableLoop(func::FuncOp function, RewriterBase &rewriter) {
   Operation *work = onlyEffect(function);
   if (!work || !threadSafe(work))
     return {};
-  if (auto loop = dyn_cast<scf::ForOp>(work))
-    return loop->hasAttr(strata::kShareableLoop) && loop.getNumResults() == 0 ? loop : nullptr;
+  if (auto loop = dyn_cast<scf::ForOp>(work)) {
+    auto elements = loop->getAttrOfType<IntegerAttr>(strata::kShareableLoop);
+    if (!elements || loop.getNumResults() != 0)
+      return {};
+    loop->removeAttr(strata::kShareableLoop);
+    rewriter.setInsertionPoint(loop);
+    return {loop, arith::ConstantIndexOp::create(rewriter, loop.getLoc(), elements.getInt())};
+  }
   if (auto op = dyn_cast<linalg::LinalgOp>(work))
     return tileOuterParallel(op, rewriter);
   return {};
 }
 
 /// Gives `function` the arguments `part` and `parts` and an index result:
-/// with parts = 0 it returns the loop's work, else runs part `part` of the
-/// loop's iterations.
-void splitLoop(func::FuncOp function, scf::ForOp loop) {
+/// with parts = 0 it returns the loop's work (its trips times `elements`),
+/// else runs part `part` of the loop's iterations.
+void splitLoop(func::FuncOp function, scf::ForOp loop, Value elements) {
   OpBuilder b(loop);
   Location loc = loop.getLoc();
   Type index = b.getIndexType();
@@ -129,8 +173,6 @@ void splitLoop(func::FuncOp function, scf::ForOp loop) {
   Value parts = body.addArgument(index, loc);
   function.setFunctionType(b.getFunctionType(body.getArgumentTypes(), {index}));
 
-  int64_t elements = cast<IntegerAttr>(loop->getAttr(strata::kShareableLoop)).getInt();
-  loop->removeAttr(strata::kShareableLoop);
   Value lb = loop.getLowerBound(), ub = loop.getUpperBound(), step = loop.getStep();
   auto constant = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
   Value zero = constant(0);
@@ -140,8 +182,7 @@ void splitLoop(func::FuncOp function, scf::ForOp loop) {
   auto branch = scf::IfOp::create(b, loc, TypeRange{index}, query, true, true);
 
   b.setInsertionPointToStart(branch.thenBlock());
-  scf::YieldOp::create(b, loc,
-                       ValueRange{arith::MulIOp::create(b, loc, trips, constant(elements))});
+  scf::YieldOp::create(b, loc, ValueRange{arith::MulIOp::create(b, loc, trips, elements)});
 
   b.setInsertionPointToStart(branch.elseBlock());
   auto bound = [&](Value p) {
@@ -176,10 +217,10 @@ struct ShareKernels : strata::impl::ShareKernelsBase<ShareKernels> {
             return !isa<func::CallOp>(use.getUser());
           }))
         continue;
-      scf::ForOp loop = shareableLoop(function, rewriter);
-      if (!loop)
+      SharedLoop shared = shareableLoop(function, rewriter);
+      if (!shared.loop)
         continue;
-      splitLoop(function, loop);
+      splitLoop(function, shared.loop, shared.elements);
       for (const SymbolTable::SymbolUse &use : *uses) {
         auto call = cast<func::CallOp>(use.getUser());
         OpBuilder b(call);

@@ -15,7 +15,7 @@
 // CHECK: scf.yield %[[ELEMENTS]]
 // CHECK: } else {
 // CHECK: arith.muli %[[TRIPS]], %[[PART]]
-// CHECK: %[[END:.+]] = arith.minsi %[[N]],
+// CHECK: %[[END:.+]] = arith.minsi %{{.+}},
 // CHECK: scf.for %{{.+}} = %{{.+}} to %[[END]] step %c1 {
 // CHECK: memref.subview %[[X]][%{{.+}}, 0] [1, 64] [1, 1]
 // CHECK: linalg.generic
@@ -145,5 +145,42 @@ func.func @caller(%x: memref<16x64xf32>, %y: memref<64xf32>, %z: memref<16xf32>,
   call @checked(%z, %z, %ok) : (memref<16xf32>, memref<16xf32>, i1) -> ()
   call @unmarked(%w) : (memref<8x64xf32>) -> ()
   call @public(%z) : (memref<16xf32>) -> ()
+  return
+}
+
+// -----
+
+// A softmax-like kernel over a dynamic batch (often one at run time) and 12
+// heads: both leading dimensions write apart, so both are tiled by one and
+// their loops coalesced into one of batch x 12 trips, which the threads
+// share; each trip computes the rows x columns of the dynamic sizes.
+// CHECK-LABEL: func.func private @heads(
+// CHECK-SAME: %[[X:[^:]+]]: memref<?x12x?xf32>, %{{[^:]+}}: memref<?x12x?xf32>, %[[PART:[^:]+]]: index, %[[PARTS:[^:]+]]: index) -> index
+// CHECK: %[[COLUMNS:.+]] = memref.dim %[[X]], %c2
+// CHECK: %[[BATCH:.+]] = memref.dim %[[X]], %c0_
+// CHECK: %[[COALESCED:.+]] = affine.apply #{{.+}}()[%[[BATCH]]]
+// CHECK: arith.subi %[[COALESCED]],
+// CHECK: %[[TRIPS:.+]] = arith.ceildivsi
+// CHECK: scf.if %{{.+}} -> (index) {
+// CHECK: %[[WORK:.+]] = arith.muli %[[TRIPS]], %[[COLUMNS]]
+// CHECK: scf.yield %[[WORK]]
+// CHECK: } else {
+// CHECK: scf.for %[[I:.+]] = %{{.+}} to %{{.+}} step %c1{{.*}} {
+// CHECK: %[[INDICES:.+]]:2 = affine.delinearize_index %[[I]] into (%{{.+}}, 12)
+// CHECK: memref.subview %[[X]][%[[INDICES]]#0, %[[INDICES]]#1, 0] [1, 1, %{{.+}}] [1, 1, 1]
+// CHECK: linalg.generic
+func.func private @heads(%x: memref<?x12x?xf32>, %y: memref<?x12x?xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d1, d2)>,
+                                   affine_map<(d0, d1, d2) -> (d0, d1, d2)>],
+                  iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x : memref<?x12x?xf32>) outs(%y : memref<?x12x?xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %e = math.exp %a : f32
+    linalg.yield %e : f32
+  }
+  return
+}
+func.func @caller(%x: memref<?x12x?xf32>, %y: memref<?x12x?xf32>) {
+  call @heads(%x, %y) : (memref<?x12x?xf32>, memref<?x12x?xf32>) -> ()
   return
 }
