@@ -13,6 +13,12 @@
 #include <onnx/onnx_pb.h>
 
 namespace strata::onnx {
+namespace {
+
+/// The most bytes of a template the program carries.
+constexpr size_t kMostTemplateBytes = size_t(64) << 20;
+
+} // namespace
 
 llvm::Expected<ModelTemplate> makeModelTemplate(mlir::MLIRContext &context, llvm::StringRef path,
                                                 llvm::ArrayRef<std::string> trained) {
@@ -34,6 +40,13 @@ llvm::Expected<ModelTemplate> makeModelTemplate(mlir::MLIRContext &context, llvm
   ::onnx::ModelProto &model = **parsed;
   TensorStorage storage(*parsed, llvm::sys::path::parent_path(path).str());
 
+  // The template is compiled into the program as a string literal.
+  auto tooLarge = [&] {
+    return error("the model less its trained weights takes more than " +
+                 llvm::Twine(kMostTemplateBytes >> 20) +
+                 " MiB (untrained initializers), too much to carry in the program");
+  };
+  size_t inlined = 0;
   llvm::StringMap<size_t> position;
   for (auto [i, name] : llvm::enumerate(trained))
     position[name] = i;
@@ -52,6 +65,9 @@ llvm::Expected<ModelTemplate> makeModelTemplate(mlir::MLIRContext &context, llvm
       llvm::Expected<llvm::ArrayRef<char>> bytes = storage.bytes(&context, t, copied, owner);
       if (!bytes)
         return bytes.takeError();
+      inlined += bytes->size();
+      if (inlined > kMostTemplateBytes)
+        return tooLarge();
       std::string data(bytes->data(), bytes->size());
       t.clear_external_data();
       t.clear_data_location();
@@ -69,6 +85,8 @@ llvm::Expected<ModelTemplate> makeModelTemplate(mlir::MLIRContext &context, llvm
   for (auto [i, name] : llvm::enumerate(trained))
     if (!found[i])
       return error("the trained weight '" + name + "' is not an initializer of its main graph");
+  if (model.ByteSizeLong() > kMostTemplateBytes)
+    return tooLarge();
   out.model = model.SerializeAsString();
   return out;
 }

@@ -31,8 +31,9 @@ struct ModelTemplate {
 };
 
 /// The template of the model at `path` for the weights `trained`. Fails when
-/// the model does not parse or a trained weight is not an initializer of its
-/// main graph (the message says which).
+/// the model does not parse, a trained weight is not an initializer of its
+/// main graph, or the template would exceed 64 MiB (large untrained
+/// initializers, such as quantised weights); the message says which.
 llvm::Expected<ModelTemplate> makeModelTemplate(mlir::MLIRContext &context, llvm::StringRef path,
                                                 llvm::ArrayRef<std::string> trained);
 
