@@ -4,10 +4,14 @@
 // `memrefCopy(elementSize, source, target)` with unranked descriptors
 // `{rank, pointer to ranked descriptor}`. The runtime provides it so emitted
 // programs need no MLIR runtime library. The innermost dimensions that are
-// contiguous on both sides are copied as one block per outer index.
+// contiguous on both sides are copied as one block per outer index; a copy
+// of at least two of the team's shares (Team.h) is split among its threads.
 //
 //===----------------------------------------------------------------------===//
 
+#include "runtime/device/cpu/Team.h"
+
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 #include <vector>
@@ -31,6 +35,51 @@ RankedView view(const UnrankedDescriptor *d) {
   return {reinterpret_cast<char *>(words[1]), words[2], words + 3, words + 3 + d->rank};
 }
 
+/// One copy: `outer` blocks of `block` bytes, block n at the strides of the
+/// outer dimensions' index n (row-major over `sizes`).
+struct Copy {
+  const char *from;
+  char *to;
+  int64_t inner, outer, block, elementSize;
+  const int64_t *sizes, *fromStrides, *toStrides;
+
+  /// Copies blocks [first, last).
+  void copyBlocks(int64_t first, int64_t last) const {
+    std::vector<int64_t> index(inner);
+    const char *src = from;
+    char *dst = to;
+    for (int64_t i = inner - 1, rest = first; i >= 0; --i) {
+      index[i] = rest % sizes[i];
+      rest /= sizes[i];
+      src += index[i] * fromStrides[i] * elementSize;
+      dst += index[i] * toStrides[i] * elementSize;
+    }
+    for (int64_t n = first; n < last; ++n) {
+      std::memcpy(dst, src, block);
+      for (int64_t i = inner - 1; i >= 0; --i) {
+        src += fromStrides[i] * elementSize;
+        dst += toStrides[i] * elementSize;
+        if (++index[i] < sizes[i])
+          break;
+        src -= fromStrides[i] * sizes[i] * elementSize;
+        dst -= toStrides[i] * sizes[i] * elementSize;
+        index[i] = 0;
+      }
+    }
+  }
+
+  /// Part `part` of `parts`: a share of the blocks, or of one block's bytes
+  /// (in whole cache lines) when there is only one.
+  void copyPart(int64_t part, int64_t parts) const {
+    if (outer > 1)
+      return copyBlocks(outer * part / parts, outer * (part + 1) / parts);
+    int64_t lines = (block + 63) / 64;
+    int64_t begin = std::min(block, lines * part / parts * 64),
+            end = std::min(block, lines * (part + 1) / parts * 64);
+    std::memcpy(to + begin, from + begin, end - begin);
+  }
+};
+
 } // namespace
 
 extern "C" void memrefCopy(int64_t elementSize, UnrankedDescriptor *source,
@@ -49,22 +98,22 @@ extern "C" void memrefCopy(int64_t elementSize, UnrankedDescriptor *source,
     elements *= src.sizes[inner - 1];
     --inner;
   }
-  int64_t block = elements * elementSize;
-  std::vector<int64_t> index(inner, 0);
-  char *from = src.aligned + src.offset * elementSize, *to = dst.aligned + dst.offset * elementSize;
-  while (true) {
-    std::memcpy(to, from, block);
-    int64_t i = inner - 1;
-    for (; i >= 0; --i) {
-      from += src.strides[i] * elementSize;
-      to += dst.strides[i] * elementSize;
-      if (++index[i] < src.sizes[i])
-        break;
-      from -= src.strides[i] * src.sizes[i] * elementSize;
-      to -= dst.strides[i] * src.sizes[i] * elementSize;
-      index[i] = 0;
-    }
-    if (i < 0)
-      return;
-  }
+  int64_t outer = 1;
+  for (int64_t i = 0; i < inner; ++i)
+    outer *= src.sizes[i];
+  Copy copy{src.aligned + src.offset * elementSize,
+            dst.aligned + dst.offset * elementSize,
+            inner,
+            outer,
+            elements * elementSize,
+            elementSize,
+            src.sizes,
+            src.strides,
+            dst.strides};
+  // A large copy (a KV cache's concatenation, every decode step) is shared
+  // among the team like a kernel's loop.
+  strata::cpu::shareOut(
+      outer * elements / strata::cpu::kLeastSharedElements,
+      [](void *c, int64_t part, int64_t parts) { static_cast<Copy *>(c)->copyPart(part, parts); },
+      &copy);
 }

@@ -3,9 +3,13 @@
 // memrefCopy against an element-by-element copy over the same descriptors: a
 // KV cache's past rows into a longer cache (contiguous rows, strided heads), a
 // transposing copy (nothing contiguous), unit dimensions, a scalar, and an
-// empty copy that writes nothing.
+// empty copy that writes nothing; and copies large enough to be shared among
+// a team of 2 and 3 threads (a decode step's cache, a large transpose, one
+// contiguous block cut into byte ranges).
 //
 //===----------------------------------------------------------------------===//
+
+#include "runtime/device/cpu/Team.h"
 
 #include <gtest/gtest.h>
 
@@ -84,5 +88,19 @@ TEST(MemrefCopy, OffsetsAndUnitDimensions) { check({2, 1, 3}, 5, {3, 7, 1}, 11, 
 TEST(MemrefCopy, Scalar) { check({}, 3, {}, 4, 1, {}, 2); }
 
 TEST(MemrefCopy, EmptyCopiesNothing) { check({2, 0, 3}, 0, {3, 3, 1}, 6, 0, {3, 3, 1}, 6); }
+
+TEST(MemrefCopy, LargeCopiesAreSharedAmongTheTeam) {
+  for (int threads : {2, 3}) {
+    strata::cpu::setTeamSize(threads);
+    // GPT-2's cache of 127 rows per head into the 128 of the next step.
+    check({1, 12, 127, 64}, 0, {97536, 8128, 64, 1}, 97536, 0, {98304, 8192, 64, 1}, 98304);
+    // A transpose of 300 x 257: nothing contiguous, 77,100 blocks.
+    check({300, 257}, 0, {257, 1}, 77100, 0, {1, 300}, 77100);
+    // One contiguous block of 100,003 elements (not a whole number of cache
+    // lines), at offsets: cut into byte ranges.
+    check({100003}, 3, {1}, 100006, 5, {1}, 100008);
+  }
+  strata::cpu::setTeamSize(1);
+}
 
 } // namespace
