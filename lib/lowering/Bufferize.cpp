@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
 #include "mlir/Dialect/Bufferization/Transforms/OneShotModuleBufferize.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -79,14 +80,30 @@ void giveEachUseItsOwnDefinition(Operation *root) {
   }
 }
 
-/// Makes each `ml_program.global_store` of a value that has other uses store
-/// a copy of it. Upstream's bufferisation of the store (MLIR 22) says it
-/// writes its operand's buffer without reading it, so One-Shot gave such a
-/// store an uninitialised buffer of its own and the global received garbage.
+/// Whether `value` is computed into a fresh buffer: the result of a linalg
+/// op whose every destination is a `tensor.empty`.
+bool computedIntoFreshBuffer(Value value) {
+  auto op = value.getDefiningOp<linalg::LinalgOp>();
+  return op && llvm::all_of(op.getDpsInits(),
+                            [](Value init) { return init.getDefiningOp<tensor::EmptyOp>(); });
+}
+
+/// Makes each `ml_program.global_store` store a copy of its value unless the
+/// value is computed into a fresh buffer and read by nothing after the
+/// store. Upstream's bufferisation of the store (MLIR 22) says it writes its
+/// operand's buffer without reading it, so One-Shot gave a store of a value
+/// read later, or of one whose buffer it may not write (a loaded global, a
+/// slice of another tensor), an uninitialised buffer of its own, and the
+/// global received garbage. (The optimizer's stores, of updates computed
+/// into fresh buffers and read only before, store in place.)
 void storeCopiesOfSharedValues(Operation *root) {
   root->walk([&](ml_program::GlobalStoreOp store) {
     Value value = store.getValue();
-    if (value.hasOneUse())
+    bool readLater = llvm::any_of(value.getUsers(), [&](Operation *user) {
+      Operation *ancestor = store->getBlock()->findAncestorOpInBlock(*user);
+      return user != store && (!ancestor || store->isBeforeInBlock(ancestor));
+    });
+    if (computedIntoFreshBuffer(value) && !readLater)
       return;
     OpBuilder builder(store);
     auto copy = AllocTensorOp::create(builder, store.getLoc(),

@@ -211,6 +211,10 @@ struct Autodiff : strata::impl::AutodiffBase<Autodiff> {
     auto lossType = cast<RankedTensorType>(loss->getType());
     Value seed = g::buildScalarTensor(b, loc, lossType.getElementType(), 1.0);
     if (lossScale > 0) {
+      if (!lossType.getElementType().isF32())
+        return entry.emitError("dynamic loss scaling needs f32 weights and loss (fp32 master "
+                               "weights), not ")
+               << lossType.getElementType();
       if (Operation *clash = SymbolTable::lookupSymbolIn(module, kLossScale))
         return clash->emitError("the loss scale needs the name '")
                << kLossScale << "', which the model's weight has";

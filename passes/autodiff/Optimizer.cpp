@@ -71,8 +71,7 @@ Operation *lastReader(Block &block, StringAttr global, Value grad) {
   return last;
 }
 
-/// The sum of the squares of every element of `grads`: infinite or NaN
-/// when one of them is.
+/// The sum of the squares of every element of `grads`.
 Value buildSumOfSquares(OpBuilder &b, Location loc, ArrayRef<Value> grads) {
   Type element = cast<RankedTensorType>(grads.front().getType()).getElementType();
   Value total;
@@ -84,6 +83,25 @@ Value buildSumOfSquares(OpBuilder &b, Location loc, ArrayRef<Value> grads) {
     total = total ? g::AddOp::create(b, loc, total, squares).getResult() : squares;
   }
   return total;
+}
+
+/// Rank-0 i1: whether every element of `grads` is finite. Each element
+/// times zero is zero unless it is infinite or NaN, so their sum is zero
+/// exactly when all are finite (and cannot overflow, as a sum of squares
+/// of large finite gradients can).
+Value buildAllFinite(OpBuilder &b, Location loc, ArrayRef<Value> grads) {
+  Type element = cast<RankedTensorType>(grads.front().getType()).getElementType();
+  Value zero = g::buildScalarTensor(b, loc, element, 0.0);
+  Value total;
+  for (Value grad : grads) {
+    auto type = cast<RankedTensorType>(grad.getType());
+    Value sum = g::ReduceOp::create(b, loc, RankedTensorType::get({}, element),
+                                    g::ReductionKind::sum, g::MulOp::create(b, loc, grad, zero),
+                                    Value(), llvm::to_vector(llvm::seq<int64_t>(0, type.getRank())),
+                                    /*keep_dims=*/false);
+    total = total ? g::AddOp::create(b, loc, total, sum).getResult() : sum;
+  }
+  return g::CompareOp::create(b, loc, g::ComparisonDirection::eq, total, zero);
 }
 
 /// The global norm whose square is `total` and the factor that brings it
@@ -136,8 +154,13 @@ struct OptimizerPass : strata::impl::OptimizerBase<OptimizerPass> {
                                        g::AddOp::create(b, loc, good, scalar(1.0)), scalar(0.0));
     Value grow = g::CompareOp::create(b, loc, g::ComparisonDirection::ge, counted,
                                       scalar(static_cast<double>(lossScaleInterval)));
+    // GradScaler grows the scale only to a finite value.
+    Value doubled = g::MulOp::create(b, loc, scaling.scale, scalar(2.0));
+    Value finiteDouble = g::CompareOp::create(b, loc, g::ComparisonDirection::lt, doubled,
+                                              scalar(std::numeric_limits<double>::infinity()));
     Value kept = g::WhereOp::create(
-        b, loc, grow, g::MulOp::create(b, loc, scaling.scale, scalar(2.0)), scaling.scale);
+        b, loc, grow, g::WhereOp::create(b, loc, finiteDouble, doubled, scaling.scale),
+        scaling.scale);
     Value next = g::WhereOp::create(b, loc, scaling.finite, kept,
                                     g::MulOp::create(b, loc, scaling.scale, scalar(0.5)));
     ml_program::GlobalStoreOp::create(b, loc, scaling.global, next);
@@ -230,15 +253,11 @@ struct OptimizerPass : strata::impl::OptimizerBase<OptimizerPass> {
       for (auto &[weight, grad] : trained)
         grad = g::MulOp::create(b, loc, grad, inverse);
     }
-    Value total;
-    if (scaling.scale || spec.clipNorm > 0)
-      total = buildSumOfSquares(b, loc, llvm::to_vector(llvm::make_second_range(trained)));
     if (scaling.scale)
-      scaling.finite = g::CompareOp::create(
-          b, loc, g::ComparisonDirection::lt, total,
-          g::buildScalarTensor(b, loc, element, std::numeric_limits<double>::infinity()));
+      scaling.finite = buildAllFinite(b, loc, llvm::to_vector(llvm::make_second_range(trained)));
     Value clipFactor;
     if (spec.clipNorm > 0) {
+      Value total = buildSumOfSquares(b, loc, llvm::to_vector(llvm::make_second_range(trained)));
       auto [norm, factor] = buildClipping(b, loc, total, spec.clipNorm);
       clipFactor = factor;
       results.push_back(norm);

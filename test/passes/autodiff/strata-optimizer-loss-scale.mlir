@@ -3,7 +3,7 @@
 
 // Dynamic loss scaling: the backward pass starts from the global loss_scale
 // (1024 at first) instead of 1; the gradients are divided by it; every update
-// keeps the old weight unless the gradients' sum of squares is finite; the
+// keeps the old weight unless every gradient element is finite; the
 // scale halves after such a step and doubles after 5 finite ones in a row,
 // counted in loss_scale.good_steps. Both globals are optimizer state, and
 // the step returns whether it was skipped.
@@ -28,10 +28,13 @@
 // CHECK: %[[INVERSE:.*]] = graph.reciprocal %[[SCALE]]
 // CHECK: %[[U1:.*]] = graph.mul %[[G1]], %[[INVERSE]]
 // CHECK: %[[U2:.*]] = graph.mul %[[G2]], %[[INVERSE]]
-// CHECK: %[[S1:.*]] = graph.reduce sum_square %[[U1]]
-// CHECK: %[[S2:.*]] = graph.reduce sum_square %[[U2]]
+// Every element times zero sums to zero unless one is infinite or NaN.
+// CHECK: %[[Z1:.*]] = graph.mul %[[U1]], %[[ZERO]]
+// CHECK: %[[S1:.*]] = graph.reduce sum %[[Z1]]
+// CHECK: %[[Z2:.*]] = graph.mul %[[U2]], %[[ZERO]]
+// CHECK: %[[S2:.*]] = graph.reduce sum %[[Z2]]
 // CHECK: %[[TOTAL:.*]] = graph.add %[[S1]], %[[S2]]
-// CHECK: %[[FINITE:.*]] = graph.compare lt, %[[TOTAL]], %[[INF]]
+// CHECK: %[[FINITE:.*]] = graph.compare eq, %[[TOTAL]], %[[ZERO]]
 // CHECK: %[[W2:.*]] = ml_program.global_load @w2
 // CHECK: %[[STEP2:.*]] = graph.mul %arg2, %[[U2]]
 // CHECK: %[[NEW2:.*]] = graph.sub %[[W2]], %[[STEP2]]
@@ -42,8 +45,11 @@
 // CHECK: %[[PLUS:.*]] = graph.add %[[GOOD]], %[[ONE]]
 // CHECK: %[[COUNTED:.*]] = graph.where %[[FINITE]], %[[PLUS]], %[[ZERO]]
 // CHECK: %[[GROW:.*]] = graph.compare ge, %[[COUNTED]], %[[INTERVAL]]
+// It grows only to a finite value.
 // CHECK: %[[DOUBLE:.*]] = graph.mul %[[SCALE]], %[[TWO]]
-// CHECK: %[[GROWN:.*]] = graph.where %[[GROW]], %[[DOUBLE]], %[[SCALE]]
+// CHECK: %[[FITS:.*]] = graph.compare lt, %[[DOUBLE]], %[[INF]]
+// CHECK: %[[BOUNDED:.*]] = graph.where %[[FITS]], %[[DOUBLE]], %[[SCALE]]
+// CHECK: %[[GROWN:.*]] = graph.where %[[GROW]], %[[BOUNDED]], %[[SCALE]]
 // CHECK: %[[HALVED:.*]] = graph.mul %[[SCALE]], %[[HALF]]
 // CHECK: %[[NEXT:.*]] = graph.where %[[FINITE]], %[[GROWN]], %[[HALVED]]
 // CHECK: ml_program.global_store @loss_scale = %[[NEXT]]
