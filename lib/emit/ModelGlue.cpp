@@ -18,40 +18,38 @@
 namespace strata {
 namespace {
 
-/// A C string literal for `text`.
+/// Appends `c` to the C string literal `out`: itself if printable, else a
+/// three-digit octal escape (quotes, backslashes and question marks, which
+/// could start a trigraph, escaped too).
+void appendLiteral(std::string &out, char c) {
+  auto u = static_cast<unsigned char>(c);
+  if (u >= 0x20 && u < 0x7f && c != '"' && c != '\\' && c != '?') {
+    out += c;
+    return;
+  }
+  out += '\\';
+  for (int shift : {6, 3, 0})
+    out += static_cast<char>('0' + ((u >> shift) & 7));
+}
+
+/// A C string literal for `text`, byte for byte (names may hold any byte
+/// but NUL).
 std::string quote(llvm::StringRef text) {
   std::string out = "\"";
-  for (char c : text) {
-    if (c == '"' || c == '\\')
-      out += '\\';
-    if (static_cast<unsigned char>(c) < 0x20) {
-      out += "?";
-      continue;
-    }
-    out += c;
-  }
+  for (char c : text)
+    appendLiteral(out, c);
   return out + "\"";
 }
 
-/// A C string literal of `bytes`, in lines of at most about 100 characters;
-/// every byte that is not printable ASCII is a three-digit octal escape.
+/// A C string literal of `bytes`, in lines of about 100 characters.
 std::string bytesLiteral(llvm::StringRef bytes) {
   std::string out = "\"";
-  size_t line = 0;
+  size_t line = out.size();
   for (char c : bytes) {
-    auto u = static_cast<unsigned char>(c);
-    if (u >= 0x20 && u < 0x7f && c != '"' && c != '\\' && c != '?') {
-      out += c;
-      ++line;
-    } else {
-      out += '\\';
-      for (int shift : {6, 3, 0})
-        out += static_cast<char>('0' + ((u >> shift) & 7));
-      line += 4;
-    }
-    if (line >= 100) {
+    appendLiteral(out, c);
+    if (out.size() - line >= 100) {
       out += "\"\n  \"";
-      line = 0;
+      line = out.size();
     }
   }
   return out + "\"";
@@ -152,8 +150,6 @@ std::string generateModelGlue(const ModelSignature &signature, llvm::StringRef e
     os << ", arenas[" << j << "]";
   os << ");\n}\n\n";
   if (const std::optional<strata_tier_plan> &plan = signature.tierPlan) {
-    // A name quote() had to change matches no tensor: its checksum is then
-    // checked when the weights file opens, like a resident weight's.
     const std::vector<std::string> &nvme = signature.nvmeWeights;
     if (!nvme.empty()) {
       os << "static const char *const strata_nvme_weights[] = {";

@@ -104,8 +104,7 @@ namespace {
 
 /// Writes `bytes` bytes from `data` to `fd`; messages say it was `what` of
 /// `path` that failed.
-strata_status writeAll(int fd, const char *path, const char *what, const void *data,
-                       size_t bytes) {
+strata_status writeAll(int fd, const char *path, const char *what, const void *data, size_t bytes) {
   const auto *cursor = static_cast<const char *>(data);
   size_t done = 0;
   while (done < bytes) {
@@ -198,36 +197,51 @@ strata_status strata::runtime::writeFileAtomically(const char *path, const ByteR
     return status;
   if (kind == OutputKind::InPlace)
     return writeInPlace(path, ranges, numRanges);
+  PendingFile file;
+  if (strata_status status = file.write(path, ranges, numRanges))
+    return status;
+  return file.commit();
+}
+
+strata_status strata::runtime::PendingFile::write(const char *path, const ByteRange *ranges,
+                                                  size_t numRanges) {
+  path_ = path;
   // A symbolic link to a file stays a link: its target is replaced.
-  std::string target = path;
+  target_ = path;
   struct stat info;
   if (::lstat(path, &info) == 0 && S_ISLNK(info.st_mode)) {
     std::unique_ptr<char, decltype(&std::free)> resolved(::realpath(path, nullptr), &std::free);
     if (resolved)
-      target = resolved.get();
+      target_ = resolved.get();
   }
-  removeStaleTemporaries(target);
-  TemporaryFile temp;
-  if (strata_status status = TemporaryFile::reserve(target, temp))
+  if (::stat(target_.c_str(), &info) == 0 && !S_ISREG(info.st_mode))
+    return makeError(STRATA_ERROR_IO, "%s: is %s, not a regular file", path,
+                     fileTypeName(info.st_mode));
+  removeStaleTemporaries(target_);
+  if (strata_status status = TemporaryFile::reserve(target_, temp_))
     return status;
   int rawFd;
   do {
-    rawFd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    rawFd = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   } while (rawFd < 0 && errno == EINTR);
   if (rawFd < 0)
-    return makeIoError(errno, "%s: cannot create temporary file %s", path, temp.c_str());
+    return makeIoError(errno, "%s: cannot create temporary file %s", path, temp_.c_str());
   FileDescriptor fd(rawFd);
-  std::string what = "temporary file " + std::string(temp.c_str());
+  std::string what = "temporary file " + std::string(temp_.c_str());
   for (size_t i = 0; i < numRanges; ++i)
     if (strata_status status =
             writeAll(fd.get(), path, what.c_str(), ranges[i].data, ranges[i].size))
       return status;
   if (::fsync(fd.get()) != 0)
-    return makeIoError(errno, "%s: fsync of temporary file %s failed", path, temp.c_str());
+    return makeIoError(errno, "%s: fsync of temporary file %s failed", path, temp_.c_str());
   if (int err = fd.close())
-    return makeIoError(err, "%s: close of temporary file %s failed", path, temp.c_str());
-  if (::rename(temp.c_str(), target.c_str()) != 0)
-    return makeIoError(errno, "%s: cannot rename %s into place", path, temp.c_str());
-  temp.commit();
+    return makeIoError(err, "%s: close of temporary file %s failed", path, temp_.c_str());
+  return nullptr;
+}
+
+strata_status strata::runtime::PendingFile::commit() {
+  if (::rename(temp_.c_str(), target_.c_str()) != 0)
+    return makeIoError(errno, "%s: cannot rename %s into place", path_.c_str(), temp_.c_str());
+  temp_.commit();
   return nullptr;
 }

@@ -10,6 +10,7 @@
 #ifndef STRATA_RUNTIME_CORE_FILE_H
 #define STRATA_RUNTIME_CORE_FILE_H
 
+#include "runtime/core/TemporaryFile.h"
 #include "strata/runtime.h"
 
 #include <cstddef>
@@ -94,6 +95,22 @@ strata_status checkOutputPath(const char *path, OutputKind &kind);
 /// character device or FIFO is written in place (a FIFO only when a process
 /// has it open for reading); anything else is refused (checkOutputPath).
 strata_status writeFileAtomically(const char *path, const ByteRange *ranges, size_t numRanges);
+
+/// A regular file written atomically in two steps, so that several files
+/// go into place together: `write` writes the concatenation of `ranges` to
+/// "<path>.tmp.<pid>" and syncs it, `commit` renames it over `path` (or
+/// over the file a symbolic link `path` points to). Destroyed before its
+/// commit, it removes the temporary file. `path` must be a regular file or
+/// not exist.
+class PendingFile {
+public:
+  [[nodiscard]] strata_status write(const char *path, const ByteRange *ranges, size_t numRanges);
+  [[nodiscard]] strata_status commit();
+
+private:
+  std::string path_, target_;
+  TemporaryFile temp_;
+};
 
 /// "a FIFO", "a directory", ... for the file type in `mode` (from stat).
 const char *fileTypeName(mode_t mode);

@@ -14,8 +14,10 @@
 #include "runtime/core/Executor.h"
 #include "runtime/core/File.h"
 
-#include <cstdio>
+#include <cerrno>
+#include <cstring>
 #include <deque>
+#include <unistd.h>
 #include <vector>
 
 namespace strata {
@@ -119,23 +121,15 @@ struct Trained {
   uint32_t headerBytes;
 };
 
-std::string removeOnFailure(const std::string &error, const std::string &path) {
-  std::remove(path.c_str());
-  return error;
-}
-
-} // namespace
-
-std::string externalDataPath(const std::string &outPath) { return outPath + ".data"; }
-
-std::string exportOnnx(const strata_training &training, const strata_weights *weights,
-                       const std::string &outPath, bool externalData, std::string &note) {
+/// The trained tensors of `weights` for `training`'s ONNX model into
+/// `tensors`; fails, naming the cause, when the program does not carry the
+/// model, or a tensor is missing or not its initializer's size.
+std::string collectTrained(const strata_training &training, const strata_weights *weights,
+                           std::vector<Trained> &tensors) {
   if (!training.onnx_model)
     return "--export-onnx: this program does not carry its ONNX model (stratac said why when it "
            "compiled it); write the weights with --export-weights or the checkpoint with "
            "stratac update-weights instead";
-  std::vector<Trained> tensors;
-  uint64_t inlineBytes = training.onnx_model_bytes;
   for (int32_t i = 0; i < training.num_parameters; ++i) {
     Trained t{training.parameters[i], nullptr, 0, training.onnx_initializers[i],
               training.onnx_initializer_bytes[i]};
@@ -146,9 +140,35 @@ std::string exportOnnx(const strata_training &training, const strata_weights *we
       return "--export-onnx: the trained tensor '" + std::string(t.name) + "' has " +
              std::to_string(t.bytes) + " bytes, its initializer in the ONNX model " +
              std::to_string(expected);
-    inlineBytes += t.headerBytes + t.bytes + 32;
     tensors.push_back(t);
   }
+  return "";
+}
+
+} // namespace
+
+std::string externalDataPath(const std::string &outPath) { return outPath + ".data"; }
+
+std::string checkOnnxExport(const strata_training &training, const strata_weights *weights,
+                            const std::string &outPath) {
+  std::vector<Trained> tensors;
+  if (std::string e = collectTrained(training, weights, tensors); !e.empty())
+    return e;
+  size_t slash = outPath.find_last_of('/');
+  std::string directory = slash == std::string::npos ? "." : outPath.substr(0, slash + 1);
+  if (::access(directory.c_str(), W_OK | X_OK) != 0)
+    return "--export-onnx: cannot write in directory '" + directory + "': " + std::strerror(errno);
+  return "";
+}
+
+std::string exportOnnx(const strata_training &training, const strata_weights *weights,
+                       const std::string &outPath, bool externalData, std::string &note) {
+  std::vector<Trained> tensors;
+  if (std::string e = collectTrained(training, weights, tensors); !e.empty())
+    return e;
+  uint64_t inlineBytes = training.onnx_model_bytes;
+  for (const Trained &t : tensors)
+    inlineBytes += t.headerBytes + t.bytes + 32;
   bool external = externalData || inlineBytes > kProtobufLimit;
 
   // Small pieces of the output, kept where the ranges point at them.
@@ -193,12 +213,23 @@ std::string exportOnnx(const strata_training &training, const strata_weights *we
                                            piece(delimited(7, graphBytes))};
   model.insert(model.end(), graph.begin(), graph.end());
 
-  if (external)
-    if (strata_status s = runtime::writeFileAtomically(dataPath.c_str(), data.data(), data.size()))
+  if (!external) {
+    if (strata_status s = runtime::writeFileAtomically(outPath.c_str(), model.data(), model.size()))
       return "--export-onnx: " + takeMessage(s);
-  if (strata_status s = runtime::writeFileAtomically(outPath.c_str(), model.data(), model.size()))
-    return external ? removeOnFailure("--export-onnx: " + takeMessage(s), dataPath)
-                    : "--export-onnx: " + takeMessage(s);
+  } else {
+    // Both files are written in full before either is renamed into place,
+    // so a failure leaves the previous export (or none) as it was.
+    runtime::PendingFile dataFile, modelFile;
+    strata_status s = dataFile.write(dataPath.c_str(), data.data(), data.size());
+    if (!s)
+      s = modelFile.write(outPath.c_str(), model.data(), model.size());
+    if (!s)
+      s = dataFile.commit();
+    if (!s)
+      s = modelFile.commit();
+    if (s)
+      return "--export-onnx: " + takeMessage(s);
+  }
   note = "wrote " + outPath + ": the ONNX model with its " + std::to_string(tensors.size()) +
          " trained initializers" +
          (external ? " in " + dataPath + " (external data)" : std::string(" inline"));

@@ -22,12 +22,20 @@ namespace strata {
 /// The external data file of an export to `outPath`: "OUT.onnx.data".
 std::string externalDataPath(const std::string &outPath);
 
+/// Checks, before training, what exportOnnx to `outPath` will need: that the
+/// program carries its model, that `weights` holds every trained tensor at
+/// its initializer's size, and that `outPath`'s directory can take files.
+/// Fails naming the cause.
+std::string checkOnnxExport(const strata_training &training, const strata_weights *weights,
+                            const std::string &outPath);
+
 /// Writes the model of `training`, with the tensors of `trained` named as its
 /// parameters for initializers, to `outPath`: inline (raw_data), unless
 /// `externalData` or the model would exceed protobuf's 2 GiB, in which case
 /// the tensors go to externalDataPath(outPath), each at a 4 KiB-aligned
 /// offset, referenced by a location relative to the model. Both files are
-/// written atomically; on failure neither is left. Fails, naming the cause,
+/// written in full before either replaces what the paths held, so a
+/// failure leaves them as they were. Fails, naming the cause,
 /// for a program without the model, or a trained tensor that is missing or
 /// whose size differs from its initializer's. `note` says what was written.
 std::string exportOnnx(const strata_training &training, const strata_weights *trained,

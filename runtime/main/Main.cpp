@@ -33,6 +33,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <sched.h>
 #include <string>
 #include <unistd.h>
@@ -176,6 +177,22 @@ void usage(const char *program) {
 int fail(const std::string &message) {
   std::fprintf(stderr, "error: %s\n", message.c_str());
   return 1;
+}
+
+/// A key equal for two paths of the same file: the resolved path of the
+/// file, or of its directory followed by its name while it does not exist.
+std::string sameFileKey(const std::string &path) {
+  auto resolve = [](const std::string &p) -> std::string {
+    std::unique_ptr<char, decltype(&std::free)> real(::realpath(p.c_str(), nullptr), &std::free);
+    return real ? real.get() : "";
+  };
+  if (std::string file = resolve(path); !file.empty())
+    return file;
+  size_t slash = path.rfind('/');
+  std::string directory = resolve(slash == std::string::npos ? "." : path.substr(0, slash));
+  return directory.empty()
+             ? path
+             : directory + "/" + (slash == std::string::npos ? path : path.substr(slash + 1));
 }
 
 /// `weights_file` in the directory of the running program.
@@ -545,12 +562,19 @@ int main(int argc, char **argv) {
     std::vector<std::string> exports = {exportPath, onnxPath};
     if (!onnxPath.empty())
       exports.push_back(externalDataPath(onnxPath));
+    std::vector<std::string> seen = {sameFileKey(weightsPath)};
     for (const std::string &path : exports) {
       runtime::OutputKind kind;
       if (path.empty())
         continue;
       if (strata_status s = runtime::checkOutputPath(path.c_str(), kind))
         return fail(takeMessage(s));
+      std::string key = sameFileKey(path);
+      if (std::find(seen.begin(), seen.end(), key) != seen.end())
+        return fail(
+            "'" + path + "' is written twice, or is the weights file the program reads: " +
+            "give each of --export-weights, --export-onnx (and its .data) a file of its own");
+      seen.push_back(key);
     }
   } else if (!dataPath.empty() || !resumeDir.empty() || training.steps > 0 ||
              !training.checkpointDir.empty() || !exportPath.empty() || !onnxPath.empty() ||
@@ -624,6 +648,9 @@ int main(int argc, char **argv) {
   if (std::string e = fillInputDefaults(model, weights.get(), inputs); !e.empty())
     return fail(e);
   if (trainLoop) {
+    if (!onnxPath.empty())
+      if (std::string e = checkOnnxExport(*model.training, weights.get(), onnxPath); !e.empty())
+        return fail(e);
     std::unique_ptr<TrainingData> data;
     if (std::string e = TrainingData::open(model, dataPath, dataType, data); !e.empty())
       return fail(e);

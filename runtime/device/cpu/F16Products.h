@@ -2,7 +2,7 @@
 //
 // With `stratac compile --matmul-precision=f16` a product reads its operands
 // rounded to f16 (IEEE binary16: to nearest, ties to even, with its
-// subnormals, and values past 65504 becoming infinite), accumulates in f32
+// subnormals, and values from 65520 becoming infinite), accumulates in f32
 // and rounds its results to f16: what a GPU's f16 products under
 // torch.autocast(float16) compute, and why f16 training needs loss scaling
 // (small gradients flush to zero, large ones overflow). This CPU has no
