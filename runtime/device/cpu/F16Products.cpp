@@ -1,8 +1,8 @@
 //===- F16Products.cpp - Matrix products with f16 operands and results ---===//
 //
-// An operand is copied whole, from its first element to the last the
-// product reads (its span, from the descriptor's sizes and strides), so the
-// copy keeps the operand's strides; C is rounded only where the product
+// An operand is copied whole, from the first element to the last the
+// product reads (from the descriptor's sizes and strides), so the copy keeps
+// the operand's strides; C is rounded only where the product
 // writes, since its view may share rows with other tensors.
 //
 //===----------------------------------------------------------------------===//
@@ -43,15 +43,21 @@ RoundRow pickRoundRow() {
   return __builtin_cpu_supports("f16c") ? roundRowF16c : roundRow;
 }
 
-/// The elements from an operand's first to the last one the product reads,
-/// given its stride in each dimension (word 1 + `operand` of each).
-int64_t span(int64_t rank, const int64_t *desc, int operand) {
-  int64_t last = 0;
+/// Copies into `scratch`, rounded, the elements of an operand from the
+/// first to the last the product reads (given its stride in each dimension,
+/// word 1 + `operand` of each, of either sign), and returns where the
+/// operand's element 0 lies in the copy.
+const float *roundedCopy(int64_t rank, const int64_t *desc, int operand, const float *from,
+                         std::vector<float> &scratch) {
+  int64_t lowest = 0, highest = 0;
   for (int64_t d = 0; d < rank; ++d) {
     const int64_t *w = desc + STRATA_CONTRACT_WORDS * d;
-    last += (w[0] - 1) * w[1 + operand];
+    int64_t reach = (w[0] - 1) * w[1 + operand];
+    (reach < 0 ? lowest : highest) += reach;
   }
-  return last + 1;
+  scratch.assign(from + lowest, from + highest + 1);
+  roundToF16(scratch.data(), static_cast<int64_t>(scratch.size()));
+  return scratch.data() - lowest;
 }
 
 /// Rounds the elements of C the product writes: dimension `d` onwards,
@@ -115,11 +121,8 @@ void contractF16(int64_t rank, const int64_t *desc, const float *a, const float 
   if (!matrices)
     return strata_cpu_contract_f32(rank, desc, a, b, c, accumulate, flags & ~STRATA_CONTRACT_F16);
   thread_local std::vector<float> scratchA, scratchB;
-  scratchA.assign(a, a + span(rank, desc, 0));
-  scratchB.assign(b, b + span(rank, desc, 1));
-  roundToF16(scratchA.data(), static_cast<int64_t>(scratchA.size()));
-  roundToF16(scratchB.data(), static_cast<int64_t>(scratchB.size()));
-  strata_cpu_contract_f32(rank, desc, scratchA.data(), scratchB.data(), c, accumulate, unrounded);
+  strata_cpu_contract_f32(rank, desc, roundedCopy(rank, desc, 0, a, scratchA),
+                          roundedCopy(rank, desc, 1, b, scratchB), c, accumulate, unrounded);
   static const RoundRow round = pickRoundRow();
   roundWritten(rank, desc, 0, c, round);
 }
