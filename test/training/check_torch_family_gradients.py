@@ -27,21 +27,16 @@ import sys
 
 import numpy as np
 
-try:
-    import torch
-except ImportError:
-    # Run again by the export environment's Python, which has it.
-    export_python = os.environ.pop("STRATA_EXPORT_PYTHON", "")
-    if os.access(export_python, os.X_OK):
-        os.execv(export_python, [export_python, os.path.abspath(__file__), *sys.argv[1:]])
-    print("skipped: torch is missing (tools/setup --export-deps)")
-    sys.exit(77)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import export_python  # noqa: E402
+
+export_python.require("torch")
+import torch  # noqa: E402
 
 import onnx  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import check_gradients as cg  # noqa: E402
 
 RTOL = 1e-4

@@ -32,16 +32,12 @@ import sys
 
 import numpy as np
 
-try:
-    import torch
-    import transformers
-except ImportError:
-    # Run again by the export environment's Python, which has them.
-    export_python = os.environ.pop("STRATA_EXPORT_PYTHON", "")
-    if os.access(export_python, os.X_OK):
-        os.execv(export_python, [export_python, os.path.abspath(__file__), *sys.argv[1:]])
-    print("skipped: torch and transformers are missing (tools/setup --export-deps)")
-    sys.exit(77)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import export_python  # noqa: E402
+
+export_python.require("torch", "transformers")
+import torch  # noqa: E402
+import transformers  # noqa: E402
 
 BATCH, SEQUENCE, VOCAB = 4, 32, 256
 BETAS, EPS, DECAY = (0.9, 0.999), 1e-8, 0.01

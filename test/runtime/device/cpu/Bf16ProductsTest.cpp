@@ -12,6 +12,7 @@
 #include "runtime/device/cpu/Bf16Products.h"
 #include "runtime/device/cpu/Contract.h"
 #include "runtime/device/cpu/PackedProducts.h"
+#include "test/runtime/device/cpu/MatrixProduct.h"
 
 #include <gtest/gtest.h>
 
@@ -58,46 +59,24 @@ struct Case {
   bool roundsA = true;
 };
 
-/// C (m x n, row stride n + 3) from A and B stored as the case says, against
-/// double sums of the rounded operands and of the f32 ones.
+/// The case's product against double sums of the rounded operands and of
+/// the f32 ones.
 void check(const Case &t) {
-  std::mt19937 rng(5);
-  std::uniform_real_distribution<float> u(-1, 1);
-  std::vector<float> a(t.m * t.k), b(t.k * t.n), c(t.m * (t.n + 3));
-  for (auto *v : {&a, &b, &c})
-    for (float &x : *v)
-      x = u(rng);
-  auto at = [&](int64_t i, int64_t l) { return t.transA ? a[l * t.m + i] : a[i * t.k + l]; };
-  auto bt = [&](int64_t l, int64_t j) { return t.transB ? b[j * t.k + l] : b[l * t.n + j]; };
-  int64_t ldc = t.n + 3;
-  // The loop dimensions: m, n, k with each operand's strides.
-  std::vector<int64_t> desc = {t.m,
-                               t.transA ? 1 : t.k,
-                               0,
-                               ldc,
-                               STRATA_CONTRACT_M,
-                               t.n,
-                               0,
-                               t.transB ? t.k : 1,
-                               1,
-                               STRATA_CONTRACT_N,
-                               t.k,
-                               t.transA ? t.m : 1,
-                               t.transB ? 1 : t.n,
-                               0,
-                               STRATA_CONTRACT_K};
+  MatrixProduct p(t.m, t.n, t.k, t.transA, t.transB);
+  const std::vector<float> &c = p.c;
+  int64_t ldc = p.ldc();
   for (int call = 0; call < 2; ++call) {
     std::vector<float> out = c;
-    strata_cpu_contract_f32(3, desc.data(), a.data(), b.data(), out.data(), t.accumulate,
+    strata_cpu_contract_f32(3, p.desc.data(), p.a.data(), p.b.data(), out.data(), t.accumulate,
                             t.flags | STRATA_CONTRACT_BF16);
     double tolerance = 2e-5 * t.k, offF32 = 0;
     for (int64_t i = 0; i < t.m; ++i)
       for (int64_t j = 0; j < t.n; ++j) {
         double rounded = t.accumulate ? c[i * ldc + j] : 0.0, exact = rounded;
         for (int64_t l = 0; l < t.k; ++l) {
-          float x = t.roundsA ? widen(roundToBf16(at(i, l))) : at(i, l);
-          rounded += static_cast<double>(x) * widen(roundToBf16(bt(l, j)));
-          exact += static_cast<double>(at(i, l)) * bt(l, j);
+          float x = t.roundsA ? widen(roundToBf16(p.at(i, l))) : p.at(i, l);
+          rounded += static_cast<double>(x) * widen(roundToBf16(p.bt(l, j)));
+          exact += static_cast<double>(p.at(i, l)) * p.bt(l, j);
         }
         ASSERT_NEAR(out[i * ldc + j], rounded, tolerance) << "row " << i << ", column " << j;
         offF32 = std::max(offF32, std::abs(out[i * ldc + j] - exact));

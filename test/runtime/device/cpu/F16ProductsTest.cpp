@@ -11,6 +11,7 @@
 
 #include "runtime/device/cpu/F16Products.h"
 #include "runtime/device/cpu/Contract.h"
+#include "test/runtime/device/cpu/MatrixProduct.h"
 
 #include <gtest/gtest.h>
 
@@ -71,43 +72,21 @@ struct Case {
   bool transA, transB, accumulate;
 };
 
-/// C (m x n, row stride n + 3) from A and B stored as the case says, against
-/// f64 sums of the rounded operands, rounded.
+/// The case's product against f64 sums of the rounded operands, rounded.
 void check(const Case &t) {
-  std::mt19937 rng(5);
-  std::uniform_real_distribution<float> u(-1, 1);
-  std::vector<float> a(t.m * t.k), b(t.k * t.n), c(t.m * (t.n + 3));
-  for (auto *v : {&a, &b, &c})
-    for (float &x : *v)
-      x = u(rng);
-  auto at = [&](int64_t i, int64_t l) { return t.transA ? a[l * t.m + i] : a[i * t.k + l]; };
-  auto bt = [&](int64_t l, int64_t j) { return t.transB ? b[j * t.k + l] : b[l * t.n + j]; };
-  int64_t ldc = t.n + 3;
-  std::vector<int64_t> desc = {t.m,
-                               t.transA ? 1 : t.k,
-                               0,
-                               ldc,
-                               STRATA_CONTRACT_M,
-                               t.n,
-                               0,
-                               t.transB ? t.k : 1,
-                               1,
-                               STRATA_CONTRACT_N,
-                               t.k,
-                               t.transA ? t.m : 1,
-                               t.transB ? 1 : t.n,
-                               0,
-                               STRATA_CONTRACT_K};
+  MatrixProduct p(t.m, t.n, t.k, t.transA, t.transB);
+  const std::vector<float> &c = p.c;
+  int64_t ldc = p.ldc();
   std::vector<float> out = c;
-  strata_cpu_contract_f32(3, desc.data(), a.data(), b.data(), out.data(), t.accumulate,
+  strata_cpu_contract_f32(3, p.desc.data(), p.a.data(), p.b.data(), out.data(), t.accumulate,
                           STRATA_CONTRACT_F16 | STRATA_CONTRACT_CONSTANT_B);
   int roundedAway = 0;
   for (int64_t i = 0; i < t.m; ++i) {
     for (int64_t j = 0; j < t.n; ++j) {
       double sum = t.accumulate ? c[i * ldc + j] : 0.0, exact = sum;
       for (int64_t l = 0; l < t.k; ++l) {
-        sum += static_cast<double>(roundToF16(at(i, l))) * roundToF16(bt(l, j));
-        exact += static_cast<double>(at(i, l)) * bt(l, j);
+        sum += static_cast<double>(roundToF16(p.at(i, l))) * roundToF16(p.bt(l, j));
+        exact += static_cast<double>(p.at(i, l)) * p.bt(l, j);
       }
       float got = out[i * ldc + j];
       // The f32 sum may round differently from the f64 one by an f32 ulp
