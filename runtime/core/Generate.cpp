@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/core/Generate.h"
+#include "runtime/core/HalfFloat.h"
 #include "runtime/core/TokenLimit.h"
 
 #include <algorithm>
@@ -47,8 +48,7 @@ bool isFloat(strata_dtype d) {
   return d == STRATA_DTYPE_F32 || d == STRATA_DTYPE_F16 || d == STRATA_DTYPE_BF16;
 }
 
-std::string makePlan(const strata_model &m, const std::vector<strata_tensor *> &fixed,
-                     Plan &plan) {
+std::string makePlan(const strata_model &m, const std::vector<strata_tensor *> &fixed, Plan &plan) {
   bool haveIds = false;
   for (int32_t i = 0; i < m.num_inputs; ++i) {
     const strata_model_value &v = m.inputs[i];
@@ -142,34 +142,7 @@ std::string integerTensor(strata_dtype dtype, std::vector<int64_t> dims,
 
 /// Logit `i` of `data` (f32, f16 or bf16) as a float.
 float logitAt(const void *data, strata_dtype dtype, int64_t i) {
-  if (dtype == STRATA_DTYPE_F32)
-    return static_cast<const float *>(data)[i];
-  uint16_t h = static_cast<const uint16_t *>(data)[i];
-  uint32_t bits;
-  if (dtype == STRATA_DTYPE_BF16) {
-    bits = static_cast<uint32_t>(h) << 16;
-  } else {
-    uint32_t sign = static_cast<uint32_t>(h & 0x8000) << 16, exponent = (h >> 10) & 0x1f,
-             mantissa = h & 0x3ff;
-    if (exponent == 0x1f) {
-      bits = sign | 0x7f800000 | (mantissa << 13);
-    } else if (exponent != 0) {
-      bits = sign | ((exponent + 112) << 23) | (mantissa << 13);
-    } else if (mantissa == 0) {
-      bits = sign;
-    } else {
-      // A subnormal: normalise the mantissa.
-      int shift = 0;
-      while (!(mantissa & 0x400)) {
-        mantissa <<= 1;
-        ++shift;
-      }
-      bits = sign | ((113 - shift) << 23) | ((mantissa & 0x3ff) << 13);
-    }
-  }
-  float f;
-  std::memcpy(&f, &bits, sizeof f);
-  return f;
+  return static_cast<float>(floatElement(data, dtype, i));
 }
 
 /// The index of the largest logit of row `b` at sequence position `s`.

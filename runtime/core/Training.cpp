@@ -11,6 +11,7 @@
 #include "runtime/core/Training.h"
 
 #include "runtime/core/File.h"
+#include "runtime/core/HalfFloat.h"
 #include "runtime/core/TemporaryFile.h"
 
 #include <algorithm>
@@ -81,18 +82,14 @@ std::string saveCheckpoint(const strata_weights *weights, const std::string &dir
   return "";
 }
 
-/// Sets the rank-0 input `t` (f32 or f64) to `value`.
+/// Sets the rank-0 input `t` (of the weights' float type: f16, bf16, f32
+/// or f64) to `value`.
 void setScalar(strata_tensor *t, double value) {
-  if (strata_tensor_dtype(t) == STRATA_DTYPE_F64)
-    *static_cast<double *>(strata_tensor_data(t)) = value;
-  else
-    *static_cast<float *>(strata_tensor_data(t)) = static_cast<float>(value);
+  setFloatElement(strata_tensor_data(t), strata_tensor_dtype(t), 0, value);
 }
 
 double scalarOf(strata_tensor *t) {
-  if (strata_tensor_dtype(t) == STRATA_DTYPE_F64)
-    return *static_cast<const double *>(strata_tensor_data(t));
-  return *static_cast<const float *>(strata_tensor_data(t));
+  return floatElement(strata_tensor_data(t), strata_tensor_dtype(t), 0);
 }
 
 /// Draws, on stderr, a bar of the steps done of `first` .. `last`, the
