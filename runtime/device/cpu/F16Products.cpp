@@ -9,12 +9,11 @@
 
 #include "runtime/device/cpu/F16Products.h"
 
+#include "runtime/core/HalfFloat.h"
 #include "runtime/device/cpu/Contract.h"
 
 #include <immintrin.h>
 
-#include <cmath>
-#include <cstring>
 #include <vector>
 
 namespace strata::cpu {
@@ -85,21 +84,7 @@ void roundWritten(int64_t rank, const int64_t *desc, int64_t d, float *c, RoundR
 } // namespace
 
 float roundToF16(float value) {
-  float magnitude = std::fabs(value);
-  if (std::isnan(value))
-    return value;
-  // 65520 is halfway from 65504, the largest f16, to 2^16: ties go to the
-  // even neighbour, infinity.
-  if (magnitude >= 65520.0f)
-    return std::copysign(INFINITY, value);
-  // Below 2^-14 f16 has subnormals, spaced 2^-24 apart.
-  if (magnitude < 0x1p-14f)
-    return std::copysign(std::nearbyint(magnitude * 0x1p24f) * 0x1p-24f, value);
-  uint32_t bits;
-  std::memcpy(&bits, &magnitude, sizeof(bits));
-  bits = (bits + 0xfffu + ((bits >> 13) & 1u)) & ~0x1fffu;
-  std::memcpy(&magnitude, &bits, sizeof(bits));
-  return std::copysign(magnitude, value);
+  return widenHalf(narrowToHalf(value, STRATA_DTYPE_F16), STRATA_DTYPE_F16);
 }
 
 void roundToF16(float *values, int64_t count) {
