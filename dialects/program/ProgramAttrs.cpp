@@ -185,14 +185,13 @@ void PassThroughAttr::print(AsmPrinter &printer) const {
   printer << ">";
 }
 
-LogicalResult PassThroughAttr::verify(function_ref<InFlightDiagnostic()> emitError,
-                                      StringAttr name, int64_t position, ValueKind kind,
-                                      TensorType element, StringAttr source) {
+LogicalResult PassThroughAttr::verify(function_ref<InFlightDiagnostic()> emitError, StringAttr name,
+                                      int64_t position, ValueKind kind, TensorType element,
+                                      StringAttr source) {
   if (!name || name.getValue().empty())
     return emitError() << "a pass-through value needs a name";
   if (position < 0)
-    return emitError() << "pass-through value '" << name.getValue()
-                       << "' has a negative position";
+    return emitError() << "pass-through value '" << name.getValue() << "' has a negative position";
   if (!element.getElementType().isIntOrFloat())
     return emitError() << "pass-through value '" << name.getValue() << "' holds "
                        << element.getElementType() << ", which the runtime cannot carry";
@@ -200,7 +199,7 @@ LogicalResult PassThroughAttr::verify(function_ref<InFlightDiagnostic()> emitErr
 }
 
 //===----------------------------------------------------------------------===//
-// ArenaAttr and WeightAttr
+// ArenaAttr, KvCacheAttr and WeightAttr
 //===----------------------------------------------------------------------===//
 
 LogicalResult ArenaAttr::verify(function_ref<InFlightDiagnostic()> emitError, int64_t space,
@@ -212,6 +211,15 @@ LogicalResult ArenaAttr::verify(function_ref<InFlightDiagnostic()> emitError, in
   if (lowerBound < 0 || bytes < lowerBound)
     return emitError() << "arena of " << bytes << " bytes is below its liveness lower bound "
                        << lowerBound;
+  return success();
+}
+
+LogicalResult KvCacheAttr::verify(function_ref<InFlightDiagnostic()> emitError, int64_t input,
+                                  int64_t output, int64_t axis, int64_t capacity) {
+  if (input < 0 || output < 0 || axis < 0)
+    return emitError() << "a KV cache's input, output and axis must be non-negative";
+  if (capacity <= 0)
+    return emitError() << "a KV cache needs a positive capacity, got " << capacity;
   return success();
 }
 

@@ -148,6 +148,8 @@ LogicalResult ProgramDialect::verifyOperationAttribute(Operation *op, NamedAttri
   }
   if (name == kArenas)
     return verifyArrayOf<ArenaAttr>(op, attr);
+  if (name == kKvCaches)
+    return verifyArrayOf<KvCacheAttr>(op, attr);
   return op->emitOpError("unknown attribute '") << name << "'";
 }
 

@@ -55,6 +55,9 @@ def Program_Dialect : Dialect {
     static constexpr llvm::StringLiteral kPassThroughInputs = "program.pass_through_inputs";
     static constexpr llvm::StringLiteral kPassThroughOutputs = "program.pass_through_outputs";
     static constexpr llvm::StringLiteral kArenas = "program.arenas";
+    /// On the entry function: an array of #program.kv_cache, one per input
+    /// the function appends to in place (strata-kv-cache-in-place).
+    static constexpr llvm::StringLiteral kKvCaches = "program.kv_caches";
     static constexpr llvm::StringLiteral kWeights = "program.weights";
     /// On the entry point's argument that receives the mapped weights file
     /// (added by strata-plan-weights): what is read through it never changes,
@@ -166,6 +169,28 @@ def Program_ArenaAttr : Program_Attr<"Arena", "arena"> {
                         "int64_t":$alignment);
   let assemblyFormat = "`<` `space` `=` $space `,` `bytes` `=` $bytes `,` `lower_bound` `=` "
                        "$lowerBound `,` `alignment` `=` $alignment `>`";
+  let genVerifyDecl = 1;
+}
+
+def Program_KvCacheAttr : Program_Attr<"KvCache", "kv_cache"> {
+  let summary = "an input the program appends to in place";
+  let description = [{
+    Argument `input` of the entry function is a KV cache of `capacity`
+    positions along `axis`: the executor passes a buffer of that size, holding
+    the cached positions first, and the function's argument that many
+    positions after the last tensor input (in the order of the function's
+    `program.kv_caches`) is a rank-0 i64 tensor, the number of positions the
+    cache holds. The function writes its new positions after them, in place,
+    and result `output` (the ONNX `present` output) is a view of the cache's
+    first positions, old and new. The model's input keeps its ONNX shape:
+    `axis` is dynamic there, of at most `capacity` positions.
+
+    Example: `#program.kv_cache<input = 1, output = 1, axis = 2, capacity = 256>`.
+  }];
+  let parameters = (ins "int64_t":$input, "int64_t":$output, "int64_t":$axis,
+                        "int64_t":$capacity);
+  let assemblyFormat = "`<` `input` `=` $input `,` `output` `=` $output `,` `axis` `=` $axis `,` "
+                       "`capacity` `=` $capacity `>`";
   let genVerifyDecl = 1;
 }
 

@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /// Version of this contract; the executor refuses a model built for another.
-#define STRATA_MODEL_ABI_VERSION 9
+#define STRATA_MODEL_ABI_VERSION 10
 
 /// What an input or output holds. Sequences and optionals are not computed on:
 /// each is an input that the model passes on unchanged to outputs (`source`).
@@ -62,6 +62,14 @@ typedef struct strata_model_value {
   /// initializer that shares its name with a graph input is that input's
   /// default.)
   const int64_t *default_dims;
+  /// Inputs: the axis along which the program appends to this input in
+  /// place, a decoder's KV cache (see strata_model), or -1. The input keeps
+  /// its ONNX shape, `cache_capacity` positions at most along the axis.
+  int32_t cache_axis;
+  int64_t cache_capacity;
+  /// Outputs: the input whose cache this output is a view of (its positions
+  /// before the run and those the run appended), or -1.
+  int32_t cache_input;
 } strata_model_value;
 
 /// Where an arena lives. Values are part of the contract and never renumbered.
@@ -92,7 +100,13 @@ typedef struct strata_model_arena {
 
 /// Runs the model once. `inputs[i]` points to input i's memref descriptor, of
 /// the declared rank (NULL for inputs that are not tensors, which the compiled
-/// code never sees; sizes are meaningless for type-only inputs);
+/// code never sees; sizes are meaningless for type-only inputs). For an
+/// input with a cache axis, the descriptor is that of the cache buffer, of
+/// `cache_capacity` positions along the axis, and `inputs[num_inputs + k]`
+/// (k counting the cache inputs in order) that of a rank-0 int64 holding how
+/// many positions of the k-th cache are filled; the run writes its new
+/// positions after them, and the output whose `cache_input` names the input
+/// is a view of the cache's filled positions;
 /// `weights` to the descriptor of the weights file's data region (a 1-D byte
 /// memref; see strata/weights.h); `arenas[j]` to the descriptor of arena j (a
 /// 1-D byte memref of `bytes` bytes); `results` to storage for the

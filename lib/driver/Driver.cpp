@@ -153,6 +153,15 @@ llvm::cl::opt<std::string> lossScaleOption(
     llvm::cl::value_desc("none|dynamic[:init=65536,interval=2000]"), llvm::cl::init(""),
     llvm::cl::sub(compileCommand));
 
+llvm::cl::opt<std::string> kvCacheOption(
+    "kv-cache",
+    llvm::cl::desc("How a decoder appends to its KV cache: in-place (default; each cache input "
+                   "that only the concat of past and new positions reads becomes a buffer of "
+                   "the --max-shape bound of its present output, which --generate keeps "
+                   "between steps) or copy (the concat, as exported)"),
+    llvm::cl::value_desc("in-place|copy"), llvm::cl::init("in-place"),
+    llvm::cl::sub(compileCommand));
+
 llvm::cl::opt<bool> noFusion(
     "no-fusion",
     llvm::cl::desc("Run every graph op as a kernel of its own instead of fusing ops into groups "
@@ -430,6 +439,9 @@ int runStratac(int argc, char **argv) {
   PipelineOptions pipeline = defaultPipelineOptions(*target);
   pipeline.graph.raise = !noRaise;
   pipeline.fusion.fuse = !noFusion;
+  if (kvCacheOption != "in-place" && kvCacheOption != "copy")
+    return fail("--kv-cache takes in-place or copy, not '" + kvCacheOption + "'");
+  pipeline.graph.kvCacheInPlace = kvCacheOption == "in-place";
   pipeline.graph.loss = lossOption;
   if (matmulPrecision != "f32" && matmulPrecision != "bf16" && matmulPrecision != "f16")
     return fail("--matmul-precision takes f32, bf16 or f16, not '" + matmulPrecision + "'");

@@ -64,6 +64,8 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options, Phase from
             OptimizerOptions{options.graph.optimizer, options.graph.lossScaleInterval}));
         pm.addPass(createCanonicalizerPass());
       }
+    } else if (options.graph.kvCacheInPlace) {
+      pm.addNestedPass<func::FuncOp>(createKvCacheInPlace());
     }
     pm.addPass(createSymbolDCEPass());
   }

@@ -72,6 +72,9 @@ struct GraphPhaseOptions {
   /// the finite steps in a row after which it doubles.
   double lossScale = 0;
   int64_t lossScaleInterval = 2000;
+  /// For inference: whether a decoder's KV cache inputs become buffers it
+  /// appends to in place (`strata-kv-cache-in-place`).
+  bool kvCacheInPlace = true;
 };
 
 /// graph -> fusion.

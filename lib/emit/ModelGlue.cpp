@@ -98,11 +98,11 @@ void writeValues(llvm::raw_ostream &os, llvm::StringRef table,
       os << table << "_default" << i;
     else
       os << "nullptr";
-    os << "},\n";
+    os << ", " << v.cacheAxis << ", " << v.cacheCapacity << ", " << v.cacheInput << "},\n";
   }
   if (values.empty())
     os << "  {nullptr, STRATA_VALUE_TENSOR, STRATA_DTYPE_F32, 0, nullptr, nullptr, nullptr, -1, "
-          "0, nullptr},\n";
+          "0, nullptr, -1, 0, -1},\n";
   os << "};\n";
 }
 
@@ -125,6 +125,8 @@ std::string generateModelGlue(const ModelSignature &signature, llvm::StringRef e
   os << "extern \"C\" void " << entry << "(" << (computes ? "void *results, " : "");
   for (size_t i : tensorInputs)
     os << "void *in" << i << ", ";
+  for (size_t k = 0; k < signature.cacheInputs.size(); ++k)
+    os << "void *cached" << k << ", ";
   os << "void *weights";
   for (size_t j = 0; j < numArenas; ++j)
     os << ", void *arena" << j;
@@ -145,6 +147,8 @@ std::string generateModelGlue(const ModelSignature &signature, llvm::StringRef e
      << "(" << (computes ? "results, " : "");
   for (size_t i : tensorInputs)
     os << "inputs[" << i << "], ";
+  for (size_t k = 0; k < signature.cacheInputs.size(); ++k)
+    os << "inputs[" << signature.inputs.size() + k << "], ";
   os << "weights";
   for (size_t j = 0; j < numArenas; ++j)
     os << ", arenas[" << j << "]";

@@ -10,6 +10,7 @@
 #include "dialects/program/ProgramDialect.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/StringMap.h"
 
 using namespace mlir;
 
@@ -157,12 +158,44 @@ LogicalResult readTraining(func::FuncOp func, ModelSignature &signature) {
   return success();
 }
 
+/// Describes the KV caches of `program.kv_caches`: each cache input as
+/// the caller gives it (its axis dynamic, bounded by its dimension's bound
+/// and the capacity), and each output that is a view of one. `inputs` and
+/// `outputs` are indexed as the function's arguments and results.
+LogicalResult readKvCaches(func::FuncOp func, std::vector<ModelValue> &inputs,
+                           std::vector<ModelValue> &outputs) {
+  auto caches = func->getAttrOfType<ArrayAttr>(program::ProgramDialect::kKvCaches);
+  if (!caches)
+    return success();
+  for (auto cache : caches.getAsRange<program::KvCacheAttr>()) {
+    size_t in = cache.getInput(), out = cache.getOutput();
+    if (in >= inputs.size() || out >= outputs.size() ||
+        cache.getAxis() >= static_cast<int64_t>(inputs[in].dims.size()))
+      return func.emitError("a KV cache names an input, output or axis the function lacks");
+    ModelValue &value = inputs[in];
+    int64_t axis = cache.getAxis();
+    value.dims[axis] = -1;
+    int64_t bound = cache.getCapacity();
+    auto bounds = func->getAttrOfType<program::BoundsAttr>(program::ProgramDialect::kBounds);
+    if (!value.dimNames[axis].empty() && bounds)
+      bound = std::min(bound, bounds.lookup(value.dimNames[axis]).value_or(bound));
+    value.maxDims[axis] = bound;
+    value.cacheAxis = axis;
+    value.cacheCapacity = cache.getCapacity();
+    outputs[out].cacheInput = in;
+  }
+  return success();
+}
+
 } // namespace
 
 FailureOr<ModelSignature> readModelSignature(func::FuncOp func, StringRef modelName) {
   ModelSignature signature;
   signature.name = modelName.str();
-  for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
+  auto caches = func->getAttrOfType<ArrayAttr>(program::ProgramDialect::kKvCaches);
+  // The counts of the caches' filled positions follow the inputs.
+  size_t numInputs = func.getNumArguments() - (caches ? caches.size() : 0);
+  for (auto [i, type] : llvm::enumerate(func.getArgumentTypes().take_front(numInputs))) {
     FailureOr<ModelValue> v = describe(func, type, func.getArgAttrDict(i), "input", i);
     if (failed(v))
       return failure();
@@ -174,11 +207,25 @@ FailureOr<ModelSignature> readModelSignature(func::FuncOp func, StringRef modelN
       return failure();
     signature.outputs.push_back(*v);
   }
+  if (failed(readKvCaches(func, signature.inputs, signature.outputs)))
+    return failure();
+  // Output name -> the name of the input whose cache it views.
+  llvm::StringMap<std::string> cacheOf;
+  for (const ModelValue &value : signature.outputs)
+    if (value.cacheInput >= 0)
+      cacheOf[value.name] = signature.inputs[value.cacheInput].name;
   if (failed(insertPassThrough(func, program::ProgramDialect::kPassThroughInputs, signature.inputs,
                                nullptr)) ||
       failed(insertPassThrough(func, program::ProgramDialect::kPassThroughOutputs,
                                signature.outputs, &signature.inputs)))
     return failure();
+  // Pass-through values moved the inputs and outputs: find each cache again.
+  for (auto [i, value] : llvm::enumerate(signature.inputs))
+    if (value.cacheAxis >= 0)
+      signature.cacheInputs.push_back(i);
+  for (ModelValue &value : signature.outputs)
+    if (value.cacheInput >= 0)
+      value.cacheInput = inputIndex(signature, cacheOf[value.name]);
   if (failed(readTraining(func, signature)))
     return failure();
   return signature;

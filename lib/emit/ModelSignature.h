@@ -39,6 +39,11 @@ struct ModelValue {
   bool typeOnly = false;
   /// Inputs: the shape of the default the weights file holds, if any.
   std::optional<std::vector<int64_t>> defaultDims;
+  /// Inputs: the axis the program appends to in place (a KV cache), or -1,
+  /// and the positions the cache holds at most.
+  int64_t cacheAxis = -1, cacheCapacity = 0;
+  /// Outputs: the input whose cache the output is a view of, or -1.
+  int64_t cacheInput = -1;
 };
 
 /// One arena of the buffer plan (strata_model_arena).
@@ -67,6 +72,9 @@ struct ModelTraining {
 struct ModelSignature {
   std::string name;
   std::vector<ModelValue> inputs, outputs;
+  /// The inputs with a cache axis, in order: the entry point takes the count
+  /// of each one's filled positions after the tensor inputs.
+  std::vector<size_t> cacheInputs;
   /// The arenas the entry point takes after the weights, in order.
   std::vector<ModelArena> arenas;
   /// What the tier plan predicted, when there is one (its nvme_directory is

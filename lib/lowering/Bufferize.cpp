@@ -17,6 +17,7 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
 using namespace mlir::bufferization;
@@ -112,6 +113,35 @@ void storeCopiesOfSharedValues(Operation *root) {
   });
 }
 
+/// Returns the views of function arguments that bufferisation cast to the
+/// identity layout (a KV cache's present positions, a strided view of its
+/// argument) as they are: the cast claims strides the view does not have,
+/// and the executor reads every result's strides from its descriptor.
+void returnArgumentViewsAsTheyAre(ModuleOp module) {
+  module.walk([](func::FuncOp func) {
+    if (func.isDeclaration())
+      return;
+    auto ret = cast<func::ReturnOp>(func.front().getTerminator());
+    bool changed = false;
+    for (OpOperand &operand : ret->getOpOperands()) {
+      auto cast = operand.get().getDefiningOp<memref::CastOp>();
+      if (!cast)
+        continue;
+      Value source = cast.getSource();
+      while (auto view = source.getDefiningOp<ViewLikeOpInterface>())
+        source = view.getViewSource();
+      auto type = dyn_cast<MemRefType>(cast.getSource().getType());
+      if (!isa<BlockArgument>(source) || !type || type.getLayout().isIdentity())
+        continue;
+      operand.set(cast.getSource());
+      changed = true;
+    }
+    if (changed)
+      func.setFunctionType(
+          FunctionType::get(func.getContext(), func.getArgumentTypes(), ret.getOperandTypes()));
+  });
+}
+
 struct Bufferize : strata::impl::BufferizeBase<Bufferize> {
   using Base::Base;
 
@@ -130,6 +160,7 @@ struct Bufferize : strata::impl::BufferizeBase<Bufferize> {
     BufferizationState state;
     if (failed(runOneShotModuleBufferize(getOperation(), options, state)))
       return signalPassFailure();
+    returnArgumentViewsAsTheyAre(getOperation());
   }
 };
 

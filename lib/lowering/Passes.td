@@ -174,8 +174,10 @@ def Bufferize : Pass<"strata-bufferize", "mlir::ModuleOp"> {
   let summary = "Bufferise linalg on tensors into memrefs of one memory space";
   let description = [{
     One-shot bufferisation of the whole module, function boundaries included:
-    arguments and results become identity-layout memrefs, every tensor a buffer,
-    in place wherever the analysis allows. Buffers bufferisation allocates are
+    arguments and results become identity-layout memrefs (except a result that
+    is a strided view of an argument, such as a KV cache's present positions,
+    which keeps its strides), every tensor a buffer, in place wherever the
+    analysis allows. Buffers bufferisation allocates are
     in memory space `memory-space` (0: the default space, no attribute), the
     memory the target computes in; the buffer plan gives each space its own
     arena. Immutable weights (`ml_program.global_load_const`) become

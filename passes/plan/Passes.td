@@ -97,6 +97,38 @@ def PlanBuffers : Pass<"strata-plan-buffers", "mlir::ModuleOp"> {
                            "mlir::memref::MemRefDialect", "strata::program::ProgramDialect"];
 }
 
+def KvCacheInPlace : Pass<"strata-kv-cache-in-place", "mlir::func::FuncOp"> {
+  let summary = "Append a decoder's new keys and values to its KV cache in place";
+  let description = [{
+    An exported decoder takes its KV cache as inputs (`past`) and returns
+    `present = graph.concat(past, new)` along the sequence axis: a copy of
+    the whole cache every step. In the entry function of a program compiled
+    with bounds, this pass gives every input that only such a concat reads
+    (besides `graph.shape_of`), whose result the function returns, a
+    preallocated buffer instead: the argument becomes the cache at its
+    capacity (the `--max-shape` bound of the `present` output's axis), a
+    rank-0 i64 argument appended after the others says how many positions it
+    holds, `past` becomes the view of those, the new positions are written
+    after them in place (`tensor.insert_slice` into the argument) and
+    `present` is the view of old and new, which the attention reads and the
+    function returns. A run-time check stops a step whose new positions do
+    not fit. The function records each cache as a `#program.kv_cache` in
+    `program.kv_caches`; the executor keeps the buffers between the steps of
+    `--generate` and copies nothing, and copies a caller's `past` in and
+    `present` out for a single run.
+
+    Inputs without a bound on every other dynamic dimension, or read by
+    anything else, keep the concat.
+
+    Example: `%k = graph.concat %past, %new {axis = 2}` returned as
+    `present.0.key`, with `#program.bounds<"total_sequence" = 256, ...>`,
+    becomes `%k = tensor.extract_slice (tensor.insert_slice %new into
+    %cache[0, 0, %length, 0] ...)` over `%cache: tensor<?x4x256x32xf32>`.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::cf::ControlFlowDialect",
+                           "mlir::tensor::TensorDialect", "strata::program::ProgramDialect"];
+}
+
 def SplitWeights : Pass<"strata-split-weights", "mlir::ModuleOp"> {
   let summary = "Cut weights too large for the tier plan's slots into pieces";
   let description = [{

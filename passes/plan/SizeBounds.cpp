@@ -214,13 +214,13 @@ SizeBounds::SizeBounds(func::FuncOp function) : function(function) {}
 int SizeBounds::symbolFor(BlockArgument arg, int64_t dim) {
   std::string name;
   if (auto value = function.getArgAttrOfType<program::ValueAttr>(arg.getArgNumber(),
-                                                                  program::ProgramDialect::kValue))
+                                                                 program::ProgramDialect::kValue))
     if (dim < static_cast<int64_t>(value.getDims().size()))
       name = value.getDims()[dim].str();
   std::optional<int64_t> bound;
   if (!name.empty()) {
-    if (auto bounds = function->getAttrOfType<program::BoundsAttr>(
-            program::ProgramDialect::kBounds))
+    if (auto bounds =
+            function->getAttrOfType<program::BoundsAttr>(program::ProgramDialect::kBounds))
       bound = bounds.lookup(name);
   } else {
     name = "input " + std::to_string(arg.getArgNumber()) + " dimension " + std::to_string(dim);
@@ -334,9 +334,9 @@ SizeExpr SizeBounds::compute(Value value) {
         return binary([](const Polynomial &a, const Polynomial &b) { return a.add(b, -1); },
                       [](const SizeExpr &a, const SizeExpr &b) {
                         // a - b <= a.hi - b.lo.
-                        std::optional<int64_t> hi =
-                            a.hi && b.lo != INT64_MIN ? llvm::checkedSub(*a.hi, b.lo)
-                                                      : std::nullopt;
+                        std::optional<int64_t> hi = a.hi && b.lo != INT64_MIN
+                                                        ? llvm::checkedSub(*a.hi, b.lo)
+                                                        : std::nullopt;
                         return interval(INT64_MIN, hi);
                       });
       })
@@ -344,7 +344,9 @@ SizeExpr SizeBounds::compute(Value value) {
         return binary([](const Polynomial &a, const Polynomial &b) { return a.multiply(b); },
                       multiplyIntervals);
       })
-      .Case<arith::DivUIOp, arith::DivSIOp, arith::FloorDivSIOp>([&](Operation *) {
+      .Case<arith::DivUIOp, arith::DivSIOp, arith::FloorDivSIOp>([&](Operation *division) {
+        if (std::optional<SizeExpr> quotient = quotientOfFactors(division))
+          return *quotient;
         return binary(
             [](const Polynomial &a, const Polynomial &b) { return a.divideExactly(b); },
             [](const SizeExpr &a, const SizeExpr &b) { return divideIntervals(a, b, false); });
@@ -371,8 +373,8 @@ SizeExpr SizeBounds::compute(Value value) {
         const SizeExpr b = analyze(op->getOperand(1));
         if (samePolynomial(a, b))
           return a;
-        std::optional<int64_t> hi = a.hi && b.hi ? std::optional(std::max(*a.hi, *b.hi))
-                                                 : std::nullopt;
+        std::optional<int64_t> hi =
+            a.hi && b.hi ? std::optional(std::max(*a.hi, *b.hi)) : std::nullopt;
         return interval(std::max(a.lo, b.lo), hi);
       })
       .Case<arith::MinUIOp, arith::MinSIOp>([&](Operation *) {
@@ -382,6 +384,11 @@ SizeExpr SizeBounds::compute(Value value) {
         const SizeExpr b = analyze(op->getOperand(1));
         if (samePolynomial(a, b))
           return a;
+        // Unsigned, an operand that may be negative may be huge: the other,
+        // when it is not negative, bounds the result (a count read from a
+        // tensor clamped to a capacity).
+        if (isa<arith::MinUIOp>(op) && (a.lo < 0) != (b.lo < 0))
+          return interval(0, a.lo < 0 ? b.hi : a.hi);
         std::optional<int64_t> hi = a.hi;
         if (b.hi)
           hi = hi ? std::min(*hi, *b.hi) : *b.hi;
@@ -477,6 +484,99 @@ std::optional<bool> SizeBounds::decide(Value condition) {
   }
 }
 
+namespace {
+
+Value withoutCasts(Value v) {
+  while (Operation *op = v.getDefiningOp()) {
+    if (!isa<arith::IndexCastOp, arith::IndexCastUIOp, arith::ExtSIOp, arith::ExtUIOp>(op))
+      break;
+    v = op->getOperand(0);
+  }
+  return v;
+}
+
+/// The factors of the product `v` (through multiplications and casts).
+void collectFactors(Value v, SmallVectorImpl<Value> &factors) {
+  v = withoutCasts(v);
+  if (auto mul = v.getDefiningOp<arith::MulIOp>()) {
+    collectFactors(mul.getLhs(), factors);
+    collectFactors(mul.getRhs(), factors);
+    return;
+  }
+  factors.push_back(v);
+}
+
+} // namespace
+
+std::optional<SizeExpr> SizeBounds::quotientOfFactors(Operation *division) {
+  Value divisor = withoutCasts(division->getOperand(1));
+  // max(b, 1) is b, or 1 where b is 0, and then so is every multiple of b.
+  if (isa_and_nonnull<arith::MaxUIOp, arith::MaxSIOp>(divisor.getDefiningOp())) {
+    Operation *max = divisor.getDefiningOp();
+    if (constantIndex(max->getOperand(1)) == 1)
+      divisor = withoutCasts(max->getOperand(0));
+    else if (constantIndex(max->getOperand(0)) == 1)
+      divisor = withoutCasts(max->getOperand(1));
+  }
+  SmallVector<Value> rest, divisorFactors;
+  collectFactors(division->getOperand(0), rest);
+  collectFactors(divisor, divisorFactors);
+  // Constant factors divide as numbers, the others must match one by one.
+  auto takeConstants = [](SmallVectorImpl<Value> &factors) -> std::optional<int64_t> {
+    int64_t product = 1;
+    SmallVector<Value> symbolic;
+    for (Value factor : factors) {
+      std::optional<int64_t> c = constantIndex(factor);
+      if (!c) {
+        symbolic.push_back(factor);
+        continue;
+      }
+      std::optional<int64_t> next = llvm::checkedMul(product, *c);
+      if (!next || *c <= 0)
+        return std::nullopt;
+      product = *next;
+    }
+    factors.assign(symbolic.begin(), symbolic.end());
+    return product;
+  };
+  std::optional<int64_t> dividendConstant = takeConstants(rest);
+  std::optional<int64_t> divisorConstant = takeConstants(divisorFactors);
+  if (!dividendConstant || !divisorConstant || *dividendConstant % *divisorConstant != 0 ||
+      divisorFactors.empty())
+    return std::nullopt;
+  // A factor matches one of the same value, of the same polynomial, or a
+  // select the bounds decide for it (Reshape's "0 copies the dimension").
+  auto resolved = [&](Value v) {
+    while (auto choice = v.getDefiningOp<arith::SelectOp>()) {
+      std::optional<bool> taken = decide(choice.getCondition());
+      if (!taken)
+        break;
+      v = withoutCasts(*taken ? choice.getTrueValue() : choice.getFalseValue());
+    }
+    return v;
+  };
+  for (Value factor : divisorFactors) {
+    Value divides = resolved(factor);
+    SizeExpr size = analyze(divides);
+    auto found = llvm::find_if(rest, [&](Value candidate) {
+      candidate = resolved(candidate);
+      return candidate == divides || samePolynomial(analyze(candidate), size);
+    });
+    if (found == rest.end())
+      return std::nullopt;
+    rest.erase(found);
+  }
+  SizeExpr product = fromPolynomial(Polynomial::constant(*dividendConstant / *divisorConstant));
+  for (Value factor : rest) {
+    SizeExpr next = analyze(factor);
+    std::optional<Polynomial> exact;
+    if (product.poly && next.poly)
+      exact = product.poly->multiply(*next.poly);
+    product = exact ? fromPolynomial(std::move(*exact)) : multiplyIntervals(product, next);
+  }
+  return product;
+}
+
 std::optional<bool> SizeBounds::decideChoice(Operation *op) {
   if (current) {
     auto assumed = current->conditions.find(op->getResult(0));
@@ -525,10 +625,10 @@ SizeExpr SizeBounds::select(arith::SelectOp op) {
       if (c && shifted && whenEqual.poly && otherwise.poly) {
         auto [symbol, shift] = *shifted;
         std::optional<int64_t> value = llvm::checkedSub(*c, shift);
-        std::optional<Polynomial> t = value ? whenEqual.poly->substitute(symbol, *value)
-                                            : std::nullopt;
-        std::optional<Polynomial> f = value ? otherwise.poly->substitute(symbol, *value)
-                                            : std::nullopt;
+        std::optional<Polynomial> t =
+            value ? whenEqual.poly->substitute(symbol, *value) : std::nullopt;
+        std::optional<Polynomial> f =
+            value ? otherwise.poly->substitute(symbol, *value) : std::nullopt;
         if (t && f && *t == *f)
           return otherwise;
       }
@@ -606,8 +706,8 @@ SizeExpr SizeBounds::dimOf(Value buffer, int64_t dim) {
   Operation *op = buffer.getDefiningOp();
   return llvm::TypeSwitch<Operation *, SizeExpr>(op)
       .Case<memref::AllocOp, memref::AllocaOp, memref::ViewOp>([&](Operation *) {
-        ValueRange sizes = isa<memref::ViewOp>(op) ? cast<memref::ViewOp>(op).getSizes()
-                                                   : op->getOperands();
+        ValueRange sizes =
+            isa<memref::ViewOp>(op) ? cast<memref::ViewOp>(op).getSizes() : op->getOperands();
         return analyze(sizes[dynamicIndex(type, dim)]);
       })
       .Case([&](memref::SubViewOp subview) {
@@ -626,9 +726,8 @@ SizeExpr SizeBounds::dimOf(Value buffer, int64_t dim) {
         SizeExpr product = fromPolynomial(Polynomial::constant(1));
         for (int64_t source : collapse.getReassociationIndices()[dim]) {
           SizeExpr factor = dimOf(collapse.getSrc(), source);
-          std::optional<Polynomial> p = product.poly && factor.poly
-                                            ? product.poly->multiply(*factor.poly)
-                                            : std::nullopt;
+          std::optional<Polynomial> p =
+              product.poly && factor.poly ? product.poly->multiply(*factor.poly) : std::nullopt;
           product = p ? fromPolynomial(std::move(*p)) : multiplyIntervals(product, factor);
         }
         return product;

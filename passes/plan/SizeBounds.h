@@ -116,6 +116,11 @@ private:
   /// An affine expression over the values of `operands` (dims, then symbols).
   SizeExpr evaluate(mlir::AffineExpr expr, llvm::ArrayRef<SizeExpr> operands, unsigned numDims);
   SizeExpr select(mlir::arith::SelectOp op);
+  /// `a / b` (or `a / max(b, 1)`) where every factor of the product `b`
+  /// is one of the product `a`: the product of a's other factors, whatever
+  /// the factors' bounds (Reshape's -1, the elements over the other
+  /// dimensions, when the dimensions are only known as intervals).
+  std::optional<SizeExpr> quotientOfFactors(mlir::Operation *division);
   /// The value of an i1 comparison when it is assumed or the operands'
   /// bounds decide it.
   std::optional<bool> decide(mlir::Value condition);

@@ -103,6 +103,30 @@ std::string Executor::load(const strata_model &model, const strata_weights *weig
   }
   for (std::vector<int64_t> &words : executor->arenaWords_)
     executor->arenaPointers_.push_back(words.data());
+  for (int32_t i = 0; i < model.num_inputs; ++i) {
+    const strata_model_value &v = model.inputs[i];
+    if (v.kind != STRATA_VALUE_TENSOR || v.cache_axis < 0)
+      continue;
+    Cache cache;
+    cache.input = i;
+    for (int32_t o = 0; o < model.num_outputs; ++o)
+      if (model.outputs[o].cache_input == i)
+        cache.output = o;
+    uint64_t bytes = strata_dtype_size(v.dtype);
+    for (int32_t d = 0; d < v.rank; ++d) {
+      int64_t size = d == v.cache_axis ? v.cache_capacity
+                     : v.dims[d] >= 0  ? v.dims[d]
+                                       : v.max_dims[d];
+      if (size <= 0)
+        return "the KV cache of input '" + std::string(v.name) + "' has no size in dimension " +
+               std::to_string(d);
+      if (__builtin_mul_overflow(bytes, static_cast<uint64_t>(size), &bytes))
+        return "the KV cache of input '" + std::string(v.name) + "' would take 2^64 bytes or more";
+    }
+    if (strata_status s = device.allocateArena(STRATA_MEMORY_DEVICE, bytes, 64, cache.memory))
+      return "the KV cache of input '" + std::string(v.name) + "': " + takeMessage(s);
+    executor->caches_.push_back(std::move(cache));
+  }
   executor->fallbackAtLoad_ = device.counters().fallbackAllocations;
   out = std::move(executor);
   return "";
@@ -142,7 +166,11 @@ std::string checkTensor(const strata_model_value &v, const strata_tensor *t,
       return what + " has shape " + shapeText(rank, dims) + ", " + expected;
     if (v.dims[d] < 0 && v.max_dims[d] >= 0 && dims[d] > v.max_dims[d])
       return what + " has shape " + shapeText(rank, dims) + ": dimension " + std::to_string(d) +
-             " exceeds the compiled bound " + std::to_string(v.max_dims[d]);
+             " exceeds the compiled bound " + std::to_string(v.max_dims[d]) +
+             (d == v.cache_axis && v.max_dims[d] == v.cache_capacity
+                  ? " (its KV cache's capacity: the --max-shape bound of the positions of its "
+                    "present output)"
+                  : "");
   }
   return "";
 }
@@ -152,7 +180,8 @@ std::string Executor::checkInputs(const std::vector<strata_tensor *> &inputs) co
   std::vector<std::pair<std::string, std::pair<int64_t, int32_t>>> named;
   for (int32_t i = 0; i < model_.num_inputs; ++i) {
     const strata_model_value &v = model_.inputs[i];
-    if (v.kind != STRATA_VALUE_TENSOR)
+    // A KV cache left out continues from its buffer (see run).
+    if (v.kind != STRATA_VALUE_TENSOR || (v.cache_axis >= 0 && !inputs[i]))
       continue;
     std::string what = "input '" + std::string(v.name) + "'";
     if (std::string error = checkTensor(v, inputs[i], what); !error.empty())
@@ -179,14 +208,53 @@ std::string Executor::checkInputs(const std::vector<strata_tensor *> &inputs) co
   return "";
 }
 
+std::string Executor::enterCache(Cache &cache, const strata_tensor *t,
+                                 std::vector<std::vector<int64_t>> &words, size_t slot) {
+  const strata_model_value &v = model_.inputs[cache.input];
+  int32_t axis = v.cache_axis;
+  std::vector<int64_t> sizes;
+  if (t) {
+    auto *tensor = const_cast<strata_tensor *>(t);
+    sizes.assign(strata_tensor_dims(tensor), strata_tensor_dims(tensor) + v.rank);
+    if (sizes[axis] > v.cache_capacity)
+      return "input '" + std::string(v.name) + "' holds " + std::to_string(sizes[axis]) +
+             " positions along axis " + std::to_string(axis) + "; its KV cache holds at most " +
+             std::to_string(v.cache_capacity);
+    // Row blocks before the axis, each `length` positions of `inner` bytes.
+    int64_t outer = 1, inner = strata_dtype_size(v.dtype);
+    for (int32_t d = 0; d < v.rank; ++d)
+      (d < axis ? outer : inner) *= d == axis ? 1 : sizes[d];
+    const char *src = static_cast<const char *>(strata_tensor_data(tensor));
+    char *dst = static_cast<char *>(cache.memory->data());
+    if (sizes[axis] > 0)
+      for (int64_t o = 0; o < outer; ++o)
+        std::memcpy(dst + o * v.cache_capacity * inner, src + o * sizes[axis] * inner,
+                    sizes[axis] * inner);
+    cache.held = false;
+  } else {
+    if (!cache.held)
+      return "input '" + std::string(v.name) +
+             "' was not given, and its KV cache holds no earlier run's positions";
+    sizes = cache.filled;
+  }
+  cache.length = sizes[axis];
+  sizes[axis] = v.cache_capacity;
+  words[slot] = describe(cache.memory->data(), v.rank, sizes.data());
+  words.push_back(
+      {reinterpret_cast<int64_t>(&cache.length), reinterpret_cast<int64_t>(&cache.length), 0});
+  return "";
+}
+
 std::string Executor::run(const std::vector<strata_tensor *> &inputs,
-                          std::vector<OwnedTensor> &outputs) const {
+                          std::vector<OwnedTensor> &outputs, bool keepCaches) {
   std::vector<std::vector<int64_t>> inputWords;
   std::vector<void *> inputPointers;
   for (int32_t i = 0; i < model_.num_inputs; ++i) {
     const strata_model_value &v = model_.inputs[i];
     strata_tensor *t = v.kind == STRATA_VALUE_TENSOR ? inputs[i] : nullptr;
-    if (!t) {
+    if (v.kind == STRATA_VALUE_TENSOR && v.cache_axis >= 0) {
+      inputWords.emplace_back();
+    } else if (!t) {
       inputWords.emplace_back();
     } else if (v.type_only) {
       // The compiled code reads the descriptor's declared rank but never the
@@ -198,6 +266,11 @@ std::string Executor::run(const std::vector<strata_tensor *> &inputs,
           describe(strata_tensor_data(t), strata_tensor_rank(t), strata_tensor_dims(t)));
     }
   }
+  // The caches' buffers take their inputs' places, the counts of their
+  // filled positions follow the inputs.
+  for (Cache &cache : caches_)
+    if (std::string e = enterCache(cache, inputs[cache.input], inputWords, cache.input); !e.empty())
+      return e;
   for (std::vector<int64_t> &w : inputWords)
     inputPointers.push_back(w.empty() ? nullptr : w.data());
   size_t resultWords = 0;
@@ -225,8 +298,21 @@ std::string Executor::run(const std::vector<strata_tensor *> &inputs,
       outputs.push_back(nullptr);
       continue;
     }
-    if (error.empty())
-      error = copyOut(model_.outputs[i], words, out);
+    const strata_model_value &v = model_.outputs[i];
+    auto cache =
+        std::find_if(caches_.begin(), caches_.end(), [&](const Cache &c) { return c.output == i; });
+    if (cache != caches_.end()) {
+      // The compiled code returns a view of the buffer it was given.
+      if (reinterpret_cast<void *>(words[1]) != cache->memory->data() && error.empty())
+        error = "output '" + std::string(v.name) +
+                "' is not a view of its KV cache: the program and the executor disagree";
+      cache->filled.assign(words + 3, words + 3 + v.rank);
+      cache->held = error.empty();
+    }
+    if (cache != caches_.end() && keepCaches)
+      out.reset();
+    else if (error.empty())
+      error = copyOut(v, words, out);
     outputs.push_back(std::move(out));
     words += descriptorWords(model_.outputs[i].rank);
   }

@@ -38,6 +38,7 @@ public:
   /// Checks that `inputs` (one per model input, in order; entries for inputs
   /// that are not tensors are ignored) match the model: dtype, rank, static
   /// dimensions and bounds of dynamic ones (dtype only for type-only inputs).
+  /// A KV cache input may be null (see run).
   std::string checkInputs(const std::vector<strata_tensor *> &inputs) const;
 
   /// Runs the model once on checked inputs; `outputs` receives one owned tensor
@@ -50,8 +51,14 @@ public:
   /// run that has its output's type and shape is written again instead of
   /// allocated anew: its pages stay mapped, so a large output (a gradient
   /// program's 500 MB) does not fault in afresh on every run.
-  std::string run(const std::vector<strata_tensor *> &inputs,
-                  std::vector<OwnedTensor> &outputs) const;
+  ///
+  /// A KV cache input (one with a cache axis) is copied into the cache buffer
+  /// the executor holds for it, and its output copied out of it. With
+  /// `keepCaches`, the outputs that view a cache stay null and the buffer
+  /// keeps them, and a null cache input continues from what the buffer holds
+  /// (what `--generate` does between steps: no cache is copied).
+  std::string run(const std::vector<strata_tensor *> &inputs, std::vector<OwnedTensor> &outputs,
+                  bool keepCaches = false);
 
   /// The model's arenas, in the model's order.
   const std::vector<std::unique_ptr<Arena>> &arenas() const { return arenas_; }
@@ -76,6 +83,24 @@ private:
   std::vector<void *> arenaPointers_;
   /// The device's fallback allocation count when the executor was loaded.
   uint64_t fallbackAtLoad_ = 0;
+
+  /// The buffer of a KV cache input, of its capacity, and what it holds.
+  struct Cache {
+    int32_t input = -1, output = -1;
+    std::unique_ptr<Arena> memory;
+    /// The sizes of the positions it holds (the axis: how many), valid when
+    /// `held`: the last run kept its output here.
+    std::vector<int64_t> filled;
+    bool held = false;
+    /// The count of filled positions the compiled code reads.
+    int64_t length = 0;
+  };
+  std::vector<Cache> caches_;
+
+  /// Makes `cache` hold input tensor `t` (or, for null, what it holds) and
+  /// appends the descriptors of the buffer and of the count to `words`.
+  std::string enterCache(Cache &cache, const strata_tensor *t,
+                         std::vector<std::vector<int64_t>> &words, size_t slot);
 };
 
 /// Checks `t` against the dtype and shape of `v` (any shape when its rank is

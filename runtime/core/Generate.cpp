@@ -2,11 +2,13 @@
 //
 // The first step runs the whole prompt batch with empty past tensors; each
 // further step runs each row's last token with the previous step's present
-// tensors as past. The attention mask grows by one real column a step, so
-// that padding of the prompt (on either side) stays masked; positions count a
-// row's real tokens, and GroupQueryAttention's `seqlens_k` is a row's real
-// tokens less one, `total_sequence_length` the mask's length.
-// The loop stops at the model's position limit (TokenLimit.h).
+// tensors as past (or, for a program that appends to its KV cache in place,
+// with the cache the executor keeps: nothing is copied). The attention mask
+// grows by one real column a step, so that padding of the prompt (on either
+// side) stays masked; positions count a row's real tokens, and
+// GroupQueryAttention's `seqlens_k` is a row's real tokens less one,
+// `total_sequence_length` the mask's length. The loop stops at the model's
+// position limit (TokenLimit.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -206,9 +208,8 @@ std::string readPrompts(const strata_tensor *ids, const strata_tensor *mask, Pro
   return "";
 }
 
-std::string generateGreedy(const strata_model &model, const Executor &executor,
-                           const Prompts &prompts, long steps,
-                           const std::vector<strata_tensor *> &fixed,
+std::string generateGreedy(const strata_model &model, Executor &executor, const Prompts &prompts,
+                           long steps, const std::vector<strata_tensor *> &fixed,
                            std::vector<std::vector<int64_t>> &tokens, int64_t &vocabulary) {
   Plan plan;
   if (std::string e = makePlan(model, fixed, plan); !e.empty())
@@ -276,7 +277,11 @@ std::string generateGreedy(const strata_model &model, const Executor &executor,
         e = integerTensor(v.dtype, std::vector<int64_t>(v.rank, 1), {columns}, inputs[i]);
         break;
       case Feed::Past:
-        if (step > 0)
+        // A cache the program appends to in place continues from the
+        // executor's buffer; any other is the last step's present output.
+        if (step > 0 && v.cache_axis >= 0)
+          inputs[i].reset();
+        else if (step > 0)
           inputs[i] = std::move(outputs[plan.presentOf[i]]);
         break;
       case Feed::Fixed:
@@ -290,7 +295,7 @@ std::string generateGreedy(const strata_model &model, const Executor &executor,
       raw.push_back(plan.feeds[i] == Feed::Fixed ? fixed[i] : inputs[i].get());
     if (std::string e = executor.checkInputs(raw); !e.empty())
       return "--generate step " + std::to_string(step) + ": " + e;
-    if (std::string e = executor.run(raw, outputs); !e.empty())
+    if (std::string e = executor.run(raw, outputs, /*keepCaches=*/true); !e.empty())
       return tokenLimitMessage(step, steps, done, fresh, e);
     strata_tensor *logits = outputs[plan.logits].get();
     const int64_t *dims = strata_tensor_dims(logits);

@@ -45,9 +45,8 @@ std::string readPrompts(const strata_tensor *ids, const strata_tensor *mask, Pro
 /// them on success, those before the failing step otherwise), and
 /// `vocabulary` the logits' last dimension once the model is known to suit.
 /// Returns an error message or "".
-std::string generateGreedy(const strata_model &model, const Executor &executor,
-                           const Prompts &prompts, long steps,
-                           const std::vector<strata_tensor *> &fixed,
+std::string generateGreedy(const strata_model &model, Executor &executor, const Prompts &prompts,
+                           long steps, const std::vector<strata_tensor *> &fixed,
                            std::vector<std::vector<int64_t>> &tokens, int64_t &vocabulary);
 
 } // namespace strata

@@ -44,6 +44,10 @@ bool grownAxis(const strata_model_value &v, int64_t past, int64_t fresh, int32_t
 std::string checkStepWithinBounds(const strata_model &model, int64_t past, int64_t fresh) {
   for (int32_t i = 0; i < model.num_inputs; ++i) {
     const strata_model_value &v = model.inputs[i];
+    if (v.kind == STRATA_VALUE_TENSOR && v.cache_axis >= 0 && past + fresh > v.cache_capacity)
+      return "the KV cache of input '" + std::string(v.name) + "' would need " +
+             std::to_string(past + fresh) + " positions, the program was compiled for at most " +
+             std::to_string(v.cache_capacity) + " (the --max-shape bound of its present output)";
     int32_t axis = 0;
     int64_t length = 0;
     if (!grownAxis(v, past, fresh, axis, length) || v.dims[axis] >= 0 || v.max_dims[axis] < 0 ||

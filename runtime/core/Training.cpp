@@ -189,7 +189,7 @@ std::string exportWeights(const strata_training &training, const strata_weights 
   return "";
 }
 
-std::string train(const strata_model &model, const Executor &executor, strata_weights *weights,
+std::string train(const strata_model &model, Executor &executor, strata_weights *weights,
                   TrainingData &data, const TrainingOptions &options, long first, RunTimes &times) {
   times = RunTimes{0, 0, 0};
   double laterMs = 0;

@@ -61,9 +61,8 @@ std::string exportWeights(const strata_training &training, const strata_weights 
 /// Runs steps `first` to `options.steps` of `model` on `executor`, whose
 /// weights are `weights`, reading `data`. Returns an error message or "".
 /// `times` receives the first step's time and the mean of the others.
-std::string train(const strata_model &model, const Executor &executor, strata_weights *weights,
-                  TrainingData &data, const TrainingOptions &options, long first,
-                  RunTimes &times);
+std::string train(const strata_model &model, Executor &executor, strata_weights *weights,
+                  TrainingData &data, const TrainingOptions &options, long first, RunTimes &times);
 
 } // namespace strata
 

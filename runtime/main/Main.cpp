@@ -288,8 +288,8 @@ void printTokens(const std::vector<std::vector<int64_t>> &tokens, const Prompts 
 /// --generate: decodes, prints the tokens and writes them to `tokensPath` if
 /// given. A failing step still prints what was generated before it. `inputs`
 /// holds the tensors given or defaulted for the inputs the loop does not fill.
-int runGenerate(const strata_model &model, const Executor &executor, const Prompts &prompts,
-                long steps, const std::vector<OwnedTensor> &inputs, const std::string &tokensPath) {
+int runGenerate(const strata_model &model, Executor &executor, const Prompts &prompts, long steps,
+                const std::vector<OwnedTensor> &inputs, const std::string &tokensPath) {
   std::vector<std::vector<int64_t>> tokens;
   int64_t vocabulary = 0;
   std::vector<strata_tensor *> fixed;
@@ -644,7 +644,7 @@ int main(int argc, char **argv) {
   std::unique_ptr<Executor> loaded;
   if (std::string e = Executor::load(model, weights.get(), *device, loaded); !e.empty())
     return fail(e);
-  const Executor &executor = *loaded;
+  Executor &executor = *loaded;
   if (std::string e = fillInputDefaults(model, weights.get(), inputs); !e.empty())
     return fail(e);
   if (trainLoop) {

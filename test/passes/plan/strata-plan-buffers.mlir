@@ -141,6 +141,36 @@ func.func @polynomial_bound(%x: memref<?x?xf32> {program.value = #program.value<
 
 // -----
 
+// Reshape's -1 where the dimensions are only known as intervals: r is the
+// broadcast of two differently named dimensions (max(a, b) <= 8, no
+// polynomial), and the element count r * 48 divided by max(r * 3, 1) is 16
+// whatever r is: the factors cancel, so the buffer of r x 16 floats needs
+// 8 * 16 * 4 = 512 bytes, not (8 * 48) * 16 * 4.
+// CHECK-LABEL: func.func @cancelled_factors
+// CHECK-SAME: program.arenas = [#program.arena<space = 0, bytes = 512, lower_bound = 512, alignment = 64>]
+func.func @cancelled_factors(%x: memref<?xf32> {program.value = #program.value<"x", dims = ["a"]>},
+                             %y: memref<?xf32> {program.value = #program.value<"y", dims = ["b"]>})
+    -> memref<?x?xf32> attributes {program.bounds = #program.bounds<"a" = 8, "b" = 6>} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c3_i64 = arith.constant 3 : i64
+  %c48_i64 = arith.constant 48 : i64
+  %a = memref.dim %x, %c0 : memref<?xf32>
+  %b = memref.dim %y, %c0 : memref<?xf32>
+  %r = arith.maxui %a, %b : index
+  %r64 = arith.index_cast %r : index to i64
+  %count = arith.muli %r64, %c48_i64 : i64
+  %known = arith.muli %r64, %c3_i64 : i64
+  %c1_i64 = arith.constant 1 : i64
+  %divisor = arith.maxui %known, %c1_i64 : i64
+  %inferred = arith.divui %count, %divisor : i64
+  %cols = arith.index_cast %inferred : i64 to index
+  %alloc = memref.alloc(%r, %cols) {alignment = 64 : i64} : memref<?x?xf32>
+  return %alloc : memref<?x?xf32>
+}
+
+// -----
+
 // A buffer read inside a loop is live for the whole loop: the buffer the loop
 // body allocates cannot share its slot, but one allocated after the loop can.
 // CHECK-LABEL: func.func @live_across_loop

@@ -71,11 +71,12 @@ void failAllocation(void **, void *, void **, void *) {
 
 const int64_t kDims[] = {4};
 const char *const kUnnamed[] = {""};
-const strata_model_value kInputs[] = {
-    {"x", STRATA_VALUE_TENSOR, STRATA_DTYPE_F32, 1, kDims, kDims, kUnnamed, -1, 0, nullptr}};
-const strata_model_value kOutputs[] = {
-    {"y", STRATA_VALUE_TENSOR, STRATA_DTYPE_F32, 1, kDims, kDims, kUnnamed, -1, 0, nullptr},
-    {"z", STRATA_VALUE_TENSOR, STRATA_DTYPE_F32, 1, kDims, kDims, kUnnamed, -1, 0, nullptr}};
+const strata_model_value kInputs[] = {{"x", STRATA_VALUE_TENSOR, STRATA_DTYPE_F32, 1, kDims, kDims,
+                                       kUnnamed, -1, 0, nullptr, -1, 0, -1}};
+const strata_model_value kOutputs[] = {{"y", STRATA_VALUE_TENSOR, STRATA_DTYPE_F32, 1, kDims, kDims,
+                                        kUnnamed, -1, 0, nullptr, -1, 0, -1},
+                                       {"z", STRATA_VALUE_TENSOR, STRATA_DTYPE_F32, 1, kDims, kDims,
+                                        kUnnamed, -1, 0, nullptr, -1, 0, -1}};
 
 strata_model makeModel(const strata_model_arena *arenas, int32_t count) {
   return {STRATA_MODEL_ABI_VERSION,
@@ -257,10 +258,12 @@ TEST_F(ExecutorTest, InputsSharingADimensionNameMustAgreeOnItsSize) {
   // a[n, 2] and b[n] with n dynamic and bounded by 8; c[m] stands alone.
   const int64_t aDims[] = {-1, 2}, aMax[] = {8, 2}, bDims[] = {-1}, bMax[] = {8};
   const char *const aNames[] = {"n", ""}, *const bNames[] = {"n"}, *const cNames[] = {"m"};
-  const strata_model_value inputs[] = {
-      {"a", STRATA_VALUE_TENSOR, STRATA_DTYPE_F32, 2, aDims, aMax, aNames, -1, 0, nullptr},
-      {"b", STRATA_VALUE_TENSOR, STRATA_DTYPE_F32, 1, bDims, bMax, bNames, -1, 0, nullptr},
-      {"c", STRATA_VALUE_TENSOR, STRATA_DTYPE_F32, 1, bDims, bMax, cNames, -1, 0, nullptr}};
+  const strata_model_value inputs[] = {{"a", STRATA_VALUE_TENSOR, STRATA_DTYPE_F32, 2, aDims, aMax,
+                                        aNames, -1, 0, nullptr, -1, 0, -1},
+                                       {"b", STRATA_VALUE_TENSOR, STRATA_DTYPE_F32, 1, bDims, bMax,
+                                        bNames, -1, 0, nullptr, -1, 0, -1},
+                                       {"c", STRATA_VALUE_TENSOR, STRATA_DTYPE_F32, 1, bDims, bMax,
+                                        cNames, -1, 0, nullptr, -1, 0, -1}};
   strata_model model = makeModel(nullptr, 0);
   model.num_inputs = 3;
   model.inputs = inputs;
