@@ -157,8 +157,8 @@ struct ReshapeToTensor : OpRewritePattern<g::ReshapeOp> {
         arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, known, constant(0));
     program::emitRuntimeCheck(
         rewriter, loc,
-        arith::XOrIOp::create(rewriter, loc, arith::AndIOp::create(rewriter, loc, anyInferred,
-                                                                    knownZero),
+        arith::XOrIOp::create(rewriter, loc,
+                              arith::AndIOp::create(rewriter, loc, anyInferred, knownZero),
                               arith::ConstantIntOp::create(rewriter, loc, 1, 1)),
         "the shape read at run time has -1 beside a 0, which leaves the -1 undefined");
     Value divisor = arith::MaxUIOp::create(rewriter, loc, known, constant(1));
@@ -175,12 +175,30 @@ struct ReshapeToTensor : OpRewritePattern<g::ReshapeOp> {
 
 /// `tensor.concat` of the operands that are not statically empty along the axis
 /// (an empty one would be inserted at the end of the dimension, an offset
-/// insert_slice does not allow).
+/// insert_slice does not allow). The result takes its sizes beside the axis
+/// from the first operand, so a run-time check stops the program where
+/// another's differ (it would be written outside the result).
 struct ConcatToTensor : OpRewritePattern<g::ConcatOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(g::ConcatOp op, PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     int64_t axis = op.getAxis();
+    Value first = op.getInputs().front();
+    auto firstType = cast<RankedTensorType>(first.getType());
+    for (auto [i, input] : llvm::enumerate(op.getInputs().drop_front())) {
+      auto type = cast<RankedTensorType>(input.getType());
+      for (int64_t d = 0; d < type.getRank(); ++d) {
+        if (d == axis || (!type.isDynamicDim(d) && !firstType.isDynamicDim(d)))
+          continue;
+        Value size = tensor::DimOp::create(rewriter, loc, input, d);
+        Value expected = tensor::DimOp::create(rewriter, loc, first, d);
+        program::emitRuntimeCheck(
+            rewriter, loc,
+            arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq, size, expected),
+            "input " + std::to_string(i + 1) + " has size of dimension " + std::to_string(d) +
+                " other than input 0's: the inputs must agree beside the axis");
+      }
+    }
     SmallVector<Value> inputs;
     for (Value v : op.getInputs())
       if (cast<RankedTensorType>(v.getType()).getDimSize(axis) != 0)
@@ -574,10 +592,11 @@ struct TileToLinalg : OpRewritePattern<g::TileOp> {
 } // namespace
 
 void populateStructuralToLinalgPatterns(RewritePatternSet &patterns) {
-  patterns.add<ConstantLikeToArith<g::ConstantOp>,
-               TransposeToLinalg, ReshapeToTensor, ConcatToTensor, SplitToTensor, GatherToLinalg,
-               GatherElementsToLinalg, BroadcastToLinalg, ShapeOfToTensor, FillToLinalg,
-               RangeToLinalg, TriluToLinalg, TileToLinalg>(patterns.getContext());
+  patterns
+      .add<ConstantLikeToArith<g::ConstantOp>, TransposeToLinalg, ReshapeToTensor, ConcatToTensor,
+           SplitToTensor, GatherToLinalg, GatherElementsToLinalg, BroadcastToLinalg,
+           ShapeOfToTensor, FillToLinalg, RangeToLinalg, TriluToLinalg, TileToLinalg>(
+          patterns.getContext());
 }
 
 } // namespace strata
