@@ -16,8 +16,8 @@
 #include "runtime/core/Report.h"
 #include "runtime/core/ResidentMemory.h"
 #include "runtime/device/cpu/Checks.h"
-#include "runtime/device/cpu/CpuDevice.h"
 #include "test/runtime/TestSupport.h"
+#include "test/runtime/device/cpu/CpuTestDevice.h"
 
 #include <cstdint>
 #include <cstring>
@@ -96,10 +96,7 @@ strata_model makeModel(const strata_model_arena *arenas, int32_t count) {
 class ExecutorTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    cpu::CpuDeviceOptions options;
-    for (uint64_t &c : options.capacity)
-      c = 1 << 20;
-    device = std::make_unique<cpu::CpuDevice>(options);
+    device = test::cpuDeviceOfCapacity(1 << 20);
     seenArenas.clear();
   }
 

@@ -11,8 +11,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/core/Executor.h"
-#include "runtime/device/cpu/CpuDevice.h"
 #include "test/runtime/TestSupport.h"
+#include "test/runtime/device/cpu/CpuTestDevice.h"
 
 #include <cstring>
 
@@ -53,10 +53,7 @@ const strata_model_value kOutputs[] = {{"present", STRATA_VALUE_TENSOR, STRATA_D
 class KvCacheTest : public ::testing::Test {
 protected:
   void SetUp() override {
-    cpu::CpuDeviceOptions options;
-    for (uint64_t &c : options.capacity)
-      c = 1 << 20;
-    device = std::make_unique<cpu::CpuDevice>(options);
+    device = test::cpuDeviceOfCapacity(1 << 20);
     model = {STRATA_MODEL_ABI_VERSION,
              "cached",
              2,

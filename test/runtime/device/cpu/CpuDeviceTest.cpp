@@ -6,21 +6,16 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "runtime/device/cpu/CpuDevice.h"
 #include "test/runtime/TestSupport.h"
 #include "test/runtime/device/DeviceConformance.h"
+#include "test/runtime/device/cpu/CpuTestDevice.h"
 
 extern "C" void _mlir_memref_to_llvm_free(void *pointer);
 
 namespace strata::test {
 namespace {
 
-std::unique_ptr<Device> createCpu(uint64_t capacity) {
-  cpu::CpuDeviceOptions options;
-  for (uint64_t &c : options.capacity)
-    c = capacity;
-  return std::make_unique<cpu::CpuDevice>(options);
-}
+std::unique_ptr<Device> createCpu(uint64_t capacity) { return cpuDeviceOfCapacity(capacity); }
 
 INSTANTIATE_TEST_SUITE_P(Cpu, DeviceConformance,
                          ::testing::Values(DeviceUnderTest{"cpu", &createCpu}), deviceTestName);

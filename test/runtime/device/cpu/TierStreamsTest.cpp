@@ -8,8 +8,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "runtime/device/cpu/CpuDevice.h"
 #include "test/runtime/TestSupport.h"
+#include "test/runtime/device/cpu/CpuTestDevice.h"
 
 #include <numeric>
 #include <vector>
@@ -24,12 +24,7 @@ struct Buffers {
   int64_t firstTicket = 0, lastTicket = 0;
 };
 
-std::unique_ptr<cpu::CpuDevice> makeDevice() {
-  cpu::CpuDeviceOptions options;
-  for (uint64_t &c : options.capacity)
-    c = uint64_t(1) << 30;
-  return std::make_unique<cpu::CpuDevice>(options);
-}
+std::unique_ptr<cpu::CpuDevice> makeDevice() { return cpuDeviceOfCapacity(uint64_t(1) << 30); }
 
 Buffers filled(size_t count) {
   Buffers b;
