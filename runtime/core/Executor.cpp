@@ -132,6 +132,13 @@ std::string Executor::load(const strata_model &model, const strata_weights *weig
   return "";
 }
 
+uint64_t Executor::cacheBytes() const {
+  uint64_t bytes = 0;
+  for (const Cache &cache : caches_)
+    bytes += cache.memory->bytes();
+  return bytes;
+}
+
 uint64_t Executor::fallbackAllocationsSinceLoad() const {
   return device_.counters().fallbackAllocations - fallbackAtLoad_;
 }

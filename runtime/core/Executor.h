@@ -67,6 +67,10 @@ public:
   /// allocator since the executor was loaded.
   uint64_t fallbackAllocationsSinceLoad() const;
 
+  /// The KV caches' buffers: how many, and their bytes together.
+  size_t cacheCount() const { return caches_.size(); }
+  uint64_t cacheBytes() const;
+
   /// The device's counters now.
   DeviceCounters deviceCounters() const { return device_.counters(); }
 

@@ -39,6 +39,11 @@ std::string reportText(const strata_model &model, const Executor &executor, int 
   }
   if (model.num_arenas == 0)
     text += "report: no arenas\n";
+  if (executor.cacheCount() > 0)
+    text += format("report: %zu KV cache%s appended to in place: %llu bytes of device memory "
+                   "beside the arenas\n",
+                   executor.cacheCount(), executor.cacheCount() == 1 ? "" : "s",
+                   static_cast<unsigned long long>(executor.cacheBytes()));
   text += format("report: %llu fallback allocations by the compiled code in %ld run%s after load\n",
                  static_cast<unsigned long long>(executor.fallbackAllocationsSinceLoad()), runs,
                  runs == 1 ? "" : "s");
