@@ -105,7 +105,7 @@ std::string Executor::load(const strata_model &model, const strata_weights *weig
     executor->arenaPointers_.push_back(words.data());
   for (int32_t i = 0; i < model.num_inputs; ++i) {
     const strata_model_value &v = model.inputs[i];
-    if (v.kind != STRATA_VALUE_TENSOR || v.cache_axis < 0)
+    if (!isKvCache(v))
       continue;
     Cache cache;
     cache.input = i;
@@ -188,7 +188,7 @@ std::string Executor::checkInputs(const std::vector<strata_tensor *> &inputs) co
   for (int32_t i = 0; i < model_.num_inputs; ++i) {
     const strata_model_value &v = model_.inputs[i];
     // A KV cache left out continues from its buffer (see run).
-    if (v.kind != STRATA_VALUE_TENSOR || (v.cache_axis >= 0 && !inputs[i]))
+    if (v.kind != STRATA_VALUE_TENSOR || (isKvCache(v) && !inputs[i]))
       continue;
     std::string what = "input '" + std::string(v.name) + "'";
     if (std::string error = checkTensor(v, inputs[i], what); !error.empty())
@@ -259,9 +259,8 @@ std::string Executor::run(const std::vector<strata_tensor *> &inputs,
   for (int32_t i = 0; i < model_.num_inputs; ++i) {
     const strata_model_value &v = model_.inputs[i];
     strata_tensor *t = v.kind == STRATA_VALUE_TENSOR ? inputs[i] : nullptr;
-    if (v.kind == STRATA_VALUE_TENSOR && v.cache_axis >= 0) {
-      inputWords.emplace_back();
-    } else if (!t) {
+    // A cache's place is filled below, with its buffer.
+    if (!t || isKvCache(v)) {
       inputWords.emplace_back();
     } else if (v.type_only) {
       // The compiled code reads the descriptor's declared rank but never the

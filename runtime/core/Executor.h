@@ -109,6 +109,12 @@ private:
 
 /// Checks `t` against the dtype and shape of `v` (any shape when its rank is
 /// -1 or it is type-only); errors begin with `what`.
+/// Whether input `v` is a KV cache the program appends to in place (a
+/// tensor with a cache axis).
+inline bool isKvCache(const strata_model_value &v) {
+  return v.kind == STRATA_VALUE_TENSOR && v.cache_axis >= 0;
+}
+
 std::string checkTensor(const strata_model_value &v, const strata_tensor *t,
                         const std::string &what);
 

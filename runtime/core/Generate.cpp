@@ -279,7 +279,7 @@ std::string generateGreedy(const strata_model &model, Executor &executor, const 
       case Feed::Past:
         // A cache the program appends to in place continues from the
         // executor's buffer; any other is the last step's present output.
-        if (step > 0 && v.cache_axis >= 0)
+        if (step > 0 && isKvCache(v))
           inputs[i].reset();
         else if (step > 0)
           inputs[i] = std::move(outputs[plan.presentOf[i]]);

@@ -5,6 +5,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/core/TokenLimit.h"
+#include "runtime/core/Executor.h"
 
 #include <string_view>
 
@@ -44,7 +45,7 @@ bool grownAxis(const strata_model_value &v, int64_t past, int64_t fresh, int32_t
 std::string checkStepWithinBounds(const strata_model &model, int64_t past, int64_t fresh) {
   for (int32_t i = 0; i < model.num_inputs; ++i) {
     const strata_model_value &v = model.inputs[i];
-    if (v.kind == STRATA_VALUE_TENSOR && v.cache_axis >= 0 && past + fresh > v.cache_capacity)
+    if (isKvCache(v) && past + fresh > v.cache_capacity)
       return "the KV cache of input '" + std::string(v.name) + "' would need " +
              std::to_string(past + fresh) + " positions, the program was compiled for at most " +
              std::to_string(v.cache_capacity) + " (the --max-shape bound of its present output)";
