@@ -74,6 +74,19 @@ LogicalResult PlacementAttr::verify(function_ref<InFlightDiagnostic()> emitError
   return success();
 }
 
+LogicalResult KvCacheAttr::verify(function_ref<InFlightDiagnostic()> emitError, int64_t input,
+                                  Kind home, int64_t bytes) {
+  if (input < 0)
+    return emitError() << "a KV cache's input is counted from 0; it is " << input;
+  if (home == Kind::nvme)
+    return emitError() << "the KV cache of input " << input
+                       << " is at home on nvme; a KV cache lives on gpu or host";
+  if (bytes <= 0)
+    return emitError() << "the KV cache of input " << input << " has " << bytes
+                       << " bytes; it has at least one";
+  return success();
+}
+
 LogicalResult PlanAttr::verify(function_ref<InFlightDiagnostic()> emitError, int64_t slots,
                                int64_t slotBytes, int64_t stepNs, int64_t copyNs, int64_t stallNs,
                                int64_t gpuBytes, int64_t hostBytes, int64_t nvmeBytes,

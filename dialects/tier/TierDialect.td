@@ -55,6 +55,9 @@ def Tier_Dialect : Dialect {
     /// reads after strata-split-weights cut the larger ones into pieces
     /// (i64), which fusion groups keep to.
     static constexpr llvm::StringLiteral kPieceBytes = "tier.piece_bytes";
+    /// The module attribute that holds the home of each KV cache the program
+    /// appends to in place (an array of `#tier.kv_cache`).
+    static constexpr llvm::StringLiteral kKvCaches = "tier.kv_caches";
     /// On the entry function's argument that receives a tier's arena: the
     /// tier's name ("gpu" or "host").
     static constexpr llvm::StringLiteral kArena = "tier.arena";
@@ -97,6 +100,21 @@ def Tier_PlacementAttr : Tier_Attr<"Placement", "placement"> {
                         "int64_t":$bytes, "int64_t":$first, "int64_t":$last);
   let assemblyFormat = "`<` $name `,` `home` `=` $home `,` `bytes` `=` $bytes `,` "
                        "`first` `=` $first `,` `last` `=` $last `>`";
+  let genVerifyDecl = 1;
+}
+
+def Tier_KvCacheAttr : Tier_Attr<"KvCache", "kv_cache"> {
+  let summary = "where one KV cache lives";
+  let description = [{
+    The KV cache of entry argument `input` (`bytes` bytes at its capacity)
+    has its home in tier `home`, `gpu` or `host`. A cache at home on the host
+    stays in pinned host memory, where the device reads it and appends to it
+    across the host link each step (docs/tiers.md).
+
+    Example: `#tier.kv_cache<input = 2, home = host, bytes = 1048576>`.
+  }];
+  let parameters = (ins "int64_t":$input, EnumParameter<Tier_Kind>:$home, "int64_t":$bytes);
+  let assemblyFormat = "`<` `input` `=` $input `,` `home` `=` $home `,` `bytes` `=` $bytes `>`";
   let genVerifyDecl = 1;
 }
 

@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /// Version of this contract; the executor refuses a model built for another.
-#define STRATA_MODEL_ABI_VERSION 10
+#define STRATA_MODEL_ABI_VERSION 11
 
 /// What an input or output holds. Sequences and optionals are not computed on:
 /// each is an input that the model passes on unchanged to outputs (`source`).
@@ -70,6 +70,11 @@ typedef struct strata_model_value {
   /// Outputs: the input whose cache this output is a view of (its positions
   /// before the run and those the run appended), or -1.
   int32_t cache_input;
+  /// Inputs with a cache axis: the memory space the executor allocates the
+  /// cache in (a strata_memory_space): device memory, or pinned host memory
+  /// where the tier plan put the cache there, which the device reads and
+  /// appends to in place.
+  int32_t cache_space;
 } strata_model_value;
 
 /// Where an arena lives. Values are part of the contract and never renumbered.

@@ -57,9 +57,17 @@ boundedInputShapes(ModuleOp module, const llvm::StringMap<int64_t> &bounds) {
   return shapes;
 }
 
+void adoptKvCaches(ModuleOp module, ModuleOp planned) {
+  func::FuncOp from = entryOf(module), to = entryOf(planned);
+  if (!from || !to)
+    return;
+  if (Attribute caches = from->getAttr(program::ProgramDialect::kKvCaches))
+    to->setAttr(program::ProgramDialect::kKvCaches, caches);
+}
+
 void adoptTierPlan(ModuleOp planned, ModuleOp module) {
-  for (StringRef name :
-       {tier::TierDialect::kPlan, tier::TierDialect::kDeviceBudget, tier::TierDialect::kPieceBytes})
+  for (StringRef name : {tier::TierDialect::kPlan, tier::TierDialect::kDeviceBudget,
+                         tier::TierDialect::kPieceBytes, tier::TierDialect::kKvCaches})
     if (Attribute attr = planned->getAttr(name))
       module->setAttr(name, attr);
 }

@@ -27,6 +27,12 @@ bool hasStaticInputs(mlir::ModuleOp module);
 mlir::FailureOr<llvm::StringMap<llvm::SmallVector<int64_t>>>
 boundedInputShapes(mlir::ModuleOp module, const llvm::StringMap<int64_t> &bounds);
 
+/// Gives the entry of `planned`, imported at the bounds, the KV caches that
+/// the entry of `module`, compiled for the dynamic sizes, appends to in place
+/// (`program.kv_caches`): the planner places them, at their capacity, and
+/// takes neither them nor their outputs for activations.
+void adoptKvCaches(mlir::ModuleOp module, mlir::ModuleOp planned);
+
 /// Copies the tier plan of `planned` onto `module`, with the size its weights
 /// were cut into pieces at, which `module` is then cut at too.
 void adoptTierPlan(mlir::ModuleOp planned, mlir::ModuleOp module);

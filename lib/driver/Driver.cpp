@@ -548,6 +548,7 @@ int runStratac(int argc, char **argv) {
       OwningOpRef<ModuleOp> planned = onnx::importModelFile(inputFile, context, bounded);
       if (!planned || failed(runPhases(*planned, pipeline, Phase::Import, Phase::Graph, bounding)))
         return 1;
+      adoptKvCaches(*module, *planned);
       cutWeights(*planned, bounding);
       if (failed(runPhases(*planned, pipeline, Phase::Graph, Phase::Fusion, bounding)))
         return 1;

@@ -98,11 +98,12 @@ void writeValues(llvm::raw_ostream &os, llvm::StringRef table,
       os << table << "_default" << i;
     else
       os << "nullptr";
-    os << ", " << v.cacheAxis << ", " << v.cacheCapacity << ", " << v.cacheInput << "},\n";
+    os << ", " << v.cacheAxis << ", " << v.cacheCapacity << ", " << v.cacheInput << ", "
+       << v.cacheSpace << "},\n";
   }
   if (values.empty())
     os << "  {nullptr, STRATA_VALUE_TENSOR, STRATA_DTYPE_F32, 0, nullptr, nullptr, nullptr, -1, "
-          "0, nullptr, -1, 0, -1},\n";
+          "0, nullptr, -1, 0, -1, 0},\n";
   os << "};\n";
 }
 

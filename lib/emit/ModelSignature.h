@@ -44,6 +44,9 @@ struct ModelValue {
   int64_t cacheAxis = -1, cacheCapacity = 0;
   /// Outputs: the input whose cache the output is a view of, or -1.
   int64_t cacheInput = -1;
+  /// Inputs: the memory space of the cache (a strata_memory_space): device
+  /// memory, or pinned host memory where the tier plan put it there.
+  int64_t cacheSpace = 0;
 };
 
 /// One arena of the buffer plan (strata_model_arena).

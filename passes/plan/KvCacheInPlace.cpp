@@ -85,8 +85,13 @@ std::optional<Candidate> joinOf(BlockArgument past) {
     if (auto concat = dyn_cast<graph::ConcatOp>(user)) {
       if (use.getOperandNumber() != 0 || concat.getInputs().size() != 2)
         return std::nullopt;
-      found = Candidate{
-          past, concat, concat.getInputs()[1], concat.getResult(), 0, concat.getAxis(), 0};
+      found = Candidate{past,
+                        concat,
+                        concat.getInputs()[1],
+                        concat.getResult(),
+                        0,
+                        static_cast<int64_t>(concat.getAxis()),
+                        0};
       continue;
     }
     auto attention = dyn_cast<graph::AttentionOp>(user);

@@ -46,8 +46,9 @@ struct PlanTierArenas : strata::impl::PlanTierArenasBase<PlanTierArenas> {
     return bytes;
   }
 
-  /// Checks that the device memory the program takes (its device arenas and
-  /// the weights the plan keeps resident) is within the budget the plan was
+  /// Checks that the device memory the program takes (its device arenas, the
+  /// weights the plan keeps resident and the KV caches it keeps in device
+  /// memory) is within the budget the plan was
   /// made for: the planner estimates activations on the graph, and the
   /// buffer plan has the last word, which becomes the plan's device bytes.
   LogicalResult checkBudget(func::FuncOp entry) {
@@ -55,7 +56,7 @@ struct PlanTierArenas : strata::impl::PlanTierArenasBase<PlanTierArenas> {
     auto plan = getOperation()->getAttrOfType<tier::PlanAttr>(tier::TierDialect::kPlan);
     if (!budget || !plan)
       return success();
-    int64_t arenas = 0, resident = 0;
+    int64_t arenas = 0, resident = 0, caches = 0;
     if (auto planned = entry->getAttrOfType<ArrayAttr>(program::ProgramDialect::kArenas))
       for (auto arena : planned.getAsRange<program::ArenaAttr>())
         if (arena.getSpace() == STRATA_MEMORY_DEVICE)
@@ -63,25 +64,34 @@ struct PlanTierArenas : strata::impl::PlanTierArenasBase<PlanTierArenas> {
     for (tier::PlacementAttr placement : plan.getPlacements())
       if (placement.getHome() == tier::Kind::gpu)
         resident += placement.getBytes();
-    if (arenas + resident <= budget.getInt()) {
+    if (auto placed = getOperation()->getAttrOfType<ArrayAttr>(tier::TierDialect::kKvCaches))
+      for (auto cache : placed.getAsRange<tier::KvCacheAttr>())
+        if (cache.getHome() == tier::Kind::gpu)
+          caches += cache.getBytes();
+    if (arenas + resident + caches <= budget.getInt()) {
       // The plan's device bytes were the planner's estimate, made on the
       // graph; the buffer plan's arenas replace it.
       getOperation()->setAttr(
           tier::TierDialect::kPlan,
           tier::PlanAttr::get(&getContext(), plan.getSlots(), plan.getSlotBytes(), plan.getStepNs(),
                               plan.getCopyNs(), plan.getStallNs(),
-                              arenas + resident + programConstantBytes(), plan.getHostBytes(),
-                              plan.getNvmeBytes(), plan.getH2dBytes(), plan.getNvmeReadBytes(),
-                              plan.getPlacements()));
+                              arenas + resident + caches + programConstantBytes(),
+                              plan.getHostBytes(), plan.getNvmeBytes(), plan.getH2dBytes(),
+                              plan.getNvmeReadBytes(), plan.getPlacements()));
       return success();
     }
-    return entry.emitError("the program needs ")
-           << arenas + resident << " bytes of device memory, more than the budget (gpu-mem) of "
-           << budget.getInt() << ": its arenas (activations and tier slots) take " << arenas
-           << " bytes and the weights the plan keeps resident " << resident
-           << "; the tier planner's estimate of the activations, made on the graph, fell short. "
-              "Raise gpu-mem by "
-           << arenas + resident - budget.getInt() << " bytes or more";
+    InFlightDiagnostic diag =
+        entry.emitError("the program needs ")
+        << arenas + resident + caches
+        << " bytes of device memory, more than the budget (gpu-mem) of " << budget.getInt()
+        << ": its arenas (activations and tier slots) take " << arenas << " bytes";
+    if (caches)
+      diag << ", the KV caches it keeps in device memory " << caches;
+    diag << " and the weights the plan keeps resident " << resident
+         << "; the tier planner's estimate of the activations, made on the graph, fell short. "
+            "Raise gpu-mem by "
+         << arenas + resident + caches - budget.getInt() << " bytes or more";
+    return diag;
   }
 
   LogicalResult planArenas(func::FuncOp function) {

@@ -88,6 +88,8 @@ struct PlanTiers : strata::impl::PlanTiersBase<PlanTiers> {
         problem.weightBytes.push_back(weight.bytes);
     }
     problem.bandwidths = bandwidths;
+    for (const StagedCache &cache : graph->caches)
+      problem.cacheBytes.push_back(cache.bytes);
     std::optional<TierSolution> solution = solveTierPlacement(problem);
     if (!solution) {
       reportInfeasible(entry, *graph, problem);
@@ -96,6 +98,12 @@ struct PlanTiers : strata::impl::PlanTiersBase<PlanTiers> {
     module->setAttr(tier::TierDialect::kPlan, buildPlan(*graph, problem, *solution));
     module->setAttr(tier::TierDialect::kDeviceBudget,
                     IntegerAttr::get(IntegerType::get(&getContext(), 64), gpuMem));
+    if (!graph->caches.empty()) {
+      SmallVector<Attribute> caches;
+      for (auto [cache, home] : llvm::zip(graph->caches, solution->cacheHomes))
+        caches.push_back(tier::KvCacheAttr::get(&getContext(), cache.input, home, cache.bytes));
+      module->setAttr(tier::TierDialect::kKvCaches, ArrayAttr::get(&getContext(), caches));
+    }
   }
 
   void reportInfeasible(func::FuncOp entry, const GraphStages &graph, const TierProblem &problem) {
@@ -115,11 +123,36 @@ struct PlanTiers : strata::impl::PlanTiersBase<PlanTiers> {
         diag << ", " << describeBytes(least.residentBytes)
              << (slot ? " for the weights of stages larger than a slot, kept resident"
                       : " for the weights, all resident");
+      int64_t cacheBytes = 0;
+      for (const StagedCache &cache : graph.caches)
+        cacheBytes += cache.bytes;
+      if (cacheBytes)
+        diag << " (beside which the KV caches, " << describeBytes(cacheBytes)
+             << ", can live in host memory)";
       if (problem.fixedDeviceBytes >= problem.deviceBudget)
         diag << "; the activations and constants alone take more than the budget, so cutting "
                 "the weights into pieces cannot help";
       if (graph.activationPeak)
         diag.attachNote(graph.activationPeak->getLoc()) << "the activations peak after this op";
+      return;
+    }
+    // What the device holds beside the least it needs bounds the KV caches
+    // it can keep (only those no larger than that room, and no more than
+    // it); the rest must live in host memory.
+    int64_t room = problem.deviceBudget - least.bytes, cacheBytes = 0, deviceCaches = 0;
+    for (const StagedCache &cache : graph.caches) {
+      cacheBytes += cache.bytes;
+      if (cache.bytes <= room)
+        deviceCaches += cache.bytes;
+    }
+    deviceCaches = std::min(deviceCaches, room);
+    if (problem.hostBudget && cacheBytes - deviceCaches > *problem.hostBudget) {
+      entry.emitError("the host memory budget (host-mem) of ")
+          << describeBytes(*problem.hostBudget) << " cannot hold this model's KV caches: of "
+          << describeBytes(cacheBytes) << ", the device memory budget holds at most "
+          << describeBytes(deviceCaches) << " beside the least the rest needs, so at least "
+          << describeBytes(cacheBytes - deviceCaches)
+          << " must live in host memory; raise host-mem or gpu-mem";
       return;
     }
     // The device fits some placement but the host cannot stage it: the
@@ -197,6 +230,8 @@ struct PlanTiers : strata::impl::PlanTiersBase<PlanTiers> {
 
     std::vector<double> transfers(graph.stages.size(), 0);
     int64_t gpuBytes = problem.fixedDeviceBytes, hostBytes = 0, nvmeBytes = 0;
+    for (auto [bytes, home] : llvm::zip(problem.cacheBytes, solution.cacheHomes))
+      (home == Kind::gpu ? gpuBytes : hostBytes) += bytes;
     int64_t h2dBytes = 0, nvmeReadBytes = 0, slotBytes = 0;
     bool fromNvme = false;
     for (auto [w, weight] : llvm::enumerate(graph.weights)) {
@@ -224,7 +259,8 @@ struct PlanTiers : strata::impl::PlanTiersBase<PlanTiers> {
     gpuBytes += slots * slotBytes;
     if (fromNvme)
       hostBytes += slots * slotBytes;
-    double step = pipelinedStepSeconds(graph.stages, transfers);
+    double step = pipelinedStepSeconds(graph.stages, transfers) +
+                  hostedCacheSeconds(problem, solution.cacheHomes);
     double copies = 0;
     for (double transfer : transfers)
       copies += transfer;

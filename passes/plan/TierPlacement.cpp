@@ -2,8 +2,9 @@
 //
 // The step time is separable: with a stage's transfer overlapped with the
 // compute of the stage before it, stage s adds max(compute[s-1], transfer[s])
-// and the first stage its whole transfer. Each stage's choice therefore costs
-// a fixed time and some bytes of one budget, and the best placement for a
+// and the first stage its whole transfer; a KV cache in host memory adds its
+// bytes over the host link's rate. Each stage's and each cache's choice
+// therefore costs a fixed time and some bytes of one budget, and the best placement for a
 // given slot size is a two-dimensional knapsack over (device bytes, host
 // bytes), solved by dynamic programming on bytes rounded to units of each
 // budget. Rounding to the nearest unit can overfill a budget by a little
@@ -65,6 +66,46 @@ struct Knapsack {
   Rounding rounding = Rounding::Nearest;
 };
 
+/// The knapsack's items: the stages, then the KV caches; `homes` holds the
+/// home of each in that order.
+size_t itemCount(const TierProblem &problem) {
+  return problem.stages.size() + problem.cacheBytes.size();
+}
+
+int64_t itemBytes(const TierProblem &problem, size_t item) {
+  size_t stages = problem.stages.size();
+  return item < stages ? problem.stages[item].weightBytes : problem.cacheBytes[item - stages];
+}
+
+/// The seconds item `item` adds to the step at `home`, or nothing when it
+/// cannot live there. A stage's term of the pipelined step time: its
+/// transfer overlapped with the compute of the stage before (with
+/// `tieBreak`, a sliver of a hidden transfer's time counts too). A KV cache
+/// in host memory is read across the host link every step.
+std::optional<double> itemSeconds(const TierProblem &problem, const Knapsack &knapsack, size_t item,
+                                  Kind home, bool tieBreak) {
+  int64_t bytes = itemBytes(problem, item);
+  if (item >= problem.stages.size()) {
+    if (home == Kind::nvme)
+      return std::nullopt;
+    return home == Kind::gpu ? 0 : bytes / problem.bandwidths.hostToDevice;
+  }
+  if (bytes == 0 && home != Kind::gpu)
+    return std::nullopt;
+  if (home != Kind::gpu && bytes > knapsack.slotBytes)
+    return std::nullopt;
+  if (home == Kind::nvme && !knapsack.allowNvme)
+    return std::nullopt;
+  double before = item == 0 ? 0 : problem.stages[item - 1].computeSeconds;
+  double transfer = transferSeconds(problem.bandwidths, home, bytes);
+  // A copy hidden behind compute costs nothing in the model; a sliver of
+  // its time breaks ties towards keeping the weights nearer (resident
+  // before host before NVMe), which the model's rates do not see: a link
+  // shared with compute and noisy disks.
+  return (item == 0 ? transfer : std::max(before, transfer)) +
+         (tieBreak ? kTieBreak * transfer : 0);
+}
+
 /// The bytes `homes` keeps on NVMe.
 int64_t nvmeBytesUsed(const TierProblem &problem, const std::vector<Kind> &homes) {
   int64_t bytes = 0;
@@ -90,11 +131,11 @@ int64_t nvmeBytesUsed(const TierProblem &problem, const std::vector<Kind> &homes
 /// The exact bytes each budget holds under `homes`.
 std::pair<int64_t, int64_t> bytesUsed(const TierProblem &problem, const std::vector<Kind> &homes) {
   int64_t device = 0, host = 0;
-  for (auto [stage, home] : llvm::zip(problem.stages, homes)) {
+  for (auto [item, home] : llvm::enumerate(homes)) {
     if (home == Kind::gpu)
-      device += stage.weightBytes;
+      device += itemBytes(problem, item);
     else if (home == Kind::host)
-      host += stage.weightBytes;
+      host += itemBytes(problem, item);
   }
   return {device, host};
 }
@@ -103,8 +144,7 @@ std::pair<int64_t, int64_t> bytesUsed(const TierProblem &problem, const std::vec
 /// nothing when none fits.
 std::optional<std::vector<Kind>> solveKnapsack(const TierProblem &problem,
                                                const Knapsack &knapsack) {
-  const std::vector<TierStage> &stages = problem.stages;
-  size_t count = stages.size();
+  size_t count = itemCount(problem);
   double deviceUnit = static_cast<double>(knapsack.deviceBytes) / kBudgetUnits;
   bool hostLimited = knapsack.hostBytes.has_value();
   double hostUnit = hostLimited ? static_cast<double>(*knapsack.hostBytes) / kBudgetUnits : 0;
@@ -117,41 +157,31 @@ std::optional<std::vector<Kind>> solveKnapsack(const TierProblem &problem,
   best[0] = 0;
   std::vector<std::vector<uint8_t>> choice(count, std::vector<uint8_t>(states, 0));
   for (size_t s = 0; s < count; ++s) {
-    const TierStage &stage = stages[s];
-    double before = s == 0 ? 0 : stages[s - 1].computeSeconds;
+    int64_t bytes = itemBytes(problem, s);
     std::fill(next.begin(), next.end(), kInfinity);
     for (auto [index, home] : llvm::enumerate(kHomes)) {
-      if (stage.weightBytes == 0 && home != Kind::gpu)
-        continue;
-      if (home != Kind::gpu && stage.weightBytes > knapsack.slotBytes)
-        continue;
-      if (home == Kind::nvme && !knapsack.allowNvme)
+      std::optional<double> time = itemSeconds(problem, knapsack, s, home, /*tieBreak=*/true);
+      if (!time)
         continue;
       int64_t deviceCost = 0, hostCost = 0;
       if (home == Kind::gpu) {
-        deviceCost = units(stage.weightBytes, deviceUnit, knapsack.rounding);
-        if (stage.weightBytes > knapsack.deviceBytes)
+        deviceCost = units(bytes, deviceUnit, knapsack.rounding);
+        if (bytes > knapsack.deviceBytes)
           continue;
       }
       if (home == Kind::host && hostLimited) {
-        hostCost = units(stage.weightBytes, hostUnit, knapsack.rounding);
-        if (stage.weightBytes > *knapsack.hostBytes)
+        hostCost = units(bytes, hostUnit, knapsack.rounding);
+        if (bytes > *knapsack.hostBytes)
           continue;
       }
-      double transfer = transferSeconds(problem.bandwidths, home, stage.weightBytes);
-      // A copy hidden behind compute costs nothing in the model; a sliver of
-      // its time breaks ties towards keeping the weights nearer (resident
-      // before host before NVMe), which the model's rates do not see: a link
-      // shared with compute and noisy disks.
-      double time = (s == 0 ? transfer : std::max(before, transfer)) + kTieBreak * transfer;
       for (int64_t d = 0; d + deviceCost < deviceStates; ++d)
         for (int64_t h = 0; h + hostCost < hostStates; ++h) {
           double from = best[d * hostStates + h];
           if (from == kInfinity)
             continue;
           int64_t to = (d + deviceCost) * hostStates + h + hostCost;
-          if (from + time < next[to]) {
-            next[to] = from + time;
+          if (from + *time < next[to]) {
+            next[to] = from + *time;
             choice[s][to] = static_cast<uint8_t>(index);
           }
         }
@@ -166,9 +196,9 @@ std::optional<std::vector<Kind>> solveKnapsack(const TierProblem &problem,
       homes[s] = home;
       int64_t d = state / hostStates, h = state % hostStates;
       if (home == Kind::gpu)
-        d -= units(stages[s].weightBytes, deviceUnit, knapsack.rounding);
+        d -= units(itemBytes(problem, s), deviceUnit, knapsack.rounding);
       if (home == Kind::host && hostLimited)
-        h -= units(stages[s].weightBytes, hostUnit, knapsack.rounding);
+        h -= units(itemBytes(problem, s), hostUnit, knapsack.rounding);
       state = d * hostStates + h;
     }
     return homes;
@@ -195,35 +225,29 @@ std::optional<std::vector<Kind>> solveRounded(const TierProblem &problem, Knapsa
   std::optional<std::vector<Kind>> homes = solveKnapsack(problem, knapsack);
   if (!homes)
     return std::nullopt;
-  // Rounding may have overfilled a budget by a little: move the stages that
+  // Rounding may have overfilled a budget by a little: move the items that
   // gain least per byte from their tier to the next one down (device to host
   // or NVMe, host to NVMe) until both budgets hold.
-  const std::vector<TierStage> &stages = problem.stages;
-  auto gainPerByte = [&](size_t s, Kind from, Kind to) {
-    double before = s == 0 ? 0 : stages[s - 1].computeSeconds;
-    auto cost = [&](Kind home) {
-      double transfer = transferSeconds(problem.bandwidths, home, stages[s].weightBytes);
-      return s == 0 ? transfer : std::max(before, transfer);
-    };
-    return (cost(to) - cost(from)) / static_cast<double>(stages[s].weightBytes);
-  };
   auto demote = [&](Kind from, int64_t excess) -> bool {
     while (excess > 0) {
       std::optional<size_t> cheapest;
       Kind cheapestTo = Kind::nvme;
       double cheapestLoss = 0;
-      for (size_t s = 0; s < stages.size(); ++s) {
-        if ((*homes)[s] != from || stages[s].weightBytes > knapsack.slotBytes)
+      for (size_t s = 0; s < homes->size(); ++s) {
+        std::optional<double> stays = itemSeconds(problem, knapsack, s, from, false);
+        if ((*homes)[s] != from || !stays)
           continue;
+        int64_t bytes = itemBytes(problem, s);
         for (Kind to : {Kind::host, Kind::nvme}) {
-          if (to <= from || (to == Kind::nvme && !knapsack.allowNvme))
+          std::optional<double> moved = itemSeconds(problem, knapsack, s, to, false);
+          if (to <= from || !moved)
             continue;
           if (to == Kind::host && knapsack.hostBytes) {
             auto [device, host] = bytesUsed(problem, *homes);
-            if (host + stages[s].weightBytes > *knapsack.hostBytes)
+            if (host + bytes > *knapsack.hostBytes)
               continue;
           }
-          double loss = gainPerByte(s, from, to);
+          double loss = (*moved - *stays) / static_cast<double>(bytes);
           if (!cheapest || loss < cheapestLoss) {
             cheapest = s;
             cheapestTo = to;
@@ -234,7 +258,7 @@ std::optional<std::vector<Kind>> solveRounded(const TierProblem &problem, Knapsa
       if (!cheapest)
         return false;
       (*homes)[*cheapest] = cheapestTo;
-      excess -= stages[*cheapest].weightBytes;
+      excess -= itemBytes(problem, *cheapest);
     }
     return true;
   };
@@ -277,6 +301,14 @@ double strata::transferSeconds(const TierBandwidths &bandwidths, Kind home, int6
     return bytes / std::min(bandwidths.nvmeRead, bandwidths.hostToDevice);
   }
   return 0;
+}
+
+double strata::hostedCacheSeconds(const TierProblem &problem, const std::vector<Kind> &cacheHomes) {
+  double seconds = 0;
+  for (auto [bytes, home] : llvm::zip(problem.cacheBytes, cacheHomes))
+    if (home == Kind::host)
+      seconds += bytes / problem.bandwidths.hostToDevice;
+  return seconds;
 }
 
 double strata::pipelinedStepSeconds(const std::vector<TierStage> &stages,
@@ -327,9 +359,12 @@ std::optional<TierSolution> strata::solveTierPlacement(const TierProblem &proble
         if (home != Kind::gpu)
           largestStreamed = std::max(largestStreamed, stage.weightBytes);
       }
-      double step = pipelinedStepSeconds(problem.stages, transfers);
+      std::vector<Kind> cacheHomes(homes->begin() + problem.stages.size(), homes->end());
+      homes->resize(problem.stages.size());
+      double step =
+          pipelinedStepSeconds(problem.stages, transfers) + hostedCacheSeconds(problem, cacheHomes);
       if (!best || step < best->stepSeconds)
-        best = TierSolution{std::move(*homes), largestStreamed, step};
+        best = TierSolution{std::move(*homes), std::move(cacheHomes), largestStreamed, step};
     }
   }
   return best;

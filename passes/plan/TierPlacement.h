@@ -4,7 +4,8 @@
 // stages of one step in order, each with its predicted compute time and the
 // bytes of the weights it reads, choose for each stage whether its weights
 // stay resident in device memory, stream from pinned host memory or stream
-// from NVMe, minimising the predicted step time under the device and host
+// from NVMe, and whether each KV cache stays in device memory or lives in
+// host memory, minimising the predicted step time under the device and host
 // budgets. A dynamic programme over the stages, exact up to the rounding of
 // bytes to 1/kBudgetUnits of each budget; every plan it returns fits the
 // budgets exactly.
@@ -58,6 +59,10 @@ struct TierProblem {
   /// home any of them chose. Without them each stage's bytes count apart.
   std::vector<std::vector<size_t>> stageWeights;
   std::vector<int64_t> weightBytes;
+  /// The KV caches' bytes. Each stays in device memory or lives in pinned
+  /// host memory, where the device reads it across the host link every step
+  /// (bytes / H), not through a slot.
+  std::vector<int64_t> cacheBytes;
   TierBandwidths bandwidths;
 };
 
@@ -65,6 +70,8 @@ struct TierProblem {
 struct TierSolution {
   /// The home of each stage's weights (gpu for stages without weights).
   std::vector<tier::Kind> homes;
+  /// The home of each KV cache, gpu or host.
+  std::vector<tier::Kind> cacheHomes;
   /// Each of the two device slots (and, with NVMe, the two pinned staging
   /// slots) holds the weights of one streamed stage.
   int64_t slotBytes = 0;
@@ -81,7 +88,7 @@ struct LeastDevice {
 };
 
 /// The least device memory of `stages` beside `fixedBytes`, over every slot
-/// size a stage has (and none).
+/// size a stage has (and none), with every KV cache in host memory.
 LeastDevice leastDeviceBytes(const std::vector<TierStage> &stages, int64_t fixedBytes);
 
 /// The placement minimising the predicted step time, or nothing when no
@@ -94,6 +101,10 @@ std::optional<TierSolution> solveTierPlacement(const TierProblem &problem);
 /// buffering, prefetch distance one), then the last stage's compute.
 double pipelinedStepSeconds(const std::vector<TierStage> &stages,
                             const std::vector<double> &transfers);
+
+/// The seconds a step spends reading the KV caches `cacheHomes` puts in
+/// host memory across the host link.
+double hostedCacheSeconds(const TierProblem &problem, const std::vector<tier::Kind> &cacheHomes);
 
 /// Of pipelinedStepSeconds, the time the compute waits for copies: the first
 /// stage's transfer and each later one's excess over the compute it overlaps.

@@ -13,6 +13,7 @@
 
 #include "dialects/graph/GraphDialect.h"
 #include "dialects/graph/GraphInterfaces.h"
+#include "dialects/program/ProgramDialect.h"
 
 #include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "llvm/ADT/DenseSet.h"
@@ -89,6 +90,33 @@ FailureOr<OpEstimate> estimate(Operation *op, const TierBandwidths &bandwidths) 
   return result;
 }
 
+/// The KV caches of `entry` at their capacity, and the values that are
+/// views of them (the cache arguments and the outputs that return them).
+LogicalResult collectCaches(func::FuncOp entry, GraphStages &result, llvm::DenseSet<Value> &views) {
+  auto caches = entry->getAttrOfType<ArrayAttr>(program::ProgramDialect::kKvCaches);
+  if (!caches)
+    return success();
+  Operation *terminator = entry.getBody().front().getTerminator();
+  for (auto cache : caches.getAsRange<program::KvCacheAttr>()) {
+    unsigned input = cache.getInput(), output = cache.getOutput();
+    if (input >= entry.getNumArguments() || output >= terminator->getNumOperands())
+      return entry.emitError("a KV cache names input ")
+             << input << " or output " << output << ", which the function lacks";
+    BlockArgument argument = entry.getArgument(input);
+    auto type = dyn_cast<RankedTensorType>(argument.getType());
+    if (!type || !staticBytes(type) || cache.getAxis() >= type.getRank() ||
+        cache.getCapacity() <= 0)
+      return entry.emitError("the KV cache of input ")
+             << input << " needs a static shape, an axis within it and a capacity";
+    SmallVector<int64_t> shape(type.getShape());
+    shape[cache.getAxis()] = cache.getCapacity();
+    result.caches.push_back({input, *staticBytes(type.clone(shape))});
+    views.insert(argument);
+    views.insert(terminator->getOperand(output));
+  }
+  return success();
+}
+
 } // namespace
 
 FailureOr<GraphStages> strata::collectStages(func::FuncOp entry, int64_t minBytes,
@@ -125,6 +153,9 @@ FailureOr<GraphStages> strata::collectStages(func::FuncOp entry, int64_t minByte
     for (Value value : valuesRead(&op))
       lastUse[value] = &op;
 
+  llvm::DenseSet<Value> cacheViews;
+  if (failed(collectCaches(entry, result, cacheViews)))
+    return failure();
   llvm::DenseSet<Attribute> keptGlobals;
   llvm::MapVector<Value, int64_t> live;
   int64_t liveBytes = 0;
@@ -133,6 +164,8 @@ FailureOr<GraphStages> strata::collectStages(func::FuncOp entry, int64_t minByte
     if (!bytes)
       return entry.emitError("the tier plan needs every size of input #")
              << argument.getArgNumber() << "; give it a static shape with --shape";
+    if (cacheViews.contains(argument))
+      continue;
     live[argument] = *bytes;
     liveBytes += *bytes;
   }
@@ -192,6 +225,8 @@ FailureOr<GraphStages> strata::collectStages(func::FuncOp entry, int64_t minByte
         return op.emitError("the tier plan needs the size of every value; result #")
                << cast<OpResult>(value).getResultNumber()
                << " has a dynamic shape: give the model's inputs static shapes with --shape";
+      if (cacheViews.contains(value))
+        continue;
       live[value] = *bytes;
       liveBytes += *bytes;
     }

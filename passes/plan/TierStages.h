@@ -30,6 +30,13 @@ struct StagedWeight {
   std::vector<size_t> stages;
 };
 
+/// A KV cache the program appends to in place (the entry function's
+/// `program.kv_caches`): its entry argument and its bytes at its capacity.
+struct StagedCache {
+  unsigned input = 0;
+  int64_t bytes = 0;
+};
+
 /// A graph's stages.
 struct GraphStages {
   std::vector<TierStage> stages;
@@ -47,6 +54,9 @@ struct GraphStages {
   int64_t constantBytes = 0;
   /// The weights the model returns: the plan leaves them where they are.
   llvm::DenseSet<mlir::StringAttr> returned;
+  /// The KV caches, which are not activations: the cache argument and the
+  /// output that views it take no activation bytes.
+  std::vector<StagedCache> caches;
 };
 
 /// The bytes `global` occupies in a slot (its size rounded up to the slot

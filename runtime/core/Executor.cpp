@@ -123,7 +123,11 @@ std::string Executor::load(const strata_model &model, const strata_weights *weig
       if (__builtin_mul_overflow(bytes, static_cast<uint64_t>(size), &bytes))
         return "the KV cache of input '" + std::string(v.name) + "' would take 2^64 bytes or more";
     }
-    if (strata_status s = device.allocateArena(STRATA_MEMORY_DEVICE, bytes, 64, cache.memory))
+    if (v.cache_space != STRATA_MEMORY_DEVICE && v.cache_space != STRATA_MEMORY_HOST)
+      return "the KV cache of input '" + std::string(v.name) + "' names memory space " +
+             std::to_string(v.cache_space) + ", which no device has";
+    auto space = static_cast<strata_memory_space>(v.cache_space);
+    if (strata_status s = device.allocateArena(space, bytes, 64, cache.memory))
       return "the KV cache of input '" + std::string(v.name) + "': " + takeMessage(s);
     executor->caches_.push_back(std::move(cache));
   }
@@ -132,10 +136,11 @@ std::string Executor::load(const strata_model &model, const strata_weights *weig
   return "";
 }
 
-uint64_t Executor::cacheBytes() const {
+uint64_t Executor::cacheBytes(strata_memory_space space) const {
   uint64_t bytes = 0;
   for (const Cache &cache : caches_)
-    bytes += cache.memory->bytes();
+    if (model_.inputs[cache.input].cache_space == space)
+      bytes += cache.memory->bytes();
   return bytes;
 }
 

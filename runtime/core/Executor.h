@@ -67,9 +67,9 @@ public:
   /// allocator since the executor was loaded.
   uint64_t fallbackAllocationsSinceLoad() const;
 
-  /// The KV caches' buffers: how many, and their bytes together.
+  /// The KV caches' buffers: how many, and the bytes of those in `space`.
   size_t cacheCount() const { return caches_.size(); }
-  uint64_t cacheBytes() const;
+  uint64_t cacheBytes(strata_memory_space space) const;
 
   /// The device's counters now.
   DeviceCounters deviceCounters() const { return device_.counters(); }

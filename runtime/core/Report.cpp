@@ -39,11 +39,17 @@ std::string reportText(const strata_model &model, const Executor &executor, int 
   }
   if (model.num_arenas == 0)
     text += "report: no arenas\n";
-  if (executor.cacheCount() > 0)
-    text += format("report: %zu KV cache%s appended to in place: %llu bytes of device memory "
-                   "beside the arenas\n",
+  uint64_t deviceCaches = executor.cacheBytes(STRATA_MEMORY_DEVICE);
+  uint64_t hostCaches = executor.cacheBytes(STRATA_MEMORY_HOST);
+  if (executor.cacheCount() > 0) {
+    text += format("report: %zu KV cache%s appended to in place: %llu bytes of device memory",
                    executor.cacheCount(), executor.cacheCount() == 1 ? "" : "s",
-                   static_cast<unsigned long long>(executor.cacheBytes()));
+                   static_cast<unsigned long long>(deviceCaches));
+    if (hostCaches > 0)
+      text += format(" and %llu bytes of pinned host memory",
+                     static_cast<unsigned long long>(hostCaches));
+    text += " beside the arenas\n";
+  }
   text += format("report: %llu fallback allocations by the compiled code in %ld run%s after load\n",
                  static_cast<unsigned long long>(executor.fallbackAllocationsSinceLoad()), runs,
                  runs == 1 ? "" : "s");
@@ -54,7 +60,7 @@ std::string reportText(const strata_model &model, const Executor &executor, int 
     for (int32_t j = 0; j < model.num_arenas; ++j)
       if (model.arenas[j].space == STRATA_MEMORY_DEVICE)
         arenas += model.arenas[j].bytes;
-    uint64_t measured = arenas + plan->resident_bytes;
+    uint64_t measured = arenas + plan->resident_bytes + deviceCaches;
     DeviceCounters counters = executor.deviceCounters();
     auto perRun = [&](uint64_t bytes) {
       return runs > 0 ? bytes / static_cast<uint64_t>(runs) : 0;
@@ -62,16 +68,20 @@ std::string reportText(const strata_model &model, const Executor &executor, int 
     auto ratio = [](uint64_t measured, uint64_t predicted) {
       return predicted ? static_cast<double>(measured) / static_cast<double>(predicted) : 0.0;
     };
-    text += format(
-        "report: tier plan, predicted and measured:\n"
-        "report:   device memory %llu bytes predicted, %llu measured (%llu in arenas, "
-        "%llu of resident weights; %.3fx)\n",
-        static_cast<unsigned long long>(plan->device_bytes),
-        static_cast<unsigned long long>(measured), static_cast<unsigned long long>(arenas),
-        static_cast<unsigned long long>(plan->resident_bytes), ratio(measured, plan->device_bytes));
-    text += format("report:   pinned host memory %llu bytes (the staging slots), %llu of them "
+    text +=
+        format("report: tier plan, predicted and measured:\n"
+               "report:   device memory %llu bytes predicted, %llu measured (%llu in arenas, "
+               "%llu of resident weights",
+               static_cast<unsigned long long>(plan->device_bytes),
+               static_cast<unsigned long long>(measured), static_cast<unsigned long long>(arenas),
+               static_cast<unsigned long long>(plan->resident_bytes));
+    if (deviceCaches > 0)
+      text += format(", %llu of KV caches", static_cast<unsigned long long>(deviceCaches));
+    text += format("; %.3fx)\n", ratio(measured, plan->device_bytes));
+    text += format("report:   pinned host memory %llu bytes (the staging slots%s), %llu of them "
                    "locked in RAM\n",
                    static_cast<unsigned long long>(counters.arenaBytes[STRATA_MEMORY_HOST]),
+                   hostCaches > 0 ? " and KV caches" : "",
                    static_cast<unsigned long long>(counters.pinnedHostBytes));
     text += format("report:   copied to the device per run: %llu bytes predicted, %llu measured "
                    "(%.3fx)\n",

@@ -114,3 +114,18 @@ func.func @alloc_past_the_end() {
   %b = tier.alloc gpu offset 9223372036854775000 : memref<1024xf32>
   return
 }
+
+// -----
+
+// expected-error @+1 {{the KV cache of input 2 is at home on nvme; a KV cache lives on gpu or host}}
+module attributes {tier.c = #tier.kv_cache<input = 2, home = nvme, bytes = 4096>} {}
+
+// -----
+
+// expected-error @+1 {{the KV cache of input 2 has 0 bytes; it has at least one}}
+module attributes {tier.c = #tier.kv_cache<input = 2, home = gpu, bytes = 0>} {}
+
+// -----
+
+// expected-error @+1 {{a KV cache's input is counted from 0; it is -1}}
+module attributes {tier.c = #tier.kv_cache<input = -1, home = gpu, bytes = 4>} {}

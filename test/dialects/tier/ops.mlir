@@ -2,8 +2,10 @@
 
 // Round trip of every op, type and attribute of the tier dialect.
 
-// CHECK: module attributes {tier.plan = #tier.plan<slots = 2, slot_bytes = 16384, step_ns = 1500, copy_ns = 1200, stall_ns = 300, gpu_bytes = 40960, host_bytes = 16384, nvme_bytes = 16384, h2d_bytes = 32768, nvme_read_bytes = 16384, placements = [#tier.placement<"w0", home = gpu, bytes = 8192, first = 0, last = 3>, #tier.placement<"w1", home = host, bytes = 16384, first = 1, last = 1>, #tier.placement<"w2", home = nvme, bytes = 16384, first = 2, last = 2>]>}
-module attributes {tier.plan = #tier.plan<slots = 2, slot_bytes = 16384, step_ns = 1500, copy_ns = 1200, stall_ns = 300,
+// CHECK: module attributes {tier.kv_caches = [#tier.kv_cache<input = 1, home = gpu, bytes = 4096>, #tier.kv_cache<input = 2, home = host, bytes = 4096>], tier.plan = #tier.plan<slots = 2, slot_bytes = 16384, step_ns = 1500, copy_ns = 1200, stall_ns = 300, gpu_bytes = 40960, host_bytes = 16384, nvme_bytes = 16384, h2d_bytes = 32768, nvme_read_bytes = 16384, placements = [#tier.placement<"w0", home = gpu, bytes = 8192, first = 0, last = 3>, #tier.placement<"w1", home = host, bytes = 16384, first = 1, last = 1>, #tier.placement<"w2", home = nvme, bytes = 16384, first = 2, last = 2>]>}
+module attributes {tier.kv_caches = [#tier.kv_cache<input = 1, home = gpu, bytes = 4096>,
+                                     #tier.kv_cache<input = 2, home = host, bytes = 4096>],
+    tier.plan = #tier.plan<slots = 2, slot_bytes = 16384, step_ns = 1500, copy_ns = 1200, stall_ns = 300,
     gpu_bytes = 40960, host_bytes = 16384, nvme_bytes = 16384, h2d_bytes = 32768,
     nvme_read_bytes = 16384,
     placements = [#tier.placement<"w0", home = gpu, bytes = 8192, first = 0, last = 3>,

@@ -6,7 +6,8 @@
 // after the positions the cache holds and returns the view of them all as
 // `present`. The executor passes the cache at its capacity and the count of
 // held positions after the inputs, copies a caller's past in and the present
-// out, and with `keepCaches` keeps the cache between runs and copies nothing.
+// out, and with `keepCaches` keeps the cache between runs and copies nothing;
+// it allocates each cache in the memory space the model names for it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -134,6 +135,34 @@ TEST_F(KvCacheTest, RefusesAMissingCacheAndOneLargerThanItsCapacity) {
   EXPECT_EQ(executor->run({tooLong.get(), x.get()}, outputs),
             "input 'past' holds 5 positions along axis 1; its KV cache holds at most 4");
   EXPECT_EQ(seenLength, -1);
+}
+
+TEST_F(KvCacheTest, AllocatesEachCacheInTheMemoryItsPlanNames) {
+  EXPECT_EQ(executor->cacheBytes(STRATA_MEMORY_DEVICE), kCapacity * 2 * sizeof(float));
+  EXPECT_EQ(executor->cacheBytes(STRATA_MEMORY_HOST), 0u);
+
+  // A cache the tier plan put in host memory: the device's host arenas hold
+  // it, its device memory does not, and the program appends to it as before.
+  strata_model_value inputs[] = {kInputs[0], kInputs[1]};
+  inputs[0].cache_space = STRATA_MEMORY_HOST;
+  model.inputs = inputs;
+  std::unique_ptr<Device> hosting = test::cpuDeviceOfCapacity(1 << 20);
+  std::unique_ptr<Executor> hosted;
+  ASSERT_EQ(Executor::load(model, nullptr, *hosting, hosted), "");
+  EXPECT_EQ(hosted->cacheBytes(STRATA_MEMORY_DEVICE), 0u);
+  EXPECT_EQ(hosted->cacheBytes(STRATA_MEMORY_HOST), kCapacity * 2 * sizeof(float));
+  EXPECT_EQ(hosting->counters().arenaBytes[STRATA_MEMORY_DEVICE], 0u);
+  EXPECT_EQ(hosting->counters().arenaBytes[STRATA_MEMORY_HOST], kCapacity * 2 * sizeof(float));
+  OwnedTensor past = tensor({1, 2}), x = tensor({3, 4});
+  std::vector<OwnedTensor> outputs;
+  ASSERT_EQ(hosted->run({past.get(), x.get()}, outputs), "");
+  ASSERT_TRUE(outputs[0]);
+  EXPECT_EQ(values(outputs[0]), (std::vector<float>{1, 2, 3, 4}));
+
+  inputs[0].cache_space = STRATA_MEMORY_SPACE_COUNT;
+  std::unique_ptr<Executor> refused;
+  EXPECT_EQ(Executor::load(model, nullptr, *hosting, refused),
+            "the KV cache of input 'past' names memory space 2, which no device has");
 }
 
 } // namespace

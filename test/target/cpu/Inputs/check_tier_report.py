@@ -1,7 +1,7 @@
 """Checks a tiered program's device memory against its budget: the arenas its
---report lists in device memory (activations and slots) plus the weights its
-plan (PLAN, the --compile-to=plan output) keeps resident add up to at most
-BUDGET bytes. Prints the measured figure next to the plan's prediction. The
+--report lists in device memory (activations and slots), the KV caches it
+keeps in device memory, and the weights its plan (PLAN, the
+--compile-to=plan output) keeps resident add up to at most BUDGET bytes. Prints the measured figure next to the plan's prediction. The
 report's predicted copy and stall times and overlap must be the plan's, and
 the copies it measured must have taken time.
 
@@ -20,10 +20,13 @@ report = sys.stdin.read()
 arenas = [int(m.group(1)) for m in re.finditer(r"arena \d+ \(device memory\): (\d+) bytes",
                                                report)]
 assert arenas, "the report lists no arena in device memory"
-measured = sum(arenas) + resident
+caches = re.search(r"KV caches? appended to in place: (\d+) bytes of device memory", report)
+cache_bytes = int(caches.group(1)) if caches else 0
+measured = sum(arenas) + resident + cache_bytes
 assert measured <= budget, f"device memory {measured} bytes, over the budget {budget}"
 print(f"device memory: {measured} bytes ({sum(arenas)} in {len(arenas)} arenas, {resident} of "
-      f"resident weights), predicted {plan.group(1)}, within the budget")
+      f"resident weights, {cache_bytes} of KV caches), predicted {plan.group(1)}, within the "
+      f"budget")
 
 times = re.search(r"#tier\.plan<.*?copy_ns = (\d+), stall_ns = (\d+)", plan_text)
 assert times, "the plan has no copy and stall times"
