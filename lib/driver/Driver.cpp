@@ -333,6 +333,23 @@ strata_tier_plan predictedFigures(tier::PlanAttr plan) {
           nullptr};
 }
 
+/// Gives each KV cache of `signature` the memory the tier plan put it in
+/// (`tier.kv_caches`, whose inputs are arguments of `entry`, the function
+/// the signature was read from).
+void placeKvCaches(ModuleOp module, func::FuncOp entry, ModelSignature &signature) {
+  auto placed = module->getAttrOfType<ArrayAttr>(tier::TierDialect::kKvCaches);
+  if (!placed)
+    return;
+  for (auto cache : placed.getAsRange<tier::KvCacheAttr>()) {
+    auto value = entry.getArgAttrOfType<program::ValueAttr>(
+        static_cast<unsigned>(cache.getInput()), program::ProgramDialect::kValue);
+    for (ModelValue &input : signature.inputs)
+      if (value && input.cacheAxis >= 0 && input.name == value.getName().getValue())
+        input.cacheSpace =
+            cache.getHome() == tier::Kind::host ? STRATA_MEMORY_HOST : STRATA_MEMORY_DEVICE;
+  }
+}
+
 /// Gives training program `t`, compiled from the ONNX model at `inputFile`,
 /// that model to write its trained weights into (`--export-onnx`); warns,
 /// saying why, when it cannot.
@@ -374,6 +391,7 @@ LogicalResult emitProgram(ModuleOp module, const PipelineOptions &options, Phase
     if (options.plan.tiers)
       signature->nvmeDirectory = options.plan.tiers->nvmeDirectory;
   }
+  placeKvCaches(module, planned, *signature);
   if (failed(runPhases(module, options, Phase::Plan, Phase::LLVM, timing)))
     return failure();
   const TargetBackend &target = *options.target;

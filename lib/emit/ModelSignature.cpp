@@ -8,8 +8,6 @@
 #include "lib/emit/ModelSignature.h"
 
 #include "dialects/program/ProgramDialect.h"
-#include "dialects/tier/TierDialect.h"
-#include "strata/model.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/StringMap.h"
@@ -169,12 +167,6 @@ LogicalResult readKvCaches(func::FuncOp func, std::vector<ModelValue> &inputs,
   auto caches = func->getAttrOfType<ArrayAttr>(program::ProgramDialect::kKvCaches);
   if (!caches)
     return success();
-  // The tier plan's home of each cache, where it made one.
-  llvm::DenseMap<int64_t, tier::Kind> homes;
-  if (auto placed =
-          func->getParentOfType<ModuleOp>()->getAttrOfType<ArrayAttr>(tier::TierDialect::kKvCaches))
-    for (auto cache : placed.getAsRange<tier::KvCacheAttr>())
-      homes[cache.getInput()] = cache.getHome();
   for (auto cache : caches.getAsRange<program::KvCacheAttr>()) {
     size_t in = cache.getInput(), out = cache.getOutput();
     if (in >= inputs.size() || out >= outputs.size() ||
@@ -190,8 +182,6 @@ LogicalResult readKvCaches(func::FuncOp func, std::vector<ModelValue> &inputs,
     value.maxDims[axis] = bound;
     value.cacheAxis = axis;
     value.cacheCapacity = cache.getCapacity();
-    value.cacheSpace =
-        homes.lookup(in) == tier::Kind::host ? STRATA_MEMORY_HOST : STRATA_MEMORY_DEVICE;
     outputs[out].cacheInput = in;
   }
   return success();

@@ -45,7 +45,8 @@ struct ModelValue {
   /// Outputs: the input whose cache the output is a view of, or -1.
   int64_t cacheInput = -1;
   /// Inputs: the memory space of the cache (a strata_memory_space): device
-  /// memory, or pinned host memory where the tier plan put it there.
+  /// memory, or pinned host memory where the tier plan put it there (which
+  /// the driver sets).
   int64_t cacheSpace = 0;
 };
 

@@ -8,11 +8,14 @@ bandwidth it achieved (the bytes the report counts read from NVMe per step over 
 time per step), the raw bandwidth of the same disk measured in the same run by
 `dd iflag=direct` over the weights file (one request at a time) and by the
 program's `--probe` (as many requests in flight as the reader), and tokens/s next
-to its bound (dd's bandwidth over the NVMe bytes per token). Prints figures;
-asserts nothing.
+to its bound (dd's bandwidth over the NVMe bytes per token). A shared virtual
+disk's speed moves by half from one minute to the next, so the program and dd
+run in turn, `--pairs` times, and each pair's ratio is printed with their
+median. Prints figures; asserts nothing.
 
   .venv/bin/python test/bench/tiers.py --stratac build/bin/stratac [--layers 64]
-      [--width 4096] [--rows 1] [--gpu-mem 1GiB] [--host-mem 160MiB] [--work DIR]
+      [--width 4096] [--rows 1] [--gpu-mem 1GiB] [--host-mem 160MiB] [--pairs 5]
+      [--work DIR]
 """
 import argparse
 import os
@@ -67,6 +70,8 @@ def main():
     parser.add_argument("--gpu-mem", default="1GiB")
     parser.add_argument("--host-mem", default="160MiB")
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pairs", type=int, default=5,
+                        help="runs of the program and dd in turn, for the ratios")
     parser.add_argument("--work")
     args = parser.parse_args()
     work = args.work or tempfile.mkdtemp(prefix="strata-tiers-")
@@ -119,6 +124,21 @@ def main():
     bound = raw / nvme
     print(f"tokens/s: {1 / per_run:.2f}, bound {bound:.2f} (raw bandwidth / NVMe bytes per "
           f"token): {1 / per_run / bound:.2f}x")
+    # The program's step (the mean of its --bench runs after the first) and
+    # dd's read of the weights file, in turn: the ratio of achieved to raw
+    # bandwidth is also the ratio of tokens/s to the bound.
+    ratios = []
+    for pair in range(args.pairs):
+        out = subprocess.run([program, "--input", f"x={x}", "--bench", str(args.runs)],
+                             capture_output=True, text=True, check=True).stdout
+        step = float(re.search(r"([0-9.]+) ms per run", out).group(1)) / 1e3
+        raw = raw_bandwidth(program + ".weights")
+        ratios.append(nvme / step / raw)
+        print(f"pair {pair + 1}: {nvme / step / 1e9:.2f} GB/s achieved, {raw / 1e9:.2f} GB/s "
+              f"by dd: {ratios[-1]:.2f}x")
+    if ratios:
+        print(f"achieved / raw bandwidth (= tokens/s / bound), median of {len(ratios)} pairs: "
+              f"{float(np.median(ratios)):.2f}x (from {min(ratios):.2f}x to {max(ratios):.2f}x)")
 
 
 if __name__ == "__main__":
