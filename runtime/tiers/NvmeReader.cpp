@@ -15,6 +15,7 @@
 
 #include "runtime/core/Status.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -91,8 +92,40 @@ strata_status NvmeReader::adopt(int fd, const char *name, bool direct,
                      "cannot allocate the %llu-byte read buffer for '%s'",
                      static_cast<unsigned long long>(kRequestBytes * kQueueDepth), name);
   reader->faultHook = faultFromEnvironment();
+  reader->addFixedBuffer(reader->buffer, kRequestBytes * kQueueDepth);
   out = std::move(reader);
   return nullptr;
+}
+
+void NvmeReader::registerFixed() {
+  if (!fixedRefused)
+    io_uring_unregister_buffers(&ring);
+  if (fixed.empty())
+    return;
+  if (io_uring_register_buffers(&ring, fixed.data(), static_cast<unsigned>(fixed.size())) != 0) {
+    fixedRefused = true;
+    fixed.clear();
+  }
+}
+
+void NvmeReader::addFixedBuffer(void *base, uint64_t bytes) {
+  // The kernel registers buffers of at most 1 GiB.
+  if (!ringReady || fixedRefused || bytes == 0 || bytes > (uint64_t(1) << 30))
+    return;
+  for (const iovec &v : fixed)
+    if (v.iov_base == base && v.iov_len == bytes)
+      return;
+  fixed.push_back({base, static_cast<size_t>(bytes)});
+  registerFixed();
+}
+
+void NvmeReader::dropFixedBuffer(void *base) {
+  auto it = std::find_if(fixed.begin(), fixed.end(),
+                         [&](const iovec &v) { return v.iov_base == base; });
+  if (it == fixed.end())
+    return;
+  fixed.erase(it);
+  registerFixed();
 }
 
 NvmeReader::~NvmeReader() {
@@ -156,8 +189,17 @@ strata_status NvmeReader::readAligned(uint64_t start, uint64_t length, unsigned 
     if (!sqe)
       return makeError(STRATA_ERROR_IO, "io_uring has no free entry to read '%s'",
                        filePath.c_str());
-    io_uring_prep_read(sqe, fd, into + uint64_t(i) * kRequestBytes + filled[i],
-                       static_cast<unsigned>(bytes), offset);
+    unsigned char *target = into + uint64_t(i) * kRequestBytes + filled[i];
+    // A registered buffer holding the whole request reads as a fixed one.
+    auto registered = std::find_if(fixed.begin(), fixed.end(), [&](const iovec &v) {
+      auto *base = static_cast<unsigned char *>(v.iov_base);
+      return target >= base && target + bytes <= base + v.iov_len;
+    });
+    if (registered != fixed.end())
+      io_uring_prep_read_fixed(sqe, fd, target, static_cast<unsigned>(bytes), offset,
+                               static_cast<int>(registered - fixed.begin()));
+    else
+      io_uring_prep_read(sqe, fd, target, static_cast<unsigned>(bytes), offset);
     io_uring_sqe_set_data64(sqe, i);
     ++prepared;
     return nullptr;

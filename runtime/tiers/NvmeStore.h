@@ -47,6 +47,10 @@ public:
   /// Reads `bytes` bytes at store offset `offset` into `target`.
   [[nodiscard]] strata_status read(uint64_t offset, void *target, uint64_t bytes);
 
+  /// The reader of the store's file, to register the buffers its reads go
+  /// into (NvmeReader::addFixedBuffer).
+  NvmeReader &fileReader() { return *reader; }
+
   /// Bytes of the file so far (the appended ranges, each rounded up to a
   /// block).
   uint64_t size() const { return used; }

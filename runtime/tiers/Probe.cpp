@@ -3,7 +3,9 @@
 // Each rate is the best of three timed passes, so a one-off stall (another
 // process, a page fault on first touch) does not set it. The scratch file is
 // written with ordinary writes and fsync'd before it is read with O_DIRECT,
-// so the read comes from the device, not from the page cache.
+// so the read comes from the device, not from the page cache. It goes into
+// a block-aligned buffer registered with the reader's ring, as the program's
+// reads go into its pinned staging slots.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +18,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <fcntl.h>
 #include <unistd.h>
 #include <vector>
@@ -75,13 +78,23 @@ strata_status probeRead(const std::string &dir, uint64_t fileBytes, ProbedRates 
     return status;
   out.direct = reader->direct();
   out.ring = reader->usesRing();
-  std::vector<unsigned char> target(static_cast<size_t>(fileBytes));
+  void *block = nullptr;
+  if (posix_memalign(&block, NvmeReader::kBlockBytes, static_cast<size_t>(fileBytes)) != 0)
+    return makeError(STRATA_ERROR_OUT_OF_MEMORY, "cannot allocate the probe's %llu-byte buffer",
+                     static_cast<unsigned long long>(fileBytes));
+  std::unique_ptr<void, decltype(&std::free)> target(block, &std::free);
+  reader->addFixedBuffer(target.get(), fileBytes);
   for (int pass = 0; pass < kPasses; ++pass) {
     auto start = std::chrono::steady_clock::now();
-    if (strata_status s = reader->read(0, target.data(), fileBytes))
+    strata_status s = reader->read(0, target.get(), fileBytes);
+    if (s) {
+      // The reader goes before the buffer it registered.
+      reader.reset();
       return s;
+    }
     out.nvmeRead = std::max(out.nvmeRead, fileBytes / seconds(start));
   }
+  reader.reset();
   return nullptr;
 }
 

@@ -7,6 +7,7 @@
 
 #include "runtime/device/cpu/HostArena.h"
 #include "runtime/core/Status.h"
+#include "runtime/device/cpu/TierCopies.h"
 
 #include <cerrno>
 #include <cstdlib>
@@ -73,14 +74,20 @@ strata_status HostArena::create(MemoryBudget &budget, strata_memory_space space,
     return makeError(STRATA_ERROR_OUT_OF_MEMORY,
                      "cannot allocate an arena object of the cpu device");
   }
-  if (space == STRATA_MEMORY_HOST)
+  if (space == STRATA_MEMORY_HOST) {
     (locked ? pinnedTotal : unpinnedTotal).fetch_add(bytes, std::memory_order_relaxed);
+    if (bytes > 0)
+      pinForNvmeReads(base, bytes);
+  }
   return nullptr;
 }
 
 HostArena::~HostArena() {
-  if (space() == STRATA_MEMORY_HOST)
+  if (space() == STRATA_MEMORY_HOST) {
     (locked ? pinnedTotal : unpinnedTotal).fetch_sub(bytes(), std::memory_order_relaxed);
+    if (bytes() > 0)
+      unpinForNvmeReads(data());
+  }
   if (locked)
     ::munlock(data(), bytes());
   std::free(data());

@@ -6,7 +6,8 @@
 // not from the mapping: one reader per file, opened at the first read; a
 // failure is returned naming the file, offset and cause. Given an NVMe
 // directory, the first read of each range also writes it to the directory's
-// file (NvmeStore.h), and later reads of it come from there.
+// file (NvmeStore.h), and later reads of it come from there. The pinned host
+// memory the reads go into is registered with each reader's ring.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,6 +37,20 @@ std::map<std::string, std::unique_ptr<strata::tiers::NvmeReader>> readers;
 /// each range of a weights file (device, inode, offset, bytes) was put.
 std::unique_ptr<strata::tiers::NvmeStore> store;
 std::map<std::tuple<uint64_t, uint64_t, uint64_t, uint64_t>, uint64_t> stored;
+/// Pinned host memory the readers read into (pinForNvmeReads): base, bytes.
+std::map<unsigned char *, uint64_t> pinned;
+
+/// Registers with `reader` the pinned memory that holds [target, target +
+/// bytes), if any.
+void registerTarget(strata::tiers::NvmeReader &reader, void *target, uint64_t bytes) {
+  auto *start = static_cast<unsigned char *>(target);
+  auto it = pinned.upper_bound(start);
+  if (it == pinned.begin())
+    return;
+  --it;
+  if (start + bytes <= it->first + it->second)
+    reader.addFixedBuffer(it->first, it->second);
+}
 
 strata_status readWeights(const void *region, uint64_t offset, void *target, uint64_t bytes) {
   std::string path;
@@ -50,6 +65,7 @@ strata_status readWeights(const void *region, uint64_t offset, void *target, uin
   auto key = std::make_tuple(device, inode, dataOffset + offset, bytes);
   if (store)
     if (auto it = stored.find(key); it != stored.end()) {
+      registerTarget(store->fileReader(), target, bytes);
       if (strata_status s = store->read(it->second, target, bytes))
         return s;
       readFromNvme.fetch_add(bytes, std::memory_order_relaxed);
@@ -70,6 +86,7 @@ strata_status readWeights(const void *region, uint64_t offset, void *target, uin
                                       "(it was replaced since)",
                                       path.c_str());
   }
+  registerTarget(*reader, target, bytes);
   if (strata_status s = reader->read(dataOffset + offset, target, bytes))
     return s;
   if (strata_status s = strata::runtime::checkStreamedRead(region, offset, target, bytes))
@@ -103,6 +120,22 @@ strata_status strata::cpu::readWeightsFromNvme(const void *region, uint64_t offs
     return tiered;
   }
   return nullptr;
+}
+
+void strata::cpu::pinForNvmeReads(void *base, uint64_t bytes) {
+  std::lock_guard<std::mutex> lock(readersMutex);
+  pinned[static_cast<unsigned char *>(base)] = bytes;
+}
+
+void strata::cpu::unpinForNvmeReads(void *base) {
+  std::lock_guard<std::mutex> lock(readersMutex);
+  if (pinned.erase(static_cast<unsigned char *>(base)) == 0)
+    return;
+  for (auto &[path, reader] : readers)
+    if (reader)
+      reader->dropFixedBuffer(base);
+  if (store)
+    store->fileReader().dropFixedBuffer(base);
 }
 
 strata_status strata::cpu::openNvmeDirectory(const char *directory, uint64_t capacity) {

@@ -25,6 +25,13 @@ void copyToDevice(void *target, const void *source, uint64_t bytes);
 strata_status readWeightsFromNvme(const void *region, uint64_t offset, void *target,
                                   uint64_t bytes);
 
+/// Names [base, base + bytes), pinned host memory the NVMe tier reads into
+/// (the staging slots' arena), which the readers register with their rings
+/// (NvmeReader::addFixedBuffer) until it is unpinned.
+void pinForNvmeReads(void *base, uint64_t bytes);
+/// Takes back pinForNvmeReads(base) before the memory is freed.
+void unpinForNvmeReads(void *base);
+
 /// Keeps the NVMe tier's weights in a file in `directory` from now on
 /// (checking it has `capacity` bytes free). The directory and the streams are
 /// the process's: one device at a time runs a program with a tier plan.

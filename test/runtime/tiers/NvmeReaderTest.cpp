@@ -1,8 +1,8 @@
 //===- NvmeReaderTest.cpp - The NVMe tier's reads --------------------------===//
 //
 // Reads through io_uring return the file's bytes wherever they start and end
-// (block-aligned or not, across requests and batches), resume short reads,
-// and fail naming the file and offset on an I/O error or a file that ends
+// (block-aligned or not, across requests and batches, into buffers
+// registered with the ring or not), resume short reads, and fail naming the file and offset on an I/O error or a file that ends
 // too soon. The file lives in the test's temporary directory, so O_DIRECT is
 // used where that filesystem allows it.
 //
@@ -13,9 +13,11 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <vector>
 
 #include <fcntl.h>
+#include <unistd.h>
 
 using strata::test::isError;
 using strata::test::TempDir;
@@ -141,6 +143,52 @@ TEST(NvmeReaderTest, ReadsThroughPreadWithoutIoUring) {
   });
   EXPECT_TRUE(isError(reader->read(0, target.data, 8 * NvmeReader::kRequestBytes), STRATA_ERROR_IO,
                       {"reading '" + path + "' at offset", "Input/output error"}));
+}
+
+TEST(NvmeReaderTest, ReadsIntoRegisteredBuffers) {
+  // The target's first half is registered with the ring: its requests go
+  // out as fixed-buffer reads (short ones resumed inside it), the second
+  // half's as plain ones; dropped, the buffer reads as plain memory again.
+  TempDir dir;
+  std::unique_ptr<NvmeReader> reader;
+  ASSERT_EQ(NvmeReader::open(patternFile(dir, kFileBytes).c_str(), reader), nullptr);
+  // Root may always register buffers; others only within RLIMIT_MEMLOCK,
+  // and the reader reads without them where the kernel refuses.
+  bool registers = reader->usesRing() && ::geteuid() == 0;
+  size_t own = reader->fixedBufferCount();
+  if (registers) {
+    EXPECT_EQ(own, 1u);
+  }
+  uint64_t bytes = 19 * NvmeReader::kRequestBytes + 1000;
+  AlignedBuffer target(bytes);
+  reader->addFixedBuffer(target.data, bytes / 2);
+  reader->addFixedBuffer(target.data, bytes / 2);
+  if (registers) {
+    EXPECT_EQ(reader->fixedBufferCount(), own + 1);
+  }
+  int shortened = 0;
+  reader->setFaultHook([&](uint64_t offset, uint64_t &count) {
+    if ((offset / NvmeReader::kRequestBytes) % 4 == 1 && count > NvmeReader::kBlockBytes) {
+      count = NvmeReader::kBlockBytes;
+      ++shortened;
+    }
+    return 0;
+  });
+  auto expectTarget = [&] {
+    std::memset(target.data, 0x5a, bytes);
+    ASSERT_EQ(reader->read(NvmeReader::kBlockBytes, target.data, bytes), nullptr);
+    const char *got = static_cast<const char *>(target.data);
+    for (uint64_t i = 0; i < bytes; ++i)
+      if (got[i] != expectedByte(NvmeReader::kBlockBytes + i)) {
+        ADD_FAILURE() << "byte " << i;
+        return;
+      }
+  };
+  expectTarget();
+  EXPECT_GE(shortened, 4);
+  reader->dropFixedBuffer(target.data);
+  EXPECT_EQ(reader->fixedBufferCount(), own);
+  expectTarget();
 }
 
 TEST(NvmeReaderTest, ResumesShortReads) {
