@@ -59,6 +59,39 @@ NvmeReader::FaultHook faultFromEnvironment() {
 
 } // namespace
 
+/// One block-aligned range being read: its requests' state. Requests are
+/// kRequestBytes each; a short one is resumed from where it stopped.
+struct NvmeReader::Job {
+  Job(uint64_t start, uint64_t length, unsigned char *into, uint32_t id)
+      : start(start), length(length), into(into), id(id),
+        count(static_cast<size_t>((length + kRequestBytes - 1) / kRequestBytes)), filled(count, 0),
+        ended(count, 0), failed(count, 0) {}
+
+  uint64_t requestLength(size_t i) const {
+    return std::min(kRequestBytes, length - uint64_t(i) * kRequestBytes);
+  }
+  bool matches(uint64_t s, uint64_t l, const unsigned char *i) const {
+    return start == s && length == l && into == i;
+  }
+  /// Whether a request is left to go out.
+  bool pending() const { return !anyFailed && (!resume.empty() || next < count); }
+
+  uint64_t start, length;
+  unsigned char *into;
+  uint32_t id;
+  size_t count;
+  /// Bytes each request has read so far, whether it met the end of the
+  /// file, and the error it failed with.
+  std::vector<uint64_t> filled;
+  std::vector<char> ended;
+  std::vector<int> failed;
+  /// Requests whose read came back short, to resume before new ones.
+  std::vector<size_t> resume;
+  size_t next = 0;
+  unsigned inFlight = 0;
+  bool anyFailed = false;
+};
+
 strata_status NvmeReader::open(const char *path, std::unique_ptr<NvmeReader> &out) {
   int fd = ::open(path, O_RDONLY | O_DIRECT | O_CLOEXEC);
   bool direct = fd >= 0;
@@ -120,8 +153,11 @@ void NvmeReader::addFixedBuffer(void *base, uint64_t bytes) {
 }
 
 void NvmeReader::dropFixedBuffer(void *base) {
-  auto it = std::find_if(fixed.begin(), fixed.end(),
-                         [&](const iovec &v) { return v.iov_base == base; });
+  // A read ahead may be writing into the memory about to be freed.
+  if (!broken)
+    settleAhead();
+  auto it =
+      std::find_if(fixed.begin(), fixed.end(), [&](const iovec &v) { return v.iov_base == base; });
   if (it == fixed.end())
     return;
   fixed.erase(it);
@@ -129,6 +165,9 @@ void NvmeReader::dropFixedBuffer(void *base) {
 }
 
 NvmeReader::~NvmeReader() {
+  // Reads ahead write into their targets until they complete.
+  if (ringReady && !broken)
+    settleAhead();
   if (ringReady)
     io_uring_queue_exit(&ring);
   if (fd >= 0)
@@ -157,88 +196,134 @@ strata_status NvmeReader::preadAligned(uint64_t start, uint64_t length, unsigned
   return nullptr;
 }
 
+strata_status NvmeReader::prepare(Job &job, unsigned &prepared) {
+  size_t i = job.next;
+  if (!job.resume.empty()) {
+    i = job.resume.back();
+    job.resume.pop_back();
+  } else {
+    ++job.next;
+  }
+  uint64_t offset = job.start + uint64_t(i) * kRequestBytes + job.filled[i];
+  uint64_t bytes = job.requestLength(i) - job.filled[i];
+  if (faultHook)
+    if (int fault = faultHook(offset, bytes)) {
+      job.failed[i] = fault;
+      job.anyFailed = true;
+      return nullptr;
+    }
+  io_uring_sqe *sqe = io_uring_get_sqe(&ring);
+  if (!sqe)
+    return makeError(STRATA_ERROR_IO, "io_uring has no free entry to read '%s'", filePath.c_str());
+  unsigned char *target = job.into + uint64_t(i) * kRequestBytes + job.filled[i];
+  // A registered buffer holding the whole request reads as a fixed one.
+  auto registered = std::find_if(fixed.begin(), fixed.end(), [&](const iovec &v) {
+    auto *base = static_cast<unsigned char *>(v.iov_base);
+    return target >= base && target + bytes <= base + v.iov_len;
+  });
+  if (registered != fixed.end())
+    io_uring_prep_read_fixed(sqe, fd, target, static_cast<unsigned>(bytes), offset,
+                             static_cast<int>(registered - fixed.begin()));
+  else
+    io_uring_prep_read(sqe, fd, target, static_cast<unsigned>(bytes), offset);
+  io_uring_sqe_set_data64(sqe, (uint64_t(job.id) << 32) | i);
+  ++job.inFlight;
+  ++prepared;
+  return nullptr;
+}
+
+io_uring_cqe *NvmeReader::waitOne() {
+  // A read still in flight when this returns could write into its target
+  // after the caller has moved on, so a ring that cannot be waited on ends
+  // the process.
+  io_uring_cqe *cqe = nullptr;
+  int err;
+  while ((err = io_uring_wait_cqe(&ring, &cqe)) == -EINTR) {
+  }
+  if (err)
+    strata::runtime::fatalError("waiting for reads of '%s' failed: %s", filePath.c_str(),
+                                std::strerror(-err));
+  return cqe;
+}
+
+void NvmeReader::complete(io_uring_cqe *cqe, Job &current) {
+  uint64_t data = io_uring_cqe_get_data64(cqe);
+  int res = cqe->res;
+  io_uring_cqe_seen(&ring, cqe);
+  --inFlight;
+  auto id = static_cast<uint32_t>(data >> 32);
+  Job *owner = ahead && ahead->id == id ? ahead.get() : current.id == id ? &current : nullptr;
+  if (!owner)
+    return;
+  Job &job = *owner;
+  size_t i = static_cast<size_t>(data & 0xffffffffu);
+  --job.inFlight;
+  if (res < 0) {
+    job.failed[i] = res;
+    job.anyFailed = true;
+  } else if (res == 0) {
+    job.ended[i] = 1;
+  } else {
+    job.filled[i] += static_cast<uint64_t>(res);
+    if (job.filled[i] < job.requestLength(i))
+      job.resume.push_back(i);
+  }
+}
+
+void NvmeReader::settleAhead() {
+  if (!ahead)
+    return;
+  Job none(0, 0, nullptr, 0);
+  while (ahead->inFlight > 0)
+    complete(waitOne(), none);
+  ahead.reset();
+}
+
 strata_status NvmeReader::readAligned(uint64_t start, uint64_t length, unsigned char *into,
-                                      uint64_t &got) {
+                                      uint64_t &got, const NextRead &nextRead) {
   if (!ringReady)
     return preadAligned(start, length, into, got);
-  size_t count = static_cast<size_t>((length + kRequestBytes - 1) / kRequestBytes);
-  // Bytes each request has read so far, whether it met the end of the file,
-  // and the error it failed with.
-  std::vector<uint64_t> filled(count, 0);
-  std::vector<char> ended(count, 0);
-  std::vector<int> failed(count, 0);
-  auto requestLength = [&](size_t i) {
-    return std::min(kRequestBytes, length - uint64_t(i) * kRequestBytes);
-  };
-  // Requests whose read came back short, to resume before new ones.
-  std::vector<size_t> resume;
-  size_t next = 0;
-  unsigned inFlight = 0, prepared = 0;
-  bool anyFailed = false;
-  // Prepares what request i has left; a fault the hook injects fails it.
-  auto prepare = [&](size_t i) -> strata_status {
-    uint64_t offset = start + uint64_t(i) * kRequestBytes + filled[i];
-    uint64_t bytes = requestLength(i) - filled[i];
-    if (faultHook)
-      if (int fault = faultHook(offset, bytes)) {
-        failed[i] = fault;
-        anyFailed = true;
-        return nullptr;
-      }
-    io_uring_sqe *sqe = io_uring_get_sqe(&ring);
-    if (!sqe)
-      return makeError(STRATA_ERROR_IO, "io_uring has no free entry to read '%s'",
-                       filePath.c_str());
-    unsigned char *target = into + uint64_t(i) * kRequestBytes + filled[i];
-    // A registered buffer holding the whole request reads as a fixed one.
-    auto registered = std::find_if(fixed.begin(), fixed.end(), [&](const iovec &v) {
-      auto *base = static_cast<unsigned char *>(v.iov_base);
-      return target >= base && target + bytes <= base + v.iov_len;
-    });
-    if (registered != fixed.end())
-      io_uring_prep_read_fixed(sqe, fd, target, static_cast<unsigned>(bytes), offset,
-                               static_cast<int>(registered - fixed.begin()));
-    else
-      io_uring_prep_read(sqe, fd, target, static_cast<unsigned>(bytes), offset);
-    io_uring_sqe_set_data64(sqe, i);
-    ++prepared;
-    return nullptr;
-  };
-  // Waits for one completion. A read still in flight when this returns
-  // could write into the target after the caller has moved on, so a ring
-  // that cannot be waited on ends the process.
-  auto waitOne = [&]() -> io_uring_cqe * {
-    io_uring_cqe *cqe = nullptr;
-    int err;
-    while ((err = io_uring_wait_cqe(&ring, &cqe)) == -EINTR) {
-    }
-    if (err)
-      strata::runtime::fatalError("waiting for reads of '%s' failed: %s", filePath.c_str(),
-                                  std::strerror(-err));
-    return cqe;
-  };
-  // Waits for the requests in flight, so that none writes into the target
+  // A range read ahead is this one, its requests under way; any other is
+  // let finish and dropped.
+  std::unique_ptr<Job> adopted;
+  if (ahead && ahead->matches(start, length, into))
+    adopted = std::move(ahead);
+  else
+    settleAhead();
+  Job &job = adopted ? *adopted : *(adopted = std::make_unique<Job>(start, length, into, ++jobs));
+  bool lookedAhead = false;
+  unsigned prepared = 0;
+  // Waits for every request in flight, so that none writes into a target
   // after the read returns; the ring is unusable after the failure that
   // called for it.
   auto drain = [&](strata_status failure) {
     broken = true;
     for (; inFlight > 0; --inFlight)
       io_uring_cqe_seen(&ring, waitOne());
+    ahead.reset();
     return failure;
   };
-  // The queue stays full: as each request completes, the next goes out.
+  // The queue stays full: as each request completes, the next goes out;
+  // once this range's last request is out, the next range's follow.
   while (true) {
-    while (!anyFailed && inFlight + prepared < kQueueDepth && (!resume.empty() || next < count)) {
-      size_t i = next;
-      if (!resume.empty()) {
-        i = resume.back();
-        resume.pop_back();
-      } else {
-        ++next;
-      }
-      if (strata_status s = prepare(i))
+    while (job.pending() && inFlight + prepared < kQueueDepth)
+      if (strata_status s = prepare(job, prepared))
         return drain(s);
+    if (!job.pending() && !job.anyFailed && nextRead && !ahead && !lookedAhead &&
+        inFlight + prepared < kQueueDepth) {
+      lookedAhead = true;
+      // The next read's first piece, as read() will ask for it: its whole
+      // blocks, where its offset and target are block-aligned.
+      std::optional<Range> next = nextRead();
+      uint64_t whole = next ? next->bytes & ~(kBlockBytes - 1) : 0;
+      if (whole > 0 && next->offset % kBlockBytes == 0 &&
+          reinterpret_cast<uintptr_t>(next->target) % kBlockBytes == 0)
+        ahead = std::make_unique<Job>(next->offset, whole,
+                                      static_cast<unsigned char *>(next->target), ++jobs);
     }
+    while (ahead && ahead->pending() && inFlight + prepared < kQueueDepth)
+      if (strata_status s = prepare(*ahead, prepared))
+        return drain(s);
     while (prepared > 0) {
       int n = io_uring_submit(&ring);
       if (n == -EINTR || n == -EAGAIN)
@@ -249,42 +334,32 @@ strata_status NvmeReader::readAligned(uint64_t start, uint64_t length, unsigned 
       prepared -= static_cast<unsigned>(n);
       inFlight += static_cast<unsigned>(n);
     }
-    if (inFlight == 0)
+    if (job.inFlight == 0 && !job.pending())
       break;
-    io_uring_cqe *cqe = waitOne();
-    size_t i = static_cast<size_t>(io_uring_cqe_get_data64(cqe));
-    int res = cqe->res;
-    io_uring_cqe_seen(&ring, cqe);
-    --inFlight;
-    if (res < 0) {
-      failed[i] = res;
-      anyFailed = true;
-    } else if (res == 0) {
-      ended[i] = 1;
-    } else {
-      filled[i] += static_cast<uint64_t>(res);
-      if (filled[i] < requestLength(i))
-        resume.push_back(i);
-    }
+    // Until the next range is known, ask again as requests complete.
+    if (!ahead)
+      lookedAhead = false;
+    complete(waitOne(), job);
   }
   // The failure at the lowest offset, if any: requests left short because a
   // failure stopped their resumption are not the file's end.
-  for (size_t i = 0; i < count; ++i)
-    if (failed[i])
+  for (size_t i = 0; i < job.count; ++i)
+    if (job.failed[i])
       return makeIoError(
-          -failed[i], "reading '%s' at offset %llu (%llu bytes) failed", filePath.c_str(),
-          static_cast<unsigned long long>(start + uint64_t(i) * kRequestBytes + filled[i]),
-          static_cast<unsigned long long>(requestLength(i) - filled[i]));
+          -job.failed[i], "reading '%s' at offset %llu (%llu bytes) failed", filePath.c_str(),
+          static_cast<unsigned long long>(start + uint64_t(i) * kRequestBytes + job.filled[i]),
+          static_cast<unsigned long long>(job.requestLength(i) - job.filled[i]));
   got = 0;
-  for (size_t i = 0; i < count; ++i) {
-    got += filled[i];
-    if (filled[i] < requestLength(i))
+  for (size_t i = 0; i < job.count; ++i) {
+    got += job.filled[i];
+    if (job.filled[i] < job.requestLength(i))
       break;
   }
   return nullptr;
 }
 
-strata_status NvmeReader::read(uint64_t offset, void *target, uint64_t bytes) {
+strata_status NvmeReader::read(uint64_t offset, void *target, uint64_t bytes,
+                               const NextRead &nextRead) {
   if (broken)
     return makeError(STRATA_ERROR_IO, "the reader of '%s' is unusable after an io_uring failure",
                      filePath.c_str());
@@ -302,7 +377,10 @@ strata_status NvmeReader::read(uint64_t offset, void *target, uint64_t bytes) {
     uint64_t want = direct ? whole : std::min(bytes - done + skip, kRequestBytes * kQueueDepth);
     want = (want + kBlockBytes - 1) & ~(kBlockBytes - 1);
     uint64_t got = 0;
-    if (strata_status s = readAligned(start, want, direct ? out + done : buffer, got))
+    // The last piece of the read may start on the next range.
+    bool last = want - skip >= bytes - done;
+    if (strata_status s = readAligned(start, want, direct ? out + done : buffer, got,
+                                      last ? nextRead : NextRead()))
       return s;
     uint64_t useful = got > skip ? std::min(got - skip, bytes - done) : 0;
     if (!direct)

@@ -33,6 +33,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -68,15 +69,31 @@ public:
   NvmeReader(const NvmeReader &) = delete;
   NvmeReader &operator=(const NvmeReader &) = delete;
 
-  /// Reads `bytes` bytes at file offset `offset` into `target`.
-  [[nodiscard]] strata_status read(uint64_t offset, void *target, uint64_t bytes);
+  /// A read that a later call will ask for.
+  struct Range {
+    uint64_t offset = 0;
+    void *target = nullptr;
+    uint64_t bytes = 0;
+  };
+  /// Called while a read ends: the read the caller will ask for next, if it
+  /// knows it yet. Its target must be free to write into from then on.
+  using NextRead = std::function<std::optional<Range>()>;
+
+  /// Reads `bytes` bytes at file offset `offset` into `target`. Given
+  /// `nextRead`, once this read's last request is out its free queue slots
+  /// go to the next read's requests (the block-aligned range of a
+  /// block-aligned target), which stay in flight for the next call to
+  /// take up: the queue stays full from one read to the next.
+  [[nodiscard]] strata_status read(uint64_t offset, void *target, uint64_t bytes,
+                                   const NextRead &nextRead = NextRead());
 
   /// Registers [base, base + bytes), memory that stays allocated until
   /// dropFixedBuffer(base), with the ring; reads into it then go out as
   /// fixed-buffer requests. Does nothing without a ring or for more than
   /// 1 GiB, and stops trying once the kernel refuses.
   void addFixedBuffer(void *base, uint64_t bytes);
-  /// Unregisters the buffer at `base`, which is about to be freed.
+  /// Unregisters the buffer at `base`, which is about to be freed, after
+  /// waiting for any read ahead (whose target may lie in it).
   void dropFixedBuffer(void *base);
   /// How many buffers, the reader's own among them, are registered.
   size_t fixedBufferCount() const { return fixed.size(); }
@@ -95,10 +112,22 @@ public:
 private:
   NvmeReader() = default;
 
+  struct Job;
+
   /// Reads the block-aligned range [start, start + length) into `buffer`,
   /// resuming short reads; sets `got` to the bytes before the end of the
-  /// file. `kQueueDepth` requests stay in flight until the range is read.
-  strata_status readAligned(uint64_t start, uint64_t length, unsigned char *buffer, uint64_t &got);
+  /// file. `kQueueDepth` requests stay in flight until the range is read,
+  /// then those of the range `nextRead` gives, if it is block-aligned.
+  strata_status readAligned(uint64_t start, uint64_t length, unsigned char *buffer, uint64_t &got,
+                            const NextRead &nextRead);
+  /// Puts request `job`'s next request in the ring, counting it in `prepared`.
+  strata_status prepare(Job &job, unsigned &prepared);
+  /// Waits for one completion.
+  io_uring_cqe *waitOne();
+  /// Records completion `cqe` in its job, `current` or the one read ahead.
+  void complete(io_uring_cqe *cqe, Job &current);
+  /// Waits for the requests read ahead and drops them.
+  void settleAhead();
   /// readAligned without io_uring: pread, one request at a time.
   strata_status preadAligned(uint64_t start, uint64_t length, unsigned char *buffer, uint64_t &got);
 
@@ -120,6 +149,11 @@ private:
   /// kernel refused to register them.
   std::vector<iovec> fixed;
   bool fixedRefused = false;
+  /// Requests in the ring; the range read ahead of the caller's next read,
+  /// and the count that names each range's requests.
+  unsigned inFlight = 0;
+  std::unique_ptr<Job> ahead;
+  uint32_t jobs = 0;
   FaultHook faultHook;
 };
 

@@ -52,7 +52,11 @@ void registerTarget(strata::tiers::NvmeReader &reader, void *target, uint64_t by
     reader.addFixedBuffer(it->first, it->second);
 }
 
-strata_status readWeights(const void *region, uint64_t offset, void *target, uint64_t bytes) {
+strata_status readWeights(const strata::cpu::WeightsRead &read,
+                          const strata::cpu::NextWeightsRead &next) {
+  const void *region = read.region;
+  uint64_t offset = read.offset, bytes = read.bytes;
+  void *target = read.target;
   std::string path;
   uint64_t dataOffset = 0, device = 0, inode = 0;
   if (!strata::runtime::findWeightsFile(region, path, dataOffset, device, inode))
@@ -87,7 +91,25 @@ strata_status readWeights(const void *region, uint64_t offset, void *target, uin
                                       path.c_str());
   }
   registerTarget(*reader, target, bytes);
-  if (strata_status s = reader->read(dataOffset + offset, target, bytes))
+  // The next read, where it comes from this file rather than the NVMe
+  // directory's, starts as this one ends.
+  strata::tiers::NvmeReader::NextRead ahead;
+  if (next)
+    ahead = [&]() -> std::optional<strata::tiers::NvmeReader::Range> {
+      std::optional<strata::cpu::WeightsRead> following = next();
+      std::string nextPath;
+      uint64_t nextData = 0, nextDevice = 0, nextInode = 0;
+      if (!following ||
+          !strata::runtime::findWeightsFile(following->region, nextPath, nextData, nextDevice,
+                                            nextInode) ||
+          nextPath != path || nextDevice != device || nextInode != inode ||
+          (store && stored.count(std::make_tuple(nextDevice, nextInode,
+                                                 nextData + following->offset, following->bytes))))
+        return std::nullopt;
+      return strata::tiers::NvmeReader::Range{nextData + following->offset, following->target,
+                                              following->bytes};
+    };
+  if (strata_status s = reader->read(dataOffset + offset, target, bytes, ahead))
     return s;
   if (strata_status s = strata::runtime::checkStreamedRead(region, offset, target, bytes))
     return s;
@@ -111,9 +133,9 @@ void strata::cpu::copyToDevice(void *target, const void *source, uint64_t bytes)
   copiedToDevice.fetch_add(bytes, std::memory_order_relaxed);
 }
 
-strata_status strata::cpu::readWeightsFromNvme(const void *region, uint64_t offset, void *target,
-                                               uint64_t bytes) {
-  if (strata_status s = readWeights(region, offset, target, bytes)) {
+strata_status strata::cpu::readWeightsFromNvme(const WeightsRead &read,
+                                               const NextWeightsRead &next) {
+  if (strata_status s = readWeights(read, next)) {
     strata_status tiered = strata::runtime::makeError(
         strata_status_get_code(s), "the NVMe tier: %s", strata_status_message(s));
     strata_status_free(s);

@@ -12,18 +12,32 @@
 #include "strata/runtime.h"
 
 #include <cstdint>
+#include <functional>
+#include <optional>
 
 namespace strata::cpu {
 
 /// Copies `bytes` bytes from `source` into the device buffer `target`.
 void copyToDevice(void *target, const void *source, uint64_t bytes);
 
-/// Reads `bytes` bytes at `offset` of the weights data region that starts at
-/// `region` from the weights file into `target`, through the NVMe tier's
-/// reader, not the mapping; with an NVMe directory, from its file once the
-/// range is there. The error names the file, offset and cause.
-strata_status readWeightsFromNvme(const void *region, uint64_t offset, void *target,
-                                  uint64_t bytes);
+/// A read of weights from NVMe: `bytes` bytes at `offset` of the weights
+/// data region that starts at `region`, into `target`.
+struct WeightsRead {
+  const void *region = nullptr;
+  uint64_t offset = 0;
+  void *target = nullptr;
+  uint64_t bytes = 0;
+};
+/// The read the stream runs after the current one, if it is queued yet.
+using NextWeightsRead = std::function<std::optional<WeightsRead>()>;
+
+/// Runs `read` from the weights file, through the NVMe tier's reader, not
+/// the mapping; with an NVMe directory, from its file once the range is
+/// there. The error names the file, offset and cause. Given `next`, the
+/// reader starts on the next read of the same file as this one ends
+/// (NvmeReader::read).
+strata_status readWeightsFromNvme(const WeightsRead &read,
+                                  const NextWeightsRead &next = NextWeightsRead());
 
 /// Names [base, base + bytes), pinned host memory the NVMe tier reads into
 /// (the staging slots' arena), which the readers register with their rings

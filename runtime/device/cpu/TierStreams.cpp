@@ -17,9 +17,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <new>
+#include <optional>
 
 using strata::runtime::makeError;
 
@@ -33,10 +35,12 @@ uint64_t nanosecondsSince(Clock::time_point start) {
       std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start).count());
 }
 
-/// A copy: its work and, for traces, its name.
+/// A copy: its work (given the read that follows it on its stream, if that
+/// is queued yet) and, for traces, its name; a read says what it reads.
 struct Copy {
-  std::function<strata_status()> work;
+  std::function<strata_status(const NextWeightsRead &)> work;
   const char *name;
+  std::optional<WeightsRead> read;
 };
 
 class TierStreams {
@@ -52,6 +56,7 @@ public:
     if (strata_status s = threadOf(stream, thread))
       return s;
     uint64_t number = ++issued[stream];
+    queuedReads[stream].push_back(copy.read);
     thread->enqueue([this, stream, number, copy = std::move(copy)] { run(stream, number, copy); });
     ticket = static_cast<int64_t>(number);
     return nullptr;
@@ -64,8 +69,10 @@ public:
       return s;
     if (strata_status s = threadOf(stream, thread))
       return s;
-    thread->enqueue([this, other, ticket] {
+    queuedReads[stream].push_back(std::nullopt);
+    thread->enqueue([this, stream, other, ticket] {
       std::unique_lock<std::mutex> lock(mutex);
+      queuedReads[stream].pop_front();
       advanced.wait(lock, [&] { return completed[other] >= static_cast<uint64_t>(ticket); });
     });
     return nullptr;
@@ -156,10 +163,18 @@ private:
       strata_status_free(strata_trace_begin(copy.name, "copy"));
     {
       std::lock_guard<std::mutex> lock(mutex);
+      queuedReads[stream].pop_front();
       if (busyStreams++ == 0)
         busySince = Clock::now();
     }
-    strata_status status = copy.work();
+    // The stream's next task, if it is a read queued already.
+    NextWeightsRead next = [this, stream]() -> std::optional<WeightsRead> {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (queuedReads[stream].empty())
+        return std::nullopt;
+      return queuedReads[stream].front();
+    };
+    strata_status status = copy.work(next);
     {
       std::lock_guard<std::mutex> lock(mutex);
       if (--busyStreams == 0)
@@ -179,6 +194,9 @@ private:
   std::condition_variable advanced;
   std::unique_ptr<CopyStream> threads[kMaxTierStreams];
   uint64_t issued[kMaxTierStreams] = {};
+  /// Each stream's tasks not yet begun, in order: what each reads, for a
+  /// read, and nothing for the rest.
+  std::deque<std::optional<WeightsRead>> queuedReads[kMaxTierStreams];
   uint64_t completed[kMaxTierStreams] = {};
   int busyStreams = 0;
   Clock::time_point busySince;
@@ -205,12 +223,12 @@ strata_status queueCopy(int64_t stream, void *target, const void *source, int64_
     return makeError(STRATA_ERROR_INVALID_ARGUMENT, "a tier copy of %lld bytes",
                      static_cast<long long>(bytes));
   return TierStreams::get().enqueue(stream,
-                                    Copy{[=]() -> strata_status {
+                                    Copy{[=](const NextWeightsRead &) -> strata_status {
                                            copyToDevice(target, source,
                                                         static_cast<uint64_t>(bytes));
                                            return nullptr;
                                          },
-                                         "copy to the device"},
+                                         "copy to the device", std::nullopt},
                                     ticket);
 }
 
@@ -220,14 +238,12 @@ strata_status queueRead(int64_t stream, const void *region, int64_t offset, void
     return makeError(STRATA_ERROR_INVALID_ARGUMENT,
                      "a tier read of %lld bytes at offset %lld of the weights",
                      static_cast<long long>(bytes), static_cast<long long>(offset));
-  return TierStreams::get().enqueue(stream,
-                                    Copy{[=] {
-                                           return readWeightsFromNvme(
-                                               region, static_cast<uint64_t>(offset), target,
-                                               static_cast<uint64_t>(bytes));
-                                         },
-                                         "read from NVMe"},
-                                    ticket);
+  WeightsRead read{region, static_cast<uint64_t>(offset), target, static_cast<uint64_t>(bytes)};
+  return TierStreams::get().enqueue(
+      stream,
+      Copy{[read](const NextWeightsRead &next) { return readWeightsFromNvme(read, next); },
+           "read from NVMe", read},
+      ticket);
 }
 
 } // namespace

@@ -2,9 +2,9 @@
 //
 // Reads through io_uring return the file's bytes wherever they start and end
 // (block-aligned or not, across requests and batches, into buffers
-// registered with the ring or not), resume short reads, and fail naming the file and offset on an I/O error or a file that ends
-// too soon. The file lives in the test's temporary directory, so O_DIRECT is
-// used where that filesystem allows it.
+// registered with the ring or not), resume short reads, and fail naming the file and offset on an
+// I/O error or a file that ends too soon. The file lives in the test's temporary directory, so
+// O_DIRECT is used where that filesystem allows it.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,8 +12,10 @@
 #include "test/runtime/TestSupport.h"
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include <fcntl.h>
@@ -189,6 +191,66 @@ TEST(NvmeReaderTest, ReadsIntoRegisteredBuffers) {
   reader->dropFixedBuffer(target.data);
   EXPECT_EQ(reader->fixedBufferCount(), own);
   expectTarget();
+}
+
+TEST(NvmeReaderTest, StartsTheNextReadAsOneEnds) {
+  // Read A is told of read B: once A's last request is out, B's requests
+  // take the free queue slots, and the call that reads B takes them up.
+  // A read other than the one announced lets those requests finish and
+  // reads its own; an error in a request read ahead is B's, reported by
+  // the call that reads B.
+  TempDir dir;
+  std::unique_ptr<NvmeReader> reader;
+  ASSERT_EQ(NvmeReader::open(patternFile(dir, kFileBytes).c_str(), reader), nullptr);
+  uint64_t bytes = 5 * NvmeReader::kRequestBytes;
+  AlignedBuffer a(bytes), b(bytes), c(bytes);
+  uint64_t offsetB = 8 * NvmeReader::kRequestBytes, offsetC = 14 * NvmeReader::kRequestBytes;
+  bool inA = false;
+  int bRequestsDuringA = 0;
+  uint64_t failAt = UINT64_MAX;
+  reader->setFaultHook([&](uint64_t offset, uint64_t &) {
+    if (inA && offset >= offsetB && offset < offsetB + bytes)
+      ++bRequestsDuringA;
+    return offset == failAt ? -EIO : 0;
+  });
+  auto check = [&](const AlignedBuffer &got, uint64_t offset) {
+    const char *data = static_cast<const char *>(got.data);
+    for (uint64_t i = 0; i < bytes; ++i)
+      if (data[i] != expectedByte(offset + i)) {
+        ADD_FAILURE() << "byte " << i << " of the read at " << offset;
+        return;
+      }
+  };
+  NvmeReader::NextRead announceB = [&] {
+    return std::optional<NvmeReader::Range>(NvmeReader::Range{offsetB, b.data, bytes});
+  };
+  inA = true;
+  ASSERT_EQ(reader->read(0, a.data, bytes, announceB), nullptr);
+  inA = false;
+  // Through pread (where the kernel refuses io_uring) nothing reads ahead.
+  if (reader->usesRing()) {
+    EXPECT_GT(bRequestsDuringA, 0);
+  } else {
+    EXPECT_EQ(bRequestsDuringA, 0);
+  }
+  ASSERT_EQ(reader->read(offsetB, b.data, bytes), nullptr);
+  check(a, 0);
+  check(b, offsetB);
+
+  // Announced B, read C.
+  std::memset(b.data, 0, bytes);
+  ASSERT_EQ(reader->read(0, a.data, bytes, announceB), nullptr);
+  ASSERT_EQ(reader->read(offsetC, c.data, bytes), nullptr);
+  check(c, offsetC);
+
+  // A request of B read ahead fails: A is whole, B's read names B's offset.
+  failAt = offsetB + 2 * NvmeReader::kRequestBytes;
+  ASSERT_EQ(reader->read(0, a.data, bytes, announceB), nullptr);
+  check(a, 0);
+  strata_status s = reader->read(offsetB, b.data, bytes);
+  EXPECT_TRUE(isError(s, STRATA_ERROR_IO,
+                      {"reading '" + dir.path("weights.bin") + "' at offset " +
+                       std::to_string(failAt) + " (1048576 bytes) failed: Input/output error"}));
 }
 
 TEST(NvmeReaderTest, ResumesShortReads) {
