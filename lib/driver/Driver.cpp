@@ -336,18 +336,27 @@ strata_tier_plan predictedFigures(tier::PlanAttr plan) {
 /// Gives each KV cache of `signature` the memory the tier plan put it in
 /// (`tier.kv_caches`, whose inputs are arguments of `entry`, the function
 /// the signature was read from).
-void placeKvCaches(ModuleOp module, func::FuncOp entry, ModelSignature &signature) {
+LogicalResult placeKvCaches(ModuleOp module, func::FuncOp entry, ModelSignature &signature) {
   auto placed = module->getAttrOfType<ArrayAttr>(tier::TierDialect::kKvCaches);
   if (!placed)
-    return;
+    return success();
   for (auto cache : placed.getAsRange<tier::KvCacheAttr>()) {
-    auto value = entry.getArgAttrOfType<program::ValueAttr>(
-        static_cast<unsigned>(cache.getInput()), program::ProgramDialect::kValue);
-    for (ModelValue &input : signature.inputs)
-      if (value && input.cacheAxis >= 0 && input.name == value.getName().getValue())
-        input.cacheSpace =
-            cache.getHome() == tier::Kind::host ? STRATA_MEMORY_HOST : STRATA_MEMORY_DEVICE;
+    auto input = static_cast<unsigned>(cache.getInput());
+    auto value =
+        input < entry.getNumArguments()
+            ? entry.getArgAttrOfType<program::ValueAttr>(input, program::ProgramDialect::kValue)
+            : program::ValueAttr();
+    ModelValue *found = nullptr;
+    for (ModelValue &candidate : signature.inputs)
+      if (value && candidate.cacheAxis >= 0 && candidate.name == value.getName().getValue())
+        found = &candidate;
+    if (!found)
+      return module.emitError("the tier plan places the KV cache of input ")
+             << input << ", which the program does not append to in place";
+    found->cacheSpace =
+        cache.getHome() == tier::Kind::host ? STRATA_MEMORY_HOST : STRATA_MEMORY_DEVICE;
   }
+  return success();
 }
 
 /// Gives training program `t`, compiled from the ONNX model at `inputFile`,
@@ -391,7 +400,8 @@ LogicalResult emitProgram(ModuleOp module, const PipelineOptions &options, Phase
     if (options.plan.tiers)
       signature->nvmeDirectory = options.plan.tiers->nvmeDirectory;
   }
-  placeKvCaches(module, planned, *signature);
+  if (failed(placeKvCaches(module, planned, *signature)))
+    return failure();
   if (failed(runPhases(module, options, Phase::Plan, Phase::LLVM, timing)))
     return failure();
   const TargetBackend &target = *options.target;

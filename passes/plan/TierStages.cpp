@@ -110,7 +110,9 @@ LogicalResult collectCaches(func::FuncOp entry, GraphStages &result, llvm::Dense
              << input << " needs a static shape, an axis within it and a capacity";
     SmallVector<int64_t> shape(type.getShape());
     shape[cache.getAxis()] = cache.getCapacity();
-    result.caches.push_back({input, *staticBytes(type.clone(shape))});
+    // A cache without elements (a dimension of size 0) needs no placing.
+    if (int64_t bytes = *staticBytes(type.clone(shape)))
+      result.caches.push_back({input, bytes});
     views.insert(argument);
     views.insert(terminator->getOperand(output));
   }

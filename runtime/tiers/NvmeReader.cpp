@@ -130,15 +130,12 @@ strata_status NvmeReader::adopt(int fd, const char *name, bool direct,
   return nullptr;
 }
 
-void NvmeReader::registerFixed() {
-  if (!fixedRefused)
+bool NvmeReader::registerFixed() {
+  if (registered)
     io_uring_unregister_buffers(&ring);
-  if (fixed.empty())
-    return;
-  if (io_uring_register_buffers(&ring, fixed.data(), static_cast<unsigned>(fixed.size())) != 0) {
-    fixedRefused = true;
-    fixed.clear();
-  }
+  registered = !fixed.empty() && io_uring_register_buffers(
+                                     &ring, fixed.data(), static_cast<unsigned>(fixed.size())) == 0;
+  return registered || fixed.empty();
 }
 
 void NvmeReader::addFixedBuffer(void *base, uint64_t bytes) {
@@ -148,8 +145,19 @@ void NvmeReader::addFixedBuffer(void *base, uint64_t bytes) {
   for (const iovec &v : fixed)
     if (v.iov_base == base && v.iov_len == bytes)
       return;
+  // Registering anew waits for the requests in flight: let a read ahead
+  // finish first rather than be caught in it.
+  if (!broken)
+    settleAhead();
   fixed.push_back({base, static_cast<size_t>(bytes)});
-  registerFixed();
+  if (registerFixed())
+    return;
+  // Refused (a locked-memory limit): keep what was registered, and ask no
+  // more.
+  fixed.pop_back();
+  fixedRefused = true;
+  if (!registerFixed())
+    fixed.clear();
 }
 
 void NvmeReader::dropFixedBuffer(void *base) {
@@ -161,7 +169,8 @@ void NvmeReader::dropFixedBuffer(void *base) {
   if (it == fixed.end())
     return;
   fixed.erase(it);
-  registerFixed();
+  if (!registerFixed())
+    fixed.clear();
 }
 
 NvmeReader::~NvmeReader() {

@@ -90,7 +90,8 @@ public:
   /// Registers [base, base + bytes), memory that stays allocated until
   /// dropFixedBuffer(base), with the ring; reads into it then go out as
   /// fixed-buffer requests. Does nothing without a ring or for more than
-  /// 1 GiB, and stops trying once the kernel refuses.
+  /// 1 GiB; once the kernel refuses one, keeps those it took and asks no
+  /// more.
   void addFixedBuffer(void *base, uint64_t bytes);
   /// Unregisters the buffer at `base`, which is about to be freed, after
   /// waiting for any read ahead (whose target may lie in it).
@@ -139,15 +140,16 @@ private:
   bool broken = false;
   uint64_t device = 0, inode = 0;
   io_uring ring{};
-  /// Registers `fixed` with the ring in place of what it held; on failure
-  /// registers nothing more from then on.
-  void registerFixed();
+  /// Registers `fixed` with the ring in place of what it held; false when
+  /// the kernel refused (nothing is registered then).
+  bool registerFixed();
 
   /// kQueueDepth requests' worth, aligned to kBlockBytes.
   unsigned char *buffer = nullptr;
   /// The buffers registered with the ring, in its order, and whether the
   /// kernel refused to register them.
   std::vector<iovec> fixed;
+  bool registered = false;
   bool fixedRefused = false;
   /// Requests in the ring; the range read ahead of the caller's next read,
   /// and the count that names each range's requests.

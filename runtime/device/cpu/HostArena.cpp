@@ -76,7 +76,7 @@ strata_status HostArena::create(MemoryBudget &budget, strata_memory_space space,
   }
   if (space == STRATA_MEMORY_HOST) {
     (locked ? pinnedTotal : unpinnedTotal).fetch_add(bytes, std::memory_order_relaxed);
-    if (bytes > 0)
+    if (locked)
       pinForNvmeReads(base, bytes);
   }
   return nullptr;
@@ -85,7 +85,7 @@ strata_status HostArena::create(MemoryBudget &budget, strata_memory_space space,
 HostArena::~HostArena() {
   if (space() == STRATA_MEMORY_HOST) {
     (locked ? pinnedTotal : unpinnedTotal).fetch_sub(bytes(), std::memory_order_relaxed);
-    if (bytes() > 0)
+    if (locked)
       unpinForNvmeReads(data());
   }
   if (locked)

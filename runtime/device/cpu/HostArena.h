@@ -7,7 +7,7 @@
 // pinned host memory (its staging slots, read into with O_DIRECT): they are
 // locked into RAM (mlock) where the process may lock that much, and stay
 // ordinary memory otherwise, which the device counts; the NVMe tier's readers
-// register them with their rings (TierCopies.h) while they live.
+// register those locked with their rings (TierCopies.h) while they live.
 //
 //===----------------------------------------------------------------------===//
 

@@ -102,9 +102,17 @@ strata_status readWeights(const strata::cpu::WeightsRead &read,
       if (!following ||
           !strata::runtime::findWeightsFile(following->region, nextPath, nextData, nextDevice,
                                             nextInode) ||
-          nextPath != path || nextDevice != device || nextInode != inode ||
-          (store && stored.count(std::make_tuple(nextDevice, nextInode,
-                                                 nextData + following->offset, following->bytes))))
+          nextPath != path || nextDevice != device || nextInode != inode)
+        return std::nullopt;
+      // Not a range the NVMe directory holds, or will once this read is
+      // put there (the same range again), so that the read taking the
+      // requests up is this reader's; and not into this read's target.
+      auto nextKey =
+          std::make_tuple(nextDevice, nextInode, nextData + following->offset, following->bytes);
+      auto *from = static_cast<unsigned char *>(following->target);
+      auto *into = static_cast<unsigned char *>(target);
+      if ((store && (nextKey == key || stored.count(nextKey))) ||
+          (from < into + bytes && into < from + following->bytes))
         return std::nullopt;
       return strata::tiers::NvmeReader::Range{nextData + following->offset, following->target,
                                               following->bytes};
