@@ -171,6 +171,9 @@ typedef struct strata_tier_plan {
   /// itself (strata_weights_open_streamed).
   int32_t num_nvme_weights;
   const char *const *nvme_weights;
+  /// Bytes of the weights whose home is the host (read where the weights
+  /// file is mapped; of `host_bytes`, the rest is pinned host memory).
+  uint64_t host_weight_bytes;
 } strata_tier_plan;
 
 /// What a training program (stratac --train, docs/training.md) is: each run

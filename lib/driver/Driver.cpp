@@ -315,10 +315,13 @@ LogicalResult runPhases(ModuleOp module, const PipelineOptions &options, Phase f
 
 /// The figures of `plan` the program's --report prints.
 strata_tier_plan predictedFigures(tier::PlanAttr plan) {
-  uint64_t resident = 0;
-  for (tier::PlacementAttr placement : plan.getPlacements())
+  uint64_t resident = 0, hosted = 0;
+  for (tier::PlacementAttr placement : plan.getPlacements()) {
     if (placement.getHome() == tier::Kind::gpu)
       resident += static_cast<uint64_t>(placement.getBytes());
+    if (placement.getHome() == tier::Kind::host)
+      hosted += static_cast<uint64_t>(placement.getBytes());
+  }
   return {static_cast<uint64_t>(plan.getGpuBytes()),
           static_cast<uint64_t>(plan.getHostBytes()),
           resident,
@@ -330,7 +333,8 @@ strata_tier_plan predictedFigures(tier::PlanAttr plan) {
           static_cast<uint64_t>(plan.getCopyNs()),
           nullptr,
           0,
-          nullptr};
+          nullptr,
+          hosted};
 }
 
 /// Gives each KV cache of `signature` the memory the tier plan put it in

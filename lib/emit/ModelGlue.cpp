@@ -169,8 +169,8 @@ std::string generateModelGlue(const ModelSignature &signature, llvm::StringRef e
        << "ull, "
        << (signature.nvmeDirectory.empty() ? std::string("nullptr")
                                            : quote(signature.nvmeDirectory))
-       << ", " << nvme.size() << ", " << (nvme.empty() ? "nullptr" : "strata_nvme_weights")
-       << "};\n\n";
+       << ", " << nvme.size() << ", " << (nvme.empty() ? "nullptr" : "strata_nvme_weights") << ", "
+       << plan->host_weight_bytes << "ull};\n\n";
   }
   if (const std::optional<ModelTraining> &t = signature.training) {
     auto names = [&](llvm::StringRef table, const std::vector<std::string> &list) {

@@ -78,11 +78,19 @@ std::string reportText(const strata_model &model, const Executor &executor, int 
     if (deviceCaches > 0)
       text += format(", %llu of KV caches", static_cast<unsigned long long>(deviceCaches));
     text += format("; %.3fx)\n", ratio(measured, plan->device_bytes));
-    text += format("report:   pinned host memory %llu bytes (the staging slots%s), %llu of them "
-                   "locked in RAM\n",
-                   static_cast<unsigned long long>(counters.arenaBytes[STRATA_MEMORY_HOST]),
-                   hostCaches > 0 ? " and KV caches" : "",
-                   static_cast<unsigned long long>(counters.pinnedHostBytes));
+    // Weights at home on the host are read where the weights file is
+    // mapped: the plan's figure stands for them, as for resident ones.
+    uint64_t pinned = counters.arenaBytes[STRATA_MEMORY_HOST];
+    uint64_t hostMeasured = pinned + plan->host_weight_bytes;
+    text += format("report:   host memory %llu bytes predicted, %llu measured (%llu of pinned "
+                   "memory: the staging slots%s, %llu of them locked in RAM; %llu of weights at "
+                   "home on the host; %.3fx)\n",
+                   static_cast<unsigned long long>(plan->host_bytes),
+                   static_cast<unsigned long long>(hostMeasured),
+                   static_cast<unsigned long long>(pinned), hostCaches > 0 ? " and KV caches" : "",
+                   static_cast<unsigned long long>(counters.pinnedHostBytes),
+                   static_cast<unsigned long long>(plan->host_weight_bytes),
+                   ratio(hostMeasured, plan->host_bytes));
     text += format("report:   copied to the device per run: %llu bytes predicted, %llu measured "
                    "(%.3fx)\n",
                    static_cast<unsigned long long>(plan->h2d_bytes),
