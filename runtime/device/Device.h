@@ -125,7 +125,11 @@ public:
   virtual uint64_t capacity(strata_memory_space space) const = 0;
 
   /// Allocates an arena of `bytes` bytes in `space` whose base is aligned to
-  /// `alignment` (a power of two); its contents are undefined. Fails with
+  /// `alignment` (a power of two); its contents are undefined. Host-memory
+  /// arenas are pinned where the system allows, and the compiled code may
+  /// read and write them in place (a KV cache the tier plan put in host
+  /// memory): on a GPU, host memory mapped into the device's address space.
+  /// Fails with
   /// STRATA_ERROR_INVALID_ARGUMENT for a bad space or alignment, and with
   /// STRATA_ERROR_OUT_OF_MEMORY when the space's capacity or its memory
   /// cannot hold it.
