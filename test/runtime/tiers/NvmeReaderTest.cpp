@@ -40,6 +40,16 @@ std::string patternFile(const TempDir &dir, uint64_t bytes) {
 
 char expectedByte(uint64_t i) { return static_cast<char>((i * 2654435761u) >> 13); }
 
+/// Checks that the `bytes` bytes at `data` are the file's from `offset` on.
+void expectFileBytes(const void *data, uint64_t offset, uint64_t bytes) {
+  const char *got = static_cast<const char *>(data);
+  for (uint64_t i = 0; i < bytes; ++i)
+    if (got[i] != expectedByte(offset + i)) {
+      ADD_FAILURE() << "byte " << i << " of the read at " << offset;
+      return;
+    }
+}
+
 /// Reads `bytes` at `offset` and checks every byte.
 void expectReads(NvmeReader &reader, uint64_t offset, uint64_t bytes) {
   std::vector<char> got(bytes + 2, '\x5a');
@@ -100,12 +110,7 @@ TEST(NvmeReaderTest, ReadsLongRangesStraightIntoAnAlignedTarget) {
   uint64_t bytes = 19 * NvmeReader::kRequestBytes + 1000;
   AlignedBuffer target(bytes);
   ASSERT_EQ(reader->read(NvmeReader::kBlockBytes, target.data, bytes), nullptr);
-  const char *got = static_cast<const char *>(target.data);
-  for (uint64_t i = 0; i < bytes; ++i)
-    if (got[i] != expectedByte(NvmeReader::kBlockBytes + i)) {
-      ADD_FAILURE() << "byte " << i;
-      break;
-    }
+  expectFileBytes(target.data, NvmeReader::kBlockBytes, bytes);
   EXPECT_GE(shortened, 6);
 }
 
@@ -179,12 +184,7 @@ TEST(NvmeReaderTest, ReadsIntoRegisteredBuffers) {
   auto expectTarget = [&] {
     std::memset(target.data, 0x5a, bytes);
     ASSERT_EQ(reader->read(NvmeReader::kBlockBytes, target.data, bytes), nullptr);
-    const char *got = static_cast<const char *>(target.data);
-    for (uint64_t i = 0; i < bytes; ++i)
-      if (got[i] != expectedByte(NvmeReader::kBlockBytes + i)) {
-        ADD_FAILURE() << "byte " << i;
-        return;
-      }
+    expectFileBytes(target.data, NvmeReader::kBlockBytes, bytes);
   };
   expectTarget();
   EXPECT_GE(shortened, 4);
@@ -214,12 +214,7 @@ TEST(NvmeReaderTest, StartsTheNextReadAsOneEnds) {
     return offset == failAt ? -EIO : 0;
   });
   auto check = [&](const AlignedBuffer &got, uint64_t offset) {
-    const char *data = static_cast<const char *>(got.data);
-    for (uint64_t i = 0; i < bytes; ++i)
-      if (data[i] != expectedByte(offset + i)) {
-        ADD_FAILURE() << "byte " << i << " of the read at " << offset;
-        return;
-      }
+    expectFileBytes(got.data, offset, bytes);
   };
   NvmeReader::NextRead announceB = [&] {
     return std::optional<NvmeReader::Range>(NvmeReader::Range{offsetB, b.data, bytes});
