@@ -226,13 +226,13 @@ strata_status NvmeReader::prepare(Job &job, unsigned &prepared) {
     return makeError(STRATA_ERROR_IO, "io_uring has no free entry to read '%s'", filePath.c_str());
   unsigned char *target = job.into + uint64_t(i) * kRequestBytes + job.filled[i];
   // A registered buffer holding the whole request reads as a fixed one.
-  auto registered = std::find_if(fixed.begin(), fixed.end(), [&](const iovec &v) {
+  auto holder = std::find_if(fixed.begin(), fixed.end(), [&](const iovec &v) {
     auto *base = static_cast<unsigned char *>(v.iov_base);
     return target >= base && target + bytes <= base + v.iov_len;
   });
-  if (registered != fixed.end())
+  if (holder != fixed.end())
     io_uring_prep_read_fixed(sqe, fd, target, static_cast<unsigned>(bytes), offset,
-                             static_cast<int>(registered - fixed.begin()));
+                             static_cast<int>(holder - fixed.begin()));
   else
     io_uring_prep_read(sqe, fd, target, static_cast<unsigned>(bytes), offset);
   io_uring_sqe_set_data64(sqe, (uint64_t(job.id) << 32) | i);
@@ -300,7 +300,6 @@ strata_status NvmeReader::readAligned(uint64_t start, uint64_t length, unsigned 
   else
     settleAhead();
   Job &job = adopted ? *adopted : *(adopted = std::make_unique<Job>(start, length, into, ++jobs));
-  bool lookedAhead = false;
   unsigned prepared = 0;
   // Waits for every request in flight, so that none writes into a target
   // after the read returns; the ring is unusable after the failure that
@@ -318,9 +317,10 @@ strata_status NvmeReader::readAligned(uint64_t start, uint64_t length, unsigned 
     while (job.pending() && inFlight + prepared < kQueueDepth)
       if (strata_status s = prepare(job, prepared))
         return drain(s);
-    if (!job.pending() && !job.anyFailed && nextRead && !ahead && !lookedAhead &&
+    // Until the next read is known, its caller is asked again as requests
+    // complete.
+    if (!job.pending() && !job.anyFailed && nextRead && !ahead &&
         inFlight + prepared < kQueueDepth) {
-      lookedAhead = true;
       // The next read's first piece, as read() will ask for it: its whole
       // blocks, where its offset and target are block-aligned.
       std::optional<Range> next = nextRead();
@@ -345,9 +345,6 @@ strata_status NvmeReader::readAligned(uint64_t start, uint64_t length, unsigned 
     }
     if (job.inFlight == 0 && !job.pending())
       break;
-    // Until the next range is known, ask again as requests complete.
-    if (!ahead)
-      lookedAhead = false;
     complete(waitOne(), job);
   }
   // The failure at the lowest offset, if any: requests left short because a
