@@ -265,6 +265,7 @@ OpCost AttentionOp::getCost(const OpShapes &shapes) {
   if ((getMask() || getCausal()) && getZeroMaskedRows())
     pass(3, 2);
   cost.unfusedIntermediateBytes = passes * scores * elementBytes(elementTypeOf(getQuery()));
+  cost.workingBytes = 2 * scores * elementBytes(elementTypeOf(getQuery()));
   if (!getPastKey())
     cost.bytesWritten -=
         bytesOf(getPresentKey(), shapes.results[1]) + bytesOf(getPresentValue(), shapes.results[2]);

@@ -33,6 +33,10 @@ struct OpCost {
   /// Bytes those primitives write and read back between them (the scores of
   /// an attention), besides the op's own operands and results.
   int64_t unfusedIntermediateBytes = 0;
+  /// Bytes of those intermediates live at once while the op runs as its
+  /// primitives (an attention's scores and their softmax), which the memory
+  /// it needs adds to its operands and results.
+  int64_t workingBytes = 0;
 };
 
 /// The sizes of an op's operands and results, in operand and result order, with

@@ -62,14 +62,24 @@ llvm::SetVector<Value> valuesRead(Operation *op) {
 }
 
 /// What `op` costs: the seconds it computes for, and the bytes of the
-/// buffers it holds while it runs besides its results: the results of the
-/// largest op inside it (a fused chain passes one value at a time).
+/// buffers it holds while it runs besides its results: the results and
+/// working memory of the largest op inside it (a fused chain passes one
+/// value at a time), or its own working memory.
 struct OpEstimate {
   double seconds = 0;
   int64_t transientBytes = 0;
 };
 
-FailureOr<OpEstimate> estimate(Operation *op, const TierBandwidths &bandwidths) {
+FailureOr<OpEstimate> estimate(Operation *op, const TierBandwidths &bandwidths,
+                               const llvm::DenseSet<Value> &cacheViews) {
+  // The values inside `op` that it returns as views of a KV cache: no
+  // buffer of their own, so no transient bytes.
+  llvm::DenseSet<Value> innerViews;
+  if (op->getNumRegions() == 1 && !op->getRegion(0).empty())
+    if (Operation *yield = op->getRegion(0).front().getTerminator())
+      for (auto [result, yielded] : llvm::zip(op->getResults(), yield->getOperands()))
+        if (cacheViews.contains(result))
+          innerViews.insert(yielded);
   OpEstimate result;
   WalkResult walk = op->walk([&](graph::CostOpInterface costed) {
     FailureOr<graph::OpCost> cost = costed.getStaticCost();
@@ -81,8 +91,16 @@ FailureOr<OpEstimate> estimate(Operation *op, const TierBandwidths &bandwidths) 
     double flops = cost->flops / bandwidths.deviceFlops;
     double bytes = (cost->bytesRead + cost->bytesWritten) / bandwidths.deviceMemory;
     result.seconds += std::max(flops, bytes);
-    if (costed.getOperation() != op)
-      result.transientBytes = std::max(result.transientBytes, cost->bytesWritten);
+    // An op inside holds its results and working memory at once; the op
+    // itself, its working memory beside the results counted live.
+    int64_t held = cost->workingBytes;
+    if (costed.getOperation() != op) {
+      held += cost->bytesWritten;
+      for (Value value : costed->getResults())
+        if (innerViews.contains(value))
+          held -= staticBytes(value.getType()).value_or(0);
+    }
+    result.transientBytes = std::max(result.transientBytes, held);
     return WalkResult::advance();
   });
   if (walk.wasInterrupted())
@@ -216,7 +234,7 @@ FailureOr<GraphStages> strata::collectStages(func::FuncOp entry, int64_t minByte
         result.stages[stage].weightBytes += result.weights[w].bytes;
         result.weights[w].stages.push_back(stage);
       }
-    FailureOr<OpEstimate> cost = estimate(&op, bandwidths);
+    FailureOr<OpEstimate> cost = estimate(&op, bandwidths, cacheViews);
     if (failed(cost))
       return failure();
     result.stages[stage].computeSeconds += cost->seconds;

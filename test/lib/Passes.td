@@ -14,7 +14,8 @@ def TestPrintCost : Pass<"strata-test-print-cost", "mlir::func::FuncOp"> {
   let summary = "Emit each graph op's cost as a remark";
   let description = [{
     For every op that implements `CostOpInterface`, emits a remark at the op:
-    `flops F, bytes read R, bytes written W`. Each dynamic dimension is sized
+    `flops F, bytes read R, bytes written W` (and `, working bytes K` for an
+    op that holds intermediates while it runs). Each dynamic dimension is sized
     `dynamic-size` (a bound, as the tier planner would give); without that
     option an op with a dynamic dimension reports that it has no static cost.
 

@@ -32,8 +32,11 @@ struct TestPrintCost : strata::test::impl::TestPrintCostBase<TestPrintCost> {
         op->emitRemark("no static cost: a dimension is dynamic");
         return;
       }
-      op->emitRemark() << "flops " << cost->flops << ", bytes read " << cost->bytesRead
-                       << ", bytes written " << cost->bytesWritten;
+      InFlightDiagnostic remark = op->emitRemark()
+                                  << "flops " << cost->flops << ", bytes read " << cost->bytesRead
+                                  << ", bytes written " << cost->bytesWritten;
+      if (cost->workingBytes)
+        remark << ", working bytes " << cost->workingBytes;
     });
   }
 };

@@ -37,8 +37,9 @@ func.func @matmul_transposed(%a: tensor<3x7x4xf32>, %b: tensor<3x7x5xf32>) -> te
 //   read = q 8*16*64*4 + k 2*16*64*4 + v 2*16*64*4 = 32768 + 8192 + 8192 = 49152
 //   written = y 8*16*64*4 = 32768 (present_key/value are k and v without a
 //             past, and qk is not used)
+//   working = the scores and their softmax, 2 * 2048*4 = 16384
 func.func @attention_causal_gqa(%q: tensor<1x8x16x64xf32>, %k: tensor<1x2x16x64xf32>, %v: tensor<1x2x16x64xf32>) -> tensor<1x8x16x64xf32> {
-  // expected-remark @+1 {{flops 534528, bytes read 49152, bytes written 32768}}
+  // expected-remark @+1 {{flops 534528, bytes read 49152, bytes written 32768, working bytes 16384}}
   %y, %pk, %pv, %qk = graph.attention %q, %k, %v {scale = 0.125 : f32, causal = true} : (tensor<1x8x16x64xf32>, tensor<1x2x16x64xf32>, tensor<1x2x16x64xf32>) -> (tensor<1x8x16x64xf32>, tensor<1x2x16x64xf32>, tensor<1x2x16x64xf32>, tensor<1x8x16x16xf32>)
   return %y : tensor<1x8x16x64xf32>
 }
@@ -50,8 +51,9 @@ func.func @attention_causal_gqa(%q: tensor<1x8x16x64xf32>, %k: tensor<1x2x16x64x
 //   read = q 8*64*4 + k 2*64*4 + v 2*64*4 + past 2 * 2*7*64*4
 //        = 2048 + 512 + 512 + 3584 + 3584 = 10240
 //   written = y 8*64*4 + present 2 * 2*8*64*4 = 2048 + 4096 + 4096 = 10240
+//   working = 2 * 1*8*1*8 scores * 4 = 512
 func.func @attention_kv_cache(%q: tensor<1x8x1x64xf32>, %k: tensor<1x2x1x64xf32>, %v: tensor<1x2x1x64xf32>, %pk0: tensor<1x2x7x64xf32>, %pv0: tensor<1x2x7x64xf32>) -> (tensor<1x8x1x64xf32>, tensor<1x2x8x64xf32>, tensor<1x2x8x64xf32>) {
-  // expected-remark @+1 {{flops 16704, bytes read 10240, bytes written 10240}}
+  // expected-remark @+1 {{flops 16704, bytes read 10240, bytes written 10240, working bytes 512}}
   %y, %pk, %pv, %qk = graph.attention %q, %k, %v past %pk0, %pv0 {scale = 0.125 : f32, causal = true} : (tensor<1x8x1x64xf32>, tensor<1x2x1x64xf32>, tensor<1x2x1x64xf32>, tensor<1x2x7x64xf32>, tensor<1x2x7x64xf32>) -> (tensor<1x8x1x64xf32>, tensor<1x2x8x64xf32>, tensor<1x2x8x64xf32>, tensor<1x8x1x8xf32>)
   return %y, %pk, %pv : tensor<1x8x1x64xf32>, tensor<1x2x8x64xf32>, tensor<1x2x8x64xf32>
 }
