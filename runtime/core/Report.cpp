@@ -65,8 +65,11 @@ std::string reportText(const strata_model &model, const Executor &executor, int 
     auto perRun = [&](uint64_t bytes) {
       return runs > 0 ? bytes / static_cast<uint64_t>(runs) : 0;
     };
+    // Measured over predicted; where nothing was predicted, whether that held.
     auto ratio = [](uint64_t measured, uint64_t predicted) {
-      return predicted ? static_cast<double>(measured) / static_cast<double>(predicted) : 0.0;
+      if (predicted == 0)
+        return std::string(measured == 0 ? "none, as predicted" : "none predicted");
+      return format("%.3fx", static_cast<double>(measured) / static_cast<double>(predicted));
     };
     text +=
         format("report: tier plan, predicted and measured:\n"
@@ -77,30 +80,30 @@ std::string reportText(const strata_model &model, const Executor &executor, int 
                static_cast<unsigned long long>(plan->resident_bytes));
     if (deviceCaches > 0)
       text += format(", %llu of KV caches", static_cast<unsigned long long>(deviceCaches));
-    text += format("; %.3fx)\n", ratio(measured, plan->device_bytes));
+    text += format("; %s)\n", ratio(measured, plan->device_bytes).c_str());
     // Weights at home on the host are read where the weights file is
     // mapped: the plan's figure stands for them, as for resident ones.
     uint64_t pinned = counters.arenaBytes[STRATA_MEMORY_HOST];
     uint64_t hostMeasured = pinned + plan->host_weight_bytes;
     text += format("report:   host memory %llu bytes predicted, %llu measured (%llu of pinned "
                    "memory: the staging slots%s, %llu of them locked in RAM; %llu of weights at "
-                   "home on the host; %.3fx)\n",
+                   "home on the host; %s)\n",
                    static_cast<unsigned long long>(plan->host_bytes),
                    static_cast<unsigned long long>(hostMeasured),
                    static_cast<unsigned long long>(pinned), hostCaches > 0 ? " and KV caches" : "",
                    static_cast<unsigned long long>(counters.pinnedHostBytes),
                    static_cast<unsigned long long>(plan->host_weight_bytes),
-                   ratio(hostMeasured, plan->host_bytes));
+                   ratio(hostMeasured, plan->host_bytes).c_str());
     text += format("report:   copied to the device per run: %llu bytes predicted, %llu measured "
-                   "(%.3fx)\n",
+                   "(%s)\n",
                    static_cast<unsigned long long>(plan->h2d_bytes),
                    static_cast<unsigned long long>(perRun(counters.tierCopiedToDevice)),
-                   ratio(perRun(counters.tierCopiedToDevice), plan->h2d_bytes));
+                   ratio(perRun(counters.tierCopiedToDevice), plan->h2d_bytes).c_str());
     text += format("report:   read from NVMe per run: %llu bytes predicted, %llu measured "
-                   "(%.3fx)\n",
+                   "(%s)\n",
                    static_cast<unsigned long long>(plan->nvme_read_bytes),
                    static_cast<unsigned long long>(perRun(counters.tierReadFromNvme)),
-                   ratio(perRun(counters.tierReadFromNvme), plan->nvme_read_bytes));
+                   ratio(perRun(counters.tierReadFromNvme), plan->nvme_read_bytes).c_str());
     if (counters.tierWrittenToNvme > 0)
       text += format("report:   NVMe directory: %llu bytes written (as the first run read them "
                      "from the weights file), %llu read back in %ld run%s\n",
