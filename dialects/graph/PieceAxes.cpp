@@ -29,7 +29,8 @@ std::optional<std::pair<int64_t, int64_t>> MatMulOp::getPieceAxes(unsigned opera
 
 std::optional<std::pair<int64_t, int64_t>> GatherOp::getPieceAxes(unsigned operand) {
   int64_t rank = rankOf(getInput());
-  int64_t axis = getAxis() < 0 ? getAxis() + rank : getAxis();
+  // Type inference keeps the axis within [0, rank).
+  auto axis = static_cast<int64_t>(getAxis());
   if (operand != 0 || rank < 2 || axis == rank - 1)
     return std::nullopt;
   return std::make_pair(rank - 1, rankOf(getResult()) - 1);

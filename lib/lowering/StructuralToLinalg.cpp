@@ -255,7 +255,6 @@ struct GatherToLinalg : OpRewritePattern<g::GatherOp> {
     MLIRContext *ctx = rewriter.getContext();
     auto type = cast<RankedTensorType>(op.getType());
     Value input = op.getInput();
-    auto inType = cast<RankedTensorType>(input.getType());
     Value indices = op.getIndices();
     int64_t axis = op.getAxis(), rank = type.getRank();
     int64_t indexRank = cast<RankedTensorType>(indices.getType()).getRank();
