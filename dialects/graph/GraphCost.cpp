@@ -153,6 +153,17 @@ OpCost CumSumOp::getCost(const OpShapes &shapes) {
   return cost;
 }
 
+/// The new positions read once and written once, and the lengths read; the
+/// rest of the cache is neither read nor written (the zeroed tail after a
+/// short entry, which padding bounds, is not counted).
+OpCost CacheWriteOp::getCost(const OpShapes &shapes) {
+  OpCost cost;
+  int64_t fresh = bytesOf(getFresh(), shapes.operands[1]);
+  cost.bytesRead = fresh + bytesOf(getLengths(), shapes.operands[2]);
+  cost.bytesWritten = fresh;
+  return cost;
+}
+
 /// An addition per element of the updates, each read once, the result
 /// written once.
 OpCost ScatterAddOp::getCost(const OpShapes &shapes) {

@@ -314,6 +314,28 @@ LogicalResult CumSumOp::verify() {
   return success();
 }
 
+LogicalResult CacheWriteOp::verify() {
+  ArrayRef<int64_t> cache = shapeOf(getCache()), fresh = shapeOf(getFresh());
+  int64_t rank = cache.size(), axis = static_cast<int64_t>(getAxis());
+  if (rank < 2)
+    return emitOpError("cache must have rank 2 or more (entries, then positions)");
+  if (axis < 1 || axis >= rank)
+    return emitOpError("axis ") << axis << " must be a dimension after the first, of " << rank;
+  if (elementOf(getFresh()) != elementOf(getCache()))
+    return emitOpError("fresh must have the cache's element type");
+  if (static_cast<int64_t>(fresh.size()) != rank)
+    return emitOpError("fresh must have the cache's rank");
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis && failed(verifyCompatibleShape({cache[d]}, {fresh[d]})))
+      return emitOpError("fresh must have the cache's size in dimension ") << d;
+  if (!ShapedType::isDynamic(cache[axis]) && !ShapedType::isDynamic(fresh[axis]) &&
+      fresh[axis] > cache[axis])
+    return emitOpError("fresh has more positions than the cache");
+  if (failed(verifyCompatibleShape(shapeOf(getLengths()), cache.take_front())))
+    return emitOpError("must have one length per entry of the cache");
+  return success();
+}
+
 LogicalResult ScatterAddOp::verify() {
   auto updates = tensorTypeOf(getUpdates());
   auto result = tensorTypeOf(getResult());

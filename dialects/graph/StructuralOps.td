@@ -1,9 +1,9 @@
 //===- StructuralOps.td - Constants and data movement ----------*- tablegen -*-===//
 //
 // Ops that create tensors (constants, fills, ranges) or move their
-// elements without arithmetic (reshape, transpose, slice, concat, split, gather,
-// gather_elements, broadcast, tile, triangular masks) and `shape_of`, the root
-// of every shape computation.
+// elements without arithmetic (reshape, transpose, slice, concat, a KV cache's
+// per-entry writes, split, gather, gather_elements, broadcast, tile, triangular
+// masks) and `shape_of`, the root of every shape computation.
 //
 //===----------------------------------------------------------------------===//
 
@@ -230,6 +230,40 @@ def Graph_ConcatOp : Graph_StructuralOp<"concat", [Pure, SameOperandsElementType
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$inputs attr-dict `:` functional-type(operands, results)";
   let hasFolder = 1;
+}
+
+def Graph_CacheWriteOp : Graph_StructuralOp<"cache_write",
+                                            [Pure, AllTypesMatch<["cache", "result"]>]> {
+  let summary = "writes each batch entry's new positions right after its filled ones";
+  let description = [{
+    The KV cache layout of onnxruntime's GroupQueryAttention, where the entries
+    of a padded batch (dimension 0) hold different numbers of positions (along
+    `axis`): entry `b` holds `lengths[b]` and its new positions go right after
+    them. The result is `cache` with, for every entry `b`, the positions
+    `[lengths[b], lengths[b] + S)` replaced by `fresh[b]` (`S` is `fresh`'s
+    size along `axis`; its other dimensions are the cache's) and the positions
+    from `lengths[b] + S` to the end set to zero. A length outside
+    `[0, size - S]` stops the program at run time, naming the node.
+
+    The importer writes such a present as `cache_write(concat(past, fresh),
+    fresh, lengths)`; where every entry's past is full, that is the
+    concatenation. `strata-kv-cache-in-place` turns the concatenation into an
+    append to the cache, whose view this op then updates in place.
+
+    Example:
+
+    ```mlir
+    %present = graph.cache_write %joined, %new, %lengths {axis = 2 : i64}
+        : (tensor<?x2x?x16xf32>, tensor<?x2x1x16xf32>, tensor<?xi64>) -> tensor<?x2x?x16xf32>
+    ```
+  }];
+  let arguments = (ins Graph_Tensor:$cache, Graph_Tensor:$fresh, 1DTensorOf<[I32, I64]>:$lengths,
+                   I64Attr:$axis);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$cache `,` $fresh `,` $lengths attr-dict `:` "
+                       "functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasCustomCost = 1;
 }
 
 def Graph_SplitOp : Graph_StructuralOp<"split", [Pure, DeclareOpInterfaceMethods<Graph_GradientOpInterface>], /*inferred=*/1> {

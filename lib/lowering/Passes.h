@@ -53,7 +53,8 @@ void populateSliceToTensorPatterns(mlir::RewritePatternSet &patterns);
 /// Patterns that rewrite `cumsum` into a loop along its axis.
 void populateScanToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
-/// `graph.scatter_add` as a loop of row additions (ScatterToLinalg.cpp).
+/// `graph.scatter_add` as a loop of row additions, `graph.cache_write` as a
+/// loop of each entry's writes (ScatterToLinalg.cpp).
 void populateScatterToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
 /// Patterns that rewrite `top_k` into k selection passes.

@@ -353,25 +353,13 @@ FailureOr<Value> positionsFrom(NodeContext &n, Value start, Value x4) {
 /// batch entry `b` holds `past[b]` valid keys, the rest of its `P` past
 /// positions being padding, and the `S` new keys go right after them. Returns
 /// `present[b, :, t]`: `cache[b, :, t]` for `t < past[b]`, the new key `t -
-/// past[b]` for `t < past[b] + S`, zero beyond; `P + S` long.
+/// past[b]` for `t < past[b] + S`, zero beyond; `P + S` long. Written as the
+/// concatenation that `strata-kv-cache-in-place` appends in place, then the
+/// per-entry writes that move a shorter entry's new keys (graph.cache_write).
 Value packedPresent(NodeContext &n, Value pastCache, Value fresh, Value pastLengths) {
-  Type i64 = n.builder().getI64Type();
   Value cache = concatSequence(n, pastCache, fresh);
-  Value t = unsqueeze(n, positionsAlong(n, cache, 2), {0});
-  Value past = unsqueeze(n, pastLengths, {1});
-  Value pastCapacity = dimScalar(n, pastCache, 2), total = dimScalar(n, cache, 2);
-  // Entry t of the new keys is at P + t - past[b] in the concatenation.
-  Value shifted = n.create<AddOp>(t, n.create<SubOp>(pastCapacity, past));
-  Value last = n.create<SubOp>(total, scalarConstant(n, i64, 1));
-  Value source = n.create<WhereOp>(n.create<CompareOp>(ComparisonDirection::lt, t, past), t,
-                                   n.create<MinOp>(shifted, last));
-  Value valid = n.create<CompareOp>(ComparisonDirection::lt, t,
-                                    n.create<AddOp>(past, dimScalar(n, fresh, 2)));
-  RankedTensorType ct = tensorType(cache);
-  Value index =
-      n.create<BroadcastOp>(ct.clone(i64), unsqueeze(n, source, {1, 3}), shapeOf(n, cache));
-  Value gathered = n.create<GatherElementsOp>(cache, index, static_cast<int64_t>(2));
-  return n.create<WhereOp>(unsqueeze(n, valid, {1, 3}), gathered, scalarLike(n, cache, 0));
+  return n.create<CacheWriteOp>(tensorType(cache), cache, fresh, pastLengths,
+                                static_cast<int64_t>(2));
 }
 
 /// Grouped-query attention as onnxruntime's decoders use it: Q/K/V `[batch,
@@ -485,10 +473,13 @@ LogicalResult groupQueryAttention(NodeContext &n) {
   Value keys = pastKey ? packedPresent(n, pastKey, *k4, pastLengths) : *k4;
   Value values = pastKey ? packedPresent(n, pastValue, *v4, pastLengths) : *v4;
 
-  // Token s of entry b sees keys t <= past[b] + s: [batch, 1, S, T].
+  // Token s of entry b sees keys t <= past[b] + s, and none past the entry's
+  // last, seqlens_k[b] (a padding token of a first prompt sees the entry's
+  // tokens only, as onnxruntime computes it): [batch, 1, S, T].
   Value t = unsqueeze(n, positionsAlong(n, keys, 2), {0, 1});
-  Value frontier = n.create<AddOp>(unsqueeze(n, pastLengths, {1, 2}),
-                                   unsqueeze(n, positionsAlong(n, *q4, 2), {0, 2}));
+  Value frontier = n.create<MinOp>(n.create<AddOp>(unsqueeze(n, pastLengths, {1, 2}),
+                                                   unsqueeze(n, positionsAlong(n, *q4, 2), {0, 2})),
+                                   unsqueeze(n, castTo(n, n.input(5), i64), {1, 2}));
   Value mask = unsqueeze(n, n.create<CompareOp>(ComparisonDirection::le, t, frontier), {1});
   if (n.hasInput(10)) {
     Value bias = n.input(10);

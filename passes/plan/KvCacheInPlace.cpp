@@ -3,7 +3,9 @@
 // Implements `strata-kv-cache-in-place`: each KV cache input that only a
 // concat of past and new positions reads, and whose concat the entry function
 // returns, becomes a buffer of the cache's capacity plus a count of the
-// positions it holds; the new positions are written after them in place.
+// positions it holds; the new positions are written after them in place. A
+// `graph.cache_write` after the concat (a padded batch's entries, each
+// appended after its own length) then updates that view in place.
 //
 //===----------------------------------------------------------------------===//
 
@@ -109,7 +111,8 @@ std::optional<Candidate> joinOf(BlockArgument past) {
 }
 
 /// `past` as a KV cache input, if it is one: joined with new positions (see
-/// joinOf) along a dynamic axis, the joined value returned once, and every
+/// joinOf) along a dynamic axis, the joined value (or the `graph.cache_write`
+/// that alone reads it, which then writes in place) returned once, and every
 /// dynamic size bounded (the axis by the bound of the returned output's
 /// dimension: the capacity).
 std::optional<Candidate> asCandidate(func::FuncOp func, BlockArgument past,
@@ -118,8 +121,15 @@ std::optional<Candidate> asCandidate(func::FuncOp func, BlockArgument past,
   std::optional<Candidate> c = type ? joinOf(past) : std::nullopt;
   if (!c || c->axis < 0 || c->axis >= type.getRank() || !type.isDynamicDim(c->axis))
     return std::nullopt;
+  // A padded batch's per-entry writes (GroupQueryAttention's present) update
+  // the joined value, and the function returns what they make.
+  Value returned = c->joined;
+  if (c->joined.hasOneUse())
+    if (auto write = dyn_cast<graph::CacheWriteOp>(*c->joined.getUsers().begin());
+        write && write.getCache() == c->joined && static_cast<int64_t>(write.getAxis()) == c->axis)
+      returned = write.getResult();
   std::optional<unsigned> output;
-  for (OpOperand &use : c->joined.getUses()) {
+  for (OpOperand &use : returned.getUses()) {
     if (use.getOwner() != ret.getOperation())
       continue;
     if (output)

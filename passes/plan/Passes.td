@@ -117,6 +117,13 @@ def KvCacheInPlace : Pass<"strata-kv-cache-in-place", "mlir::func::FuncOp"> {
     `--generate` and copies nothing, and copies a caller's `past` in and
     `present` out for a single run.
 
+    onnxruntime's GroupQueryAttention keeps each entry of a padded batch
+    packed: its new positions go right after its own filled ones. The
+    importer writes that present as a `graph.cache_write` of the concat; the
+    function then returns the write's result, and the write updates the view
+    of old and new in place (each entry's new positions moved to its length,
+    zeros after them).
+
     Inputs without a bound on every other dynamic dimension, or read by
     anything else, keep the concat.
 

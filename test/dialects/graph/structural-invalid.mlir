@@ -611,3 +611,59 @@ func.func @scatter_add_negative_rows(%u: tensor<3x4xf32>, %i: tensor<3xi64>) {
   %y = graph.scatter_add %u, %i {rows = -1 : i64} : (tensor<3x4xf32>, tensor<3xi64>) -> tensor<5x4xf32>
   return
 }
+
+// -----
+
+func.func @cache_write_axis_zero(%c: tensor<2x5x8xf32>, %n: tensor<2x1x8xf32>, %l: tensor<2xi64>) {
+  // expected-error @+1 {{axis 0 must be a dimension after the first, of 3}}
+  %y = graph.cache_write %c, %n, %l {axis = 0 : i64} : (tensor<2x5x8xf32>, tensor<2x1x8xf32>, tensor<2xi64>) -> tensor<2x5x8xf32>
+  return
+}
+
+// -----
+
+func.func @cache_write_rank_one(%c: tensor<5xf32>, %n: tensor<1xf32>, %l: tensor<2xi64>) {
+  // expected-error @+1 {{cache must have rank 2 or more (entries, then positions)}}
+  %y = graph.cache_write %c, %n, %l {axis = 1 : i64} : (tensor<5xf32>, tensor<1xf32>, tensor<2xi64>) -> tensor<5xf32>
+  return
+}
+
+// -----
+
+func.func @cache_write_element(%c: tensor<2x5x8xf32>, %n: tensor<2x1x8xf16>, %l: tensor<2xi64>) {
+  // expected-error @+1 {{fresh must have the cache's element type}}
+  %y = graph.cache_write %c, %n, %l {axis = 1 : i64} : (tensor<2x5x8xf32>, tensor<2x1x8xf16>, tensor<2xi64>) -> tensor<2x5x8xf32>
+  return
+}
+
+// -----
+
+func.func @cache_write_other_dim(%c: tensor<2x5x8xf32>, %n: tensor<2x1x4xf32>, %l: tensor<2xi64>) {
+  // expected-error @+1 {{fresh must have the cache's size in dimension 2}}
+  %y = graph.cache_write %c, %n, %l {axis = 1 : i64} : (tensor<2x5x8xf32>, tensor<2x1x4xf32>, tensor<2xi64>) -> tensor<2x5x8xf32>
+  return
+}
+
+// -----
+
+func.func @cache_write_too_many(%c: tensor<2x5x8xf32>, %n: tensor<2x6x8xf32>, %l: tensor<2xi64>) {
+  // expected-error @+1 {{fresh has more positions than the cache}}
+  %y = graph.cache_write %c, %n, %l {axis = 1 : i64} : (tensor<2x5x8xf32>, tensor<2x6x8xf32>, tensor<2xi64>) -> tensor<2x5x8xf32>
+  return
+}
+
+// -----
+
+func.func @cache_write_lengths(%c: tensor<2x5x8xf32>, %n: tensor<2x1x8xf32>, %l: tensor<3xi64>) {
+  // expected-error @+1 {{must have one length per entry of the cache}}
+  %y = graph.cache_write %c, %n, %l {axis = 1 : i64} : (tensor<2x5x8xf32>, tensor<2x1x8xf32>, tensor<3xi64>) -> tensor<2x5x8xf32>
+  return
+}
+
+// -----
+
+func.func @cache_write_result(%c: tensor<2x5x8xf32>, %n: tensor<2x1x8xf32>, %l: tensor<2xi64>) {
+  // expected-error @+1 {{all of {cache, result} have same type}}
+  %y = graph.cache_write %c, %n, %l {axis = 1 : i64} : (tensor<2x5x8xf32>, tensor<2x1x8xf32>, tensor<2xi64>) -> tensor<2x6x8xf32>
+  return
+}

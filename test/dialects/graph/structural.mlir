@@ -248,6 +248,17 @@ func.func @scatter_add(%u: tensor<3x4xf32>, %i: tensor<3xi64>, %d: tensor<?x4xf3
   return
 }
 
+// CHECK-LABEL: func.func @cache_write
+// CHECK-SAME: (%[[C:.+]]: tensor<?x2x?x16xf32>, %[[N:.+]]: tensor<?x2x1x16xf32>, %[[L:.+]]: tensor<?xi64>, %[[S:.+]]: tensor<2x5x8xf16>, %[[M:.+]]: tensor<2x2x8xf16>, %[[K:.+]]: tensor<2xi32>)
+func.func @cache_write(%c: tensor<?x2x?x16xf32>, %n: tensor<?x2x1x16xf32>, %l: tensor<?xi64>,
+                       %s: tensor<2x5x8xf16>, %m: tensor<2x2x8xf16>, %k: tensor<2xi32>) {
+  // CHECK: graph.cache_write %[[C]], %[[N]], %[[L]] {axis = 2 : i64} : (tensor<?x2x?x16xf32>, tensor<?x2x1x16xf32>, tensor<?xi64>) -> tensor<?x2x?x16xf32>
+  %y = graph.cache_write %c, %n, %l {axis = 2 : i64} : (tensor<?x2x?x16xf32>, tensor<?x2x1x16xf32>, tensor<?xi64>) -> tensor<?x2x?x16xf32>
+  // CHECK: graph.cache_write %[[S]], %[[M]], %[[K]] {axis = 1 : i64} : (tensor<2x5x8xf16>, tensor<2x2x8xf16>, tensor<2xi32>) -> tensor<2x5x8xf16>
+  %z = graph.cache_write %s, %m, %k {axis = 1 : i64} : (tensor<2x5x8xf16>, tensor<2x2x8xf16>, tensor<2xi32>) -> tensor<2x5x8xf16>
+  return
+}
+
 // CHECK-LABEL: func.func @dropout
 // CHECK-SAME: (%[[X:.+]]: tensor<2x8xf32>, %[[R:.+]]: tensor<f32>, %[[T:.+]]: tensor<i1>)
 func.func @dropout(%x: tensor<2x8xf32>, %ratio: tensor<f32>, %training: tensor<i1>) {

@@ -66,6 +66,61 @@ func.func @sum(%past: tensor<1x2x?x4xf32> {program.value = #program.value<"past"
 
 // -----
 
+// GroupQueryAttention's present: the concatenation, then each entry's new
+// positions written after its own length (graph.cache_write). The concat
+// becomes the append, and the write updates the view of old and new, which
+// the function returns.
+// CHECK-LABEL: func.func @packed(
+// CHECK-SAME: %[[CACHE:[^:]*]]: tensor<?x2x16x4xf32>
+// CHECK-SAME: %[[NEW:[^:]*]]: tensor<?x2x?x4xf32>
+// CHECK-SAME: %[[LENGTHS:[^:]*]]: tensor<?xi64>
+// CHECK-SAME: program.kv_caches = [#program.kv_cache<input = 0, output = 0, axis = 2, capacity = 16>]
+// CHECK: %[[APPENDED:.*]] = tensor.insert_slice %[[NEW]] into %[[CACHE]]
+// CHECK: %[[VIEW:.*]] = tensor.extract_slice %[[APPENDED]]
+// CHECK-NOT: graph.concat
+// CHECK: %[[PRESENT:.*]] = graph.cache_write %[[VIEW]], %[[NEW]], %[[LENGTHS]] {axis = 2 : i64}
+// CHECK: return %[[PRESENT]]
+func.func @packed(%past: tensor<?x2x?x4xf32> {program.value = #program.value<"past", dims = ["batch", "", "past", ""]>},
+                  %new: tensor<?x2x?x4xf32> {program.value = #program.value<"new", dims = ["batch", "", "sequence", ""]>},
+                  %lengths: tensor<?xi64> {program.value = #program.value<"lengths", dims = ["batch"]>})
+    -> (tensor<?x2x?x4xf32> {program.value = #program.value<"present", dims = ["batch", "", "total", ""]>})
+    attributes {program.entry, program.bounds = #program.bounds<"batch" = 2, "past" = 15, "sequence" = 4, "total" = 16>} {
+  %joined = graph.concat %past, %new {axis = 2 : i64} : (tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>) -> tensor<?x2x?x4xf32>
+  %present = graph.cache_write %joined, %new, %lengths {axis = 2 : i64} : (tensor<?x2x?x4xf32>, tensor<?x2x?x4xf32>, tensor<?xi64>) -> tensor<?x2x?x4xf32>
+  return %present : tensor<?x2x?x4xf32>
+}
+
+// -----
+
+// A write along another axis than the concat's, or one the function does not
+// return, leaves the concat.
+// CHECK-LABEL: func.func @packed_other_axis(
+// CHECK-NOT: program.kv_caches
+// CHECK: graph.concat
+func.func @packed_other_axis(%past: tensor<2x?x4xf32> {program.value = #program.value<"past", dims = ["", "past", ""]>},
+                             %new: tensor<2x1x4xf32>, %other: tensor<2x?x2xf32>, %lengths: tensor<2xi64>)
+    -> (tensor<2x?x4xf32> {program.value = #program.value<"present", dims = ["", "total", ""]>})
+    attributes {program.entry, program.bounds = #program.bounds<"past" = 15, "total" = 16>} {
+  %joined = graph.concat %past, %new {axis = 1 : i64} : (tensor<2x?x4xf32>, tensor<2x1x4xf32>) -> tensor<2x?x4xf32>
+  %w = graph.cache_write %joined, %other, %lengths {axis = 2 : i64} : (tensor<2x?x4xf32>, tensor<2x?x2xf32>, tensor<2xi64>) -> tensor<2x?x4xf32>
+  return %w : tensor<2x?x4xf32>
+}
+
+// CHECK-LABEL: func.func @packed_not_returned(
+// CHECK-NOT: program.kv_caches
+// CHECK: graph.concat
+func.func @packed_not_returned(%past: tensor<2x?x4xf32> {program.value = #program.value<"past", dims = ["", "past", ""]>},
+                               %new: tensor<2x1x4xf32>, %lengths: tensor<2xi64>)
+    -> (tensor<2x?x4xf32> {program.value = #program.value<"present", dims = ["", "total", ""]>})
+    attributes {program.entry, program.bounds = #program.bounds<"past" = 15, "total" = 16>} {
+  %joined = graph.concat %past, %new {axis = 1 : i64} : (tensor<2x?x4xf32>, tensor<2x1x4xf32>) -> tensor<2x?x4xf32>
+  %w = graph.cache_write %joined, %new, %lengths {axis = 1 : i64} : (tensor<2x?x4xf32>, tensor<2x1x4xf32>, tensor<2xi64>) -> tensor<2x?x4xf32>
+  %y = graph.add %w, %w : (tensor<2x?x4xf32>, tensor<2x?x4xf32>) -> tensor<2x?x4xf32>
+  return %y : tensor<2x?x4xf32>
+}
+
+// -----
+
 // Near misses keep their concat: a past read by another op (the data, not
 // the shape), a present dimension without a bound, a concat not returned, a
 // past that is not the concat's first operand, a batch without a bound, and
