@@ -314,6 +314,12 @@ LogicalResult CumSumOp::verify() {
   return success();
 }
 
+LogicalResult CacheWriteOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                             Adaptor adaptor, SmallVectorImpl<Type> &results) {
+  results.push_back(adaptor.getCache().getType());
+  return success();
+}
+
 LogicalResult CacheWriteOp::verify() {
   ArrayRef<int64_t> cache = shapeOf(getCache()), fresh = shapeOf(getFresh());
   int64_t rank = cache.size(), axis = static_cast<int64_t>(getAxis());

@@ -5,7 +5,9 @@
 // (a reshape back, the inverse permutation, zeros around a slice, slices of a
 // concatenation, a running sum the other way, dropout's mask). A gather's
 // table gradient adds each gathered row's gradient into the row its index
-// names (`graph.scatter_add`).
+// names (`graph.scatter_add`). A KV cache's per-entry write passes the
+// cache the gradient outside what it wrote and the new positions the
+// gradient where it wrote them.
 //
 //===----------------------------------------------------------------------===//
 
@@ -97,6 +99,38 @@ Gradients SplitOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
   for (auto [g, r] : llvm::zip(grads, getResults()))
     parts.push_back(gradientOrZeros(b, getLoc(), g, r.getType()));
   return SmallVector<Value>{ConcatOp::create(b, getLoc(), parts, getAxis())};
+}
+
+/// The cache's gradient is the result's with each entry's written positions
+/// (its new ones and the zeros after them) cleared: the same write of zeros.
+/// The new positions' gradient is the result's at each entry's `[length,
+/// length + S)`: a gather_elements at `length[b] + s`.
+Gradients CacheWriteOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {
+  FailureOr<Value> g = flowingGradient(*this, grads[0]);
+  if (failed(g) || !*g)
+    return failed(g) ? Gradients(failure()) : noGradients(*this);
+  Location loc = getLoc();
+  RankedTensorType fresh = typeOf(getFresh());
+  auto axis = static_cast<int64_t>(getAxis());
+  int64_t rank = fresh.getRank();
+  SmallVector<Value> result(getNumOperands());
+  result[0] = CacheWriteOp::create(b, loc, *g, buildZeros(b, loc, fresh), getLengths(), axis);
+  Type i64 = b.getI64Type();
+  SmallVector<int64_t> entryShape(rank, 1), stepShape(rank, 1);
+  entryShape[0] = fresh.getDimSize(0);
+  stepShape[axis] = fresh.getDimSize(axis);
+  auto lengthsType = RankedTensorType::get({fresh.getDimSize(0)}, i64);
+  Value lengths = CastOp::create(b, loc, lengthsType, getLengths());
+  lengths = buildReshape(b, loc, lengths, RankedTensorType::get(entryShape, i64));
+  SmallVector<APInt> steps;
+  for (int64_t s = 0; s < fresh.getDimSize(axis); ++s)
+    steps.push_back(APInt(64, s));
+  Value positions = ConstantOp::create(
+      b, loc,
+      cast<ElementsAttr>(DenseElementsAttr::get(RankedTensorType::get(stepShape, i64), steps)));
+  Value index = buildBroadcast(b, loc, AddOp::create(b, loc, lengths, positions), fresh.clone(i64));
+  result[1] = GatherElementsOp::create(b, loc, *g, index, axis);
+  return result;
 }
 
 Gradients GatherElementsOp::buildGradients(OpBuilder &b, ArrayRef<Value> grads) {

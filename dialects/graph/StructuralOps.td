@@ -233,7 +233,8 @@ def Graph_ConcatOp : Graph_StructuralOp<"concat", [Pure, SameOperandsElementType
 }
 
 def Graph_CacheWriteOp : Graph_StructuralOp<"cache_write",
-                                            [Pure, AllTypesMatch<["cache", "result"]>]> {
+                                            [Pure, DeclareOpInterfaceMethods<Graph_GradientOpInterface>],
+                                            /*inferred=*/1> {
   let summary = "writes each batch entry's new positions right after its filled ones";
   let description = [{
     The KV cache layout of onnxruntime's GroupQueryAttention, where the entries
@@ -243,7 +244,8 @@ def Graph_CacheWriteOp : Graph_StructuralOp<"cache_write",
     `[lengths[b], lengths[b] + S)` replaced by `fresh[b]` (`S` is `fresh`'s
     size along `axis`; its other dimensions are the cache's) and the positions
     from `lengths[b] + S` to the end set to zero. A length outside
-    `[0, size - S]` stops the program at run time, naming the node.
+    `[0, size - S]` stops the program at run time, naming the node, before
+    anything is written. The result has the cache's type.
 
     The importer writes such a present as `cache_write(concat(past, fresh),
     fresh, lengths)`; where every entry's past is full, that is the

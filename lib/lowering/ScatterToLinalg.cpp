@@ -6,9 +6,9 @@
 // and writes it back. Rows named twice add up, in index order; the loop
 // carries the result, which bufferises to one buffer updated in place.
 //
-// `graph.cache_write`: an `scf.for` over the cache's entries that carries
-// the cache and, for each, reads its length (checked), inserts the entry's
-// new positions there and fills the slice after them with zeros. It writes
+// `graph.cache_write`: an `scf.for` that checks every entry's length, then
+// one over the entries that carries the cache and, for each, inserts the
+// entry's new positions at its length and fills the slice after them with zeros. It writes
 // only those positions and allocates nothing, so a cache that is the view of
 // an argument (the KV cache appended in place) is updated where it lies.
 //
@@ -86,17 +86,41 @@ struct CacheWriteToLinalg : OpRewritePattern<g::CacheWriteOp> {
                               arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
                                                     dimSize(rewriter, loc, lengths, 0), entries),
                               "the lengths of filled positions are not one per entry of the cache");
-    auto loop = scf::ForOp::create(
-        rewriter, loc, c0, entries, c1, ValueRange{op.getCache()},
-        [&](OpBuilder &b, Location l, Value entry, ValueRange carried) {
-          Value length = arith::IndexCastOp::create(
-              b, l, b.getIndexType(), tensor::ExtractOp::create(b, l, lengths, entry));
+    // Off the axis, the new positions have the cache's sizes.
+    for (int64_t d = 0; d < rank; ++d) {
+      if (d == axis ||
+          (!type.isDynamicDim(d) && !cast<RankedTensorType>(fresh.getType()).isDynamicDim(d)))
+        continue;
+      program::emitRuntimeCheck(rewriter, loc,
+                                arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::eq,
+                                                      dimSize(rewriter, loc, fresh, d),
+                                                      dimSize(rewriter, loc, op.getCache(), d)),
+                                "the new positions' dimension " + llvm::Twine(d) +
+                                    " differs from the cache's");
+    }
+    // Every length is checked before anything is written, so that a step
+    // stopped by one leaves a cache kept between steps as it was.
+    auto lengthAt = [&](OpBuilder &b, Location l, Value entry) {
+      return arith::IndexCastOp::create(b, l, b.getIndexType(),
+                                        tensor::ExtractOp::create(b, l, lengths, entry))
+          .getResult();
+    };
+    scf::ForOp::create(
+        rewriter, loc, c0, entries, c1, ValueRange{},
+        [&](OpBuilder &b, Location l, Value entry, ValueRange) {
           // Unsigned: a negative length fails too.
           program::emitRuntimeCheck(
-              b, l, arith::CmpIOp::create(b, l, arith::CmpIPredicate::ule, length, room),
+              b, l,
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::ule, lengthAt(b, l, entry), room),
               "an entry's length of filled positions leaves no room for the new ones in the "
               "cache (axis " +
                   llvm::Twine(axis) + ")");
+          scf::YieldOp::create(b, l);
+        });
+    auto loop = scf::ForOp::create(
+        rewriter, loc, c0, entries, c1, ValueRange{op.getCache()},
+        [&](OpBuilder &b, Location l, Value entry, ValueRange carried) {
+          Value length = lengthAt(b, l, entry);
           SmallVector<OpFoldResult> offsets(rank, b.getIndexAttr(0)), sizes;
           SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
           for (int64_t d = 0; d < rank; ++d)

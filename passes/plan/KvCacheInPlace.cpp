@@ -110,6 +110,21 @@ std::optional<Candidate> joinOf(BlockArgument past) {
   return found;
 }
 
+/// The `graph.cache_write` into `joined`, if it is the only op that reads
+/// its data (shape_of only reads its shape).
+graph::CacheWriteOp onlyWriteOf(Value joined) {
+  graph::CacheWriteOp found;
+  for (OpOperand &use : joined.getUses()) {
+    if (isa<graph::ShapeOfOp>(use.getOwner()))
+      continue;
+    auto write = dyn_cast<graph::CacheWriteOp>(use.getOwner());
+    if (found || !write || use.getOperandNumber() != 0)
+      return nullptr;
+    found = write;
+  }
+  return found;
+}
+
 /// `past` as a KV cache input, if it is one: joined with new positions (see
 /// joinOf) along a dynamic axis, the joined value (or the `graph.cache_write`
 /// that alone reads it, which then writes in place) returned once, and every
@@ -124,10 +139,9 @@ std::optional<Candidate> asCandidate(func::FuncOp func, BlockArgument past,
   // A padded batch's per-entry writes (GroupQueryAttention's present) update
   // the joined value, and the function returns what they make.
   Value returned = c->joined;
-  if (c->joined.hasOneUse())
-    if (auto write = dyn_cast<graph::CacheWriteOp>(*c->joined.getUsers().begin());
-        write && write.getCache() == c->joined && static_cast<int64_t>(write.getAxis()) == c->axis)
-      returned = write.getResult();
+  if (graph::CacheWriteOp write = onlyWriteOf(c->joined);
+      write && static_cast<int64_t>(write.getAxis()) == c->axis)
+    returned = write.getResult();
   std::optional<unsigned> output;
   for (OpOperand &use : returned.getUses()) {
     if (use.getOwner() != ret.getOperation())

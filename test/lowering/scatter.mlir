@@ -24,11 +24,12 @@ func.func @scatter_add(%u: tensor<3x4xf32>, %i: tensor<3xi64>) -> tensor<5x4xf32
   return %0 : tensor<5x4xf32>
 }
 
-// A KV cache's per-entry writes: checks that the new positions fit and that
-// there is one length per entry, then an scf.for over the entries carrying
-// the cache: each reads its length (checked, unsigned, so a negative one
-// fails), inserts its new positions there and fills the slice after them
-// with zeros where it lies (no new tensor).
+// A KV cache's per-entry writes: checks that the new positions fit, that
+// there is one length per entry and that the new positions have the cache's
+// entries; a first scf.for checks every entry's length (unsigned, so a
+// negative one fails) before anything is written; then an scf.for over the
+// entries carrying the cache: each inserts its new positions at its length
+// and fills the slice after them with zeros where it lies (no new tensor).
 // CHECK-LABEL: func.func @cache_write
 // CHECK-SAME: %[[C:[^:]+]]: tensor<?x2x?x4xf32>, %[[N:[^:]+]]: tensor<?x2x?x4xf32>, %[[L:[^:]+]]: tensor<?xi32>
 // CHECK-DAG: %[[ZERO:.+]] = arith.constant 0.000000e+00 : f32
@@ -38,11 +39,17 @@ func.func @scatter_add(%u: tensor<3x4xf32>, %i: tensor<3xi64>) -> tensor<5x4xf32
 // CHECK: cf.assert %{{.+}}, "an op at {{.+}}: more new positions than the cache holds along axis 2"
 // CHECK: %[[ROOM:.+]] = arith.subi %[[SIZE]], %[[COUNT]]
 // CHECK: cf.assert %{{.+}}, "an op at {{.+}}: the lengths of filled positions are not one per entry of the cache"
+// CHECK: cf.assert %{{.+}}, "an op at {{.+}}: the new positions' dimension 0 differs from the cache's"
+// CHECK-NOT: dimension 1 differs
+// CHECK: scf.for %[[E:.+]] = %{{.+}} to %{{.+}} step %{{.+}} {
+// CHECK: %[[RAW0:.+]] = tensor.extract %[[L]][%[[E]]] : tensor<?xi32>
+// CHECK: %[[LEN0:.+]] = arith.index_cast %[[RAW0]] : i32 to index
+// CHECK: %[[FITS:.+]] = arith.cmpi ule, %[[LEN0]], %[[ROOM]] : index
+// CHECK: cf.assert %[[FITS]], "an op at {{.+}}: an entry's length of filled positions leaves no room for the new ones in the cache (axis 2)"
 // CHECK: %[[R:.+]] = scf.for %[[B:.+]] = %{{.+}} to %{{.+}} step %{{.+}} iter_args(%[[ACC:.+]] = %[[C]])
 // CHECK: %[[RAW:.+]] = tensor.extract %[[L]][%[[B]]] : tensor<?xi32>
 // CHECK: %[[LEN:.+]] = arith.index_cast %[[RAW]] : i32 to index
-// CHECK: %[[FITS:.+]] = arith.cmpi ule, %[[LEN]], %[[ROOM]] : index
-// CHECK: cf.assert %[[FITS]], "an op at {{.+}}: an entry's length of filled positions leaves no room for the new ones in the cache (axis 2)"
+// CHECK-NOT: cf.assert
 // CHECK: %[[ROW:.+]] = tensor.extract_slice %[[N]][%[[B]], 0, 0, 0] [1, 2, %{{.+}}, 4]
 // CHECK: %[[WRITTEN:.+]] = tensor.insert_slice %[[ROW]] into %[[ACC]][%[[B]], 0, %[[LEN]], 0] [1, 2, %{{.+}}, 4]
 // CHECK: %[[END:.+]] = arith.addi %[[LEN]], %[[COUNT]]

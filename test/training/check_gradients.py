@@ -53,7 +53,10 @@ class Case:
              for n, v in self.inputs.items()],
             [helper.make_tensor_value_info("y", y_type, None)],
             [numpy_helper.from_array(v, n) for n, v in params.items()])
-        return helper.make_model(graph, opset_imports=[helper.make_opsetid("", self.opset)])
+        opsets = [helper.make_opsetid("", self.opset)]
+        if any(n.domain == "com.microsoft" for n in self.nodes):
+            opsets.append(helper.make_opsetid("com.microsoft", 1))
+        return helper.make_model(graph, opset_imports=opsets)
 
     def output(self, params):
         if self.numpy:
@@ -116,6 +119,35 @@ def gelu(m, approximate):
     if approximate == "tanh":
         return 0.5 * m * (1 + np.tanh(math.sqrt(2 / math.pi) * (m + 0.044715 * m ** 3)))
     return 0.5 * m * (1 + np.vectorize(math.erf)(m / math.sqrt(2)))
+
+
+def group_query_attention(v, heads, kv_heads):
+    """onnxruntime's GroupQueryAttention (no rotary embedding) after a past:
+    entry b's past holds seqlens_k[b] + 1 - S positions, its new keys go
+    right after them, and token s sees the keys up to past[b] + s."""
+    q, k, values = v["x"] @ v["Wq"], v["x"] @ v["Wk"], v["x"] @ v["Wv"]
+    batch, sequence, _ = q.shape
+    size = q.shape[2] // heads
+
+    def split(t, n):
+        return t.reshape(batch, sequence, n, size).transpose(0, 2, 1, 3)
+
+    q, k, values = split(q, heads), split(k, kv_heads), split(values, kv_heads)
+    past = v["seqlens_k"].astype(np.int64) + 1 - sequence
+    total = v["PK"].shape[2] + sequence
+    keys, vals = np.zeros((batch, kv_heads, total, size)), np.zeros((batch, kv_heads, total, size))
+    for b in range(batch):
+        for cache, pk, new in ((keys, v["PK"], k), (vals, v["PV"], values)):
+            cache[b, :, :past[b]] = pk[b, :, :past[b]]
+            cache[b, :, past[b]:past[b] + sequence] = new[b]
+    keys, vals = np.repeat(keys, heads // kv_heads, 1), np.repeat(vals, heads // kv_heads, 1)
+    scores = q @ keys.transpose(0, 1, 3, 2) / math.sqrt(size)
+    allowed = np.arange(total)[None, None, :] <= (past[:, None, None] +
+                                                   np.arange(sequence)[None, :, None])
+    scores = np.where(allowed[:, None], scores, -np.inf)
+    weights = np.exp(scores - scores.max(axis=-1, keepdims=True))
+    weights /= weights.sum(axis=-1, keepdims=True)
+    return (weights @ vals).transpose(0, 2, 1, 3).reshape(batch, sequence, heads * size)
 
 
 def node(op, inputs, outputs, **attrs):
@@ -222,6 +254,20 @@ def cases():
     out.append(Case("cross_entropy_shift", [node("MatMul", ["x", "W"], ["y"])],
                     {"x": uniform((2, 4, 3))}, {"W": uniform((3, 5))}, loss="ce_shift",
                     labels=np.array([[0, 4, -100, 2], [1, 3, 3, 0]], np.int64)))
+    # A padded cache: entry 1's past holds one position of two, so its new
+    # keys overwrite the second and PK[1, :, 1] gets no gradient.
+    out.append(Case("group_query_attention",
+                    [node("MatMul", ["x", "Wq"], ["q"]), node("MatMul", ["x", "Wk"], ["k"]),
+                     node("MatMul", ["x", "Wv"], ["v"]),
+                     helper.make_node("GroupQueryAttention",
+                                      ["q", "k", "v", "PK", "PV", "seqlens_k",
+                                       "total_sequence_length"], ["y"], domain="com.microsoft",
+                                      num_heads=2, kv_num_heads=1)],
+                    {"x": uniform((2, 3, 4)), "seqlens_k": np.array([4, 3], np.int32),
+                     "total_sequence_length": np.array(5, np.int32)},
+                    {"Wq": uniform((4, 4)), "Wk": uniform((4, 2)), "Wv": uniform((4, 2)),
+                     "PK": uniform((2, 1, 2, 2)), "PV": uniform((2, 1, 2, 2))},
+                    numpy=lambda v: group_query_attention(v, 2, 1)))
     return out
 
 

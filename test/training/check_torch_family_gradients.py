@@ -85,6 +85,35 @@ def cumsum(x, axis, exclusive=0, reverse=0):
     return y.flip(axis) if reverse else y
 
 
+def group_query_attention(q, k, v, past_key, past_value, seqlens_k, total_sequence_length,
+                          num_heads, kv_num_heads):
+    """com.microsoft GroupQueryAttention after a past, without rotary
+    embedding: entry b's past holds seqlens_k[b] + 1 - S positions, its new
+    keys go right after them, and token s sees the keys up to past[b] + s."""
+    batch, sequence, _ = q.shape
+    size = q.shape[2] // num_heads
+
+    def split(t, n):
+        return t.reshape(batch, sequence, n, size).transpose(1, 2)
+
+    q, k, v = split(q, num_heads), split(k, kv_num_heads), split(v, kv_num_heads)
+    past = seqlens_k.long() + 1 - sequence
+    total = past_key.shape[2] + sequence
+    caches = []
+    for cache, new in ((past_key, k), (past_value, v)):
+        rows = []
+        for b in range(batch):
+            end = total - past[b] - sequence
+            rows.append(torch.cat([cache[b, :, :past[b]], new[b],
+                                   new.new_zeros(kv_num_heads, end, size)], 1))
+        caches.append(torch.stack(rows).repeat_interleave(num_heads // kv_num_heads, 1))
+    scores = q @ caches[0].transpose(2, 3) / size ** 0.5
+    allowed = torch.arange(total)[None, None, :] <= (past[:, None, None] +
+                                                     torch.arange(sequence)[None, :, None])
+    weights = torch.softmax(scores.masked_fill(~allowed[:, None], float("-inf")), -1)
+    return (weights @ caches[1]).transpose(1, 2).reshape(batch, sequence, num_heads * size)
+
+
 # ONNX op type -> torch function of the node's inputs (positionally, None for
 # an omitted optional one) and attributes (by keyword), with ONNX's semantics
 # at the cases' opsets (17 to 20). Torch's elementwise functions broadcast as
@@ -126,6 +155,7 @@ OPS = {
     "CumSum": cumsum,
     # Inference: no training_mode input, the identity.
     "Dropout": lambda x: x,
+    "GroupQueryAttention": group_query_attention,
 }
 
 

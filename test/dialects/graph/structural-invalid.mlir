@@ -663,7 +663,8 @@ func.func @cache_write_lengths(%c: tensor<2x5x8xf32>, %n: tensor<2x1x8xf32>, %l:
 // -----
 
 func.func @cache_write_result(%c: tensor<2x5x8xf32>, %n: tensor<2x1x8xf32>, %l: tensor<2xi64>) {
-  // expected-error @+1 {{all of {cache, result} have same type}}
+  // expected-error @+2 {{inferred type(s) 'tensor<2x5x8xf32>' are incompatible with return type(s) of operation 'tensor<2x6x8xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
   %y = graph.cache_write %c, %n, %l {axis = 1 : i64} : (tensor<2x5x8xf32>, tensor<2x1x8xf32>, tensor<2xi64>) -> tensor<2x6x8xf32>
   return
 }
