@@ -8,9 +8,10 @@
 //
 // `graph.cache_write`: an `scf.for` that checks every entry's length, then
 // one over the entries that carries the cache and, for each, inserts the
-// entry's new positions at its length and fills the slice after them with zeros. It writes
-// only those positions and allocates nothing, so a cache that is the view of
-// an argument (the KV cache appended in place) is updated where it lies.
+// entry's new positions at its length and fills the slice after them with
+// zeros. It writes only those positions and allocates nothing, so a cache
+// that is the view of an argument (the KV cache appended in place) is
+// updated where it lies.
 //
 //===----------------------------------------------------------------------===//
 
