@@ -6,12 +6,15 @@ onnxruntime on the same inputs at the same thread counts. Strata's time per step
 comes from the program's own `--bench` loop, onnxruntime's from as many
 `session.run` calls after a warm-up; each is also printed as the bandwidth at
 which the step streams the weights (the weights file's size over the time per
-step), to set next to the machine's memory bandwidth. Prints figures; asserts
-nothing. Needs torch
-and transformers (`tools/setup --export-deps`).
+step), to set next to the machine's memory bandwidth. With `--pairs N` each
+row is timed N times, Strata and onnxruntime in turn, and a last line per row
+gives the median ratio: a step is memory-bound, and a virtual machine's
+bandwidth can move by half between one second and the next (seen on this
+project's machines at two threads), so one pair can mislead. Prints figures;
+asserts nothing. Needs torch and transformers (`tools/setup --export-deps`).
 
   .venv-export/bin/python decode.py --stratac build/bin/stratac [--threads 1 2]
-      [--precisions f32 bf16]
+      [--precisions f32 bf16] [--pairs N]
 """
 import argparse
 import os
@@ -72,6 +75,9 @@ def main():
     parser.add_argument("--stratac", required=True)
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--runs", type=int, default=50)
+    parser.add_argument("--pairs", type=int, default=1,
+                        help="times each row this many times, in turn, and prints the median "
+                             "ratio")
     parser.add_argument("--layers", type=int, default=12)
     parser.add_argument("--width", type=int, default=768)
     parser.add_argument("--heads", type=int, default=12)
@@ -114,11 +120,18 @@ def main():
               f"{'ort/strata':>11} {'strata GB/s':>12} {'ort GB/s':>9}")
         for precision, exe in exes.items():
             for threads in args.threads:
-                strata_ms = time_strata(exe, work, names, threads, args.runs)
-                ort_ms = time_ort(model, feeds, threads, args.runs)
-                print(f"{precision:>9} {threads:>7} {strata_ms:>10.2f} {ort_ms:>11.2f} "
-                      f"{ort_ms / strata_ms:>10.2f}x {weight_bytes / strata_ms / 1e6:>12.1f} "
-                      f"{weight_bytes / ort_ms / 1e6:>9.1f}", flush=True)
+                ratios = []
+                for _ in range(args.pairs):
+                    strata_ms = time_strata(exe, work, names, threads, args.runs)
+                    ort_ms = time_ort(model, feeds, threads, args.runs)
+                    ratios.append(ort_ms / strata_ms)
+                    print(f"{precision:>9} {threads:>7} {strata_ms:>10.2f} {ort_ms:>11.2f} "
+                          f"{ort_ms / strata_ms:>10.2f}x {weight_bytes / strata_ms / 1e6:>12.1f} "
+                          f"{weight_bytes / ort_ms / 1e6:>9.1f}", flush=True)
+                if args.pairs > 1:
+                    print(f"{precision:>9} {threads:>7} median of {args.pairs} pairs: "
+                          f"{float(np.median(ratios)):.2f}x (from {min(ratios):.2f}x to "
+                          f"{max(ratios):.2f}x)", flush=True)
 
 
 if __name__ == "__main__":

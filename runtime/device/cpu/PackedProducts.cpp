@@ -11,6 +11,7 @@
 
 #include "runtime/device/cpu/PackedProducts.h"
 #include "runtime/device/cpu/Bf16Products.h"
+#include "runtime/device/cpu/HugePageBuffer.h"
 #include "runtime/device/cpu/OneDnnMatmul.h"
 #include "runtime/device/cpu/StreamedRows.h"
 #include "runtime/device/cpu/Team.h"
@@ -25,7 +26,6 @@
 #include <map>
 #include <mutex>
 #include <tuple>
-#include <vector>
 
 namespace strata::cpu {
 namespace {
@@ -41,10 +41,12 @@ constexpr size_t kMaxPrimitives = 256;
 struct Packed {
   dnnl_memory_t memory = nullptr;
   dnnl_memory_desc_t desc{};
+  /// The packed elements `memory` describes.
+  HugePageBuffer storage;
   BlockedWeight blocked{};
   /// The packed elements rounded to bf16, made on the first few-row product
   /// that asks for them; `rounded` describes them.
-  std::vector<uint16_t> bf16;
+  HugePageBuffer bf16;
   BlockedWeight rounded{};
 };
 
@@ -174,6 +176,7 @@ private:
     if (added && !pack(p, b, it->second)) {
       dnnl_memory_destroy(it->second.memory);
       it->second.memory = nullptr;
+      it->second.storage = HugePageBuffer();
     }
     return it->second;
   }
@@ -201,7 +204,8 @@ private:
     dnnl_primitive_t reorder = nullptr;
     bool ok =
         dnnl_memory_create(&from, &plain, engine, const_cast<float *>(b)) == dnnl_success &&
-        dnnl_memory_create(&out.memory, &out.desc, engine, DNNL_MEMORY_ALLOCATE) == dnnl_success &&
+        out.storage.allocate(dnnl_memory_desc_get_size(&out.desc)) &&
+        dnnl_memory_create(&out.memory, &out.desc, engine, out.storage.data()) == dnnl_success &&
         dnnl_reorder_primitive_desc_create(&reorderPd, &plain, engine, &out.desc, engine,
                                            nullptr) == dnnl_success &&
         dnnl_primitive_create(&reorder, reorderPd) == dnnl_success;
@@ -220,14 +224,17 @@ private:
     return ok;
   }
 
-  /// `w`'s blocked copy rounded to bf16, made on first use.
+  /// `w`'s blocked copy rounded to bf16, made on first use; the f32 copy
+  /// when there is no memory for it.
   static const BlockedWeight &rounded(Packed &w) {
     if (!w.rounded.rounded) {
       size_t count = dnnl_memory_desc_get_size(&w.desc) / sizeof(float);
-      w.bf16.resize(count);
-      roundToBf16(w.blocked.data, static_cast<int64_t>(count), w.bf16.data());
+      if (!w.bf16.allocate(count * sizeof(uint16_t)))
+        return w.blocked;
+      auto *to = static_cast<uint16_t *>(w.bf16.data());
+      roundToBf16(w.blocked.data, static_cast<int64_t>(count), to);
       w.rounded = w.blocked;
-      w.rounded.rounded = w.bf16.data();
+      w.rounded.rounded = to;
     }
     return w.rounded;
   }

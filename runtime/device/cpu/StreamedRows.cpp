@@ -37,22 +37,20 @@ struct Job {
   float beta;
 };
 
-/// Sixteen weights as floats: read as they are, or widened from bf16 (its
-/// bits are a float's upper half).
-[[gnu::always_inline]] inline Vec load(const float *from) {
-  Vec v;
+/// Sixteen weights as floats into `v`: read as they are, or widened from
+/// bf16 (its bits are a float's upper half). Written to a reference, not
+/// returned: a 64-byte vector returned by value has no ABI without AVX-512,
+/// and the baseline build's copy of these helpers has none.
+[[gnu::always_inline]] inline void load(const float *from, Vec &v) {
   std::memcpy(&v, from, sizeof(Vec));
-  return v;
 }
-[[gnu::always_inline]] inline Vec load(const uint16_t *from) {
+[[gnu::always_inline]] inline void load(const uint16_t *from, Vec &v) {
   using Half = uint16_t __attribute__((vector_size(32)));
   using Wide = uint32_t __attribute__((vector_size(64)));
   Half half;
   std::memcpy(&half, from, sizeof(Half));
   Wide wide = __builtin_convertvector(half, Wide) << 16;
-  Vec v;
   std::memcpy(&v, &wide, sizeof(Vec));
-  return v;
 }
 
 /// Column block `block` of C, for ROWS rows of A and a block VECTORS vectors
@@ -73,7 +71,7 @@ template <typename T, int ROWS, int VECTORS>
     for (int64_t i = 0; i < depth; ++i) {
       Vec weights[VECTORS];
       for (int v = 0; v < VECTORS; ++v)
-        weights[v] = load(tile + i * w.nBlock + v * kLanes);
+        load(tile + i * w.nBlock + v * kLanes, weights[v]);
       const float *x = job.a + (k0 + i) * kStep;
       for (int r = 0; r < ROWS; ++r) {
         float xr = x[r * rowStep];
