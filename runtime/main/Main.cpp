@@ -14,6 +14,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "runtime/core/AvailableCores.h"
 #include "runtime/core/ByteSize.h"
 #include "runtime/core/Executor.h"
 #include "runtime/core/File.h"
@@ -34,7 +35,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
-#include <sched.h>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -42,15 +42,6 @@
 using namespace strata;
 
 namespace {
-
-/// The cores this process may run on (its affinity mask, which `taskset` and
-/// cgroup cpusets narrow), capped at the 1,024 `--threads` accepts.
-long availableCores() {
-  cpu_set_t set;
-  if (sched_getaffinity(0, sizeof set, &set) != 0)
-    return 1;
-  return std::clamp<long>(CPU_COUNT(&set), 1, 1024);
-}
 
 /// "f32, rank 2", with the kind for sequences and optionals.
 std::string describeType(const strata_model_value &v) {
