@@ -48,7 +48,10 @@ bool hasShape(const strata_tensor *t, strata_dtype dtype, int32_t rank, const in
 
 /// Copies the (possibly strided) memref described at `words` into `out`: the
 /// tensor it holds when that has the output's type and shape, else a new one.
-std::string copyOut(const strata_model_value &value, const int64_t *words, OwnedTensor &out) {
+/// A row-major memref is one block, which `device` copies (sharing it among
+/// its threads: a decode step's present KV cache, a prefill's logits).
+std::string copyOut(Device &device, const strata_model_value &value, const int64_t *words,
+                    OwnedTensor &out) {
   int32_t rank = value.rank;
   const int64_t *sizes = words + 3, *strides = words + 3 + rank;
   if (!hasShape(out.get(), value.dtype, rank, sizes)) {
@@ -64,6 +67,13 @@ std::string copyOut(const strata_model_value &value, const int64_t *words, Owned
   int64_t count = strata_tensor_num_elements(t);
   if (count == 0)
     return "";
+  bool rowMajor = true;
+  for (int64_t i = rank - 1, step = 1; i >= 0; step *= sizes[i--])
+    rowMajor = rowMajor && (sizes[i] == 1 || strides[i] == step);
+  if (rowMajor) {
+    device.copyHostMemory(dst, base, static_cast<uint64_t>(count) * element);
+    return "";
+  }
   // Rows along the innermost dimension are copied whole when it is unit-stride
   // (always, for the row-major buffers the compiled code allocates).
   int64_t row = rank > 0 && strides[rank - 1] == 1 ? sizes[rank - 1] : 1;
@@ -323,7 +333,7 @@ std::string Executor::run(const std::vector<strata_tensor *> &inputs,
     if (cache != caches_.end() && keepCaches)
       out.reset();
     else if (error.empty())
-      error = copyOut(v, words, out);
+      error = copyOut(device_, v, words, out);
     outputs.push_back(std::move(out));
     words += descriptorWords(model_.outputs[i].rank);
   }

@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 
 namespace strata {
@@ -185,6 +186,14 @@ public:
   /// live either way (see releaseFallbackBlocks).
   [[nodiscard]] virtual strata_status invoke(strata_model_invoke_fn invoke, void **inputs,
                                              void *weights, void **arenas, void *results) = 0;
+
+  /// Copies `bytes` bytes of host memory from `source` to `target` (which do
+  /// not overlap): an output the compiled code left in a host arena, copied
+  /// out to the tensor the caller keeps. A device with threads shares a large
+  /// copy among them; this one copies on the calling thread.
+  virtual void copyHostMemory(void *target, const void *source, uint64_t bytes) {
+    std::memcpy(target, source, bytes);
+  }
 
   /// The device's counters now.
   virtual DeviceCounters counters() const = 0;

@@ -14,6 +14,7 @@
 #include "runtime/device/cpu/FallbackHeap.h"
 #include "runtime/device/cpu/PackedProducts.h"
 #include "runtime/device/cpu/RunGuard.h"
+#include "runtime/device/cpu/SharedCopy.h"
 #include "runtime/device/cpu/Team.h"
 
 #include <cblas.h>
@@ -196,6 +197,10 @@ DeviceCounters CpuDevice::counters() const {
   counters.tierCopyNs = times.copyNs - tierTimesBase.copyNs;
   counters.tierStallNs = times.stallNs - tierTimesBase.stallNs;
   return counters;
+}
+
+void CpuDevice::copyHostMemory(void *target, const void *source, uint64_t bytes) {
+  copyShared(target, source, bytes);
 }
 
 uint64_t CpuDevice::releaseFallbackBlocks() { return FallbackHeap::instance().releaseAll(); }

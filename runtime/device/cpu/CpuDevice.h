@@ -56,6 +56,7 @@ public:
   strata_status synchronizeEvent(const Event &event) override;
   strata_status invoke(strata_model_invoke_fn invoke, void **inputs, void *weights, void **arenas,
                        void *results) override;
+  void copyHostMemory(void *target, const void *source, uint64_t bytes) override;
   DeviceCounters counters() const override;
   uint64_t releaseFallbackBlocks() override;
   strata_status measureCompute(double &flopsPerSecond, double &memoryBytesPerSecond) override;

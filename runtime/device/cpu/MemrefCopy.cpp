@@ -5,10 +5,12 @@
 // `{rank, pointer to ranked descriptor}`. The runtime provides it so emitted
 // programs need no MLIR runtime library. The innermost dimensions that are
 // contiguous on both sides are copied as one block per outer index; a copy
-// of at least two of the team's shares (Team.h) is split among its threads.
+// of at least two of the team's shares (Team.h) is split among its threads:
+// by blocks, or by cache lines when there is one block (SharedCopy.h).
 //
 //===----------------------------------------------------------------------===//
 
+#include "runtime/device/cpu/SharedCopy.h"
 #include "runtime/device/cpu/Team.h"
 
 #include <algorithm>
@@ -67,17 +69,6 @@ struct Copy {
       }
     }
   }
-
-  /// Part `part` of `parts`: a share of the blocks, or of one block's bytes
-  /// (in whole cache lines) when there is only one.
-  void copyPart(int64_t part, int64_t parts) const {
-    if (outer > 1)
-      return copyBlocks(outer * part / parts, outer * (part + 1) / parts);
-    int64_t lines = (block + 63) / 64;
-    int64_t begin = std::min(block, lines * part / parts * 64),
-            end = std::min(block, lines * (part + 1) / parts * 64);
-    std::memcpy(to + begin, from + begin, end - begin);
-  }
 };
 
 } // namespace
@@ -112,8 +103,13 @@ extern "C" void memrefCopy(int64_t elementSize, UnrankedDescriptor *source,
             dst.strides};
   // A large copy (a KV cache's concatenation, every decode step) is shared
   // among the team like a kernel's loop.
+  if (outer == 1)
+    return strata::cpu::copyShared(copy.to, copy.from, copy.block);
   strata::cpu::shareOut(
       outer * elements / strata::cpu::kLeastSharedElements,
-      [](void *c, int64_t part, int64_t parts) { static_cast<Copy *>(c)->copyPart(part, parts); },
+      [](void *c, int64_t part, int64_t parts) {
+        const Copy &copy = *static_cast<Copy *>(c);
+        copy.copyBlocks(copy.outer * part / parts, copy.outer * (part + 1) / parts);
+      },
       &copy);
 }
