@@ -164,6 +164,15 @@ OpCost CacheWriteOp::getCost(const OpShapes &shapes) {
   return cost;
 }
 
+/// The values and the limit read; nothing written (the result is the
+/// operand).
+OpCost CheckRangeOp::getCost(const OpShapes &shapes) {
+  OpCost cost;
+  cost.bytesRead =
+      bytesOf(getValues(), shapes.operands[0]) + bytesOf(getLimit(), shapes.operands[1]);
+  return cost;
+}
+
 /// An addition per element of the updates, each read once, the result
 /// written once.
 OpCost ScatterAddOp::getCost(const OpShapes &shapes) {

@@ -342,6 +342,20 @@ LogicalResult CacheWriteOp::verify() {
   return success();
 }
 
+LogicalResult CheckRangeOp::inferReturnTypes(MLIRContext *, std::optional<Location>,
+                                             Adaptor adaptor, SmallVectorImpl<Type> &results) {
+  results.push_back(adaptor.getValues().getType());
+  return success();
+}
+
+LogicalResult CheckRangeOp::verify() {
+  if (!isScalarLike(getLimit()) || !isa<IntegerType>(elementOf(getLimit())))
+    return emitOpError("limit must hold one integer");
+  if (getMessage().empty())
+    return emitOpError("message must say what failed");
+  return success();
+}
+
 LogicalResult ScatterAddOp::verify() {
   auto updates = tensorTypeOf(getUpdates());
   auto result = tensorTypeOf(getResult());

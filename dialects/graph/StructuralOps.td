@@ -3,7 +3,8 @@
 // Ops that create tensors (constants, fills, ranges) or move their
 // elements without arithmetic (reshape, transpose, slice, concat, a KV cache's
 // per-entry writes, split, gather, gather_elements, broadcast, tile, triangular
-// masks) and `shape_of`, the root of every shape computation.
+// masks), `shape_of`, the root of every shape computation, and `check_range`,
+// a run-time check of lengths read from the inputs.
 //
 //===----------------------------------------------------------------------===//
 
@@ -264,6 +265,33 @@ def Graph_CacheWriteOp : Graph_StructuralOp<"cache_write",
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$cache `,` $fresh `,` $lengths attr-dict `:` "
                        "functional-type(operands, results)";
+  let hasVerifier = 1;
+  let hasCustomCost = 1;
+}
+
+def Graph_CheckRangeOp : Graph_StructuralOp<"check_range", [Pure], /*inferred=*/1> {
+  let summary = "its operand, once every element is found in [0, limit)";
+  let description = [{
+    Lengths and positions an ONNX node reads from its inputs that no op
+    bounds by itself: every element of `values` must lie in `[0, limit)`
+    (`limit` holds one integer), else the program stops at run time, before
+    anything that reads the result runs, printing the node's name and
+    `message`. The result is `values`; an importer reads the result, not
+    the input, so that the check stays (a check no one reads is removed with
+    its result).
+
+    Example (GroupQueryAttention's `seqlens_k` against its
+    `total_sequence_length`, as onnxruntime checks it):
+
+    ```mlir
+    %checked = graph.check_range %seqlens, %total
+        {message = "seqlens_k holds a value outside [0, total_sequence_length)"}
+        : (tensor<?xi32>, tensor<i64>) -> tensor<?xi32>
+    ```
+  }];
+  let arguments = (ins 1DTensorOf<[I32, I64]>:$values, Graph_Tensor:$limit, StrAttr:$message);
+  let results = (outs Graph_Tensor:$result);
+  let assemblyFormat = "$values `,` $limit attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;
   let hasCustomCost = 1;
 }

@@ -39,6 +39,7 @@ struct LowerGraphToLinalg : strata::impl::LowerGraphToLinalgBase<LowerGraphToLin
     strata::populateSliceToTensorPatterns(patterns);
     strata::populateScanToLinalgPatterns(patterns);
     strata::populateScatterToLinalgPatterns(patterns);
+    strata::populateCheckToTensorPatterns(patterns);
     strata::populateTopKToLinalgPatterns(patterns);
     strata::populateRandomToLinalgPatterns(patterns);
     strata::populateFusionGroupToRegionPatterns(patterns);

@@ -53,6 +53,9 @@ void populateSliceToTensorPatterns(mlir::RewritePatternSet &patterns);
 /// Patterns that rewrite `cumsum` into a loop along its axis.
 void populateScanToLinalgPatterns(mlir::RewritePatternSet &patterns);
 
+/// `graph.check_range` as a loop of run-time checks (CheckToTensor.cpp).
+void populateCheckToTensorPatterns(mlir::RewritePatternSet &patterns);
+
 /// `graph.scatter_add` as a loop of row additions, `graph.cache_write` as a
 /// loop of each entry's writes (ScatterToLinalg.cpp).
 void populateScatterToLinalgPatterns(mlir::RewritePatternSet &patterns);

@@ -440,15 +440,21 @@ LogicalResult groupQueryAttention(NodeContext &n) {
       !isa<IntegerType>(totalType.getElementType()))
     return n.emitError() << "total_sequence_length must be one integer, got " << totalType;
 
-  // past[b]: 0 on the first prompt, else seqlens_k[b] + 1 - S.
+  // past[b]: 0 on the first prompt, else seqlens_k[b] + 1 - S. Every
+  // seqlens_k[b] lies in [0, total_sequence_length), as onnxruntime checks:
+  // on the first prompt nothing else bounds it.
   Type i64 = n.builder().getI64Type();
   Value total = reshapeWithDims(n, castTo(n, n.input(6), i64), {}, {});
+  Value seqlens =
+      castTo(n,
+             n.create<CheckRangeOp>(n.input(5), total,
+                                    "seqlens_k holds a value outside [0, total_sequence_length)"),
+             i64);
   Value queries = dimScalar(n, *q4, 2);
   Value firstPrompt = n.create<CompareOp>(ComparisonDirection::eq, total, queries);
   Value pastLengths = n.create<WhereOp>(
       firstPrompt, scalarConstant(n, i64, 0),
-      n.create<SubOp>(n.create<AddOp>(castTo(n, n.input(5), i64), scalarConstant(n, i64, 1)),
-                      queries));
+      n.create<SubOp>(n.create<AddOp>(seqlens, scalarConstant(n, i64, 1)), queries));
 
   if (n.intAttr("do_rotary", 0) != 0) {
     if (!n.hasInput(7) || !n.hasInput(8))
@@ -479,7 +485,7 @@ LogicalResult groupQueryAttention(NodeContext &n) {
   Value t = unsqueeze(n, positionsAlong(n, keys, 2), {0, 1});
   Value frontier = n.create<MinOp>(n.create<AddOp>(unsqueeze(n, pastLengths, {1, 2}),
                                                    unsqueeze(n, positionsAlong(n, *q4, 2), {0, 2})),
-                                   unsqueeze(n, castTo(n, n.input(5), i64), {1, 2}));
+                                   unsqueeze(n, seqlens, {1, 2}));
   Value mask = unsqueeze(n, n.create<CompareOp>(ComparisonDirection::le, t, frontier), {1});
   if (n.hasInput(10)) {
     Value bias = n.input(10);

@@ -668,3 +668,43 @@ func.func @cache_write_result(%c: tensor<2x5x8xf32>, %n: tensor<2x1x8xf32>, %l: 
   %y = graph.cache_write %c, %n, %l {axis = 1 : i64} : (tensor<2x5x8xf32>, tensor<2x1x8xf32>, tensor<2xi64>) -> tensor<2x6x8xf32>
   return
 }
+
+// -----
+
+func.func @check_range_limit_of_two(%v: tensor<3xi32>, %l: tensor<2xi64>) {
+  // expected-error @+1 {{limit must hold one integer}}
+  %y = graph.check_range %v, %l {message = "x"} : (tensor<3xi32>, tensor<2xi64>) -> tensor<3xi32>
+  return
+}
+
+// -----
+
+func.func @check_range_float_limit(%v: tensor<3xi32>, %l: tensor<f32>) {
+  // expected-error @+1 {{limit must hold one integer}}
+  %y = graph.check_range %v, %l {message = "x"} : (tensor<3xi32>, tensor<f32>) -> tensor<3xi32>
+  return
+}
+
+// -----
+
+func.func @check_range_no_message(%v: tensor<3xi32>, %l: tensor<i64>) {
+  // expected-error @+1 {{message must say what failed}}
+  %y = graph.check_range %v, %l {message = ""} : (tensor<3xi32>, tensor<i64>) -> tensor<3xi32>
+  return
+}
+
+// -----
+
+func.func @check_range_two_dimensions(%v: tensor<3x2xi32>, %l: tensor<i64>) {
+  // expected-error @+1 {{operand #0 must be 1D tensor of 32-bit signless integer or 64-bit signless integer values}}
+  %y = graph.check_range %v, %l {message = "x"} : (tensor<3x2xi32>, tensor<i64>) -> tensor<3x2xi32>
+  return
+}
+
+// -----
+
+func.func @check_range_float_values(%v: tensor<3xf32>, %l: tensor<i64>) {
+  // expected-error @+1 {{operand #0 must be 1D tensor of 32-bit signless integer or 64-bit signless integer values}}
+  %y = graph.check_range %v, %l {message = "x"} : (tensor<3xf32>, tensor<i64>) -> tensor<3xf32>
+  return
+}

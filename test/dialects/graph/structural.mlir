@@ -259,6 +259,16 @@ func.func @cache_write(%c: tensor<?x2x?x16xf32>, %n: tensor<?x2x1x16xf32>, %l: t
   return
 }
 
+// CHECK-LABEL: func.func @check_range
+// CHECK-SAME: (%[[V:.+]]: tensor<?xi32>, %[[L:.+]]: tensor<i64>, %[[W:.+]]: tensor<4xi64>, %[[M:.+]]: tensor<1xi32>)
+func.func @check_range(%v: tensor<?xi32>, %l: tensor<i64>, %w: tensor<4xi64>, %m: tensor<1xi32>) {
+  // CHECK: graph.check_range %[[V]], %[[L]] {message = "seqlens_k holds a value outside [0, total_sequence_length)"} : (tensor<?xi32>, tensor<i64>) -> tensor<?xi32>
+  %a = graph.check_range %v, %l {message = "seqlens_k holds a value outside [0, total_sequence_length)"} : (tensor<?xi32>, tensor<i64>) -> tensor<?xi32>
+  // CHECK: graph.check_range %[[W]], %[[M]] {message = "x"} : (tensor<4xi64>, tensor<1xi32>) -> tensor<4xi64>
+  %b = graph.check_range %w, %m {message = "x"} : (tensor<4xi64>, tensor<1xi32>) -> tensor<4xi64>
+  return
+}
+
 // CHECK-LABEL: func.func @dropout
 // CHECK-SAME: (%[[X:.+]]: tensor<2x8xf32>, %[[R:.+]]: tensor<f32>, %[[T:.+]]: tensor<i1>)
 func.func @dropout(%x: tensor<2x8xf32>, %ratio: tensor<f32>, %training: tensor<i1>) {

@@ -15,8 +15,14 @@
       several new tokens after a past only at batch 1);
   gqa_cache.py overlong PROGRAM
       runs PROGRAM on a decode step whose seqlens_k puts an entry's past
-      beyond the 5 positions its cache holds, and prints the exit status and
-      what the program printed on standard error.
+      beyond the 5 positions its cache holds (total_sequence_length claiming
+      as many), and prints the exit status and what the program printed on
+      standard error;
+  gqa_cache.py badlengths MODEL.onnx PROGRAM
+      runs onnxruntime and PROGRAM on first prompts of 5 tokens whose
+      seqlens_k holds a value outside [0, 5) (9, then -3), and prints whether
+      onnxruntime refused each, PROGRAM's exit status and what it printed on
+      standard error.
 """
 import subprocess
 import sys
@@ -123,15 +129,37 @@ def overlong(program: str) -> None:
     inputs = next(steps(rng))[0]
     inputs = {name: value[:, :1] if value.ndim == 3 else value for name, value in inputs.items()}
     inputs["seqlens_k"] = np.array([9, 3], np.int32)
-    inputs["total_sequence_length"] = np.array(6, np.int32)
+    inputs["total_sequence_length"] = np.array(10, np.int32)
     inputs["past_key"] = inputs["past_value"] = np.zeros((2, KV_HEADS, 5, HEAD), np.float32)
+    print_exit(program, inputs)
+
+
+def print_exit(program: str, inputs: dict) -> None:
+    """Runs PROGRAM on INPUTS and prints its exit status (standard error passes
+    through)."""
     with tempfile.TemporaryDirectory() as tmp:
         try:
             run_program(program, inputs, Path(tmp))
         except subprocess.CalledProcessError as error:
-            print(f"exit status {error.returncode}")
+            print(f"exit status {error.returncode}", flush=True)
             return
-    print("exit status 0")
+    print("exit status 0", flush=True)
+
+
+def bad_lengths(model_path: str, program: str) -> None:
+    session = onnxruntime.InferenceSession(model_path, providers=["CPUExecutionProvider"])
+    rng = np.random.default_rng(7)
+    inputs = next(steps(rng))[0]
+    inputs["past_key"] = inputs["past_value"] = np.zeros((2, KV_HEADS, 0, HEAD), np.float32)
+    for lengths in ([4, 9], [4, -3]):
+        inputs["seqlens_k"] = np.array(lengths, np.int32)
+        try:
+            session.run(None, inputs)
+            verdict = "accepted"
+        except Exception:
+            verdict = "refused"
+        print(f"seqlens_k {lengths}: onnxruntime {verdict}", flush=True)
+        print_exit(program, inputs)
 
 
 if __name__ == "__main__":
@@ -139,5 +167,7 @@ if __name__ == "__main__":
         model(Path(sys.argv[2]))
     elif sys.argv[1] == "overlong":
         overlong(sys.argv[2])
+    elif sys.argv[1] == "badlengths":
+        bad_lengths(sys.argv[2], sys.argv[3])
     else:
         check(sys.argv[2], sys.argv[3:])
