@@ -349,7 +349,7 @@ LogicalResult CheckRangeOp::inferReturnTypes(MLIRContext *, std::optional<Locati
 }
 
 LogicalResult CheckRangeOp::verify() {
-  if (!isScalarLike(getLimit()) || !isa<IntegerType>(elementOf(getLimit())))
+  if (!isScalarLike(getLimit()))
     return emitOpError("limit must hold one integer");
   if (getMessage().empty())
     return emitOpError("message must say what failed");

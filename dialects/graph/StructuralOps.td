@@ -274,9 +274,9 @@ def Graph_CheckRangeOp : Graph_StructuralOp<"check_range", [Pure], /*inferred=*/
   let description = [{
     Lengths and positions an ONNX node reads from its inputs that no op
     bounds by itself: every element of `values` must lie in `[0, limit)`
-    (`limit` holds one integer), else the program stops at run time, before
-    anything that reads the result runs, printing the node's name and
-    `message`. The result is `values`; an importer reads the result, not
+    (`limit` holds one integer; a limit of 0 or less fails every value),
+    else the program stops at run time, printing the node's name and
+    `message`, and the run delivers no outputs. The result is `values`; an importer reads the result, not
     the input, so that the check stays (a check no one reads is removed with
     its result).
 
@@ -289,7 +289,8 @@ def Graph_CheckRangeOp : Graph_StructuralOp<"check_range", [Pure], /*inferred=*/
         : (tensor<?xi32>, tensor<i64>) -> tensor<?xi32>
     ```
   }];
-  let arguments = (ins 1DTensorOf<[I32, I64]>:$values, Graph_Tensor:$limit, StrAttr:$message);
+  let arguments = (ins 1DTensorOf<[I32, I64]>:$values, TensorOf<[I32, I64]>:$limit,
+                   StrAttr:$message);
   let results = (outs Graph_Tensor:$result);
   let assemblyFormat = "$values `,` $limit attr-dict `:` functional-type(operands, results)";
   let hasVerifier = 1;

@@ -1,8 +1,9 @@
 //===- CheckToTensor.cpp - Run-time checks of values read from inputs -----===//
 //
 // `graph.check_range`: an `scf.for` over the values that reads each one and
-// checks it against the limit (as unsigned, so that a negative value fails
-// too), then the values themselves in place of the op's result.
+// checks that it is at least 0 and below the limit (so a limit of 0 or less
+// fails every value), then the values themselves in place of the op's
+// result.
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,12 +35,14 @@ struct CheckRangeToTensor : OpRewritePattern<g::CheckRangeOp> {
     Value limit = toI64(rewriter, loc, extractOnly(rewriter, loc, op.getLimit()));
     Value c0 = arith::ConstantIndexOp::create(rewriter, loc, 0);
     Value c1 = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    Value zero = arith::ConstantIntOp::create(rewriter, loc, i64, 0);
     scf::ForOp::create(rewriter, loc, c0, dimSize(rewriter, loc, values, 0), c1, ValueRange{},
                        [&](OpBuilder &b, Location l, Value i, ValueRange) {
                          Value v = toI64(b, l, tensor::ExtractOp::create(b, l, values, i));
-                         program::emitRuntimeCheck(
-                             b, l, arith::CmpIOp::create(b, l, arith::CmpIPredicate::ult, v, limit),
-                             op.getMessage());
+                         Value inRange = arith::AndIOp::create(
+                             b, l, arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, v, zero),
+                             arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, v, limit));
+                         program::emitRuntimeCheck(b, l, inRange, op.getMessage());
                          scf::YieldOp::create(b, l);
                        });
     rewriter.replaceOp(op, values);

@@ -446,10 +446,8 @@ LogicalResult groupQueryAttention(NodeContext &n) {
   Type i64 = n.builder().getI64Type();
   Value total = reshapeWithDims(n, castTo(n, n.input(6), i64), {}, {});
   Value seqlens =
-      castTo(n,
-             n.create<CheckRangeOp>(n.input(5), total,
-                                    "seqlens_k holds a value outside [0, total_sequence_length)"),
-             i64);
+      n.create<CheckRangeOp>(castTo(n, n.input(5), i64), total,
+                             "seqlens_k holds a value outside [0, total_sequence_length)");
   Value queries = dimScalar(n, *q4, 2);
   Value firstPrompt = n.create<CompareOp>(ComparisonDirection::eq, total, queries);
   Value pastLengths = n.create<WhereOp>(

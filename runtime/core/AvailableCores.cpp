@@ -45,6 +45,24 @@ bool hasItem(const std::string &list, const std::string &item) {
   return std::find(items.begin(), items.end(), item) != items.end();
 }
 
+/// A mountinfo path field as the path it names: the kernel writes a space,
+/// tab, newline or backslash in one as an octal escape (`\040`).
+std::string unescape(const std::string &field) {
+  std::string path;
+  for (size_t i = 0; i < field.size(); ++i) {
+    if (field[i] == '\\' && i + 3 < field.size() &&
+        std::all_of(field.begin() + i + 1, field.begin() + i + 4,
+                    [](char c) { return c >= '0' && c <= '7'; })) {
+      path += static_cast<char>((field[i + 1] - '0') * 64 + (field[i + 2] - '0') * 8 +
+                                (field[i + 3] - '0'));
+      i += 3;
+    } else {
+      path += field[i];
+    }
+  }
+  return path;
+}
+
 std::vector<Hierarchy> mountedHierarchies(const std::string &procSelf) {
   std::vector<Hierarchy> found;
   std::ifstream mountinfo(procSelf + "/mountinfo");
@@ -56,9 +74,9 @@ std::vector<Hierarchy> mountedHierarchies(const std::string &procSelf) {
       continue;
     const std::string &type = dash[1], &options = dash[3];
     if (type == "cgroup2")
-      found.push_back({true, fields[3], fields[4]});
+      found.push_back({true, unescape(fields[3]), unescape(fields[4])});
     else if (type == "cgroup" && hasItem(options, "cpu"))
-      found.push_back({false, fields[3], fields[4]});
+      found.push_back({false, unescape(fields[3]), unescape(fields[4])});
   }
   return found;
 }
@@ -145,8 +163,8 @@ long availableCores() {
   cpu_set_t set;
   long cores = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
   double quota = cgroupCpuLimit("/proc/self", "");
-  if (quota > 0)
-    cores = std::min(cores, static_cast<long>(std::ceil(quota)));
+  if (quota > 0 && quota < static_cast<double>(cores))
+    cores = static_cast<long>(std::ceil(quota));
   return std::clamp<long>(cores, 1, 1024);
 }
 

@@ -680,7 +680,7 @@ func.func @check_range_limit_of_two(%v: tensor<3xi32>, %l: tensor<2xi64>) {
 // -----
 
 func.func @check_range_float_limit(%v: tensor<3xi32>, %l: tensor<f32>) {
-  // expected-error @+1 {{limit must hold one integer}}
+  // expected-error @+1 {{operand #1 must be tensor of 32-bit signless integer or 64-bit signless integer values}}
   %y = graph.check_range %v, %l {message = "x"} : (tensor<3xi32>, tensor<f32>) -> tensor<3xi32>
   return
 }

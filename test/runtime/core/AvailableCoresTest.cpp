@@ -5,8 +5,8 @@
 // hierarchies below a root. Covers cgroup v2 (cpu.max, at the process's own
 // level and at a parent's), v1's cpu controller mounted with cpuacct, a
 // container's view (the mount's root is the container's cgroup, and a path
-// outside it is not read), no quota ("max", -1), the tightest of several,
-// and malformed or missing files.
+// outside it is not read), mountinfo's octal escapes, no quota ("max", -1),
+// the tightest of several, and malformed or missing files.
 //
 //===----------------------------------------------------------------------===//
 
@@ -108,6 +108,18 @@ TEST_F(CgroupFiles, ContainerViewStripsTheMountsRoot) {
   write("sys/fs/cgroup/app/cpu.max", "max 100000\n");
   write("sys/fs/cgroup/cpu.max", "250000 100000\n");
   EXPECT_DOUBLE_EQ(limit(), 2.5);
+}
+
+TEST_F(CgroupFiles, EscapedMountinfoFieldsAreDecoded) {
+  // systemd escapes '-' in unit names as \x2d, whose backslash mountinfo
+  // writes as \134; a space in a mount point as \040.
+  write("proc/self/mountinfo",
+        "36 30 0:31 /machine.slice/machine-my\\134x2dbox.scope /sys/fs/cgroup/cpu\\040set "
+        "rw - cgroup cgroup rw,cpu\n");
+  write("proc/self/cgroup", "4:cpu:/machine.slice/machine-my\\x2dbox.scope/payload\n");
+  write("sys/fs/cgroup/cpu set/payload/cpu.cfs_quota_us", "300000\n");
+  write("sys/fs/cgroup/cpu set/payload/cpu.cfs_period_us", "100000\n");
+  EXPECT_DOUBLE_EQ(limit(), 3.0);
 }
 
 TEST_F(CgroupFiles, PathOutsideTheMountIsNotRead) {

@@ -20,9 +20,9 @@
       standard error;
   gqa_cache.py badlengths MODEL.onnx PROGRAM
       runs onnxruntime and PROGRAM on first prompts of 5 tokens whose
-      seqlens_k holds a value outside [0, 5) (9, then -3), and prints whether
-      onnxruntime refused each, PROGRAM's exit status and what it printed on
-      standard error.
+      seqlens_k holds a value outside [0, total_sequence_length) (9 and -3
+      of 5, then 4 of a total of -1), and prints whether onnxruntime refused
+      each, PROGRAM's exit status and what it printed on standard error.
 """
 import subprocess
 import sys
@@ -151,14 +151,15 @@ def bad_lengths(model_path: str, program: str) -> None:
     rng = np.random.default_rng(7)
     inputs = next(steps(rng))[0]
     inputs["past_key"] = inputs["past_value"] = np.zeros((2, KV_HEADS, 0, HEAD), np.float32)
-    for lengths in ([4, 9], [4, -3]):
+    for lengths, total in (([4, 9], 5), ([4, -3], 5), ([4, 2], -1)):
         inputs["seqlens_k"] = np.array(lengths, np.int32)
+        inputs["total_sequence_length"] = np.array(total, np.int32)
         try:
             session.run(None, inputs)
             verdict = "accepted"
         except Exception:
             verdict = "refused"
-        print(f"seqlens_k {lengths}: onnxruntime {verdict}", flush=True)
+        print(f"seqlens_k {lengths} of {total}: onnxruntime {verdict}", flush=True)
         print_exit(program, inputs)
 
 
