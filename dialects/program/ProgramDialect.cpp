@@ -169,6 +169,26 @@ LogicalResult ProgramDialect::verifyRegionArgAttribute(Operation *op, unsigned r
                                   << "' must be a unit attribute on a memref of bytes";
     return success();
   }
+  if (attr.getName() == kDestination) {
+    // Checked against the results while the function has its own (until the
+    // conversion to LLVM, which drops such attributes anyway).
+    auto index = dyn_cast<IntegerAttr>(attr.getValue());
+    auto shaped = dyn_cast<ShapedType>(type);
+    if (!index)
+      return op->emitOpError("'") << kDestination << "' must be an integer";
+    if (!shaped)
+      return success();
+    int64_t result = index.getInt();
+    if (result < 0 || result >= static_cast<int64_t>(function.getNumResults()))
+      return op->emitOpError("'") << kDestination << "' names result " << result << " of "
+                                  << function.getNumResults();
+    auto resultType = dyn_cast<ShapedType>(function.getResultTypes()[result]);
+    if (!shaped.hasStaticShape() || !resultType || resultType.getShape() != shaped.getShape() ||
+        resultType.getElementType() != shaped.getElementType())
+      return op->emitOpError("the destination of result ")
+             << result << " must have its static shape and element type";
+    return success();
+  }
   return verifyValue(op, attr, type, /*isResult=*/false);
 }
 

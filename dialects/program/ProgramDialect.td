@@ -59,6 +59,10 @@ def Program_Dialect : Dialect {
     /// the function appends to in place (strata-kv-cache-in-place).
     static constexpr llvm::StringLiteral kKvCaches = "program.kv_caches";
     static constexpr llvm::StringLiteral kWeights = "program.weights";
+    /// On an entry function's argument: the index of the result the caller
+    /// receives in this argument's memory (strata-output-destinations); the
+    /// function writes that result there and returns it.
+    static constexpr llvm::StringLiteral kDestination = "program.destination";
     /// On the entry point's argument that receives the mapped weights file
     /// (added by strata-plan-weights): what is read through it never changes,
     /// unless the function trains (kTraining).

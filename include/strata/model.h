@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /// Version of this contract; the executor refuses a model built for another.
-#define STRATA_MODEL_ABI_VERSION 11
+#define STRATA_MODEL_ABI_VERSION 12
 
 /// What an input or output holds. Sequences and optionals are not computed on:
 /// each is an input that the model passes on unchanged to outputs (`source`).
@@ -75,6 +75,10 @@ typedef struct strata_model_value {
   /// where the tier plan put the cache there, which the device reads and
   /// appends to in place.
   int32_t cache_space;
+  /// Outputs: 1 when the compiled code writes this output into memory the
+  /// caller passes (a row-major buffer of its static shape; see
+  /// strata_model), 0 when it returns the output in memory of its own.
+  int32_t destination;
 } strata_model_value;
 
 /// Where an arena lives. Values are part of the contract and never renumbered.
@@ -111,7 +115,10 @@ typedef struct strata_model_arena {
 /// (k counting the cache inputs in order) that of a rank-0 int64 holding how
 /// many positions of the k-th cache are filled; the run writes its new
 /// positions after them, and the output whose `cache_input` names the input
-/// is a view of the cache's filled positions;
+/// is a view of the cache's filled positions; after those, for each output
+/// with `destination` 1, in the outputs' order, the descriptor of a
+/// row-major buffer of the output's shape that the run writes the output
+/// into (apart from every input's memory) and returns;
 /// `weights` to the descriptor of the weights file's data region (a 1-D byte
 /// memref; see strata/weights.h); `arenas[j]` to the descriptor of arena j (a
 /// 1-D byte memref of `bytes` bytes); `results` to storage for the
@@ -119,9 +126,9 @@ typedef struct strata_model_arena {
 /// descriptor of rank R is 3 + 2R 64-bit words: allocated pointer, aligned
 /// pointer, offset, R sizes, R strides (elements). A returned descriptor may
 /// point into an arena, an input, the weights, a constant or a block the
-/// compiled code allocated through the device's fallback allocator; the
-/// executor copies the outputs out, then releases every fallback block still
-/// live.
+/// compiled code allocated through the device's fallback allocator (or, for
+/// an output with a destination, into that); the executor copies the other
+/// outputs out, then releases every fallback block still live.
 typedef void (*strata_model_invoke_fn)(void **inputs, void *weights, void **arenas, void *results);
 
 /// A device the program runs on (runtime/device/Device.h); opaque to C.

@@ -394,7 +394,8 @@ LogicalResult emitProgram(ModuleOp module, const PipelineOptions &options, Phase
   if (failed(runPhases(module, options, reached, Phase::Plan, timing)))
     return failure();
   auto planned = dyn_cast_or_null<func::FuncOp>(program::findEntry(module).getOperation());
-  if (!planned || failed(readArenaPlan(planned, *signature)))
+  if (!planned || failed(readArenaPlan(planned, *signature)) ||
+      failed(readOutputDestinations(planned, *signature)))
     return failure();
   if (auto plan = module->getAttrOfType<tier::PlanAttr>(tier::TierDialect::kPlan)) {
     signature->tierPlan = predictedFigures(plan);

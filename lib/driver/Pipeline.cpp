@@ -95,6 +95,7 @@ void buildPipeline(OpPassManager &pm, const PipelineOptions &options, Phase from
     options.target->buildTensorPipeline(pm);
   }
   if (runs(Phase::Buffers)) {
+    pm.addPass(createOutputDestinations());
     pm.addPass(createBufferize(BufferizeOptions{options.buffers.memorySpace}));
     pm.addPass(createCanonicalizerPass());
   }

@@ -1,12 +1,14 @@
 //===- ModelGlue.cpp - The generated part of an emitted program -----------===//
 //
 // The C interface of `func.func @main` with N tensor inputs, M results and K
-// arenas is `void _mlir_ciface_main(results*, in0*, ..., inN-1*, weights*,
-// arena0*, ..., arenaK-1*)`: results come first, through one pointer (a
-// single descriptor, or a struct of them), and only when M > 0; the weights
-// argument is the one strata-plan-weights adds, the arenas those
-// strata-plan-buffers adds. Sequence and optional inputs are not arguments:
-// the executor passes them on itself.
+// arenas is `void _mlir_ciface_main(results*, in0*, ..., inN-1*, [cache
+// counts*, destinations*,] weights*, arena0*, ..., arenaK-1*)`: results come
+// first, through one pointer (a single descriptor, or a struct of them), and
+// only when M > 0; the caches' counts are the arguments
+// strata-kv-cache-in-place adds, the outputs' destinations those
+// strata-output-destinations adds, the weights argument the one
+// strata-plan-weights adds, the arenas those strata-plan-buffers adds. Sequence and optional inputs
+// are not arguments: the executor passes them on itself.
 //
 //===----------------------------------------------------------------------===//
 
@@ -99,11 +101,11 @@ void writeValues(llvm::raw_ostream &os, llvm::StringRef table,
     else
       os << "nullptr";
     os << ", " << v.cacheAxis << ", " << v.cacheCapacity << ", " << v.cacheInput << ", "
-       << v.cacheSpace << "},\n";
+       << v.cacheSpace << ", " << (v.destination ? 1 : 0) << "},\n";
   }
   if (values.empty())
     os << "  {nullptr, STRATA_VALUE_TENSOR, STRATA_DTYPE_F32, 0, nullptr, nullptr, nullptr, -1, "
-          "0, nullptr, -1, 0, -1, 0},\n";
+          "0, nullptr, -1, 0, -1, 0, 0},\n";
   os << "};\n";
 }
 
@@ -128,6 +130,8 @@ std::string generateModelGlue(const ModelSignature &signature, llvm::StringRef e
     os << "void *in" << i << ", ";
   for (size_t k = 0; k < signature.cacheInputs.size(); ++k)
     os << "void *cached" << k << ", ";
+  for (size_t k = 0; k < signature.destinationOutputs.size(); ++k)
+    os << "void *destination" << k << ", ";
   os << "void *weights";
   for (size_t j = 0; j < numArenas; ++j)
     os << ", void *arena" << j;
@@ -148,8 +152,11 @@ std::string generateModelGlue(const ModelSignature &signature, llvm::StringRef e
      << "(" << (computes ? "results, " : "");
   for (size_t i : tensorInputs)
     os << "inputs[" << i << "], ";
+  size_t afterInputs = signature.inputs.size() + signature.cacheInputs.size();
   for (size_t k = 0; k < signature.cacheInputs.size(); ++k)
     os << "inputs[" << signature.inputs.size() + k << "], ";
+  for (size_t k = 0; k < signature.destinationOutputs.size(); ++k)
+    os << "inputs[" << afterInputs + k << "], ";
   os << "weights";
   for (size_t j = 0; j < numArenas; ++j)
     os << ", arenas[" << j << "]";

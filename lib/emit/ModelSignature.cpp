@@ -193,8 +193,11 @@ FailureOr<ModelSignature> readModelSignature(func::FuncOp func, StringRef modelN
   ModelSignature signature;
   signature.name = modelName.str();
   auto caches = func->getAttrOfType<ArrayAttr>(program::ProgramDialect::kKvCaches);
-  // The counts of the caches' filled positions follow the inputs.
+  // The counts of the caches' filled positions follow the inputs, and the
+  // outputs' destinations follow them.
   size_t numInputs = func.getNumArguments() - (caches ? caches.size() : 0);
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    numInputs -= func.getArgAttr(i, program::ProgramDialect::kDestination) ? 1 : 0;
   for (auto [i, type] : llvm::enumerate(func.getArgumentTypes().take_front(numInputs))) {
     FailureOr<ModelValue> v = describe(func, type, func.getArgAttrDict(i), "input", i);
     if (failed(v))
@@ -229,6 +232,31 @@ FailureOr<ModelSignature> readModelSignature(func::FuncOp func, StringRef modelN
   if (failed(readTraining(func, signature)))
     return failure();
   return signature;
+}
+
+LogicalResult readOutputDestinations(func::FuncOp func, ModelSignature &signature) {
+  int64_t last = -1;
+  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+    auto result = func.getArgAttrOfType<IntegerAttr>(i, program::ProgramDialect::kDestination);
+    if (!result)
+      continue;
+    int64_t index = result.getInt();
+    if (index <= last || index >= static_cast<int64_t>(func.getNumResults()))
+      return func.emitError("the destinations of the results are not in the results' order");
+    last = index;
+    auto described =
+        func.getResultAttrOfType<program::ValueAttr>(index, program::ProgramDialect::kValue);
+    std::string name = described ? described.getName().str() : "output" + std::to_string(index);
+    auto found = llvm::find_if(signature.outputs, [&](const ModelValue &v) {
+      return v.name == name && v.source < 0 && v.cacheInput < 0;
+    });
+    if (found == signature.outputs.end())
+      return func.emitError("result ")
+             << index << " ('" << name << "') has a destination but is no computed output";
+    found->destination = true;
+    signature.destinationOutputs.push_back(found - signature.outputs.begin());
+  }
+  return success();
 }
 
 LogicalResult readArenaPlan(func::FuncOp func, ModelSignature &signature) {

@@ -48,6 +48,9 @@ struct ModelValue {
   /// memory, or pinned host memory where the tier plan put it there (which
   /// the driver sets).
   int64_t cacheSpace = 0;
+  /// Outputs: the compiled code writes the output into memory the caller
+  /// passes (`program.destination`; which the driver sets).
+  bool destination = false;
 };
 
 /// One arena of the buffer plan (strata_model_arena).
@@ -79,6 +82,9 @@ struct ModelSignature {
   /// The inputs with a cache axis, in order: the entry point takes the count
   /// of each one's filled positions after the tensor inputs.
   std::vector<size_t> cacheInputs;
+  /// The outputs with a destination, in order: the entry point takes the
+  /// memory for each after the counts of the caches.
+  std::vector<size_t> destinationOutputs;
   /// The arenas the entry point takes after the weights, in order.
   std::vector<ModelArena> arenas;
   /// What the tier plan predicted, when there is one (its nvme_directory is
@@ -104,6 +110,12 @@ mlir::FailureOr<ModelSignature> readModelSignature(mlir::func::FuncOp func,
 /// Adds the arenas of the buffer plan (`program.arenas` on the planned entry
 /// function `func`) to `signature`.
 mlir::LogicalResult readArenaPlan(mlir::func::FuncOp func, ModelSignature &signature);
+
+/// Marks the outputs that the bufferised entry function `func` writes into
+/// memory the caller passes (its arguments marked `program.destination`,
+/// strata-output-destinations) in `signature`, read from the function before
+/// that pass ran.
+mlir::LogicalResult readOutputDestinations(mlir::func::FuncOp func, ModelSignature &signature);
 
 } // namespace strata
 

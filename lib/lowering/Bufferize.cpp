@@ -12,11 +12,13 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Bufferization/Transforms/OneShotAnalysis.h"
 #include "mlir/Dialect/Bufferization/Transforms/OneShotModuleBufferize.h"
+#include "mlir/Dialect/Bufferization/Transforms/Transforms.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SubsetOpInterface.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 using namespace mlir;
@@ -113,6 +115,55 @@ void storeCopiesOfSharedValues(Operation *root) {
   });
 }
 
+/// Whether `value` is `empty` written by destination-passing ops alone
+/// (linalg ops and insertions), each into the one before.
+bool writtenInto(Value value, tensor::EmptyOp empty) {
+  while (value != empty.getResult()) {
+    auto op = value.getDefiningOp<DestinationStyleOpInterface>();
+    if (!op || !isa<linalg::LinalgOp, tensor::InsertSliceOp>(op.getOperation()))
+      return false;
+    value = op.getTiedOpOperand(cast<OpResult>(value))->get();
+  }
+  return true;
+}
+
+/// Makes the ops that compute a result materialised in the caller's memory
+/// (strata-output-destinations) write into it, in place of the `tensor.empty`
+/// they started from, where the analysis finds that safe: upstream's empty
+/// tensor elimination, for `bufferization.materialize_in_destination` only,
+/// and only through linalg ops and insertions (TopK's loop, which carries
+/// its results, then could not bufferise). A concatenation is first written
+/// as insertions into an empty tensor, so that its parts (a KV cache's past
+/// and new positions) go straight into the caller's memory too. Other
+/// insertions keep their own buffers: eliminated, the `tensor.empty` of a
+/// value inserted at a checked offset (a KV cache's new positions) would make
+/// the op computing it write there before the check (`cf.assert`) that the
+/// offset is in bounds.
+LogicalResult writeIntoDestinations(ModuleOp module, const OneShotBufferizationOptions &options) {
+  SmallVector<tensor::ConcatOp> concats;
+  module.walk([&](tensor::ConcatOp concat) { concats.push_back(concat); });
+  IRRewriter rewriter(module.getContext());
+  for (tensor::ConcatOp concat : concats) {
+    rewriter.setInsertionPoint(concat);
+    FailureOr<SmallVector<Value>> inserted = concat.decomposeOperation(rewriter);
+    if (failed(inserted))
+      return concat.emitError("cannot write the concatenation as insertions");
+    rewriter.replaceOp(concat, *inserted);
+  }
+  OneShotAnalysisState state(module, options);
+  if (failed(analyzeModuleOp(module, state)))
+    return failure();
+  return eliminateEmptyTensors(
+      rewriter, module, state,
+      [](RewriterBase &rewriter, SubsetInsertionOpInterface insertion, tensor::EmptyOp empty,
+         Operation *user) {
+        auto materialise = dyn_cast<MaterializeInDestinationOp>(insertion.getOperation());
+        return materialise && writtenInto(materialise.getSource(), empty)
+                   ? buildSubsetExtraction(rewriter, insertion, empty, user)
+                   : Value();
+      });
+}
+
 /// Returns the views of function arguments that bufferisation cast to the
 /// identity layout (a KV cache's present positions, a strided view of its
 /// argument) as they are: the cast claims strides the view does not have,
@@ -157,6 +208,8 @@ struct Bufferize : strata::impl::BufferizeBase<Bufferize> {
     }
     giveEachUseItsOwnDefinition(getOperation());
     storeCopiesOfSharedValues(getOperation());
+    if (failed(writeIntoDestinations(getOperation(), options)))
+      return signalPassFailure();
     BufferizationState state;
     if (failed(runOneShotModuleBufferize(getOperation(), options, state)))
       return signalPassFailure();

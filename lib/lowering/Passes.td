@@ -170,6 +170,45 @@ def ScalarizeShapeTensors : Pass<"strata-scalarize-shape-tensors", "mlir::func::
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::tensor::TensorDialect"];
 }
 
+def OutputDestinations : Pass<"strata-output-destinations", "mlir::ModuleOp"> {
+  let summary = "Give each static-shaped result of the entry function the "
+                "caller's memory to be written into";
+  let description = [{
+    For each result of the entry function (`program.entry`) whose shape is
+    static and not empty, appends an argument of the result's type marked
+    `program.destination = <result index>` and returns the result
+    materialised in it. The executor passes the tensor the caller receives
+    as that argument; `strata-bufferize` makes the ops that compute the
+    result write there (empty tensor elimination), or copies it there where
+    they cannot, so the arena holds no copy of the result and the executor
+    copies nothing out. Results of dynamic shape, whose size the caller
+    does not know before the run, and views of a KV cache keep being
+    returned from the compiled code's own memory.
+
+    Example:
+
+    ```mlir
+    func.func @main(%x: tensor<4xf32>) -> tensor<4xf32> attributes {program.entry} {
+      %y = linalg.exp ins(%x : tensor<4xf32>) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+      return %y : tensor<4xf32>
+    }
+    ```
+
+    becomes
+
+    ```mlir
+    func.func @main(%x: tensor<4xf32>, %out: tensor<4xf32> {program.destination = 0 : i64})
+        -> tensor<4xf32> attributes {program.entry} {
+      %y = linalg.exp ins(%x : tensor<4xf32>) outs(%e : tensor<4xf32>) -> tensor<4xf32>
+      %r = bufferization.materialize_in_destination %y in %out
+          : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+      return %r : tensor<4xf32>
+    }
+    ```
+  }];
+  let dependentDialects = ["mlir::bufferization::BufferizationDialect"];
+}
+
 def Bufferize : Pass<"strata-bufferize", "mlir::ModuleOp"> {
   let summary = "Bufferise linalg on tensors into memrefs of one memory space";
   let description = [{

@@ -2,7 +2,9 @@
 //
 // Descriptors are flat arrays of 64-bit words, as the compiled code's C
 // interface lays them out. Outputs are read in place, so the memory they lie
-// in must be readable by the host.
+// in must be readable by the host; outputs of static shape are written by the
+// compiled code into the caller's tensors, host memory the device must be
+// able to write.
 //
 //===----------------------------------------------------------------------===//
 
@@ -44,6 +46,27 @@ std::vector<int64_t> describe(void *data, int32_t rank, const int64_t *dims) {
 bool hasShape(const strata_tensor *t, strata_dtype dtype, int32_t rank, const int64_t *sizes) {
   return t && strata_tensor_dtype(t) == dtype && strata_tensor_rank(t) == rank &&
          std::equal(sizes, sizes + rank, strata_tensor_dims(t));
+}
+
+/// The bytes of `t`'s data.
+std::pair<const char *, size_t> bytesOf(strata_tensor *t) {
+  return {static_cast<const char *>(strata_tensor_data(t)),
+          static_cast<size_t>(strata_tensor_num_elements(t)) *
+              strata_dtype_size(strata_tensor_dtype(t))};
+}
+
+/// Whether `t`'s data shares a byte with a tensor input among `inputs`.
+bool overlapsAnInput(strata_tensor *t, const strata_model &model,
+                     const std::vector<strata_tensor *> &inputs) {
+  auto [begin, bytes] = bytesOf(t);
+  for (int32_t i = 0; i < model.num_inputs; ++i) {
+    if (model.inputs[i].kind != STRATA_VALUE_TENSOR || !inputs[i])
+      continue;
+    auto [other, otherBytes] = bytesOf(inputs[i]);
+    if (begin < other + otherBytes && other < begin + bytes)
+      return true;
+  }
+  return false;
 }
 
 /// Copies the (possibly strided) memref described at `words` into `out`: the
@@ -292,6 +315,29 @@ std::string Executor::run(const std::vector<strata_tensor *> &inputs,
   for (Cache &cache : caches_)
     if (std::string e = enterCache(cache, inputs[cache.input], inputWords, cache.input); !e.empty())
       return e;
+  // Then the memory of each output the compiled code writes in place: the
+  // tensor of the last run where it has the output's type and shape and lies
+  // apart from every input (a caller may feed an output back), else a new one.
+  std::vector<OwnedTensor> made(model_.num_outputs);
+  std::vector<strata_tensor *> destinations(model_.num_outputs, nullptr);
+  for (int32_t i = 0; i < model_.num_outputs; ++i) {
+    const strata_model_value &v = model_.outputs[i];
+    if (!v.destination)
+      continue;
+    if (std::any_of(v.dims, v.dims + v.rank, [](int64_t d) { return d < 0; }))
+      return "output '" + std::string(v.name) +
+             "' is written in place but has no static shape: the program and the executor "
+             "disagree";
+    strata_tensor *t = static_cast<size_t>(i) < outputs.size() ? outputs[i].get() : nullptr;
+    if (!hasShape(t, v.dtype, v.rank, v.dims) || overlapsAnInput(t, model_, inputs)) {
+      t = nullptr;
+      if (strata_status s = strata_tensor_create(v.dtype, v.rank, v.dims, &t))
+        return "output '" + std::string(v.name) + "': " + takeMessage(s);
+      made[i].reset(t);
+    }
+    destinations[i] = t;
+    inputWords.push_back(describe(strata_tensor_data(t), v.rank, v.dims));
+  }
   for (std::vector<int64_t> &w : inputWords)
     inputPointers.push_back(w.empty() ? nullptr : w.data());
   size_t resultWords = 0;
@@ -330,10 +376,19 @@ std::string Executor::run(const std::vector<strata_tensor *> &inputs,
       cache->filled.assign(words + 3, words + 3 + v.rank);
       cache->held = error.empty();
     }
-    if (cache != caches_.end() && keepCaches)
+    if (v.destination) {
+      // The compiled code returns the memory it was given.
+      auto *data = reinterpret_cast<const char *>(words[1]) + words[2] * strata_dtype_size(v.dtype);
+      if (data != strata_tensor_data(destinations[i]) && error.empty())
+        error = "output '" + std::string(v.name) +
+                "' is not in the memory passed for it: the program and the executor disagree";
+      if (made[i])
+        out = std::move(made[i]);
+    } else if (cache != caches_.end() && keepCaches) {
       out.reset();
-    else if (error.empty())
+    } else if (error.empty()) {
       error = copyOut(device_, v, words, out);
+    }
     outputs.push_back(std::move(out));
     words += descriptorWords(model_.outputs[i].rank);
   }

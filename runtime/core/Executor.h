@@ -43,14 +43,17 @@ public:
 
   /// Runs the model once on checked inputs; `outputs` receives one owned tensor
   /// per model output, null for outputs that pass on a sequence or optional
-  /// input (see PassThrough.h). Blocks the compiled code allocated for
-  /// outputs are released once the outputs are copied out. An error the
-  /// compiled code raises (a failed run-time check naming its ONNX node, an
-  /// allocation it cannot make) ends the run: its message is returned and
-  /// `outputs` is left as it was. A tensor `outputs` holds from an earlier
-  /// run that has its output's type and shape is written again instead of
-  /// allocated anew: its pages stay mapped, so a large output (a gradient
-  /// program's 500 MB) does not fault in afresh on every run.
+  /// input (see PassThrough.h). An output the model writes in place (its
+  /// `destination`) is computed straight into the tensor handed back; the
+  /// others are copied out, and the blocks the compiled code allocated for
+  /// them released. An error the compiled code raises (a failed run-time
+  /// check naming its ONNX node, an allocation it cannot make) ends the run:
+  /// its message is returned and `outputs` keeps its tensors (those written in
+  /// place then hold what the run got to). A tensor `outputs` holds from an
+  /// earlier run that has its output's type and shape is written again
+  /// instead of allocated anew, unless it shares memory with an input: its
+  /// pages stay mapped, so a large output (a gradient program's 500 MB) does
+  /// not fault in afresh on every run.
   ///
   /// A KV cache input (one with a cache axis) is copied into the cache buffer
   /// the executor holds for it, and its output copied out of it. With

@@ -195,3 +195,32 @@ module attributes {program.matmul_precision = "fp8"} {
 func.func @precision_on_function() attributes {program.matmul_precision = "bf16"} {
   return
 }
+
+// -----
+
+// expected-error @+1 {{'program.destination' must be an integer}}
+func.func @destination_not_integer(%out: tensor<2xf32> {program.destination = "y"}) -> tensor<2xf32> {
+  return %out : tensor<2xf32>
+}
+
+// -----
+
+// expected-error @+1 {{'program.destination' names result 1 of 1}}
+func.func @destination_past_results(%out: tensor<2xf32> {program.destination = 1}) -> tensor<2xf32> {
+  return %out : tensor<2xf32>
+}
+
+// -----
+
+// expected-error @+1 {{the destination of result 0 must have its static shape and element type}}
+func.func @destination_other_shape(%out: tensor<3xf32> {program.destination = 0}) -> tensor<2xf32> {
+  %c = arith.constant dense<1.0> : tensor<2xf32>
+  return %c : tensor<2xf32>
+}
+
+// -----
+
+// expected-error @+1 {{the destination of result 0 must have its static shape and element type}}
+func.func @destination_dynamic(%out: memref<?xf32> {program.destination = 0}) -> memref<?xf32> {
+  return %out : memref<?xf32>
+}

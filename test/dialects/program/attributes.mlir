@@ -38,6 +38,13 @@ module attributes {program.weights = [
     %e = tensor.empty(%b, %s) : tensor<?x?x8xf32>
     return %e : tensor<?x?x8xf32>
   }
+
+  // The caller's memory for a result (strata-output-destinations).
+  // CHECK-LABEL: func.func @destination
+  // CHECK-SAME: %{{.+}}: tensor<2x3xf32> {program.destination = 0 : i64}
+  func.func @destination(%x: tensor<2x3xf32>, %out: tensor<2x3xf32> {program.destination = 0}) -> tensor<2x3xf32> {
+    return %x : tensor<2x3xf32>
+  }
 }
 
 // A default's data may be a blob, as large initializers are.
