@@ -183,7 +183,8 @@ LogicalResult ProgramDialect::verifyRegionArgAttribute(Operation *op, unsigned r
       return op->emitOpError("'") << kDestination << "' names result " << result << " of "
                                   << function.getNumResults();
     auto resultType = dyn_cast<ShapedType>(function.getResultTypes()[result]);
-    if (!shaped.hasStaticShape() || !resultType || resultType.getShape() != shaped.getShape() ||
+    if (!shaped.hasStaticShape() || !resultType || !resultType.hasStaticShape() ||
+        resultType.getShape() != shaped.getShape() ||
         resultType.getElementType() != shaped.getElementType())
       return op->emitOpError("the destination of result ")
              << result << " must have its static shape and element type";

@@ -77,7 +77,7 @@ typedef struct strata_model_value {
   int32_t cache_space;
   /// Outputs: 1 when the compiled code writes this output into memory the
   /// caller passes (a row-major buffer of its static shape; see
-  /// strata_model), 0 when it returns the output in memory of its own.
+  /// strata_model_invoke_fn), 0 when it returns the output elsewhere.
   int32_t destination;
 } strata_model_value;
 
@@ -126,9 +126,10 @@ typedef struct strata_model_arena {
 /// descriptor of rank R is 3 + 2R 64-bit words: allocated pointer, aligned
 /// pointer, offset, R sizes, R strides (elements). A returned descriptor may
 /// point into an arena, an input, the weights, a constant or a block the
-/// compiled code allocated through the device's fallback allocator (or, for
-/// an output with a destination, into that); the executor copies the other
-/// outputs out, then releases every fallback block still live.
+/// compiled code allocated through the device's fallback allocator, or an
+/// output's destination (its own, or another output's for a value the model
+/// returns twice); the executor copies the outputs without a destination
+/// out, then releases every fallback block still live.
 typedef void (*strata_model_invoke_fn)(void **inputs, void *weights, void **arenas, void *results);
 
 /// A device the program runs on (runtime/device/Device.h); opaque to C.

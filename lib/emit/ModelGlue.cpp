@@ -152,11 +152,9 @@ std::string generateModelGlue(const ModelSignature &signature, llvm::StringRef e
      << "(" << (computes ? "results, " : "");
   for (size_t i : tensorInputs)
     os << "inputs[" << i << "], ";
-  size_t afterInputs = signature.inputs.size() + signature.cacheInputs.size();
-  for (size_t k = 0; k < signature.cacheInputs.size(); ++k)
-    os << "inputs[" << signature.inputs.size() + k << "], ";
-  for (size_t k = 0; k < signature.destinationOutputs.size(); ++k)
-    os << "inputs[" << afterInputs + k << "], ";
+  size_t word = signature.inputs.size();
+  for (size_t k = 0; k < signature.cacheInputs.size() + signature.destinationOutputs.size(); ++k)
+    os << "inputs[" << word++ << "], ";
   os << "weights";
   for (size_t j = 0; j < numArenas; ++j)
     os << ", arenas[" << j << "]";

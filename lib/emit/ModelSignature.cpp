@@ -193,11 +193,9 @@ FailureOr<ModelSignature> readModelSignature(func::FuncOp func, StringRef modelN
   ModelSignature signature;
   signature.name = modelName.str();
   auto caches = func->getAttrOfType<ArrayAttr>(program::ProgramDialect::kKvCaches);
-  // The counts of the caches' filled positions follow the inputs, and the
-  // outputs' destinations follow them.
+  // The counts of the caches' filled positions follow the inputs (read
+  // before strata-output-destinations adds the outputs' destinations).
   size_t numInputs = func.getNumArguments() - (caches ? caches.size() : 0);
-  for (unsigned i = 0; i < func.getNumArguments(); ++i)
-    numInputs -= func.getArgAttr(i, program::ProgramDialect::kDestination) ? 1 : 0;
   for (auto [i, type] : llvm::enumerate(func.getArgumentTypes().take_front(numInputs))) {
     FailureOr<ModelValue> v = describe(func, type, func.getArgAttrDict(i), "input", i);
     if (failed(v))
@@ -235,14 +233,21 @@ FailureOr<ModelSignature> readModelSignature(func::FuncOp func, StringRef modelN
 }
 
 LogicalResult readOutputDestinations(func::FuncOp func, ModelSignature &signature) {
+  // The glue passes destination k as the argument after the tensor inputs
+  // and the caches' counts.
+  size_t first =
+      signature.cacheInputs.size() + llvm::count_if(signature.inputs, [](const ModelValue &v) {
+        return v.kind == "STRATA_VALUE_TENSOR";
+      });
   int64_t last = -1;
   for (unsigned i = 0; i < func.getNumArguments(); ++i) {
     auto result = func.getArgAttrOfType<IntegerAttr>(i, program::ProgramDialect::kDestination);
     if (!result)
       continue;
     int64_t index = result.getInt();
-    if (index <= last || index >= static_cast<int64_t>(func.getNumResults()))
-      return func.emitError("the destinations of the results are not in the results' order");
+    if (i != first + signature.destinationOutputs.size() || index <= last)
+      return func.emitError("the destinations of the results do not follow the inputs and the "
+                            "caches' counts in the results' order");
     last = index;
     auto described =
         func.getResultAttrOfType<program::ValueAttr>(index, program::ProgramDialect::kValue);

@@ -150,6 +150,10 @@ LogicalResult writeIntoDestinations(ModuleOp module, const OneShotBufferizationO
       return concat.emitError("cannot write the concatenation as insertions");
     rewriter.replaceOp(concat, *inserted);
   }
+  // The analysis costs as much as bufferisation's own: only where it is used.
+  if (!module.walk([](MaterializeInDestinationOp) { return WalkResult::interrupt(); })
+           .wasInterrupted())
+    return success();
   OneShotAnalysisState state(module, options);
   if (failed(analyzeModuleOp(module, state)))
     return failure();

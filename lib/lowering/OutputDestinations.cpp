@@ -46,9 +46,15 @@ struct OutputDestinations : strata::impl::OutputDestinationsBase<OutputDestinati
       if (func.isDeclaration() || !func->hasAttr(strata::program::ProgramDialect::kEntry))
         continue;
       auto ret = cast<func::ReturnOp>(func.front().getTerminator());
+      // A KV cache's present output is a view of the cache, which the
+      // executor holds.
+      llvm::SmallDenseSet<unsigned> views;
+      if (auto caches = func->getAttrOfType<ArrayAttr>(strata::program::ProgramDialect::kKvCaches))
+        for (auto cache : caches.getAsRange<strata::program::KvCacheAttr>())
+          views.insert(cache.getOutput());
       OpBuilder builder(ret);
       for (OpOperand &operand : ret->getOpOperands()) {
-        if (!takesDestination(operand))
+        if (views.contains(operand.getOperandNumber()) || !takesDestination(operand))
           continue;
         Type type = operand.get().getType();
         unsigned result = operand.getOperandNumber();

@@ -6,6 +6,7 @@
 
 #include "mlir/Dialect/MLProgram/IR/MLProgram.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/MapVector.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/Regex.h"
 
@@ -71,24 +72,38 @@ void addBytes(FusionFigures &figures, int64_t &total, std::optional<int64_t> byt
 FusionFigures measureGroup(graph::FusionGroupOp group) {
   FusionFigures figures;
   figures.kernelsAfter = 1;
-  llvm::SmallDenseSet<Value> read;
+  // Each operand from outside the group, with the bytes the ops reading it
+  // read in all, when their costs say: none reads more of it than that (a
+  // gather reads only its rows of a table, an embedding's 154 MB).
+  llvm::MapVector<Value, std::optional<int64_t>> read;
   group.getBody().walk([&](Operation *op) {
-    for (Value operand : op->getOperands())
-      if (!group->isAncestor(operand.getParentBlock()->getParentOp()) &&
-          read.insert(operand).second)
-        addBytes(figures, figures.bytesAfter, bytesOf(operand));
+    std::optional<int64_t> opReads;
     auto fusion = dyn_cast<graph::FusionOpInterface>(op);
-    if (!fusion || !fusion.getFusionKind())
-      return;
-    FailureOr<graph::OpCost> cost = cast<graph::CostOpInterface>(op).getStaticCost();
-    if (failed(cost)) {
-      ++figures.kernelsBefore;
-      figures.sized = false;
-    } else {
-      figures.kernelsBefore += cost->unfusedKernels;
-      figures.bytesBefore += cost->bytesRead + cost->bytesWritten + cost->unfusedIntermediateBytes;
+    if (fusion && fusion.getFusionKind()) {
+      FailureOr<graph::OpCost> cost = cast<graph::CostOpInterface>(op).getStaticCost();
+      if (failed(cost)) {
+        ++figures.kernelsBefore;
+        figures.sized = false;
+      } else {
+        figures.kernelsBefore += cost->unfusedKernels;
+        figures.bytesBefore +=
+            cost->bytesRead + cost->bytesWritten + cost->unfusedIntermediateBytes;
+        opReads = cost->bytesRead;
+      }
+    }
+    for (Value operand : op->getOperands()) {
+      if (group->isAncestor(operand.getParentBlock()->getParentOp()))
+        continue;
+      auto [entry, first] = read.try_emplace(operand, opReads);
+      if (!first)
+        entry->second = entry->second && opReads ? std::optional<int64_t>(*entry->second + *opReads)
+                                                 : std::nullopt;
     }
   });
+  for (auto &[operand, reads] : read) {
+    std::optional<int64_t> bytes = bytesOf(operand);
+    addBytes(figures, figures.bytesAfter, bytes && reads ? std::min(*bytes, *reads) : bytes);
+  }
   for (Value result : group.getResults())
     addBytes(figures, figures.bytesAfter, bytesOf(result));
   return figures;

@@ -317,7 +317,8 @@ std::string Executor::run(const std::vector<strata_tensor *> &inputs,
       return e;
   // Then the memory of each output the compiled code writes in place: the
   // tensor of the last run where it has the output's type and shape and lies
-  // apart from every input (a caller may feed an output back), else a new one.
+  // apart from every input, else a new one (a caller feeding an output back
+  // keeps its tensor, which receives the new output after the run).
   std::vector<OwnedTensor> made(model_.num_outputs);
   std::vector<strata_tensor *> destinations(model_.num_outputs, nullptr);
   for (int32_t i = 0; i < model_.num_outputs; ++i) {
@@ -382,7 +383,10 @@ std::string Executor::run(const std::vector<strata_tensor *> &inputs,
       if (data != strata_tensor_data(destinations[i]) && error.empty())
         error = "output '" + std::string(v.name) +
                 "' is not in the memory passed for it: the program and the executor disagree";
-      if (made[i])
+      if (made[i] && hasShape(out.get(), v.dtype, v.rank, v.dims))
+        device_.copyHostMemory(strata_tensor_data(out.get()), strata_tensor_data(made[i].get()),
+                               bytesOf(made[i].get()).second);
+      else if (made[i])
         out = std::move(made[i]);
     } else if (cache != caches_.end() && keepCaches) {
       out.reset();

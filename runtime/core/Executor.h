@@ -51,9 +51,10 @@ public:
   /// its message is returned and `outputs` keeps its tensors (those written in
   /// place then hold what the run got to). A tensor `outputs` holds from an
   /// earlier run that has its output's type and shape is written again
-  /// instead of allocated anew, unless it shares memory with an input: its
-  /// pages stay mapped, so a large output (a gradient program's 500 MB) does
-  /// not fault in afresh on every run.
+  /// instead of allocated anew (after the run, for an output written in
+  /// place whose tensor the caller also passed as an input): its pages stay
+  /// mapped, so a large output (a gradient program's 500 MB) does not fault
+  /// in afresh on every run.
   ///
   /// A KV cache input (one with a cache axis) is copied into the cache buffer
   /// the executor holds for it, and its output copied out of it. With

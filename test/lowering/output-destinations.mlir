@@ -71,6 +71,8 @@ func.func @main(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) attributes 
 // the caller's memory once: only chains of linalg ops and insertions write
 // there directly (TopK's loop, which carries two results, could otherwise
 // not bufferise).
+// CHECK-LABEL: func.func @main
+// CHECK: bufferization.materialize_in_destination
 // BUF-LABEL: func.func @main
 // BUF-SAME: %[[OUT:[^ ]+]]: memref<4xf32> {program.destination = 0 : i64}
 // BUF: %[[ACC:.+]] = memref.alloc() {{.*}} : memref<4xf32>
@@ -110,6 +112,29 @@ func.func @append(%cache: tensor<8x4xf32>, %x: tensor<1x4xf32>, %at: index) -> t
   cf.assert %fits, "the position is past the cache"
   %r = tensor.insert_slice %y into %cache[%at, 0] [1, 4] [1, 1] : tensor<1x4xf32> into tensor<8x4xf32>
   return %r : tensor<8x4xf32>
+}
+
+// -----
+
+// A KV cache's present output (`program.kv_caches`) is a view of the cache
+// the executor holds: it keeps its result. An input or a constant returned
+// as it is becomes one copy into the caller's memory.
+// CHECK-LABEL: func.func @main
+// CHECK-SAME: (%[[CACHE:[^ ]+]]: tensor<1x8x4xf32>, %[[X:[^ ]+]]: tensor<4xf32>, %[[OUT1:[^ ]+]]: tensor<4xf32> {program.destination = 1 : i64}, %[[OUT2:[^ ]+]]: tensor<2xf32> {program.destination = 2 : i64})
+// CHECK: %[[R1:.+]] = bufferization.materialize_in_destination %[[X]] in %[[OUT1]]
+// CHECK: %[[R2:.+]] = bufferization.materialize_in_destination %{{.+}} in %[[OUT2]]
+// CHECK: return %[[CACHE]], %[[R1]], %[[R2]]
+// BUF-LABEL: func.func @main
+// BUF-SAME: (%[[CACHE:[^ ]+]]: memref<1x8x4xf32>, %[[X:[^ ]+]]: memref<4xf32>, %[[OUT1:[^ ]+]]: memref<4xf32> {program.destination = 1 : i64}, %[[OUT2:[^ ]+]]: memref<2xf32> {program.destination = 2 : i64})
+// BUF: memref.copy %[[X]], %[[OUT1]]
+// BUF: memref.copy %{{.+}}, %[[OUT2]]
+// BUF: return %[[CACHE]], %[[OUT1]], %[[OUT2]]
+func.func @main(%cache: tensor<1x8x4xf32>, %x: tensor<4xf32>)
+    -> (tensor<1x8x4xf32>, tensor<4xf32>, tensor<2xf32>)
+    attributes {program.entry,
+                program.kv_caches = [#program.kv_cache<input = 0, output = 0, axis = 1, capacity = 8>]} {
+  %c = arith.constant dense<[1.0, 2.0]> : tensor<2xf32>
+  return %cache, %x, %c : tensor<1x8x4xf32>, tensor<4xf32>, tensor<2xf32>
 }
 
 // -----

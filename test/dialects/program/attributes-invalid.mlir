@@ -221,6 +221,21 @@ func.func @destination_other_shape(%out: tensor<3xf32> {program.destination = 0}
 // -----
 
 // expected-error @+1 {{the destination of result 0 must have its static shape and element type}}
+func.func @destination_other_element_type(%out: tensor<2xf16> {program.destination = 0}) -> tensor<2xf32> {
+  %c = arith.constant dense<1.0> : tensor<2xf32>
+  return %c : tensor<2xf32>
+}
+
+// -----
+
+// expected-error @+1 {{the destination of result 0 must have its static shape and element type}}
+func.func @destination_of_unranked(%out: tensor<f32> {program.destination = 0}, %x: tensor<*xf32>) -> tensor<*xf32> {
+  return %x : tensor<*xf32>
+}
+
+// -----
+
+// expected-error @+1 {{the destination of result 0 must have its static shape and element type}}
 func.func @destination_dynamic(%out: memref<?xf32> {program.destination = 0}) -> memref<?xf32> {
   return %out : memref<?xf32>
 }
