@@ -8,14 +8,19 @@ encoder on 128 tokens, and one GPT-2-small-sized decode step with a 127-token
 cache (test/bench/decode.py's export). Strata's time per run comes from the
 program's own `--bench` loop, onnxruntime's from the same number of
 `session.run` calls after a warm-up; the peak resident memory of the Strata
-program's benchmark run is printed too. Prints figures; asserts nothing.
+program's benchmark run is printed too. With --pairs N each row is timed N
+times, Strata and onnxruntime in turn, and its median ratio printed after the
+pairs (a machine whose memory bandwidth moves from one second to the next, as
+this project's do at two threads, can mislead in one pair). Prints figures;
+asserts nothing.
 
   python cpu_vs_ort.py --stratac build/bin/stratac [--threads 1 2] [--runs 300]
-      [--real-size-runs 20] [--small-only]
+      [--real-size-runs 20] [--pairs N] [--small-only]
 """
 import argparse
 import os
 import re
+import statistics
 import subprocess
 import tempfile
 import time
@@ -132,6 +137,9 @@ def main():
     parser.add_argument("--real-size-runs", type=int, default=20)
     parser.add_argument("--batch", type=int, default=1)
     parser.add_argument("--seq", type=int, default=128)
+    parser.add_argument("--pairs", type=int, default=1,
+                        help="times each row this many times, in turn, and prints the median "
+                             "ratio")
     parser.add_argument("--small-only", action="store_true",
                         help="leave out the real-sized exports")
     args = parser.parse_args()
@@ -152,10 +160,17 @@ def main():
             program, _ = compile_strata(args.stratac, path, feeds,
                                         os.path.join(work, f"program{i}"), static)
             for threads in args.threads:
-                strata_ms, rss_mib = run_strata(program, threads, runs)
-                ort_ms = time_ort(path, feeds, threads, runs)
-                print(f"{label:<46} {threads:>7} {strata_ms:>10.2f} {ort_ms:>9.2f} "
-                      f"{ort_ms / strata_ms:>10.2f}x {rss_mib:>12.1f} MiB", flush=True)
+                ratios = []
+                for _ in range(args.pairs):
+                    strata_ms, rss_mib = run_strata(program, threads, runs)
+                    ort_ms = time_ort(path, feeds, threads, runs)
+                    ratios.append(ort_ms / strata_ms)
+                    print(f"{label:<46} {threads:>7} {strata_ms:>10.2f} {ort_ms:>9.2f} "
+                          f"{ratios[-1]:>10.2f}x {rss_mib:>12.1f} MiB", flush=True)
+                if args.pairs > 1:
+                    print(f"{label:<46} {threads:>7} median of {args.pairs} pairs: "
+                          f"{statistics.median(ratios):.2f}x (from {min(ratios):.2f}x to "
+                          f"{max(ratios):.2f}x)", flush=True)
 
 
 if __name__ == "__main__":
