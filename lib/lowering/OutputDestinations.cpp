@@ -3,10 +3,10 @@
 // Implements `strata-output-destinations`: each result of the entry function
 // whose shape is static gets an argument of its type, the caller's memory
 // for it, and the function materialises the result there. Bufferisation then
-// makes the ops that compute the result write into that argument (empty
-// tensor elimination, in strata-bufferize), so the executor hands the
-// caller's tensor back as it is instead of copying the result out of an
-// arena.
+// makes the ops that compute the result write into that argument (in place
+// of the empty tensor they start from, in strata-bufferize), so the executor
+// hands the caller's tensor back as it is instead of copying the result out
+// of an arena.
 //
 //===----------------------------------------------------------------------===//
 

@@ -179,8 +179,9 @@ def OutputDestinations : Pass<"strata-output-destinations", "mlir::ModuleOp"> {
     `program.destination = <result index>` and returns the result
     materialised in it. The executor passes the tensor the caller receives
     as that argument; `strata-bufferize` makes the ops that compute the
-    result write there (empty tensor elimination), or copies it there once
-    where they cannot, and the executor copies nothing out. A value returned
+    result write there (in place of the empty tensor they start from), or
+    copies it there once where they cannot, and the executor copies nothing
+    out. A value returned
     twice gets the memory of its first result, which the others return.
     Results of dynamic shape, whose size the caller does not know before the
     run, and views of a KV cache (`program.kv_caches`) keep being returned
