@@ -7,8 +7,9 @@
 // only when M > 0; the caches' counts are the arguments
 // strata-kv-cache-in-place adds, the outputs' destinations those
 // strata-output-destinations adds, the weights argument the one
-// strata-plan-weights adds, the arenas those strata-plan-buffers adds. Sequence and optional inputs
-// are not arguments: the executor passes them on itself.
+// strata-plan-weights adds, the arenas those strata-plan-buffers adds.
+// Sequence and optional inputs are not arguments: the executor passes them
+// on itself.
 //
 //===----------------------------------------------------------------------===//
 
