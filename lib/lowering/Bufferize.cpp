@@ -127,8 +127,8 @@ tensor::EmptyOp emptyWrittenInto(Value value) {
 /// Makes the ops that compute a result materialised in the caller's memory
 /// (strata-output-destinations) write into it: the `tensor.empty` they
 /// start from becomes that memory (what upstream's empty tensor elimination
-/// does, without a second analysis of the module, which cost 16 % of GPT-2's
-/// compile). A concatenation is first written as insertions into an empty
+/// does, without its second One-Shot analysis of the module). A
+/// concatenation is first written as insertions into an empty
 /// tensor, so that its parts (a KV cache's past and new positions) go
 /// straight into the caller's memory too. Only chains of linalg ops and
 /// insertions qualify (a loop carrying the result, TopK's, keeps its buffer

@@ -17,6 +17,7 @@
 #include "runtime/core/ResidentMemory.h"
 #include "runtime/device/cpu/Checks.h"
 #include "test/runtime/TestSupport.h"
+#include "test/runtime/core/HandWrittenModel.h"
 #include "test/runtime/device/cpu/CpuTestDevice.h"
 
 #include <cstdint>
@@ -79,18 +80,7 @@ const strata_model_value kOutputs[] = {{"y", STRATA_VALUE_TENSOR, STRATA_DTYPE_F
                                         kUnnamed, -1, 0, nullptr, -1, 0, -1}};
 
 strata_model makeModel(const strata_model_arena *arenas, int32_t count) {
-  return {STRATA_MODEL_ABI_VERSION,
-          "double",
-          1,
-          kInputs,
-          2,
-          kOutputs,
-          count,
-          arenas,
-          "double.weights",
-          0,
-          strata_cpu_device_create,
-          doubleAndIncrement};
+  return test::handWrittenModel("double", kInputs, kOutputs, doubleAndIncrement, arenas, count);
 }
 
 class ExecutorTest : public ::testing::Test {

@@ -13,6 +13,7 @@
 
 #include "runtime/core/Executor.h"
 #include "test/runtime/TestSupport.h"
+#include "test/runtime/core/HandWrittenModel.h"
 #include "test/runtime/device/cpu/CpuTestDevice.h"
 
 #include <cstring>
@@ -55,18 +56,7 @@ class KvCacheTest : public ::testing::Test {
 protected:
   void SetUp() override {
     device = test::cpuDeviceOfCapacity(1 << 20);
-    model = {STRATA_MODEL_ABI_VERSION,
-             "cached",
-             2,
-             kInputs,
-             1,
-             kOutputs,
-             0,
-             nullptr,
-             "cached.weights",
-             0,
-             strata_cpu_device_create,
-             appendToCache};
+    model = test::handWrittenModel("cached", kInputs, kOutputs, appendToCache);
     ASSERT_EQ(Executor::load(model, nullptr, *device, executor), "");
     seenSizes.clear();
     seenLength = -1;

@@ -15,6 +15,7 @@
 #include "runtime/core/Executor.h"
 #include "runtime/device/cpu/Checks.h"
 #include "test/runtime/TestSupport.h"
+#include "test/runtime/core/HandWrittenModel.h"
 #include "test/runtime/device/cpu/CpuTestDevice.h"
 
 #include <cstdint>
@@ -75,18 +76,7 @@ protected:
     seenDestinations.clear();
     fault = Fault::None;
     device = test::cpuDeviceOfCapacity(1 << 20);
-    model = {STRATA_MODEL_ABI_VERSION,
-             "double",
-             1,
-             kInputs,
-             2,
-             kOutputs,
-             0,
-             nullptr,
-             "double.weights",
-             0,
-             strata_cpu_device_create,
-             incrementAndDouble};
+    model = test::handWrittenModel("double", kInputs, kOutputs, incrementAndDouble);
     ASSERT_EQ(Executor::load(model, nullptr, *device, executor), "");
     int64_t dims[] = {4};
     strata_tensor *raw = nullptr;
