@@ -31,6 +31,16 @@ void applyTeamSize();
 void shareOut(int64_t most, void (*task)(void *context, int64_t part, int64_t parts),
               void *context);
 
+/// Calls `task(context, index)` once for every index in [0, count), on the
+/// team's threads. Each thread starts on its own contiguous share of the
+/// range and walks it front to back; a thread done with its share takes what
+/// is left of the others' from their far ends, one index at a time. Threads
+/// that run at different speeds (a virtual machine's cores, one of them
+/// sharing its core or its memory path with a busy neighbour) then end
+/// together instead of all waiting on the slowest share, and each still
+/// reads memory mostly in address order.
+void shareBalanced(int64_t count, void (*task)(void *context, int64_t index), void *context);
+
 /// Below this many elements of work per thread, a shared kernel's parts
 /// are not worth waking the team for.
 constexpr int64_t kLeastSharedElements = 1 << 14;

@@ -2,7 +2,8 @@
 //
 // shareOut and strata_cpu_share (the call of compiled kernels whose outer
 // loop the team shares): which parts run, on how many threads, and that a
-// kernel's parts together cover its loop once.
+// kernel's parts together cover its loop once. shareBalanced: every index
+// runs once, and a thread done with its share takes a stalled thread's rest.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,6 +12,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -98,6 +100,65 @@ TEST(Team, EmptyLoopsRunNothing) {
   Kernel k(0, 64);
   strata_cpu_share(Kernel::task, &k);
   EXPECT_EQ(k.partsSeen, std::vector<int64_t>{1});
+  strata::cpu::setTeamSize(1);
+}
+
+/// What shareBalanced ran: each index's count of visits and the thread that
+/// ran it last.
+struct Indices {
+  std::vector<std::atomic<int>> visits;
+  std::vector<std::thread::id> ranOn;
+  std::atomic<int64_t> done{0};
+
+  explicit Indices(int64_t n) : visits(n), ranOn(n) {}
+
+  static void visit(void *context, int64_t index) {
+    auto &i = *static_cast<Indices *>(context);
+    ++i.visits[index];
+    i.ranOn[index] = std::this_thread::get_id();
+    ++i.done;
+  }
+};
+
+TEST(Team, BalancedSharingRunsEveryIndexOnce) {
+  for (int threads : {1, 2, 3})
+    for (int64_t count : {0, 1, 2, 5, 1000}) {
+      strata::cpu::setTeamSize(threads);
+      Indices indices(count);
+      strata::cpu::shareBalanced(count, Indices::visit, &indices);
+      for (int64_t i = 0; i < count; ++i)
+        EXPECT_EQ(indices.visits[i], 1) << threads << " threads, " << count << " indices, " << i;
+      EXPECT_EQ(indices.done, count);
+    }
+  strata::cpu::setTeamSize(1);
+}
+
+TEST(Team, BalancedSharingTakesTheRestOfAStalledShare) {
+  // Two threads, eight indices: shares [0, 4) and [4, 8). Index 0 does not
+  // return until the seven others are done, so the second thread must take
+  // 3, 2 and 1 from the first share's back after its own.
+  strata::cpu::setTeamSize(2);
+  struct Stalled {
+    Indices indices{8};
+    bool timedOut = false;
+  } stalled;
+  strata::cpu::shareBalanced(
+      8,
+      [](void *context, int64_t index) {
+        auto &s = *static_cast<Stalled *>(context);
+        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (index == 0 && s.indices.done < 7 && !s.timedOut) {
+          std::this_thread::yield();
+          s.timedOut = std::chrono::steady_clock::now() > deadline;
+        }
+        Indices::visit(&s.indices, index);
+      },
+      &stalled);
+  EXPECT_FALSE(stalled.timedOut);
+  for (int64_t i = 0; i < 8; ++i)
+    EXPECT_EQ(stalled.indices.visits[i], 1) << i;
+  for (int64_t i = 1; i < 8; ++i)
+    EXPECT_NE(stalled.indices.ranOn[i], stalled.indices.ranOn[0]) << i;
   strata::cpu::setTeamSize(1);
 }
 
