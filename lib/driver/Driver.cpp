@@ -282,7 +282,9 @@ std::string overview() {
   std::string text = "Strata: ahead-of-time compiler for transformer models\n\n"
                      "  stratac import MODEL [options]          print the imported graph IR\n"
                      "  stratac compile MODEL -o PROGRAM        write a standalone executable\n"
-                     "  stratac compile MODEL --compile-to=P    print the IR after phase P\n\n"
+                     "  stratac compile MODEL --compile-to=P    print the IR after phase P\n"
+                     "  stratac update-weights MODEL --weights=W -o OUT\n"
+                     "                                          write MODEL with W's weights\n\n"
                      "targets (--target):\n";
   for (const TargetBackend *target : registeredTargetBackends())
     text += "  " + target->name().str() + "  " + target->description().str() + "\n";
@@ -433,6 +435,10 @@ int runStratac(int argc, char **argv) {
   if (llvm::Error e =
           checkOptionNames(argc, argv, {&importCommand, &compileCommand, &updateCommand}))
     return fail(llvm::toString(std::move(e)));
+  // The top level's options are the libraries' own (LLVM's back ends', some
+  // 350 of them), none of which a command reads: `stratac --help` lists the
+  // commands, and each command's --help its options.
+  llvm::cl::HideUnrelatedOptions(llvm::ArrayRef<const llvm::cl::OptionCategory *>{});
   if (!llvm::cl::ParseCommandLineOptions(argc, argv, overview(), &llvm::errs()))
     return 1;
   if (updateCommand) {

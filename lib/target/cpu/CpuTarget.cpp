@@ -29,7 +29,8 @@ public:
   llvm::StringRef name() const override { return "cpu"; }
 
   llvm::StringRef description() const override {
-    return "the host CPU (vectorised loops, matrix products through OpenBLAS)";
+    return "the host CPU (vectorised loops shared among its cores; matrix products on oneDNN, "
+           "small ones on OpenBLAS)";
   }
 
   void registerPasses() const override { registerCpuTargetPasses(); }
