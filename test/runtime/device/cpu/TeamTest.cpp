@@ -134,31 +134,39 @@ TEST(Team, BalancedSharingRunsEveryIndexOnce) {
 }
 
 TEST(Team, BalancedSharingTakesTheRestOfAStalledShare) {
-  // Two threads, eight indices: shares [0, 4) and [4, 8). Index 0 does not
-  // return until the seven others are done, so the second thread must take
-  // 3, 2 and 1 from the first share's back after its own.
+  // Two threads, eight indices: shares [0, 4) and [4, 8). The first index to
+  // run, on whichever thread, does not return until the seven others are
+  // done, so the other thread must take the rest of the stalled thread's
+  // share from its back after its own.
   strata::cpu::setTeamSize(2);
   struct Stalled {
     Indices indices{8};
+    std::atomic<bool> stalling{false};
+    int64_t first = -1;
     bool timedOut = false;
   } stalled;
   strata::cpu::shareBalanced(
       8,
       [](void *context, int64_t index) {
         auto &s = *static_cast<Stalled *>(context);
-        auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        while (index == 0 && s.indices.done < 7 && !s.timedOut) {
-          std::this_thread::yield();
-          s.timedOut = std::chrono::steady_clock::now() > deadline;
+        if (!s.stalling.exchange(true)) {
+          s.first = index;
+          auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+          while (s.indices.done < 7 && !s.timedOut) {
+            std::this_thread::yield();
+            s.timedOut = std::chrono::steady_clock::now() > deadline;
+          }
         }
         Indices::visit(&s.indices, index);
       },
       &stalled);
   EXPECT_FALSE(stalled.timedOut);
-  for (int64_t i = 0; i < 8; ++i)
+  ASSERT_GE(stalled.first, 0);
+  for (int64_t i = 0; i < 8; ++i) {
     EXPECT_EQ(stalled.indices.visits[i], 1) << i;
-  for (int64_t i = 1; i < 8; ++i)
-    EXPECT_NE(stalled.indices.ranOn[i], stalled.indices.ranOn[0]) << i;
+    if (i != stalled.first)
+      EXPECT_NE(stalled.indices.ranOn[i], stalled.indices.ranOn[stalled.first]) << i;
+  }
   strata::cpu::setTeamSize(1);
 }
 
