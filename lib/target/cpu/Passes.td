@@ -118,7 +118,11 @@ def TileAndVectorize : Pass<"strata-cpu-tile-and-vectorize"> {
     `vector.transfer_write`. Ops that do not qualify (reductions, gathers,
     dynamic shapes, innermost extents not divisible by 4) stay for the loop
     lowering, where LLVM's loop vectoriser takes them; so do ops on booleans,
-    which memory holds as bytes and vectors as bits.
+    which memory holds as bytes and vectors as bits. An input may index a
+    unit dimension by 0 (`(d0, 0, d2, d3)`: an attention mask broadcast over
+    the heads, a norm's row statistic along the row). Left to LLVM, those
+    loops ran scalar (unrolled by eight, not vectorised), and a BERT-style
+    test model (d_model 64) took 18 % longer.
 
     Example: a bias add over `memref<128x64xf32>` becomes a loop over 128 x 4
     tiles, each reading `vector<1x16xf32>` from both operands, adding and

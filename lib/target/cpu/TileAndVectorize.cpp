@@ -33,18 +33,21 @@ int64_t tileWidth(linalg::LinalgOp op, int64_t widest) {
   if (!isa<linalg::GenericOp, linalg::FillOp>(op.getOperation()))
     return 0;
   unsigned inner = op.getNumLoops() - 1;
+  auto isInner = [inner](AffineExpr e) {
+    auto dim = dyn_cast<AffineDimExpr>(e);
+    return dim && dim.getPosition() == inner;
+  };
   for (OpOperand &operand : op->getOpOperands()) {
     AffineMap map = op.getMatchingIndexingMap(&operand);
-    if (!map.isProjectedPermutation())
-      return 0;
     bool isOutput = op.isDpsInit(&operand);
+    // An input may index a dimension by 0 (a unit dimension broadcast, as an
+    // attention mask's over the heads); the output writes every element.
+    if (!map.isProjectedPermutation(/*allowZeroInResults=*/!isOutput))
+      return 0;
     // Along the innermost loop, an operand is read or written contiguously
     // (its last dimension) or not at all (broadcast; never for the output).
-    bool usesInner = map.getNumResults() > 0 &&
-                     cast<AffineDimExpr>(map.getResults().back()).getPosition() == inner;
-    bool usesElsewhere = llvm::any_of(map.getResults().drop_back(), [&](AffineExpr e) {
-      return cast<AffineDimExpr>(e).getPosition() == inner;
-    });
+    bool usesInner = map.getNumResults() > 0 && isInner(map.getResults().back());
+    bool usesElsewhere = llvm::any_of(map.getResults().drop_back(), isInner);
     if (usesElsewhere || (isOutput && !usesInner))
       return 0;
     // Booleans live as bytes in memory but as bits in vectors: leave them,
